@@ -1,0 +1,48 @@
+"""Injected time. Everything that asks "what time is it" asks a Clock, so any instant is testable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from core.errors import DouseError
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FrozenClock:
+    """A clock stopped at one instant (DOUSE_NOW, replays, tests)."""
+
+    instant: datetime
+
+    def now(self) -> datetime:
+        return self.instant
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 instant such as 2026-11-23T09:30:00Z; naive means UTC."""
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise DouseError(f"not an ISO 8601 time: {text!r}") from None
+    return as_utc(parsed)
+
+
+def clock_from_env(value: str | None) -> Clock:
+    return FrozenClock(parse_instant(value)) if value else SystemClock()

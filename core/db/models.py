@@ -1,0 +1,406 @@
+"""The domain model: clients and their accounts, sources, mentions, authors, incidents, activities.
+
+Uniqueness constraints make every write path idempotent (sync, ingestion, demo), and the indexes
+serve the dashboard and queue queries at a million mentions. Nothing here is ever deleted by douse:
+clients are archived, mentions and activities are kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from core.db.base import Base
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive", "unscored")
+SEVERITIES = ("low", "medium", "high", "critical")
+INCIDENT_STATUSES = (
+    "new",
+    "acknowledged",
+    "in_progress",
+    "waiting_customer",
+    "resolved",
+    "closed",
+    "monitor",
+)
+OPEN_STATUSES = ("new", "acknowledged", "in_progress", "waiting_customer", "monitor")
+INCIDENT_KINDS = ("mention", "pattern", "spike", "monitor")
+SOURCE_KINDS = ("rss", "mastodon", "bluesky", "hackernews", "reddit", "import", "manual")
+ACTIVITY_KINDS = (
+    "public_reply",
+    "private_message",
+    "email",
+    "phone_call",
+    "internal_note",
+    "offer_made",
+    "asked_to_update",
+    "post_updated",
+    "post_removed",
+    "positive_follow_up",
+    "customer_replied",
+    "escalation",
+    "assignment",
+    "status_change",
+    "severity_change",
+    "merge",
+    "split",
+    "repair_check",
+    "correction",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Client(Base):
+    """A brand the agency looks after. Settings mirror clients.toml; archived instead of deleted."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    exclusions: Mapped[list[Any]] = mapped_column(default=list)
+    critical_terms: Mapped[list[Any]] = mapped_column(default=list)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # {"mon": [["09:00", "17:30"]], ...}; an empty dict means 24/7.
+    business_hours: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    holidays: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    first_response_minutes: Mapped[int] = mapped_column(default=120)
+    next_response_minutes: Mapped[int] = mapped_column(default=240)
+    resolution_minutes: Mapped[int] = mapped_column(default=2880)
+    # Per-severity overrides: {"critical": {"first_response": 30, ...}}.
+    targets_by_severity: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    negative_threshold: Mapped[float] = mapped_column(Float, default=-0.05)
+    positive_threshold: Mapped[float] = mapped_column(Float, default=0.05)
+    reply_policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    canned_replies: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report_schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    default_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    default_owner: Mapped[Staff | None] = relationship(foreign_keys=[default_owner_id])
+    accounts: Mapped[list[Account]] = relationship(back_populates="client")
+    sources: Mapped[list[Source]] = relationship(back_populates="client")
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(64), default="community manager")
+    away: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Account(Base):
+    """A social account of a client with exactly one responsible owner (and a backup)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("client_id", "platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    backup_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    client: Mapped[Client] = relationship(back_populates="accounts")
+    owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
+    backup_owner: Mapped[Staff | None] = relationship(foreign_keys=[backup_owner_id])
+
+
+class Source(Base):
+    """Where mentions come from, with its fetch state and health."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        UniqueConstraint("client_id", "name"),
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind"),
+        Index("ix_sources_due", "enabled", "next_poll_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The *name* of the environment variable holding an API token; the token is never stored.
+    token_env: Mapped[str | None] = mapped_column(String(128))
+    poll_interval_s: Mapped[int] = mapped_column(Integer, default=900)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    cursor: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None]
+    last_ok_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime | None]
+    last_new_at: Mapped[datetime | None]
+    # Smoothed gap between polls that found something new: the yardstick for "silent too long".
+    typical_gap_s: Mapped[float | None] = mapped_column(Float)
+    total_new: Mapped[int] = mapped_column(Integer, default=0)
+    # A lease lets several `douse watch` workers share sources without polling one twice at once.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None]
+
+    client: Mapped[Client] = relationship(back_populates="sources")
+
+
+class Author(Base):
+    """A person posting about a brand, known across every client by platform + handle."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(300))
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    profile_url: Mapped[str | None] = mapped_column(String(2000))
+    followers: Mapped[int | None] = mapped_column(Integer)
+    is_troll: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    first_seen_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+
+
+class Mention(Base):
+    """One post, review or message about a client. Deduplicated on (client, dedupe_key)."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("client_id", "dedupe_key"),
+        CheckConstraint(_in("sentiment_label", SENTIMENT_LABELS), name="sentiment_label"),
+        Index("ix_mentions_client_published", "client_id", "published_at"),
+        Index("ix_mentions_client_label_published", "client_id", "sentiment_label", "published_at"),
+        Index("ix_mentions_author_published", "author_id", "published_at"),
+        Index("ix_mentions_client_fingerprint", "client_id", "fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(500))
+    # external id when the platform has one, else the canonical URL: the idempotency key.
+    dedupe_key: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    canonical_url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime]
+    fetched_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(16))
+    sentiment_compound: Mapped[float | None] = mapped_column(Float)
+    sentiment_label: Mapped[str] = mapped_column(String(16), default="unscored")
+    sentiment_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    # A person's correction wins over the model and is kept beside the model's own label.
+    label_corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    model_label: Mapped[str | None] = mapped_column(String(16))
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    shares: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    # A short hash of normalised text for near-duplicate detection (syndicated / quoted copies).
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+    author: Mapped[Author | None] = relationship()
+    client: Mapped[Client] = relationship()
+
+
+class Incident(Base):
+    """A negative situation someone must answer in time. `version` guards concurrent edits."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint(_in("severity", SEVERITIES), name="severity"),
+        CheckConstraint(_in("status", INCIDENT_STATUSES), name="status"),
+        CheckConstraint(_in("kind", INCIDENT_KINDS), name="kind"),
+        Index("ix_incidents_client_status", "client_id", "status"),
+        Index("ix_incidents_status_due", "status", "due_at"),
+        Index("ix_incidents_owner_status", "owner_id", "status"),
+        Index("ix_incidents_client_opened", "client_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="mention")
+    title: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16), default="low")
+    severity_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    is_pattern: Mapped[bool] = mapped_column(Boolean, default=False)
+    distinct_authors: Mapped[int] = mapped_column(Integer, default=1)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    terms: Mapped[list[Any]] = mapped_column(default=list)
+    opened_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    last_customer_at: Mapped[datetime | None]
+    last_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    first_response_due_at: Mapped[datetime | None]
+    next_response_due_at: Mapped[datetime | None]
+    resolution_due_at: Mapped[datetime | None]
+    # The deadline that matters now (first, next or resolution), kept for the queue's index.
+    due_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    breached_at: Mapped[datetime | None]
+    breach_kind: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    repair_status: Mapped[str | None] = mapped_column(String(32))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    client: Mapped[Client] = relationship()
+    owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
+    updated_by: Mapped[Staff | None] = relationship(foreign_keys=[updated_by_id])
+
+
+class IncidentMention(Base):
+    __tablename__ = "incident_mentions"
+    __table_args__ = (Index("ix_incident_mentions_mention", "mention_id"),)
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"), primary_key=True)
+    added_at: Mapped[datetime]
+
+
+class Activity(Base):
+    """The append-only outreach log: corrections are new entries, nothing is edited or erased."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        Index("ix_activities_incident_at", "incident_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+
+    staff: Mapped[Staff | None] = relationship()
+
+
+class Notification(Base):
+    """An event staff must see at once: a critical incident, a pattern, a spike, a breach."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "kind"),
+        Index("ix_notifications_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    message: Mapped[str] = mapped_column(Text)
+    webhook_sent_at: Mapped[datetime | None]
+    webhook_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RepairCheck(Base):
+    """A scheduled re-fetch of a post the customer was asked to update."""
+
+    __tablename__ = "repair_checks"
+    __table_args__ = (Index("ix_repair_checks_due", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"))
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    new_compound: Mapped[float | None] = mapped_column(Float)
+
+
+class ReportRun(Base):
+    """When each client's scheduled report last ran, so a restart neither skips nor repeats one."""
+
+    __tablename__ = "report_runs"
+    __table_args__ = (UniqueConstraint("client_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    ran_at: Mapped[datetime]
+    path: Mapped[str] = mapped_column(Text)
+
+
+class WorkerHeartbeat(Base):
+    """`douse watch` workers announce themselves so the desk polls only when none is running."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime]
+    started_at: Mapped[datetime]
+
+
+@event.listens_for(Activity, "before_update")
+@event.listens_for(Activity, "before_delete")
+def _activities_are_append_only(
+    mapper: Mapper[Activity], connection: Any, target: Activity
+) -> None:
+    raise PermissionError("activities are append-only: record a correction instead")
+
+
+@event.listens_for(Mention, "before_delete")
+@event.listens_for(Incident, "before_delete")
+@event.listens_for(Client, "before_delete")
+def _never_deleted(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    raise PermissionError(f"douse never deletes a {mapper.class_.__name__.lower()}")

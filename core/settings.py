@@ -1,0 +1,67 @@
+"""Where douse keeps its data and which database it talks to, from flags, environment and defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "douse"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "clients.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    config_path: Path
+    log_dir: Path
+    now: str | None = None  # DOUSE_NOW: an ISO instant that freezes the clock
+    me: str | None = None  # the staff handle of whoever runs the desk
+    webhook_url_env: str = "DOUSE_WEBHOOK_URL"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def database_url_from(db: str | None) -> str | None:
+    """`--db` takes a SQLAlchemy URL or a plain path to a SQLite file."""
+    if not db:
+        return None
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def load_settings(
+    *,
+    db: str | None = None,
+    config: str | None = None,
+    me: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    env = os.environ if env is None else env
+    url = (
+        database_url_from(db)
+        or database_url_from(env.get("DOUSE_DATABASE_URL"))
+        or f"sqlite:///{default_data_dir() / 'douse.db'}"
+    )
+    config_path = Path(config or env.get("DOUSE_CONFIG") or default_config_path()).expanduser()
+    return Settings(
+        database_url=url,
+        config_path=config_path,
+        log_dir=Path(env.get("DOUSE_LOG_DIR") or default_log_dir()),
+        now=env.get("DOUSE_NOW") or None,
+        me=me or env.get("DOUSE_ME") or None,
+    )
