@@ -1,4 +1,4 @@
-"""Injected time. Everything that asks "what time is it" asks a Clock, so any instant is testable."""
+"""Injected time: everything that asks the time asks a Clock, so any instant is testable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where douse keeps its data and which database it talks to, from flags, environment and defaults."""
+"""Where douse keeps its data and which database it talks to: flags, environment, defaults."""
 
 from __future__ import annotations
 

@@ -1,0 +1,108 @@
+"""Shared fixtures: a fresh, migrated database per test on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.clock import FrozenClock
+from core.db.engine import make_engine
+from core.db.migrate import upgrade
+from core.services import Services, build_services
+from core.settings import Settings
+from tests.pg import PostgresDatabases, throwaway_server
+
+# A Monday morning in London; every test that cares about time starts here unless it says otherwise.
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[PostgresDatabases | None]:
+    url = os.environ.get("DOUSE_TEST_POSTGRES_URL")
+    if url:
+        dbs = PostgresDatabases(url)
+        dbs.check()
+        yield dbs
+        dbs.close()
+        return
+    with throwaway_server() as server:
+        if server is None:
+            yield None
+            return
+        dbs = PostgresDatabases(server)
+        yield dbs
+        dbs.close()
+
+
+def _settings(url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=url,
+        config_path=tmp_path / "clients.toml",
+        log_dir=tmp_path / "logs",
+    )
+
+
+@pytest.fixture
+def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database file for this test."""
+    path = tmp_path / "douse.db"
+    shutil.copy(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url(_postgres: PostgresDatabases | None) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test (its own database on the server)."""
+    if _postgres is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no PostgreSQL: set DOUSE_TEST_POSTGRES_URL or install initdb")
+        pytest.skip("no PostgreSQL: DOUSE_TEST_POSTGRES_URL unset and no initdb on this machine")
+    url = _postgres.new_database()
+    yield url
+    _postgres.drop(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def services(db_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
+    """Services on both backends with the clock frozen at T0 (override `clock` to move it)."""
+    svc = build_services(_settings(db_url, tmp_path), clock=clock)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def sqlite_services(sqlite_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
+    """Services on SQLite only: for the desk and other tests where the backend is not the point."""
+    svc = build_services(_settings(sqlite_url, tmp_path), clock=clock)
+    yield svc
+    svc.close()

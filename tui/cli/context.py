@@ -1,0 +1,41 @@
+"""What every command receives: parsed global options and services built on first use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from core.services import Services, build_services
+from core.settings import Settings, load_settings
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    _settings: Settings | None = None
+    _services: Services | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(
+                db=self.args.db, config=self.args.config, me=getattr(self.args, "as_staff", None)
+            )
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = build_services(self.settings)
+        return self._services
+
+    def out(self, line: str = "") -> None:
+        print(line, file=self.stdout)
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()

@@ -1,0 +1,73 @@
+"""The `douse` command: global options, subcommand discovery, and the one place errors become
+a single line on stderr with exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from core import __version__
+from core.errors import ConfigError, DouseError
+from tui.cli import commands
+from tui.cli.context import Context
+
+EXIT_USER_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="douse",
+        description="A keyboard-driven desk for guarding many brands' online reputation.",
+    )
+    parser.add_argument("--version", action="version", version=f"douse {__version__}")
+    parser.add_argument(
+        "--db",
+        help="SQLAlchemy URL or SQLite file path (default: DOUSE_DATABASE_URL or user data dir)",
+    )
+    parser.add_argument(
+        "--config", help="clients.toml path (default: DOUSE_CONFIG or user config dir)"
+    )
+    parser.add_argument("--as", dest="as_staff", metavar="STAFF", help="act as this staff handle")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        # Bare `douse` opens the desk, as a person at a terminal expects.
+        if "desk" not in _subcommands(parser):
+            parser.print_help(sys.stderr)
+            return EXIT_USER_ERROR
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "desk"])
+    ctx = Context(args)
+    try:
+        return int(args.run(ctx) or 0)
+    except ConfigError as exc:
+        for finding in exc.findings:
+            print(f"douse: {finding}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except DouseError as exc:
+        print(f"douse: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("douse: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        ctx.close()
