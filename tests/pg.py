@@ -63,11 +63,15 @@ def throwaway_server() -> Iterator[str | None]:
                 str(data),
                 "-o",
                 f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "-l",
+                str(workdir / "server.log"),
                 "-w",
                 "start",
             ],
             check=True,
-            capture_output=True,
+            # The server inherits pg_ctl's stdout: a pipe here would never reach EOF.
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     except (subprocess.CalledProcessError, OSError):
         shutil.rmtree(workdir, ignore_errors=True)

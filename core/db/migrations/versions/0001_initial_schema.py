@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:27:51.996334
+Create Date: 2026-11-23 18:29:18.546204
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import core.db.base
+
 
 revision = "0001"
 down_revision = None
