@@ -1,0 +1,1 @@
+"""Ingestion: fetch sources, normalise what they return, keep what mentions the brand, store it once."""

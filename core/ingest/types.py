@@ -1,0 +1,50 @@
+"""What a source adapter hands to the ingestion pipeline: one platform-neutral item per post."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawAuthor:
+    platform: str
+    handle: str
+    display_name: str | None = None
+    profile_url: str | None = None
+    followers: int | None = None
+
+
+@dataclass(frozen=True)
+class RawMention:
+    """One post as an adapter understood it: plain text, UTC times, reach counts, canonical URL.
+
+    `external_id` is the platform's own id when it has one (a status id, an at:// URI, a Reddit
+    fullname); the pipeline falls back to `canonical_url` to deduplicate when it has none.
+    """
+
+    platform: str
+    external_id: str | None
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str
+    published_at: datetime | None
+    author: RawAuthor | None = None
+    likes: int = 0
+    shares: int = 0
+    replies: int = 0
+    language: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FetchPage:
+    """What one poll of one source produced, plus the state to keep for the next poll."""
+
+    items: list[RawMention]
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None
+    not_modified: bool = False
