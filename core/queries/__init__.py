@@ -1,0 +1,1 @@
+"""Read queries shared by the CLI listings and the desk; they never write."""
