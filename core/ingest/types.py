@@ -48,3 +48,27 @@ class FetchPage:
     last_modified: str | None = None
     cursor: str | None = None
     not_modified: bool = False
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What to poll, as configured in clients.toml: built by the DB side from a Source row.
+
+    `target` is a feed URL (rss), an instance URL (mastodon), a search query (bluesky,
+    hackernews, reddit) or a file path (import). `token_env` names the environment variable
+    holding an API token; the token itself is read at fetch time and never stored.
+    """
+
+    kind: str
+    target: str
+    params: dict[str, Any] = field(default_factory=dict)
+    token_env: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the previous poll left behind: conditional-GET validators and a paging cursor."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None
