@@ -1,0 +1,17 @@
+"""clients.toml: parse and validate (load_config), then write to the database (sync_config)."""
+
+from core.config.load import load_config, parse_config
+from core.config.schema import AgencyConfig, ClientConfig, SourceConfig, StaffConfig, Targets
+from core.config.sync import SyncReport, sync_config
+
+__all__ = [
+    "AgencyConfig",
+    "ClientConfig",
+    "SourceConfig",
+    "StaffConfig",
+    "SyncReport",
+    "Targets",
+    "load_config",
+    "parse_config",
+    "sync_config",
+]

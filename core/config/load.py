@@ -1,0 +1,562 @@
+"""Read and validate clients.toml. Every problem becomes a `file:line: what is wrong` finding.
+
+All findings are collected before failing, so a user fixes a broken file in one pass instead of
+one error per run.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.config.locate import LineIndex
+from core.config.locate import Path as KeyPath
+from core.config.schema import (
+    AccountConfig,
+    AgencyConfig,
+    ClientConfig,
+    SourceConfig,
+    StaffConfig,
+    Targets,
+)
+from core.db.models import SEVERITIES, SOURCE_KINDS
+from core.errors import ConfigError, DouseError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
+HOURS_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLATFORMS = (
+    "x",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "tiktok",
+    "youtube",
+    "reddit",
+    "mastodon",
+    "bluesky",
+    "hackernews",
+    "google",
+    "trustpilot",
+    "tripadvisor",
+    "yelp",
+    "web",
+    "email",
+    "phone",
+)
+SOURCE_TARGET_KEY = {
+    "rss": "url",
+    "mastodon": "url",
+    "bluesky": "query",
+    "hackernews": "query",
+    "reddit": "query",
+    "import": "path",
+    "manual": None,
+}
+REPORT_EVERY = ("daily", "weekly", "monthly")
+REPORT_FORMATS = ("html", "md", "csv", "json")
+
+AGENCY_KEYS = {"name", "timezone", "targets", "reply_policy", "critical_terms", "me"}
+STAFF_KEYS = {"handle", "name", "email", "role", "away"}
+CLIENT_KEYS = {
+    "slug",
+    "name",
+    "keywords",
+    "exclusions",
+    "critical_terms",
+    "timezone",
+    "business_hours",
+    "holidays",
+    "targets",
+    "negative_threshold",
+    "positive_threshold",
+    "default_owner",
+    "reply_policy",
+    "canned_replies",
+    "report",
+    "accounts",
+    "sources",
+}
+ACCOUNT_KEYS = {"platform", "handle", "url", "owner", "backup", "unowned"}
+SOURCE_KEYS = {"name", "kind", "url", "query", "path", "interval", "token_env", "params"}
+TARGET_KEYS = {"first_response", "next_response", "resolution"}
+
+
+class _Checker:
+    """Collects findings with their line numbers while reading one file."""
+
+    def __init__(self, path: Path, lines: LineIndex) -> None:
+        self.path = path
+        self.index = lines
+        self.findings: list[tuple[int, str]] = []
+
+    def fail(self, where: KeyPath, message: str) -> None:
+        self.findings.append((self.index.line_of(where), message))
+
+    def table(self, data: Any, where: KeyPath, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail(where, f"{_name(where)} must be a table")
+            return {}
+        for key in data:
+            if key not in allowed:
+                self.fail((*where, key), f"unknown key {key!r} in {_name(where) or 'top level'}")
+        return data
+
+    def text(self, data: dict[str, Any], key: str, where: KeyPath, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(where, f"{_name(where)} needs {key!r}")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail((*where, key), f"{key} must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def strings(self, data: dict[str, Any], key: str, where: KeyPath) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail((*where, key), f"{key} must be a list of non-empty strings")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def timezone(self, value: Any, where: KeyPath) -> str:
+        if not isinstance(value, str):
+            self.fail(where, "timezone must be a string such as 'Europe/London'")
+            return "UTC"
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(
+                where, f"unknown timezone {value!r} (use an IANA name such as 'Europe/London')"
+            )
+            return "UTC"
+        return value
+
+    def minutes(self, value: Any, where: KeyPath) -> int | None:
+        """Durations are '90m', '2h', '1.5d' or a whole number of minutes."""
+        if isinstance(value, bool):
+            value = None
+        if isinstance(value, int) and value > 0:
+            return value
+        if isinstance(value, str) and (m := DURATION.match(value)):
+            amount = float(m.group(1)) * {"m": 1, "min": 1, "h": 60, "d": 1440}[m.group(2)]
+            if amount >= 1:
+                return round(amount)
+        self.fail(where, f"{_name(where)} must be a duration such as '30m', '2h' or '1d'")
+        return None
+
+
+def _name(where: KeyPath) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[")
+
+
+def load_config(path: Path | str) -> AgencyConfig:
+    """Parse and validate; raises ConfigError with every finding as `file:line: message`."""
+    path = Path(path)
+    try:
+        raw_text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such file (copy clients.example.toml to start)"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+    return parse_config(raw_text, path)
+
+
+def parse_config(text: str, path: Path | str = "clients.toml") -> AgencyConfig:
+    path = Path(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
+        raise ConfigError([f"{path}:{line}: invalid TOML: {message}"]) from None
+    check = _Checker(path, LineIndex(text))
+    config = _agency(check, data)
+    if check.findings:
+        check.findings.sort(key=lambda f: f[0])
+        raise ConfigError([f"{path}:{line}: {message}" for line, message in check.findings])
+    return config
+
+
+def _line_from_message(message: str) -> int:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def _targets(check: _Checker, data: Any, where: KeyPath, base: Targets) -> Targets:
+    table = check.table(data, where, TARGET_KEYS | set(SEVERITIES))
+    values = {
+        "first_response": base.first_response,
+        "next_response": base.next_response,
+        "resolution": base.resolution,
+    }
+    for key in TARGET_KEYS & table.keys():
+        values[key] = check.minutes(table[key], (*where, key)) or values[key]
+    by_severity = dict(base.by_severity)
+    for severity in set(SEVERITIES) & table.keys():
+        sub = check.table(table[severity], (*where, severity), TARGET_KEYS)
+        by_severity[severity] = {
+            key: minutes
+            for key in TARGET_KEYS & sub.keys()
+            if (minutes := check.minutes(sub[key], (*where, severity, key)))
+        }
+    return Targets(by_severity=by_severity, **values)
+
+
+def _agency(check: _Checker, data: dict[str, Any]) -> AgencyConfig:
+    check.table(data, (), {"agency", "staff", "clients"})
+    agency = check.table(data.get("agency", {}), ("agency",), AGENCY_KEYS)
+    timezone = check.timezone(agency.get("timezone", "UTC"), ("agency", "timezone"))
+    targets = _targets(check, agency.get("targets", {}), ("agency", "targets"), Targets())
+    policy = agency.get("reply_policy", {})
+    if not isinstance(policy, dict):
+        check.fail(("agency", "reply_policy"), "agency.reply_policy must be a table")
+        policy = {}
+    _check_policy(check, policy, ("agency", "reply_policy"))
+
+    staff = _staff(check, data.get("staff", []))
+    handles = {s.handle for s in staff}
+    me = agency.get("me")
+    if me is not None and me not in handles:
+        check.fail(("agency", "me"), f"agency.me {me!r} is not on the staff list")
+
+    raw_clients = data.get("clients", [])
+    if not isinstance(raw_clients, list):
+        check.fail(("clients",), "clients must be an array of tables: [[clients]]")
+        raw_clients = []
+    clients: list[ClientConfig] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_clients):
+        client = _client(check, raw, ("clients", i), timezone, targets, handles)
+        if client is None:
+            continue
+        if client.slug in seen:
+            check.fail(
+                ("clients", i, "slug"),
+                f"duplicate client slug {client.slug!r} (also clients[{seen[client.slug]}])",
+            )
+            continue
+        seen[client.slug] = i
+        clients.append(client)
+    return AgencyConfig(
+        name=str(agency.get("name") or "douse agency"),
+        timezone=timezone,
+        targets=targets,
+        reply_policy=policy,
+        critical_terms=check.strings(agency, "critical_terms", ("agency",)),
+        staff=tuple(staff),
+        clients=tuple(clients),
+        me=me if isinstance(me, str) else None,
+    )
+
+
+def _staff(check: _Checker, raw: Any) -> list[StaffConfig]:
+    if not isinstance(raw, list):
+        check.fail(("staff",), "staff must be an array of tables: [[staff]]")
+        return []
+    staff: list[StaffConfig] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where: KeyPath = ("staff", i)
+        table = check.table(item, where, STAFF_KEYS)
+        handle = check.text(table, "handle", where).lower()
+        if handle and not HANDLE.match(handle):
+            check.fail(
+                (*where, "handle"),
+                f"staff handle {handle!r} must be lowercase letters, digits, . _ -",
+            )
+            continue
+        if handle in seen:
+            check.fail((*where, "handle"), f"duplicate staff handle {handle!r}")
+            continue
+        if not handle:
+            continue
+        seen.add(handle)
+        away = table.get("away", False)
+        if not isinstance(away, bool):
+            check.fail((*where, "away"), "away must be true or false")
+            away = False
+        staff.append(
+            StaffConfig(
+                handle=handle,
+                name=check.text(table, "name", where, required=False) or handle,
+                email=check.text(table, "email", where, required=False) or None,
+                role=check.text(table, "role", where, required=False) or "community manager",
+                away=away,
+            )
+        )
+    return staff
+
+
+def _staff_ref(check: _Checker, value: Any, where: KeyPath, handles: set[str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.lower() not in handles:
+        check.fail(where, f"{_name(where[-1:])} {value!r} is not on the staff list")
+        return None
+    return value.lower()
+
+
+def _client(
+    check: _Checker,
+    raw: Any,
+    where: KeyPath,
+    agency_tz: str,
+    agency_targets: Targets,
+    handles: set[str],
+) -> ClientConfig | None:
+    table = check.table(raw, where, CLIENT_KEYS)
+    slug = check.text(table, "slug", where)
+    if not slug:
+        return None
+    if not SLUG.match(slug):
+        check.fail((*where, "slug"), f"slug {slug!r} must be lowercase letters, digits and dashes")
+        return None
+    keywords = check.strings(table, "keywords", where)
+    if not keywords and "keywords" in table:
+        check.fail((*where, "keywords"), f"client {slug!r} needs at least one keyword")
+    thresholds = []
+    for key, default in (("negative_threshold", -0.05), ("positive_threshold", 0.05)):
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not -1 <= value <= 1:
+            check.fail((*where, key), f"{key} must be a number between -1 and 1")
+            value = default
+        thresholds.append(float(value))
+    if thresholds[0] >= thresholds[1]:
+        check.fail(
+            (*where, "negative_threshold"), "negative_threshold must be below positive_threshold"
+        )
+    policy = table.get("reply_policy", {})
+    if not isinstance(policy, dict):
+        check.fail((*where, "reply_policy"), "reply_policy must be a table")
+        policy = {}
+    _check_policy(check, policy, (*where, "reply_policy"))
+    canned = table.get("canned_replies", {})
+    if not isinstance(canned, dict) or not all(isinstance(v, str) for v in canned.values()):
+        check.fail((*where, "canned_replies"), "canned_replies must map names to reply texts")
+        canned = {}
+    return ClientConfig(
+        slug=slug,
+        name=check.text(table, "name", where),
+        keywords=keywords,
+        exclusions=check.strings(table, "exclusions", where),
+        critical_terms=check.strings(table, "critical_terms", where),
+        timezone=check.timezone(table.get("timezone", agency_tz), (*where, "timezone")),
+        business_hours=_business_hours(check, table.get("business_hours", "24/7"), where),
+        holidays=_holidays(check, table.get("holidays", {}), (*where, "holidays")),
+        targets=_targets(check, table.get("targets", {}), (*where, "targets"), agency_targets),
+        negative_threshold=thresholds[0],
+        positive_threshold=thresholds[1],
+        default_owner=_staff_ref(
+            check, table.get("default_owner"), (*where, "default_owner"), handles
+        ),
+        reply_policy=policy,
+        canned_replies=canned,
+        report_schedule=_report(check, table.get("report"), (*where, "report")),
+        accounts=tuple(_accounts(check, table.get("accounts", []), where, handles)),
+        sources=tuple(_sources(check, table.get("sources", []), where)),
+    )
+
+
+def _business_hours(check: _Checker, raw: Any, client: KeyPath) -> dict[str, list[list[str]]]:
+    where = (*client, "business_hours")
+    if raw == "24/7":
+        return {}
+    table = check.table(raw, where, set(DAYS) | {"weekdays", "weekends"})
+    hours: dict[str, list[list[str]]] = {}
+    expanded: list[tuple[str, str, Any]] = []
+    for key, value in table.items():
+        days = {"weekdays": DAYS[:5], "weekends": DAYS[5:]}.get(key, (key,))
+        expanded.extend((day, key, value) for day in days)
+    for day, key, value in expanded:
+        ranges = value if isinstance(value, list) else [value]
+        parsed: list[list[str]] = []
+        for item in ranges:
+            match = HOURS_RANGE.match(item) if isinstance(item, str) else None
+            if not match or item.split("-")[0] >= item.split("-")[1]:
+                check.fail(
+                    (*where, key),
+                    f"business_hours.{key} must look like '09:00-17:30' (or a list of them)",
+                )
+                break
+            parsed.append(item.split("-"))
+        else:
+            hours[day] = sorted(parsed)
+    if raw != "24/7" and not hours and not check.findings:
+        check.fail(where, "business_hours needs at least one day, or the string '24/7'")
+    return hours
+
+
+def _holidays(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
+    table = check.table(raw, where, {"country", "subdiv", "dates"})
+    result: dict[str, Any] = {}
+    if "country" in table:
+        import holidays as holiday_calendars
+
+        country = table["country"]
+        if (
+            not isinstance(country, str)
+            or country.upper() not in holiday_calendars.list_supported_countries()
+        ):
+            check.fail(
+                (*where, "country"), f"unknown holiday country {country!r} (use e.g. 'GB', 'US')"
+            )
+        else:
+            result["country"] = country.upper()
+            if isinstance(table.get("subdiv"), str):
+                result["subdiv"] = table["subdiv"]
+    dates = table.get("dates", [])
+    from datetime import date
+
+    good: list[str] = []
+    for item in dates if isinstance(dates, list) else [dates]:
+        text = item.isoformat() if isinstance(item, date) else item
+        try:
+            good.append(date.fromisoformat(text).isoformat())
+        except (TypeError, ValueError):
+            check.fail((*where, "dates"), f"holiday {item!r} is not a date such as 2026-12-24")
+    if good:
+        result["dates"] = sorted(good)
+    return result
+
+
+def _report(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    table = check.table(raw, where, {"every", "weekday", "day", "time", "format", "folder"})
+    every = table.get("every", "weekly")
+    if every not in REPORT_EVERY:
+        check.fail((*where, "every"), f"report.every must be one of {', '.join(REPORT_EVERY)}")
+    weekday = table.get("weekday", "mon")
+    if weekday not in DAYS:
+        check.fail(
+            (*where, "weekday"), "report.weekday must be mon, tue, wed, thu, fri, sat or sun"
+        )
+    time = table.get("time", "08:00")
+    if not isinstance(time, str) or not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", time):
+        check.fail((*where, "time"), "report.time must look like '08:00'")
+    fmt = table.get("format", "html")
+    if fmt not in REPORT_FORMATS:
+        check.fail((*where, "format"), f"report.format must be one of {', '.join(REPORT_FORMATS)}")
+    day = table.get("day", 1)
+    if every == "monthly" and (not isinstance(day, int) or not 1 <= day <= 28):
+        check.fail((*where, "day"), "report.day must be a day of the month from 1 to 28")
+    folder = check.text(table, "folder", where, required=False) or "~/douse-reports"
+    return {
+        "every": every,
+        "weekday": weekday,
+        "day": day,
+        "time": time,
+        "format": fmt,
+        "folder": folder,
+    }
+
+
+def _accounts(check: _Checker, raw: Any, client: KeyPath, handles: set[str]) -> list[AccountConfig]:
+    if not isinstance(raw, list):
+        check.fail(
+            (*client, "accounts"), "accounts must be an array of tables: [[clients.accounts]]"
+        )
+        return []
+    accounts: list[AccountConfig] = []
+    seen: set[tuple[str, str]] = set()
+    for i, item in enumerate(raw):
+        where: KeyPath = (*client, "accounts", i)
+        table = check.table(item, where, ACCOUNT_KEYS)
+        platform = check.text(table, "platform", where).lower()
+        handle = check.text(table, "handle", where)
+        if platform and platform not in PLATFORMS:
+            check.fail(
+                (*where, "platform"), f"unknown platform {platform!r} ({', '.join(PLATFORMS)})"
+            )
+        if (platform, handle.lower()) in seen:
+            check.fail((*where, "handle"), f"duplicate account {platform}:{handle}")
+            continue
+        seen.add((platform, handle.lower()))
+        owner = _staff_ref(check, table.get("owner"), (*where, "owner"), handles)
+        if owner is None and "owner" not in table and table.get("unowned") is not True:
+            check.fail(where, f"account {platform}:{handle} needs an owner (or `unowned = true`)")
+        accounts.append(
+            AccountConfig(
+                platform=platform,
+                handle=handle,
+                url=check.text(table, "url", where, required=False) or None,
+                owner=owner,
+                backup=_staff_ref(check, table.get("backup"), (*where, "backup"), handles),
+            )
+        )
+    return accounts
+
+
+def _sources(check: _Checker, raw: Any, client: KeyPath) -> list[SourceConfig]:
+    if not isinstance(raw, list):
+        check.fail((*client, "sources"), "sources must be an array of tables: [[clients.sources]]")
+        return []
+    sources: list[SourceConfig] = []
+    names: set[str] = set()
+    for i, item in enumerate(raw):
+        where: KeyPath = (*client, "sources", i)
+        table = check.table(item, where, SOURCE_KEYS)
+        kind = check.text(table, "kind", where)
+        if kind and kind not in SOURCE_KINDS:
+            check.fail(
+                (*where, "kind"), f"unknown source kind {kind!r} ({', '.join(SOURCE_KINDS)})"
+            )
+            continue
+        target_key = SOURCE_TARGET_KEY.get(kind)
+        target = check.text(table, target_key, where) if target_key else ""
+        if target_key == "url" and target and not re.match(r"^https?://", target):
+            check.fail(
+                (*where, "url"), f"source url must start with http:// or https://: {target!r}"
+            )
+        name = check.text(table, "name", where, required=False) or f"{kind}-{i + 1}"
+        if name in names:
+            check.fail((*where, "name"), f"duplicate source name {name!r}")
+            continue
+        names.add(name)
+        token_env = table.get("token_env")
+        if token_env is not None and (
+            not isinstance(token_env, str) or not ENV_NAME.match(token_env)
+        ):
+            check.fail(
+                (*where, "token_env"),
+                "token_env names an environment variable (e.g. BLUESKY_TOKEN), never the token itself",
+            )
+            token_env = None
+        params = table.get("params", {})
+        if not isinstance(params, dict):
+            check.fail((*where, "params"), "params must be a table")
+            params = {}
+        interval = check.minutes(table.get("interval", "15m"), (*where, "interval"))
+        sources.append(
+            SourceConfig(
+                name=name,
+                kind=kind,
+                target=target,
+                interval_s=(interval or 15) * 60,
+                token_env=token_env,
+                params=params,
+            )
+        )
+    return sources
+
+
+def _check_policy(check: _Checker, policy: dict[str, Any], where: KeyPath) -> None:
+    """Reply policies are validated by the policy engine's own schema when it is installed."""
+    try:
+        from core.policy import ReplyPolicy
+    except ImportError:
+        return
+    try:
+        ReplyPolicy.from_dict(policy)
+    except DouseError as exc:
+        check.fail(where, f"reply_policy: {exc}")

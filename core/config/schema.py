@@ -1,0 +1,77 @@
+"""The agency as clients.toml describes it, after validation: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    handle: str
+    name: str
+    email: str | None = None
+    role: str = "community manager"
+    away: bool = False
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    platform: str
+    handle: str
+    url: str | None
+    owner: str | None
+    backup: str | None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    target: str
+    interval_s: int
+    token_env: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Response targets in minutes; per-severity overrides keyed by severity then target name."""
+
+    first_response: int = 120
+    next_response: int = 240
+    resolution: int = 2880
+    by_severity: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    slug: str
+    name: str
+    keywords: tuple[str, ...]
+    exclusions: tuple[str, ...]
+    critical_terms: tuple[str, ...]
+    timezone: str
+    business_hours: dict[str, list[list[str]]]
+    holidays: dict[str, Any]
+    targets: Targets
+    negative_threshold: float
+    positive_threshold: float
+    default_owner: str | None
+    reply_policy: dict[str, Any]
+    canned_replies: dict[str, str]
+    report_schedule: dict[str, Any]
+    accounts: tuple[AccountConfig, ...]
+    sources: tuple[SourceConfig, ...]
+
+
+@dataclass(frozen=True)
+class AgencyConfig:
+    name: str
+    timezone: str
+    targets: Targets
+    reply_policy: dict[str, Any]
+    critical_terms: tuple[str, ...]
+    staff: tuple[StaffConfig, ...]
+    clients: tuple[ClientConfig, ...]
+    me: str | None = None
