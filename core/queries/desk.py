@@ -364,8 +364,10 @@ def dashboard(session: Session, now: datetime) -> list[DashboardRow]:
     ):
         negatives[row[0]] = tuple(int(v or 0) for v in row[1:])
 
-    unowned: dict[int, int] = dict(
-        session.execute(
+    # Not dict(result): a Result has keys(), so dict() would treat it as a mapping.
+    unowned: dict[int, int] = {
+        client_id: count
+        for client_id, count in session.execute(
             select(Account.client_id, func.count())
             .outerjoin(Staff, Staff.id == Account.owner_id)
             .where(
@@ -373,8 +375,8 @@ def dashboard(session: Session, now: datetime) -> list[DashboardRow]:
                 or_(Account.owner_id.is_(None), Staff.active.is_(False)),
             )
             .group_by(Account.client_id)
-        ).tuples()
-    )
+        )
+    }
 
     failing: dict[int, int] = {}
     silent: dict[int, int] = {}

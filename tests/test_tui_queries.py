@@ -1,0 +1,99 @@
+"""The desk's read models on SQLite and PostgreSQL: what each screen is built from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.queries import desk
+from core.services import Services
+from tests.conftest import T0
+from tests.factories import HOSTILE, desk_world
+
+
+def test_dashboard_counts_and_urgency(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+    with services.sessions() as s:
+        rows = desk.dashboard(s, T0)
+    by_slug = {r.slug: r for r in rows}
+    # Overdue first, then critical.
+    assert [r.slug for r in rows] == ["acme", "cobalt", "bistro"]
+    acme = by_slug["acme"]
+    assert acme.client_id == w.acme
+    assert acme.open_by_severity == (1, 0, 1, 0)  # the monitored troll post and the mould one
+    assert acme.overdue == 1
+    assert acme.next_due_at == T0 - timedelta(minutes=25)
+    assert acme.negative_24h == 3  # hostile, mould, vip day 0
+    assert sum(acme.negative_daily) == 8
+    assert len(acme.negative_daily) == desk.SPARK_DAYS
+    assert acme.unowned_accounts == 1
+    assert acme.failing_sources == 1
+    assert by_slug["bistro"].silent_sources == 1
+    assert by_slug["cobalt"].open_by_severity == (0, 0, 0, 1)
+    assert by_slug["cobalt"].unowned_accounts == 0
+
+
+def test_incidents_filters_and_queue(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+    with services.sessions() as s:
+        open_rows = desk.client_incidents(s, w.acme)
+        assert [r.title for r in open_rows] == ["Mould in rented flat, no call back", "Troll post"]
+        assert [r.title for r in desk.client_incidents(s, w.acme, desk.IncidentFilter("all"))][
+            -1
+        ] == "Late delivery complaint"
+        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(owner="bob"))[0].owner == "bob"
+        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(text="MOULD"))[0].id == (
+            w.overdue_incident
+        )
+        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(severity="critical")) == []
+        everything = desk.queue(s, T0)
+        assert [r.id for r in everything] == [w.overdue_incident, w.critical_incident]
+        assert [r.id for r in desk.queue(s, T0, owner="alice")] == [w.overdue_incident]
+        assert [r.id for r in desk.queue(s, T0, overdue_only=True)] == [w.overdue_incident]
+
+
+def test_mentions_paging_and_filters(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+    with services.sessions() as s:
+        first = desk.client_mentions(s, w.acme, limit=2)
+        assert [m.id for m in first] == [w.hostile_mention, w.negative_mention]
+        assert first[0].text == HOSTILE
+        rest = desk.client_mentions(
+            s, w.acme, after=desk.MentionCursor(first[-1].published_at, first[-1].id), limit=50
+        )
+        assert rest[0].id == w.unscored_mention
+        assert len(first) + len(rest) == 9
+        unhandled = desk.client_mentions(s, w.acme, kind="unhandled")
+        assert w.negative_mention not in {m.id for m in unhandled}
+        assert len(unhandled) == 6
+        assert [m.id for m in desk.client_mentions(s, w.acme, kind="unscored")] == [
+            w.unscored_mention
+        ]
+        assert desk.client_mentions(s, w.acme, search="mould")[0].incident_id == (
+            w.overdue_incident
+        )
+        assert desk.client_mentions(s, w.acme, search="100%") == []
+
+
+def test_detail_accounts_sources_authors(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+    with services.sessions() as s:
+        detail = desk.incident_detail(s, w.overdue_incident)
+        assert detail.row.owner == "alice"
+        assert detail.severity_reasons == ("negative -0.60", "complaint phrase")
+        assert detail.mentions[0].history is not None
+        assert detail.mentions[0].history.mentions == 3
+        resolved = desk.incident_detail(s, w.acme_resolved)
+        assert [a.kind for a in resolved.activities] == ["public_reply"]
+        accounts = desk.client_accounts(s, w.acme)
+        assert {a.handle: a.owner for a in accounts} == {"@acme": "alice", "acme.bsky.social": None}
+        health = {src.name: src.health for src in desk.client_sources(s, w.acme, T0)}
+        assert health == {"acme-alerts": "ok", "acme-reddit": "failing"}
+        authors = desk.client_authors(s, w.acme)
+        vip = next(a for a in authors if a.is_vip)
+        assert vip.mentions_here == 6 and vip.mentions_all == 7 and vip.clients_all == 2
+        stamp = desk.data_stamp(s)
+        assert stamp.mention_id > 0 and stamp.incident_id > 0
