@@ -63,9 +63,17 @@ def parse(
         entries.pop()
     language = parsed.feed.get("language")
     # Relative entry links resolve against the document's address, else the site it names.
-    base = base_url or parsed.feed.get("link") or None
+    base = base_url or _document_base(parsed.feed)
     mentions = [_entry(entry, base, language) for entry in entries]
     return [m for m in mentions if m is not None]
+
+
+def _document_base(feed: Any) -> str | None:
+    links = [link.get("href") or "" for link in feed.get("links", []) if link.get("rel") == "self"]
+    for href in [*links, feed.get("link") or ""]:
+        if href.lower().startswith(("http://", "https://")):
+            return href
+    return None
 
 
 def _truncated(problem: xml.sax.SAXParseException) -> bool:
