@@ -529,7 +529,7 @@ def _sources(check: _Checker, raw: Any, client: KeyPath) -> list[SourceConfig]:
         ):
             check.fail(
                 (*where, "token_env"),
-                "token_env names an environment variable (e.g. BLUESKY_TOKEN), never the token itself",
+                "token_env names an environment variable (e.g. BLUESKY_TOKEN), not the token",
             )
             token_env = None
         params = table.get("params", {})

@@ -1,7 +1,7 @@
 """Line numbers for TOML keys, so a finding can say `clients.toml:42: ...`.
 
 tomllib returns plain dicts without positions; a light scan of table headers and `key =` lines is
-enough to point at the right line for a validation finding (the parser itself reports syntax errors).
+enough to point at the right line for a finding (the parser itself reports syntax errors).
 """
 
 from __future__ import annotations

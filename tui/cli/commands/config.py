@@ -1,0 +1,55 @@
+"""`douse config check|path` and `douse sync`: clients.toml into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.config import load_config, sync_config
+from tui.cli.context import Context
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("config", help="check clients.toml or show where it lives")
+    actions = parser.add_subparsers(dest="config_action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="validate a clients.toml (exit 2 on problems)")
+    check.add_argument("file", nargs="?", help="file to check (default: --config)")
+    check.set_defaults(run=run_check)
+    actions.add_parser("path", help="print the config file douse reads").set_defaults(run=run_path)
+    sync = sub.add_parser(
+        "sync", help="write clients, staff, accounts and sources into the database"
+    )
+    sync.add_argument("file", nargs="?", help="file to sync (default: --config)")
+    sync.set_defaults(run=run_sync)
+
+
+def _path(ctx: Context) -> Path:
+    return Path(ctx.args.file).expanduser() if ctx.args.file else ctx.settings.config_path
+
+
+def run_check(ctx: Context) -> int:
+    path = _path(ctx)
+    config = load_config(path)
+    accounts = sum(len(c.accounts) for c in config.clients)
+    unowned = sum(1 for c in config.clients for a in c.accounts if a.owner is None)
+    sources = sum(len(c.sources) for c in config.clients)
+    ctx.out(
+        f"{path}: ok: {len(config.clients)} clients, {len(config.staff)} staff, "
+        f"{accounts} accounts ({unowned} unowned), {sources} sources"
+    )
+    return 0
+
+
+def run_path(ctx: Context) -> int:
+    ctx.out(str(ctx.settings.config_path))
+    return 0
+
+
+def run_sync(ctx: Context) -> int:
+    config = load_config(_path(ctx))
+    services = ctx.services
+    with services.sessions.begin() as session:
+        report = sync_config(session, config, services.clock.now())
+    for line in report.lines():
+        ctx.out(line)
+    return 0

@@ -1,0 +1,171 @@
+"""Read-only listings: `douse clients`, `douse mentions`, `douse incidents`."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from core.errors import DouseError
+from core.queries.listing import IncidentFilter, list_clients, list_incidents, list_mentions
+from tui.cli.context import Context
+from tui.cli.output import inert, print_json, print_table, when
+
+_SPAN = re.compile(r"^(\d+)\s*(m|h|d)$")
+
+
+def duration(text: str) -> timedelta:
+    match = _SPAN.match(text.strip())
+    if not match:
+        raise DouseError(f"not a duration: {text!r} (use e.g. 30m, 2h, 1d)")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(minutes=amount * {"m": 1, "h": 60, "d": 1440}[unit])
+
+
+def register(sub: Any) -> None:
+    clients = sub.add_parser(
+        "clients", help="list clients with accounts, sources and open incidents"
+    )
+    clients.add_argument("--json", action="store_true", help="print JSON")
+    clients.add_argument("--all", action="store_true", help="include archived clients")
+    clients.set_defaults(run=run_clients)
+
+    mentions = sub.add_parser("mentions", help="list mentions, newest first")
+    mentions.add_argument("--client", metavar="SLUG")
+    mentions.add_argument("--label", choices=["negative", "neutral", "positive", "unscored"])
+    mentions.add_argument("--limit", type=int, default=50)
+    mentions.add_argument("--before", type=int, metavar="ID", help="page: mentions older than ID")
+    mentions.add_argument("--json", action="store_true", help="print JSON")
+    mentions.set_defaults(run=run_mentions)
+
+    incidents = sub.add_parser("incidents", help="list incidents, soonest deadline first")
+    incidents.add_argument("--client", metavar="SLUG")
+    incidents.add_argument(
+        "--status",
+        metavar="S",
+        help="new, acknowledged, in_progress, waiting_customer, resolved, "
+        "closed, monitor, or 'open'; comma-separated",
+    )
+    incidents.add_argument(
+        "--severity", metavar="S", help="low, medium, high, critical; comma-separated"
+    )
+    incidents.add_argument("--mine", metavar="STAFF", help="only incidents owned by STAFF")
+    incidents.add_argument(
+        "--overdue", action="store_true", help="only open incidents past their deadline"
+    )
+    incidents.add_argument("--due-within", metavar="SPAN", type=duration, help="e.g. 30m, 2h")
+    incidents.add_argument("--limit", type=int, default=500)
+    incidents.add_argument("--json", action="store_true", help="print JSON")
+    incidents.set_defaults(run=run_incidents)
+
+
+def run_clients(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions() as session:
+        rows = list_clients(session, services.clock.now(), include_archived=ctx.args.all)
+    if ctx.args.json:
+        print_json(ctx, rows)
+        return 0
+    print_table(
+        ctx,
+        ["SLUG", "NAME", "OPEN", "OVERDUE", "ACCOUNTS", "UNOWNED", "SOURCES", "OWNER", "TZ"],
+        [
+            [
+                r.slug + (" (archived)" if r.archived else ""),
+                r.name,
+                r.open_incidents,
+                r.overdue_incidents,
+                r.accounts,
+                r.unowned_accounts,
+                r.sources,
+                r.default_owner or "-",
+                r.timezone,
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def run_mentions(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions() as session:
+        rows = list_mentions(
+            session,
+            client=ctx.args.client,
+            label=ctx.args.label,
+            limit=ctx.args.limit,
+            before_id=ctx.args.before,
+        )
+    if ctx.args.json:
+        print_json(ctx, rows)
+        return 0
+    print_table(
+        ctx,
+        ["ID", "PUBLISHED", "CLIENT", "LABEL", "SCORE", "AUTHOR", "TEXT"],
+        [
+            [
+                r.id,
+                when(r.published_at),
+                r.client,
+                r.label,
+                "-" if r.compound is None else f"{r.compound:+.2f}",
+                inert(r.author, 20) or "-",
+                inert(r.title or r.text, 70),
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def run_incidents(ctx: Context) -> int:
+    services = ctx.services
+    args = ctx.args
+    filters = IncidentFilter(
+        client=args.client,
+        status=args.status,
+        severity=args.severity,
+        owner=args.mine,
+        overdue=args.overdue,
+        due_within=args.due_within,
+    )
+    now = services.clock.now()
+    with services.sessions() as session:
+        rows = list_incidents(session, now, filters, limit=args.limit)
+    if args.json:
+        print_json(ctx, rows)
+        return 0
+    print_table(
+        ctx,
+        ["ID", "CLIENT", "SEVERITY", "STATUS", "OWNER", "DUE", "TITLE"],
+        [
+            [
+                r.id,
+                r.client,
+                r.severity + (" pattern" if r.is_pattern else ""),
+                r.status,
+                r.owner or "-",
+                _due(r.due_at, r.overdue_by_minutes, now),
+                inert(r.title, 60),
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def _due(due_at: Any, overdue_by: int | None, now: Any) -> str:
+    if due_at is None:
+        return "-"
+    if overdue_by is not None:
+        return f"overdue {_span(overdue_by)}"
+    return f"in {_span(int((due_at - now).total_seconds() // 60))}"
+
+
+def _span(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // 1440}d{(minutes % 1440) // 60}h"

@@ -1,0 +1,39 @@
+"""Rows for people (aligned columns) and programs (JSON), with internet text made inert."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from core.queries.listing import as_dict
+from tui.cli.context import Context
+
+# C0/C1 controls (ESC starts terminal sequences) must never reach the terminal from mention text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str | None, width: int | None = None) -> str:
+    clean = _CONTROL.sub("", " ".join((text or "").split()))
+    if width is not None and len(clean) > width:
+        return clean[: width - 1] + "…"
+    return clean
+
+
+def print_json(ctx: Context, rows: Sequence[Any]) -> None:
+    # ensure_ascii keeps escape characters escaped (\u001b), so JSON output is inert too.
+    ctx.out(json.dumps([as_dict(r) for r in rows], indent=2, ensure_ascii=True))
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def print_table(ctx: Context, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[inert(str(c)) for c in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    ctx.out("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in cells:
+        ctx.out("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
