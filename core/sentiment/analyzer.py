@@ -1,0 +1,189 @@
+"""Score one mention: VADER + the reputation layer, a label, and the reasons a person can read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import DouseError
+from core.sentiment.language import LanguageGuesser
+from core.sentiment.lexicon import load_vader
+from core.sentiment.rules import COMPLAINT_CATEGORIES, RuleHit, find_hits
+from core.sentiment.vader import compound_of, word_valences
+
+LABELS = ("negative", "neutral", "positive", "unscored")
+
+# Beyond this many characters only the start of a text is scored: a post is short, and a
+# pathological megabyte "post" must not stall ingestion. The reasons say so.
+MAX_SCORED_CHARS = 10_000
+# Praise next to a stated complaint ("Love waiting 3 hours on hold, great job") is usually
+# sarcasm or politeness; it keeps this share of its valence (tuned on the eval set).
+PRAISE_BESIDE_COMPLAINT = 0.25
+MAX_WORD_REASONS = 6
+MAX_PHRASE_CHARS = 60
+
+# Control characters, bidi overrides and zero-width marks: stripped from quoted phrases so a
+# reason is inert wherever it is shown.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
+
+
+class ThresholdError(DouseError):
+    """Label thresholds that cannot work (out of range or crossed)."""
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    compound: float | None  # VADER's −1…+1 compound with the reputation layer; None if unscored
+    label: str  # negative / neutral / positive / unscored
+    language: str | None  # "en", another ISO 639 code, "und", or None for no words at all
+    reasons: tuple[str, ...]  # what moved the score, strongest first, human-readable
+
+
+def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
+    for name, value in (("negative", negative_threshold), ("positive", positive_threshold)):
+        if not -1.0 <= value <= 1.0 or value != value:
+            raise ThresholdError(f"{name} threshold must be between -1 and 1, not {value}")
+    if negative_threshold >= positive_threshold:
+        raise ThresholdError(
+            f"negative threshold ({negative_threshold}) must be below "
+            f"positive threshold ({positive_threshold})"
+        )
+
+
+def label_for(compound: float, negative_threshold: float, positive_threshold: float) -> str:
+    if compound <= negative_threshold:
+        return "negative"
+    if compound >= positive_threshold:
+        return "positive"
+    return "neutral"
+
+
+def _quote(phrase: str) -> str:
+    cleaned = " ".join(_UNSAFE.sub(" ", phrase).split())
+    if len(cleaned) > MAX_PHRASE_CHARS:
+        cleaned = cleaned[: MAX_PHRASE_CHARS - 1] + "…"
+    return f"“{cleaned}”"
+
+
+def _signed(value: float) -> str:
+    # A real minus sign: reasons are read by people, and "−0.4" does not look like a dash.
+    return f"−{-value:.1f}" if value < 0 else f"+{value:.1f}"
+
+
+class Analyzer:
+    """VADER (nltk, with the lexicon vaderSentiment ships) plus douse's reputation layer.
+
+    Construct once per process or worker: loading the lexicon and the language model is the slow
+    part (about a second); scoring is then tens of microseconds per post. An Analyzer holds no
+    per-call state, but it is only promised to be safe when used by one thread at a time; give
+    each worker thread its own, as with database sessions.
+    """
+
+    def __init__(self, *, cache_dir: Path | None = None) -> None:
+        self._vader = load_vader(cache_dir)
+        self._language = LanguageGuesser()
+        self._language.load()
+
+    def raw_vader_compound(self, text: str) -> float:
+        """nltk's own `polarity_scores(text)["compound"]`, untouched: the benchmark's baseline."""
+        return float(self._vader.polarity_scores(text)["compound"])
+
+    def score(
+        self,
+        text: str,
+        *,
+        negative_threshold: float = -0.05,
+        positive_threshold: float = 0.05,
+    ) -> SentimentResult:
+        check_thresholds(negative_threshold, positive_threshold)
+        return self._score(text, negative_threshold, positive_threshold)
+
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *,
+        negative_threshold: float = -0.05,
+        positive_threshold: float = 0.05,
+    ) -> list[SentimentResult]:
+        check_thresholds(negative_threshold, positive_threshold)
+        return [self._score(text, negative_threshold, positive_threshold) for text in texts]
+
+    def _score(self, text: str, negative: float, positive: float) -> SentimentResult:
+        notes: list[str] = []
+        if len(text) > MAX_SCORED_CHARS:
+            text = text[:MAX_SCORED_CHARS]
+            notes.append(f"only the first {MAX_SCORED_CHARS} characters were scored")
+        detection = self._language.detect(text)
+        if not detection.english:
+            confidence = f", confidence {detection.confidence:.2f}" if detection.confidence else ""
+            return SentimentResult(
+                None,
+                "unscored",
+                detection.language,
+                (
+                    f"not English (looks like {detection.language}{confidence}): "
+                    "left for a person to read",
+                    *notes,
+                ),
+            )
+        words, valences = word_valences(self._vader, text)
+        hits = find_hits(text)
+        complaint = any(hit.rule.category in COMPLAINT_CATEGORIES for hit in hits)
+        moved: dict[str, float] = {}
+        dampened: dict[str, tuple[float, float]] = {}
+        for index, valence in enumerate(valences):
+            if not valence:
+                continue
+            word = words[index].lower()
+            if complaint and valence > 0:
+                before = dampened.get(word, (0.0, 0.0))
+                valences[index] = valence * PRAISE_BESIDE_COMPLAINT
+                dampened[word] = (before[0] + valence, before[1] + valences[index])
+            else:
+                moved[word] = moved.get(word, 0.0) + valence
+        for hit in hits:
+            valences.append(hit.rule.valence)
+        compound = compound_of(self._vader, valences, text)
+        reasons = self._reasons(moved, dampened, hits, self._vader.lexicon)
+        return SentimentResult(
+            compound,
+            label_for(compound, negative, positive),
+            detection.language,
+            (*reasons, *notes),
+        )
+
+    @staticmethod
+    def _reasons(
+        moved: dict[str, float],
+        dampened: dict[str, tuple[float, float]],
+        hits: list[RuleHit],
+        lexicon: dict[str, float],
+    ) -> list[str]:
+        ranked: list[tuple[float, str]] = []
+        for hit in hits:
+            ranked.append(
+                (
+                    abs(hit.rule.valence) + 10,  # the layer's findings first: they explain most
+                    f"{hit.rule.category}: {_quote(hit.phrase)} {_signed(hit.rule.valence)}",
+                )
+            )
+        words = sorted(moved.items(), key=lambda item: -abs(item[1]))[:MAX_WORD_REASONS]
+        for word, valence in words:
+            base = lexicon.get(word, valence)
+            # Negation, boosters, capitals and "but" change a word's weight; show both then.
+            source = (
+                "lexicon" if abs(base - valence) < 0.05 else f"lexicon {_signed(base)}, in context"
+            )
+            ranked.append((abs(valence), f"{_quote(word)} {_signed(valence)} ({source})"))
+        for word, (was, now) in dampened.items():
+            ranked.append(
+                (
+                    abs(now),
+                    f"{_quote(word)} {_signed(now)} (lexicon {_signed(was)}, "
+                    "praise beside a complaint)",
+                )
+            )
+        ranked.sort(key=lambda item: -item[0])
+        return [reason for _, reason in ranked]
