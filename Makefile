@@ -1,0 +1,37 @@
+# Everything douse needs is installed by this file into .venv: `make demo`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench schema clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "douse needs Python >= 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Builds the demo agency in a throwaway database and opens the desk on it.
+demo: $(STAMP)
+	$(BIN)/douse demo --db "$${DOUSE_DEMO_DB:-$$HOME/.local/share/douse/demo.db}" --force
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Regenerate the (unreleased) initial migration after changing core/db/models.py.
+schema: $(STAMP)
+	$(BIN)/python -m core.db.regen
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
