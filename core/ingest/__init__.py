@@ -1,1 +1,1 @@
-"""Ingestion: fetch sources, normalise what they return, keep what mentions the brand, store it once."""
+"""Ingestion: fetch sources, normalise, keep what mentions the brand, store it once."""
