@@ -1,0 +1,87 @@
+"""Leases on sources, so several pollers (watch workers, the desk, `douse poll`) share them and
+no source is fetched twice at once.
+
+A claim is one conditional UPDATE: it succeeds only if nobody holds an unexpired lease. Under
+PostgreSQL's READ COMMITTED a concurrent claimer blocks on the row, re-reads it after the winner
+commits and then matches nothing, so exactly one wins. SQLite serialises writers outright. Batch
+claims on PostgreSQL first pick candidates with FOR UPDATE SKIP LOCKED, so workers never queue
+behind each other's rows. A lease expires by itself, so a crashed worker's sources come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.db.models import Client, Source
+
+# Longer than any single poll can take (the fetcher bounds an attempt to a minute, with retries).
+DEFAULT_LEASE_S = 600
+
+
+def _free(now: datetime) -> object:
+    return or_(Source.lease_until.is_(None), Source.lease_until < now)
+
+
+def _due(now: datetime) -> object:
+    return or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now)
+
+
+def claim_source(
+    session: Session,
+    source_id: int,
+    owner: str,
+    now: datetime,
+    *,
+    lease_s: int = DEFAULT_LEASE_S,
+    only_if_due: bool = True,
+) -> bool:
+    """Take the lease on one source; False when someone else holds it (or it is not due)."""
+    conditions = [Source.id == source_id, Source.enabled.is_(True), _free(now)]
+    if only_if_due:
+        conditions.append(_due(now))
+    result = session.execute(
+        update(Source)
+        .where(and_(*conditions))
+        .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_due_sources(
+    session: Session,
+    owner: str,
+    now: datetime,
+    *,
+    limit: int = 50,
+    lease_s: int = DEFAULT_LEASE_S,
+    client_ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Claim up to `limit` due sources, most overdue first; returns the ids this owner now holds."""
+    query = (
+        select(Source.id)
+        .join(Client, Client.id == Source.client_id)
+        .where(Source.enabled.is_(True), Client.archived.is_(False), _free(now), _due(now))
+        .order_by(Source.next_poll_at.is_not(None), Source.next_poll_at, Source.id)
+        .limit(limit)
+    )
+    if client_ids is not None:
+        query = query.where(Source.client_id.in_(list(client_ids)))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Source, skip_locked=True)
+    candidates = list(session.scalars(query))
+    return [sid for sid in candidates if claim_source(session, sid, owner, now, lease_s=lease_s)]
+
+
+def release_source(session: Session, source_id: int, owner: str) -> None:
+    """Give the lease back, only if this owner still holds it (it may have expired and moved)."""
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id, Source.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,497 @@
+"""Store what an adapter found: keep what mentions the brand, deduplicate, score, insert in batches.
+
+Per batch the pipeline asks the database three questions (which keys exist, which fingerprints
+have an original, which authors exist) with one IN query each, scores only the mentions that are
+really new, and inserts them with one multi-row statement. Re-ingesting the same data is a
+no-op: every mention's key is already there. A near-duplicate copy (same normalised text under a
+different key) is stored as its own row pointing at the first one (`duplicate_of_id`), and the
+first one's `duplicate_count` grows: nothing is lost, and the incident engine sees only originals.
+
+Nothing here commits; the caller owns the transaction (one per source page).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from typing import Any, Protocol
+
+from sqlalchemy import Insert, bindparam, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.db.models import Author, Mention
+from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
+from core.ingest.types import RawAuthor, RawMention
+
+BATCH_SIZE = 1000
+MAX_RAW_BYTES = 16_000
+MAX_TITLE = 2_000
+MAX_TEXT = 100_000
+# Keys that may carry credentials in an API payload; never stored, whatever the adapter sent.
+_SECRET_KEY = re.compile(r"token|secret|passw|authori[sz]ation|api[_-]?key|cookie|session", re.I)
+
+
+class Matcher(Protocol):
+    def matches(self, text: str) -> Any: ...
+
+
+class SentimentLike(Protocol):
+    compound: float
+    label: str
+    language: str | None
+    reasons: Any
+
+
+class Scorer(Protocol):
+    def score(
+        self, text: str, *, negative_threshold: float, positive_threshold: float
+    ) -> SentimentLike: ...
+
+
+OnStored = Callable[[Session, list[int], datetime], None]
+
+
+@dataclass(frozen=True)
+class ClientRules:
+    """What the pipeline needs to know about a client: built once per client per pass."""
+
+    client_id: int
+    # None keeps everything: staff typed it in or imported it on purpose.
+    matcher: Matcher | None
+    negative_threshold: float = -0.05
+    positive_threshold: float = 0.05
+
+
+@dataclass
+class StoreResult:
+    new: int = 0
+    duplicate: int = 0  # already stored under the same key (a re-ingest)
+    near_duplicate: int = 0  # a copy of an earlier mention, linked to it
+    dropped: int = 0  # does not mention the brand, or has no text at all
+    new_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: StoreResult) -> None:
+        self.new += other.new
+        self.duplicate += other.duplicate
+        self.near_duplicate += other.near_duplicate
+        self.dropped += other.dropped
+        self.new_ids.extend(other.new_ids)
+
+
+@dataclass
+class _Candidate:
+    item: RawMention
+    key: str
+    title: str
+    text: str
+    fingerprint: str | None
+    published_at: datetime
+    author: tuple[str, str] | None
+    # Set for a copy: the original's id (stored earlier) or its candidate (same batch).
+    original_id: int | None = None
+    original: _Candidate | None = None
+    sentiment: dict[str, Any] = field(default_factory=dict)
+
+
+def _clip(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    return value if len(value) <= limit else value[:limit]
+
+
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    if depth > 8:
+        return None
+    if isinstance(value, dict):
+        return {
+            str(k): _jsonable(v, depth + 1)
+            for k, v in value.items()
+            if not _SECRET_KEY.search(str(k))
+        }
+    if isinstance(value, list | tuple):
+        return [_jsonable(v, depth + 1) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def bounded_raw(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The adapter's payload without credentials, and cut to an excerpt when it is huge."""
+    if not raw:
+        return None
+    clean = _jsonable(raw)
+    dumped = json.dumps(clean, ensure_ascii=False, allow_nan=False, default=str)
+    if len(dumped) <= MAX_RAW_BYTES:
+        return clean  # type: ignore[no-any-return]
+    return {"_truncated_from": len(dumped), "excerpt": dumped[:MAX_RAW_BYTES]}
+
+
+def _chunks(items: Iterable[RawMention], size: int) -> Iterator[list[RawMention]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _dialect_insert(session: Session, table: Any) -> Insert:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    return insert(table)
+
+
+def _do_nothing(stmt: Insert, columns: list[str]) -> Insert:
+    if isinstance(stmt, postgresql.Insert | sqlite.Insert):
+        return stmt.on_conflict_do_nothing(index_elements=columns)
+    return stmt
+
+
+def _author_key(author: RawAuthor | None) -> tuple[str, str] | None:
+    if author is None or not author.handle or not author.handle.strip():
+        return None
+    return (_clip(author.platform, 32) or "", _clip(normalize_handle(author.handle), 300) or "")
+
+
+def upsert_authors(
+    session: Session, seen: Sequence[tuple[RawAuthor, datetime]]
+) -> dict[tuple[str, str], int]:
+    """Insert new authors and refresh known ones (name, followers, first/last seen); ids by key.
+
+    An author is the same person across every client: keyed by platform and normalised handle.
+    """
+    latest: dict[tuple[str, str], tuple[RawAuthor, datetime, datetime]] = {}
+    for author, when in seen:
+        key = _author_key(author)
+        if key is None:
+            continue
+        known = latest.get(key)
+        if known is None:
+            latest[key] = (author, when, when)
+        else:
+            newest = author if when >= known[2] else known[0]
+            latest[key] = (newest, min(known[1], when), max(known[2], when))
+    if not latest:
+        return {}
+    table = Author.__table__
+    existing = {
+        (row.platform, row.handle): row
+        for row in session.execute(
+            select(
+                Author.id,
+                Author.platform,
+                Author.handle,
+                Author.display_name,
+                Author.profile_url,
+                Author.followers,
+                Author.first_seen_at,
+                Author.last_seen_at,
+            ).where(tuple_(Author.platform, Author.handle).in_(list(latest)))
+        )
+    }
+    ids = {key: row.id for key, row in existing.items()}
+    missing = [key for key in latest if key not in existing]
+    if missing:
+        rows = []
+        for key in missing:
+            author, first, last = latest[key]
+            rows.append(
+                {
+                    "platform": key[0],
+                    "handle": key[1],
+                    "display_name": _clip(author.display_name, 300),
+                    "profile_url": _clip(author.profile_url, 2000),
+                    "followers": author.followers,
+                    "is_troll": False,
+                    "is_vip": False,
+                    "notes": "",
+                    "first_seen_at": first,
+                    "last_seen_at": last,
+                }
+            )
+        # Another worker may insert the same author meanwhile: skip, then read the ids back.
+        session.execute(_do_nothing(_dialect_insert(session, table), ["platform", "handle"]), rows)
+        for row in session.execute(
+            select(Author.id, Author.platform, Author.handle).where(
+                tuple_(Author.platform, Author.handle).in_(missing)
+            )
+        ):
+            ids[(row.platform, row.handle)] = row.id
+    changes = []
+    for key, row in existing.items():
+        author, first, last = latest[key]
+        change: dict[str, Any] = {}
+        if author.display_name and _clip(author.display_name, 300) != row.display_name:
+            change["display_name"] = _clip(author.display_name, 300)
+        if author.profile_url and _clip(author.profile_url, 2000) != row.profile_url:
+            change["profile_url"] = _clip(author.profile_url, 2000)
+        if author.followers is not None and author.followers != row.followers:
+            change["followers"] = author.followers
+        if row.first_seen_at is None or first < row.first_seen_at:
+            change["first_seen_at"] = first
+        if row.last_seen_at is None or last > row.last_seen_at:
+            change["last_seen_at"] = last
+        if change:
+            changes.append({"id": row.id, **change})
+    # One executemany per shape of change, rather than one statement per author.
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        shape = tuple(sorted(k for k in change if k != "id"))
+        by_shape.setdefault(shape, []).append({f"_{k}": v for k, v in change.items()})
+    for shape, params in by_shape.items():
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({name: bindparam(f"_{name}") for name in shape}),
+            params,
+        )
+    return ids
+
+
+def _candidates(
+    items: Sequence[RawMention], rules: ClientRules, now: datetime, result: StoreResult
+) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for item in items:
+        title = _clip(item.title or "", MAX_TITLE) or ""
+        text = _clip(item.text or "", MAX_TEXT) or ""
+        if not title.strip() and not text.strip():
+            result.dropped += 1
+            continue
+        if rules.matcher is not None and not rules.matcher.matches(f"{title}\n{text}"):
+            result.dropped += 1
+            continue
+        published = item.published_at or now
+        # A post cannot come from the future; a skewed clock must not float it above today's.
+        if published > now:
+            published = now
+        found.append(
+            _Candidate(
+                item=item,
+                key=dedupe_key(item),
+                title=title,
+                text=text,
+                fingerprint=fingerprint(title, text),
+                published_at=published,
+                author=_author_key(item.author),
+            )
+        )
+    return found
+
+
+def _score(candidate: _Candidate, rules: ClientRules, scorer: Scorer) -> dict[str, Any]:
+    body = "\n".join(part for part in (candidate.title, candidate.text) if part.strip())
+    scored = scorer.score(
+        body,
+        negative_threshold=rules.negative_threshold,
+        positive_threshold=rules.positive_threshold,
+    )
+    return {
+        "sentiment_compound": scored.compound,
+        "sentiment_label": scored.label,
+        "model_label": scored.label,
+        "sentiment_reasons": list(scored.reasons or []),
+        "language": _clip(scored.language or candidate.item.language, 16),
+    }
+
+
+def _row(
+    candidate: _Candidate,
+    rules: ClientRules,
+    now: datetime,
+    source_id: int | None,
+    account_id: int | None,
+    author_ids: dict[tuple[str, str], int],
+    duplicate_of_id: int | None,
+) -> dict[str, Any]:
+    item = candidate.item
+    external_id = item.external_id.strip() if item.external_id else None
+    return {
+        "client_id": rules.client_id,
+        "source_id": source_id,
+        "account_id": account_id,
+        "author_id": author_ids.get(candidate.author) if candidate.author else None,
+        "platform": _clip(item.platform, 32),
+        "external_id": _clip(external_id, 500),
+        "dedupe_key": candidate.key,
+        "url": _clip(item.url, 2000),
+        "canonical_url": _clip(item.canonical_url, 2000),
+        "title": candidate.title,
+        "text": candidate.text,
+        "published_at": candidate.published_at,
+        "fetched_at": now,
+        "label_corrected_by_id": None,
+        "likes": max(0, item.likes or 0),
+        "shares": max(0, item.shares or 0),
+        "replies": max(0, item.replies or 0),
+        "fingerprint": candidate.fingerprint,
+        "duplicate_of_id": duplicate_of_id,
+        "duplicate_count": 0,
+        "raw": bounded_raw(item.raw),
+        **candidate.sentiment,
+    }
+
+
+def _insert_mentions(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert rows, skipping keys another worker stored meanwhile; ids by dedupe key."""
+    if not rows:
+        return {}
+    stmt = _do_nothing(
+        _dialect_insert(session, Mention.__table__), ["client_id", "dedupe_key"]
+    ).returning(Mention.__table__.c.id, Mention.__table__.c.dedupe_key)
+    return {row.dedupe_key: row.id for row in session.execute(stmt, rows)}
+
+
+def _store_batch(
+    session: Session,
+    rules: ClientRules,
+    items: Sequence[RawMention],
+    now: datetime,
+    scorer: Scorer,
+    source_id: int | None,
+    account_id: int | None,
+) -> StoreResult:
+    result = StoreResult()
+    candidates = _candidates(items, rules, now, result)
+    if not candidates:
+        return result
+    stored = set(
+        session.scalars(
+            select(Mention.dedupe_key).where(
+                Mention.client_id == rules.client_id,
+                Mention.dedupe_key.in_({c.key for c in candidates}),
+            )
+        )
+    )
+    fresh: list[_Candidate] = []
+    for candidate in candidates:
+        if candidate.key in stored:
+            result.duplicate += 1
+        else:
+            stored.add(candidate.key)  # a key repeated within the batch is a duplicate too
+            fresh.append(candidate)
+    if not fresh:
+        return result
+    prints = {c.fingerprint for c in fresh if c.fingerprint}
+    originals: dict[str, tuple[int, dict[str, Any]]] = {}
+    if prints:
+        for row in session.execute(
+            select(
+                Mention.fingerprint,
+                Mention.id,
+                Mention.sentiment_compound,
+                Mention.sentiment_label,
+                Mention.model_label,
+                Mention.sentiment_reasons,
+                Mention.language,
+            )
+            .where(
+                Mention.client_id == rules.client_id,
+                Mention.fingerprint.in_(prints),
+                Mention.duplicate_of_id.is_(None),
+            )
+            .order_by(Mention.id)
+        ):
+            if row.fingerprint not in originals:
+                originals[row.fingerprint] = (
+                    row.id,
+                    {
+                        "sentiment_compound": row.sentiment_compound,
+                        "sentiment_label": row.sentiment_label,
+                        "model_label": row.model_label,
+                        "sentiment_reasons": row.sentiment_reasons,
+                        "language": row.language,
+                    },
+                )
+    firsts: list[_Candidate] = []
+    copies: list[_Candidate] = []
+    first_in_batch: dict[str, _Candidate] = {}
+    for candidate in fresh:
+        fp = candidate.fingerprint
+        if fp and fp in originals:
+            candidate.original_id, candidate.sentiment = originals[fp]
+            copies.append(candidate)
+        elif fp and fp in first_in_batch:
+            candidate.original = first_in_batch[fp]
+            copies.append(candidate)
+        else:
+            if fp:
+                first_in_batch[fp] = candidate
+            firsts.append(candidate)
+    author_ids = upsert_authors(
+        session, [(c.item.author, c.published_at) for c in fresh if c.item.author is not None]
+    )
+    for candidate in firsts:
+        candidate.sentiment = _score(candidate, rules, scorer)
+    ids = _insert_mentions(
+        session,
+        [_row(c, rules, now, source_id, account_id, author_ids, None) for c in firsts],
+    )
+    for candidate in firsts:
+        if candidate.key in ids:
+            result.new += 1
+            result.new_ids.append(ids[candidate.key])
+        else:
+            result.duplicate += 1
+    copy_rows = []
+    bumps: dict[int, int] = {}
+    for candidate in copies:
+        if candidate.original is not None:
+            original_id = ids.get(candidate.original.key)
+            if original_id is None:
+                # The batch original lost a race to another worker; its copy is left for the
+                # next poll, which will find that worker's row as the original.
+                result.duplicate += 1
+                continue
+            candidate.original_id = original_id
+            candidate.sentiment = candidate.original.sentiment
+        assert candidate.original_id is not None
+        copy_rows.append(
+            _row(candidate, rules, now, source_id, account_id, author_ids, candidate.original_id)
+        )
+    copy_ids = _insert_mentions(session, copy_rows)
+    for row in copy_rows:
+        if row["dedupe_key"] in copy_ids:
+            result.near_duplicate += 1
+            bumps[row["duplicate_of_id"]] = bumps.get(row["duplicate_of_id"], 0) + 1
+        else:
+            result.duplicate += 1
+    for original_id, extra in bumps.items():
+        session.execute(
+            update(Mention)
+            .where(Mention.id == original_id)
+            .values(duplicate_count=Mention.duplicate_count + extra)
+            .execution_options(synchronize_session=False)
+        )
+    return result
+
+
+def store_mentions(
+    session: Session,
+    rules: ClientRules,
+    items: Iterable[RawMention],
+    *,
+    now: datetime,
+    scorer: Scorer,
+    source_id: int | None = None,
+    account_id: int | None = None,
+    on_stored: OnStored | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> StoreResult:
+    """Store a client's mentions from any iterable (read lazily, `batch_size` at a time).
+
+    `on_stored(session, new_ids, now)` receives the ids of new original mentions of each batch,
+    in the same transaction, so the incident engine triages exactly what was stored.
+    """
+    total = StoreResult()
+    for chunk in _chunks(items, batch_size):
+        result = _store_batch(session, rules, chunk, now, scorer, source_id, account_id)
+        if on_stored is not None and result.new_ids:
+            on_stored(session, list(result.new_ids), now)
+        total.add(result)
+    return total
