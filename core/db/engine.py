@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.errors import StorageError
 
@@ -62,5 +62,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise StorageError(f"unknown database kind {parsed.drivername!r} in --db URL") from None
     except ImportError as exc:
         raise StorageError(f"database driver missing for {parsed.drivername}: {exc}") from None

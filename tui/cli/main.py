@@ -9,10 +9,13 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from core import __version__
 from core.errors import ConfigError, DouseError
 from tui.cli import commands
 from tui.cli.context import Context
+from tui.cli.logs import setup_logging
 
 EXIT_USER_ERROR = 2
 
@@ -45,6 +48,10 @@ def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
+def _first_line(exc: OperationalError) -> str:
+    return str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -56,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "desk"])
     ctx = Context(args)
     try:
+        setup_logging(ctx.settings.log_dir)
         return int(args.run(ctx) or 0)
     except ConfigError as exc:
         for finding in exc.findings:
@@ -63,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except DouseError as exc:
         print(f"douse: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OperationalError as exc:
+        # A locked, unreachable or vanished database is the environment, not a bug in douse.
+        print(f"douse: database unavailable: {_first_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("douse: interrupted", file=sys.stderr)
