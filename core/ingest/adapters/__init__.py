@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.ingest.adapters import rss
+from core.ingest.adapters import bluesky, files, hackernews, mastodon, reddit, rss
 from core.ingest.fetch import BadSource, Fetcher
 from core.ingest.types import FetchPage, SourceSpec, SourceState
 
@@ -25,6 +25,11 @@ class Adapter:
 
 ADAPTERS: dict[str, Adapter] = {
     "rss": Adapter("rss", rss.fetch, "RSS / Atom / RDF / JSON Feed URL"),
+    "mastodon": Adapter("mastodon", mastodon.fetch, "Mastodon instance tag timeline or search"),
+    "bluesky": Adapter("bluesky", bluesky.fetch, "Bluesky post search (app.bsky.feed.searchPosts)"),
+    "hackernews": Adapter("hackernews", hackernews.fetch, "Hacker News search (Algolia API)"),
+    "reddit": Adapter("reddit", reddit.fetch, "Reddit search listing (JSON)"),
+    "import": Adapter("import", files.fetch, "a CSV, JSONL, JSON or feed file on disk"),
 }
 
 
