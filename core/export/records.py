@@ -1,0 +1,411 @@
+"""Read models for exports and the paged queries that stream them.
+
+Incidents come in keyset pages of (opened_at, id); each page's mentions and activities are fetched
+with one query apiece, so memory is bounded by the page size and never by the client's history.
+The records are frozen dataclasses: writers never touch ORM objects or lazy loads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.db.models import (
+    Account,
+    Activity,
+    Author,
+    Client,
+    Incident,
+    IncidentMention,
+    Mention,
+    Source,
+    Staff,
+)
+from core.errors import NotFound
+from core.export.period import Period
+
+PAGE_SIZE = 500
+MentionDetail = Literal["first_url", "full"]
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    business_hours: dict[str, Any]
+    holidays: dict[str, Any]
+    first_response_minutes: int
+    next_response_minutes: int
+    resolution_minutes: int
+    targets_by_severity: dict[str, Any]
+    negative_threshold: float
+    positive_threshold: float
+
+    def first_response_target(self, severity: str) -> int:
+        override = (self.targets_by_severity.get(severity) or {}).get("first_response")
+        return int(override) if override is not None else self.first_response_minutes
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    platform: str
+    handle: str
+    display_name: str | None
+    profile_url: str | None
+    followers: int | None
+    is_troll: bool
+    is_vip: bool
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    id: int
+    added_at: datetime
+    platform: str
+    external_id: str | None
+    dedupe_key: str
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str
+    published_at: datetime
+    fetched_at: datetime
+    language: str | None
+    sentiment_compound: float | None
+    sentiment_label: str
+    sentiment_reasons: list[Any]
+    model_label: str | None
+    label_corrected_by: str | None
+    likes: int
+    shares: int
+    replies: int
+    fingerprint: str | None
+    duplicate_of: str | None  # the original's dedupe_key: ids do not survive another database
+    duplicate_count: int
+    raw: dict[str, Any] | None
+    author: AuthorRecord | None
+    account: tuple[str, str] | None
+    source: tuple[str, str, str] | None  # name, kind, target
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    id: int
+    kind: str
+    channel: str | None
+    staff: str | None
+    at: datetime
+    body: str
+    outcome: str | None
+    amount: Decimal | None
+    currency: str | None
+    details: dict[str, Any]
+    corrects_id: int | None
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    id: int
+    kind: str
+    title: str
+    severity: str
+    severity_reasons: list[Any]
+    status: str
+    owner: str | None
+    account: tuple[str, str] | None
+    is_pattern: bool
+    distinct_authors: int
+    mention_count: int
+    terms: list[Any]
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    first_response_at: datetime | None
+    last_customer_at: datetime | None
+    last_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    first_response_due_at: datetime | None
+    next_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    due_at: datetime | None
+    paused_at: datetime | None
+    breached_at: datetime | None
+    breach_kind: str | None
+    resolution: str | None
+    repair_status: str | None
+    merged_into_id: int | None
+    updated_at: datetime
+    updated_by: str | None
+    version: int
+    first_mention_url: str | None
+    mentions: tuple[MentionRecord, ...]
+    activities: tuple[ActivityRecord, ...]
+
+
+def load_client(session: Session, slug: str) -> ClientRecord:
+    client = session.scalars(select(Client).where(Client.slug == slug)).one_or_none()
+    if client is None:
+        raise NotFound(f"no client with slug {slug!r}")
+    return ClientRecord(
+        id=client.id,
+        slug=client.slug,
+        name=client.name,
+        timezone=client.timezone or "UTC",
+        business_hours=dict(client.business_hours or {}),
+        holidays=dict(client.holidays or {}),
+        first_response_minutes=client.first_response_minutes,
+        next_response_minutes=client.next_response_minutes,
+        resolution_minutes=client.resolution_minutes,
+        targets_by_severity=dict(client.targets_by_severity or {}),
+        negative_threshold=client.negative_threshold,
+        positive_threshold=client.positive_threshold,
+    )
+
+
+def in_period(period: Period) -> Any:
+    cond = Incident.opened_at < period.until
+    return cond if period.since is None else and_(Incident.opened_at >= period.since, cond)
+
+
+def _staff_handles(session: Session) -> dict[int, str]:
+    # Staff is the agency's team (tens of people): one small dict beats a join per row.
+    return dict(session.execute(select(Staff.id, Staff.handle)).tuples().all())
+
+
+def _accounts(session: Session, client_id: int) -> dict[int, tuple[str, str]]:
+    rows = session.execute(
+        select(Account.id, Account.platform, Account.handle).where(Account.client_id == client_id)
+    ).tuples()
+    return {i: (p, h) for i, p, h in rows}
+
+
+def _sources(session: Session, client_id: int) -> dict[int, tuple[str, str, str]]:
+    rows = session.execute(
+        select(Source.id, Source.name, Source.kind, Source.target).where(
+            Source.client_id == client_id
+        )
+    ).tuples()
+    return {i: (n, k, t) for i, n, k, t in rows}
+
+
+def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
+    rows = session.execute(
+        select(IncidentMention.incident_id, Mention.url, Mention.canonical_url)
+        .join(Mention, Mention.id == IncidentMention.mention_id)
+        .where(IncidentMention.incident_id.in_(ids))
+        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
+    ).tuples()
+    first: dict[int, str | None] = {}
+    for incident_id, url, canonical in rows:
+        if incident_id not in first:
+            first[incident_id] = url or canonical
+    return first
+
+
+def _mentions(
+    session: Session,
+    ids: Sequence[int],
+    staff: dict[int, str],
+    accounts: dict[int, tuple[str, str]],
+    sources: dict[int, tuple[str, str, str]],
+) -> dict[int, list[MentionRecord]]:
+    original = aliased(Mention)
+    rows = session.execute(
+        select(
+            IncidentMention.incident_id,
+            IncidentMention.added_at,
+            Mention,
+            Author,
+            original.dedupe_key,
+        )
+        .join(Mention, Mention.id == IncidentMention.mention_id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(original, original.id == Mention.duplicate_of_id)
+        .where(IncidentMention.incident_id.in_(ids))
+        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
+    ).tuples()
+    out: dict[int, list[MentionRecord]] = defaultdict(list)
+    for incident_id, added_at, m, a, duplicate_of in rows:
+        author = None
+        if a is not None:
+            author = AuthorRecord(
+                platform=a.platform,
+                handle=a.handle,
+                display_name=a.display_name,
+                profile_url=a.profile_url,
+                followers=a.followers,
+                is_troll=a.is_troll,
+                is_vip=a.is_vip,
+            )
+        out[incident_id].append(
+            MentionRecord(
+                id=m.id,
+                added_at=added_at,
+                platform=m.platform,
+                external_id=m.external_id,
+                dedupe_key=m.dedupe_key,
+                url=m.url,
+                canonical_url=m.canonical_url,
+                title=m.title or "",
+                text=m.text or "",
+                published_at=m.published_at,
+                fetched_at=m.fetched_at,
+                language=m.language,
+                sentiment_compound=m.sentiment_compound,
+                sentiment_label=m.sentiment_label,
+                sentiment_reasons=list(m.sentiment_reasons or []),
+                model_label=m.model_label,
+                label_corrected_by=staff.get(m.label_corrected_by_id)
+                if m.label_corrected_by_id
+                else None,
+                likes=m.likes,
+                shares=m.shares,
+                replies=m.replies,
+                fingerprint=m.fingerprint,
+                duplicate_of=duplicate_of,
+                duplicate_count=m.duplicate_count,
+                raw=m.raw,
+                author=author,
+                account=accounts.get(m.account_id) if m.account_id else None,
+                source=sources.get(m.source_id) if m.source_id else None,
+            )
+        )
+    return out
+
+
+def _activities(
+    session: Session, ids: Sequence[int], staff: dict[int, str]
+) -> dict[int, list[ActivityRecord]]:
+    rows = session.scalars(
+        select(Activity)
+        .where(Activity.incident_id.in_(ids))
+        .order_by(Activity.incident_id, Activity.at, Activity.id)
+    )
+    out: dict[int, list[ActivityRecord]] = defaultdict(list)
+    for a in rows:
+        out[a.incident_id].append(
+            ActivityRecord(
+                id=a.id,
+                kind=a.kind,
+                channel=a.channel,
+                staff=staff.get(a.staff_id) if a.staff_id else None,
+                at=a.at,
+                body=a.body or "",
+                outcome=a.outcome,
+                amount=a.amount,
+                currency=a.currency,
+                details=dict(a.details or {}),
+                corrects_id=a.corrects_id,
+            )
+        )
+    return out
+
+
+def iter_incidents(
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    mentions: MentionDetail = "first_url",
+    activities: bool = False,
+    page_size: int = PAGE_SIZE,
+) -> Iterator[IncidentRecord]:
+    """Every incident of one client opened in the period, oldest first, one page in memory."""
+    staff = _staff_handles(session)
+    accounts = _accounts(session, client_id)
+    sources = _sources(session, client_id)
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = select(Incident).where(Incident.client_id == client_id, in_period(period))
+        if after is not None:
+            query = query.where(
+                or_(
+                    Incident.opened_at > after[0],
+                    and_(Incident.opened_at == after[0], Incident.id > after[1]),
+                )
+            )
+        page = list(
+            session.scalars(query.order_by(Incident.opened_at, Incident.id).limit(page_size))
+        )
+        if not page:
+            return
+        ids = [i.id for i in page]
+        full = _mentions(session, ids, staff, accounts, sources) if mentions == "full" else {}
+        first = _first_urls(session, ids) if mentions == "first_url" else {}
+        acts = _activities(session, ids, staff) if activities else {}
+        for i in page:
+            linked = tuple(full.get(i.id, ()))
+            first_url = first.get(i.id) if mentions == "first_url" else None
+            if linked:
+                first_url = linked[0].url or linked[0].canonical_url
+            yield _incident_record(i, staff, accounts, first_url, linked, tuple(acts.get(i.id, ())))
+        after = (page[-1].opened_at, page[-1].id)
+        # Pages are read-only snapshots; dropping them keeps the identity map from growing.
+        session.expunge_all()
+
+
+def _incident_record(
+    i: Incident,
+    staff: dict[int, str],
+    accounts: dict[int, tuple[str, str]],
+    first_url: str | None,
+    mentions: tuple[MentionRecord, ...],
+    activities: tuple[ActivityRecord, ...],
+) -> IncidentRecord:
+    return IncidentRecord(
+        id=i.id,
+        kind=i.kind,
+        title=i.title,
+        severity=i.severity,
+        severity_reasons=list(i.severity_reasons or []),
+        status=i.status,
+        owner=staff.get(i.owner_id) if i.owner_id else None,
+        account=accounts.get(i.account_id) if i.account_id else None,
+        is_pattern=i.is_pattern,
+        distinct_authors=i.distinct_authors,
+        mention_count=i.mention_count,
+        terms=list(i.terms or []),
+        opened_at=i.opened_at,
+        acknowledged_at=i.acknowledged_at,
+        first_response_at=i.first_response_at,
+        last_customer_at=i.last_customer_at,
+        last_response_at=i.last_response_at,
+        resolved_at=i.resolved_at,
+        closed_at=i.closed_at,
+        first_response_due_at=i.first_response_due_at,
+        next_response_due_at=i.next_response_due_at,
+        resolution_due_at=i.resolution_due_at,
+        due_at=i.due_at,
+        paused_at=i.paused_at,
+        breached_at=i.breached_at,
+        breach_kind=i.breach_kind,
+        resolution=i.resolution,
+        repair_status=i.repair_status,
+        merged_into_id=i.merged_into_id,
+        updated_at=i.updated_at,
+        updated_by=staff.get(i.updated_by_id) if i.updated_by_id else None,
+        version=i.version,
+        first_mention_url=first_url,
+        mentions=mentions,
+        activities=activities,
+    )
+
+
+def iter_client_activities(
+    session: Session, client_id: int, period: Period, *, page_size: int = PAGE_SIZE
+) -> Iterator[tuple[IncidentRecord, ActivityRecord]]:
+    """One (incident, activity) pair per activity, for the `--activities` CSV."""
+    for incident in iter_incidents(
+        session, client_id, period, mentions="first_url", activities=True, page_size=page_size
+    ):
+        for activity in incident.activities:
+            yield incident, activity
