@@ -1,0 +1,136 @@
+"""The incident engine: triage, severity, grouping, spikes, routing, response clocks, workflow.
+
+Every function taking a Session never commits: the caller owns the transaction
+(`with services.sessions.begin() as session:`). Times are aware UTC from the injected clock.
+
+Public API (names are stable; other packages import them from here):
+
+Triage (ingestion pipeline, demo generator)
+    triage_new_mentions(session, mention_ids, now) -> TriageSummary
+        opened / joined / reopened / monitored / ignored / already_triaged / spikes counts;
+        idempotent (mentions already on an incident are skipped); batch of thousands is fine.
+
+Clocks (scheduler every minute; desk countdowns)
+    refresh_clocks(session, now, *, limit=1000) -> list[int]     breaches recorded once
+    clock_state(incident_like, now) -> ClockState(due_at, due_in, overdue_by, paused, label,
+                                                  kind, breached_at)
+    calendar_for(client) -> BusinessCalendar; targets_for(client, severity) -> Targets
+    build_calendar(business_hours, timezone, holidays) -> BusinessCalendar (validates: DouseError)
+    add_business_minutes(start, minutes, calendar) -> datetime
+    business_minutes_between(a, b, calendar) -> float
+
+Workflow (desk, CLI): each returns ActionResult(incident_id, version, status, owner_handle,
+activity_id) and raises ConflictError when `expected_version` is stale.
+    log_activity(session, incident_id, kind, *, by, now, expected_version=None, channel=None,
+                 body="", outcome=None, amount=None, currency=None, offer=None,
+                 corrects_id=None, at=None, details=None)
+    change_status(session, incident_id, status, *, by, now, expected_version=None, note="",
+                  resolution=None)
+    assign(session, incident_id, to, *, by, now, expected_version=None, reason="")
+    set_severity(session, incident_id, severity, *, by, now, expected_version=None, reason)
+    merge_incidents(session, target_id, source_ids, *, by, now, expected_versions=None)
+    split_incident(session, incident_id, mention_ids, *, by, now, expected_version=None)
+    LOGGABLE_KINDS, OFFER_TYPES, TRANSITIONS
+
+Reading
+    get_incident(session, incident_id, now, *, mention_limit=50) -> IncidentDetail
+    incident_card(session, incident, now) -> IncidentCard
+    unowned_accounts(session) -> list[UnownedAccount(client_slug, platform, handle, problem)]
+
+Notifications and repair (scheduler)
+    send_pending_webhooks(session, http_post, now, *, url_env="DOUSE_WEBHOOK_URL", env=None)
+        -> int; http_post(url, {"text": ...}) must raise on failure
+    run_due_repair_checks(session, now, fetch_text, *, score=None, limit=50)
+        -> list[RepairResult]; fetch_text(url) -> str | None (None = post gone)
+
+Text
+    inert(text, limit=None) -> str   one line, control/bidi characters removed
+"""
+
+from core.incidents.business_time import (
+    BusinessCalendar,
+    add_business_minutes,
+    build_calendar,
+    business_minutes_between,
+)
+from core.incidents.clocks import (
+    ClockState,
+    Targets,
+    calendar_for,
+    clock_state,
+    refresh_clocks,
+    targets_for,
+)
+from core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
+from core.incidents.repair import RepairResult, run_due_repair_checks
+from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
+from core.incidents.severity import Assessment, Evidence, assess
+from core.incidents.spikes import SpikeCheck, detect_spikes
+from core.incidents.text import inert
+from core.incidents.triage import TriageSummary, triage_new_mentions
+from core.incidents.views import (
+    ActivityRow,
+    IncidentCard,
+    IncidentDetail,
+    MentionRow,
+    get_incident,
+    incident_card,
+)
+from core.incidents.workflow import (
+    LOGGABLE_KINDS,
+    OFFER_TYPES,
+    TRANSITIONS,
+    ActionResult,
+    assign,
+    change_status,
+    log_activity,
+    merge_incidents,
+    set_severity,
+    split_incident,
+)
+
+__all__ = [
+    "LOGGABLE_KINDS",
+    "NOTIFICATION_KINDS",
+    "OFFER_TYPES",
+    "TRANSITIONS",
+    "ActionResult",
+    "ActivityRow",
+    "Assessment",
+    "BusinessCalendar",
+    "ClockState",
+    "Evidence",
+    "IncidentCard",
+    "IncidentDetail",
+    "MentionRow",
+    "RepairResult",
+    "Route",
+    "SpikeCheck",
+    "Targets",
+    "TriageSummary",
+    "UnownedAccount",
+    "add_business_minutes",
+    "assess",
+    "assign",
+    "build_calendar",
+    "business_minutes_between",
+    "calendar_for",
+    "change_status",
+    "clock_state",
+    "detect_spikes",
+    "get_incident",
+    "incident_card",
+    "inert",
+    "log_activity",
+    "merge_incidents",
+    "notify",
+    "refresh_clocks",
+    "route",
+    "run_due_repair_checks",
+    "send_pending_webhooks",
+    "set_severity",
+    "split_incident",
+    "targets_for",
+    "triage_new_mentions",
+    "unowned_accounts",
+]

@@ -1,0 +1,296 @@
+"""Response clocks: first response, next response, resolution; pauses; breaches recorded once.
+
+Deadlines are computed in the client's business time when something happens (open, response,
+customer reply, pause, resume) and stored as instants, so the queue sorts on `Incident.due_at`
+and "due in / overdue by" is plain wall-clock arithmetic at any moment.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.db.models import Client, Incident
+from core.incidents.business_time import (
+    BusinessCalendar,
+    add_business_minutes,
+    build_calendar,
+    business_minutes_between,
+)
+
+# Statuses whose clocks run; monitor incidents are tracked but never prompt a reply.
+RUNNING_STATUSES = ("new", "acknowledged", "in_progress")
+TARGET_KEYS = ("first_response", "next_response", "resolution")
+
+
+@dataclass(frozen=True)
+class Targets:
+    first_response: int
+    next_response: int
+    resolution: int
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What the desk shows for an incident's clock at one moment."""
+
+    due_at: datetime | None
+    due_in: timedelta | None
+    overdue_by: timedelta | None
+    paused: bool
+    label: str
+    kind: str | None  # "first_response" | "next_response" | "resolution" | None
+    breached_at: datetime | None
+
+
+class _ClockFields(Protocol):
+    status: str
+    due_at: datetime | None
+    paused_at: datetime | None
+    breached_at: datetime | None
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    next_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+
+
+@lru_cache(maxsize=1024)
+def _calendar_cached(hours: str, tz: str, hol: str) -> BusinessCalendar:
+    return build_calendar(json.loads(hours), tz, json.loads(hol))
+
+
+def calendar_for(client: Client) -> BusinessCalendar:
+    """The client's calendar, built once per distinct configuration (cheap to call per mention)."""
+    return _calendar_cached(
+        json.dumps(client.business_hours or {}, sort_keys=True),
+        client.timezone or "UTC",
+        json.dumps(client.holidays or {}, sort_keys=True),
+    )
+
+
+def targets_for(client: Client, severity: str) -> Targets:
+    """Client targets in minutes, overridden per severity where the client says so."""
+    over: dict[str, Any] = (client.targets_by_severity or {}).get(severity) or {}
+    return Targets(
+        first_response=int(over.get("first_response", client.first_response_minutes or 120)),
+        next_response=int(over.get("next_response", client.next_response_minutes or 240)),
+        resolution=int(over.get("resolution", client.resolution_minutes or 2880)),
+    )
+
+
+def _pending(incident: _ClockFields) -> list[tuple[datetime, str]]:
+    pending = []
+    if incident.first_response_at is None and incident.first_response_due_at is not None:
+        pending.append((incident.first_response_due_at, "first_response"))
+    if incident.next_response_due_at is not None:
+        pending.append((incident.next_response_due_at, "next_response"))
+    if incident.resolution_due_at is not None:
+        pending.append((incident.resolution_due_at, "resolution"))
+    return sorted(pending)
+
+
+def current_deadline(incident: _ClockFields) -> tuple[datetime, str] | None:
+    if incident.status not in RUNNING_STATUSES or incident.paused_at is not None:
+        return None
+    pending = _pending(incident)
+    return pending[0] if pending else None
+
+
+def sync_due(incident: Incident) -> None:
+    """Keep `due_at` equal to the deadline that matters now (None when nothing is running)."""
+    deadline = current_deadline(incident)
+    incident.due_at = deadline[0] if deadline else None
+
+
+def start_clocks(incident: Incident, client: Client, start: datetime) -> None:
+    cal = calendar_for(client)
+    t = targets_for(client, incident.severity)
+    incident.first_response_due_at = add_business_minutes(start, t.first_response, cal)
+    incident.resolution_due_at = add_business_minutes(start, t.resolution, cal)
+    incident.next_response_due_at = None
+    sync_due(incident)
+
+
+def tighten_for_severity(incident: Incident, client: Client, now: datetime) -> None:
+    """After severity rises, its tighter targets apply from now, never loosening a deadline."""
+    cal = calendar_for(client)
+    t = targets_for(client, incident.severity)
+    if incident.first_response_at is None and incident.first_response_due_at is not None:
+        incident.first_response_due_at = min(
+            incident.first_response_due_at, add_business_minutes(now, t.first_response, cal)
+        )
+    if incident.next_response_due_at is not None:
+        incident.next_response_due_at = min(
+            incident.next_response_due_at, add_business_minutes(now, t.next_response, cal)
+        )
+    if incident.resolution_due_at is not None:
+        incident.resolution_due_at = min(
+            incident.resolution_due_at, add_business_minutes(now, t.resolution, cal)
+        )
+    sync_due(incident)
+
+
+def on_response(incident: Incident, at: datetime) -> None:
+    if incident.first_response_at is None:
+        incident.first_response_at = at
+    incident.last_response_at = at
+    incident.next_response_due_at = None
+    sync_due(incident)
+
+
+def on_customer_reply(incident: Incident, client: Client, at: datetime) -> None:
+    """The customer spoke: resume a paused clock and start the next-response clock (once the
+    first response was given; before that, the first-response clock simply keeps running)."""
+    incident.last_customer_at = max(filter(None, [incident.last_customer_at, at]))
+    if incident.paused_at is not None:
+        resume(incident, client, at)
+    if incident.first_response_at is not None and incident.next_response_due_at is None:
+        cal = calendar_for(client)
+        t = targets_for(client, incident.severity)
+        incident.next_response_due_at = add_business_minutes(at, t.next_response, cal)
+    sync_due(incident)
+
+
+def pause(incident: Incident, at: datetime) -> None:
+    if incident.paused_at is None:
+        incident.paused_at = at
+    incident.due_at = None
+
+
+def resume(incident: Incident, client: Client, at: datetime) -> None:
+    """Shift every pending deadline by the business time spent paused."""
+    if incident.paused_at is None:
+        return
+    cal = calendar_for(client)
+    paused_at = incident.paused_at
+
+    def shift(due: datetime | None) -> datetime | None:
+        if due is None:
+            return None
+        left = business_minutes_between(paused_at, due, cal)
+        if left <= 0:
+            return due  # already overdue when paused: pausing does not forgive a breach
+        return add_business_minutes(at, left, cal)
+
+    if incident.first_response_at is None:
+        incident.first_response_due_at = shift(incident.first_response_due_at)
+    incident.next_response_due_at = shift(incident.next_response_due_at)
+    incident.resolution_due_at = shift(incident.resolution_due_at)
+    incident.paused_at = None
+    sync_due(incident)
+
+
+def restart_after_reopen(incident: Incident, client: Client, at: datetime) -> None:
+    cal = calendar_for(client)
+    t = targets_for(client, incident.severity)
+    incident.paused_at = None
+    incident.next_response_due_at = add_business_minutes(at, t.next_response, cal)
+    incident.resolution_due_at = add_business_minutes(at, t.resolution, cal)
+    sync_due(incident)
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins:02d}m"
+    return f"{mins}m"
+
+
+_KIND_WORDS = {
+    "first_response": "first response",
+    "next_response": "next response",
+    "resolution": "resolution",
+}
+
+
+def clock_state(incident: _ClockFields, now: datetime) -> ClockState:
+    """'due in 1h 20m' / 'overdue by 35m' / 'paused' / 'no deadline' for `incident` at `now`."""
+    if incident.status == "waiting_customer" or incident.paused_at is not None:
+        return ClockState(
+            None, None, None, True, "paused: waiting on customer", None, incident.breached_at
+        )
+    if incident.status == "monitor":
+        return ClockState(None, None, None, False, "monitor only", None, incident.breached_at)
+    deadline = current_deadline(incident)
+    if deadline is None:
+        return ClockState(None, None, None, False, "no deadline", None, incident.breached_at)
+    due, kind = deadline
+    if due > now:
+        return ClockState(
+            due,
+            due - now,
+            None,
+            False,
+            f"{_KIND_WORDS[kind]} due in {_span(due - now)}",
+            kind,
+            incident.breached_at,
+        )
+    return ClockState(
+        due,
+        None,
+        now - due,
+        False,
+        f"{_KIND_WORDS[kind]} overdue by {_span(now - due)}",
+        kind,
+        incident.breached_at,
+    )
+
+
+def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> list[int]:
+    """Record each breach once, with the instant the deadline passed; returns the ids breached now.
+
+    The update is conditional on `breached_at IS NULL` and leaves `version` alone: a breach is a
+    fact about time, not an edit, so it must neither conflict with a person's edit nor repeat
+    when two schedulers run this at once.
+    """
+    from core.incidents.notify import notify
+
+    rows = session.execute(
+        select(Incident.id, Incident.client_id)
+        .where(
+            Incident.status.in_(RUNNING_STATUSES),
+            Incident.breached_at.is_(None),
+            Incident.due_at.is_not(None),
+            Incident.due_at <= now,
+        )
+        .order_by(Incident.due_at)
+        .limit(limit)
+    ).all()
+    breached = []
+    for incident_id, _client_id in rows:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            continue
+        deadline = current_deadline(incident)
+        if deadline is None or deadline[0] > now:
+            continue
+        due, kind = deadline
+        result = session.execute(
+            update(Incident)
+            .where(Incident.id == incident_id, Incident.breached_at.is_(None))
+            .values(breached_at=due, breach_kind=kind)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        session.refresh(incident, ["breached_at", "breach_kind"])
+        breached.append(incident_id)
+        notify(
+            session,
+            incident,
+            "breach",
+            f"#{incident.id} {_KIND_WORDS[kind]} target breached at "
+            f"{due:%Y-%m-%d %H:%M} UTC: {incident.title}",
+            now,
+        )
+    return breached

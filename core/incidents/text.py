@@ -1,0 +1,88 @@
+"""Text helpers for triage: significant word stems for grouping, critical-term matching, and
+making internet text inert for one-line display."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"@[\w.]+(?:@[\w.-]+)?")
+# C0/C1 controls (ESC starts terminal sequences), plus bidi overrides that reorder what is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are aren't as at be because been
+before being below between both but by can can't cannot could couldn't did didn't do does
+doesn't doing don't down during each even ever every few for from further get got gets
+getting had hadn't has hasn't have haven't having he her here hers herself him himself his
+how i i'm i've if in into is isn't it it's its itself just let's like me more most much must
+my myself no nor not now of off on once only or other ought our ours ourselves out over own
+really same she should so some still such than that that's the their theirs them themselves
+then there there's these they they're this those through to too under until up us very via
+was wasn't we we're were weren't what when where which while who whom why will with won't
+would wouldn't yet you you're your yours yourself yourselves one two today yesterday tonight
+day week time again lol omg ever never always thing things people someone anyone everyone
+going go went make made know think said say says see seen want wanted need needs literally
+totally
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+@cache
+def stem(word: str) -> str:
+    return str(_stemmer().stem(word))
+
+
+def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """Distinct stems of the words that carry meaning, in order of first appearance.
+
+    `ignore` holds stems of the brand's own name and keywords: every mention shares those, so
+    they say nothing about whether two complaints are about the same thing.
+    """
+    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
+    seen: dict[str, None] = {}
+    for m in _WORD.finditer(text):
+        word = m.group().strip("'-")
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        s = stem(word)
+        if s not in ignore and len(s) >= 3:
+            seen.setdefault(s, None)
+    return list(seen)
+
+
+def ignore_stems(words: Iterable[str]) -> frozenset[str]:
+    result: set[str] = set()
+    for phrase in words:
+        for m in _WORD.finditer(phrase.lower()):
+            result.add(stem(m.group().strip("'-")))
+    return frozenset(result)
+
+
+@cache
+def _term_pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.lower().split()]
+    # A trailing \w* lets "lawsuit" match "lawsuits" and "injur" style stems in config still work.
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.IGNORECASE)
+
+
+def matched_critical_terms(text: str, terms: Iterable[str]) -> list[str]:
+    return [t for t in terms if t.strip() and _term_pattern(t.strip()).search(text)]
+
+
+def inert(text: str, limit: int | None = None) -> str:
+    """One line with control and bidi characters removed: safe to print to a terminal."""
+    line = " ".join(_CONTROL.sub("", text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: max(limit - 1, 0)].rstrip() + "…"
+    return line

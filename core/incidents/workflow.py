@@ -1,0 +1,584 @@
+"""What staff do to an incident: log outreach, change status, assign, set severity, merge, split.
+
+Every action takes `expected_version` (the `Incident.version` the person was looking at). A
+mismatch is a ConflictError naming who changed it and when; SQLAlchemy's version counter also
+catches the race between two flushes. Nothing is overwritten and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.db.models import (
+    ACTIVITY_KINDS,
+    INCIDENT_STATUSES,
+    SEVERITIES,
+    Activity,
+    Author,
+    Client,
+    Incident,
+    IncidentMention,
+    Mention,
+    RepairCheck,
+    Staff,
+)
+from core.errors import ConflictError, DouseError, NotFound
+from core.incidents import clocks
+from core.incidents.severity import Evidence, assess, level
+from core.incidents.text import inert, matched_critical_terms
+
+# A public reply or a private contact is the first response.
+RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
+# Recorded by the engine itself, not logged by hand.
+SYSTEM_KINDS = ("assignment", "status_change", "severity_change", "merge", "split", "repair_check")
+LOGGABLE_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in SYSTEM_KINDS)
+OFFER_TYPES = ("refund", "discount", "tutorial", "fix", "replacement", "voucher", "other")
+REPAIR_CHECK_DELAY = timedelta(hours=24)
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledged", "in_progress", "waiting_customer", "resolved", "closed", "monitor"),
+    "acknowledged": ("in_progress", "waiting_customer", "resolved", "closed", "monitor"),
+    "in_progress": ("waiting_customer", "resolved", "closed", "monitor"),
+    "waiting_customer": ("in_progress", "resolved", "closed"),
+    "resolved": ("closed", "in_progress"),
+    "closed": ("in_progress",),
+    "monitor": ("acknowledged", "in_progress", "resolved", "closed"),
+}
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What the screen needs after an action: the new version to send with the next one."""
+
+    incident_id: int
+    version: int
+    status: str
+    owner_handle: str | None
+    activity_id: int | None
+
+
+def staff_by_handle(session: Session, handle: str | None) -> Staff:
+    if not handle:
+        raise DouseError("say who is acting: --by STAFF (or --as / DOUSE_ME)")
+    person = session.scalar(select(Staff).where(func.lower(Staff.handle) == handle.lower()))
+    if person is None:
+        raise NotFound(f"no staff member with handle {handle!r}")
+    return person
+
+
+def load_incident(session: Session, incident_id: int, expected_version: int | None) -> Incident:
+    """The incident, checked against the version the caller saw."""
+    incident = session.get(Incident, incident_id, populate_existing=True)
+    if incident is None:
+        raise NotFound(f"no incident #{incident_id}")
+    if expected_version is not None and incident.version != expected_version:
+        raise _conflict(session, incident)
+    return incident
+
+
+def _conflict(session: Session, incident: Incident) -> ConflictError:
+    who = "douse (a new mention or the scheduler)"
+    if incident.updated_by_id is not None:
+        person = session.get(Staff, incident.updated_by_id)
+        who = person.handle if person else who
+    when = f"{incident.updated_at:%Y-%m-%d %H:%M} UTC" if incident.updated_at else "an unknown time"
+    return ConflictError(
+        f"incident {incident.id} was changed by {who} at {when}; reload and try again"
+    )
+
+
+def _touch(incident: Incident, staff: Staff, now: datetime) -> None:
+    incident.updated_at = now
+    incident.updated_by_id = staff.id
+
+
+def _flush(session: Session, incident: Incident) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        # The row moved under us between read and write: report it like a version mismatch.
+        fresh = session.get(Incident, incident.id, populate_existing=True)
+        raise _conflict(session, fresh or incident) from None
+
+
+def _result(session: Session, incident: Incident, activity: Activity | None) -> ActionResult:
+    owner = session.get(Staff, incident.owner_id) if incident.owner_id else None
+    return ActionResult(
+        incident.id,
+        incident.version,
+        incident.status,
+        owner.handle if owner else None,
+        activity.id if activity else None,
+    )
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise DouseError(f"amount must be a number, got {value!r}") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise DouseError(f"amount must be a positive number, got {value!r}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def log_activity(
+    session: Session,
+    incident_id: int,
+    kind: str,
+    *,
+    by: str,
+    now: datetime,
+    expected_version: int | None = None,
+    channel: str | None = None,
+    body: str = "",
+    outcome: str | None = None,
+    amount: Any = None,
+    currency: str | None = None,
+    offer: str | None = None,
+    corrects_id: int | None = None,
+    at: datetime | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> ActionResult:
+    """Append one outreach entry and apply what it means for the clocks and the repair."""
+    if kind not in LOGGABLE_KINDS:
+        raise DouseError(f"unknown activity kind {kind!r}; use one of: {', '.join(LOGGABLE_KINDS)}")
+    at = at or now
+    if at > now:
+        raise DouseError("an activity cannot be logged in the future")
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, expected_version)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    extra: dict[str, Any] = dict(details or {})
+    money = _amount(amount)
+    if kind == "offer_made":
+        if offer not in OFFER_TYPES:
+            raise DouseError(f"an offer needs --offer, one of: {', '.join(OFFER_TYPES)}")
+        extra["offer"] = offer
+        if money is not None and not currency:
+            currency = str((client.reply_policy or {}).get("currency") or "GBP")
+    elif offer is not None:
+        raise DouseError("--offer only goes with --kind offer_made")
+    if currency is not None and (len(currency) != 3 or not currency.isalpha()):
+        raise DouseError(f"currency must be a 3-letter code like GBP, got {currency!r}")
+    if kind == "correction" and corrects_id is None:
+        raise DouseError("a correction must name the entry it corrects (--corrects ID)")
+    if corrects_id is not None:
+        target = session.get(Activity, corrects_id)
+        if target is None or target.incident_id != incident.id:
+            raise NotFound(f"no activity #{corrects_id} on incident #{incident.id}")
+    activity = Activity(
+        incident_id=incident.id,
+        kind=kind,
+        channel=channel,
+        staff_id=staff.id,
+        at=at,
+        body=body,
+        outcome=outcome,
+        amount=money,
+        currency=currency.upper() if currency else None,
+        details=extra,
+        corrects_id=corrects_id,
+    )
+    session.add(activity)
+    _apply_effects(session, incident, client, staff, kind, at, now)
+    _touch(incident, staff, now)
+    _flush(session, incident)
+    return _result(session, incident, activity)
+
+
+def _apply_effects(
+    session: Session,
+    incident: Incident,
+    client: Client,
+    staff: Staff,
+    kind: str,
+    at: datetime,
+    now: datetime,
+) -> None:
+    if kind in RESPONSE_KINDS:
+        clocks.on_response(incident, at)
+        if incident.status in ("new", "acknowledged"):
+            _set_status(session, incident, client, staff, "in_progress", now, "first response")
+    elif kind == "customer_replied":
+        if incident.status == "waiting_customer":
+            _set_status(session, incident, client, staff, "in_progress", now, "customer replied")
+        clocks.on_customer_reply(incident, client, at)
+    elif kind == "asked_to_update":
+        incident.repair_status = "asked"
+        mention_id = session.scalar(
+            select(IncidentMention.mention_id)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .where(IncidentMention.incident_id == incident.id, Mention.url.is_not(None))
+            .order_by(Mention.published_at, Mention.id)
+            .limit(1)
+        )
+        if mention_id is not None:
+            session.add(
+                RepairCheck(
+                    incident_id=incident.id,
+                    mention_id=mention_id,
+                    due_at=now + REPAIR_CHECK_DELAY,
+                )
+            )
+    elif kind == "post_updated":
+        incident.repair_status = "updated"
+    elif kind == "post_removed":
+        incident.repair_status = "removed"
+    elif kind == "positive_follow_up":
+        incident.repair_status = incident.repair_status or "followed_up"
+    if incident.acknowledged_at is None and kind != "correction":
+        incident.acknowledged_at = at
+
+
+def _set_status(
+    session: Session,
+    incident: Incident,
+    client: Client,
+    staff: Staff | None,
+    status: str,
+    now: datetime,
+    note: str,
+) -> Activity:
+    before = incident.status
+    if status == before:
+        raise DouseError(f"incident #{incident.id} is already {status}")
+    if status not in TRANSITIONS[before]:
+        allowed = ", ".join(TRANSITIONS[before])
+        raise DouseError(f"incident #{incident.id} cannot go from {before} to {status} ({allowed})")
+    if before == "waiting_customer":
+        clocks.resume(incident, client, now)
+    incident.status = status
+    if status == "acknowledged":
+        incident.acknowledged_at = incident.acknowledged_at or now
+    elif status == "waiting_customer":
+        clocks.pause(incident, now)
+    elif status == "resolved":
+        incident.resolved_at = now
+    elif status == "closed":
+        incident.closed_at = now
+    elif status == "monitor":
+        incident.kind = "monitor" if incident.kind == "mention" else incident.kind
+    elif status == "in_progress" and before in ("resolved", "closed"):
+        clocks.restart_after_reopen(incident, client, now)
+    if status == "in_progress" and before == "monitor" and incident.first_response_due_at is None:
+        clocks.start_clocks(incident, client, now)
+    clocks.sync_due(incident)
+    activity = Activity(
+        incident_id=incident.id,
+        kind="status_change",
+        staff_id=staff.id if staff else None,
+        at=now,
+        body=note,
+        details={"from": before, "to": status},
+    )
+    session.add(activity)
+    return activity
+
+
+def change_status(
+    session: Session,
+    incident_id: int,
+    status: str,
+    *,
+    by: str,
+    now: datetime,
+    expected_version: int | None = None,
+    note: str = "",
+    resolution: str | None = None,
+) -> ActionResult:
+    if status not in INCIDENT_STATUSES:
+        raise DouseError(f"unknown status {status!r}; use one of: {', '.join(INCIDENT_STATUSES)}")
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, expected_version)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    activity = _set_status(session, incident, client, staff, status, now, note)
+    if resolution:
+        incident.resolution = resolution
+    _touch(incident, staff, now)
+    _flush(session, incident)
+    return _result(session, incident, activity)
+
+
+def assign(
+    session: Session,
+    incident_id: int,
+    to: str,
+    *,
+    by: str,
+    now: datetime,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> ActionResult:
+    staff = staff_by_handle(session, by)
+    target = staff_by_handle(session, to)
+    if not target.active:
+        raise DouseError(f"{target.handle} is no longer active")
+    incident = load_incident(session, incident_id, expected_version)
+    if incident.owner_id == target.id:
+        raise DouseError(f"incident #{incident.id} is already assigned to {target.handle}")
+    before = session.get(Staff, incident.owner_id) if incident.owner_id else None
+    incident.owner_id = target.id
+    note = f"{before.handle if before else 'nobody'} -> {target.handle}"
+    if target.away:
+        note += f" ({target.handle} is marked away)"
+    activity = Activity(
+        incident_id=incident.id,
+        kind="assignment",
+        staff_id=staff.id,
+        at=now,
+        body=f"{note}: {reason}" if reason else note,
+        details={"from": before.handle if before else None, "to": target.handle},
+    )
+    session.add(activity)
+    _touch(incident, staff, now)
+    _flush(session, incident)
+    return _result(session, incident, activity)
+
+
+def set_severity(
+    session: Session,
+    incident_id: int,
+    severity: str,
+    *,
+    by: str,
+    now: datetime,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> ActionResult:
+    """A person's judgement of severity; triage never lowers it afterwards."""
+    if severity not in SEVERITIES:
+        raise DouseError(f"unknown severity {severity!r}; use one of: {', '.join(SEVERITIES)}")
+    if not reason.strip():
+        raise DouseError("say why the severity changes (--reason)")
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, expected_version)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    before = incident.severity
+    if before == severity:
+        raise DouseError(f"incident #{incident.id} is already {severity}")
+    incident.severity = severity
+    incident.severity_reasons = [
+        *incident.severity_reasons,
+        f"set to {severity} by {staff.handle}: {inert(reason, 200)}",
+    ]
+    if level(severity) > level(before):
+        clocks.tighten_for_severity(incident, client, now)
+    activity = Activity(
+        incident_id=incident.id,
+        kind="severity_change",
+        staff_id=staff.id,
+        at=now,
+        body=reason,
+        details={"from": before, "to": severity},
+    )
+    session.add(activity)
+    _touch(incident, staff, now)
+    _flush(session, incident)
+    return _result(session, incident, activity)
+
+
+def _reassess(session: Session, incident: Incident, client: Client) -> None:
+    """Recount mentions and authors and re-judge severity after mentions moved."""
+    rows = session.execute(
+        select(Mention, Author)
+        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(IncidentMention.incident_id == incident.id)
+    ).all()
+    critical = list(client.critical_terms or [])
+    evidence = [
+        Evidence(
+            author_id=m.author_id,
+            compound=m.sentiment_compound,
+            followers=a.followers if a else None,
+            shares=m.shares or 0,
+            published_at=m.published_at,
+            fetched_at=m.fetched_at,
+            critical_terms=tuple(matched_critical_terms(f"{m.title}\n{m.text}", critical)),
+            is_vip=bool(a and a.is_vip),
+        )
+        for m, a in rows
+    ]
+    incident.mention_count = len(rows)
+    if not evidence:
+        return
+    a = assess(evidence)
+    incident.severity = a.severity
+    incident.severity_reasons = list(a.reasons)
+    incident.distinct_authors = a.distinct_authors
+    incident.is_pattern = a.is_pattern
+    if incident.kind in ("mention", "pattern"):
+        incident.kind = "pattern" if a.is_pattern else "mention"
+    incident.last_customer_at = max(m.published_at for m, _ in rows)
+
+
+def merge_incidents(
+    session: Session,
+    target_id: int,
+    source_ids: Sequence[int],
+    *,
+    by: str,
+    now: datetime,
+    expected_versions: Mapping[int, int] | None = None,
+) -> ActionResult:
+    """Move every mention of the sources onto the target; the sources close as merged."""
+    versions = dict(expected_versions or {})
+    staff = staff_by_handle(session, by)
+    target = load_incident(session, target_id, versions.get(target_id))
+    if target.merged_into_id is not None:
+        raise DouseError(f"incident #{target.id} was itself merged into #{target.merged_into_id}")
+    client = session.get(Client, target.client_id)
+    assert client is not None
+    sources = []
+    for source_id in dict.fromkeys(source_ids):
+        if source_id == target_id:
+            raise DouseError("an incident cannot be merged into itself")
+        source = load_incident(session, source_id, versions.get(source_id))
+        if source.client_id != target.client_id:
+            raise DouseError(f"#{source.id} belongs to another client than #{target.id}")
+        if source.merged_into_id is not None:
+            raise DouseError(f"#{source.id} is already merged into #{source.merged_into_id}")
+        sources.append(source)
+    if not sources:
+        raise DouseError("name at least one incident to merge")
+    present = set(
+        session.scalars(
+            select(IncidentMention.mention_id).where(IncidentMention.incident_id == target.id)
+        )
+    )
+    for source in sources:
+        for link in session.scalars(
+            select(IncidentMention).where(IncidentMention.incident_id == source.id)
+        ):
+            if link.mention_id not in present:
+                session.add(
+                    IncidentMention(incident_id=target.id, mention_id=link.mention_id, added_at=now)
+                )
+                present.add(link.mention_id)
+        # The source keeps its own links too: history stays readable from either side.
+        source.merged_into_id = target.id
+        if source.status not in ("closed",):
+            source.status = "closed"
+            source.closed_at = now
+        source.resolution = f"merged into #{target.id}"
+        source.due_at = None
+        session.add(
+            Activity(
+                incident_id=source.id,
+                kind="merge",
+                staff_id=staff.id,
+                at=now,
+                body=f"merged into #{target.id}",
+                details={"into": target.id},
+            )
+        )
+        _touch(source, staff, now)
+        for due in ("first_response_due_at", "resolution_due_at", "next_response_due_at"):
+            theirs, ours = getattr(source, due), getattr(target, due)
+            if theirs is not None and (ours is None or theirs < ours):
+                setattr(target, due, theirs)  # the merged whole is as urgent as its most urgent
+    session.flush()
+    _reassess(session, target, client)
+    clocks.sync_due(target)
+    activity = Activity(
+        incident_id=target.id,
+        kind="merge",
+        staff_id=staff.id,
+        at=now,
+        body="merged in " + ", ".join(f"#{s.id}" for s in sources),
+        details={"from": [s.id for s in sources]},
+    )
+    session.add(activity)
+    _touch(target, staff, now)
+    _flush(session, target)
+    return _result(session, target, activity)
+
+
+def split_incident(
+    session: Session,
+    incident_id: int,
+    mention_ids: Sequence[int],
+    *,
+    by: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> ActionResult:
+    """Move some mentions to a new incident of their own (same client and owner)."""
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, expected_version)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    wanted = set(mention_ids)
+    linked = set(
+        session.scalars(
+            select(IncidentMention.mention_id).where(IncidentMention.incident_id == incident.id)
+        )
+    )
+    missing = sorted(wanted - linked)
+    if missing:
+        raise NotFound(f"mention {missing[0]} is not on incident #{incident.id}")
+    if not wanted or wanted == linked:
+        raise DouseError("split off some of the incident's mentions, not none or all")
+    first = session.scalar(
+        select(Mention).where(Mention.id.in_(wanted)).order_by(Mention.published_at).limit(1)
+    )
+    assert first is not None
+    new = Incident(
+        client_id=incident.client_id,
+        account_id=incident.account_id,
+        kind="mention",
+        title=inert(first.title or first.text, 120) or "(no text)",
+        severity="low",
+        status="new",
+        owner_id=incident.owner_id,
+        opened_at=now,
+        updated_at=now,
+        updated_by_id=staff.id,
+        terms=[],
+    )
+    session.add(new)
+    session.flush()
+    session.execute(
+        delete(IncidentMention).where(
+            IncidentMention.incident_id == incident.id, IncidentMention.mention_id.in_(wanted)
+        )
+    )
+    for mention_id in sorted(wanted):
+        session.add(IncidentMention(incident_id=new.id, mention_id=mention_id, added_at=now))
+    session.flush()
+    _reassess(session, new, client)
+    clocks.start_clocks(new, client, now)
+    _reassess(session, incident, client)
+    clocks.sync_due(incident)
+    for inc, body in (
+        (incident, f"split {len(wanted)} mention(s) off to #{new.id}"),
+        (new, f"split off from #{incident.id}"),
+    ):
+        session.add(
+            Activity(
+                incident_id=inc.id,
+                kind="split",
+                staff_id=staff.id,
+                at=now,
+                body=body,
+                details={"mentions": sorted(wanted), "from": incident.id, "to": new.id},
+            )
+        )
+    _touch(incident, staff, now)
+    _flush(session, incident)
+    return _result(session, new, None)

@@ -1,0 +1,36 @@
+"""Canned replies: a client's stock texts with {author}, {brand}, ... filled in, inertly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from core.errors import DouseError
+
+CANNED_PLACEHOLDERS = ("author", "brand", "agent", "client", "platform", "url")
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def render_canned(template: str, values: Mapping[str, str]) -> str:
+    """Fill placeholders in one pass, so a value containing "{brand}" is never expanded again.
+
+    Unknown or missing placeholders are a DouseError naming them, not a half-filled reply.
+    """
+
+    def replace(m: re.Match[str]) -> str:
+        token = m.group()
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = (m.group(1) or "").strip()
+        if name not in CANNED_PLACEHOLDERS:
+            raise DouseError(
+                f"canned reply uses unknown placeholder {{{name}}} "
+                f"(known: {', '.join('{' + p + '}' for p in CANNED_PLACEHOLDERS)})"
+            )
+        if name not in values or values[name] is None:
+            raise DouseError(f"canned reply needs a value for {{{name}}}")
+        return str(values[name])
+
+    return _TOKEN.sub(replace, template)
