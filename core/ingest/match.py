@@ -28,17 +28,22 @@ def _term(raw: str) -> str:
     return " ".join(term.split())
 
 
+def _fold(text: str) -> str:
+    """Full case folding ("Straße" and "STRASSE" agree), composed so accents compare equal."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
     # Longest first, so "Horizon Realty Group" wins over "Horizon Realty" at the same position.
-    alternatives = [r"\s+".join(re.escape(word) for word in term.split()) for term in terms]
+    alternatives = [r"\s+".join(re.escape(w) for w in _fold(term).split()) for term in terms]
     alternatives.sort(key=len, reverse=True)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(_fold(text).split())
 
 
 class KeywordMatcher:
@@ -50,7 +55,7 @@ class KeywordMatcher:
         self._keyword_re = _pattern(self.keywords)
         self._by_key = {_key(k): k for k in self.keywords}
         # Decided here, once: does this exclusion narrow a keyword or veto the post?
-        narrowing = [e for e in excluded if self._keyword_re and self._keyword_re.search(e)]
+        narrowing = [e for e in excluded if self._keyword_re and self._keyword_re.search(_fold(e))]
         vetoes = [e for e in excluded if e not in narrowing]
         self.exclusions = excluded
         self._narrow_re = _pattern(narrowing)
@@ -67,7 +72,7 @@ class KeywordMatcher:
     def _scan(self, text: str, *, first_only: bool) -> list[str]:
         if not text:
             return [] if self.keywords else [""]
-        text = unicodedata.normalize("NFC", text)
+        text = _fold(text)
         if self._veto_re and self._veto_re.search(text):
             return []
         if self._keyword_re is None:

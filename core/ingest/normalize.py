@@ -56,6 +56,7 @@ _BLOCK_TAGS = frozenset(
         "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
     }
 )  # fmt: skip
+_DANGLING_TAG = re.compile(r"<[A-Za-z/!][^<>]*$")
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
 
 
@@ -92,6 +93,8 @@ def html_to_text(html: str | None) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return clean_text(html)
+    # A fragment cut off inside a tag (feed summaries are truncated) would surface as text.
+    html = _DANGLING_TAG.sub("", html)
     parser = _TextExtractor()
     try:
         parser.feed(html)

@@ -326,7 +326,8 @@ def _mention(
         return None, f"unreadable time {clean_text(str(published_raw))[:40]!r}"
     url, canonical = url_field(value("url"))
     where = as_text("platform") or platform
-    handle = as_text("author")
+    # Review exports often carry only a display name; it is still the best identity there is.
+    handle = as_text("author") or as_text("author_name")
     author = None
     if handle:
         author = RawAuthor(
