@@ -281,7 +281,7 @@ def _set_status(
         kind="status_change",
         staff_id=staff.id if staff else None,
         at=now,
-        body=note,
+        body=f"{before} -> {status}" + (f": {note}" if note else ""),
         details={"from": before, "to": status},
     )
     session.add(activity)

@@ -1,0 +1,142 @@
+"""`douse incident ID` shows one incident; `douse merge` and `douse split` regroup incidents."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
+from tui.cli.context import Context
+
+
+def register(sub: Any) -> None:
+    show: argparse.ArgumentParser = sub.add_parser(
+        "incident", help="show one incident with its mentions and timeline"
+    )
+    show.add_argument("id", type=int, help="incident number")
+    show.add_argument(
+        "--mentions", type=int, default=20, metavar="N", help="newest mentions to show (20)"
+    )
+    show.set_defaults(run=run_show)
+
+    merge: argparse.ArgumentParser = sub.add_parser(
+        "merge", help="merge incidents into one (the others close as merged)"
+    )
+    merge.add_argument("target", type=int, help="the incident that stays")
+    merge.add_argument("sources", type=int, nargs="+", help="incidents merged into it")
+    merge.add_argument("--by", metavar="STAFF", help="who does it (default: --as / DOUSE_ME)")
+    merge.set_defaults(run=run_merge)
+
+    split: argparse.ArgumentParser = sub.add_parser(
+        "split", help="move some mentions of an incident to a new incident"
+    )
+    split.add_argument("id", type=int, help="incident number")
+    split.add_argument("mentions", type=int, nargs="+", help="mention ids to move")
+    split.add_argument("--by", metavar="STAFF", help="who does it (default: --as / DOUSE_ME)")
+    split.add_argument(
+        "--expect-version", type=int, metavar="N", help="fail if the incident changed since"
+    )
+    split.set_defaults(run=run_split)
+
+
+def _t(instant: datetime | None) -> str:
+    return f"{instant:%Y-%m-%d %H:%M} UTC" if instant else "-"
+
+
+def render(detail: IncidentDetail) -> list[str]:
+    c = detail.incident
+    lines = [
+        f"#{c.id}  {c.client_slug}  {c.severity}  {c.kind}  {c.status}  "
+        f"owner {c.owner_handle or 'nobody'}  version {c.version}",
+        f"  {inert(c.title, 200)}",
+        f"  clock: {c.clock.label}" + (f" (due {_t(c.clock.due_at)})" if c.clock.due_at else ""),
+    ]
+    if c.breached_at:
+        lines.append(f"  breached: {c.breach_kind} at {_t(c.breached_at)}")
+    lines.append(f"  severity: {c.severity} because " + "; ".join(c.severity_reasons or ("-",)))
+    lines.append(
+        f"  {c.distinct_authors} distinct people, {c.mention_count} mentions"
+        + (f"; shared terms: {', '.join(c.terms[:10])}" if c.terms else "")
+    )
+    lines.append(f"  opened {_t(c.opened_at)}; first response {_t(c.first_response_at)}")
+    if c.repair_status:
+        lines.append(f"  repair: {c.repair_status}")
+    if c.merged_into_id:
+        lines.append(f"  merged into #{c.merged_into_id}")
+    lines.append(f"  last changed {_t(c.updated_at)} by {c.updated_by or 'douse'}")
+    lines.append("mentions:")
+    for m in detail.mentions:
+        flags = "".join(
+            f" [{f}]" for f, on in (("troll", m.author_is_troll), ("vip", m.author_is_vip)) if on
+        )
+        score = f"{m.sentiment_compound:+.2f}" if m.sentiment_compound is not None else "  n/a"
+        lines.append(
+            f"  {m.id:>7}  {_t(m.published_at)}  {m.platform:<10} "
+            f"@{inert(m.author_handle or '?', 40)}{flags}  {score}  shares {m.shares}"
+        )
+        lines.append(f"           {inert(m.title + ' ' + m.text if m.title else m.text, 160)}")
+        if m.url:
+            lines.append(f"           {inert(m.url, 160)}")
+    if detail.more_mentions:
+        lines.append(f"  ... and {detail.more_mentions} older (use --mentions N)")
+    lines.append("timeline:")
+    for a in detail.activities:
+        extra = []
+        if a.channel:
+            extra.append(f"via {inert(a.channel, 40)}")
+        if a.details.get("offer"):
+            extra.append(str(a.details["offer"]))
+        if a.amount:
+            extra.append(f"{a.amount} {a.currency or ''}".strip())
+        if a.corrects_id:
+            extra.append(f"corrects #{a.corrects_id}")
+        if a.outcome:
+            extra.append(f"outcome: {inert(a.outcome, 80)}")
+        lines.append(
+            f"  {a.id:>6}  {_t(a.at)}  {a.kind:<18} {a.staff_handle or 'douse':<10} "
+            + " ".join([*extra, inert(a.body, 200)]).strip()
+        )
+    if not detail.activities:
+        lines.append("  (nothing yet)")
+    return lines
+
+
+def run_show(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions() as session:
+        detail = get_incident(
+            session, ctx.args.id, services.clock.now(), mention_limit=max(ctx.args.mentions, 0)
+        )
+    for line in render(detail):
+        ctx.out(line)
+    return 0
+
+
+def run_merge(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions.begin() as session:
+        result = merge_incidents(
+            session,
+            ctx.args.target,
+            ctx.args.sources,
+            by=ctx.args.by or ctx.settings.me or "",
+            now=services.clock.now(),
+        )
+    ctx.out(f"merged into #{result.incident_id} (version {result.version})")
+    return 0
+
+
+def run_split(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions.begin() as session:
+        result = split_incident(
+            session,
+            ctx.args.id,
+            ctx.args.mentions,
+            by=ctx.args.by or ctx.settings.me or "",
+            now=services.clock.now(),
+            expected_version=ctx.args.expect_version,
+        )
+    ctx.out(f"split off as #{result.incident_id}")
+    return 0
