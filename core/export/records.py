@@ -178,13 +178,13 @@ def in_period(period: Period) -> Any:
 
 def _staff_handles(session: Session) -> dict[int, str]:
     # Staff is the agency's team (tens of people): one small dict beats a join per row.
-    return dict(session.execute(select(Staff.id, Staff.handle)).tuples().all())
+    return dict(session.execute(select(Staff.id, Staff.handle)).all())
 
 
 def _accounts(session: Session, client_id: int) -> dict[int, tuple[str, str]]:
     rows = session.execute(
         select(Account.id, Account.platform, Account.handle).where(Account.client_id == client_id)
-    ).tuples()
+    )
     return {i: (p, h) for i, p, h in rows}
 
 
@@ -193,7 +193,7 @@ def _sources(session: Session, client_id: int) -> dict[int, tuple[str, str, str]
         select(Source.id, Source.name, Source.kind, Source.target).where(
             Source.client_id == client_id
         )
-    ).tuples()
+    )
     return {i: (n, k, t) for i, n, k, t in rows}
 
 
@@ -203,7 +203,7 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
         .join(Mention, Mention.id == IncidentMention.mention_id)
         .where(IncidentMention.incident_id.in_(ids))
         .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
-    ).tuples()
+    )
     first: dict[int, str | None] = {}
     for incident_id, url, canonical in rows:
         if incident_id not in first:
@@ -232,7 +232,7 @@ def _mentions(
         .outerjoin(original, original.id == Mention.duplicate_of_id)
         .where(IncidentMention.incident_id.in_(ids))
         .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
-    ).tuples()
+    )
     out: dict[int, list[MentionRecord]] = defaultdict(list)
     for incident_id, added_at, m, a, duplicate_of in rows:
         author = None

@@ -141,7 +141,7 @@ def _briefs(session: Session, query: Any) -> tuple[Brief, ...]:
             Incident.mention_count,
             Incident.distinct_authors,
         )
-    ).tuples()
+    )
     return tuple(Brief(*row) for row in rows)
 
 
@@ -182,7 +182,7 @@ def volume_buckets(
             Mention.duplicate_of_id.is_(None),
         )
         .group_by(hour, Mention.sentiment_label)
-    ).tuples()
+    )
     counts: dict[date, Counter[str]] = {}
     sums: dict[date, list[float]] = {}
     for hour_text, label, count, total, scored in rows:
@@ -220,7 +220,7 @@ def summarise(session: Session, client: ClientRecord, period: Period, now: datet
         select(Incident.severity, Incident.status, func.count())
         .where(*base)
         .group_by(Incident.severity, Incident.status)
-    ).tuples():
+    ):
         matrix[(severity, status)] = count
     by_severity: Counter[str] = Counter()
     by_status: Counter[str] = Counter()

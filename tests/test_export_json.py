@@ -1,0 +1,156 @@
+"""douse JSON: a documented, versioned document that reads back into another database unchanged."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from core.db.models import Activity, Incident, Mention, Staff
+from core.errors import DouseError
+from core.export import export_to_stream, import_douse_json
+from core.export.douse_json import SCHEMA, SCHEMA_VERSION
+from core.export.jsonstream import iter_members
+from core.services import Services, build_services
+from core.settings import Settings
+from tests.export_factory import HOSTILE_TEXT, build_agency
+
+
+def _export(services: Services, slug: str = "acme") -> str:
+    out = io.StringIO()
+    with services.sessions() as session:
+        export_to_stream(session, slug, "json", None, None, out, services.clock.now())
+    return out.getvalue()
+
+
+@pytest.fixture
+def other_db(tmp_path: Path, services: Services) -> Iterator[Services]:
+    """A second, empty SQLite database to import into."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    svc = build_services(
+        Settings(
+            database_url=f"sqlite:///{folder / 'other.db'}",
+            config_path=folder / "clients.toml",
+            log_dir=folder / "logs",
+        ),
+        clock=services.clock,  # type: ignore[arg-type]
+    )
+    yield svc
+    svc.close()
+
+
+def _without_ids(doc: dict[str, Any]) -> dict[str, Any]:
+    """Ids belong to a database; everything else must survive the trip."""
+    doc = json.loads(json.dumps(doc))
+    for incident in doc["incidents"]:
+        incident.pop("id")
+        incident.pop("merged_into_id")
+        for m in incident["mentions"]:
+            m.pop("id")
+        by_old = {a["id"]: n for n, a in enumerate(incident["activities"])}
+        for a in incident["activities"]:
+            a.pop("id")
+            if a["corrects_id"] is not None:
+                a["corrects_id"] = by_old[a["corrects_id"]]  # position of the corrected entry
+    return doc
+
+
+def test_document_is_versioned_and_holds_one_client(services: Services) -> None:
+    with services.sessions.begin() as session:
+        agency = build_agency(session, services.clock.now())
+    doc = json.loads(_export(services))
+    assert doc["schema"] == SCHEMA and doc["schema_version"] == SCHEMA_VERSION
+    assert doc["client"]["slug"] == "acme"
+    assert doc["exported_at"] == "2026-11-23T10:00:00Z"
+    assert [i["id"] for i in doc["incidents"]] == [
+        agency.met.id, agency.breached.id, agency.missed.id, agency.pending.id
+    ]
+    assert {s["handle"] for s in doc["staff"]} == {"alice", "bob"}
+    assert "Globex" not in json.dumps(doc)
+    met = doc["incidents"][0]
+    assert [m["dedupe_key"] for m in met["mentions"]] == ["m1", "m2", "m2-copy"]
+    assert met["mentions"][0]["text"] == HOSTILE_TEXT
+    assert met["mentions"][2]["duplicate_of"] == "m2"
+    assert met["mentions"][0]["raw"] == {"id": "m1", "nested": {"ü": [1, 2.5, None]}}
+    assert met["first_response"] == "met"
+    assert met["account"] == {"platform": "mastodon", "handle": "@acme"}
+    assert [a["kind"] for a in met["activities"]] == ["public_reply", "offer_made", "correction"]
+    assert met["activities"][1]["amount"] == "12.50"
+
+
+def test_round_trip_into_another_database(services: Services, other_db: Services) -> None:
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    first = _export(services)
+    with other_db.sessions.begin() as session:
+        summary = import_douse_json(session, io.StringIO(first), other_db.clock.now())
+    assert summary.client == "acme" and summary.client_created
+    assert (summary.incidents_created, summary.incidents_existing) == (4, 0)
+    assert summary.mentions_created == 5 and summary.activities_created == 4
+    second = _export(other_db)
+    assert _without_ids(json.loads(second)) == _without_ids(json.loads(first))
+    with other_db.sessions() as session:
+        # The imported colleagues are names in the record, not people to assign work to.
+        assert session.scalars(select(Staff.active)).all() == [False, False]
+        correction = session.scalars(select(Activity).where(Activity.kind == "correction")).one()
+        corrected = session.get(Activity, correction.corrects_id)
+        assert corrected is not None and corrected.kind == "public_reply"
+
+
+def test_importing_twice_adds_nothing(services: Services, other_db: Services) -> None:
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    text = _export(services)
+    for _ in range(2):
+        with other_db.sessions.begin() as session:
+            summary = import_douse_json(session, io.StringIO(text), other_db.clock.now())
+    assert (summary.incidents_created, summary.incidents_existing) == (0, 4)
+    with other_db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 4
+        assert session.scalar(select(func.count()).select_from(Mention)) == 5
+        assert session.scalar(select(func.count()).select_from(Activity)) == 4
+
+
+def test_bad_documents_are_rejected_whole(other_db: Services, services: Services) -> None:
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    good = json.loads(_export(services))
+    broken = json.loads(json.dumps(good))
+    broken["incidents"][2]["severity"] = "apocalyptic"
+    cases = [
+        ("", "expected '{'"),
+        ("[]", "expected '{'"),
+        ('{"schema": "something-else"}', "not a douse incident log"),
+        ('{"schema": "douse-incident-log", "schema_version": 99}', "not supported"),
+        (json.dumps(good)[:-40], "broken JSON|expected"),
+        (json.dumps(broken), r"incidents\[2\]: 'severity' is 'apocalyptic'"),
+    ]
+    for text, message in cases:
+        with pytest.raises(DouseError, match=message), other_db.sessions.begin() as session:
+            import_douse_json(session, io.StringIO(text), other_db.clock.now())
+    with other_db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+class _Trickle(io.StringIO):
+    """Hands out at most three characters per read, to split every token across reads."""
+
+    def read(self, size: int | None = -1) -> str:
+        return super().read(3)
+
+
+def test_stream_reader_handles_any_split_and_layout() -> None:
+    doc = {"a": 12345, "b": [1, {"x": "y\u00e9\\"}], "incidents": [{"n": i} for i in range(5)]}
+    for text in (json.dumps(doc), json.dumps(doc, indent=3), json.dumps(doc, separators=(",", ":"))):
+        members = list(iter_members(_Trickle(text), "incidents"))
+        assert members[:2] == [("a", 12345), ("b", [1, {"x": "y\u00e9\\"}])]
+        assert [v for k, v in members[2:]] == [{"n": i} for i in range(5)]
+    assert list(iter_members(io.StringIO('{"incidents": []}'), "incidents")) == []
+    with pytest.raises(DouseError, match="extra data"):
+        list(iter_members(io.StringIO('{"a": 1} {"b": 2}'), "incidents"))
