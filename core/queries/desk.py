@@ -242,6 +242,19 @@ class IncidentDetail:
     mentions: tuple[IncidentMentionRow, ...]
     activities: tuple[ActivityRow, ...]
 
+    # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
+    @property
+    def status(self) -> str:
+        return self.row.status
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.row.due_at
+
+    @property
+    def breached_at(self) -> datetime | None:
+        return self.row.breached_at
+
 
 @dataclass(frozen=True)
 class NotificationRow:

@@ -1,0 +1,150 @@
+"""The one registry of desk actions: it feeds every BINDINGS list, the footer, help and the palette.
+
+Each entry names a Textual action on the class of its scope; `bindings(scope)` turns a scope's
+entries into `Binding`s with stable ids, so a user keymap (`App.set_keymap`) can rebind any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    id: str
+    key: str
+    action: str
+    description: str
+    scope: str
+    help: str = ""
+    show: bool = True
+    priority: bool = False
+
+    @property
+    def binding_id(self) -> str:
+        return f"douse.{self.scope}.{self.id}"
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            priority=self.priority,
+            tooltip=self.help or self.description,
+            id=self.binding_id,
+        )
+
+
+SCOPES: dict[str, str] = {
+    "global": "Everywhere",
+    "dashboard": "Agency dashboard",
+    "client": "Client view",
+    "incidents": "Client view › Incidents",
+    "mentions": "Client view › Mentions",
+    "accounts": "Client view › Accounts & owners",
+    "sources": "Client view › Sources",
+    "authors": "Client view › Authors",
+    "incident": "Incident view",
+    "queue": "Queues",
+    "table": "Lists",
+}
+
+A = DeskAction
+ACTIONS: tuple[DeskAction, ...] = (
+    # Everywhere
+    A("help", "question_mark", "app.help", "Help", "global", "Every key, by screen"),
+    A(
+        "switch",
+        "c",
+        "app.switch_client",
+        "Client",
+        "global",
+        "Fuzzy-find a client by name or slug",
+    ),
+    A("palette", "colon", "app.command_palette", "Commands", "global", "Commands and clients"),
+    A("home", "h", "app.home", "Dashboard", "global", "Back to the agency dashboard"),
+    A("mine", "m", "app.my_queue", "My queue", "global", "Everything due or overdue that is yours"),
+    A("overdue", "o", "app.overdue_queue", "Overdue", "global", "Overdue across all clients"),
+    A("export", "x", "app.export", "Export", "global", "Export a client's incident log"),
+    A("refresh", "ctrl+r", "app.refresh_data", "Refresh", "global", "Reload this screen now"),
+    A("back", "escape", "app.back", "Back", "global", "Close this screen", show=False),
+    A("quit", "ctrl+q", "app.quit", "Quit", "global", "Quit douse", show=False, priority=True),
+    # Lists
+    A("down", "j", "cursor_down", "Down", "table", "Next row", show=False),
+    A("up", "k", "cursor_up", "Up", "table", "Previous row", show=False),
+    A("top", "g", "scroll_top", "Top", "table", "First row", show=False),
+    A("bottom", "G", "scroll_bottom", "Bottom", "table", "Last row", show=False),
+    # Dashboard
+    A("open", "enter", "open_client", "Open", "dashboard", "Open the highlighted client"),
+    A("filter", "slash", "filter", "Filter", "dashboard", "Filter clients by name"),
+    # Client view
+    A("tab1", "1", "tab('incidents')", "Incidents", "client", "Incidents tab", show=False),
+    A("tab2", "2", "tab('mentions')", "Mentions", "client", "Mentions tab", show=False),
+    A("tab3", "3", "tab('accounts')", "Accounts", "client", "Accounts & owners tab", show=False),
+    A("tab4", "4", "tab('sources')", "Sources", "client", "Sources tab", show=False),
+    A("tab5", "5", "tab('authors')", "Authors", "client", "Authors tab", show=False),
+    A("filter", "slash", "filter", "Filter", "client", "Filter / search this list"),
+    # Incidents tab
+    A("open", "enter", "open_incident", "Open", "incidents", "Open the highlighted incident"),
+    A("status", "f", "cycle_status", "Status", "incidents", "Cycle the status filter"),
+    A("severity", "v", "cycle_severity", "Severity", "incidents", "Cycle the severity filter"),
+    A("owner", "w", "cycle_owner", "Owner", "incidents", "All / mine / unowned"),
+    # Mentions tab
+    A("kind", "f", "cycle_kind", "Show", "mentions", "All / negative / unscored / unhandled"),
+    A("new_incident", "i", "make_incident", "→Incident", "mentions", "Open an incident from it"),
+    A("attach", "a", "attach", "Attach", "mentions", "Attach to an open incident"),
+    A("relabel", "l", "relabel", "Label", "mentions", "Correct the sentiment label"),
+    A("more", "n", "more", "More", "mentions", "Load the next page", show=False),
+    # Accounts tab
+    A("reassign", "r", "reassign", "Reassign", "accounts", "Change owner and backup"),
+    # Sources tab
+    A("poll", "p", "poll_now", "Poll now", "sources", "Poll the highlighted source now"),
+    # Authors tab
+    A("troll", "t", "toggle_troll", "Troll", "authors", "Flag / unflag as troll"),
+    A("vip", "V", "toggle_vip", "VIP", "authors", "Flag / unflag as VIP"),
+    A("note", "N", "note", "Note", "authors", "Edit the note on this author"),
+    # Incident view
+    A("ack", "a", "acknowledge", "Ack", "incident", "Acknowledge: the clock sees a response"),
+    A("assign", "A", "assign", "Assign", "incident", "Give it to someone"),
+    A("log", "l", "log_outreach", "Log", "incident", "Log outreach (policy-checked)"),
+    A("status", "s", "change_status", "Status", "incident", "Change the status"),
+    A("escalate", "e", "escalate", "Escalate", "incident", "Escalate to a lead"),
+    A("resolve", "R", "resolve", "Resolve", "incident", "Resolve with a note"),
+    A("troll", "t", "mark_troll", "Troll", "incident", "Mark the author as a troll: monitor"),
+    A("merge", "M", "merge", "Merge", "incident", "Merge another incident into this one"),
+    A("split", "S", "split", "Split", "incident", "Split the highlighted mention off"),
+    # Queues
+    A("open", "enter", "open_incident", "Open", "queue", "Open the highlighted incident"),
+)
+
+
+def scope(name: str) -> list[DeskAction]:
+    if name not in SCOPES:
+        raise KeyError(f"unknown action scope {name!r}")
+    return [a for a in ACTIONS if a.scope == name]
+
+
+def bindings(name: str) -> list[Binding]:
+    return [a.binding() for a in scope(name)]
+
+
+def by_binding_id(binding_id: str | None) -> DeskAction | None:
+    for a in ACTIONS:
+        if a.binding_id == binding_id:
+            return a
+    return None
+
+
+def key_label(key: str) -> str:
+    names = {
+        "question_mark": "?",
+        "colon": ":",
+        "slash": "/",
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+    }
+    return names.get(key, key.replace("ctrl+", "^"))

@@ -1,0 +1,277 @@
+"""The desk application: wiring, navigation, alerts and the one place failures become notifications.
+
+Screens live in tui/screens; this module only knows how to move between them and how to watch the
+database for news (new mentions, incidents, activities, notifications) without blocking the UI.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from textual import on, work
+from textual.app import App
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from core.errors import DouseError
+from core.queries import desk as q
+from core.services import Services
+from tui.actions import bindings
+from tui.widgets.base import DataChanged
+from tui.widgets.palette import DeskCommands
+
+log = logging.getLogger(__name__)
+
+# The watcher asks the database for news this often; a full refresh happens at least every
+# REFRESH_EVERY seconds even when nothing seems to have changed (e.g. a clock moved a deadline).
+WATCH_EVERY = 3.0
+REFRESH_EVERY = 15.0
+ALERT_KINDS = ("critical", "breach", "pattern", "spike", "viral")
+RECENT_LIMIT = 8
+
+
+class DouseApp(App[None]):
+    @dataclass
+    class ContextLoaded(Message):
+        clients: list[q.ClientRef]
+        me: q.StaffRef | None
+        stamp: q.DataStamp
+
+    @dataclass
+    class Watched(Message):
+        stamp: q.DataStamp
+        news: list[q.NotificationRow]
+
+    @dataclass
+    class Exported(Message):
+        path: str
+
+    TITLE = "douse"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar = bindings("global")
+    COMMANDS: ClassVar = {DeskCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    current_client: reactive[q.ClientRef | None] = reactive(None)
+    """The client the desk is working on; always shown in the header."""
+
+    def __init__(
+        self,
+        services: Services,
+        me: str | None = None,
+        *,
+        watch_every: float = WATCH_EVERY,
+        refresh_every: float = REFRESH_EVERY,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.me = me
+        self.me_ref: q.StaffRef | None = None
+        self.recent_clients: list[int] = []
+        self.clients: list[q.ClientRef] = []
+        self._watch_every = watch_every
+        self._refresh_every = refresh_every
+        self._stamp: q.DataStamp | None = None
+        self._since_refresh = 0.0
+
+    # ----------------------------------------------------------------------------- lifecycle
+
+    def on_mount(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        self.load_context()
+        if self._watch_every > 0:
+            self.set_interval(self._watch_every, self.watch_database)
+
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="context")
+    def load_context(self) -> None:
+        with self.services.sessions() as session:
+            clients = q.list_clients(session)
+            me = q.staff_by_handle(session, self.me) if self.me else None
+            stamp = q.data_stamp(session)
+        self.post_message(self.ContextLoaded(clients, me, stamp))
+
+    @on(ContextLoaded)
+    def _context_loaded(self, event: ContextLoaded) -> None:
+        self.clients = event.clients
+        self.me_ref = me = event.me
+        if self._stamp is None:
+            # Alerts are for what happens while the desk is open, not for yesterday's news.
+            self._stamp = event.stamp
+        if self.me and me is None:
+            self.notify(
+                f"No staff member with handle {self.me!r}: actions need a known handle (--as).",
+                severity="warning",
+                timeout=8,
+            )
+
+    # ------------------------------------------------------------------------------- watcher
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="watch")
+    def watch_database(self) -> None:
+        with self.services.sessions() as session:
+            stamp = q.data_stamp(session)
+            old = self._stamp
+            news = q.notifications_after(session, old.notification_id) if old else []
+        self.post_message(self.Watched(stamp, news))
+
+    @on(Watched)
+    def _watched(self, event: Watched) -> None:
+        stamp, news = event.stamp, event.news
+        changed = stamp != self._stamp
+        self._stamp = stamp
+        self._since_refresh += self._watch_every
+        for item in news:
+            if item.kind in ALERT_KINDS:
+                self.bell()
+                self.notify(
+                    f"{item.client_slug}: {item.message}",
+                    title=item.kind.upper(),
+                    severity="error",
+                    timeout=12,
+                )
+        if changed or self._since_refresh >= self._refresh_every:
+            self._since_refresh = 0.0
+            if changed:
+                self.load_context()
+            self.broadcast_change()
+
+    def broadcast_change(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    # -------------------------------------------------------------------------------- errors
+
+    def report_failure(self, error: BaseException) -> None:
+        """One line for the person at the desk; the traceback only for programming errors."""
+        if isinstance(error, DouseError):
+            message = str(error)
+        elif isinstance(error, OperationalError | DBAPIError):
+            detail = str(getattr(error, "orig", error)).strip().splitlines()
+            message = f"Database unreachable or busy: {detail[0] if detail else error}"
+        else:
+            log.error("worker failed", exc_info=error)
+            message = f"Unexpected error: {type(error).__name__}: {error}"
+        self.notify(message, title="Error", severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report_failure(event.worker.error)
+
+    # ---------------------------------------------------------------------------- navigation
+
+    def remember_client(self, client: q.ClientRef) -> None:
+        self.current_client = client
+        self.recent_clients = [client.id, *(c for c in self.recent_clients if c != client.id)][
+            :RECENT_LIMIT
+        ]
+
+    def open_client(self, client_id: int) -> None:
+        from tui.screens.client import ClientScreen
+        from tui.screens.dashboard import DashboardScreen
+
+        client = next((c for c in self.clients if c.id == client_id), None)
+        if client is None:
+            self.notify("That client is not (or no longer) listed.", severity="warning")
+            return
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+        self.remember_client(client)
+        self.push_screen(ClientScreen(client))
+
+    def open_incident(self, incident_id: int) -> None:
+        from tui.screens.incident import IncidentScreen
+
+        self.push_screen(IncidentScreen(incident_id))
+
+    def action_home(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+
+    def action_back(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        if len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+
+    def action_switch_client(self) -> None:
+        from tui.dialogs.switcher import ClientSwitcher
+
+        order = {cid: i for i, cid in enumerate(self.recent_clients)}
+        clients = sorted(self.clients, key=lambda c: (order.get(c.id, len(order)), c.name.lower()))
+
+        def chosen(client_id: int | None) -> None:
+            if client_id is not None:
+                self.open_client(client_id)
+
+        self.push_screen(ClientSwitcher(clients, set(order)), chosen)
+
+    def _queue(self, mine: bool) -> None:
+        from tui.screens.queue import QueueScreen
+
+        if isinstance(self.screen, QueueScreen):
+            self.screen.mine = mine
+            return
+        if mine and not self.me:
+            self.notify(
+                "Who are you? Start the desk with --as STAFF or DOUSE_ME.", severity="warning"
+            )
+            return
+        self.push_screen(QueueScreen(mine=mine))
+
+    def action_my_queue(self) -> None:
+        self._queue(mine=True)
+
+    def action_overdue_queue(self) -> None:
+        self._queue(mine=False)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_refresh_data(self) -> None:
+        self.load_context()
+        self.broadcast_change()
+
+    def action_export(self) -> None:
+        from tui.dialogs.export import ExportDialog, ExportRequest
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.run_export(request)
+
+        current = self.current_client.id if self.current_client else None
+        self.push_screen(ExportDialog(self.clients, current, self.now()), chosen)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="export")
+    def run_export(self, request: object) -> None:
+        from tui.dialogs.export import run_export
+
+        path = run_export(self.services, request)  # type: ignore[arg-type]
+        self.post_message(self.Exported(str(path)))
+
+    @on(Exported)
+    def _exported(self, event: Exported) -> None:
+        self.notify(event.path, title="Export written", timeout=20)
+
+    @on(DataChanged)
+    def _ignore_app_level_change(self) -> None:
+        """Screens handle DataChanged; the app itself has nothing to refresh."""
+
+
+def run_desk(services: Services, me: str | None) -> None:
+    """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`)."""
+    DouseApp(services, me=me).run()

@@ -1,0 +1,23 @@
+"""`douse desk`: the interactive desk (also what bare `douse` runs)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tui.cli.context import Context
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "desk", help="open the interactive desk (the default command)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(ctx: Context) -> int:
+    # Imported here so that other commands never pay for loading Textual.
+    from tui.app import run_desk
+
+    run_desk(ctx.services, ctx.settings.me)
+    return 0

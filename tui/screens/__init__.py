@@ -1,0 +1,1 @@
+"""The desk's screens: dashboard, client, incident, queue, help."""

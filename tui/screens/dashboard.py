@@ -1,0 +1,174 @@
+"""The agency dashboard: one row per client, most urgent first; Enter opens the client."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Footer, Input, Static
+
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.screens.base import DeskScreen
+from tui.widgets.header import DeskHeader
+from tui.widgets.table import DeskTable
+from tui.widgets.text import SEVERITY_STYLE, count, countdown, safe, sparkline
+
+SEVERITY_LETTERS = (("critical", "C"), ("high", "H"), ("medium", "M"), ("low", "L"))
+
+
+def open_cell(row: q.DashboardRow) -> Text:
+    """Open incidents by severity, most severe first: "1C 2H · 3L"."""
+    low, medium, high, critical = row.open_by_severity
+    values = {"critical": critical, "high": high, "medium": medium, "low": low}
+    text = Text()
+    for name, letter in SEVERITY_LETTERS:
+        if text:
+            text.append(" ")
+        n = values[name]
+        if n:
+            text.append(f"{n}{letter}", style=SEVERITY_STYLE[name])
+        else:
+            text.append("·", style="dim")
+    return text
+
+
+def sources_cell(row: q.DashboardRow) -> Text:
+    if not (row.failing_sources or row.silent_sources):
+        return Text("ok", style="green")
+    text = Text()
+    if row.failing_sources:
+        text.append(f"{row.failing_sources} failing", style="bold red")
+    if row.silent_sources:
+        if text:
+            text.append(" ")
+        text.append(f"{row.silent_sources} silent", style="yellow")
+    return text
+
+
+class DashboardScreen(DeskScreen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS: ClassVar = bindings("dashboard")
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.DashboardRow]
+        seconds: float
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[q.DashboardRow] = []
+        self.loaded_once = False
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader("Agency dashboard")
+        yield Input(placeholder="filter clients (name or slug) — Esc clears", id="filter")
+        yield DeskTable(id="clients")
+        yield Static("Loading clients…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeskTable)
+        table.add_column("Client", key="client", width=22)
+        table.add_column("Open C H M L", key="open")
+        table.add_column("Over", key="overdue")
+        table.add_column("Next due", key="due", width=13)
+        table.add_column("Neg 24h", key="neg")
+        table.add_column("7 days", key="spark")
+        table.add_column("Unowned", key="unowned")
+        table.add_column("Sources", key="sources")
+        table.focus()
+        self.set_interval(1.0, self.tick)
+        self.reload()
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
+    def load(self) -> None:
+        started = time.perf_counter()
+        with self.desk.services.sessions() as session:
+            rows = q.dashboard(session, self.desk.now())
+        self.post_message(self.Loaded(rows, time.perf_counter() - started))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.rows = event.rows
+        self.loaded_once = True
+        self.render_rows()
+        overdue = sum(r.overdue for r in self.rows)
+        critical = sum(r.open_by_severity[3] for r in self.rows)
+        status = Text()
+        status.append(f"{len(self.rows)} clients")
+        status.append("  ·  ")
+        status.append(f"{overdue} overdue", style="bold red" if overdue else "")
+        status.append("  ·  ")
+        status.append(f"{critical} critical open", style="bold red" if critical else "")
+        status.append(f"  ·  loaded in {event.seconds * 1000:.0f} ms", style="dim")
+        self.query_one("#status", Static).update(status)
+
+    def render_rows(self) -> None:
+        table = self.query_one(DeskTable)
+        keep = table.selected_key
+        needle = self.query_one("#filter", Input).value.strip().lower()
+        now = self.desk.now()
+        table.clear()
+        for row in self.rows:
+            if needle and needle not in row.name.lower() and needle not in row.slug.lower():
+                continue
+            table.add_row(
+                safe(row.name, "bold" if row.overdue else "", limit=22),
+                open_cell(row),
+                count(row.overdue, "bold white on dark_red"),
+                countdown(row.next_due_at, now),
+                count(row.negative_24h, "red"),
+                sparkline(row.negative_daily),
+                count(row.unowned_accounts, "yellow"),
+                sources_cell(row),
+                key=str(row.client_id),
+            )
+        table.keep_cursor(keep)
+
+    def tick(self) -> None:
+        """Countdowns move every second from the loaded deadlines; no query per tick."""
+        table = self.query_one(DeskTable)
+        now = self.desk.now()
+        for row in self.rows:
+            if row.next_due_at is not None and str(row.client_id) in table.rows:
+                table.update_cell(str(row.client_id), "due", countdown(row.next_due_at, now))
+
+    def action_open_client(self) -> None:
+        key = self.query_one(DeskTable).selected_key
+        if key is not None:
+            self.desk.open_client(int(key))
+
+    @on(DeskTable.RowSelected)
+    def _row_selected(self, event: DeskTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.desk.open_client(int(event.row_key.value))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.render_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DeskTable).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            box.remove_class("shown")
+            self.query_one(DeskTable).focus()

@@ -1,0 +1,1 @@
+"""Reusable widgets of the desk: tables, header, panes of the client view."""

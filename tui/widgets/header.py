@@ -1,0 +1,57 @@
+"""The desk's header: where you are, which client, who you are, and the clock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.widgets.text import clean
+
+if TYPE_CHECKING:
+    from tui.app import DouseApp
+
+
+class DeskHeader(Static):
+    DEFAULT_CSS = """
+    DeskHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "current_client", lambda _client: self.update_text(), init=True)
+        self.set_interval(1.0, self.update_text)
+
+    def set_where(self, where: str) -> None:
+        self.where = where
+        self.update_text()
+
+    def update_text(self) -> None:
+        app: DouseApp = self.app  # type: ignore[assignment]
+        text = Text()
+        text.append(" douse ", style="bold reverse")
+        text.append(" ")
+        text.append(clean(self.where), style="bold")
+        text.append("  │  client: ", style="dim")
+        client = app.current_client
+        if client is None:
+            text.append("none", style="dim")
+            text.append(" (c to pick)", style="dim")
+        else:
+            text.append(clean(client.name), style="bold cyan")
+            text.append(f" ({clean(client.slug)})", style="cyan")
+        text.append("  │  as ", style="dim")
+        text.append(clean(app.me) if app.me else "nobody", style="bold" if app.me else "dim")
+        text.append("  │  ", style="dim")
+        text.append(app.now().strftime("%a %d %b %H:%M:%S UTC"))
+        self.update(text)

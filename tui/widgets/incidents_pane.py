@@ -1,0 +1,148 @@
+"""Incidents tab: a client's incidents by deadline, filtered by status, severity, owner, text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+
+from core.db.models import INCIDENT_STATUSES, SEVERITIES
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.widgets.pane import Pane
+from tui.widgets.table import DeskTable
+from tui.widgets.text import count, countdown, safe, severity
+
+PAGE = 100
+STATUS_CYCLE = ("open", "all", *INCIDENT_STATUSES)
+SEVERITY_CYCLE = (None, *reversed(SEVERITIES))
+
+
+def incident_cells(row: q.IncidentRow, now) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    overdue = row.due_at is not None and row.due_at <= now
+    return (
+        Text(f"#{row.id}", style="bold red" if overdue else "dim"),
+        severity(row.severity),
+        Text(row.status.replace("_", " ")),
+        safe(row.title, "bold" if overdue else "", limit=60),
+        safe(row.owner) if row.owner else Text("unowned", style="yellow"),
+        countdown(row.due_at, now),
+        count(row.mention_count),
+    )
+
+
+class IncidentsPane(Pane):
+    BINDINGS: ClassVar = bindings("incidents")
+    PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.IncidentRow]
+        offset: int
+
+    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+        super().__init__(client, id=id)
+        self.filters = q.IncidentFilter()
+        self.rows: list[q.IncidentRow] = []
+        self.exhausted = False
+
+    def setup_table(self, table: DeskTable) -> None:
+        table.add_column("#", key="id")
+        table.add_column("Sev", key="severity")
+        table.add_column("Status", key="status")
+        table.add_column("Title", key="title")
+        table.add_column("Owner", key="owner")
+        table.add_column("Due", key="due", width=14)
+        table.add_column("Ment", key="mentions")
+        self.set_interval(1.0, self.tick)
+
+    def bar(self) -> Text:
+        f = self.filters
+        text = Text()
+        text.append("status ", style="dim")
+        text.append(f.status, style="bold")
+        text.append("  severity ", style="dim")
+        text.append(f.severity or "any", style="bold")
+        text.append("  owner ", style="dim")
+        text.append({None: "anyone", "-": "unowned"}.get(f.owner, f.owner or ""), style="bold")
+        text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} shown", style="dim")
+        return text
+
+    def reload(self) -> None:
+        self.filters = replace(self.filters, text=self.search)
+        self.load(self.filters, 0, max(PAGE, len(self.rows)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="incidents")
+    def load(self, filters: q.IncidentFilter, offset: int, limit: int) -> None:
+        with self.desk.services.sessions() as session:
+            rows = q.client_incidents(session, self.client.id, filters, limit=limit, offset=offset)
+        self.post_message(self.Loaded(rows, offset))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loaded = True
+        table = self.table
+        keep = table.selected_key
+        if event.offset == 0:
+            self.rows = []
+            table.clear()
+        self.exhausted = len(event.rows) < PAGE
+        now = self.desk.now()
+        for row in event.rows:
+            if str(row.id) in table.rows:
+                continue
+            self.rows.append(row)
+            table.add_row(*incident_cells(row, now), key=str(row.id))
+        if event.offset == 0:
+            table.keep_cursor(keep)
+        self.show_bar()
+
+    def tick(self) -> None:
+        if not self.display or not self.rows:
+            return
+        now = self.desk.now()
+        table = self.table
+        for row in self.rows:
+            if row.due_at is not None:
+                table.update_cell(str(row.id), "due", countdown(row.due_at, now))
+
+    @on(DeskTable.RowHighlighted)
+    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
+        event.stop()
+        if self.table.near_end and not self.exhausted and self.loaded:
+            self.loaded = False  # one page request at a time
+            self.load(self.filters, len(self.rows), PAGE)
+
+    @on(DeskTable.RowSelected)
+    def _selected(self, event: DeskTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_incident()
+
+    def action_open_incident(self) -> None:
+        key = self.table.selected_key
+        if key is not None:
+            self.desk.open_incident(int(key))
+
+    def _set(self, **changes: object) -> None:
+        self.filters = replace(self.filters, **changes)  # type: ignore[arg-type]
+        self.rows = []
+        self.show_bar()
+        self.load(self.filters, 0, PAGE)
+
+    def action_cycle_status(self) -> None:
+        i = STATUS_CYCLE.index(self.filters.status)
+        self._set(status=STATUS_CYCLE[(i + 1) % len(STATUS_CYCLE)])
+
+    def action_cycle_severity(self) -> None:
+        i = SEVERITY_CYCLE.index(self.filters.severity)
+        self._set(severity=SEVERITY_CYCLE[(i + 1) % len(SEVERITY_CYCLE)])
+
+    def action_cycle_owner(self) -> None:
+        me = self.desk.me
+        cycle = [None, *([me] if me else []), "-"]
+        current = self.filters.owner if self.filters.owner in cycle else None
+        self._set(owner=cycle[(cycle.index(current) + 1) % len(cycle)])

@@ -1,0 +1,187 @@
+"""Mentions tab: the stream, newest first, with sentiment colour and the reasons for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Static
+
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.widgets.pane import Pane
+from tui.widgets.table import DeskTable
+from tui.widgets.text import ago, clean, label, safe, stamp
+
+PAGE = 100
+
+
+def reach(m: q.MentionRow) -> Text:
+    parts = []
+    if m.followers:
+        parts.append(f"{m.followers:,}f")
+    if m.shares:
+        parts.append(f"{m.shares}↻")
+    if m.likes:
+        parts.append(f"{m.likes}♥")
+    return Text(" ".join(parts) or "·", style="bold" if m.shares >= 50 else "dim")
+
+
+def author_cell(m: q.MentionRow) -> Text:
+    text = safe(m.author or "unknown", limit=24)
+    if m.author_is_troll:
+        text.append(" troll", style="bold magenta")
+    if m.author_is_vip:
+        text.append(" VIP", style="bold cyan")
+    return text
+
+
+def mention_detail(m: q.MentionRow) -> Text:
+    """The whole post, as inert text, with why it got its label."""
+    text = Text()
+    text.append(f"#{m.id} ", style="dim")
+    text.append_text(label(m.label, m.corrected))
+    if m.compound is not None:
+        text.append(f" {m.compound:+.2f}", style="dim")
+    if m.corrected and m.model_label:
+        text.append(f" (model said {m.model_label})", style="dim")
+    text.append("  ")
+    text.append_text(author_cell(m))
+    text.append(f"  {m.platform}  {stamp(m.published_at)}", style="dim")
+    if m.incident_id:
+        text.append(f"  incident #{m.incident_id}", style="bold")
+    text.append("\n")
+    if m.title:
+        text.append(clean(m.title), style="bold")
+        text.append("\n")
+    text.append(clean(m.text, one_line=False, limit=600))
+    if m.reasons:
+        text.append("\nwhy: ", style="dim")
+        text.append(clean("; ".join(m.reasons), limit=300), style="italic")
+    if m.url:
+        text.append("\n")
+        text.append(clean(m.url, limit=200), style="underline dim")
+    return text
+
+
+class MentionsPane(Pane):
+    BINDINGS: ClassVar = bindings("mentions")
+    DEFAULT_CSS = """
+    MentionsPane #mention-detail {
+        height: auto;
+        max-height: 9;
+        padding: 0 1;
+        border-top: solid $primary-darken-2;
+    }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.MentionRow]
+        appended: bool
+
+    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+        super().__init__(client, id=id)
+        self.kind = "all"
+        self.rows: dict[str, q.MentionRow] = {}
+        self.last: q.MentionRow | None = None
+        self.exhausted = False
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static(id="mention-detail")
+
+    def setup_table(self, table: DeskTable) -> None:
+        table.add_column("When", key="when", width=10)
+        table.add_column("Label", key="label", width=9)
+        table.add_column("Author", key="author", width=26)
+        table.add_column("Text", key="text")
+        table.add_column("Reach", key="reach")
+        table.add_column("Inc", key="incident")
+
+    def bar(self) -> Text:
+        text = Text()
+        text.append("show ", style="dim")
+        text.append(self.kind, style="bold")
+        text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} loaded", style="dim")
+        return text
+
+    def reload(self) -> None:
+        self.load(self.kind, self.search, None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mentions")
+    def load(self, kind: str, search: str, after: q.MentionCursor | None) -> None:
+        with self.desk.services.sessions() as session:
+            rows = q.client_mentions(
+                session, self.client.id, kind=kind, search=search, after=after, limit=PAGE
+            )
+        self.post_message(self.Loaded(rows, after is not None))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loaded = True
+        table = self.table
+        keep = table.selected_key
+        if not event.appended:
+            self.rows = {}
+            table.clear()
+        self.exhausted = len(event.rows) < PAGE
+        now = self.desk.now()
+        for m in event.rows:
+            key = str(m.id)
+            if key in self.rows:
+                continue
+            self.rows[key] = m
+            self.last = m
+            table.add_row(
+                ago(m.published_at, now),
+                label(m.label, m.corrected),
+                author_cell(m),
+                safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
+                reach(m),
+                Text(f"#{m.incident_id}") if m.incident_id else Text("·", style="dim"),
+                key=key,
+            )
+        if not event.appended:
+            table.keep_cursor(keep)
+        self.show_bar()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        m = self.selected
+        detail = self.query_one("#mention-detail", Static)
+        detail.update(mention_detail(m) if m else Text("No mentions match.", style="dim"))
+
+    @property
+    def selected(self) -> q.MentionRow | None:
+        key = self.table.selected_key
+        return self.rows.get(key) if key else None
+
+    @on(DeskTable.RowHighlighted)
+    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+        if self.table.near_end and not self.exhausted and self.loaded and self.last:
+            self.action_more()
+
+    def action_more(self) -> None:
+        if self.exhausted or self.last is None:
+            return
+        self.loaded = False
+        self.load(self.kind, self.search, q.MentionCursor(self.last.published_at, self.last.id))
+
+    def action_cycle_kind(self) -> None:
+        i = q.MENTION_FILTERS.index(self.kind)
+        self.kind = q.MENTION_FILTERS[(i + 1) % len(q.MENTION_FILTERS)]
+        self.show_bar()
+        self.reload()
+
+    def set_kind(self, kind: str) -> None:
+        self.kind = kind
+        self.show_bar()
+        self.reload()

@@ -1,0 +1,222 @@
+"""The smaller tabs of the client view: accounts & owners, sources, authors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.widgets.pane import Pane
+from tui.widgets.table import DeskTable
+from tui.widgets.text import ago, count, safe
+
+HEALTH_STYLE = {
+    "ok": "green",
+    "failing": "bold red",
+    "silent": "yellow",
+    "disabled": "dim",
+    "new": "cyan",
+}
+
+
+class AccountsPane(Pane):
+    BINDINGS: ClassVar = bindings("accounts")
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.AccountRow]
+
+    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+        super().__init__(client, id=id)
+        self.rows: dict[str, q.AccountRow] = {}
+
+    def setup_table(self, table: DeskTable) -> None:
+        for name in ("Platform", "Handle", "Owner", "Backup", "State"):
+            table.add_column(name, key=name.lower())
+
+    def bar(self) -> Text:
+        unowned = sum(1 for a in self.rows.values() if a.owner is None and not a.archived)
+        text = Text(f"{len(self.rows)} accounts", style="dim")
+        if unowned:
+            text.append(f"  ·  {unowned} without an owner", style="bold yellow")
+        return text
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="accounts")
+    def load(self) -> None:
+        with self.desk.services.sessions() as session:
+            rows = q.client_accounts(session, self.client.id)
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loaded = True
+        needle = self.search.lower()
+        table = self.table
+        keep = table.selected_key
+        table.clear()
+        self.rows = {}
+        for a in event.rows:
+            if needle and needle not in a.handle.lower() and needle not in (a.owner or ""):
+                continue
+            self.rows[str(a.id)] = a
+            table.add_row(
+                Text(a.platform),
+                safe(a.handle, limit=40),
+                safe(a.owner) if a.owner else Text("UNOWNED", style="bold yellow"),
+                safe(a.backup) if a.backup else Text("none", style="dim"),
+                Text("archived", style="dim")
+                if a.archived
+                else Text("owner away", style="yellow")
+                if a.owner_away
+                else Text("ok", style="green"),
+                key=str(a.id),
+            )
+        table.keep_cursor(keep)
+        self.show_bar()
+
+
+class SourcesPane(Pane):
+    BINDINGS: ClassVar = bindings("sources")
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.SourceRow]
+
+    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+        super().__init__(client, id=id)
+        self.rows: dict[str, q.SourceRow] = {}
+
+    def setup_table(self, table: DeskTable) -> None:
+        table.add_column("Source", key="name")
+        table.add_column("Kind", key="kind")
+        table.add_column("Health", key="health")
+        table.add_column("Last poll", key="polled")
+        table.add_column("Last new", key="new")
+        table.add_column("Next", key="next")
+        table.add_column("Last error", key="error")
+
+    def bar(self) -> Text:
+        bad = [s for s in self.rows.values() if s.health in ("failing", "silent")]
+        text = Text(f"{len(self.rows)} sources", style="dim")
+        if bad:
+            text.append(f"  ·  {len(bad)} need attention", style="bold red")
+        return text
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sources")
+    def load(self) -> None:
+        with self.desk.services.sessions() as session:
+            rows = q.client_sources(session, self.client.id, self.desk.now())
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loaded = True
+        now = self.desk.now()
+        needle = self.search.lower()
+        table = self.table
+        keep = table.selected_key
+        table.clear()
+        self.rows = {}
+        for s in event.rows:
+            if needle and needle not in s.name.lower() and needle not in s.target.lower():
+                continue
+            self.rows[str(s.id)] = s
+            health = Text(s.health, style=HEALTH_STYLE.get(s.health, ""))
+            if s.consecutive_failures:
+                health.append(f" ×{s.consecutive_failures}")
+            table.add_row(
+                safe(s.name, limit=30),
+                Text(s.kind),
+                health,
+                ago(s.last_polled_at, now),
+                ago(s.last_new_at, now),
+                ago(s.next_poll_at, now) if s.next_poll_at else Text("—", style="dim"),
+                safe(s.last_error, "red", limit=60) if s.last_error else Text("·", style="dim"),
+                key=str(s.id),
+            )
+        table.keep_cursor(keep)
+        self.show_bar()
+
+
+class AuthorsPane(Pane):
+    BINDINGS: ClassVar = bindings("authors")
+    PLACEHOLDER = "handle or name — Enter keeps it, Esc clears"
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.AuthorRow]
+
+    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+        super().__init__(client, id=id)
+        self.rows: dict[str, q.AuthorRow] = {}
+
+    def setup_table(self, table: DeskTable) -> None:
+        table.add_column("Author", key="handle")
+        table.add_column("Flags", key="flags")
+        table.add_column("Here neg/all", key="here")
+        table.add_column("All clients", key="all")
+        table.add_column("Followers", key="followers")
+        table.add_column("Note", key="note")
+
+    def bar(self) -> Text:
+        return Text(f"{len(self.rows)} authors, most negative first", style="dim")
+
+    def reload(self) -> None:
+        self.load(self.search)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="authors")
+    def load(self, search: str) -> None:
+        with self.desk.services.sessions() as session:
+            rows = q.client_authors(session, self.client.id, search=search, limit=200)
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.loaded = True
+        table = self.table
+        keep = table.selected_key
+        table.clear()
+        self.rows = {}
+        for a in event.rows:
+            self.rows[str(a.id)] = a
+            name = safe(a.handle, limit=30)
+            if a.display_name:
+                name.append(" ")
+                name.append_text(safe(a.display_name, "dim", limit=20))
+            flags = Text()
+            if a.is_troll:
+                flags.append("troll ", style="bold magenta")
+            if a.is_vip:
+                flags.append("VIP", style="bold cyan")
+            table.add_row(
+                name,
+                flags or Text("·", style="dim"),
+                Text(
+                    f"{a.negative_here}/{a.mentions_here}", style="red" if a.negative_here else ""
+                ),
+                Text(f"{a.mentions_all} in {a.clients_all}"),
+                count(a.followers or 0),
+                safe(a.notes, "italic", limit=40),
+                key=str(a.id),
+            )
+        table.keep_cursor(keep)
+        self.show_bar()
+
+    @property
+    def selected(self) -> q.AuthorRow | None:
+        key = self.table.selected_key
+        return self.rows.get(key) if key else None

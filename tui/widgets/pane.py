@@ -1,0 +1,121 @@
+"""A tab of the client view: a filter line, a table, and data loaded by its own workers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from core.queries.desk import ClientRef
+from tui.widgets.base import WorkerFailures
+from tui.widgets.table import DeskTable
+
+if TYPE_CHECKING:
+    from tui.app import DouseApp
+
+SEARCH_DEBOUNCE_S = 0.3
+
+
+class Pane(WorkerFailures, Vertical):
+    DEFAULT_CSS = """
+    Pane {
+        height: 1fr;
+        & > .pane-bar {
+            height: 1;
+            padding: 0 1;
+            background: $boost;
+        }
+        & > Input.pane-filter {
+            display: none;
+            &.shown { display: block; }
+        }
+        & > DeskTable { height: 1fr; }
+    }
+    """
+    PLACEHOLDER: ClassVar[str] = "search — Enter keeps it, Esc clears"
+
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.client = client
+        self.loaded = False
+        self._debounce: Timer | None = None
+
+    @property
+    def desk(self) -> DouseApp:
+        return cast("DouseApp", self.app)
+
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one(DeskTable)
+
+    @property
+    def search(self) -> str:
+        return self.query_one(".pane-filter", Input).value.strip()
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-bar")
+        yield Input(placeholder=self.PLACEHOLDER, classes="pane-filter")
+        yield DeskTable()
+
+    def on_mount(self) -> None:
+        self.setup_table(self.table)
+        self.show_bar()
+
+    def setup_table(self, table: DeskTable) -> None:
+        """Add the columns."""
+
+    def reload(self) -> None:
+        """Start the worker that loads the first page."""
+
+    def bar(self) -> Text:
+        return Text()
+
+    def show_bar(self) -> None:
+        text = self.bar()
+        if self.search:
+            text.append("  search: ", style="dim")
+            text.append(self.search, style="bold")
+        self.query_one(".pane-bar", Static).update(text)
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    def action_filter(self) -> None:
+        box = self.query_one(".pane-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, ".pane-filter")
+    def _search_changed(self) -> None:
+        # Searching hits the database: wait until the typing pauses.
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE_S, self._search_now)
+
+    def _search_now(self) -> None:
+        self.show_bar()
+        self.reload()
+
+    @on(Input.Submitted, ".pane-filter")
+    def _search_submitted(self) -> None:
+        box = self.query_one(".pane-filter", Input)
+        if not box.value:
+            box.remove_class("shown")
+        self.focus_table()
+
+    def clear_search(self) -> bool:
+        box = self.query_one(".pane-filter", Input)
+        if not (box.has_focus or box.value):
+            return False
+        had = bool(box.value)
+        box.value = ""
+        box.remove_class("shown")
+        self.focus_table()
+        if had:
+            self._search_now()
+        return True
