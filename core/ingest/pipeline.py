@@ -53,7 +53,7 @@ class Scorer(Protocol):
     ) -> SentimentLike: ...
 
 
-OnStored = Callable[[Session, list[int], datetime], None]
+OnStored = Callable[[Session, list[int], datetime], object]
 
 
 @dataclass(frozen=True)

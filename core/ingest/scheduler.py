@@ -1,0 +1,189 @@
+"""Run every source on its own interval, in the background: `douse watch` and the desk use this.
+
+APScheduler 3 holds one interval job per source, with jitter so hundreds of feeds do not fire
+in the same second, coalesced (a backlog of missed runs is one run) and never overlapping
+(max_instances=1). Each run claims the source's lease first, so several workers (and the desk)
+share sources without polling one twice, and a backed-off source is skipped until it is due.
+A refresh job picks up sources added, changed or disabled by `douse sync` while running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
+
+from core.db.models import Source
+from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
+from core.ingest.workers import HEARTBEAT_S, beat, sign_off
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+REFRESH_S = 60
+MAX_JITTER_S = 120
+# Sources due at start are spread over this many seconds rather than fetched all at once.
+START_SPREAD_S = 10.0
+
+OutcomeCallback = Callable[[SourceOutcome], None]
+
+
+def _job_id(source_id: int) -> str:
+    return f"source:{source_id}"
+
+
+def _wall_now() -> datetime:
+    # APScheduler schedules in wall-clock time; the domain clock (services.clock) decides what
+    # is due, and may be frozen in tests or replays.
+    return datetime.now(UTC)
+
+
+class IngestScheduler:
+    """Background polling of every enabled source. `start()` returns at once; `shutdown()`
+    waits for polls in progress (each bounded by the fetcher's time limits)."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        on_new: OutcomeCallback | None = None,
+        on_outcome: OutcomeCallback | None = None,
+        poller: Poller | None = None,
+        workers: int = 4,
+        heartbeat: bool = False,
+        heartbeat_s: float = HEARTBEAT_S,
+        refresh_s: float = REFRESH_S,
+        client_slug: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.services = services
+        self.poller = poller or Poller(services, workers=workers, owner=name)
+        self._own_poller = poller is None
+        self.name = self.poller.owner
+        self.on_new = on_new
+        self.on_outcome = on_outcome
+        self.heartbeat = heartbeat
+        self.heartbeat_s = heartbeat_s
+        self.refresh_s = refresh_s
+        self.client_slug = client_slug
+        self._started_at: datetime | None = None
+        self._intervals: dict[int, int] = {}
+        self._lock = threading.Lock()
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max(1, workers))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> None:
+        self._started_at = self.services.clock.now()
+        if self.heartbeat:
+            self._beat()
+            self._scheduler.add_job(
+                self._beat, IntervalTrigger(seconds=self.heartbeat_s), id="heartbeat"
+            )
+        self.refresh()
+        self._scheduler.add_job(self.refresh, IntervalTrigger(seconds=self.refresh_s), id="refresh")
+        self._scheduler.start()
+
+    def shutdown(self, wait: bool = True) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=wait)
+        if self.heartbeat:
+            try:
+                with self.services.sessions.begin() as session:
+                    sign_off(session, self.name)
+            except Exception:
+                log.exception("could not remove heartbeat of %s", self.name)
+        if self._own_poller:
+            self.poller.close()
+
+    def job_count(self) -> int:
+        return sum(1 for job in self._scheduler.get_jobs() if job.id.startswith("source:"))
+
+    def refresh(self) -> None:
+        """Make the jobs match the enabled sources: add new ones, drop gone ones, re-time."""
+        now = self.services.clock.now()
+        with self.services.sessions() as session:
+            ids = pollable_source_ids(session, self.client_slug)
+            rows = (
+                session.execute(
+                    select(Source.id, Source.poll_interval_s, Source.next_poll_at).where(
+                        Source.id.in_(ids)
+                    )
+                ).all()
+                if ids
+                else []
+            )
+        wanted = {row.id: (max(10, int(row.poll_interval_s)), row.next_poll_at) for row in rows}
+        with self._lock:
+            for source_id in set(self._intervals) - set(wanted):
+                self._remove(source_id)
+            for source_id, (interval, next_poll_at) in wanted.items():
+                if self._intervals.get(source_id) == interval:
+                    continue
+                self._remove(source_id)
+                due_in = 0.0 if next_poll_at is None else (next_poll_at - now).total_seconds()
+                first = _wall_now() + timedelta(
+                    seconds=max(0.0, due_in) + random.uniform(0, min(interval, START_SPREAD_S))
+                )
+                self._scheduler.add_job(
+                    self._run,
+                    IntervalTrigger(seconds=interval, jitter=min(interval // 10, MAX_JITTER_S)),
+                    args=[source_id],
+                    id=_job_id(source_id),
+                    next_run_time=first,
+                    replace_existing=True,
+                )
+                self._intervals[source_id] = interval
+
+    def _remove(self, source_id: int) -> None:
+        self._intervals.pop(source_id, None)
+        with contextlib.suppress(JobLookupError):
+            self._scheduler.remove_job(_job_id(source_id))
+
+    def _beat(self) -> None:
+        assert self._started_at is not None
+        with self.services.sessions.begin() as session:
+            beat(session, self.name, self.services.clock.now(), self._started_at)
+
+    def _run(self, source_id: int) -> None:
+        try:
+            outcome = self.poller.poll_source(source_id, only_if_due=True)
+        except Exception:
+            # A database hiccup must not kill the job: log it, the next interval tries again.
+            log.exception("polling source %s failed", source_id)
+            return
+        if outcome.skipped:
+            return
+        if outcome.error:
+            self._postpone(source_id)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        if outcome.new and self.on_new is not None:
+            self.on_new(outcome)
+
+    def _postpone(self, source_id: int) -> None:
+        """After a failure, sleep the job until the backed-off next_poll_at."""
+        with self.services.sessions() as session:
+            next_poll_at = session.scalar(select(Source.next_poll_at).where(Source.id == source_id))
+        if next_poll_at is None:
+            return
+        delay = (next_poll_at - self.services.clock.now()).total_seconds()
+        with contextlib.suppress(JobLookupError):
+            self._scheduler.modify_job(
+                _job_id(source_id), next_run_time=_wall_now() + timedelta(seconds=max(0, delay))
+            )
