@@ -10,7 +10,7 @@ from pathlib import Path
 from core.errors import DouseError
 from core.sentiment.language import LanguageGuesser
 from core.sentiment.lexicon import load_vader
-from core.sentiment.rules import COMPLAINT_CATEGORIES, RuleHit, find_hits
+from core.sentiment.rules import RuleHit, find_hits
 from core.sentiment.vader import compound_of, word_valences
 
 LABELS = ("negative", "neutral", "positive", "unscored")
@@ -130,21 +130,25 @@ class Analyzer:
             )
         words, valences = word_valences(self._vader, text)
         hits = find_hits(text)
-        complaint = any(hit.rule.category in COMPLAINT_CATEGORIES for hit in hits)
+        # Praise beside a complaint keeps only part of its weight, except praise after a "but"
+        # that follows every complaint: "lost my bag but found it the same night, great".
+        praise_weight = PRAISE_BESIDE_COMPLAINT if hits else 1.0
+        after_but = len(words)
+        if hits and all(hit.before_but for hit in hits):
+            after_but = next(i for i, word in enumerate(words) if word.lower() == "but")
         moved: dict[str, float] = {}
         dampened: dict[str, tuple[float, float]] = {}
         for index, valence in enumerate(valences):
             if not valence:
                 continue
             word = words[index].lower()
-            if complaint and valence > 0:
+            if valence > 0 and praise_weight < 1.0 and index <= after_but:
                 before = dampened.get(word, (0.0, 0.0))
-                valences[index] = valence * PRAISE_BESIDE_COMPLAINT
+                valences[index] = valence * praise_weight
                 dampened[word] = (before[0] + valence, before[1] + valences[index])
             else:
                 moved[word] = moved.get(word, 0.0) + valence
-        for hit in hits:
-            valences.append(hit.rule.valence)
+        valences.extend(hit.valence for hit in hits)
         compound = compound_of(self._vader, valences, text)
         reasons = self._reasons(moved, dampened, hits, self._vader.lexicon)
         return SentimentResult(
@@ -165,8 +169,8 @@ class Analyzer:
         for hit in hits:
             ranked.append(
                 (
-                    abs(hit.rule.valence) + 10,  # the layer's findings first: they explain most
-                    f"{hit.rule.category}: {_quote(hit.phrase)} {_signed(hit.rule.valence)}",
+                    abs(hit.valence) + 10,  # the layer's findings first: they explain most
+                    f"{hit.rule.category}: {_quote(hit.phrase)} {_signed(hit.valence)}",
                 )
             )
         words = sorted(moved.items(), key=lambda item: -abs(item[1]))[:MAX_WORD_REASONS]
