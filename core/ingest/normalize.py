@@ -56,6 +56,10 @@ _BLOCK_TAGS = frozenset(
         "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
     }
 )  # fmt: skip
+# Paragraph-like blocks are separated by a blank line, other blocks by a line break.
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "blockquote", "pre", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+)
 _DANGLING_TAG = re.compile(r"<[A-Za-z/!][^<>]*$")
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "svg"})
 
@@ -70,7 +74,7 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self.parts.append("\n\n" if tag in _PARAGRAPH_TAGS else "\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
@@ -80,7 +84,7 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip_depth = max(0, self.skip_depth - 1)
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self.parts.append("\n\n" if tag in _PARAGRAPH_TAGS else "\n")
 
     def handle_data(self, data: str) -> None:
         if not self.skip_depth:

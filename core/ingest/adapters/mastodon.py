@@ -94,7 +94,7 @@ def _status(status: dict[str, Any], host: str | None) -> RawMention | None:
     # A boost is the original post seen again: keep the original, counted once.
     original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
     uri = original.get("uri") or original.get("url")
-    if not uri:
+    if not isinstance(uri, str) or not uri.strip():
         return None
     url = text_field(original.get("url") or uri)
     account = original.get("account") if isinstance(original.get("account"), dict) else {}
