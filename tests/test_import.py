@@ -1,0 +1,163 @@
+"""`douse import` and `douse mention add`: files imported whole or refused whole, one line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core.db.models import Client, Mention, Staff
+from core.errors import DouseError, NotFound
+from core.ingest.manual import add_manual_mention
+from core.ingest.scoring import thread_analyzer
+from core.services import Services
+from tests.conftest import T0
+from tui.cli.main import main
+
+REVIEWS = """review_id,user,date,review,link
+r1,jane,2026-11-20,"Acme Rentals kept my deposit, awful and rude",https://reviews.example/r1
+r2,omar,2026-11-21,"Quick repairs from Acme, very happy",https://reviews.example/r2
+r3,li,2026-11-22,"The lift was broken again",https://reviews.example/r3
+"""
+
+
+@pytest.fixture
+def acme(sqlite_services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
+    monkeypatch.setenv("DOUSE_NOW", T0.isoformat())
+    monkeypatch.delenv("DOUSE_ME", raising=False)
+    with sqlite_services.sessions.begin() as session:
+        session.add(
+            Client(
+                slug="acme",
+                name="Acme Rentals",
+                keywords=["Acme"],
+                created_at=T0,
+                updated_at=T0,
+            )
+        )
+        session.add(Staff(handle="alice", name="Alice"))
+    return sqlite_services
+
+
+def count(services: Services) -> int:
+    with services.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Mention)) or 0)
+
+
+def run(services: Services, *args: str) -> int:
+    return main(["--db", services.settings.database_url, *args])
+
+
+def test_csv_with_a_column_map_imports_once(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "reviews.csv"
+    csv.write_text(REVIEWS.replace("review_id", "rid").replace(",review,", ",body_text,"))
+    column_map = "text=body_text,author=user,published=date,url=link,id=rid"
+    assert run(acme, "import", str(csv), "--client", "acme", "--map", column_map) == 0
+    out = capsys.readouterr().out
+    assert "reviews.csv: imported 2 new, 0 duplicate (0 near), 1 dropped" in out
+    assert run(acme, "import", str(csv), "--client", "acme", "--map", column_map) == 0
+    assert "imported 0 new, 2 duplicate" in capsys.readouterr().out
+    assert count(acme) == 2
+    with acme.sessions() as session:
+        jane = session.scalars(select(Mention).where(Mention.external_id == "import:r1")).one()
+        assert jane.sentiment_label == "negative"
+        assert jane.author is not None and jane.author.handle == "jane"
+        assert jane.fetched_at == T0
+
+
+def test_keep_all_keeps_rows_without_keywords(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "own-reviews.csv"
+    csv.write_text(REVIEWS)
+    assert run(acme, "import", str(csv), "--client", "acme", "--keep-all") == 0
+    assert "imported 3 new" in capsys.readouterr().out
+    assert count(acme) == 3
+
+
+def test_a_refused_file_names_itself_and_the_others_go_on(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        '{"id": "j1", "text": "Acme Rentals never called back", "author": "sam"}\n'
+        '{"id": "j2", "text": "Acme fixed it", "author": "kim"}\n'
+    )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "b1", "text": "Acme is great"}\n{"id": "b2", "text": \n')
+    feed = tmp_path / "saved.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><guid>f1</guid><link>https://news.example/f1</link>"
+        "<title>Acme Rentals fined</title><description>Acme Rentals fined for mould"
+        "</description></item></channel></rss>"
+    )
+    missing = tmp_path / "missing.csv"
+    code = run(acme, "import", str(bad), str(good), str(missing), str(feed), "--client", "acme")
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "bad.jsonl: refused: " in captured.err and ":2" in captured.err
+    assert "missing.csv: refused: no such file" in captured.err
+    assert "good.jsonl: imported 2 new" in captured.out
+    assert "saved.xml: imported 1 new" in captured.out
+    # The refused file stored nothing, not even its good first row.
+    with acme.sessions() as session:
+        ids = set(session.scalars(select(Mention.external_id)))
+    assert "import:b1" not in ids and {"import:j1", "import:j2"} <= ids
+
+
+def test_import_for_an_unknown_client_is_one_error(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "reviews.csv"
+    csv.write_text(REVIEWS)
+    assert run(acme, "import", str(csv), "--client", "nobody") == 2
+    assert capsys.readouterr().err.strip() == "douse: no client 'nobody'"
+
+
+def test_manual_mention_is_recorded_once_and_scored(acme: Services) -> None:
+    with acme.sessions.begin() as session:
+        first = add_manual_mention(
+            session,
+            "acme",
+            "Caller says the boiler has been broken for two weeks and nobody came. Furious.",
+            author="Mrs Jones",
+            platform="phone",
+            staff="alice",
+            now=T0,
+            scorer=thread_analyzer(),
+        )
+        again = add_manual_mention(
+            session,
+            "acme",
+            "Caller says the boiler has been broken for two weeks and nobody came.  Furious.",
+            author="mrs jones",
+            platform="phone",
+            staff="alice",
+            now=T0,
+            scorer=thread_analyzer(),
+        )
+    assert first.created and not again.created and again.mention_id == first.mention_id
+    with acme.sessions() as session:
+        mention = session.get(Mention, first.mention_id)
+        assert mention is not None
+        assert mention.platform == "phone" and mention.sentiment_label == "negative"
+        assert mention.raw == {"entered_by": "alice", "entered_at": T0.isoformat()}
+        assert mention.author is not None and mention.author.display_name == "Mrs Jones"
+    with acme.sessions.begin() as session, pytest.raises(DouseError, match="needs some text"):
+        add_manual_mention(session, "acme", "  ", now=T0, scorer=thread_analyzer())
+    with acme.sessions.begin() as session, pytest.raises(NotFound, match="bob"):
+        add_manual_mention(session, "acme", "hi", staff="bob", now=T0, scorer=thread_analyzer())
+
+
+def test_mention_add_command(acme: Services, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["mention", "add", "--client", "acme", "--text", "Phoned: lift broken", "--author", "Li"]
+    assert run(acme, *args) == 0
+    assert capsys.readouterr().out.startswith("recorded mention #")
+    assert run(acme, *args) == 0
+    assert capsys.readouterr().out.startswith("already recorded as mention #")
+    assert run(acme, "mention", "add", "--client", "zzz", "--text", "x") == 2
+    assert count(acme) == 1

@@ -1,0 +1,87 @@
+"""`douse import FILE... --client SLUG`: review exports and saved feeds, one line per file."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.errors import DouseError
+from core.ingest.importer import import_file
+from core.ingest.manual import active_client
+from core.ingest.poll import default_on_stored
+from core.ingest.scoring import thread_analyzer
+from tui.cli.context import Context
+from tui.cli.output import inert
+
+EXIT_REFUSED = 2
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "import",
+        help="import mentions from CSV, JSONL, JSON or feed files",
+        description="Import each FILE as mentions of a client. Each file is imported whole or "
+        "refused whole with a reason; the others go on. Exit code 2 if any file was refused.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--client", required=True, metavar="SLUG")
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["csv", "jsonl", "json", "rss", "atom", "feed"],
+        help="file format (default: from the file name)",
+    )
+    parser.add_argument(
+        "--map",
+        dest="column_map",
+        metavar="FIELD=COLUMN,...",
+        help="where fields live, e.g. text=review,author=user,published=date,url=link,id=review_id",
+    )
+    parser.add_argument(
+        "--platform", default="import", help="platform name for the rows (default: import)"
+    )
+    parser.add_argument(
+        "--keep-all",
+        action="store_true",
+        help="keep every row, even without the client's keywords (e.g. its own reviews)",
+    )
+    parser.set_defaults(run=run_import)
+
+
+def run_import(ctx: Context) -> int:
+    services = ctx.services
+    # An unknown client is one error, not one refusal per file.
+    with services.sessions() as session:
+        active_client(session, ctx.args.client)
+    scorer = thread_analyzer()
+    on_stored = default_on_stored()
+    refused = 0
+    for path in ctx.args.files:
+        name = inert(path)
+        try:
+            with services.sessions.begin() as session:
+                result = import_file(
+                    session,
+                    ctx.args.client,
+                    path,
+                    now=services.clock.now(),
+                    scorer=scorer,
+                    fmt=ctx.args.fmt,
+                    column_map=ctx.args.column_map,
+                    platform=ctx.args.platform,
+                    keep_all=ctx.args.keep_all,
+                    on_stored=on_stored,
+                )
+        except DouseError as exc:
+            refused += 1
+            print(f"{name}: refused: {inert(str(exc))}", file=ctx.stderr)
+            continue
+        hint = ""
+        if result.dropped and not ctx.args.keep_all and not result.new:
+            hint = " (no keyword match; --keep-all keeps every row)"
+        ctx.out(
+            f"{name}: imported {result.new} new, "
+            f"{result.duplicate + result.near_duplicate} duplicate "
+            f"({result.near_duplicate} near), {result.dropped} dropped{hint}"
+        )
+    return EXIT_REFUSED if refused else 0

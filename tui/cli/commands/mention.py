@@ -1,0 +1,53 @@
+"""`douse mention add`: record a mention staff received by phone, mail or screenshot."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.ingest.manual import add_manual_mention
+from core.ingest.poll import default_on_stored
+from core.ingest.scoring import thread_analyzer
+from tui.cli.context import Context
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "mention", help="record a mention by hand (a phone complaint, a screenshot)"
+    )
+    actions = parser.add_subparsers(dest="mention_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="record a mention typed in by staff")
+    add.add_argument("--client", required=True, metavar="SLUG")
+    add.add_argument("--text", required=True, help="what the person said or wrote")
+    add.add_argument("--author", help="who said it (name or handle)")
+    add.add_argument("--url", help="where it was posted, if anywhere")
+    add.add_argument("--title", default="", help="a short title")
+    add.add_argument(
+        "--platform",
+        default="manual",
+        help="where it came from: phone, email, ... (default manual)",
+    )
+    add.set_defaults(run=run_add)
+
+
+def run_add(ctx: Context) -> int:
+    services = ctx.services
+    with services.sessions.begin() as session:
+        result = add_manual_mention(
+            session,
+            ctx.args.client,
+            ctx.args.text,
+            now=services.clock.now(),
+            scorer=thread_analyzer(),
+            author=ctx.args.author,
+            url=ctx.args.url,
+            title=ctx.args.title,
+            platform=ctx.args.platform,
+            staff=ctx.settings.me,
+            on_stored=default_on_stored(),
+        )
+    if result.created:
+        ctx.out(f"recorded mention #{result.mention_id}")
+    else:
+        ctx.out(f"already recorded as mention #{result.mention_id}")
+    return 0

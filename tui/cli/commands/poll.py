@@ -1,0 +1,58 @@
+"""`douse poll [--client SLUG]`: one pass over the sources, with a summary line per source."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.ingest.poll import Poller, SourceOutcome, format_outcome, summarize
+from tui.cli.context import Context
+from tui.cli.logs import setup_logging
+from tui.cli.output import inert
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "poll",
+        help="poll every source once and print what each brought",
+        description="Poll every enabled source once (of one client with --client) and print "
+        "new, duplicate and dropped mentions per source. Exit code 1 if any source failed.",
+    )
+    parser.add_argument("--client", metavar="SLUG", help="only this client's sources")
+    parser.add_argument(
+        "--due", action="store_true", help="only sources that are due (respects backoff)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=8, metavar="N", help="parallel fetches (default 8)"
+    )
+    parser.set_defaults(run=run_poll)
+
+
+def _progress(ctx: Context) -> Any:
+    if not ctx.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, outcome: SourceOutcome) -> None:
+        label = inert(f"{outcome.client_slug}/{outcome.name}", 40)
+        end = "\n" if done == total else ""
+        ctx.stderr.write(f"\r\x1b[2Kpolling {done}/{total} {label}{end}")
+        ctx.stderr.flush()
+
+    return show
+
+
+def run_poll(ctx: Context) -> int:
+    setup_logging(ctx.settings.log_dir)
+    services = ctx.services
+    with Poller(services, workers=max(1, ctx.args.workers)) as poller:
+        outcomes = poller.poll_pass(
+            client_slug=ctx.args.client, only_due=ctx.args.due, progress=_progress(ctx)
+        )
+    for outcome in outcomes:
+        ctx.out(inert(format_outcome(outcome)))
+    totals = summarize(outcomes)
+    ctx.out(
+        f"{totals['sources']} sources: {totals['new']} new, {totals['duplicate']} duplicate, "
+        f"{totals['dropped']} dropped, {totals['errors']} failed, {totals['skipped']} skipped"
+    )
+    return 1 if totals["errors"] else 0
