@@ -1,4 +1,4 @@
-"""Builders for incident tests: staff, clients, authors and mentions as ingestion would store them."""
+"""Builders for incident tests: staff, clients, authors and mentions as ingestion stores them."""
 
 from __future__ import annotations
 

@@ -1,0 +1,263 @@
+"""Response clocks, the workflow, conflicting edits, merge/split, repair checks and webhooks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.db.models import Activity, Incident, Notification, RepairCheck
+from core.errors import ConflictError, DouseError
+from core.incidents import (
+    assign,
+    change_status,
+    clock_state,
+    get_incident,
+    log_activity,
+    merge_incidents,
+    refresh_clocks,
+    run_due_repair_checks,
+    send_pending_webhooks,
+    split_incident,
+    triage_new_mentions,
+)
+from core.services import Services
+from tests import test_incident_factories as f
+from tests.conftest import T0
+
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # London is on GMT: 16:00 local
+
+
+def _one(services: Services, now: datetime = T0, **client_kw: object) -> int:
+    with services.sessions.begin() as s:
+        f.staff(s, "ana")
+        f.staff(s, "ben")
+        c = f.client(s, **client_kw)
+        m = f.mention(s, c, f.author(s, "bob"), "Acme lost my parcel", at=now)
+        (incident_id,) = triage_new_mentions(s, [m.id], now).opened
+    return incident_id
+
+
+def test_business_hours_clock_runs_over_the_weekend(services: Services) -> None:
+    iid = _one(services, FRIDAY_4PM, timezone="Europe/London", business_hours=f.WEEKDAYS_9_TO_1730)
+    with services.sessions() as s:
+        incident = s.get(Incident, iid)
+        assert incident is not None
+        # 90 minutes on Friday, 30 on Monday morning.
+        assert incident.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
+        saturday = clock_state(incident, datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+        late = clock_state(incident, datetime(2026, 11, 30, 10, 5, tzinfo=UTC))
+    assert saturday.label == "first response due in 1d 21h" and saturday.overdue_by is None
+    assert late.label == "first response overdue by 35m" and late.overdue_by == 35 * M
+
+
+def test_per_severity_targets_apply(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(
+            s,
+            critical_terms=["data breach"],
+            targets_by_severity={"high": {"first_response": 30, "resolution": 240}},
+        )
+        m = f.mention(s, c, f.author(s, "bob"), "Acme had a data breach, my card was used")
+        (iid,) = triage_new_mentions(s, [m.id], T0).opened
+        incident = s.get(Incident, iid)
+        assert incident is not None
+    assert incident.severity == "high"
+    assert incident.first_response_due_at == T0 + 30 * M
+    assert incident.resolution_due_at == T0 + 4 * H
+
+
+def test_waiting_on_customer_pauses_and_the_reply_resumes(services: Services) -> None:
+    iid = _one(services, resolution_minutes=600)
+    with services.sessions.begin() as s:
+        r = log_activity(s, iid, "public_reply", by="ana", now=T0 + 30 * M)
+        r = change_status(
+            s, iid, "waiting_customer", by="ana", now=T0 + H, expected_version=r.version
+        )
+        paused = s.get(Incident, iid)
+        assert paused is not None and paused.due_at is None
+        assert clock_state(paused, T0 + 5 * H).paused
+    with services.sessions.begin() as s:
+        # The customer answers 3 hours later: next response due in 4 h, resolution shifted by 3 h.
+        log_activity(s, iid, "customer_replied", by="ana", now=T0 + 4 * H, channel="dm")
+        incident = s.get(Incident, iid)
+        assert incident is not None
+    assert incident.status == "in_progress" and incident.paused_at is None
+    assert incident.resolution_due_at == T0 + 13 * H
+    assert incident.next_response_due_at == T0 + 8 * H
+    assert incident.due_at == T0 + 8 * H
+
+
+def test_breach_is_recorded_once_with_its_time(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + H) == []
+        assert refresh_clocks(s, T0 + 3 * H) == [iid]
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + 4 * H) == []
+        incident = s.get(Incident, iid)
+        notes = s.scalars(select(Notification)).all()
+    assert incident is not None
+    assert incident.breached_at == T0 + 2 * H and incident.breach_kind == "first_response"
+    assert incident.version == 1  # a breach is not an edit: nobody's draft conflicts with it
+    assert [n.kind for n in notes] == ["breach"]
+
+
+def test_first_response_stops_the_first_clock(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        log_activity(s, iid, "internal_note", by="ana", now=T0 + 10 * M, body="looking")
+        assert s.get(Incident, iid).first_response_at is None  # type: ignore[union-attr]
+        log_activity(s, iid, "private_message", by="ana", now=T0 + 20 * M, channel="dm")
+        card = get_incident(s, iid, T0 + 3 * H).incident
+        assert refresh_clocks(s, T0 + 3 * H) == []
+    assert card.first_response_at == T0 + 20 * M
+    assert card.status == "in_progress" and card.clock.kind == "resolution"
+
+
+def test_conflicting_edits_are_detected_and_nothing_is_lost(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions() as s:
+        seen = get_incident(s, iid, T0).incident.version
+    with services.sessions.begin() as s:
+        assign(s, iid, "ben", by="ana", now=T0 + 2 * M, expected_version=seen)
+    with services.sessions.begin() as s, pytest.raises(ConflictError) as err:
+        change_status(s, iid, "acknowledged", by="ben", now=T0 + 3 * M, expected_version=seen)
+    assert str(err.value) == (
+        f"incident {iid} was changed by ana at 2026-11-23 10:02 UTC; reload and try again"
+    )
+    with services.sessions() as s:
+        detail = get_incident(s, iid, T0)
+    assert detail.incident.owner_handle == "ben" and detail.incident.status == "new"
+    assert [a.kind for a in detail.activities] == ["assignment"]
+
+
+def test_a_race_between_two_sessions_is_caught_by_the_version_column(services: Services) -> None:
+    iid = _one(services)
+    first, second = services.sessions(), services.sessions()
+    try:
+        a = first.get(Incident, iid)
+        b = second.get(Incident, iid)
+        assert a is not None and b is not None
+        assign(first, iid, "ben", by="ana", now=T0 + M)
+        first.commit()
+        with pytest.raises(ConflictError, match="changed by ana"):
+            # Loaded before the first commit; its flush finds the row at a newer version.
+            b.title = "edited"
+            from core.incidents.workflow import _flush
+
+            _flush(second, b)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_corrections_are_new_entries(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        r = log_activity(s, iid, "offer_made", by="ana", now=T0, offer="refund", amount="25")
+        log_activity(
+            s,
+            iid,
+            "correction",
+            by="ana",
+            now=T0 + M,
+            corrects_id=r.activity_id,
+            body="it was 20, not 25",
+        )
+        with pytest.raises(DouseError, match="needs --offer"):
+            log_activity(s, iid, "offer_made", by="ana", now=T0)
+        with pytest.raises(DouseError, match="amount must be"):
+            log_activity(s, iid, "offer_made", by="ana", now=T0, offer="refund", amount="lots")
+        rows = s.scalars(select(Activity).order_by(Activity.id)).all()
+    assert [(a.kind, a.corrects_id) for a in rows] == [
+        ("offer_made", None),
+        ("correction", rows[0].id),
+    ]
+    assert str(rows[0].amount) == "25.00" and rows[0].currency == "GBP"
+
+
+def test_invalid_transitions_are_refused(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        change_status(s, iid, "closed", by="ana", now=T0)
+        with pytest.raises(DouseError, match="cannot go from closed to acknowledged"):
+            change_status(s, iid, "acknowledged", by="ana", now=T0)
+        with pytest.raises(DouseError, match="no staff member"):
+            assign(s, iid, "zed", by="ana", now=T0)
+
+
+def test_merge_and_split(services: Services) -> None:
+    with services.sessions.begin() as s:
+        f.staff(s, "ana")
+        c = f.client(s)
+        ms = [
+            f.mention(s, c, f.author(s, "bob"), "Acme parcel lost", at=T0 - 3 * H),
+            f.mention(s, c, f.author(s, "cy"), "Acme courier threw my box over the fence"),
+            f.mention(s, c, f.author(s, "di"), "Acme delivery driver was rude", at=T0 - H),
+        ]
+        opened = triage_new_mentions(s, [m.id for m in ms], T0).opened
+        assert len(opened) == 3
+        merged = merge_incidents(s, opened[0], opened[1:], by="ana", now=T0 + M)
+        target = get_incident(s, opened[0], T0).incident
+        source = s.get(Incident, opened[1])
+        assert source is not None
+        assert target.distinct_authors == 3 and target.is_pattern and merged.version > 1
+        assert source.status == "closed" and source.merged_into_id == opened[0]
+        new = split_incident(s, opened[0], [ms[1].id], by="ana", now=T0 + 2 * M)
+        after = get_incident(s, opened[0], T0).incident
+        split_off = get_incident(s, new.incident_id, T0)
+    assert after.distinct_authors == 2 and not after.is_pattern and after.mention_count == 2
+    assert [m.id for m in split_off.mentions] == [ms[1].id]
+    assert split_off.incident.due_at is not None
+
+
+def test_asked_to_update_schedules_a_recheck_that_records_the_repair(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        log_activity(s, iid, "asked_to_update", by="ana", now=T0, channel="dm")
+        check = s.scalars(select(RepairCheck)).one()
+        assert check.due_at == T0 + 24 * H
+        assert run_due_repair_checks(s, T0 + H, lambda url: "x", score=lambda t: 0.0) == []
+
+        def offline(url: str) -> str | None:
+            raise OSError("network down")
+
+        (retry,) = run_due_repair_checks(s, T0 + 25 * H, offline, score=lambda t: 0.0)
+        assert retry.outcome == "retry"
+        (done,) = run_due_repair_checks(
+            s, T0 + 31 * H, lambda url: "Update: Acme found my parcel, thanks!", score=lambda t: 0.6
+        )
+        incident = s.get(Incident, iid)
+        s.refresh(incident)
+        kinds = [a.kind for a in s.scalars(select(Activity).order_by(Activity.id))]
+    assert done.outcome == "updated" and done.new_compound == 0.6
+    assert incident is not None and incident.repair_status == "updated"
+    assert kinds[-2:] == ["repair_check", "post_updated"]
+
+
+def test_webhooks_send_each_notification_once_and_keep_errors(services: Services) -> None:
+    iid = _one(services)
+    posted: list[tuple[str, dict]] = []
+    with services.sessions.begin() as s:
+        refresh_clocks(s, T0 + 3 * H)
+        env = {"DOUSE_WEBHOOK_URL": "https://hooks.example/T1"}
+
+        def broken(url: str, payload: dict) -> None:
+            raise RuntimeError("503 from hooks.example")
+
+        assert send_pending_webhooks(s, broken, T0 + 3 * H, env=env) == 0
+        note = s.scalars(select(Notification)).one()
+        assert note.webhook_error == "RuntimeError: 503 from hooks.example"
+        assert (
+            send_pending_webhooks(s, lambda u, p: posted.append((u, p)), T0 + 4 * H, env=env) == 1
+        )
+        assert (
+            send_pending_webhooks(s, lambda u, p: posted.append((u, p)), T0 + 5 * H, env=env) == 0
+        )
+        assert send_pending_webhooks(s, lambda u, p: posted.append((u, p)), T0, env={}) == 0
+    assert len(posted) == 1 and posted[0][0] == "https://hooks.example/T1"
+    assert posted[0][1]["text"].startswith(f"douse [breach] #{iid} first response target breached")
