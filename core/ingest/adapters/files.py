@@ -218,7 +218,7 @@ def iter_jsonl(
             report(f"{name}:{number}: not a JSON object")
             continue
         if mapping is None:
-            mapping = _resolve(dict(column_map or {}), list(record), name)
+            mapping = _resolve(dict(column_map or {}), _paths(record), name)
         mention, why = _mention(lambda key, r=record: _dig(r, key), mapping, platform)
         if mention is None:
             report(f"{name}:{number}: {why}")

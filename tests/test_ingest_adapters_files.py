@@ -1,0 +1,133 @@
+"""Importing review exports and saved feeds: column maps, encodings, bad rows, idempotent ids."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.ingest.adapters import fetch_source
+from core.ingest.adapters.files import iter_file, parse, parse_column_map
+from core.ingest.fetch import BadSource, Fetcher
+from core.ingest.types import SourceSpec, SourceState
+
+DATA = Path(__file__).parent / "data" / "ingest"
+MAP = "text=review,author=user,published=date,url=link,id=review_id,rating=stars"
+
+
+def test_csv_with_a_column_map_reports_bad_rows_without_losing_good_ones() -> None:
+    problems: list[str] = []
+    items = list(
+        iter_file(
+            DATA / "reviews.csv", column_map=MAP, platform="trustpilot", on_problem=problems.append
+        )
+    )
+    assert [m.external_id for m in items] == ["trustpilot:r-1", "trustpilot:r-4"]
+    first = items[0]
+    assert first.text == "Horizon Realty ignored my mould report for six weeks. Awful."
+    assert first.published_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    assert first.canonical_url == "https://reviews.example.com/r/1"
+    assert first.author is not None and first.author.handle == "tenant42"
+    assert first.author.platform == "trustpilot"
+    assert first.raw == {"rating": 1.0}
+    assert items[1].text == "Multi-line\nreview about Horizon Realty"
+    assert problems == ["reviews.csv:3: no text", "reviews.csv:4: unreadable time '21/11/2026'"]
+
+
+def test_a_bad_row_stops_the_import_by_default() -> None:
+    with pytest.raises(BadSource, match=r"^reviews.csv:3: no text$"):
+        list(iter_file(DATA / "reviews.csv", column_map=MAP))
+
+
+def test_column_names_are_recognised_without_a_map_and_cp1252_is_read() -> None:
+    (item,) = iter_file(DATA / "reviews_cp1252.csv")
+    assert item.text == "Très déçu par Horizon Realty – aucun suivi"
+    assert item.author is not None and item.author.handle == "zoë"
+    assert item.external_id == "import:1"
+
+
+def test_jsonl_with_dotted_paths() -> None:
+    problems: list[str] = []
+    items = list(
+        iter_file(
+            DATA / "reviews.jsonl",
+            column_map="text=review.text,id=review.id,author=user.name,published=ts,rating=review.rating",
+            platform="yelp",
+            on_problem=problems.append,
+        )
+    )
+    assert [m.external_id for m in items] == ["yelp:901", "yelp:902"]
+    assert items[0].raw == {"rating": 1.0}
+    assert problems[0].startswith("reviews.jsonl:4: invalid JSON")
+    assert problems[1] == "reviews.jsonl:5: unreadable time 'not a date'"
+
+
+def test_json_review_api_dump() -> None:
+    items = list(
+        iter_file(
+            DATA / "zomato_v2.1_reviews_response.json",
+            column_map=(
+                "records=user_reviews,text=review.review_text,id=review.id,"
+                "author=review.user.zomato_handle,author_name=review.user.name,"
+                "published=review.timestamp,rating=review.rating,likes=review.likes"
+            ),
+            platform="zomato",
+        )
+    )
+    assert len(items) == 5
+    assert sorted(m.raw["rating"] for m in items) == [2.5, 3.0, 4.0, 4.5, 5.0]
+    assert items[0].external_id == "zomato:29457375"
+    assert items[0].published_at == datetime.fromtimestamp(1486794105, UTC)
+    assert items[1].author is not None and items[1].author.handle == "Maher Koussa"
+
+
+def test_saved_feed_files_import_like_polled_feeds() -> None:
+    items = list(iter_file(DATA / "google_alerts_atom_slack.xml"))
+    assert len(items) == 20
+    assert "google.com/url" not in (items[0].url or "")
+
+
+def test_rows_without_id_or_url_get_a_stable_content_id() -> None:
+    csv = "text,author\nHorizon never fixed the heating,ana\nHorizon never fixed the heating,bo\n"
+    once = parse(csv, fmt="csv")
+    again = parse(csv.encode(), fmt="csv")
+    assert [m.external_id for m in once] == [m.external_id for m in again]
+    assert once[0].external_id != once[1].external_id
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("text", r"not field=column"),
+        ("txt=review", r"unknown field 'txt'"),
+    ],
+)
+def test_bad_column_maps_are_explained(spec: str, message: str) -> None:
+    with pytest.raises(BadSource, match=message):
+        parse_column_map(spec)
+
+
+def test_a_mapped_column_that_does_not_exist_is_explained() -> None:
+    with pytest.raises(BadSource, match=r"no column 'body'"):
+        parse("text,author\nx,y\n", fmt="csv", column_map="text=body")
+    with pytest.raises(BadSource, match=r"no text column found"):
+        parse("a,b\nx,y\n", fmt="csv")
+
+
+def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(BadSource, match="cannot tell the format"):
+        list(iter_file(shutil.copy(DATA / "reviews.csv", tmp_path / "reviews.dat")))
+    with pytest.raises(BadSource, match="no such file"):
+        list(iter_file(tmp_path / "missing.csv"))
+
+
+def test_import_source_skips_an_unchanged_file(tmp_path: Path) -> None:
+    path = Path(shutil.copy(DATA / "reviews_cp1252.csv", tmp_path / "export.csv"))
+    spec = SourceSpec(kind="import", target=str(path), params={"platform": "tripadvisor"})
+    with Fetcher() as fetcher:
+        first = fetch_source(fetcher, spec, SourceState())
+        assert len(first.items) == 1 and first.items[0].platform == "tripadvisor"
+        second = fetch_source(fetcher, spec, SourceState(cursor=first.cursor))
+        assert second.not_modified and second.items == []
