@@ -168,7 +168,8 @@ def _private_data(policy: ReplyPolicy, text: str) -> list[Finding]:
                 add("order number", m.start(), m.end())
     if "phone" in detectors:
         for m in _PHONE.finditer(text):
-            if len(re.sub(r"\D", "", m.group())) >= 9:
+            # E.164 numbers have at most 15 digits; longer runs are ids, not phones.
+            if 9 <= len(re.sub(r"\D", "", m.group())) <= 15:
                 add("phone number", m.start(), m.end())
     return found
 

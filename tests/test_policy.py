@@ -1,0 +1,143 @@
+"""Reply policy: the rules a draft reply is checked against, and `douse lint` on the CLI."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.errors import DouseError
+from core.policy import AGENCY_DEFAULTS, ReplyPolicy, check_reply, has_blocking, render_canned
+from core.services import Services
+from tests import test_incident_factories as f
+from tui.cli.main import main
+
+POLICY = ReplyPolicy.from_dict({"max_offer": 20, "max_discount_percent": 15})
+
+
+def neutral(text: str) -> float:
+    return 0.0
+
+
+def rules(text: str, **kw: object) -> list[tuple[str, str, str]]:
+    kw.setdefault("tone", neutral)
+    return [
+        (x.rule, x.severity, text[x.start : x.end])
+        for x in check_reply(POLICY, text, **kw)  # type: ignore[arg-type]
+    ]
+
+
+def test_banned_phrases_block_with_their_span() -> None:
+    text = "Sorry to hear that. Our  lawyers will be in touch; this is user error."
+    assert rules(text) == [
+        ("banned_phrase", "block", "Our  lawyers"),
+        ("banned_phrase", "block", "user error"),
+    ]
+    assert rules("We love our lawyersville branch") == []  # whole words only
+
+
+def test_curly_apostrophes_do_not_hide_blame() -> None:
+    assert rules("You didn\u2019t read the manual") == [
+        ("banned_phrase", "block", "You didn\u2019t read")
+    ]
+
+
+def test_private_data_in_a_public_reply_goes_private() -> None:
+    text = "Email me at jo.smith@acme.co.uk or call +44 20 7946 0958 about order #A12345."
+    found = rules(text)
+    assert [(r, s) for r, s, _ in found] == [("private_data", "block")] * 3
+    assert [span for *_, span in found] == [
+        "jo.smith@acme.co.uk",
+        "+44 20 7946 0958",
+        "order #A12345",
+    ]
+    assert rules(text, public=False) == []
+
+
+def test_card_numbers_need_a_valid_checksum() -> None:
+    found = check_reply(POLICY, "card 4111 1111 1111 1111 was charged", tone=neutral)
+    assert [f.message.split(" in ")[0] for f in found] == ["card number"]
+    assert check_reply(POLICY, "parcel 4111 1111 1111 1112 shipped", tone=neutral) == []
+
+
+def test_offers_above_the_limit_block() -> None:
+    assert rules("We can refund £15 today") == []
+    assert rules("We'll refund £50 and give 25% off") == [
+        ("offer", "block", "£50"),
+        ("offer", "block", "25% off"),
+    ]
+
+
+def test_platform_length_limit() -> None:
+    found = check_reply(POLICY, "x" * 300, platform="x", tone=neutral)
+    assert [(f.rule, f.start, f.end) for f in found] == [("length", 280, 300)]
+    assert check_reply(POLICY, "x" * 300, platform="mastodon", tone=neutral) == []
+
+
+def test_tone_below_the_floor_warns_and_can_block() -> None:
+    found = check_reply(POLICY, "whatever", tone=lambda t: -0.8)
+    assert [(f.rule, f.severity) for f in found] == [("tone", "warn")]
+    assert not has_blocking(found)
+    strict = ReplyPolicy.from_dict({"tone_blocking": True, "tone_floor": -0.2})
+    assert has_blocking(check_reply(strict, "whatever", tone=lambda t: -0.3))
+
+
+def test_default_tone_uses_a_real_analyzer() -> None:
+    found = check_reply(POLICY, "This is a disgusting, horrible, hateful complaint. Awful.")
+    assert any(f.rule == "tone" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ({"tone_floor": 2}, "out of range"),
+        ({"max_offer": "ten"}, "expected a number"),
+        ({"currency": "pounds"}, "ISO code"),
+        ({"platform_limits": {"x": 0}}, "positive whole number"),
+        ({"private_data": ["dna"]}, "private_data"),
+        ({"banned_phrases": "darn"}, "list of phrases"),
+        ({"order_number_pattern": "(["}, "order_number_pattern"),
+        ({"bogus": 1}, "unknown key 'bogus'"),
+    ],
+)
+def test_bad_policy_values_are_user_errors(policy: dict, message: str) -> None:
+    with pytest.raises(DouseError, match=message):
+        ReplyPolicy.from_dict(policy)
+
+
+def test_client_keys_replace_agency_ones() -> None:
+    p = ReplyPolicy.from_dict({**AGENCY_DEFAULTS, "banned_phrases": ["cheap"]})
+    assert p.banned_phrases == ("cheap",)
+    assert (
+        check_reply(p, "our lawyers are cheap", tone=neutral)[0].message == "banned phrase 'cheap'"
+    )
+
+
+def test_canned_replies_fill_placeholders_inertly() -> None:
+    text = render_canned(
+        "Hi {author}, {brand} here. {{sorry}}", {"author": "{brand}\x1b[2J", "brand": "Acme"}
+    )
+    assert text == "Hi {brand}\x1b[2J, Acme here. {sorry}"
+    with pytest.raises(DouseError, match="unknown placeholder"):
+        render_canned("Hi {name}", {"name": "x"})
+    with pytest.raises(DouseError, match="needs a value for"):
+        render_canned("Hi {author}", {})
+
+
+def test_douse_lint_exits_1_on_blocking_findings(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        f.client(s, reply_policy={"banned_phrases": ["our lawyers"]})
+    db = sqlite_services.settings.database_url
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Our lawyers disagree.\n"))
+    assert main(["--db", db, "lint", "--client", "acme", "--platform", "x"]) == 1
+    out = capsys.readouterr().out
+    assert "block 0-11 banned_phrase: banned phrase 'our lawyers'" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Thanks, we're on it!\n"))
+    assert main(["--db", db, "lint", "--client", "acme"]) == 0
+    assert main(["--db", db, "lint", "--client", "nope"]) == 2
+    assert "douse: no client 'nope'" in capsys.readouterr().err
+    assert Path(db.removeprefix("sqlite:///")).exists()
