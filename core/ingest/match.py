@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _QUOTES = "\"'“”‘’«»"
 
@@ -30,16 +31,43 @@ def _term(raw: str) -> str:
 
 def _fold(text: str) -> str:
     """Full case folding ("Straße" and "STRASSE" agree), composed so accents compare equal."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    if text.isascii():
+        return text.lower()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    folded = text.casefold()
+    return (
+        folded if unicodedata.is_normalized("NFC", folded) else unicodedata.normalize("NFC", folded)
+    )
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """One regex for all terms, as a trie: Python's re tries alternatives one by one, so 500
+    keywords sharing prefixes are much faster as nested groups than as a flat alternation."""
     if not terms:
         return None
-    # Longest first, so "Horizon Realty Group" wins over "Horizon Realty" at the same position.
-    alternatives = [r"\s+".join(re.escape(w) for w in _fold(term).split()) for term in terms]
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for char in _fold(term):
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(r"(?<![^\W_])" + _emit(trie) + r"(?![^\W_])")
+
+
+def _emit(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _emit(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    # Greedy "?" tries the longer term first; the boundary check backtracks to a shorter one.
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends_here else "")
 
 
 def _key(text: str) -> str:
