@@ -6,9 +6,10 @@ Every string from the database goes through `html.escape`: a mention's markup is
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ from core.export.text import (
     local_time,
     one_line,
     percent,
+    plural,
 )
 from core.incidents.business_time import BusinessCalendar
 
@@ -176,16 +178,22 @@ def _chart(s: Summary) -> str:
     )
 
 
-def _brief_rows(items: tuple[Brief, ...], tz: object, *, due: bool) -> str:
+def _brief_rows(items: tuple[Brief, ...], tz: ZoneInfo, now: datetime | None = None) -> str:
+    """Patterns show their reach; open items (given `now`) their next deadline."""
     rows = []
     for b in items:
-        when = local_time(b.due_at, tz) if due else f"{b.distinct_authors} / {b.mention_count}"  # type: ignore[arg-type]
+        if now is None:
+            when = e(f"{b.distinct_authors} / {b.mention_count}")
+        else:
+            when = e(local_time(b.due_at, tz))
+            if b.due_at is not None and b.due_at <= now:
+                when += ' <span class="missed">overdue</span>'
         rows.append(
             f"<tr><td>#{b.id}</td><td>{e(one_line(b.title, 140))}</td><td>{_sev(b.severity)}</td>"
             f"<td>{e(label(b.status, STATUS_LABELS))}</td><td>{e(b.owner or 'unassigned')}</td>"
-            f"<td>{e(when)}</td></tr>"
+            f"<td>{when}</td></tr>"
         )
-    last = "Next deadline" if due else "Authors / mentions"
+    last = "Authors / mentions" if now is None else "Next deadline"
     return (
         "<table><thead><tr><th>#</th><th>Incident</th><th>Severity</th><th>Status</th>"
         f"<th>Owner</th><th>{last}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -205,7 +213,10 @@ def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, cal: Busin
         ("First mention", _link(i.first_mention_url)),
         (
             "People involved",
-            e(f"{i.distinct_authors} distinct authors, {i.mention_count} mentions"),
+            e(
+                f"{plural(i.distinct_authors, 'distinct author')}, "
+                f"{plural(i.mention_count, 'mention')}"
+            ),
         ),
         (
             "First response",
@@ -220,7 +231,7 @@ def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, cal: Busin
         rows.append(("Repair", e(label(i.repair_status))))
     quotes = "".join(
         f'<p class="quote">{e(m.author.handle + " on " if m.author else "")}{e(m.platform)}: '
-        f"“{e(one_line(m.title or m.text, 300))}”</p>"
+        f"“{e(one_line(m.text or m.title, 300))}”</p>"
         for m in i.mentions[:2]
     )
     acts = ""
@@ -251,7 +262,8 @@ def write_html(
     tz = client_zone(client.timezone)
     s = summarise(session, client, period, now)
     since = local_date(period.since or s.chart_start, tz)
-    until = local_date(period.until, tz)
+    # `until` is exclusive: a report "to 30 Nov" ends at midnight starting 1 Dec.
+    until = local_date(period.until - timedelta(microseconds=1), tz)
     out.write(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -266,13 +278,13 @@ def write_html(
     out.write("<h2>Mentions and sentiment</h2>" + _chart(s) + "\n")
     out.write("<h2>Biggest patterns and spikes</h2>")
     out.write(
-        _brief_rows(s.patterns, tz, due=False)
+        _brief_rows(s.patterns, tz)
         if s.patterns
         else '<p class="empty">No pattern or spike was detected in this period.</p>'
     )
     out.write(f"<h2>Open items ({s.open_count})</h2>")
     if s.open_items:
-        out.write(_brief_rows(s.open_items, tz, due=True))
+        out.write(_brief_rows(s.open_items, tz, now))
         if s.open_count > len(s.open_items):
             out.write(f'<p class="empty">and {s.open_count - len(s.open_items)} more.</p>')
     else:

@@ -7,7 +7,7 @@ images or HTML into the client's wiki; times are in the client's own time zone.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from core.export.text import (
     one_line,
     percent,
 )
+from core.incidents.business_time import BusinessCalendar
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&-])")
 
@@ -56,7 +57,8 @@ def _header(client: ClientRecord, period: Period, summary: Summary, now: datetim
     lines = [
         f"# Incident log — {md(client.name)}",
         "",
-        f"Period: {since} to {local_time(period.until, tz)} ({client.timezone}). "
+        f"Period: {since} to {local_date(period.until - timedelta(microseconds=1), tz)} "
+        f"({client.timezone}). "
         f"Prepared {local_time(now, tz)}.",
         "",
         "## Summary",
@@ -85,10 +87,12 @@ def _header(client: ClientRecord, period: Period, summary: Summary, now: datetim
     return lines
 
 
-def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, calendar: object) -> str:
+def _incident(
+    i: IncidentRecord, client: ClientRecord, now: datetime, calendar: BusinessCalendar
+) -> str:
     tz = client_zone(client.timezone)
     outcome = first_response_outcome(i, now)
-    took = business_response_minutes(i, calendar)  # type: ignore[arg-type]
+    took = business_response_minutes(i, calendar)
     lines = [
         f"## #{i.id} — {md(i.title, 200)}",
         "",
@@ -108,7 +112,7 @@ def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, calendar: 
         lines.append(f"- Repair: {md(label(i.repair_status))}")
     for m in i.mentions[:3]:
         who = f"{md(m.author.handle, 80)} on " if m.author else ""
-        lines.append(f"- > {who}{md(m.platform, 40)}: “{md(m.title or m.text, 240)}”")
+        lines.append(f"- > {who}{md(m.platform, 40)}: “{md(m.text or m.title, 240)}”")
     if i.activities:
         lines += ["", "| When | What | Who | Detail |", "|---|---|---|---|"]
         for a in i.activities:

@@ -83,6 +83,6 @@ def format_minutes(minutes: float | None) -> str:
         return f"{total}m"
     hours, mins = divmod(total, 60)
     if hours < 48:
-        return f"{hours}h {mins:02d}m"
+        return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
     days, hours = divmod(hours, 24)
     return f"{days}d {hours}h"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+# Control characters (ESC starts terminal sequences) carry no meaning in a report for people.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 STATUS_LABELS = {
@@ -60,7 +64,7 @@ def label(value: str | None, labels: dict[str, str] | None = None) -> str:
 
 def one_line(text: str | None, limit: int = 280) -> str:
     """Collapse whitespace and cut at a word boundary; mentions can be essays."""
-    flat = " ".join((text or "").split())
+    flat = _CONTROL.sub("", " ".join((text or "").split()))
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
@@ -69,3 +73,7 @@ def one_line(text: str | None, limit: int = 280) -> str:
 
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,91 @@
+"""`douse export SLUG --format csv|json|md|html`: one client's incident log or report."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import datetime
+from typing import Any, TextIO
+
+from core.export import FORMATS, export_client, export_to_stream
+from tui.cli.context import Context
+from tui.cli.output import inert
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "export",
+        help="export a client's incident log (csv, json, md) or report (html)",
+        description="Write one client's incidents opened in a period. Dates are whole days in the "
+        "client's time zone; --until defaults to now. The file appears only once complete.",
+    )
+    parser.add_argument("slug", metavar="SLUG", help="the client")
+    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="html")
+    parser.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
+    parser.add_argument("--until", metavar="DATE", help="last day included, e.g. 2026-11-30")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file or folder to write (default: SLUG-incidents-DATE.EXT here; '-' for stdout)",
+    )
+    parser.add_argument(
+        "--activities", action="store_true", help="csv: one row per activity instead of incident"
+    )
+    parser.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 BOM for Excel")
+    parser.set_defaults(run=run_export)
+
+
+def run_export(ctx: Context) -> int:
+    args = ctx.args
+    services = ctx.services
+    now = services.clock.now()
+    if args.output == "-":
+        _to_stdout(ctx, now)
+        return 0
+    result = export_client(
+        services.sessions,
+        args.slug,
+        args.fmt,
+        args.since,
+        args.until,
+        args.output or ".",
+        now,
+        activities=args.activities,
+        bom=args.bom,
+    )
+    what = "activities" if args.activities and args.fmt == "csv" else "incidents"
+    ctx.out(f"{result.rows} {what} written to {inert(str(result.path))} ({result.bytes:,} bytes)")
+    return 0
+
+
+def _to_stdout(ctx: Context, now: datetime) -> None:
+    args = ctx.args
+
+    def write(stream: TextIO) -> None:
+        if args.bom and args.fmt == "csv":
+            stream.write("\ufeff")
+        with ctx.services.sessions() as session:
+            export_to_stream(
+                session,
+                args.slug,
+                args.fmt,
+                args.since,
+                args.until,
+                stream,
+                now,
+                activities=args.activities,
+            )
+
+    buffer = getattr(ctx.stdout, "buffer", None)
+    if buffer is None:
+        write(ctx.stdout)
+        return
+    # UTF-8 whatever the locale, and no newline translation: csv writes its own \r\n.
+    ctx.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        write(stream)
+    finally:
+        stream.flush()
+        stream.detach()  # leave sys.stdout's buffer open for the rest of the process
