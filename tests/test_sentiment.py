@@ -1,0 +1,218 @@
+"""Sentiment scoring: VADER as nltk computes it, the reputation layer on top, labels, reasons,
+the language guard, and loading the lexicon without ever downloading anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nltk
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from nltk.sentiment.vader import SentiText, VaderConstants
+
+from core.errors import DouseError
+from core.sentiment import Analyzer, SentimentResult, ThresholdError
+from core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
+from core.sentiment.rules import find_hits
+from core.sentiment.vader import compound_of, fast_tokens, word_valences
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
+    return Analyzer(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+# --- the lexicon comes from vaderSentiment, never from the internet ---------------------------
+
+
+def test_lexicon_is_copied_to_the_cache_dir_and_nothing_is_downloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nltk.download must never be called")
+
+    monkeypatch.setattr(nltk, "download", no_download)
+    search_path = list(nltk.data.path)
+    analyzer = Analyzer(cache_dir=tmp_path)
+    assert (tmp_path / RESOURCE_NAME).read_bytes() == shipped_lexicon_bytes()
+    assert nltk.data.path == search_path  # douse leaves nltk's global search path as it was
+    assert analyzer.score("I love it").label == "positive"
+
+
+def test_an_unwritable_cache_dir_falls_back_to_a_temporary_one(tmp_path: Path) -> None:
+    # A regular file where a directory should be: mkdir fails even for root.
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    analyzer = Analyzer(cache_dir=blocker / "cache")
+    assert analyzer.score("this is terrible").label == "negative"
+    assert blocker.read_text() == "x"
+
+
+# --- VADER as nltk computes it -------------------------------------------------------------
+
+VOCAB = [
+    "good", "GOOD", "bad", "BAD", "not", "never", "very", "extremely", "kind", "of", "sort",
+    "but", "BUT", "least", "at", "so", "this", "great!", "awful.", "love,", "hate;", "!!",
+    "?", "??", ":)", ":(", "no", "without", "doubt", "the", "service", "refund", "cool",
+    "'tis", "-nice", "ok...", "meh", "barely", "fine", "lol", "WTF", "sucks", "yes", "a",
+]  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_fast_tokens_match_nltk_sentitext(text: str) -> None:
+    constants = VaderConstants()
+    expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
+    assert fast_tokens(text) == expected.words_and_emoticons
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
+def test_compound_without_rules_equals_nltk_vader(analyzer: Analyzer, text: str) -> None:
+    _, valences = word_valences(analyzer._vader, text)
+    assert compound_of(analyzer._vader, valences, text) == analyzer.raw_vader_compound(text)
+
+
+# --- the reputation layer ------------------------------------------------------------------
+
+
+def test_notes_examples_that_vader_misses_become_negative(analyzer: Analyzer) -> None:
+    sues = analyzer.score("Horizon Realty sues tenants for tweets. Moldy apartments.")
+    assert analyzer.raw_vader_compound("Horizon Realty sues tenants for tweets.") == 0.0
+    assert sues.label == "negative"
+    assert "legal or safety: “sues” −2.5" in sues.reasons
+    assert "legal or safety: “Moldy” −2.5" in sues.reasons
+
+    waited = analyzer.score("I waited two hours and no one called me back")
+    assert analyzer.raw_vader_compound("I waited two hours and no one called me back") > -0.4
+    assert waited.compound is not None and waited.compound < -0.6
+    assert "service failure: “waited two hours” −2.0" in waited.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_start"),
+    [
+        ("still no refund", "service failure: “still no refund”"),
+        ("They cancelled my flight", "service failure: “cancelled my flight”"),
+        ("Got food poisoning from the chicken", "legal or safety: “food poisoning”"),
+        ("We will sue", "legal or safety: “sue”"),
+        ("Why is my order still not here?", "complaint question:"),
+        ("Thanks for nothing", "sarcasm: “Thanks for nothing”"),
+    ],
+)
+def test_each_rule_family_explains_itself(analyzer: Analyzer, text: str, reason_start: str) -> None:
+    result = analyzer.score(text)
+    assert result.label == "negative"
+    assert result.reasons[0].startswith(reason_start)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I never waited more than 5 minutes",
+        "Only waited 10 minutes, not bad",
+        "Do you ship to Canada?",
+        "How long does shipping usually take?",
+        "What's your refund policy?",
+        "Flying Northwind to Dublin tomorrow",
+    ],
+)
+def test_neutral_and_denied_facts_are_not_complaints(analyzer: Analyzer, text: str) -> None:
+    assert find_hits(text) == []
+    assert analyzer.score(text).label != "negative"
+
+
+def test_praise_beside_a_complaint_reads_as_sarcasm(analyzer: Analyzer) -> None:
+    text = "Love waiting 3 hours on hold, great job Zest"
+    assert analyzer.raw_vader_compound(text) > 0.5
+    result = analyzer.score(text)
+    assert result.label == "negative"
+    assert any("praise beside a complaint" in reason for reason in result.reasons)
+
+
+def test_praise_after_but_means_the_complaint_was_resolved(analyzer: Analyzer) -> None:
+    text = "Northwind lost my bag but delivered it to my hotel the same night, great service"
+    assert analyzer.score(text).label == "positive"
+    assert analyzer.score("Great flight but they lost my bag").label == "negative"
+
+
+# --- labels and thresholds -----------------------------------------------------------------
+
+
+def test_thresholds_per_client_move_the_label(analyzer: Analyzer) -> None:
+    text = "The coffee was a bit disappointing"
+    compound = analyzer.score(text).compound
+    assert compound is not None and -0.6 < compound < -0.05
+    assert analyzer.score(text).label == "negative"
+    strict = analyzer.score(text, negative_threshold=-0.6, positive_threshold=0.6)
+    assert strict.label == "neutral"
+    assert strict.compound == compound
+
+
+@pytest.mark.parametrize(("neg", "pos"), [(0.2, 0.1), (-2.0, 0.05), (-0.05, 1.5), (0.1, 0.1)])
+def test_impossible_thresholds_are_a_user_error(analyzer: Analyzer, neg: float, pos: float) -> None:
+    with pytest.raises(ThresholdError) as caught:
+        analyzer.score("fine", negative_threshold=neg, positive_threshold=pos)
+    assert isinstance(caught.value, DouseError)
+    assert "\n" not in str(caught.value)
+
+
+def test_score_many_keeps_order_and_agrees_with_score(analyzer: Analyzer) -> None:
+    texts = ["great", "", "still no refund", "Das Essen war kalt und der Kellner unhöflich"]
+    many = analyzer.score_many(iter(texts), negative_threshold=-0.2)
+    assert many == [analyzer.score(text, negative_threshold=-0.2) for text in texts]
+    assert [r.label for r in many] == ["positive", "neutral", "negative", "unscored"]
+
+
+def test_blank_text_is_neutral_with_no_language(analyzer: Analyzer) -> None:
+    assert analyzer.score("   ") == SentimentResult(0.0, "neutral", None, ())
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("El servicio de Zest es horrible, llevo tres días sin internet", "es"),
+        ("Das Essen bei FreshBox war kalt und der Fahrer unhöflich", "de"),
+        ("Ужасный сервис у Zest, третий день без интернета", "ru"),
+        ("Northwindのフライトが遅延して乗り継ぎに間に合わなかった", "ja"),
+    ],
+)
+def test_other_languages_are_unscored_not_neutral(
+    analyzer: Analyzer, text: str, language: str
+) -> None:
+    result = analyzer.score(text)
+    assert result.label == "unscored"
+    assert result.compound is None
+    assert result.language == language
+    assert "left for a person to read" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["still no refund", "so slow", "rude staff", "lost my bag", "ok", "Zest is down"]
+)
+def test_short_english_is_not_mistaken_for_another_language(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.score(text)
+    assert result.language == "en"
+    assert result.label != "unscored"
+
+
+# --- hostile input -------------------------------------------------------------------------
+
+
+def test_reasons_are_inert_text(analyzer: Analyzer) -> None:
+    text = "\x1b[31mscam\x1b[0m and\u202e a lawsuit\x9b2J [bold red]now[/]"
+    result = analyzer.score(text)
+    assert result.label == "negative"
+    for reason in result.reasons:
+        assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in reason), reason
+        assert "\u202e" not in reason
+
+
+def test_huge_text_is_scored_on_its_start_and_says_so(analyzer: Analyzer) -> None:
+    result = analyzer.score("still no refund. " + "blah " * 100_000)
+    assert result.label == "negative"
+    assert result.reasons[-1] == "only the first 10000 characters were scored"
