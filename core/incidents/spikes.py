@@ -24,6 +24,8 @@ BAND_SIGMAS = 3.0
 MIN_SPIKE_VOLUME = 10
 MIN_NEGATIVE_COUNT = 5
 SHARE_SD_FLOOR = 0.05
+# A baseline needs a day of history: a brand whose sources were just added has no "normal" yet.
+MIN_BASELINE_HOURS = 24
 HOUR = timedelta(hours=1)
 
 
@@ -93,9 +95,15 @@ def evaluate(history: Sequence[HourCount], current: HourCount) -> SpikeCheck:
     sd = max(math.sqrt(var), math.sqrt(max(mean, 1.0)))
     share_sd = max(math.sqrt(share_var), SHARE_SD_FLOOR)
     share = current.negatives / current.count if current.count else 0.0
-    volume = current.count >= MIN_SPIKE_VOLUME and current.count > mean + BAND_SIGMAS * sd
+    first_seen = next((i for i, h in enumerate(history) if h.count), len(history))
+    enough = len(history) - first_seen >= MIN_BASELINE_HOURS
+    volume = (
+        enough and current.count >= MIN_SPIKE_VOLUME and current.count > mean + BAND_SIGMAS * sd
+    )
     negative = (
-        current.negatives >= MIN_NEGATIVE_COUNT and share > share_mean + BAND_SIGMAS * share_sd
+        enough
+        and current.negatives >= MIN_NEGATIVE_COUNT
+        and share > share_mean + BAND_SIGMAS * share_sd
     )
     return SpikeCheck(
         current.start,
