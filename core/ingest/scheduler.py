@@ -167,23 +167,12 @@ class IngestScheduler:
             # A database hiccup must not kill the job: log it, the next interval tries again.
             log.exception("polling source %s failed", source_id)
             return
+        # A backed-off source is skipped here (its claim requires next_poll_at <= now) until it
+        # is due. Re-timing the job from inside a job instead would deadlock with shutdown(),
+        # which holds the job store lock while it waits for running jobs.
         if outcome.skipped:
             return
-        if outcome.error:
-            self._postpone(source_id)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         if outcome.new and self.on_new is not None:
             self.on_new(outcome)
-
-    def _postpone(self, source_id: int) -> None:
-        """After a failure, sleep the job until the backed-off next_poll_at."""
-        with self.services.sessions() as session:
-            next_poll_at = session.scalar(select(Source.next_poll_at).where(Source.id == source_id))
-        if next_poll_at is None:
-            return
-        delay = (next_poll_at - self.services.clock.now()).total_seconds()
-        with contextlib.suppress(JobLookupError):
-            self._scheduler.modify_job(
-                _job_id(source_id), next_run_time=_wall_now() + timedelta(seconds=max(0, delay))
-            )
