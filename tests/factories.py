@@ -174,7 +174,7 @@ def desk_world(session: Session, now: datetime) -> World:
     bob = staff(session, handle="bob", name="Bob Baker")
     carol = staff(session, handle="carol", name="Carol Chen", away=True)
 
-    policy = {"banned_phrases": ["our lawyers", "sue"], "max_length": {"twitter": 280}}
+    policy = {"banned_phrases": ["our lawyers", "sue"], "platform_limits": {"mastodon": 500}}
     canned = {"apology": "Hi {author}, we are sorry about this. Could you DM us? — {client}"}
     acme = client(
         session,

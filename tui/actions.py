@@ -113,7 +113,7 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("status", "s", "change_status", "Status", "incident", "Change the status"),
     A("escalate", "e", "escalate", "Escalate", "incident", "Escalate to a lead"),
     A("resolve", "R", "resolve", "Resolve", "incident", "Resolve with a note"),
-    A("troll", "t", "mark_troll", "Troll", "incident", "Mark the author as a troll: monitor"),
+    A("troll", "t", "mark_troll", "Troll", "incident", "Troll: move to monitor-only"),
     A("merge", "M", "merge", "Merge", "incident", "Merge another incident into this one"),
     A("split", "S", "split", "Split", "incident", "Split the highlighted mention off"),
     # Queues

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -67,6 +68,7 @@ class DouseApp(App[None]):
         *,
         watch_every: float = WATCH_EVERY,
         refresh_every: float = REFRESH_EVERY,
+        export_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -78,6 +80,7 @@ class DouseApp(App[None]):
         self._refresh_every = refresh_every
         self._stamp: q.DataStamp | None = None
         self._since_refresh = 0.0
+        self.export_dir = export_dir or Path.home() / "douse-exports"
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -254,7 +257,7 @@ class DouseApp(App[None]):
                 self.run_export(request)
 
         current = self.current_client.id if self.current_client else None
-        self.push_screen(ExportDialog(self.clients, current, self.now()), chosen)
+        self.push_screen(ExportDialog(self.clients, current, self.now(), self.export_dir), chosen)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="export")
     def run_export(self, request: object) -> None:

@@ -241,6 +241,10 @@ class IncidentDetail:
     account: str | None
     mentions: tuple[IncidentMentionRow, ...]
     activities: tuple[ActivityRow, ...]
+    # What the outreach dialog checks drafts against and fills canned replies from.
+    reply_policy: dict[str, Any]
+    canned_replies: tuple[tuple[str, str], ...]
+    brand: str
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -569,6 +573,8 @@ def incident_detail(
     inc = session.get(Incident, incident_id)
     assert inc is not None  # incident_row raised otherwise
     client = get_client(session, inc.client_id)
+    client_obj = session.get(Client, inc.client_id)
+    assert client_obj is not None
     account = None
     if inc.account_id is not None:
         acc = session.get(Account, inc.account_id)
@@ -642,6 +648,11 @@ def incident_detail(
             for m in mentions
         ),
         activities=activities,
+        reply_policy=dict(client_obj.reply_policy or {}),
+        canned_replies=tuple(
+            (str(k), str(v)) for k, v in sorted((client_obj.canned_replies or {}).items())
+        ),
+        brand=client_obj.name,
     )
 
 

@@ -1,0 +1,278 @@
+"""Pilot-driven flows of the desk, asserting on the database and on the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from core.db.models import Activity, Incident
+from core.queries import desk as q
+from core.services import Services
+from tests.conftest import T0
+from tests.factories import HOSTILE, World, desk_world
+from tui.actions import ACTIONS, key_label
+from tui.app import DouseApp
+from tui.screens.client import ClientScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.help import HelpScreen, help_table
+from tui.screens.incident import IncidentScreen
+from tui.widgets.table import DeskTable
+
+SIZE = (100, 30)
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on a fresh event loop (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture
+def world(sqlite_services: Services) -> World:
+    with sqlite_services.sessions.begin() as s:
+        return desk_world(s, T0)
+
+
+def make_app(services: Services, tmp_path: Path, me: str | None = "alice") -> DouseApp:
+    return DouseApp(services, me=me, watch_every=0, export_dir=tmp_path / "exports")
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages land."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+def rendered(app: DouseApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def incident(services: Services, incident_id: int) -> Incident:
+    with services.sessions() as s:
+        found = s.get(Incident, incident_id)
+        assert found is not None
+        return found
+
+
+async def open_incident(pilot: Pilot[None], app: DouseApp, incident_id: int) -> IncidentScreen:
+    app.open_incident(incident_id)
+    await settle(pilot)
+    assert isinstance(app.screen, IncidentScreen)
+    return app.screen
+
+
+@sync
+async def test_dashboard_and_switch_client(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one(DeskTable)
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [
+            "Acme Rentals",
+            "Cobalt Bank",
+            "Bistro Nova",
+        ]
+        await pilot.press("c", *"cob", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        assert app.screen.client.id == world.cobalt
+        assert "Cobalt Bank" in str(app.screen.query_one("DeskHeader", Static).render())
+        # Recent clients come first the next time.
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Cobalt is second by urgency
+        await settle(pilot)
+        assert app.recent_clients[0] == world.cobalt
+
+
+@sync
+async def test_open_incident_from_client_and_acknowledge(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Acme, the most urgent
+        await settle(pilot)
+        await pilot.press("enter")  # its overdue incident, first by deadline
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.screen.incident_id == world.overdue_incident
+        assert "overdue by 25m" in rendered(app, "#summary")
+        await pilot.press("a")
+        await settle(pilot)
+        assert incident(sqlite_services, world.overdue_incident).status == "acknowledged"
+        assert "acknowledged" in rendered(app, "#summary")
+
+
+@sync
+async def test_log_outreach_with_policy_warning(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.overdue_incident)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press(*"Our lawyers say no")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "our lawyers" in rendered(app, "#findings")
+        await pilot.press("ctrl+s")  # blocked: nothing written
+        await settle(pilot)
+        with sqlite_services.sessions() as s:
+            assert (
+                s.scalars(
+                    select(Activity).where(Activity.incident_id == world.overdue_incident)
+                ).all()
+                == []
+            )
+        body = app.screen.query_one("#body")
+        body.text = ""  # type: ignore[attr-defined]
+        await pilot.press(*"Sorry to hear this, we have sent you a DM")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        with sqlite_services.sessions() as s:
+            logged = s.scalars(
+                select(Activity).where(Activity.incident_id == world.overdue_incident)
+            ).all()
+        assert [a.kind for a in logged if a.kind == "public_reply"] == ["public_reply"]
+        inc = incident(sqlite_services, world.overdue_incident)
+        assert inc.first_response_at == T0
+        timeline = app.screen.query_one("#timeline", DeskTable)
+        assert any(
+            "public reply" in str(timeline.get_row_at(i)[1]) for i in range(timeline.row_count)
+        )
+
+
+@sync
+async def test_assign_and_resolve(sqlite_services: Services, world: World, tmp_path: Path) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.critical_incident)
+        await pilot.press("A", *"bob", "enter")
+        await settle(pilot)
+        assert incident(sqlite_services, world.critical_incident).owner_id == world.bob
+        assert "owner bob" in rendered(app, "#summary")
+        await pilot.press("R", *"refund issued", "enter")
+        await settle(pilot)
+        inc = incident(sqlite_services, world.critical_incident)
+        assert inc.status == "resolved"
+        assert inc.resolution == "refund issued"
+
+
+@sync
+async def test_conflicting_edit_is_a_notification(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.critical_incident)
+        with sqlite_services.sessions.begin() as s:  # someone else, meanwhile
+            s.get(Incident, world.critical_incident).title = "Edited elsewhere"  # type: ignore[union-attr]
+        await pilot.press("a")
+        await settle(pilot)
+        assert incident(sqlite_services, world.critical_incident).status == "new"
+        assert any(n.severity == "error" for n in app._notifications)
+        assert app.is_running
+        assert "Edited elsewhere" in rendered(app, "#summary")  # reloaded to the truth
+
+
+@sync
+async def test_hostile_markup_renders_literally(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(world.acme)
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        detail = rendered(app, "#mention-detail")
+        assert "[bold red]pwned[/] [link=http://x]click[/link]" in detail
+        assert "[@click=app.quit]q[/]" in detail
+        assert "\x1b" not in detail
+        table = app.screen.query_one("#pane-mentions DeskTable", DeskTable)
+        cell = table.get_row_at(0)[3]
+        assert cell.plain.startswith("[bold red]pwned[/]")
+        assert app.is_running
+        assert HOSTILE.startswith("[bold red]")
+
+
+@sync
+async def test_export_runs_in_background(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(world.acme)
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#folder").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        files = list((tmp_path / "exports").glob("acme-*.html"))
+        assert len(files) == 1
+        assert any(str(files[0]) in str(n.message) for n in app._notifications)
+
+
+@sync
+async def test_database_failure_is_a_notification(
+    sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(*_args: object, **_kw: object) -> list[q.DashboardRow]:
+        raise OperationalError("SELECT", {}, Exception("could not connect to server"))
+
+    monkeypatch.setattr(q, "dashboard", down)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Database unreachable" in m and "could not connect" in m for m in messages)
+        assert app.is_running
+
+
+@sync
+async def test_help_lists_every_registry_action(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(100, 200)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(help_table())
+        shown = console.export_text()
+        for a in ACTIONS:
+            assert a.description in shown
+            assert key_label(a.key) in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)

@@ -1,0 +1,205 @@
+"""Log outreach: kind, channel and text, checked against the client's reply policy as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
+from core.policy import Finding, ReplyPolicy, check_reply, has_blocking, render_canned
+from tui.dialogs.base import Dialog
+from tui.widgets.text import clean
+
+LINT_DEBOUNCE_S = 0.15
+PUBLIC_KINDS = ("public_reply",)
+# The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
+KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
+
+
+@dataclass(frozen=True)
+class OutreachDraft:
+    kind: str
+    channel: str | None
+    body: str
+    offer: str | None = None
+    amount: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyValues:
+    """What canned replies may mention: filled in before the template is shown."""
+
+    author: str
+    brand: str
+    agent: str
+    platform: str
+    url: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "author": self.author,
+            "brand": self.brand,
+            "client": self.brand,
+            "agent": self.agent,
+            "platform": self.platform,
+            "url": self.url,
+        }
+
+
+def findings_text(findings: list[Finding]) -> Text:
+    if not findings:
+        return Text("✓ policy: no findings", style="green")
+    text = Text()
+    for f in findings:
+        if text:
+            text.append("\n")
+        style = "bold red" if f.blocking else "yellow"
+        text.append("✗ " if f.blocking else "! ", style=style)
+        text.append(f"{f.rule}: ", style=style)
+        text.append(clean(f.message))
+    return text
+
+
+class LogOutreachDialog(Dialog[OutreachDraft]):
+    DEFAULT_CSS = """
+    LogOutreachDialog .dialog { width: 90; }
+    LogOutreachDialog .row { height: auto; }
+    LogOutreachDialog Select { width: 1fr; }
+    LogOutreachDialog TextArea { height: 7; }
+    LogOutreachDialog #findings { height: auto; max-height: 6; padding: 0 1; }
+    LogOutreachDialog Button { margin: 0 1 0 0; }
+    LogOutreachDialog #offer-row { display: none; }
+    LogOutreachDialog #offer-row.shown { display: block; }
+    """
+
+    @dataclass
+    class Linted(Message):
+        findings: list[Finding]
+
+    def __init__(
+        self,
+        incident_id: int,
+        policy: dict[str, Any],
+        canned: tuple[tuple[str, str], ...],
+        values: ReplyValues,
+    ) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.policy_dict = policy
+        self.canned = canned
+        self.values = values
+        self.findings: list[Finding] = []
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                Text(f"Log outreach on incident #{self.incident_id}"), classes="dialog-title"
+            )
+            with Horizontal(classes="row"):
+                yield Select(
+                    [(k.replace("_", " "), k) for k in KINDS],
+                    value="public_reply",
+                    allow_blank=False,
+                    id="kind",
+                )
+                yield Input(value=self.values.platform, placeholder="channel", id="channel")
+            with Horizontal(classes="row", id="offer-row"):
+                yield Select(
+                    [(o, o) for o in OFFER_TYPES], value="refund", allow_blank=False, id="offer"
+                )
+                yield Input(placeholder="amount (optional)", id="amount")
+            yield Select(
+                [(Text(name), name) for name, _ in self.canned],
+                prompt="canned reply (fills the text)" if self.canned else "no canned replies",
+                id="canned",
+                disabled=not self.canned,
+            )
+            yield TextArea(id="body", soft_wrap=True)
+            yield Static(findings_text([]), id="findings")
+            with Horizontal(classes="row"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#body", TextArea).focus()
+        self.lint()
+
+    def key_ctrl_s(self) -> None:
+        self._save()
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        self.query_one("#offer-row").set_class(event.value == "offer_made", "shown")
+        self.lint()
+
+    @on(Select.Changed, "#canned")
+    def _canned(self, event: Select.Changed) -> None:
+        template = dict(self.canned).get(str(event.value))
+        if template is None:
+            return
+        try:
+            body = render_canned(template, self.values.as_dict())
+        except Exception as exc:  # a DouseError naming the unknown placeholder
+            self.notify(str(exc), severity="warning")
+            return
+        self.query_one("#body", TextArea).text = body
+
+    @on(TextArea.Changed, "#body")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(LINT_DEBOUNCE_S, self.lint)
+
+    def lint(self) -> None:
+        kind = self.query_one("#kind", Select).value
+        self.check(self.query_one("#body", TextArea).text, str(kind), self.values.platform)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lint")
+    def check(self, text: str, kind: str, platform: str) -> None:
+        policy = ReplyPolicy.from_dict(self.policy_dict)
+        findings = check_reply(policy, text, platform=platform, public=kind in PUBLIC_KINDS)
+        self.post_message(self.Linted(findings))
+
+    @on(Linted)
+    def _linted(self, event: Linted) -> None:
+        self.findings = event.findings
+        self.query_one("#findings", Static).update(findings_text(event.findings))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        body = self.query_one("#body", TextArea).text.strip()
+        kind = str(self.query_one("#kind", Select).value)
+        if not body:
+            self.notify("Write what was said or done first.", severity="warning")
+            return
+        # The last lint may be a keystroke old: check the exact text being saved.
+        policy = ReplyPolicy.from_dict(self.policy_dict)
+        findings = check_reply(
+            policy, body, platform=self.values.platform, public=kind in PUBLIC_KINDS
+        )
+        if has_blocking(findings):
+            self.findings = findings
+            self.query_one("#findings", Static).update(findings_text(findings))
+            self.notify(
+                "The reply policy blocks this text: fix the red findings.", severity="error"
+            )
+            return
+        offer = str(self.query_one("#offer", Select).value) if kind == "offer_made" else None
+        amount = self.query_one("#amount", Input).value.strip() if kind == "offer_made" else None
+        channel = self.query_one("#channel", Input).value.strip() or None
+        self.dismiss(
+            OutreachDraft(kind=kind, channel=channel, body=body, offer=offer, amount=amount or None)
+        )

@@ -1,0 +1,460 @@
+"""The incident view: the posts, who wrote them, the timeline, the clock, and one-key actions.
+
+Every action goes through core.incidents.workflow with the version this screen last loaded, so a
+conflicting edit by someone else is refused (ConflictError) and shown, never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from core.incidents import workflow
+from core.incidents.clocks import clock_state
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.prompt import PromptDialog
+from tui.screens.base import DeskScreen
+from tui.widgets.header import DeskHeader
+from tui.widgets.mentions_pane import author_cell, mention_detail, reach
+from tui.widgets.table import DeskTable
+from tui.widgets.text import clean, label, safe, severity, stamp
+
+
+def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+    state = clock_state(detail, now)
+    if state.overdue_by is not None:
+        style = "bold white on dark_red"
+    elif state.due_in is not None and state.due_in.total_seconds() < 900:
+        style = "bold red"
+    elif state.paused:
+        style = "cyan"
+    else:
+        style = ""
+    text = Text(f" {state.label} ", style=style)
+    if state.breached_at is not None:
+        text.append(f"  breached {stamp(state.breached_at)}", style="red")
+    return text
+
+
+def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+    r = detail.row
+    text = Text()
+    text.append(f"#{r.id} ", style="dim")
+    text.append(clean(r.title), style="bold")
+    text.append("\n")
+    text.append_text(severity(r.severity))
+    text.append("  ")
+    text.append(r.status.replace("_", " "), style="bold")
+    text.append("  owner ", style="dim")
+    text.append(clean(r.owner) if r.owner else "UNOWNED", style="" if r.owner else "bold yellow")
+    text.append("  ")
+    text.append_text(clock_text(detail, now))
+    text.append("\n")
+    text.append(
+        f"{detail.kind}  ·  {r.mention_count} mentions from {r.distinct_authors} people",
+        style="dim",
+    )
+    if detail.account:
+        text.append(f"  ·  account {clean(detail.account)}", style="dim")
+    if detail.repair_status:
+        text.append(f"  ·  repair {detail.repair_status}", style="dim")
+    if detail.merged_into_id:
+        text.append(f"  ·  merged into #{detail.merged_into_id}", style="bold")
+    text.append("\nwhy ", style="dim")
+    text.append(
+        clean("; ".join(detail.severity_reasons) or "no reasons recorded", limit=200),
+        style="italic",
+    )
+    if detail.resolution:
+        text.append("\nresolution ", style="dim")
+        text.append(clean(detail.resolution, limit=200))
+    return text
+
+
+def history_text(h: q.AuthorHistory | None) -> Text:
+    if h is None:
+        return Text("·", style="dim")
+    return Text(
+        f"{h.negative}/{h.mentions} neg, {h.clients} cl", style="red" if h.negative > 2 else ""
+    )
+
+
+class IncidentScreen(DeskScreen):
+    BINDINGS: ClassVar = bindings("incident")
+    CSS_PATH = "incident.tcss"
+
+    @dataclass
+    class Loaded(Message):
+        detail: q.IncidentDetail
+        staff: list[q.StaffRef]
+
+    @dataclass
+    class Acted(Message):
+        what: str
+        result: workflow.ActionResult | None
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.detail: q.IncidentDetail | None = None
+        self.staff: list[q.StaffRef] = []
+        self.mentions: dict[str, q.IncidentMentionRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(f"Incident #{self.incident_id}")
+        yield Static("Loading…", id="summary")
+        yield DeskTable(id="mentions")
+        yield Static(id="mention-detail")
+        yield DeskTable(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        mentions = self.query_one("#mentions", DeskTable)
+        mentions.add_column("When", key="when", width=16)
+        mentions.add_column("Label", key="label", width=9)
+        mentions.add_column("Author", key="author", width=26)
+        mentions.add_column("History", key="history")
+        mentions.add_column("Reach", key="reach")
+        mentions.add_column("Text", key="text")
+        timeline = self.query_one("#timeline", DeskTable)
+        timeline.add_column("When", key="when", width=16)
+        timeline.add_column("What", key="kind")
+        timeline.add_column("Who", key="who")
+        timeline.add_column("Channel", key="channel")
+        timeline.add_column("Text", key="text")
+        mentions.border_title = "Mentions"
+        timeline.border_title = "Timeline"
+        mentions.focus()
+        self.set_interval(1.0, self.tick)
+        self.reload()
+
+    # ------------------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="incident")
+    def load(self) -> None:
+        with self.desk.services.sessions() as session:
+            detail = q.incident_detail(session, self.incident_id)
+            staff = q.list_staff(session)
+        self.post_message(self.Loaded(detail, staff))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.detail = detail = event.detail
+        self.staff = event.staff
+        self.desk.remember_client(detail.client)
+        now = self.desk.now()
+        self.query_one("#summary", Static).update(summary(detail, now))
+        mentions = self.query_one("#mentions", DeskTable)
+        keep = mentions.selected_key
+        mentions.clear()
+        self.mentions = {}
+        for item in detail.mentions:
+            m = item.mention
+            self.mentions[str(m.id)] = item
+            mentions.add_row(
+                Text(stamp(m.published_at)),
+                label(m.label, m.corrected),
+                author_cell(m),
+                history_text(item.history),
+                reach(m),
+                safe(m.title or m.text, limit=120),
+                key=str(m.id),
+            )
+        mentions.keep_cursor(keep)
+        timeline = self.query_one("#timeline", DeskTable)
+        timeline.clear()
+        for a in detail.activities:
+            body = safe(a.body, limit=120)
+            if a.amount:
+                body.append(f"  [{a.amount}]", style="bold")
+            if a.outcome:
+                body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
+            timeline.add_row(
+                Text(stamp(a.at)),
+                Text(
+                    a.kind.replace("_", " "),
+                    style="bold" if a.kind in workflow.RESPONSE_KINDS else "",
+                ),
+                safe(a.staff) if a.staff else Text("douse", style="dim"),
+                safe(a.channel) if a.channel else Text("·", style="dim"),
+                body,
+                key=str(a.id),
+            )
+        if detail.activities:
+            timeline.move_cursor(row=timeline.row_count - 1)
+        self.show_mention()
+
+    def show_mention(self) -> None:
+        item = self.selected_mention
+        box = self.query_one("#mention-detail", Static)
+        if item is None:
+            box.update(Text("No mentions on this incident.", style="dim"))
+            return
+        text = mention_detail(item.mention)
+        if item.history:
+            h = item.history
+            text.append(
+                f"\nauthor history: {h.mentions} mentions, {h.negative} negative, "
+                f"across {h.clients} client(s), first seen {stamp(h.first_seen_at)}",
+                style="dim",
+            )
+        box.update(text)
+
+    @property
+    def selected_mention(self) -> q.IncidentMentionRow | None:
+        key = self.query_one("#mentions", DeskTable).selected_key
+        return self.mentions.get(key) if key else None
+
+    @on(DeskTable.RowHighlighted, "#mentions")
+    def _mention_highlighted(self) -> None:
+        self.show_mention()
+
+    def tick(self) -> None:
+        if self.detail is not None:
+            self.query_one("#summary", Static).update(summary(self.detail, self.desk.now()))
+
+    # ------------------------------------------------------------------------------ actions
+
+    def _ready(self) -> q.IncidentDetail | None:
+        if self.detail is None:
+            return None
+        if not self.desk.me:
+            self.notify(
+                "Actions are recorded by name: start the desk with --as STAFF.", severity="warning"
+            )
+            return None
+        return self.detail
+
+    def act(
+        self, what: str, call: Callable[[Session, str, Any, int], workflow.ActionResult]
+    ) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        self.run_action_worker(what, call, self.desk.me or "", detail.row.version)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="incident-action")
+    def run_action_worker(
+        self, what: str, call: Callable[..., workflow.ActionResult], me: str, version: int
+    ) -> None:
+        now = self.desk.now()
+        with self.desk.services.sessions.begin() as session:
+            result = call(session, me, now, version)
+        self.post_message(self.Acted(what, result))
+
+    @on(Acted)
+    def _acted(self, event: Acted) -> None:
+        self.notify(event.what, title=f"Incident #{self.incident_id}")
+        self.reload()
+        self.desk.broadcast_change()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR and event.worker.group == "incident-action":
+            # Show what is true now (e.g. after someone else's edit) rather than a stale page.
+            self.reload()
+
+    def action_acknowledge(self) -> None:
+        self.act(
+            "Acknowledged",
+            lambda s, me, now, v: workflow.change_status(
+                s, self.incident_id, "acknowledged", by=me, now=now, expected_version=v
+            ),
+        )
+
+    def action_assign(self) -> None:
+        if self._ready() is None:
+            return
+        options = [
+            (s.handle, Text(f"{s.handle}  {clean(s.name)}" + ("  (away)" if s.away else "")))
+            for s in self.staff
+        ]
+
+        def chosen(handle: str | None) -> None:
+            if handle:
+                self.act(
+                    f"Assigned to {handle}",
+                    lambda s, me, now, v: workflow.assign(
+                        s, self.incident_id, handle, by=me, now=now, expected_version=v
+                    ),
+                )
+
+        self.app.push_screen(PickDialog("Assign to", options), chosen)
+
+    def action_change_status(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        allowed = workflow.TRANSITIONS.get(detail.row.status, ())
+        options = [(s, s.replace("_", " ")) for s in allowed]
+
+        def chosen(status: str | None) -> None:
+            if status == "resolved":
+                self.action_resolve()
+            elif status:
+                self.act(
+                    f"Status: {status.replace('_', ' ')}",
+                    lambda s, me, now, v: workflow.change_status(
+                        s, self.incident_id, status, by=me, now=now, expected_version=v
+                    ),
+                )
+
+        self.app.push_screen(PickDialog(f"Status (now {detail.row.status})", options), chosen)
+
+    def action_resolve(self) -> None:
+        if self._ready() is None:
+            return
+
+        def chosen(note: str | None) -> None:
+            if note is None:
+                return
+            self.act(
+                "Resolved",
+                lambda s, me, now, v: workflow.change_status(
+                    s,
+                    self.incident_id,
+                    "resolved",
+                    by=me,
+                    now=now,
+                    expected_version=v,
+                    resolution=note.strip() or None,
+                ),
+            )
+
+        self.app.push_screen(
+            PromptDialog("Resolve: what was the outcome?", placeholder="resolution"), chosen
+        )
+
+    def action_escalate(self) -> None:
+        if self._ready() is None:
+            return
+
+        def chosen(note: str | None) -> None:
+            if note is None:
+                return
+            self.act(
+                "Escalated",
+                lambda s, me, now, v: workflow.log_activity(
+                    s,
+                    self.incident_id,
+                    "escalation",
+                    by=me,
+                    now=now,
+                    expected_version=v,
+                    body=note.strip(),
+                ),
+            )
+
+        self.app.push_screen(
+            PromptDialog("Escalate: why, and to whom?", placeholder="note"), chosen
+        )
+
+    def action_log_outreach(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        first = detail.mentions[0].mention if detail.mentions else None
+        values = ReplyValues(
+            author=clean(first.author) if first and first.author else "there",
+            brand=detail.brand,
+            agent=self.desk.me_ref.name if self.desk.me_ref else (self.desk.me or ""),
+            platform=first.platform if first else "",
+            url=first.url or "" if first else "",
+        )
+
+        def chosen(draft: OutreachDraft | None) -> None:
+            if draft is None:
+                return
+            self.act(
+                f"Logged {draft.kind.replace('_', ' ')}",
+                lambda s, me, now, v: workflow.log_activity(
+                    s,
+                    self.incident_id,
+                    draft.kind,
+                    by=me,
+                    now=now,
+                    expected_version=v,
+                    channel=draft.channel,
+                    body=draft.body,
+                    offer=draft.offer,
+                    amount=draft.amount,
+                ),
+            )
+
+        self.app.push_screen(
+            LogOutreachDialog(self.incident_id, detail.reply_policy, detail.canned_replies, values),
+            chosen,
+        )
+
+    def action_merge(self) -> None:
+        if self._ready() is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                ids = [int(x.strip().lstrip("#")) for x in answer.replace(",", " ").split()]
+            except ValueError:
+                self.notify("Incident numbers only, e.g. 12 15", severity="warning")
+                return
+            self.act(
+                f"Merged {', '.join(f'#{i}' for i in ids)} into this one",
+                lambda s, me, now, v: workflow.merge_incidents(
+                    s,
+                    self.incident_id,
+                    ids,
+                    by=me,
+                    now=now,
+                    expected_versions={self.incident_id: v},
+                ),
+            )
+
+        self.app.push_screen(
+            PromptDialog("Merge which incidents into this one?", placeholder="e.g. 12 15"), chosen
+        )
+
+    def action_split(self) -> None:
+        item = self.selected_mention
+        if self._ready() is None or item is None:
+            return
+        mention_id = item.mention.id
+        self.act(
+            f"Split mention #{mention_id} into a new incident",
+            lambda s, me, now, v: workflow.split_incident(
+                s, self.incident_id, [mention_id], by=me, now=now, expected_version=v
+            ),
+        )
+
+    def action_mark_troll(self) -> None:
+        """Trolls are monitored, not answered: the incident moves to monitor."""
+        detail = self._ready()
+        if detail is None:
+            return
+        self.act(
+            "Monitoring only (troll)",
+            lambda s, me, now, v: workflow.change_status(
+                s,
+                self.incident_id,
+                "monitor",
+                by=me,
+                now=now,
+                expected_version=v,
+                note="author is a troll",
+            ),
+        )

@@ -1,0 +1,126 @@
+"""My queue / overdue queue: everything due or overdue across all clients, by deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Footer, Static
+
+from core.queries import desk as q
+from tui.actions import bindings
+from tui.screens.base import DeskScreen
+from tui.widgets.header import DeskHeader
+from tui.widgets.table import DeskTable
+from tui.widgets.text import count, countdown, safe, severity
+
+
+class QueueScreen(DeskScreen):
+    BINDINGS: ClassVar = bindings("queue")
+    DEFAULT_CSS = """
+    QueueScreen #queue { height: 1fr; }
+    QueueScreen #queue-bar { height: 1; padding: 0 1; background: $boost; }
+    """
+
+    mine: reactive[bool] = reactive(True, init=False)
+    """True: due within a day or overdue, owned by me. False: overdue, anybody's."""
+
+    @dataclass
+    class Loaded(Message):
+        rows: list[q.IncidentRow]
+        mine: bool
+
+    def __init__(self, *, mine: bool) -> None:
+        super().__init__()
+        self.set_reactive(QueueScreen.mine, mine)
+        self.rows: list[q.IncidentRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(self._title())
+        yield Static(id="queue-bar")
+        yield DeskTable(id="queue")
+        yield Footer()
+
+    def _title(self) -> str:
+        return "My queue" if self.mine else "Overdue queue"
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeskTable)
+        table.add_column("Due", key="due", width=14)
+        table.add_column("Client", key="client")
+        table.add_column("#", key="id")
+        table.add_column("Sev", key="severity")
+        table.add_column("Status", key="status")
+        table.add_column("Title", key="title")
+        table.add_column("Owner", key="owner")
+        table.add_column("Ment", key="mentions")
+        table.focus()
+        self.set_interval(1.0, self.tick)
+        self.reload()
+
+    def watch_mine(self) -> None:
+        self.query_one(DeskHeader).set_where(self._title())
+        self.reload()
+
+    def reload(self) -> None:
+        self.load(self.mine)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
+    def load(self, mine: bool) -> None:
+        now = self.desk.now()
+        with self.desk.services.sessions() as session:
+            if mine:
+                rows = q.queue(session, now, owner=self.desk.me)
+            else:
+                rows = q.queue(session, now, overdue_only=True)
+        self.post_message(self.Loaded(rows, mine))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        if event.mine != self.mine:
+            return  # an answer to a question no longer asked
+        self.rows = event.rows
+        now = self.desk.now()
+        table = self.query_one(DeskTable)
+        keep = table.selected_key
+        table.clear()
+        for r in self.rows:
+            table.add_row(
+                countdown(r.due_at, now),
+                safe(r.client_slug),
+                Text(f"#{r.id}", style="dim"),
+                severity(r.severity),
+                Text(r.status.replace("_", " ")),
+                safe(r.title, limit=60),
+                safe(r.owner) if r.owner else Text("unowned", style="yellow"),
+                count(r.mention_count),
+                key=str(r.id),
+            )
+        table.keep_cursor(keep)
+        overdue = sum(1 for r in self.rows if r.due_at and r.due_at <= now)
+        bar = Text()
+        bar.append(f"{len(self.rows)} incidents", style="bold")
+        bar.append(f"  ·  {overdue} overdue", style="bold red" if overdue else "dim")
+        bar.append("  ·  m mine (due in 24 h)  o overdue (everyone)", style="dim")
+        self.query_one("#queue-bar", Static).update(bar)
+
+    def tick(self) -> None:
+        now = self.desk.now()
+        table = self.query_one(DeskTable)
+        for r in self.rows:
+            table.update_cell(str(r.id), "due", countdown(r.due_at, now))
+
+    @on(DeskTable.RowSelected)
+    def _selected(self, event: DeskTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_incident()
+
+    def action_open_incident(self) -> None:
+        key = self.query_one(DeskTable).selected_key
+        if key is not None:
+            self.desk.open_incident(int(key))
