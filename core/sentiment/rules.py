@@ -262,7 +262,11 @@ NEGATORS = re.compile(
 _BUT = re.compile(r"\bbut\b")
 
 # Matched against lower-cased text: re.IGNORECASE makes this many alternatives ~3x slower.
-_COMBINED = re.compile("|".join(f"(?P<{rule.name}>{rule.pattern})" for rule in RULES))
+# Every rule starts at the start of a word (or at "/s"); saying so once up front lets the engine
+# reject a position inside a word with one check instead of one per alternative (~2.5x faster).
+_COMBINED = re.compile(
+    r"(?<!\w)(?=[\w/])(?:" + "|".join(f"(?P<{rule.name}>{rule.pattern})" for rule in RULES) + ")"
+)
 _BY_NAME = {rule.name: rule for rule in RULES}
 MAX_HITS = 6  # more matches add nothing a reader needs; VADER's normalisation saturates anyway
 
