@@ -1,0 +1,276 @@
+"""Scheduled client reports: each client's `report_schedule` (from clients.toml) names a cadence,
+a local time, a format and a folder; due reports are written there and recorded as ReportRun rows.
+
+A report fired at F covers [previous fire, F) in the client's time zone: "weekly, mon, 08:00"
+sends last week, Monday 08:00 to Monday 08:00. Dueness is read from ReportRun, not from the
+scheduler's memory, so a restart neither skips a period nor repeats one: after downtime the missed
+periods are written in order (up to MAX_CATCH_UP), and each period is recorded once (the table's
+unique (client, period_start) settles a race between two workers).
+
+The stored shape, written by the config sync:
+    {"every": "weekly"|"daily"|"monthly", "weekday": "mon", "day": 1, "time": "08:00",
+     "format": "html", "folder": "~/douse-reports"}
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.clock import Clock
+from core.db.models import Client, ReportRun
+from core.errors import DouseError
+from core.export.api import EXTENSIONS, FORMATS, export_client
+from core.export.period import client_zone
+
+log = logging.getLogger(__name__)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_CATCH_UP = 60
+DEFAULT_FOLDER = "~/douse-reports"
+Every = Literal["daily", "weekly", "monthly"]
+
+
+@dataclass(frozen=True)
+class ReportSchedule:
+    every: Every
+    at: time
+    weekday: int = 0  # weekly: 0 is Monday
+    day: int = 1  # monthly: day of the month, 1..28 so every month has it
+    format: str = "html"
+    folder: Path = Path(DEFAULT_FOLDER)
+
+
+def parse_report_schedule(data: Mapping[str, Any] | None) -> ReportSchedule | None:
+    """None when the client has no schedule; a DouseError naming the bad key otherwise."""
+    if not data:
+        return None
+    every = data.get("every", "weekly")
+    if every not in ("daily", "weekly", "monthly"):
+        raise DouseError(f"report_schedule.every: {every!r} is not daily, weekly or monthly")
+    text = str(data.get("time", "08:00"))
+    try:
+        at = time.fromisoformat(text)
+    except ValueError:
+        raise DouseError(f"report_schedule.time: {text!r} is not a time like 08:00") from None
+    weekday = str(data.get("weekday", "mon")).lower()[:3]
+    if weekday not in WEEKDAYS:
+        raise DouseError(f"report_schedule.weekday: {data.get('weekday')!r} is not mon..sun")
+    day = data.get("day", 1)
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
+        raise DouseError(f"report_schedule.day: {day!r} must be a day of the month from 1 to 28")
+    fmt = data.get("format", "html")
+    if fmt not in FORMATS:
+        raise DouseError(f"report_schedule.format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    folder = data.get("folder") or DEFAULT_FOLDER
+    if not isinstance(folder, str):
+        raise DouseError("report_schedule.folder must be a path")
+    return ReportSchedule(
+        every=every,
+        at=at.replace(tzinfo=None),
+        weekday=WEEKDAYS.index(weekday),
+        day=day,
+        format=fmt,
+        folder=Path(folder).expanduser(),
+    )
+
+
+def _at(day: date, schedule: ReportSchedule, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, schedule.at, tzinfo=tz).astimezone(UTC)
+
+
+def _month_back(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=day.day)
+
+
+def latest_fire(schedule: ReportSchedule, tz: ZoneInfo, now: datetime) -> datetime:
+    """The most recent scheduled instant at or before `now`."""
+    today = now.astimezone(tz).date()
+    if schedule.every == "daily":
+        day = today
+    elif schedule.every == "weekly":
+        day = today - timedelta(days=(today.weekday() - schedule.weekday) % 7)
+    else:
+        day = today.replace(day=schedule.day)
+    fire = _at(day, schedule, tz)
+    return fire if fire <= now else previous_fire(schedule, tz, fire)
+
+
+def previous_fire(schedule: ReportSchedule, tz: ZoneInfo, fire: datetime) -> datetime:
+    day = fire.astimezone(tz).date()
+    if schedule.every == "daily":
+        day -= timedelta(days=1)
+    elif schedule.every == "weekly":
+        day -= timedelta(days=7)
+    else:
+        day = _month_back(day.replace(day=schedule.day))
+    return _at(day, schedule, tz)
+
+
+def next_fire(schedule: ReportSchedule, tz: ZoneInfo, now: datetime) -> datetime:
+    """The first scheduled instant after `now`."""
+    day = latest_fire(schedule, tz, now).astimezone(tz).date()
+    if schedule.every == "daily":
+        day += timedelta(days=1)
+    elif schedule.every == "weekly":
+        day += timedelta(days=7)
+    else:
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=schedule.day)
+    return _at(day, schedule, tz)
+
+
+def due_periods(
+    schedule: ReportSchedule, tz: ZoneInfo, now: datetime, last_end: datetime | None
+) -> list[tuple[datetime, datetime]]:
+    """Periods still to report, oldest first. Never run before: only the latest one."""
+    end = latest_fire(schedule, tz, now)
+    periods: list[tuple[datetime, datetime]] = []
+    while len(periods) < MAX_CATCH_UP and (last_end is None or end > last_end):
+        start = previous_fire(schedule, tz, end)
+        # A changed schedule must not leave a gap or overlap with what was already sent.
+        if last_end is not None and start < last_end:
+            start = last_end
+        periods.append((start, end))
+        if last_end is None:
+            break
+        end = previous_fire(schedule, tz, end)
+    return periods[::-1]
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    client: str
+    period_start: datetime | None
+    period_end: datetime | None
+    path: Path | None
+    incidents: int = 0
+    error: str | None = None
+    already_done: bool = False
+
+
+def report_path(
+    slug: str, schedule: ReportSchedule, tz: ZoneInfo, start: datetime, end: datetime
+) -> Path:
+    first = start.astimezone(tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    return schedule.folder / f"{slug}-report-{first}-to-{last}.{EXTENSIONS[schedule.format]}"
+
+
+def _scheduled_clients(
+    session: Session, slug: str | None
+) -> list[tuple[int, str, str, dict[str, Any]]]:
+    query = select(Client.id, Client.slug, Client.timezone, Client.report_schedule).where(
+        Client.archived.is_(False)
+    )
+    if slug is not None:
+        query = query.where(Client.slug == slug)
+    return [
+        (i, s, tz, dict(rs or {})) for i, s, tz, rs in session.execute(query.order_by(Client.slug))
+    ]
+
+
+def _last_end(session: Session, client_id: int) -> datetime | None:
+    return session.scalar(
+        select(func.max(ReportRun.period_end)).where(ReportRun.client_id == client_id)
+    )
+
+
+def run_due_reports(
+    session_factory: sessionmaker[Session], now: datetime, *, slug: str | None = None
+) -> list[ReportOutcome]:
+    """Write every due report and record it. One client's failure is reported, not fatal."""
+    with session_factory() as session:
+        clients = _scheduled_clients(session, slug)
+    if slug is not None and not clients:
+        raise DouseError(f"no active client with slug {slug!r}")
+    outcomes: list[ReportOutcome] = []
+    for client_id, client_slug, tz_name, raw in clients:
+        try:
+            schedule = parse_report_schedule(raw)
+            if schedule is None:
+                continue
+            tz = client_zone(tz_name)
+            with session_factory() as session:
+                last_end = _last_end(session, client_id)
+            for start, end in due_periods(schedule, tz, now, last_end):
+                outcomes.append(
+                    _run_one(session_factory, client_id, client_slug, schedule, tz, start, end, now)
+                )
+        except DouseError as exc:
+            log.warning("scheduled report for %s failed: %s", client_slug, exc)
+            outcomes.append(ReportOutcome(client_slug, None, None, None, error=str(exc)))
+            continue
+    return outcomes
+
+
+def _run_one(
+    session_factory: sessionmaker[Session],
+    client_id: int,
+    slug: str,
+    schedule: ReportSchedule,
+    tz: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> ReportOutcome:
+    path = report_path(slug, schedule, tz, start, end)
+    # Written first and recorded after: a crash in between repeats the file, never loses it.
+    result = export_client(session_factory, slug, schedule.format, start, end, path, now)
+    try:
+        with session_factory.begin() as session:
+            session.add(
+                ReportRun(
+                    client_id=client_id,
+                    period_start=start,
+                    period_end=end,
+                    ran_at=now,
+                    path=str(path),
+                )
+            )
+    except IntegrityError:
+        # Another worker recorded this period a moment ago; its file and ours are the same report.
+        return ReportOutcome(slug, start, end, path, result.rows, already_done=True)
+    log.info("report for %s %s..%s written to %s", slug, start, end, path)
+    return ReportOutcome(slug, start, end, path, result.rows)
+
+
+def add_report_job(
+    scheduler: BaseScheduler,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+    *,
+    every_s: float = 300,
+) -> Job:
+    """Check for due reports every few minutes inside an APScheduler 3 scheduler.
+
+    Polling with ReportRun as the memory (rather than one cron trigger per client) is what makes
+    restarts safe: a fire time missed while nothing ran is simply found due at the next check.
+    """
+
+    def job() -> None:
+        try:
+            run_due_reports(session_factory, clock.now())
+        except Exception:
+            log.exception("scheduled reports failed")
+
+    return scheduler.add_job(
+        job,
+        IntervalTrigger(seconds=every_s),
+        id="douse-reports",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=datetime.now(UTC),  # scheduler wall time: check once at start
+    )
