@@ -166,62 +166,130 @@ def build_agency(session: Session, now: datetime) -> Agency:
     d = now - timedelta(days=3)
     m1 = _mention(session, acme, src, angry, "m1", d, title=HOSTILE_TITLE, text=HOSTILE_TEXT)
     m2 = _mention(session, acme, src, calm, "m2", d + timedelta(minutes=5), text="Still no refund")
-    m3 = _mention(session, acme, src, angry, "m3", d + timedelta(hours=30), text="=cmd|' /C calc'!A0")
+    m3 = _mention(
+        session, acme, src, angry, "m3", d + timedelta(hours=30), text="=cmd|' /C calc'!A0"
+    )
     m4 = _mention(
-        session, acme, src, calm, "m4", d + timedelta(hours=31), text="Love it", label="positive",
+        session,
+        acme,
+        src,
+        calm,
+        "m4",
+        d + timedelta(hours=31),
+        text="Love it",
+        label="positive",
         compound=0.8,
     )
-    dup = _mention(session, acme, src, calm, "m2-copy", d + timedelta(minutes=9), text="Still no refund")
+    dup = _mention(
+        session, acme, src, calm, "m2-copy", d + timedelta(minutes=9), text="Still no refund"
+    )
     dup.duplicate_of_id = m2.id
     s1 = _mention(session, other, other_src, angry, "s1", d, text="Globex private matter")
     met = _incident(
-        session, acme, alice, HOSTILE_TITLE, d, answered=d + timedelta(minutes=50),
-        due=d + timedelta(hours=2), mentions=(m1, m2, dup), kind="pattern", account=account,
+        session,
+        acme,
+        alice,
+        HOSTILE_TITLE,
+        d,
+        answered=d + timedelta(minutes=50),
+        due=d + timedelta(hours=2),
+        mentions=(m1, m2, dup),
+        kind="pattern",
+        account=account,
     )
     missed = _incident(
-        session, acme, bob, "-2+3 slow delivery", d + timedelta(hours=30), severity="critical",
-        answered=d + timedelta(hours=33), due=d + timedelta(hours=30, minutes=30),
-        mentions=(m3,), status="resolved",
+        session,
+        acme,
+        bob,
+        "-2+3 slow delivery",
+        d + timedelta(hours=30),
+        severity="critical",
+        answered=d + timedelta(hours=33),
+        due=d + timedelta(hours=30, minutes=30),
+        mentions=(m3,),
+        status="resolved",
     )
     missed.resolved_at = d + timedelta(hours=40)
     missed.resolution = "@refund issued"
     missed.repair_status = "post_updated"
     pending = _incident(
-        session, acme, None, "Fresh complaint", now - timedelta(minutes=30), severity="medium",
-        status="new", due=now + timedelta(minutes=90), mentions=(m4,),
+        session,
+        acme,
+        None,
+        "Fresh complaint",
+        now - timedelta(minutes=30),
+        severity="medium",
+        status="new",
+        due=now + timedelta(minutes=90),
+        mentions=(m4,),
     )
     breached = _incident(
-        session, acme, alice, "Ignored complaint", d + timedelta(hours=2), severity="low",
-        status="acknowledged", due=d + timedelta(hours=4), breached=d + timedelta(hours=4),
+        session,
+        acme,
+        alice,
+        "Ignored complaint",
+        d + timedelta(hours=2),
+        severity="low",
+        status="acknowledged",
+        due=d + timedelta(hours=4),
+        breached=d + timedelta(hours=4),
     )
     secret = _incident(
-        session, other, bob, "Globex secret incident", d, answered=d + timedelta(minutes=5),
-        due=d + timedelta(hours=2), mentions=(s1,),
+        session,
+        other,
+        bob,
+        "Globex secret incident",
+        d,
+        answered=d + timedelta(minutes=5),
+        due=d + timedelta(hours=2),
+        mentions=(s1,),
     )
     session.flush()
     first = Activity(
-        incident_id=met.id, kind="public_reply", channel="mastodon", staff_id=alice.id,
-        at=d + timedelta(minutes=50), body="+1 sorry, DM us", outcome="acknowledged",
+        incident_id=met.id,
+        kind="public_reply",
+        channel="mastodon",
+        staff_id=alice.id,
+        at=d + timedelta(minutes=50),
+        body="+1 sorry, DM us",
+        outcome="acknowledged",
     )
     session.add(first)
     session.flush()
     session.add_all(
         [
             Activity(
-                incident_id=met.id, kind="offer_made", channel="email", staff_id=alice.id,
-                at=d + timedelta(hours=1), body="Refund offered <b>now</b>", amount=Decimal("12.50"),
-                currency="GBP", details={"order": "A-1"},
+                incident_id=met.id,
+                kind="offer_made",
+                channel="email",
+                staff_id=alice.id,
+                at=d + timedelta(hours=1),
+                body="Refund offered <b>now</b>",
+                amount=Decimal("12.50"),
+                currency="GBP",
+                details={"order": "A-1"},
             ),
             Activity(
-                incident_id=met.id, kind="correction", staff_id=bob.id,
-                at=d + timedelta(hours=2), body="@typo: it was a DM", corrects_id=first.id,
+                incident_id=met.id,
+                kind="correction",
+                staff_id=bob.id,
+                at=d + timedelta(hours=2),
+                body="@typo: it was a DM",
+                corrects_id=first.id,
             ),
             Activity(
-                incident_id=missed.id, kind="email", staff_id=bob.id,
-                at=d + timedelta(hours=33), body="Sorry for the wait",
+                incident_id=missed.id,
+                kind="email",
+                staff_id=bob.id,
+                at=d + timedelta(hours=33),
+                body="Sorry for the wait",
             ),
             Activity(
-                incident_id=secret.id, kind="email", staff_id=bob.id, at=d, body="Globex reply",
+                incident_id=secret.id,
+                kind="email",
+                staff_id=bob.id,
+                at=d,
+                body="Globex reply",
             ),
         ]
     )

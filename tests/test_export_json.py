@@ -69,7 +69,10 @@ def test_document_is_versioned_and_holds_one_client(services: Services) -> None:
     assert doc["client"]["slug"] == "acme"
     assert doc["exported_at"] == "2026-11-23T10:00:00Z"
     assert [i["id"] for i in doc["incidents"]] == [
-        agency.met.id, agency.breached.id, agency.missed.id, agency.pending.id
+        agency.met.id,
+        agency.breached.id,
+        agency.missed.id,
+        agency.pending.id,
     ]
     assert {s["handle"] for s in doc["staff"]} == {"alice", "bob"}
     assert "Globex" not in json.dumps(doc)
@@ -147,7 +150,11 @@ class _Trickle(io.StringIO):
 
 def test_stream_reader_handles_any_split_and_layout() -> None:
     doc = {"a": 12345, "b": [1, {"x": "y\u00e9\\"}], "incidents": [{"n": i} for i in range(5)]}
-    for text in (json.dumps(doc), json.dumps(doc, indent=3), json.dumps(doc, separators=(",", ":"))):
+    for text in (
+        json.dumps(doc),
+        json.dumps(doc, indent=3),
+        json.dumps(doc, separators=(",", ":")),
+    ):
         members = list(iter_members(_Trickle(text), "incidents"))
         assert members[:2] == [("a", 12345), ("b", [1, {"x": "y\u00e9\\"}])]
         assert [v for k, v in members[2:]] == [{"n": i} for i in range(5)]

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from core.export import export_client, export_to_stream
-from core.export.summary import percentile, summarise
-from core.export.period import make_period, client_zone
+from core.export.period import client_zone, make_period
 from core.export.records import load_client
+from core.export.summary import percentile, summarise
 from core.services import Services
 from tests.export_factory import build_agency
 

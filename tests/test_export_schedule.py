@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -78,7 +79,7 @@ def test_due_periods_catch_up_without_gaps() -> None:
     assert due_periods(s, LONDON, now, _utc(2026, 11, 23, 8)) == []
     periods = due_periods(s, LONDON, now, _utc(2026, 11, 2, 8))
     assert [p[1] for p in periods] == [_utc(2026, 11, d, 8) for d in (9, 16, 23)]
-    assert all(a[1] == b[0] for a, b in zip(periods, periods[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(periods))
     # Last report ended mid-week (the schedule changed): the next one starts exactly there.
     assert due_periods(s, LONDON, now, _utc(2026, 11, 19, 12))[0][0] == _utc(2026, 11, 19, 12)
 
@@ -120,7 +121,7 @@ def test_run_due_reports_neither_skips_nor_repeats(services: Services, tmp_path:
     with services.sessions() as session:
         runs = session.scalars(select(ReportRun).order_by(ReportRun.period_start)).all()
     assert len(runs) == 4
-    assert all(a.period_end == b.period_start for a, b in zip(runs, runs[1:], strict=False))
+    assert all(a.period_end == b.period_start for a, b in itertools.pairwise(runs))
     assert len(list(folder.iterdir())) == 4
 
 
