@@ -180,3 +180,17 @@ def test_sync_writes_owners_and_sources(services: Services) -> None:
         assert raj.away
         kinds = set(session.scalars(select(Source.kind)))
         assert kinds == {"rss", "bluesky", "reddit", "mastodon", "import", "hackernews"}
+
+
+def test_client_policy_adds_to_the_agency_policy_never_drops_it(services: Services) -> None:
+    from core.policy import ReplyPolicy, check_reply, has_blocking
+
+    with services.sessions.begin() as session:
+        sync_config(session, load_config(EXAMPLE), services.clock.now())
+    with services.sessions() as session:
+        airline = session.scalars(select(Client).where(Client.slug == "northwind-air")).one()
+        policy = ReplyPolicy.from_dict(airline.reply_policy)
+    # The airline lists its own banned phrases; the agency's legal-threat rule still applies.
+    assert has_blocking(check_reply(policy, "Our lawyers will be in touch.", public=True, tone=0.0))
+    assert has_blocking(check_reply(policy, "That was an act of god.", public=True, tone=0.0))
+    assert policy.max_offer == 150

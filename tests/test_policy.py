@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import DouseError
-from core.policy import AGENCY_DEFAULTS, ReplyPolicy, check_reply, has_blocking, render_canned
+from core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
 from core.services import Services
 from tests import test_incident_factories as f
 from tui.cli.main import main
@@ -107,12 +107,12 @@ def test_bad_policy_values_are_user_errors(policy: dict, message: str) -> None:
         ReplyPolicy.from_dict(policy)
 
 
-def test_client_keys_replace_agency_ones() -> None:
-    p = ReplyPolicy.from_dict({**AGENCY_DEFAULTS, "banned_phrases": ["cheap"]})
-    assert p.banned_phrases == ("cheap",)
-    assert (
-        check_reply(p, "our lawyers are cheap", tone=neutral)[0].message == "banned phrase 'cheap'"
-    )
+def test_client_phrases_add_to_agency_ones_and_scalars_replace() -> None:
+    p = ReplyPolicy.from_dict({"banned_phrases": ["cheap"], "max_offer": 75})
+    assert "cheap" in p.banned_phrases and "our lawyers" in p.banned_phrases
+    assert p.max_offer == 75
+    messages = [f.message for f in check_reply(p, "our lawyers are cheap", tone=neutral)]
+    assert "banned phrase 'our lawyers'" in messages and "banned phrase 'cheap'" in messages
 
 
 def test_canned_replies_fill_placeholders_inertly() -> None:

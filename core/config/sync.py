@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.config.schema import AgencyConfig, ClientConfig
 from core.db.models import Account, Client, Source, Staff
+from core.policy import layer_policies
 
 
 @dataclass
@@ -125,7 +126,7 @@ def _client_values(
         "targets_by_severity": client.targets.by_severity,
         "negative_threshold": client.negative_threshold,
         "positive_threshold": client.positive_threshold,
-        "reply_policy": {**agency.reply_policy, **client.reply_policy},
+        "reply_policy": layer_policies(agency.reply_policy, client.reply_policy),
         "canned_replies": client.canned_replies,
         "report_schedule": client.report_schedule,
         "default_owner_id": owner.id if owner else None,

@@ -1,7 +1,8 @@
 """Reply policy: what a draft reply may and may not say, per client on top of agency defaults.
 
-Keys of a reply policy (Client.reply_policy holds `{**AGENCY_DEFAULTS-ish agency table, **client}`,
-a shallow overlay, so a client key replaces the agency's value for that key entirely):
+Keys of a reply policy. Client.reply_policy holds `layer_policies(agency table, client table)`,
+and from_dict layers that over AGENCY_DEFAULTS: phrase lists accumulate (a client adds banned
+phrases, it cannot drop the agency's), platform limits merge per platform, other keys replace.
 
 - banned_phrases: list[str]        phrases that block a reply (profanity, legal threats, blame,
                                    "our lawyers"); matched case-insensitively on word boundaries
@@ -31,7 +32,7 @@ Public API:
 
 from core.policy.canned import CANNED_PLACEHOLDERS, render_canned
 from core.policy.lint import Finding, check_reply, has_blocking
-from core.policy.rules import AGENCY_DEFAULTS, PRIVATE_DATA_DETECTORS, ReplyPolicy
+from core.policy.rules import AGENCY_DEFAULTS, PRIVATE_DATA_DETECTORS, ReplyPolicy, layer_policies
 
 __all__ = [
     "AGENCY_DEFAULTS",
@@ -41,5 +42,6 @@ __all__ = [
     "ReplyPolicy",
     "check_reply",
     "has_blocking",
+    "layer_policies",
     "render_canned",
 ]

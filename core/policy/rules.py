@@ -71,6 +71,24 @@ AGENCY_DEFAULTS: dict[str, Any] = {
 }
 
 _KNOWN_KEYS = frozenset(AGENCY_DEFAULTS)
+# A client adds to the agency's phrase lists; listing its own never drops "our lawyers".
+_ADDITIVE_KEYS = frozenset({"banned_phrases", "discouraged_phrases"})
+
+
+def layer_policies(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Built-in defaults, then the agency's table, then the client's: phrase lists accumulate,
+    platform limits merge per platform, every other key is replaced by the later layer."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            earlier = merged.get(key)
+            if key in _ADDITIVE_KEYS and isinstance(earlier, list) and isinstance(value, list):
+                merged[key] = list(dict.fromkeys([*earlier, *value]))
+            elif key == "platform_limits" and isinstance(earlier, dict) and isinstance(value, dict):
+                merged[key] = {**earlier, **value}
+            else:
+                merged[key] = value
+    return merged
 
 
 def _phrases(value: Any, key: str) -> tuple[str, ...]:
@@ -111,10 +129,9 @@ class ReplyPolicy:
         if unknown:
             raise DouseError(
                 f"reply_policy: unknown key {unknown[0]!r} "
-                f"(known: {', '.join(sorted(_KNOWN_KEYS))})"
-                f"(known: {', '.join(sorted(_KNOWN_KEYS))})"
+                f" (known: {', '.join(sorted(_KNOWN_KEYS))})"
             )
-        merged = {**AGENCY_DEFAULTS, **d}
+        merged = layer_policies(AGENCY_DEFAULTS, d)
         tone_blocking = merged["tone_blocking"]
         if not isinstance(tone_blocking, bool):
             raise DouseError("reply_policy.tone_blocking: expected true or false")
