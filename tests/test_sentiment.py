@@ -137,6 +137,28 @@ def test_praise_after_but_means_the_complaint_was_resolved(analyzer: Analyzer) -
     assert analyzer.score("Great flight but they lost my bag").label == "negative"
 
 
+def test_but_glued_to_punctuation_still_counts(analyzer: Analyzer) -> None:
+    assert analyzer.score("They lost my bag but... found it, great").label == "positive"
+    assert analyzer.score("They lost my bag (but found it) great").label == "positive"
+
+
+PHRASES = ["still no refund", "but", "but...", "great", "waited 2 hours", "scam", "never", "?"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(PHRASES + VOCAB), st.text(max_size=12)), max_size=12).map(
+        " ".join
+    )
+)
+def test_any_text_gets_a_well_formed_result(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.score(text)
+    assert result.label in ("negative", "neutral", "positive", "unscored")
+    assert (result.compound is None) == (result.label == "unscored")
+    assert result.compound is None or -1.0 <= result.compound <= 1.0
+    assert all(isinstance(reason, str) and reason for reason in result.reasons)
+
+
 # --- labels and thresholds -----------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ MAX_PHRASE_CHARS = 60
 # Control characters, bidi overrides and zero-width marks: stripped from quoted phrases so a
 # reason is inert wherever it is shown.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
+
+
+_PUNCT = string.punctuation
 
 
 class ThresholdError(DouseError):
@@ -135,7 +139,11 @@ class Analyzer:
         praise_weight = PRAISE_BESIDE_COMPLAINT if hits else 1.0
         after_but = len(words)
         if hits and all(hit.before_but for hit in hits):
-            after_but = next(i for i, word in enumerate(words) if word.lower() == "but")
+            # "but..." or "(but" is a token of its own to VADER; find it all the same.
+            after_but = next(
+                (i for i, word in enumerate(words) if word.lower().strip(_PUNCT) == "but"),
+                len(words),
+            )
         moved: dict[str, float] = {}
         dampened: dict[str, tuple[float, float]] = {}
         for index, valence in enumerate(valences):
