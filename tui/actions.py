@@ -53,6 +53,8 @@ SCOPES: dict[str, str] = {
 }
 
 A = DeskAction
+# Mention, account, source and author write actions (new incident from a mention, attach,
+# relabel, reassign, poll now, troll/VIP flags) are listed only once core has functions for them.
 ACTIONS: tuple[DeskAction, ...] = (
     # Everywhere
     A("help", "question_mark", "app.help", "Help", "global", "Every key, by screen"),
@@ -94,18 +96,7 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("owner", "w", "cycle_owner", "Owner", "incidents", "All / mine / unowned"),
     # Mentions tab
     A("kind", "f", "cycle_kind", "Show", "mentions", "All / negative / unscored / unhandled"),
-    A("new_incident", "i", "make_incident", "→Incident", "mentions", "Open an incident from it"),
-    A("attach", "a", "attach", "Attach", "mentions", "Attach to an open incident"),
-    A("relabel", "l", "relabel", "Label", "mentions", "Correct the sentiment label"),
     A("more", "n", "more", "More", "mentions", "Load the next page", show=False),
-    # Accounts tab
-    A("reassign", "r", "reassign", "Reassign", "accounts", "Change owner and backup"),
-    # Sources tab
-    A("poll", "p", "poll_now", "Poll now", "sources", "Poll the highlighted source now"),
-    # Authors tab
-    A("troll", "t", "toggle_troll", "Troll", "authors", "Flag / unflag as troll"),
-    A("vip", "V", "toggle_vip", "VIP", "authors", "Flag / unflag as VIP"),
-    A("note", "N", "note", "Note", "authors", "Edit the note on this author"),
     # Incident view
     A("ack", "a", "acknowledge", "Ack", "incident", "Acknowledge: the clock sees a response"),
     A("assign", "A", "assign", "Assign", "incident", "Give it to someone"),
