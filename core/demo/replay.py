@@ -1,0 +1,210 @@
+"""Replay the demo's month through the real incident engine, hour by hour.
+
+Each simulated hour: staff carry out the steps that fell due (via `core.incidents` workflow
+functions, at their own instants), the mentions fetched in that hour are triaged with the hour as
+`now`, new incidents get a story planned, and the clocks record breaches. So every incident,
+deadline, breach and activity in the demo was made by the engine the desk uses.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from array import array
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db.models import Author, Client, Incident, IncidentMention, Mention, Staff
+from core.demo.agency import LEAD, DemoClient
+from core.demo.stories import Context, Step, follow_up, plan
+from core.incidents import (
+    TRANSITIONS,
+    add_business_minutes,
+    assign,
+    calendar_for,
+    change_status,
+    log_activity,
+    refresh_clocks,
+    triage_new_mentions,
+)
+
+STEP = timedelta(hours=1)
+
+
+@dataclass
+class ReplayStats:
+    steps_done: int = 0
+    steps_skipped: Counter[str] = field(default_factory=Counter)
+    opened: int = 0
+    spikes: int = 0
+    reopened: int = 0
+
+
+@dataclass(order=True)
+class _Due:
+    at: datetime
+    seq: int
+    incident_id: int = field(compare=False)
+    step: Step = field(compare=False)
+
+
+class Replay:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clients: dict[int, DemoClient],
+        rng: random.Random,
+        now: datetime,
+        progress: Callable[[datetime], None] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clients = clients
+        self.rng = rng
+        self.now = now
+        self.progress = progress
+        self.queue: list[_Due] = []
+        self.seq = 0
+        self.stats = ReplayStats()
+        self.answered: set[tuple[int, datetime]] = set()
+
+    def run(self, mention_ids: array[int], fetched_ts: array[float], start: datetime) -> None:
+        order = sorted(range(len(mention_ids)), key=lambda i: (fetched_ts[i], mention_ids[i]))
+        cursor = 0
+        t = start
+        while t < self.now:
+            t = min(t + STEP, self.now)
+            limit = t.timestamp()
+            batch: list[int] = []
+            while cursor < len(order) and fetched_ts[order[cursor]] <= limit:
+                batch.append(mention_ids[order[cursor]])
+                cursor += 1
+            with self.sessions.begin() as session:
+                self._act_until(session, t)
+                if batch:
+                    summary = triage_new_mentions(session, batch, t)
+                    self.stats.opened += len(summary.opened)
+                    self.stats.spikes += len(summary.spikes)
+                    self.stats.reopened += len(summary.reopened)
+                    fresh = [*summary.opened, *summary.spikes, *summary.reopened]
+                    self._plan(session, sorted(set(fresh)), t)
+                self._answer_customers(session, t)
+                refresh_clocks(session, t, limit=100_000)
+            if self.progress:
+                self.progress(t)
+
+    def _plan(self, session: Session, incident_ids: list[int], t: datetime) -> None:
+        rows = session.execute(
+            select(Incident, Mention.platform, Author.handle)
+            .join(IncidentMention, IncidentMention.incident_id == Incident.id)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .outerjoin(Author, Author.id == Mention.author_id)
+            .where(Incident.id.in_(incident_ids))
+            .order_by(Incident.id, Mention.published_at.desc(), Mention.id)
+        ).all()
+        latest: dict[int, tuple[Incident, str, str | None]] = {}
+        for incident, platform, handle in rows:
+            latest.setdefault(incident.id, (incident, platform, handle))
+        for incident_id in incident_ids:
+            if incident_id not in latest:
+                continue
+            incident, platform, handle = latest[incident_id]
+            demo = self.clients[incident.client_id]
+            client = session.get(Client, incident.client_id)
+            assert client is not None
+            ctx = Context(
+                author=_mention_name(platform, handle),
+                platform=platform,
+                brand=demo.name,
+                currency=demo.region.currency,
+                offer=demo.industry.offer,
+                severity=incident.severity,
+                incident_kind=incident.kind,
+                opened_at=t,
+                now=self.now,
+            )
+            calendar = calendar_for(client)
+            at = t
+            for step in plan(ctx, self.rng):
+                at = add_business_minutes(at, step.after, calendar)
+                if at > self.now:
+                    break  # still ahead of us when the demo's clock stops
+                self.seq += 1
+                heapq.heappush(self.queue, _Due(at, self.seq, incident_id, step))
+
+    def _answer_customers(self, session: Session, t: datetime) -> None:
+        """Someone wrote again (the engine started a next-response clock): plan an answer."""
+        rows = session.execute(
+            select(Incident.id, Incident.client_id, Incident.next_response_due_at)
+            .where(
+                Incident.status.in_(("acknowledged", "in_progress")),
+                Incident.next_response_due_at.is_not(None),
+            )
+            .order_by(Incident.id)
+        ).all()
+        for incident_id, client_id, due in rows:
+            if (incident_id, due) in self.answered:
+                continue
+            self.answered.add((incident_id, due))
+            client = session.get(Client, client_id)
+            assert client is not None
+            step = follow_up(self.rng)
+            at = add_business_minutes(t, step.after, calendar_for(client))
+            if at <= self.now:
+                self.seq += 1
+                heapq.heappush(self.queue, _Due(at, self.seq, incident_id, step))
+
+    def _act_until(self, session: Session, t: datetime) -> None:
+        while self.queue and self.queue[0].at <= t:
+            due = heapq.heappop(self.queue)
+            self._do(session, due)
+
+    def _do(self, session: Session, due: _Due) -> None:
+        incident = session.get(Incident, due.incident_id)
+        assert incident is not None
+        step = due.step
+        if incident.owner_id is None:
+            assign(
+                session, incident.id, LEAD, by=LEAD, now=due.at, reason="nobody owns the account"
+            )
+        owner = session.get(Staff, incident.owner_id)
+        by = owner.handle if owner else LEAD
+        if step.action == "status":
+            current = incident.status
+            # The engine may have moved the incident meanwhile (a customer posted again).
+            if step.kind not in TRANSITIONS[current] or (
+                step.kind == "closed" and current != "resolved"
+            ):
+                self.stats.steps_skipped[f"{current}->{step.kind}"] += 1
+                return
+            change_status(
+                session,
+                incident.id,
+                step.kind,
+                by=by,
+                now=due.at,
+                note=str(step.args.get("note", "")),
+                resolution=step.args.get("resolution"),
+            )
+        else:
+            if incident.status in ("resolved", "closed"):
+                self.stats.steps_skipped[f"{step.kind} after {incident.status}"] += 1
+                return
+            log_activity(session, incident.id, step.kind, by=by, now=due.at, **step.args)
+        self.stats.steps_done += 1
+
+
+def _mention_name(platform: str, handle: str | None) -> str:
+    if not handle:
+        return "there"
+    if platform in ("x", "bluesky", "instagram", "tiktok", "mastodon"):
+        return f"@{handle.split('@')[0]}"
+    return (
+        handle.split(" ")[0].title()
+        if platform in ("facebook", "google", "trustpilot", "tripadvisor", "yelp")
+        else handle
+    )

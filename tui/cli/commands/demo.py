@@ -1,0 +1,146 @@
+"""`douse demo`: build the demo agency into an empty database, print what it holds, open the
+desk."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+
+from core.db.engine import make_engine
+from core.demo.agency import LEAD
+from core.demo.build import WINDOW, DemoOptions, build_demo
+from core.demo.summary import summarize
+from core.errors import DouseError, StorageError
+from core.settings import database_url_from
+from tui.cli.context import Context
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="build a believable demo agency (no network) and open the desk on it",
+        description=(
+            "Builds, deterministically from --seed and the clock (DOUSE_NOW), a month of an "
+            "agency's work: clients, staff, accounts, mentions, incidents and outreach."
+        ),
+    )
+    # SUPPRESS: when absent here, the global `douse --db X demo` value is left untouched.
+    parser.add_argument(
+        "--db", default=argparse.SUPPRESS, metavar="PATH", help="SQLite file or database URL"
+    )
+    parser.add_argument("--no-tui", action="store_true", help="print the summary and exit")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    parser.add_argument("--clients", type=int, default=14, help="number of clients (default 14)")
+    parser.add_argument(
+        "--mentions", type=int, default=6000, help="approximate number of mentions (default 6000)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing SQLite file that holds data"
+    )
+    parser.set_defaults(run=run_demo)
+
+
+def _has_data(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            for table in inspect(connection).get_table_names():
+                if table == "alembic_version":
+                    continue
+                quoted = connection.dialect.identifier_preparer.quote(table)
+                if connection.execute(text(f"SELECT 1 FROM {quoted} LIMIT 1")).first():
+                    return True
+    except DatabaseError as exc:
+        raise StorageError(f"cannot open database: {str(exc.orig).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
+    return False
+
+
+def _make_room(url: str, force: bool) -> None:
+    """Never build over someone's data; with --force, a SQLite file is replaced."""
+    parsed = make_url(url)
+    is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if is_file:
+        path = Path(str(parsed.database))
+        if not path.exists() or path.stat().st_size == 0:
+            return
+    if not _has_data(url):
+        return
+    where = str(path) if is_file else parsed.render_as_string(hide_password=True)
+    if not force:
+        raise DouseError(f"{where} already holds data; choose another --db or pass --force")
+    if not is_file:
+        raise DouseError(f"{where} already holds data; --force only replaces a SQLite file")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+class _Progress:
+    """A single self-overwriting line on stderr, only when a person is watching."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.live = bool(getattr(stream, "isatty", lambda: False)())
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.live or time.monotonic() - self.last < 0.2:
+            return
+        self.last = time.monotonic()
+        unit = "hours replayed" if stage == "incidents" else stage
+        self.stream.write(f"\r  {stage:<10} {done:>10,} / {total:,} {unit}   ")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+def run_demo(ctx: Context) -> int:
+    args = ctx.args
+    options = DemoOptions(seed=args.seed, clients=args.clients, mentions=args.mentions)
+    options.check()
+    url = database_url_from(args.db) or ctx.settings.database_url
+    _make_room(url, args.force)
+    services = ctx.services
+    now = services.clock.now()
+    progress = _Progress(ctx.stderr)
+    report = build_demo(services.sessions, now, options, progress=progress)
+    progress.done()
+    with services.sessions() as session:
+        summary = summarize(session, now)
+    ctx.out(f"demo agency built in {report.seconds['total']:.1f}s at {now:%Y-%m-%d %H:%M} UTC")
+    for line in summary.lines():
+        ctx.out(f"  {line}")
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items() if k != "total")
+    ctx.out(f"  timings     {timings}; {report.texts_scored:,} distinct texts scored")
+    if report.replay_from > now - WINDOW:
+        ctx.out(
+            f"  note        at this size only mentions since {report.replay_from:%Y-%m-%d %H:%M} "
+            "went through the incident engine"
+        )
+    if args.no_tui:
+        return 0
+    try:
+        from tui.app import run_desk
+    except ImportError:
+        ctx.out("the desk is not available in this build; run `douse incidents` to look around")
+        return 0
+    if not sys.stdout.isatty():
+        ctx.out("not a terminal: skipping the desk (use --no-tui to silence this)")
+        return 0
+    run_desk(services, ctx.settings.me or LEAD)
+    return 0
