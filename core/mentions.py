@@ -1,0 +1,55 @@
+"""What a person may change on a mention: its sentiment label. Nothing else, and never deleted.
+
+A correction keeps the model's own label in `Mention.model_label` (set once, the first time a
+person overrides it) and says who changed what in the mention's reasons, so the desk and the
+exports show both the judgement in force and how it came about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from core.db.models import SENTIMENT_LABELS, Mention
+from core.errors import DouseError, NotFound
+from core.incidents.workflow import staff_by_handle
+
+# "unscored" means the model could not judge (a language it does not read); a person can.
+CORRECTABLE_LABELS = tuple(label for label in SENTIMENT_LABELS if label != "unscored")
+
+
+@dataclass(frozen=True)
+class LabelCorrection:
+    mention_id: int
+    before: str
+    label: str
+    model_label: str | None
+    by: str
+
+
+def correct_label(
+    session: Session, mention_id: int, label: str, *, by: str, now: datetime
+) -> LabelCorrection:
+    """Set the label a person judged right; the model's label and the reason trail stay."""
+    if label not in CORRECTABLE_LABELS:
+        raise DouseError(f"label must be one of: {', '.join(CORRECTABLE_LABELS)}")
+    staff = staff_by_handle(session, by)
+    mention = session.get(Mention, mention_id, populate_existing=True)
+    if mention is None:
+        raise NotFound(f"no mention #{mention_id}")
+    before = mention.sentiment_label
+    if before == label:
+        raise DouseError(f"mention #{mention.id} is already labelled {label}")
+    if mention.label_corrected_by_id is None and mention.model_label is None:
+        # Mentions stored before model_label existed keep what the model said now.
+        mention.model_label = before
+    mention.sentiment_label = label
+    mention.label_corrected_by_id = staff.id
+    mention.sentiment_reasons = [
+        *(mention.sentiment_reasons or []),
+        f"corrected {before} -> {label} by {staff.handle} at {now:%Y-%m-%d %H:%M} UTC",
+    ]
+    session.flush()
+    return LabelCorrection(mention.id, before, label, mention.model_label, staff.handle)
