@@ -94,6 +94,7 @@ def test_mastodon_feed_link_gives_the_author() -> None:
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', r"without items"),
         (b'{"items": [', r"invalid JSON"),
         (b'{"hello": "world"}', r"not a feed"),
+        (b"<rss><channel><item>&&&<<", r"^invalid XML: not well-formed"),
     ],
 )
 def test_what_is_not_a_feed_is_refused_clearly(payload: bytes, message: str) -> None:
@@ -117,6 +118,19 @@ def test_a_feed_in_the_wrong_declared_encoding_still_parses() -> None:
     ).encode("latin-1")
     (item,) = rss.parse(feed)
     assert "Horizon" in item.title
+    # A wrong declared encoding is a harmless bozo reason, not broken XML: no warning.
+    assert rss.parse_leniently(feed)[1] is None
+
+
+def test_broken_xml_that_still_yields_posts_keeps_them_with_a_warning() -> None:
+    feed = (
+        b'<rss version="2.0"><channel><item><guid>1</guid><title>Acme one</title></item>'
+        b"<item><guid>2</guid><title>Acme & two</title></item></channel></rss>"
+    )
+    items, warning = rss.parse_leniently(feed)
+    assert [m.external_id for m in items] == ["1", "2"]
+    assert warning is not None and warning.startswith("invalid XML read leniently")
+    assert "2 posts kept" in warning
 
 
 def test_mastodon_tag_timeline() -> None:

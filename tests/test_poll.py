@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core.db.models import Client, Mention, Source
 from core.ingest.fetch import Fetcher, FetchLimits
 from core.ingest.health import BACKOFF_CAP_S
-from core.ingest.poll import Poller, SourceOutcome
+from core.ingest.poll import Poller, SourceOutcome, format_outcome
 from core.services import Services
 from tests.conftest import T0
 from tests.httpserver import LocalHTTPServer, local_http_server
@@ -143,6 +143,10 @@ FAILURES: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "redirect loop": ({"status": 302, "headers": {"Location": "/feed.xml"}}, "redirects"),
     "invalid xml": ({"body": b"<<<not xml>>> Acme", "content_type": "text/xml"}, "not a feed"),
+    "broken xml": (
+        {"body": b"<rss><channel><item>&&&<<", "content_type": "application/rss+xml"},
+        "invalid XML: not well-formed",
+    ),
     "invalid json": ({"body": b'{"version": "https://jsonfeed.org/version/1", "items": ['}, "JSON"),
     "connection closed": ({"close": True}, "connection"),
 }
@@ -184,6 +188,22 @@ def test_a_mislabelled_encoding_still_ingests(
     assert outcome.error is None and outcome.new == 1
     with sqlite_services.sessions() as session:
         assert "propriétaire" in session.scalars(select(Mention.text)).one()
+
+
+def test_broken_xml_with_posts_is_stored_as_a_success_with_a_warning(
+    sqlite_services: Services, server: LocalHTTPServer, fetcher: Fetcher
+) -> None:
+    body = FEED.replace(b"</channel>", b"<item><title>Acme && broken</title></item></channel>")
+    server.route("/feed.xml", body=body, content_type="application/rss+xml")
+    ids = add_client(sqlite_services, news=server.url("/feed.xml"))
+    with poller(sqlite_services, fetcher) as p:
+        outcome = p.poll_pass()[0]
+    # The lenient parser reads even the broken item; nothing the feed carried is lost.
+    assert outcome.error is None and outcome.new == 3
+    assert outcome.warning is not None and "invalid XML read leniently" in outcome.warning
+    assert "warning: invalid XML" in format_outcome(outcome)
+    news = source_row(sqlite_services, ids["news"])
+    assert news.consecutive_failures == 0 and news.last_ok_at == T0
 
 
 def test_a_failing_source_never_stops_the_others_and_backs_off(

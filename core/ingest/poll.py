@@ -70,6 +70,7 @@ class SourceOutcome:
     error: str | None = None
     skipped: str | None = None
     not_modified: bool = False
+    warning: str | None = None  # the poll worked, but the payload was not quite right
     new_ids: tuple[int, ...] = field(default=(), repr=False)
 
     @property
@@ -252,6 +253,8 @@ class Poller:
                 source.cursor = page.cursor
             record_success(source, now, result.new)
             release_source(session, job.source_id, self.owner)
+        if page.warning:
+            log.warning("source %s (%s): %s", job.source_id, job.kind, page.warning)
         return SourceOutcome(
             source_id=job.source_id,
             client_slug=job.client_slug,
@@ -262,6 +265,7 @@ class Poller:
             near_duplicate=result.near_duplicate,
             dropped=result.dropped,
             not_modified=page.not_modified,
+            warning=page.warning,
             new_ids=tuple(result.new_ids),
         )
 
@@ -369,7 +373,11 @@ def format_outcome(outcome: SourceOutcome) -> str:
         f"new {outcome.new}, duplicate {outcome.duplicate + outcome.near_duplicate}"
         f" ({outcome.near_duplicate} near), dropped {outcome.dropped}"
     )
-    return f"{where}: {detail}" + (", not modified" if outcome.not_modified else "")
+    if outcome.not_modified:
+        detail += ", not modified"
+    if outcome.warning:
+        detail += f"; warning: {outcome.warning}"
+    return f"{where}: {detail}"
 
 
 def summarize(outcomes: list[SourceOutcome]) -> dict[str, Any]:

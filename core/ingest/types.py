@@ -48,6 +48,9 @@ class FetchPage:
     last_modified: str | None = None
     cursor: str | None = None
     not_modified: bool = False
+    # Something was wrong with the payload but the items could still be read (a feed with broken
+    # XML read leniently): the poll counts as a success, and the warning is shown and logged.
+    warning: str | None = None
 
 
 @dataclass(frozen=True)

@@ -37,18 +37,35 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
         return FetchPage(
             items=[], etag=result.etag, last_modified=result.last_modified, not_modified=True
         )
-    items = parse(result.body, base_url=result.url, content_type=result.content_type)
-    return FetchPage(items=items, etag=result.etag, last_modified=result.last_modified)
+    items, warning = parse_leniently(
+        result.body, base_url=result.url, content_type=result.content_type
+    )
+    return FetchPage(
+        items=items, etag=result.etag, last_modified=result.last_modified, warning=warning
+    )
 
 
 def parse(
     payload: bytes | str, *, base_url: str | None = None, content_type: str | None = None
 ) -> list[RawMention]:
     """Mentions from a feed document; anything that is not a feed raises `InvalidPayload`."""
+    return parse_leniently(payload, base_url=base_url, content_type=content_type)[0]
+
+
+def parse_leniently(
+    payload: bytes | str, *, base_url: str | None = None, content_type: str | None = None
+) -> tuple[list[RawMention], str | None]:
+    """Mentions and, when the XML was broken but still yielded posts, a one-line warning.
+
+    feedparser falls back to a lenient parser on malformed XML and sets `bozo`. Broken XML that
+    yields no post at all is an error (`invalid XML: ...`), so a source serving garbage is never
+    recorded healthy; broken XML that still yields posts keeps them, with a warning. Harmless
+    bozo reasons (a wrong declared encoding, a feed served as text/plain) are not XML errors.
+    """
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        return parse_json_feed(data, base_url=base_url)
+        return parse_json_feed(data, base_url=base_url), None
     headers = {"content-location": base_url or ""}
     if content_type:
         headers["content-type"] = content_type
@@ -57,15 +74,26 @@ def parse(
     if not parsed.version and not entries:
         raise InvalidPayload(f"not a feed: {_why(parsed, content_type)}")
     problem = parsed.get("bozo_exception")
-    if entries and isinstance(problem, xml.sax.SAXParseException) and _truncated(problem):
+    xml_error = problem if isinstance(problem, xml.sax.SAXException) else None
+    if entries and isinstance(xml_error, xml.sax.SAXParseException) and _truncated(xml_error):
         # The document stops mid-entry: the last one may be cut short, and a later poll will
         # bring it whole (a shortened copy stored first would win deduplication).
         entries.pop()
     language = parsed.feed.get("language")
     # Relative entry links resolve against the document's address, else the site it names.
     base = base_url or _document_base(parsed.feed)
-    mentions = [_entry(entry, base, language) for entry in entries]
-    return [m for m in mentions if m is not None]
+    mentions = [m for m in (_entry(entry, base, language) for entry in entries) if m is not None]
+    if xml_error is None:
+        return mentions, None
+    why = _xml_problem(xml_error)
+    if not mentions:
+        raise InvalidPayload(f"invalid XML: {why}")
+    return mentions, f"invalid XML read leniently ({why}); {len(mentions)} posts kept"
+
+
+def _xml_problem(error: xml.sax.SAXException) -> str:
+    # No line/column: feedparser rewrites the prologue before parsing, so they would mislead.
+    return clean_text(error.getMessage())[:100] or type(error).__name__
 
 
 def _document_base(feed: Any) -> str | None:
