@@ -96,7 +96,8 @@ def export_client(
     with session_factory() as session:
         client = load_client(session, slug)
         period = make_period(since, until, client_zone(client.timezone), now)
-        if target.is_dir():
+        # "reports/" names a folder even before it exists.
+        if target.is_dir() or str(path).endswith(("/", os.sep)):
             target = target / default_filename(slug, fmt, period.until, activities=activities)
         folder = target.parent
         try:
