@@ -6,10 +6,10 @@ import argparse
 from typing import Any
 
 from core.errors import DouseError
+from core.export.douse_json import import_douse_json
 from core.ingest.importer import import_file
 from core.ingest.manual import active_client
 from core.ingest.poll import default_on_stored
-from core.ingest.scoring import thread_analyzer
 from tui.cli.context import Context
 from tui.cli.output import inert
 
@@ -24,12 +24,15 @@ def register(sub: Any) -> None:
         "refused whole with a reason; the others go on. Exit code 2 if any file was refused.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--client", required=True, metavar="SLUG")
+    parser.add_argument(
+        "--client", metavar="SLUG", help="client the mentions belong to (douse-json: from the file)"
+    )
     parser.add_argument(
         "--format",
         dest="fmt",
-        choices=["csv", "jsonl", "json", "rss", "atom", "feed"],
-        help="file format (default: from the file name)",
+        choices=["csv", "jsonl", "json", "rss", "atom", "feed", "douse-json"],
+        help="file format (default: from the file name); douse-json reads a `douse export "
+        "--format json` incident log back, with its mentions and activities",
     )
     parser.add_argument(
         "--map",
@@ -49,11 +52,15 @@ def register(sub: Any) -> None:
 
 
 def run_import(ctx: Context) -> int:
+    if ctx.args.fmt == "douse-json":
+        return run_douse_json_import(ctx)
+    if not ctx.args.client:
+        raise DouseError("--client SLUG is needed for this format")
     services = ctx.services
     # An unknown client is one error, not one refusal per file.
     with services.sessions() as session:
         active_client(session, ctx.args.client)
-    scorer = thread_analyzer()
+    scorer = services.analyzer()
     on_stored = default_on_stored()
     refused = 0
     for path in ctx.args.files:
@@ -84,4 +91,25 @@ def run_import(ctx: Context) -> int:
             f"{result.duplicate + result.near_duplicate} duplicate "
             f"({result.near_duplicate} near), {result.dropped} dropped{hint}"
         )
+    return EXIT_REFUSED if refused else 0
+
+
+def run_douse_json_import(ctx: Context) -> int:
+    """Incident logs carry their own client; each file is one transaction, all or nothing."""
+    services = ctx.services
+    refused = 0
+    for path in ctx.args.files:
+        name = inert(path)
+        try:
+            with open(path, encoding="utf-8") as stream, services.sessions.begin() as session:
+                summary = import_douse_json(session, stream, services.clock.now())
+        except OSError as exc:
+            refused += 1
+            print(f"{name}: refused: cannot read: {inert(exc.strerror)}", file=ctx.stderr)
+            continue
+        except (DouseError, UnicodeDecodeError) as exc:
+            refused += 1
+            print(f"{name}: refused: {inert(str(exc))}", file=ctx.stderr)
+            continue
+        ctx.out(f"{name}: {inert(summary.line())}")
     return EXIT_REFUSED if refused else 0
