@@ -194,3 +194,11 @@ def test_client_policy_adds_to_the_agency_policy_never_drops_it(services: Servic
     assert has_blocking(check_reply(policy, "Our lawyers will be in touch.", public=True, tone=0.0))
     assert has_blocking(check_reply(policy, "That was an act of god.", public=True, tone=0.0))
     assert policy.max_offer == 150
+
+
+def test_a_bad_report_schedule_names_its_line() -> None:
+    text = GOOD + '\n[clients.report]\nevery = "fortnightly"\n'
+    line = text.splitlines().index('every = "fortnightly"') + 1
+    assert _findings(text) == [
+        f"clients.toml:{line}: report.every: 'fortnightly' is not daily, weekly or monthly"
+    ]

@@ -24,6 +24,7 @@ from core.config.schema import (
 )
 from core.db.models import SEVERITIES, SOURCE_KINDS
 from core.errors import ConfigError, DouseError
+from core.export.schedule import parse_report_schedule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -59,8 +60,6 @@ SOURCE_TARGET_KEY = {
     "import": "path",
     "manual": None,
 }
-REPORT_EVERY = ("daily", "weekly", "monthly")
-REPORT_FORMATS = ("html", "md", "csv", "json")
 
 AGENCY_KEYS = {"name", "timezone", "targets", "reply_policy", "critical_terms", "me"}
 STAFF_KEYS = {"handle", "name", "email", "role", "away"}
@@ -430,35 +429,19 @@ def _holidays(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
 
 
 def _report(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
+    """The schedule is interpreted by core.export.schedule; validate with that same reader."""
     if raw is None:
         return {}
     table = check.table(raw, where, {"every", "weekday", "day", "time", "format", "folder"})
-    every = table.get("every", "weekly")
-    if every not in REPORT_EVERY:
-        check.fail((*where, "every"), f"report.every must be one of {', '.join(REPORT_EVERY)}")
-    weekday = table.get("weekday", "mon")
-    if weekday not in DAYS:
+    try:
+        parse_report_schedule(table)
+    except DouseError as exc:
+        message = str(exc)
+        key = re.match(r"report_schedule\.(\w+)", message)
         check.fail(
-            (*where, "weekday"), "report.weekday must be mon, tue, wed, thu, fri, sat or sun"
+            (*where, key.group(1)) if key else where, message.replace("report_schedule", "report")
         )
-    time = table.get("time", "08:00")
-    if not isinstance(time, str) or not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", time):
-        check.fail((*where, "time"), "report.time must look like '08:00'")
-    fmt = table.get("format", "html")
-    if fmt not in REPORT_FORMATS:
-        check.fail((*where, "format"), f"report.format must be one of {', '.join(REPORT_FORMATS)}")
-    day = table.get("day", 1)
-    if every == "monthly" and (not isinstance(day, int) or not 1 <= day <= 28):
-        check.fail((*where, "day"), "report.day must be a day of the month from 1 to 28")
-    folder = check.text(table, "folder", where, required=False) or "~/douse-reports"
-    return {
-        "every": every,
-        "weekday": weekday,
-        "day": day,
-        "time": time,
-        "format": fmt,
-        "folder": folder,
-    }
+    return dict(table)
 
 
 def _accounts(check: _Checker, raw: Any, client: KeyPath, handles: set[str]) -> list[AccountConfig]:
