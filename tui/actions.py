@@ -53,8 +53,6 @@ SCOPES: dict[str, str] = {
 }
 
 A = DeskAction
-# Mention, account, source and author write actions (new incident from a mention, attach,
-# relabel, reassign, poll now, troll/VIP flags) are listed only once core has functions for them.
 ACTIONS: tuple[DeskAction, ...] = (
     # Everywhere
     A("help", "question_mark", "app.help", "Help", "global", "Every key, by screen"),
@@ -97,6 +95,22 @@ ACTIONS: tuple[DeskAction, ...] = (
     # Mentions tab
     A("kind", "f", "cycle_kind", "Show", "mentions", "All / negative / unscored / unhandled"),
     A("more", "n", "more", "More", "mentions", "Load the next page", show=False),
+    A(
+        "incident",
+        "i",
+        "open_incident_here",
+        "New incident",
+        "mentions",
+        "Open an incident on the highlighted mention",
+    ),
+    A("attach", "a", "attach", "Attach", "mentions", "Attach the mention to an incident"),
+    A("label", "L", "relabel", "Label", "mentions", "Correct the sentiment label"),
+    # Accounts, sources, authors
+    A("reassign", "r", "reassign", "Reassign", "accounts", "New owner and backup (logged)"),
+    A("poll", "p", "poll_now", "Poll now", "sources", "Poll the highlighted source now"),
+    A("troll", "t", "toggle_troll", "Troll", "authors", "Flag / unflag a troll (monitor only)"),
+    A("vip", "v", "toggle_vip", "VIP", "authors", "Flag / unflag a VIP (escalate)"),
+    A("note", "e", "edit_note", "Note", "authors", "Edit the note on this author"),
     # Incident view
     A("ack", "a", "acknowledge", "Ack", "incident", "Acknowledge: the clock sees a response"),
     A("assign", "A", "assign", "Assign", "incident", "Give it to someone"),
@@ -104,7 +118,15 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("status", "s", "change_status", "Status", "incident", "Change the status"),
     A("escalate", "e", "escalate", "Escalate", "incident", "Escalate to a lead"),
     A("resolve", "R", "resolve", "Resolve", "incident", "Resolve with a note"),
-    A("troll", "t", "mark_troll", "Troll", "incident", "Troll: move to monitor-only"),
+    A(
+        "troll",
+        "t",
+        "mark_troll",
+        "Troll",
+        "incident",
+        "Flag the post's author a troll: their incidents go to monitor",
+    ),
+    A("label", "L", "relabel", "Label", "incident", "Correct the highlighted post's label"),
     A("merge", "M", "merge", "Merge", "incident", "Merge another incident into this one"),
     A("split", "S", "split", "Split", "incident", "Split the highlighted mention off"),
     # Queues

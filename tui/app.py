@@ -10,12 +10,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from textual import on, work
 from textual.app import App
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -23,8 +24,12 @@ from core.errors import DouseError
 from core.queries import desk as q
 from core.services import Services
 from tui.actions import bindings
+from tui.background import CHECK_EVERY_S, DeskIngest
 from tui.widgets.base import DataChanged
 from tui.widgets.palette import DeskCommands
+
+if TYPE_CHECKING:
+    from tui.screens.client import ClientScreen
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,7 @@ class DouseApp(App[None]):
         watch_every: float = WATCH_EVERY,
         refresh_every: float = REFRESH_EVERY,
         export_dir: Path | None = None,
+        poll: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
@@ -81,6 +87,9 @@ class DouseApp(App[None]):
         self._stamp: q.DataStamp | None = None
         self._since_refresh = 0.0
         self.export_dir = export_dir or Path.home() / "douse-exports"
+        self._client_screen: ClientScreen | None = None
+        # Polling sources from the desk while no `douse watch` worker runs (see tui/background).
+        self.ingest: DeskIngest | None = DeskIngest(services) if poll else None
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -91,9 +100,25 @@ class DouseApp(App[None]):
         self.load_context()
         if self._watch_every > 0:
             self.set_interval(self._watch_every, self.watch_database)
+        if self.ingest is not None:
+            self.check_ingest()
+            self.set_interval(CHECK_EVERY_S, self.check_ingest)
 
     def now(self) -> datetime:
         return self.services.clock.now()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Notifications carry titles, handles and errors from the internet: never markup, even
+        # when a widget's notify() passes markup=True by default.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="context")
     def load_context(self) -> None:
@@ -116,6 +141,16 @@ class DouseApp(App[None]):
                 severity="warning",
                 timeout=8,
             )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ingest")
+    def check_ingest(self) -> None:
+        if self.ingest is not None:
+            log.info("desk ingest: %s", self.ingest.check())
+
+    def stop_ingest(self) -> None:
+        """Blocking: waits for polls in progress. Called once the UI has closed."""
+        if self.ingest is not None:
+            self.ingest.close()
 
     # ------------------------------------------------------------------------------- watcher
 
@@ -189,7 +224,14 @@ class DouseApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
         self.remember_client(client)
-        self.push_screen(ClientScreen(client))
+        # One client view for the whole session, installed so popping it keeps its widgets:
+        # switching client re-points it instead of building five tabs again.
+        if self._client_screen is None:
+            self._client_screen = ClientScreen(client)
+            self.install_screen(self._client_screen, name="client")
+        else:
+            self._client_screen.show_client(client)
+        self.push_screen(self._client_screen)
 
     def open_incident(self, incident_id: int) -> None:
         from tui.screens.incident import IncidentScreen
@@ -275,6 +317,14 @@ class DouseApp(App[None]):
         """Screens handle DataChanged; the app itself has nothing to refresh."""
 
 
-def run_desk(services: Services, me: str | None) -> None:
-    """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`)."""
-    DouseApp(services, me=me).run()
+def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
+    """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`).
+
+    poll: also poll sources while no `douse watch` worker runs (`douse desk` does; the demo
+    does not, its feeds are made up and must not turn "failing" for want of a network).
+    """
+    app = DouseApp(services, me=me, poll=poll)
+    try:
+        app.run()
+    finally:
+        app.stop_ingest()

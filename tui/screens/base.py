@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.screen import Screen
 
-from tui.widgets.base import DataChanged, WorkerFailures
+from tui.widgets.base import DataChanged, DeskWrites, WorkerFailures
 
 if TYPE_CHECKING:
     from tui.app import DouseApp
 
 
-class DeskScreen(WorkerFailures, Screen[None]):
+class DeskScreen(DeskWrites, WorkerFailures, Screen[None]):
     _stale = False
 
     @property

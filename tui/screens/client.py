@@ -1,85 +1,121 @@
-"""The client view: Incidents, Mentions, Accounts & owners, Sources and Authors tabs (keys 1-5)."""
+"""The client view: Incidents, Mentions, Accounts & owners, Sources and Authors tabs (keys 1-5).
+
+Built for speed at the desk: a tab's widgets are mounted the first time it is shown, and the
+one ClientScreen is kept (installed on the app) and pointed at another client when you switch,
+so changing client or tab never rebuilds what already exists.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Static
 
 from core.queries.desk import ClientRef
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
+from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import IncidentsPane
 from tui.widgets.mentions_pane import MentionsPane
 from tui.widgets.other_panes import AccountsPane, AuthorsPane, SourcesPane
 from tui.widgets.pane import Pane
 
-TABS = (
-    ("incidents", "1 Incidents", IncidentsPane),
-    ("mentions", "2 Mentions", MentionsPane),
-    ("accounts", "3 Accounts & owners", AccountsPane),
-    ("sources", "4 Sources", SourcesPane),
-    ("authors", "5 Authors", AuthorsPane),
+TABS: tuple[tuple[str, str, type[Pane]], ...] = (
+    ("incidents", "Incidents", IncidentsPane),
+    ("mentions", "Mentions", MentionsPane),
+    ("accounts", "Accounts & owners", AccountsPane),
+    ("sources", "Sources", SourcesPane),
+    ("authors", "Authors", AuthorsPane),
 )
+
+
+def tab_bar(active: str) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (tab_id, title, _cls) in enumerate(TABS, start=1):
+        if text:
+            text.append("  ")
+        chosen = tab_id == active
+        text.append(f" {i} ", style="bold reverse cyan" if chosen else "bold cyan")
+        text.append(f" {title} ", style="bold underline" if chosen else "")
+    return text
 
 
 class ClientScreen(DeskScreen):
     BINDINGS: ClassVar = bindings("client")
     DEFAULT_CSS = """
-    ClientScreen TabbedContent { height: 1fr; }
-    ClientScreen TabPane { padding: 0; height: 1fr; }
+    ClientScreen #tabs { height: 1; padding: 0 1; background: $boost; }
     ClientScreen ContentSwitcher { height: 1fr; }
     """
 
     def __init__(self, client: ClientRef, tab: str = "incidents") -> None:
         super().__init__()
         self.client = client
-        self.initial_tab = tab
+        self.active = tab
 
     def compose(self) -> ComposeResult:
         yield DeskHeader("Client view")
-        with TabbedContent(initial=self.initial_tab):
-            for tab_id, title, pane in TABS:
-                with TabPane(title, id=tab_id):
-                    yield pane(self.client, id=f"pane-{tab_id}")
-        yield Footer()
+        yield Static(tab_bar(self.active), id="tabs")
+        yield ContentSwitcher()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.active_pane.reload()
-        self.active_pane.focus_table()
+        self.action_tab(self.active)
 
     def on_screen_resume(self) -> None:
         self.desk.remember_client(self.client)
         super().on_screen_resume()
+        pane = self.mounted_pane(self.active)
+        if pane is not None:
+            pane.focus_table()
+
+    def show_client(self, client: ClientRef, tab: str = "incidents") -> None:
+        """Point the (kept) screen at another client: mounted tabs empty and reload lazily."""
+        if client.id != self.client.id:
+            self.client = client
+            for pane in self.query_one(ContentSwitcher).query_children(Pane):
+                pane.switch_client(client)
+        self._stale = False
+        self.action_tab(tab)
+
+    def mounted_pane(self, tab_id: str) -> Pane | None:
+        found = self.query_one(ContentSwitcher).query_children(f"#pane-{tab_id}")
+        return found.first(Pane) if found else None
 
     @property
     def active_pane(self) -> Pane:
-        active = self.query_one(TabbedContent).active or self.initial_tab
-        return self.query_one(f"#pane-{active}", Pane)
+        pane = self.mounted_pane(self.active)
+        assert pane is not None, "the active tab is always mounted"
+        return pane
 
-    def pane(self, tab_id: str) -> Pane:
-        return self.query_one(f"#pane-{tab_id}", Pane)
+    def pane(self, tab_id: str) -> Pane | None:
+        return self.mounted_pane(tab_id)
 
     def reload(self) -> None:
         # Only the visible tab queries; the others reload when they are shown.
-        for _tab_id, _title, _cls in TABS:
-            pane = self.pane(_tab_id)
-            if pane is not self.active_pane:
+        for pane in self.query_one(ContentSwitcher).query_children(Pane):
+            if pane.id != f"pane-{self.active}":
                 pane.loaded = False
         self.active_pane.reload()
 
-    @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = self.active_pane
+    def action_tab(self, tab_id: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        pane = self.mounted_pane(tab_id)
+        self.active = tab_id
+        self.query_one("#tabs", Static).update(tab_bar(tab_id))
+        if pane is None:
+            # A new pane loads and takes focus from its own on_mount, once its widgets exist.
+            cls = next(c for t, _title, c in TABS if t == tab_id)
+            pane = cls(self.client, id=f"pane-{tab_id}")
+            switcher.mount(pane)
+            switcher.current = pane.id
+            return
+        switcher.current = pane.id
         if not pane.loaded:
             pane.reload()
         pane.focus_table()
-
-    def action_tab(self, tab_id: str) -> None:
-        self.query_one(TabbedContent).active = tab_id
 
     def action_filter(self) -> None:
         self.active_pane.action_filter()

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
+from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable
 from tui.widgets.text import SEVERITY_STYLE, count, countdown, safe, sparkline
@@ -70,7 +71,7 @@ class DashboardScreen(DeskScreen):
         yield Input(placeholder="filter clients (name or slug) — Esc clears", id="filter")
         yield DeskTable(id="clients")
         yield Static("Loading clients…", id="status")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)

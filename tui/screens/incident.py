@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from core.authors import set_author
 from core.incidents import workflow
 from core.incidents.clocks import clock_state
 from core.queries import desk as q
@@ -26,8 +27,9 @@ from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.screens.base import DeskScreen
+from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
-from tui.widgets.mentions_pane import author_cell, mention_detail, reach
+from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
 from tui.widgets.table import DeskTable
 from tui.widgets.text import clean, label, safe, severity, stamp
 
@@ -118,7 +120,7 @@ class IncidentScreen(DeskScreen):
         yield DeskTable(id="mentions")
         yield Static(id="mention-detail")
         yield DeskTable(id="timeline")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         mentions = self.query_one("#mentions", DeskTable)
@@ -442,19 +444,33 @@ class IncidentScreen(DeskScreen):
         )
 
     def action_mark_troll(self) -> None:
-        """Trolls are monitored, not answered: the incident moves to monitor."""
-        detail = self._ready()
-        if detail is None:
+        """Don't feed the trolls: flag the highlighted post's author; core moves the incidents
+        that are theirs alone (this one included) to monitor, each through the workflow."""
+        item = self.selected_mention
+        if self._ready() is None or item is None:
             return
-        self.act(
-            "Monitoring only (troll)",
-            lambda s, me, now, v: workflow.change_status(
-                s,
-                self.incident_id,
-                "monitor",
-                by=me,
-                now=now,
-                expected_version=v,
-                note="author is a troll",
-            ),
-        )
+        m = item.mention
+        if m.author_id is None:
+            self.notify("This post has no known author to flag.", severity="warning")
+            return
+        if m.author_is_troll:
+            self.notify(f"{clean(m.author)} is already flagged a troll.", severity="warning")
+            return
+        author_id = m.author_id
+
+        def change(session: Session, me: str) -> str:
+            done = set_author(session, author_id, by=me, now=self.desk.now(), troll=True)
+            line = f"{clean(done.handle)} flagged a troll"
+            if done.monitored:
+                line += "; to monitor: " + ", ".join(f"#{i}" for i in done.monitored)
+            if self.incident_id in done.left_open:
+                line += f"; #{self.incident_id} stays open: other people are on it"
+            return line
+
+        self.write("Troll", change)
+
+    def action_relabel(self) -> None:
+        item = self.selected_mention
+        if self._ready() is None or item is None:
+            return
+        relabel(self, item.mention)

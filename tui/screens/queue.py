@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
+from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable
 from tui.widgets.text import count, countdown, safe, severity
@@ -44,7 +45,7 @@ class QueueScreen(DeskScreen):
         yield DeskHeader(self._title())
         yield Static(id="queue-bar")
         yield DeskTable(id="queue")
-        yield Footer()
+        yield DeskFooter()
 
     def _title(self) -> str:
         return "My queue" if self.mine else "Overdue queue"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import Session
+from textual import work
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -29,3 +33,48 @@ class WorkerFailures:
 
 class DataChanged(Message):
     """The database has news (or the refresh interval passed): visible data should reload."""
+
+
+class DeskWrites:
+    """One core write per transaction, off the UI thread, for screens and panes alike.
+
+    `change(session, me)` calls a core function and returns the line to show; the caller's
+    ConflictError or DouseError becomes a notification through WorkerFailures, and success
+    tells every screen to reload. (A naming-convention handler, like WorkerFailures.)
+    """
+
+    app: Any
+
+    @dataclass
+    class Wrote(Message):
+        title: str
+        message: str
+
+    @property
+    def desk(self) -> DouseApp:
+        return self.app  # type: ignore[no-any-return]
+
+    def me(self) -> str | None:
+        """The acting staff handle, or None (with a warning) on an anonymous desk."""
+        if not self.desk.me:
+            self.desk.notify(
+                "Actions are recorded by name: start the desk with --as STAFF.", severity="warning"
+            )
+            return None
+        return self.desk.me
+
+    def write(self, title: str, change: Callable[[Session, str], str]) -> None:
+        me = self.me()
+        if me is not None:
+            self._write(title, change, me)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="desk-write")
+    def _write(self, title: str, change: Callable[[Session, str], str], me: str) -> None:
+        with self.desk.services.sessions.begin() as session:
+            message = change(session, me)
+        self.post_message(self.Wrote(title, message))  # type: ignore[attr-defined]
+
+    def on_desk_writes_wrote(self, event: Wrote) -> None:
+        event.stop()
+        self.desk.notify(event.message, title=event.title)
+        self.desk.broadcast_change()

@@ -42,11 +42,16 @@ class IncidentsPane(Pane):
     class Loaded(Message):
         rows: list[q.IncidentRow]
         offset: int
+        client_id: int
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.filters = q.IncidentFilter()
         self.rows: list[q.IncidentRow] = []
+        self.exhausted = False
+
+    def forget_rows(self) -> None:
+        self.rows = []
         self.exhausted = False
 
     def setup_table(self, table: DeskTable) -> None:
@@ -77,13 +82,16 @@ class IncidentsPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="incidents")
     def load(self, filters: q.IncidentFilter, offset: int, limit: int) -> None:
+        client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_incidents(session, self.client.id, filters, limit=limit, offset=offset)
-        self.post_message(self.Loaded(rows, offset))
+            rows = q.client_incidents(session, client_id, filters, limit=limit, offset=offset)
+        self.post_message(self.Loaded(rows, offset, client_id))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
+        if event.client_id != self.client.id:
+            return  # loaded for the client shown before a switch
         self.loaded = True
         table = self.table
         keep = table.selected_key

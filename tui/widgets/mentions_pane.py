@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
+from core.incidents.manual import attach_mention, open_incident_from_mention
+from core.mentions import CORRECTABLE_LABELS, correct_label
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable
 from tui.widgets.text import ago, clean, label, safe, stamp
+
+if TYPE_CHECKING:
+    from tui.screens.base import DeskScreen
 
 PAGE = 100
 
@@ -72,8 +80,7 @@ class MentionsPane(Pane):
     BINDINGS: ClassVar = bindings("mentions")
     DEFAULT_CSS = """
     MentionsPane #mention-detail {
-        height: auto;
-        max-height: 9;
+        height: 9;
         padding: 0 1;
         border-top: solid $primary-darken-2;
     }
@@ -83,6 +90,7 @@ class MentionsPane(Pane):
     class Loaded(Message):
         rows: list[q.MentionRow]
         appended: bool
+        client_id: int
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
@@ -94,6 +102,12 @@ class MentionsPane(Pane):
     def compose(self) -> ComposeResult:
         yield from super().compose()
         yield Static(id="mention-detail")
+
+    def forget_rows(self) -> None:
+        self.rows = {}
+        self.last = None
+        self.exhausted = False
+        self.show_detail()
 
     def setup_table(self, table: DeskTable) -> None:
         table.add_column("When", key="when", width=10)
@@ -115,15 +129,18 @@ class MentionsPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mentions")
     def load(self, kind: str, search: str, after: q.MentionCursor | None) -> None:
+        client_id = self.client.id
         with self.desk.services.sessions() as session:
             rows = q.client_mentions(
-                session, self.client.id, kind=kind, search=search, after=after, limit=PAGE
+                session, client_id, kind=kind, search=search, after=after, limit=PAGE
             )
-        self.post_message(self.Loaded(rows, after is not None))
+        self.post_message(self.Loaded(rows, after is not None, client_id))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
+        if event.client_id != self.client.id:
+            return  # loaded for the client shown before a switch
         self.loaded = True
         table = self.table
         keep = table.selected_key
@@ -185,3 +202,85 @@ class MentionsPane(Pane):
         self.kind = kind
         self.show_bar()
         self.reload()
+
+    # ------------------------------------------------------------------------------ actions
+
+    def action_open_incident_here(self) -> None:
+        """Make an incident of the highlighted mention (triage did not, or judged it wrongly)."""
+        m = self.selected
+        if m is None:
+            return
+        if m.incident_id:
+            self.notify(f"Already on incident #{m.incident_id}.", severity="warning")
+            return
+
+        def chosen(note: str | None) -> None:
+            if note is None:
+                return
+
+            def change(session: Session, me: str) -> str:
+                result = open_incident_from_mention(
+                    session, m.id, by=me, now=self.desk.now(), note=note
+                )
+                owner = result.owner_handle or "nobody (no default owner)"
+                return f"Incident #{result.incident_id} opened, routed to {owner}"
+
+            self.write("New incident", change)
+
+        self.app.push_screen(
+            PromptDialog(
+                f"New incident from mention #{m.id}: why? (optional)",
+                placeholder="e.g. a complaint the model read as neutral",
+            ),
+            chosen,
+        )
+
+    def action_attach(self) -> None:
+        m = self.selected
+        if m is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                incident_id = int(answer.strip().lstrip("#"))
+            except ValueError:
+                self.notify("An incident number, e.g. 12", severity="warning")
+                return
+
+            def change(session: Session, me: str) -> str:
+                attach_mention(session, incident_id, m.id, by=me, now=self.desk.now())
+                return f"Mention #{m.id} attached to incident #{incident_id}"
+
+            self.write("Attached", change)
+
+        self.app.push_screen(
+            PromptDialog(f"Attach mention #{m.id} to which incident?", placeholder="e.g. 12"),
+            chosen,
+        )
+
+    def action_relabel(self) -> None:
+        m = self.selected
+        if m is None:
+            return
+        relabel(self, m)
+
+
+def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
+    """Ask for the right label of a mention and record the correction (from a pane or screen)."""
+    options = [(name, label(name)) for name in CORRECTABLE_LABELS if name != m.label]
+
+    def chosen(value: str | None) -> None:
+        if value is None:
+            return
+
+        def change(session: Session, me: str) -> str:
+            fixed = correct_label(session, m.id, value, by=me, now=node.desk.now())
+            return (
+                f"Mention #{m.id}: {fixed.before} → {fixed.label} (model said {fixed.model_label})"
+            )
+
+        node.write("Label corrected", change)
+
+    node.app.push_screen(PickDialog(f"Mention #{m.id} is {m.label}; it should be", options), chosen)

@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on, work
 from textual.message import Message
 
+from core.accounts import reassign_account
+from core.authors import set_author
+from core.ingest.poll import Poller, format_outcome
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable
-from tui.widgets.text import ago, count, safe
+from tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
     "ok": "green",
@@ -30,10 +36,16 @@ class AccountsPane(Pane):
     @dataclass
     class Loaded(Message):
         rows: list[q.AccountRow]
+        client_id: int
+        staff: list[q.StaffRef]
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.rows: dict[str, q.AccountRow] = {}
+        self.staff: list[q.StaffRef] = []
+
+    def forget_rows(self) -> None:
+        self.rows = {}
 
     def setup_table(self, table: DeskTable) -> None:
         for name in ("Platform", "Handle", "Owner", "Backup", "State"):
@@ -51,14 +63,19 @@ class AccountsPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="accounts")
     def load(self) -> None:
+        client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_accounts(session, self.client.id)
-        self.post_message(self.Loaded(rows))
+            rows = q.client_accounts(session, client_id)
+            staff = q.list_staff(session)
+        self.post_message(self.Loaded(rows, client_id, staff))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
+        if event.client_id != self.client.id:
+            return  # loaded for the client shown before a switch
         self.loaded = True
+        self.staff = event.staff
         needle = self.search.lower()
         table = self.table
         keep = table.selected_key
@@ -83,6 +100,58 @@ class AccountsPane(Pane):
         table.keep_cursor(keep)
         self.show_bar()
 
+    @property
+    def selected(self) -> q.AccountRow | None:
+        key = self.table.selected_key
+        return self.rows.get(key) if key else None
+
+    def _people(self, exclude: str | None = None) -> list[tuple[str, Text]]:
+        return [
+            (s.handle, Text(f"{s.handle}  {s.name}" + ("  (away)" if s.away else "")))
+            for s in self.staff
+            if s.handle != exclude
+        ]
+
+    def action_reassign(self) -> None:
+        """Owner first, then the backup (or nobody); recorded in the audit log."""
+        account = self.selected
+        if account is None or self.me() is None:
+            return
+        where = f"{account.platform} {account.handle}"
+
+        def owner_chosen(owner: str | None) -> None:
+            if not owner:
+                return
+            options = [("-", Text("nobody (no backup)", style="italic")), *self._people(owner)]
+
+            def backup_chosen(backup: str | None) -> None:
+                if backup is None:
+                    return
+
+                def change(session: Session, me: str) -> str:
+                    done = reassign_account(
+                        session,
+                        account.id,
+                        owner,
+                        None if backup == "-" else backup,
+                        by=me,
+                        now=self.desk.now(),
+                    )
+                    return done.describe()
+
+                self.write("Account reassigned", change)
+
+            self.app.push_screen(PickDialog(f"Backup for {where}", options), backup_chosen)
+
+        self.app.push_screen(
+            PickDialog(
+                f"Owner of {where} (now {account.owner or 'nobody'})",
+                self._people(),
+                note="Logged with your name and the time.",
+            ),
+            owner_chosen,
+        )
+
 
 class SourcesPane(Pane):
     BINDINGS: ClassVar = bindings("sources")
@@ -90,10 +159,14 @@ class SourcesPane(Pane):
     @dataclass
     class Loaded(Message):
         rows: list[q.SourceRow]
+        client_id: int
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.rows: dict[str, q.SourceRow] = {}
+
+    def forget_rows(self) -> None:
+        self.rows = {}
 
     def setup_table(self, table: DeskTable) -> None:
         table.add_column("Source", key="name")
@@ -116,13 +189,16 @@ class SourcesPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sources")
     def load(self) -> None:
+        client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_sources(session, self.client.id, self.desk.now())
-        self.post_message(self.Loaded(rows))
+            rows = q.client_sources(session, client_id, self.desk.now())
+        self.post_message(self.Loaded(rows, client_id))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
+        if event.client_id != self.client.id:
+            return  # loaded for the client shown before a switch
         self.loaded = True
         now = self.desk.now()
         needle = self.search.lower()
@@ -150,6 +226,35 @@ class SourcesPane(Pane):
         table.keep_cursor(keep)
         self.show_bar()
 
+    @property
+    def selected(self) -> q.SourceRow | None:
+        key = self.table.selected_key
+        return self.rows.get(key) if key else None
+
+    def action_poll_now(self) -> None:
+        source = self.selected
+        if source is None:
+            return
+        if not source.enabled:
+            self.notify(f"{source.name} is disabled in clients.toml.", severity="warning")
+            return
+        self.notify(f"Polling {source.name}…", timeout=3)
+        self.poll(source.id)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="poll-now")
+    def poll(self, source_id: int) -> None:
+        # The desk's own scheduler shares its poller (and its leases); otherwise a short-lived
+        # one. Either way the source's lease stops a watch worker polling it at the same time.
+        running = self.desk.ingest.scheduler if self.desk.ingest else None
+        if running is not None:
+            outcome = running.poller.poll_source(source_id)
+        else:
+            with Poller(self.desk.services, workers=1) as poller:
+                outcome = poller.poll_source(source_id)
+        self.post_message(
+            self.Wrote("Polled" if outcome.ok else "Poll failed", format_outcome(outcome))
+        )
+
 
 class AuthorsPane(Pane):
     BINDINGS: ClassVar = bindings("authors")
@@ -158,10 +263,14 @@ class AuthorsPane(Pane):
     @dataclass
     class Loaded(Message):
         rows: list[q.AuthorRow]
+        client_id: int
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.rows: dict[str, q.AuthorRow] = {}
+
+    def forget_rows(self) -> None:
+        self.rows = {}
 
     def setup_table(self, table: DeskTable) -> None:
         table.add_column("Author", key="handle")
@@ -179,13 +288,16 @@ class AuthorsPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="authors")
     def load(self, search: str) -> None:
+        client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_authors(session, self.client.id, search=search, limit=200)
-        self.post_message(self.Loaded(rows))
+            rows = q.client_authors(session, client_id, search=search, limit=200)
+        self.post_message(self.Loaded(rows, client_id))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
+        if event.client_id != self.client.id:
+            return  # loaded for the client shown before a switch
         self.loaded = True
         table = self.table
         keep = table.selected_key
@@ -220,3 +332,48 @@ class AuthorsPane(Pane):
     def selected(self) -> q.AuthorRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
+
+    def _flag(self, title: str, **flags: bool | str) -> None:
+        author = self.selected
+        if author is None:
+            return
+
+        def change(session: Session, me: str) -> str:
+            done = set_author(session, author.id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
+            flags_now = ", ".join(
+                name for name, on_ in (("troll", done.is_troll), ("VIP", done.is_vip)) if on_
+            )
+            line = f"{clean(done.handle)}: {flags_now or 'no flags'}"
+            if done.monitored:
+                line += "; to monitor: " + ", ".join(f"#{i}" for i in done.monitored)
+            if done.left_open:
+                line += "; left open (others on them): " + ", ".join(
+                    f"#{i}" for i in done.left_open
+                )
+            return line
+
+        self.write(title, change)
+
+    def action_toggle_troll(self) -> None:
+        author = self.selected
+        if author is not None:
+            self._flag("Troll flag", troll=not author.is_troll)
+
+    def action_toggle_vip(self) -> None:
+        author = self.selected
+        if author is not None:
+            self._flag("VIP flag", vip=not author.is_vip)
+
+    def action_edit_note(self) -> None:
+        author = self.selected
+        if author is None:
+            return
+
+        def chosen(note: str | None) -> None:
+            if note is not None:
+                self._flag("Note saved", notes=note)
+
+        self.app.push_screen(
+            PromptDialog(f"Note on {author.handle}", value=author.notes, placeholder="note"),
+            chosen,
+        )

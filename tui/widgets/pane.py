@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from core.queries.desk import ClientRef
-from tui.widgets.base import WorkerFailures
+from tui.widgets.base import DeskWrites, WorkerFailures
 from tui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 SEARCH_DEBOUNCE_S = 0.3
 
 
-class Pane(WorkerFailures, Vertical):
+class Pane(DeskWrites, WorkerFailures, Vertical):
     DEFAULT_CSS = """
     Pane {
         height: 1fr;
@@ -63,8 +63,26 @@ class Pane(WorkerFailures, Vertical):
         yield DeskTable()
 
     def on_mount(self) -> None:
+        # Panes are mounted when their tab is first shown: load and take focus at once.
         self.setup_table(self.table)
         self.show_bar()
+        self.reload()
+        self.focus_table()
+
+    def switch_client(self, client: ClientRef) -> None:
+        """Show another client: forget this one's rows and search; the next show reloads."""
+        self.client = client
+        self.loaded = False
+        box = self.query_one(".pane-filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.remove_class("shown")
+        self.forget_rows()
+        self.table.clear()
+        self.show_bar()
+
+    def forget_rows(self) -> None:
+        """Drop the loaded records (each pane keeps its own)."""
 
     def setup_table(self, table: DeskTable) -> None:
         """Add the columns."""

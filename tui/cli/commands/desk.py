@@ -19,5 +19,6 @@ def run(ctx: Context) -> int:
     # Imported here so that other commands never pay for loading Textual.
     from tui.app import run_desk
 
-    run_desk(ctx.services, ctx.settings.me)
+    # The desk polls sources itself whenever no `douse watch` worker is running.
+    run_desk(ctx.services, ctx.settings.me, poll=True)
     return 0
