@@ -1,0 +1,265 @@
+"""The demo agency: counts, every state and deadline the desk needs, determinism, and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.db.models import (
+    INCIDENT_STATUSES,
+    OPEN_STATUSES,
+    Account,
+    Activity,
+    Author,
+    Client,
+    Incident,
+    IncidentMention,
+    Mention,
+    Staff,
+)
+from core.demo.agency import build_agency
+from core.demo.build import DemoOptions, build_demo
+from core.demo.summary import summarize
+from core.policy import ReplyPolicy
+from core.sentiment import Analyzer
+from core.services import Services
+from tests.conftest import T0
+from tui.cli.main import main
+
+DEMO_ENV = {"DOUSE_NOW": T0.isoformat()}
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Iterator[Services]:
+    """One full-size demo (6,000 mentions) shared by the read-only tests of this module."""
+    from core.clock import FrozenClock
+    from core.services import build_services
+    from core.settings import Settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    services = build_services(
+        Settings(
+            database_url=f"sqlite:///{folder / 'demo.db'}",
+            config_path=folder / "clients.toml",
+            log_dir=folder / "logs",
+        ),
+        clock=FrozenClock(T0),
+    )
+    build_demo(services.sessions, T0, DemoOptions(), analyzer=analyzer)
+    yield services
+    services.close()
+
+
+def test_the_agency_config_is_valid_and_varied() -> None:
+    agency = build_agency(random.Random(1)).config
+    assert len(agency.clients) >= 12 and len(agency.staff) >= 8
+    assert len({c.timezone for c in agency.clients}) >= 8
+    assert any(not c.business_hours for c in agency.clients), "someone is 24/7"
+    assert sum(s.away for s in agency.staff) == 1
+    for client in agency.clients:
+        ReplyPolicy.from_dict({**agency.reply_policy, **client.reply_policy})
+        for account in client.accounts:
+            assert account.owner != account.backup or account.owner is None
+
+
+def test_counts(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        summary = summarize(session, T0)
+    assert summary.clients >= 12
+    assert summary.staff >= 8 and summary.staff_away >= 1
+    assert sum(summary.mentions.values()) >= 5000
+    assert all(summary.mentions[label] > 300 for label in ("negative", "neutral", "positive"))
+    assert summary.mentions["unscored"] > 0, "a few posts in other languages"
+    assert all(summary.incidents[status] > 0 for status in INCIDENT_STATUSES)
+    assert summary.overdue_clients >= 2
+    assert summary.due_soon >= 1
+    assert summary.breached >= 1
+    assert summary.trolls == 1 and summary.vips == 1
+
+
+def test_every_account_owned_except_the_flagged_ones(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        unowned = session.execute(
+            select(Client.slug, Account.platform)
+            .join(Client, Client.id == Account.client_id)
+            .where(Account.owner_id.is_(None))
+            .order_by(Client.slug)
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Account))
+    assert [tuple(r) for r in unowned] == [
+        ("copper-kettle", "tripadvisor"),
+        ("meridian-motors", "yelp"),
+    ]
+    assert total and total > 40
+
+
+def test_mentions_span_the_month_and_come_from_the_clients_sources(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        first, last = session.execute(
+            select(func.min(Mention.published_at), func.max(Mention.published_at))
+        ).one()
+        assert (T0 - first).days >= 29 and last <= T0
+        assert session.scalar(select(func.count()).where(Mention.source_id.is_(None))) == 0
+        assert session.scalar(select(func.count()).where(Mention.fetched_at > T0)) == 0
+        distinct_texts = session.scalar(select(func.count(func.distinct(Mention.text))))
+        assert distinct_texts and distinct_texts > 3000
+        # Authors come back: some have posted many times, across brands too.
+        repeat = session.scalar(
+            select(func.count()).select_from(
+                select(Mention.author_id)
+                .group_by(Mention.author_id)
+                .having(func.count(func.distinct(Mention.client_id)) > 1)
+                .subquery()
+            )
+        )
+        assert repeat and repeat > 20
+
+
+def test_the_set_pieces(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        viral = session.scalars(select(Mention).order_by(Mention.shares.desc()).limit(1)).one()
+        assert viral.shares >= 500 and (T0 - viral.published_at).total_seconds() < 24 * 3600
+        assert viral.duplicate_count >= 10
+        troll = session.scalars(select(Author).where(Author.is_troll)).one()
+        troll_posts = session.scalar(select(func.count()).where(Mention.author_id == troll.id))
+        assert troll_posts and troll_posts >= 20
+        assert session.scalar(select(func.count()).where(Incident.status == "monitor")) >= 1
+        # The login cluster: one incident carries six or more different people.
+        ledgerly = session.scalars(select(Client).where(Client.slug == "ledgerly")).one()
+        widest = session.scalar(
+            select(func.max(Incident.distinct_authors)).where(Incident.client_id == ledgerly.id)
+        )
+        assert widest and widest >= 6
+        assert session.scalar(select(func.count()).where(Incident.kind == "spike")) >= 1
+
+
+def test_activities_tell_stories(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        kinds = dict(
+            session.execute(select(Activity.kind, func.count()).group_by(Activity.kind)).all()
+        )
+        refunds = session.scalars(
+            select(Activity).where(Activity.kind == "offer_made", Activity.amount.is_not(None))
+        ).first()
+    for kind in (
+        "public_reply",
+        "private_message",
+        "offer_made",
+        "asked_to_update",
+        "post_updated",
+    ):
+        assert kinds.get(kind, 0) > 0, kind
+    assert refunds is not None and refunds.currency and refunds.amount > 0
+
+
+def test_overdue_listing_shows_several_clients(demo_db: Services) -> None:
+    url = demo_db.settings.database_url
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DOUSE_NOW", T0.isoformat())
+        assert main(["--db", url, "incidents", "--overdue", "--json"]) == 0
+    rows = json.loads(out.getvalue())
+    assert len({r["client"] for r in rows}) >= 2
+    with demo_db.sessions() as session:
+        overdue = session.scalar(
+            select(func.count(func.distinct(Incident.client_id))).where(
+                Incident.status.in_(OPEN_STATUSES), Incident.due_at < T0
+            )
+        )
+    assert overdue and overdue >= 2
+
+
+def _digest(session: Session) -> str:
+    """Every row that matters, in id order: two builds must agree byte for byte."""
+    h = hashlib.sha256()
+    for model, order in (
+        (Staff, Staff.id),
+        (Client, Client.id),
+        (Account, Account.id),
+        (Author, Author.id),
+        (Mention, Mention.id),
+        (Incident, Incident.id),
+        (IncidentMention, IncidentMention.mention_id),
+        (Activity, Activity.id),
+    ):
+        columns = [c for c in model.__table__.columns]
+        for row in session.execute(select(*columns).order_by(order)):
+            h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def _small(tmp_path: Path, name: str, analyzer: Analyzer, seed: int) -> str:
+    from core.clock import FrozenClock
+    from core.services import build_services
+    from core.settings import Settings
+
+    services = build_services(
+        Settings(f"sqlite:///{tmp_path / name}", tmp_path / "c.toml", tmp_path / "logs"),
+        clock=FrozenClock(T0),
+    )
+    try:
+        build_demo(services.sessions, T0, DemoOptions(seed=seed, mentions=800), analyzer=analyzer)
+        with services.sessions() as session:
+            return _digest(session)
+    finally:
+        services.close()
+
+
+def test_same_seed_same_database(tmp_path: Path, analyzer: Analyzer) -> None:
+    first = _small(tmp_path, "a.db", analyzer, seed=3)
+    assert first == _small(tmp_path, "b.db", analyzer, seed=3)
+    assert first != _small(tmp_path, "c.db", analyzer, seed=4)
+
+
+def test_cli_refuses_to_overwrite_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "taken.db"
+    args = ["demo", "--no-tui", "--db", str(db), "--mentions", "300", "--clients", "3"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DOUSE_NOW", T0.isoformat())
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "clients     3" in out and "mentions" in out
+        assert main(args) == 2
+        assert "already holds data" in capsys.readouterr().err
+        assert main([*args, "--force"]) == 0
+        assert main(["demo", "--no-tui", "--db", str(db), "--mentions", "5"]) == 2
+        assert "--mentions" in capsys.readouterr().err
+
+
+def test_the_clock_sets_the_month(tmp_path: Path, analyzer: Analyzer) -> None:
+    from core.clock import FrozenClock
+    from core.services import build_services
+    from core.settings import Settings
+
+    later = datetime(2027, 3, 1, 8, 0, tzinfo=T0.tzinfo)
+    services = build_services(
+        Settings(f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "c.toml", tmp_path / "logs"),
+        clock=FrozenClock(later),
+    )
+    try:
+        build_demo(
+            services.sessions, later, DemoOptions(clients=4, mentions=400), analyzer=analyzer
+        )
+        with services.sessions() as session:
+            newest = session.scalar(select(func.max(Mention.published_at)))
+            opened = session.scalar(select(func.max(Incident.opened_at)))
+        assert newest and newest <= later and (later - newest).days < 1
+        assert opened and opened <= later
+    finally:
+        services.close()
