@@ -1,8 +1,15 @@
-"""The one wiring point: the CLI, the desk, the scheduler and the tests all start here."""
+"""The one wiring point: the CLI, the desk, the scheduler and the tests all start here.
+
+The database engine and the clock are built at once. The HTTP client (`fetcher`) and the
+sentiment analyzer are built on first use, because most commands never fetch or score and
+loading the analyzer takes about a second.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +19,10 @@ from core.db.engine import make_engine
 from core.db.migrate import upgrade
 from core.settings import Settings
 
+if TYPE_CHECKING:
+    from core.ingest.fetch import Fetcher
+    from core.sentiment.analyzer import Analyzer
+
 
 @dataclass
 class Services:
@@ -19,8 +30,31 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    _fetcher: Fetcher | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The process's one HTTP client (thread-safe, shared by every poll and job)."""
+        with self._lock:
+            if self._fetcher is None:
+                from core.ingest.fetch import Fetcher
+
+                # Retry-After dates are read against the injected clock, like every other time.
+                self._fetcher = Fetcher(now=lambda: self.clock.now())
+            return self._fetcher
+
+    def analyzer(self) -> Analyzer:
+        """This thread's sentiment Analyzer: one per thread, since it is single-thread-use."""
+        from core.ingest.scoring import thread_analyzer
+
+        return thread_analyzer()
 
     def close(self) -> None:
+        with self._lock:
+            fetcher, self._fetcher = self._fetcher, None
+        if fetcher is not None:
+            fetcher.close()
         self.engine.dispose()
 
 

@@ -13,9 +13,10 @@
         server.requests[-1].headers["user-agent"]
 
 The server binds port 0 (a free port) and serves from a daemon thread; every request is recorded
-(method, path with query, headers) so tests can assert on what a client sent. A route with
-`replies` answers with each reply in turn and repeats the last one. A route with `etag` and/or
-`last_modified` answers 304 to a matching conditional GET, as a real feed server does.
+(method, path with query, headers, and a POST's body) so tests can assert on what a client
+sent. A route with `replies` answers with each reply in turn and repeats the last one. A route
+with `etag` and/or `last_modified` answers 304 to a matching conditional GET, as a real feed
+server does.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Request:
     method: str
     path: str  # with the query string
     headers: dict[str, str]  # names lowercased
+    body: bytes = b""  # what a POST sent
 
     @property
     def route(self) -> str:
@@ -134,12 +136,17 @@ class LocalHTTPServer:
             def do_HEAD(self) -> None:
                 self._answer(send_body=False)
 
+            def do_POST(self) -> None:
+                length = self.headers.get("Content-Length", "0")
+                body = self.rfile.read(int(length)) if length.isdigit() else b""
+                self._answer(send_body=True, body=body)
+
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep test output clean
 
-            def _answer(self, *, send_body: bool) -> None:
+            def _answer(self, *, send_body: bool, body: bytes = b"") -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                reply = server._take(Request(self.command, self.path, headers))
+                reply = server._take(Request(self.command, self.path, headers, body))
                 if reply is None:
                     reply = Reply(status=404, body=b"no such route", content_type="text/plain")
                 if reply.delay and server._stopping.wait(reply.delay):

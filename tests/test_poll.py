@@ -110,9 +110,9 @@ def test_a_pass_ingests_and_a_second_adds_nothing(
     server.route("/etag.xml", body=FEED, content_type="application/rss+xml", etag='"v1"')
     server.route("/plain.xml", body=FEED, content_type="application/rss+xml")
     ids = add_client(services, news=server.url("/etag.xml"), blog=server.url("/plain.xml"))
-    with poller(services, fetcher) as p:
-        first = by_name(p.poll_pass())
-        second = by_name(p.poll_pass(client_slug="acme"))
+    p = poller(services, fetcher)
+    first = by_name(p.poll_pass())
+    second = by_name(p.poll_pass(client_slug="acme"))
     assert [(o.dropped, o.error) for o in first.values()] == [(1, None), (1, None)]
     # The blog carries the same articles: whichever is stored second finds them already there.
     assert sorted((o.new, o.duplicate) for o in first.values()) == [(0, 2), (2, 0)]
@@ -159,11 +159,11 @@ def test_each_failure_mode_leaves_a_health_record_and_loses_nothing(
     services = sqlite_services
     server.route("/feed.xml", body=FEED, content_type="application/rss+xml", etag='"v1"')
     ids = add_client(services, news=server.url("/feed.xml"))
-    with poller(services, fetcher) as p:
-        assert p.poll_pass()[0].new == 2
-        reply, expected = FAILURES[mode]
-        server.route("/feed.xml", **reply)
-        outcome = p.poll_pass()[0]
+    p = poller(services, fetcher)
+    assert p.poll_pass()[0].new == 2
+    reply, expected = FAILURES[mode]
+    server.route("/feed.xml", **reply)
+    outcome = p.poll_pass()[0]
     assert outcome.error is not None and expected.lower() in outcome.error.lower(), outcome.error
     assert mention_count(services) == 2
     news = source_row(services, ids["news"])
@@ -183,8 +183,8 @@ def test_a_mislabelled_encoding_still_ingests(
     body = latin.replace('encoding="utf-8"', 'encoding="iso-8859-1"').encode("latin-1")
     server.route("/feed.xml", body=body, content_type="application/rss+xml; charset=utf-8")
     add_client(sqlite_services, news=server.url("/feed.xml"))
-    with poller(sqlite_services, fetcher) as p:
-        outcome = p.poll_pass()[0]
+    p = poller(sqlite_services, fetcher)
+    outcome = p.poll_pass()[0]
     assert outcome.error is None and outcome.new == 1
     with sqlite_services.sessions() as session:
         assert "propriétaire" in session.scalars(select(Mention.text)).one()
@@ -196,8 +196,8 @@ def test_broken_xml_with_posts_is_stored_as_a_success_with_a_warning(
     body = FEED.replace(b"</channel>", b"<item><title>Acme && broken</title></item></channel>")
     server.route("/feed.xml", body=body, content_type="application/rss+xml")
     ids = add_client(sqlite_services, news=server.url("/feed.xml"))
-    with poller(sqlite_services, fetcher) as p:
-        outcome = p.poll_pass()[0]
+    p = poller(sqlite_services, fetcher)
+    outcome = p.poll_pass()[0]
     # The lenient parser reads even the broken item; nothing the feed carried is lost.
     assert outcome.error is None and outcome.new == 3
     assert outcome.warning is not None and "invalid XML read leniently" in outcome.warning
@@ -213,26 +213,27 @@ def test_a_failing_source_never_stops_the_others_and_backs_off(
     server.route("/down.xml", status=503)
     ids = add_client(services, ok=server.url("/ok.xml"), down=server.url("/down.xml"))
     waits = []
-    with poller(services, fetcher) as p:
-        for _ in range(8):
-            outcomes = by_name(p.poll_pass())
-            assert outcomes["ok"].error is None
-            assert outcomes["down"].error is not None and "HTTP 503" in outcomes["down"].error
-            down = source_row(services, ids["down"])
-            assert down.next_poll_at is not None
-            waits.append((down.next_poll_at - T0).total_seconds())
+    p = poller(services, fetcher)
+    for _ in range(8):
+        outcomes = by_name(p.poll_pass())
+        assert outcomes["ok"].error is None
+        assert outcomes["down"].error is not None and "HTTP 503" in outcomes["down"].error
+        down = source_row(services, ids["down"])
+        assert down.next_poll_at is not None
+        waits.append((down.next_poll_at - T0).total_seconds())
     assert mention_count(services) == 2
     assert down.consecutive_failures == 8
     assert waits == sorted(waits) and waits[0] == 900 and waits[1] == 1800
     assert waits[-1] == BACKOFF_CAP_S
     # The scheduler's due-only poll leaves a backed-off source alone.
-    with poller(services, fetcher) as p:
-        skipped = p.poll_source(ids["down"], only_if_due=True)
+    p = poller(services, fetcher)
+    skipped = p.poll_source(ids["down"], only_if_due=True)
     assert skipped.skipped is not None and server.hits("/down.xml") == 8 * 2
 
 
 def test_poll_of_an_unknown_client_is_a_clear_error(sqlite_services: Services) -> None:
     from core.errors import NotFound
 
-    with Poller(sqlite_services, on_stored=None) as p, pytest.raises(NotFound, match="nope"):
+    p = Poller(sqlite_services, on_stored=None)
+    with pytest.raises(NotFound, match="nope"):
         p.poll_pass(client_slug="nope")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -20,10 +21,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
+# httpx imports its optional command-line tool, and with it rich, whenever click is installed.
+# core must not load a terminal library (a test proves it), so that module is marked absent;
+# httpx then keeps a stub `httpx.main` and everything douse uses works as before.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-import core
-from core.errors import DouseError
+import httpx  # noqa: E402
+
+import core  # noqa: E402
+from core.errors import DouseError  # noqa: E402
 
 USER_AGENT = f"douse/{core.__version__} (brand reputation monitor)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524})
@@ -234,12 +240,7 @@ class Fetcher:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
-        try:
-            host = httpx.URL(url).host
-        except (httpx.InvalidURL, TypeError):
-            raise FetchError(f"not a valid URL: {_short(url.split('?', 1)[0], 80)}") from None
-        if not host:
-            raise FetchError(f"not an http(s) URL: {_short(url.split('?', 1)[0], 80)}")
+        host = _host(url)
         attempts = max(1, self.limits.attempts)
         last: FetchError | None = None
         for attempt in range(1, attempts + 1):
@@ -279,6 +280,31 @@ class Fetcher:
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
         return self.get(url, **kwargs).json()
+
+    def post_json(self, url: str, payload: Any) -> int:
+        """POST `payload` as JSON once and return the status; any failure is a `FetchError`.
+
+        No retries here: the caller (the webhook job) retries on its own schedule. The answer's
+        body is never read, and no message carries the URL, which may hold a secret.
+        """
+        try:
+            host = _host(url)
+        except FetchError:
+            raise FetchError("not a valid http(s) URL") from None
+        try:
+            with self._slot(host), self._client.stream("POST", url, json=payload) as response:
+                status = response.status_code
+        except httpx.TooManyRedirects:
+            raise TooManyRedirects("too many redirects") from None
+        except httpx.TimeoutException:
+            raise FetchTimeout(f"timed out after {_seconds(self.limits.read_timeout)}") from None
+        except httpx.UnsupportedProtocol:
+            raise FetchError("not an http(s) URL") from None
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(f"connection failed: {_reason(exc)}") from None
+        if status >= 400:
+            raise HttpStatusError(f"HTTP {status}", status=status)
+        return status
 
     def _attempt(
         self, url: str, headers: dict[str, str], params: Mapping[str, Any] | None
@@ -346,6 +372,16 @@ class Fetcher:
             content_type=response.headers.get("Content-Type"),
             not_modified=not_modified,
         )
+
+
+def _host(url: str) -> str:
+    try:
+        host = httpx.URL(url).host
+    except (httpx.InvalidURL, TypeError):
+        raise FetchError(f"not a valid URL: {_short(url.split('?', 1)[0], 80)}") from None
+    if not host:
+        raise FetchError(f"not an http(s) URL: {_short(url.split('?', 1)[0], 80)}")
+    return host
 
 
 def _status_hint(status: int) -> str:

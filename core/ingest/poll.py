@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +29,6 @@ from core.ingest.health import record_failure, record_success
 from core.ingest.leases import DEFAULT_LEASE_S, claim_source, release_source
 from core.ingest.match import KeywordMatcher
 from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
-from core.ingest.scoring import thread_analyzer
 from core.ingest.types import FetchPage, SourceSpec, SourceState
 from core.services import Services
 
@@ -71,6 +71,9 @@ class SourceOutcome:
     skipped: str | None = None
     not_modified: bool = False
     warning: str | None = None  # the poll worked, but the payload was not quite right
+    # After an error: the failure streak and when the source will next be tried (backoff).
+    failures: int = 0
+    retry_at: datetime | None = None
     new_ids: tuple[int, ...] = field(default=(), repr=False)
 
     @property
@@ -106,16 +109,17 @@ class Poller:
         services: Services,
         *,
         fetcher: Fetcher | None = None,
-        scorer_factory: Callable[[], Scorer] = thread_analyzer,
+        scorer_factory: Callable[[], Scorer] | None = None,
         on_stored: OnStored | str | None = "default",
         owner: str | None = None,
         workers: int = DEFAULT_WORKERS,
         lease_s: int = DEFAULT_LEASE_S,
     ) -> None:
         self.services = services
-        self._own_fetcher = fetcher is None
-        self.fetcher = fetcher or Fetcher()
-        self._scorer_factory = scorer_factory
+        # Both default to what Services owns: one HTTP client per process, one analyzer per
+        # thread. The Poller closes neither; Services.close() does.
+        self.fetcher = fetcher or services.fetcher
+        self._scorer_factory = scorer_factory or services.analyzer
         self.on_stored: OnStored | None = (
             default_on_stored() if on_stored == "default" else on_stored  # type: ignore[assignment]
         )
@@ -124,16 +128,6 @@ class Poller:
         self.lease_s = lease_s
         self._matchers: dict[tuple[int, str, str], KeywordMatcher] = {}
         self._matchers_lock = threading.Lock()
-
-    def close(self) -> None:
-        if self._own_fetcher:
-            self.fetcher.close()
-
-    def __enter__(self) -> Poller:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- the three steps ------------------------------------------------------------------------
 
@@ -219,12 +213,14 @@ class Poller:
                 fetched = _Fetched(error=f"storing failed: {_one_line(exc)}")
         error = fetched.error or "unknown error"
         now = self.services.clock.now()
+        failures, retry_at = 0, None
         with self.services.sessions.begin() as session:
             source = session.get(Source, job.source_id)
             if source is not None:
                 record_failure(source, now, error, fetched.retry_after)
+                failures, retry_at = source.consecutive_failures, source.next_poll_at
             release_source(session, job.source_id, self.owner)
-        return SourceOutcome(**base, error=error)
+        return SourceOutcome(**base, error=error, failures=failures, retry_at=retry_at)
 
     def _store_page(self, job: _Job, page: FetchPage) -> SourceOutcome:
         now = self.services.clock.now()
@@ -368,7 +364,9 @@ def format_outcome(outcome: SourceOutcome) -> str:
     if outcome.skipped:
         return f"{where}: skipped, {outcome.skipped}"
     if outcome.error:
-        return f"{where}: error: {outcome.error}"
+        retry = f", next try {outcome.retry_at:%Y-%m-%d %H:%M} UTC" if outcome.retry_at else ""
+        streak = f" (failure {outcome.failures}{retry})" if outcome.failures else ""
+        return f"{where}: error: {outcome.error}{streak}"
     detail = (
         f"new {outcome.new}, duplicate {outcome.duplicate + outcome.near_duplicate}"
         f" ({outcome.near_duplicate} near), dropped {outcome.dropped}"

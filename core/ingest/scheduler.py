@@ -3,8 +3,20 @@
 APScheduler 3 holds one interval job per source, with jitter so hundreds of feeds do not fire
 in the same second, coalesced (a backlog of missed runs is one run) and never overlapping
 (max_instances=1). Each run claims the source's lease first, so several workers (and the desk)
-share sources without polling one twice, and a backed-off source is skipped until it is due.
-A refresh job picks up sources added, changed or disabled by `douse sync` while running.
+share sources without polling one twice. A refresh job picks up sources added, changed or
+disabled by `douse sync` while running, and an incident job (every minute) records breached
+response clocks, sends webhooks and re-checks posts (see core/ingest/housekeeping.py).
+
+Backoff. A failing source's `next_poll_at` is pushed out by `record_failure` (doubling from its
+interval up to 6 hours, or the server's Retry-After up to a day, whichever is longer). Its job
+keeps firing on the normal interval, but the claim is conditional on `next_poll_at <= now`, so
+each firing inside the backoff window is one cheap UPDATE matching no row and no request: a
+Retry-After of hours costs the server exactly one request (the Fetcher never waits out more
+than `max_retry_wait` in-line; it hands the hint back instead). The job is deliberately not
+re-timed to the backoff: re-timing from inside a job deadlocks `shutdown()`, which holds the
+job store lock while it waits for running jobs. The backoff is visible: the source's health
+shows it failing with its streak and `next_poll_at`, and the outcome line printed by
+`douse watch` says "failure N, next try ...".
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from core.db.models import Source
+from core.ingest import housekeeping
 from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
 from core.ingest.workers import HEARTBEAT_S, beat, sign_off
 from core.services import Services
@@ -35,6 +48,7 @@ MAX_JITTER_S = 120
 START_SPREAD_S = 10.0
 
 OutcomeCallback = Callable[[SourceOutcome], None]
+JobsCallback = Callable[[housekeeping.IncidentJobsResult], None]
 
 
 def _job_id(source_id: int) -> str:
@@ -57,23 +71,28 @@ class IngestScheduler:
         *,
         on_new: OutcomeCallback | None = None,
         on_outcome: OutcomeCallback | None = None,
+        on_incident_jobs: JobsCallback | None = None,
         poller: Poller | None = None,
         workers: int = 4,
         heartbeat: bool = False,
         heartbeat_s: float = HEARTBEAT_S,
         refresh_s: float = REFRESH_S,
+        incident_jobs: bool = True,
+        incident_jobs_s: float = housekeeping.INTERVAL_S,
         client_slug: str | None = None,
         name: str | None = None,
     ) -> None:
         self.services = services
         self.poller = poller or Poller(services, workers=workers, owner=name)
-        self._own_poller = poller is None
         self.name = self.poller.owner
         self.on_new = on_new
         self.on_outcome = on_outcome
+        self.on_incident_jobs = on_incident_jobs
         self.heartbeat = heartbeat
         self.heartbeat_s = heartbeat_s
         self.refresh_s = refresh_s
+        self.incident_jobs = incident_jobs
+        self.incident_jobs_s = incident_jobs_s
         self.client_slug = client_slug
         self._started_at: datetime | None = None
         self._intervals: dict[int, int] = {}
@@ -97,6 +116,12 @@ class IngestScheduler:
             )
         self.refresh()
         self._scheduler.add_job(self.refresh, IntervalTrigger(seconds=self.refresh_s), id="refresh")
+        if self.incident_jobs:
+            self._scheduler.add_job(
+                self.run_incident_jobs,
+                IntervalTrigger(seconds=self.incident_jobs_s),
+                id="incidents",
+            )
         self._scheduler.start()
 
     def shutdown(self, wait: bool = True) -> None:
@@ -108,8 +133,6 @@ class IngestScheduler:
                     sign_off(session, self.name)
             except Exception:
                 log.exception("could not remove heartbeat of %s", self.name)
-        if self._own_poller:
-            self.poller.close()
 
     def job_count(self) -> int:
         return sum(1 for job in self._scheduler.get_jobs() if job.id.startswith("source:"))
@@ -141,7 +164,7 @@ class IngestScheduler:
                     seconds=max(0.0, due_in) + random.uniform(0, min(interval, START_SPREAD_S))
                 )
                 self._scheduler.add_job(
-                    self._run,
+                    self.run_source,
                     IntervalTrigger(seconds=interval, jitter=min(interval // 10, MAX_JITTER_S)),
                     args=[source_id],
                     id=_job_id(source_id),
@@ -155,12 +178,20 @@ class IngestScheduler:
         with contextlib.suppress(JobLookupError):
             self._scheduler.remove_job(_job_id(source_id))
 
+    def run_incident_jobs(self) -> housekeeping.IncidentJobsResult:
+        """The every-minute job: breaches, webhooks, repair checks at the domain clock's now."""
+        result = housekeeping.run_incident_jobs(self.services)
+        if self.on_incident_jobs is not None:
+            self.on_incident_jobs(result)
+        return result
+
     def _beat(self) -> None:
         assert self._started_at is not None
         with self.services.sessions.begin() as session:
             beat(session, self.name, self.services.clock.now(), self._started_at)
 
-    def _run(self, source_id: int) -> None:
+    def run_source(self, source_id: int) -> None:
+        """The job function of one source: poll it if it is due, report the outcome."""
         try:
             outcome = self.poller.poll_source(source_id, only_if_due=True)
         except Exception:

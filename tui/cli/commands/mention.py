@@ -7,7 +7,6 @@ from typing import Any
 
 from core.ingest.manual import add_manual_mention
 from core.ingest.poll import default_on_stored
-from core.ingest.scoring import thread_analyzer
 from tui.cli.context import Context
 
 
@@ -38,7 +37,7 @@ def run_add(ctx: Context) -> int:
             ctx.args.client,
             ctx.args.text,
             now=services.clock.now(),
-            scorer=thread_analyzer(),
+            scorer=services.analyzer(),
             author=ctx.args.author,
             url=ctx.args.url,
             title=ctx.args.title,

@@ -16,7 +16,10 @@ def register(sub: Any) -> None:
         "poll",
         help="poll every source once and print what each brought",
         description="Poll every enabled source once (of one client with --client) and print "
-        "new, duplicate and dropped mentions per source. Exit code 1 if any source failed.",
+        "new, duplicate and dropped mentions per source. Exit status: 0 when every source was "
+        "polled (or skipped), 1 when any source failed (its error is printed and recorded in "
+        "its health; the others are still polled and stored), 2 for a usage error such as an "
+        "unknown client.",
     )
     parser.add_argument("--client", metavar="SLUG", help="only this client's sources")
     parser.add_argument(
@@ -44,10 +47,10 @@ def _progress(ctx: Context) -> Any:
 def run_poll(ctx: Context) -> int:
     setup_logging(ctx.settings.log_dir)
     services = ctx.services
-    with Poller(services, workers=max(1, ctx.args.workers)) as poller:
-        outcomes = poller.poll_pass(
-            client_slug=ctx.args.client, only_due=ctx.args.due, progress=_progress(ctx)
-        )
+    poller = Poller(services, workers=max(1, ctx.args.workers))
+    outcomes = poller.poll_pass(
+        client_slug=ctx.args.client, only_due=ctx.args.due, progress=_progress(ctx)
+    )
     for outcome in outcomes:
         ctx.out(inert(format_outcome(outcome)))
     totals = summarize(outcomes)

@@ -8,6 +8,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from core.ingest.housekeeping import IncidentJobsResult, format_jobs
 from core.ingest.poll import SourceOutcome, format_outcome
 from core.ingest.scheduler import IngestScheduler
 from tui.cli.context import Context
@@ -21,7 +22,9 @@ def register(sub: Any) -> None:
         help="poll sources on their schedules until stopped (a headless worker)",
         description="Run headless, polling every enabled source on its interval. Several "
         "workers may share one PostgreSQL database; each source is polled by one at a time. "
-        "Stops cleanly on Ctrl-C or SIGTERM.",
+        "Every minute it also records breached response targets, posts new notifications to "
+        "the webhook in DOUSE_WEBHOOK_URL (if set) and re-checks posts whose authors were "
+        "asked to update them. Stops cleanly on Ctrl-C or SIGTERM.",
     )
     parser.add_argument("--client", metavar="SLUG", help="only this client's sources")
     parser.add_argument(
@@ -44,12 +47,21 @@ def run_watch(ctx: Context) -> int:
             ctx.out(inert(format_outcome(outcome)))
             ctx.stdout.flush()
 
+    def report_jobs(result: IncidentJobsResult) -> None:
+        line = format_jobs(result)
+        if line is None or (ctx.args.quiet and not result.failed):
+            return
+        with print_lock:
+            ctx.out(inert(line))
+            ctx.stdout.flush()
+
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
     scheduler = IngestScheduler(
         ctx.services,
         on_outcome=report,
+        on_incident_jobs=report_jobs,
         workers=max(1, ctx.args.workers),
         heartbeat=True,
         client_slug=ctx.args.client,

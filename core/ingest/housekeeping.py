@@ -1,0 +1,173 @@
+"""The incident engine's periodic jobs, run every minute by `douse watch` (IngestScheduler).
+
+1. `refresh_clocks`: a deadline that passed is recorded as a breach once, with a breach
+   notification for the desk.
+2. `send_pending_webhooks`: unsent notifications go to the Slack-compatible webhook whose URL is
+   in the environment variable `settings.webhook_url_env` (nothing is sent without one). The
+   URL is never logged: errors from the shared Fetcher carry no URL.
+3. `run_due_repair_checks`: posts whose authors were asked to update them are re-fetched; a
+   404/410 means the post is gone, a different text means it was edited and is re-scored.
+
+There is no periodic spike scan: spikes are a matter of mention volume, which only changes when
+mentions arrive, and triage (run on every stored batch) already checks the hours it touched.
+
+Each job runs in its own transaction, so one failing (a database hiccup, a bug) neither rolls
+back nor stops the others; the failure is logged and the next run tries again. Several workers
+may run these at once: breaches and notifications are recorded conditionally, exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html import unescape
+from typing import Any
+
+from core.incidents import (
+    RepairResult,
+    refresh_clocks,
+    run_due_repair_checks,
+    send_pending_webhooks,
+)
+from core.ingest.fetch import Fetcher, HttpResult, HttpStatusError
+from core.ingest.normalize import clean_text, html_to_text
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 60
+GONE_STATUSES = frozenset({404, 410})
+
+# Social platforms and most blogs put the post's own text in og:description; the whole page
+# would also carry menus and footers, and never compare equal to the stored text.
+_META_DESCRIPTION = re.compile(
+    r"<meta\s[^>]*?(?:property|name)\s*=\s*[\"'](?:og:description|twitter:description)[\"']"
+    r"[^>]*?\scontent\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class IncidentJobsResult:
+    """What one run of the jobs did; `failed` names the jobs that raised (see the log)."""
+
+    breached: tuple[int, ...] = ()
+    webhooks_sent: int = 0
+    repairs: tuple[RepairResult, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+def format_jobs(result: IncidentJobsResult) -> str | None:
+    """One line for `douse watch` when a run did something (or failed); None when idle."""
+    parts = []
+    if result.breached:
+        parts.append("breached " + ", ".join(f"#{i}" for i in result.breached))
+    if result.webhooks_sent:
+        parts.append(f"{result.webhooks_sent} webhook(s) sent")
+    for repair in result.repairs:
+        parts.append(f"#{repair.incident_id} post re-checked: {repair.outcome}")
+    if result.failed:
+        parts.append("failed: " + ", ".join(result.failed) + " (see the log)")
+    return "incidents: " + "; ".join(parts) if parts else None
+
+
+def webhook_poster(fetcher: Fetcher) -> Callable[[str, dict[str, Any]], None]:
+    """`http_post(url, payload)` for `send_pending_webhooks`: raises on any failure."""
+
+    def post(url: str, payload: dict[str, Any]) -> None:
+        fetcher.post_json(url, payload)
+
+    return post
+
+
+def page_text(result: HttpResult) -> str:
+    """The post's text from a fetched page: its og:description when the page has one."""
+    body = result.text()
+    if result.media_type in {"text/html", "application/xhtml+xml"} or "<html" in body[:500]:
+        match = _META_DESCRIPTION.search(body)
+        if match is not None:
+            return clean_text(unescape(match.group(1) or match.group(2) or ""))
+        return html_to_text(body)
+    return clean_text(body)
+
+
+def post_text_fetcher(fetcher: Fetcher) -> Callable[[str], str | None]:
+    """`fetch_text(url)` for `run_due_repair_checks`: the text now, or None once it is gone.
+
+    Only 404 and 410 mean gone; any other failure raises, and the check is retried later.
+    """
+
+    def fetch_text(url: str) -> str | None:
+        try:
+            result = fetcher.get(url)
+        except HttpStatusError as exc:
+            if exc.status in GONE_STATUSES:
+                return None
+            raise
+        return page_text(result)
+
+    return fetch_text
+
+
+def repair_score(services: Services) -> Callable[[str], float]:
+    """The analyzer's compound; for text the language guard leaves unscored, VADER's own."""
+
+    def score(text: str) -> float:
+        analyzer = services.analyzer()
+        result = analyzer.score(text)
+        if result.compound is None:
+            return analyzer.raw_vader_compound(text)
+        return result.compound
+
+    return score
+
+
+def run_incident_jobs(
+    services: Services,
+    now: datetime | None = None,
+    *,
+    http_post: Callable[[str, dict[str, Any]], Any] | None = None,
+    fetch_text: Callable[[str], str | None] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> IncidentJobsResult:
+    """Run the three jobs once at `now` (default: the services' clock)."""
+    now = services.clock.now() if now is None else now
+    failed: list[str] = []
+    breached: list[int] = []
+    sent = 0
+    repairs: list[RepairResult] = []
+    try:
+        with services.sessions.begin() as session:
+            breached = refresh_clocks(session, now)
+    except Exception:
+        log.exception("recording breached response clocks failed")
+        failed.append("clocks")
+    try:
+        with services.sessions.begin() as session:
+            sent = send_pending_webhooks(
+                session,
+                http_post or webhook_poster(services.fetcher),
+                now,
+                url_env=services.settings.webhook_url_env,
+                env=env,
+            )
+    except Exception:
+        log.exception("sending webhooks failed")
+        failed.append("webhooks")
+    try:
+        with services.sessions.begin() as session:
+            repairs = run_due_repair_checks(
+                session,
+                now,
+                fetch_text or post_text_fetcher(services.fetcher),
+                score=repair_score(services),
+            )
+    except Exception:
+        log.exception("repair checks failed")
+        failed.append("repair checks")
+    if breached:
+        log.info("breached response targets: %s", ", ".join(f"#{i}" for i in breached))
+    return IncidentJobsResult(tuple(breached), sent, tuple(repairs), tuple(failed))
