@@ -244,13 +244,11 @@ class SourcesPane(Pane):
     @work(thread=True, exclusive=False, exit_on_error=False, group="poll-now")
     def poll(self, source_id: int) -> None:
         # The desk's own scheduler shares its poller (and its leases); otherwise a short-lived
-        # one. Either way the source's lease stops a watch worker polling it at the same time.
+        # one on the services' HTTP client. Either way the source's lease stops a watch worker
+        # polling it at the same time.
         running = self.desk.ingest.scheduler if self.desk.ingest else None
-        if running is not None:
-            outcome = running.poller.poll_source(source_id)
-        else:
-            with Poller(self.desk.services, workers=1) as poller:
-                outcome = poller.poll_source(source_id)
+        poller = running.poller if running is not None else Poller(self.desk.services, workers=1)
+        outcome = poller.poll_source(source_id)
         self.post_message(
             self.Wrote("Polled" if outcome.ok else "Poll failed", format_outcome(outcome))
         )
