@@ -44,6 +44,11 @@ def clean_text(text: str | None) -> str:
     """Plain text from a platform that already sends text: controls out, whitespace tidied."""
     if not text:
         return ""
+    # Most fields are one tidy line: no control, format or non-space separator characters
+    # (isprintable), no space run to collapse and none to strip. They are already clean, and
+    # ingestion calls this several times per post.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     text = strip_controls(text)
     lines = [_HSPACE.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
@@ -122,6 +127,7 @@ _TRACKING_PARAMS = frozenset(
     }
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hmb_")
+_WHITESPACE = re.compile(r"\s")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -136,7 +142,8 @@ def canonical_url(url: str | None) -> str | None:
     if not url:
         return None
     cleaned = strip_controls(url).strip()
-    cleaned = re.sub(r"\s", "%20", cleaned)
+    if _WHITESPACE.search(cleaned):
+        cleaned = _WHITESPACE.sub("%20", cleaned)
     if not cleaned:
         return None
     try:
@@ -151,11 +158,12 @@ def canonical_url(url: str | None) -> str | None:
     except ValueError:
         return cleaned
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    ]
+    query = ""
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, v) for k, v in pairs if not _is_tracking(k)], quote_via=quote)
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, quote_via=quote), ""))
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def _redirect_target(url: str) -> str | None:
@@ -216,14 +224,18 @@ def to_utc(value: object) -> datetime | None:
     return None
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_EXTRA_DIGITS = re.compile(r"(\.\d{6})\d+")
+
+
 def _parse_time_text(text: str) -> datetime | None:
     if not text:
         return None
-    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+    if _NUMBER.fullmatch(text):
         return to_utc(float(text))
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     # fromisoformat in 3.11 accepts up to 6 fractional digits; Bluesky sends more or fewer.
-    iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)
+    iso = _EXTRA_DIGITS.sub(r"\1", iso)
     try:
         return as_utc(datetime.fromisoformat(iso))
     except ValueError:
