@@ -7,8 +7,10 @@ measured on tests/data/sentiment/eval.jsonl (see docs/sentiment.md):
 
 1. Nothing but links, handles, numbers and emoji: no language (scored; VADER reads emoticons).
 2. Mostly non-Latin letters (Cyrillic, CJK, Arabic, ...): not English.
-3. At least two distinctly English words (`EN_HINTS`), making up a fair share of the words:
-   English, without asking py3langid (the common case, and the fast one).
+3. At least two distinctly English words (`EN_HINTS`), making up a fair share of the words,
+   either a fifth on their own or half together with common function words that English
+   shares with other languages (`EN_COMMON`: "is", "a", "to", "i", ...): English, without asking
+   py3langid (the common case, and the fast one: py3langid costs more than VADER itself).
 4. Otherwise py3langid decides, but a non-English answer counts only if it is confident enough
    for the text's length and the text has no English hint; in doubt, English.
 """
@@ -33,6 +35,12 @@ _HINT_WORDS = """
     great good bad worst best awful help since being i've you're they're we're it
 """
 EN_HINTS = frozenset(_HINT_WORDS.split())
+# Frequent in English but also words elsewhere, so they never count without two `EN_HINTS`.
+_COMMON_WORDS = """
+    i is a to of in on at for me was so be as an or if by up all out no do will has had his her
+    him one ok am he she us more now too also like want
+"""
+EN_COMMON = frozenset(_COMMON_WORDS.split())
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.]+|\S+@\S+\.\w+|\d+")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -69,12 +77,18 @@ class LanguageGuesser:
         if not words:
             return Detection(None, True, None)
         letters = sum(len(w) for w in words)
-        non_latin = sum(1 for w in words for ch in w if ord(ch) > _LAST_LATIN)
+        # Counting non-Latin letters one by one is the slow part; ASCII text has none.
+        non_latin = (
+            0 if cleaned.isascii() else sum(1 for w in words for ch in w if ord(ch) > _LAST_LATIN)
+        )
         if non_latin * 2 > letters:
             lang, confidence = self._identifier.classify(cleaned)
             return Detection(lang if lang != "en" else "und", False, confidence)
         hints = sum(1 for w in words if w in EN_HINTS)
-        if hints >= 2 and hints * 5 >= len(words):
+        if hints >= 2 and (
+            hints * 5 >= len(words)
+            or (hints + sum(1 for w in words if w in EN_COMMON)) * 2 >= len(words)
+        ):
             return Detection("en", True, None)
         lang, confidence = self._identifier.classify(cleaned)
         if lang == "en":
