@@ -32,6 +32,11 @@ class Scorer:
         self.cache: dict[tuple[str, float, float], SentimentResult] = {}
         self.scored = 0
 
+    def forget(self) -> None:
+        """Texts name their brand, so one client's cache is no use to the next: drop it to keep
+        a million-mention build's memory flat."""
+        self.cache.clear()
+
     def score(self, text: str, negative: float, positive: float) -> SentimentResult:
         key = (text, negative, positive)
         result = self.cache.get(key)
@@ -92,6 +97,7 @@ class MentionWriter:
         planned: Sequence[Planned],
         originals: set[str],
     ) -> None:
+        self.scorer.forget()
         for start in range(0, len(planned), self.chunk):
             batch = planned[start : start + self.chunk]
             with self.sessions.begin() as session:
