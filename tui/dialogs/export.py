@@ -95,7 +95,8 @@ class ExportDialog(Dialog[ExportRequest]):
                 yield Button("Export", variant="primary", id="go")
                 yield Button("Cancel", id="cancel")
             yield Label(
-                "Runs in the background; the path appears when done.", classes="dialog-hint"
+                "Ctrl+S export · Esc cancel · runs in the background; the path appears when done.",
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
@@ -104,6 +105,9 @@ class ExportDialog(Dialog[ExportRequest]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+    def key_ctrl_s(self) -> None:
+        self._go()
 
     @on(Input.Submitted, "#folder")
     @on(Button.Pressed, "#go")

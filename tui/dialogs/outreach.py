@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
 from core.policy import Finding, ReplyPolicy, check_reply, has_blocking, render_canned
@@ -69,13 +69,16 @@ def findings_text(findings: list[Finding]) -> Text:
 
 
 class LogOutreachDialog(Dialog[OutreachDraft]):
+    # Compact one-line fields and no buttons (Ctrl+S / Esc), so the whole dialog, the policy
+    # findings included, fits an 80x24 terminal.
     DEFAULT_CSS = """
     LogOutreachDialog .dialog { width: 90; }
-    LogOutreachDialog .row { height: auto; }
-    LogOutreachDialog Select { width: 1fr; }
-    LogOutreachDialog TextArea { height: 7; }
-    LogOutreachDialog #findings { height: auto; max-height: 6; padding: 0 1; }
-    LogOutreachDialog Button { margin: 0 1 0 0; }
+    LogOutreachDialog .row { height: 1; margin-bottom: 1; }
+    LogOutreachDialog .row Select { width: 1fr; }
+    LogOutreachDialog .row Input { width: 1fr; margin-left: 1; }
+    LogOutreachDialog #canned { margin-bottom: 1; }
+    LogOutreachDialog TextArea { height: 6; }
+    LogOutreachDialog #findings { height: auto; max-height: 5; padding: 0 1; }
     LogOutreachDialog #offer-row { display: none; }
     LogOutreachDialog #offer-row.shown { display: block; }
     """
@@ -110,24 +113,33 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
                     value="public_reply",
                     allow_blank=False,
                     id="kind",
+                    compact=True,
                 )
-                yield Input(value=self.values.platform, placeholder="channel", id="channel")
+                yield Input(
+                    value=self.values.platform, placeholder="channel", id="channel", compact=True
+                )
             with Horizontal(classes="row", id="offer-row"):
                 yield Select(
-                    [(o, o) for o in OFFER_TYPES], value="refund", allow_blank=False, id="offer"
+                    [(o, o) for o in OFFER_TYPES],
+                    value="refund",
+                    allow_blank=False,
+                    id="offer",
+                    compact=True,
                 )
-                yield Input(placeholder="amount (optional)", id="amount")
+                yield Input(placeholder="amount (optional)", id="amount", compact=True)
             yield Select(
                 [(Text(name), name) for name, _ in self.canned],
                 prompt="canned reply (fills the text)" if self.canned else "no canned replies",
                 id="canned",
                 disabled=not self.canned,
+                compact=True,
             )
             yield TextArea(id="body", soft_wrap=True)
             yield Static(findings_text([]), id="findings")
-            with Horizontal(classes="row"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield Label(
+                "Ctrl+K next kind · Ctrl+S save · Esc cancel · Tab / Shift+Tab between fields",
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#body", TextArea).focus()
@@ -135,6 +147,12 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
 
     def key_ctrl_s(self) -> None:
         self._save()
+
+    def key_ctrl_k(self) -> None:
+        """Next kind without leaving the text: reply, DM, email, call, note, offer…"""
+        box = self.query_one("#kind", Select)
+        i = KINDS.index(str(box.value))
+        box.value = KINDS[(i + 1) % len(KINDS)]
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -174,11 +192,6 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.findings = event.findings
         self.query_one("#findings", Static).update(findings_text(event.findings))
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
     def _save(self) -> None:
         body = self.query_one("#body", TextArea).text.strip()
         kind = str(self.query_one("#kind", Select).value)

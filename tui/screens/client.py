@@ -26,7 +26,7 @@ from tui.widgets.pane import Pane
 TABS: tuple[tuple[str, str, type[Pane]], ...] = (
     ("incidents", "Incidents", IncidentsPane),
     ("mentions", "Mentions", MentionsPane),
-    ("accounts", "Accounts & owners", AccountsPane),
+    ("accounts", "Accounts", AccountsPane),
     ("sources", "Sources", SourcesPane),
     ("authors", "Authors", AuthorsPane),
 )

@@ -44,11 +44,11 @@ def sources_cell(row: q.DashboardRow) -> Text:
         return Text("ok", style="green")
     text = Text()
     if row.failing_sources:
-        text.append(f"{row.failing_sources} failing", style="bold red")
+        text.append(f"{row.failing_sources} fail", style="bold red")
     if row.silent_sources:
         if text:
             text.append(" ")
-        text.append(f"{row.silent_sources} silent", style="yellow")
+        text.append(f"{row.silent_sources} quiet", style="yellow")
     return text
 
 
@@ -65,6 +65,7 @@ class DashboardScreen(DeskScreen):
         super().__init__()
         self.rows: list[q.DashboardRow] = []
         self.loaded_once = False
+        self.narrow = False
 
     def compose(self) -> ComposeResult:
         yield DeskHeader("Agency dashboard")
@@ -75,13 +76,17 @@ class DashboardScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)
-        table.add_column("Client", key="client", width=22)
-        table.add_column("Open C H M L", key="open")
+        # Below 100 columns the sparkline goes (the 24 h count stays) so that everything that
+        # matters fits a plain 80x24 terminal without scrolling sideways.
+        self.narrow = self.app.size.width < 100
+        table.add_column("Client", key="client", width=16 if self.narrow else 22)
+        table.add_column("Open CHML", key="open")
         table.add_column("Over", key="overdue")
-        table.add_column("Next due", key="due", width=13)
-        table.add_column("Neg 24h", key="neg")
-        table.add_column("7 days", key="spark")
-        table.add_column("Unowned", key="unowned")
+        table.add_column("Next due", key="due", width=12)
+        table.add_column("Neg 24h" if not self.narrow else "Neg", key="neg")
+        if not self.narrow:
+            table.add_column("7 days", key="spark")
+        table.add_column("Unown", key="unowned")
         table.add_column("Sources", key="sources")
         table.focus()
         self.set_interval(1.0, self.tick)
@@ -122,8 +127,8 @@ class DashboardScreen(DeskScreen):
         for row in self.rows:
             if needle and needle not in row.name.lower() and needle not in row.slug.lower():
                 continue
-            table.add_row(
-                safe(row.name, "bold" if row.overdue else "", limit=22),
+            cells = [
+                safe(row.name, "bold" if row.overdue else "", limit=16 if self.narrow else 22),
                 open_cell(row),
                 count(row.overdue, "bold white on dark_red"),
                 countdown(row.next_due_at, now),
@@ -131,8 +136,10 @@ class DashboardScreen(DeskScreen):
                 sparkline(row.negative_daily),
                 count(row.unowned_accounts, "yellow"),
                 sources_cell(row),
-                key=str(row.client_id),
-            )
+            ]
+            if self.narrow:
+                del cells[5]
+            table.add_row(*cells, key=str(row.client_id))
         table.keep_cursor(keep)
 
     def tick(self) -> None:

@@ -17,6 +17,7 @@ from tui.actions import bindings
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
+from tui.widgets.incidents_pane import STATUS_SHORT
 from tui.widgets.table import DeskTable
 from tui.widgets.text import count, countdown, safe, severity
 
@@ -52,14 +53,15 @@ class QueueScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)
-        table.add_column("Due", key="due", width=14)
+        # Title last: on a narrow terminal it is the one clipped, never the deadline or owner.
+        table.add_column("Due", key="due", width=13)
         table.add_column("Client", key="client")
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
-        table.add_column("Title", key="title")
         table.add_column("Owner", key="owner")
         table.add_column("Ment", key="mentions")
+        table.add_column("Title", key="title")
         table.focus()
         self.set_interval(1.0, self.tick)
         self.reload()
@@ -93,13 +95,13 @@ class QueueScreen(DeskScreen):
         for r in self.rows:
             table.add_row(
                 countdown(r.due_at, now),
-                safe(r.client_slug),
+                safe(r.client_slug, limit=18),
                 Text(f"#{r.id}", style="dim"),
                 severity(r.severity),
-                Text(r.status.replace("_", " ")),
-                safe(r.title, limit=60),
-                safe(r.owner) if r.owner else Text("unowned", style="yellow"),
+                Text(STATUS_SHORT.get(r.status, r.status)),
+                safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
                 count(r.mention_count),
+                safe(r.title, limit=60),
                 key=str(r.id),
             )
         table.keep_cursor(keep)

@@ -42,16 +42,17 @@ class DeskHeader(Static):
         text.append(" douse ", style="bold reverse")
         text.append(" ")
         text.append(clean(self.where), style="bold")
-        text.append("  │  client: ", style="dim")
+        narrow = self.size.width < 100
+        text.append("  │  " if narrow else "  │  client: ", style="dim")
         client = app.current_client
         if client is None:
-            text.append("none", style="dim")
-            text.append(" (c to pick)", style="dim")
+            text.append("no client" if narrow else "none (c to pick)", style="dim")
         else:
             text.append(clean(client.name), style="bold cyan")
-            text.append(f" ({clean(client.slug)})", style="cyan")
-        text.append("  │  as ", style="dim")
+            if not narrow:
+                text.append(f" ({clean(client.slug)})", style="cyan")
+        text.append("  │  " if narrow else "  │  as ", style="dim")
         text.append(clean(app.me) if app.me else "nobody", style="bold" if app.me else "dim")
         text.append("  │  ", style="dim")
-        text.append(app.now().strftime("%a %d %b %H:%M:%S UTC"))
+        text.append(app.now().strftime("%a %H:%M:%S" if narrow else "%a %d %b %H:%M:%S UTC"))
         self.update(text)

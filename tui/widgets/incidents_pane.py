@@ -19,18 +19,24 @@ from tui.widgets.text import count, countdown, safe, severity
 PAGE = 100
 STATUS_CYCLE = ("open", "all", *INCIDENT_STATUSES)
 SEVERITY_CYCLE = (None, *reversed(SEVERITIES))
+STATUS_SHORT = {
+    "in_progress": "in progress",
+    "waiting_customer": "waiting",
+    "acknowledged": "ack'd",
+}
 
 
 def incident_cells(row: q.IncidentRow, now) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
     return (
+        countdown(row.due_at, now),
         Text(f"#{row.id}", style="bold red" if overdue else "dim"),
         severity(row.severity),
-        Text(row.status.replace("_", " ")),
-        safe(row.title, "bold" if overdue else "", limit=60),
-        safe(row.owner) if row.owner else Text("unowned", style="yellow"),
-        countdown(row.due_at, now),
+        Text(STATUS_SHORT.get(row.status, row.status)),
+        safe(row.owner, limit=10) if row.owner else Text("unowned", style="yellow"),
         count(row.mention_count),
+        safe(row.title, "bold" if overdue else "", limit=60),
     )
 
 
@@ -55,13 +61,13 @@ class IncidentsPane(Pane):
         self.exhausted = False
 
     def setup_table(self, table: DeskTable) -> None:
+        table.add_column("Due", key="due", width=13)
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
-        table.add_column("Title", key="title")
         table.add_column("Owner", key="owner")
-        table.add_column("Due", key="due", width=14)
         table.add_column("Ment", key="mentions")
+        table.add_column("Title", key="title")
         self.set_interval(1.0, self.tick)
 
     def bar(self) -> Text:
