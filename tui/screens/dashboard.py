@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,6 +20,8 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable
 from tui.widgets.text import SEVERITY_STYLE, count, countdown, safe, sparkline
+
+log = logging.getLogger(__name__)
 
 SEVERITY_LETTERS = (("critical", "C"), ("high", "H"), ("medium", "M"), ("low", "L"))
 
@@ -106,6 +109,8 @@ class DashboardScreen(DeskScreen):
     def _loaded(self, event: Loaded) -> None:
         self.rows = event.rows
         self.loaded_once = True
+        # Logged, not shown: a number that changes every load would only be noise on screen.
+        log.debug("dashboard: %d clients in %.0f ms", len(event.rows), event.seconds * 1000)
         self.render_rows()
         overdue = sum(r.overdue for r in self.rows)
         critical = sum(r.open_by_severity[3] for r in self.rows)
@@ -115,7 +120,6 @@ class DashboardScreen(DeskScreen):
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
         status.append("  ·  ")
         status.append(f"{critical} critical open", style="bold red" if critical else "")
-        status.append(f"  ·  loaded in {event.seconds * 1000:.0f} ms", style="dim")
         self.query_one("#status", Static).update(status)
 
     def render_rows(self) -> None:

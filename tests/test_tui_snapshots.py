@@ -1,0 +1,97 @@
+"""Snapshot tests of the main screens at 80x24, clock frozen at T0, data from desk_world.
+
+Regenerate after a deliberate change with `pytest tests/test_tui_snapshots.py --snapshot-update`
+and look at the SVGs in tests/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from core.services import Services
+from tests import factories
+from tests.conftest import T0
+from tests.factories import World, desk_world
+from tests.test_tui_desk import make_app, settle
+
+SIZE = (80, 24)
+Compare = Callable[..., bool]
+
+
+@pytest.fixture
+def world(sqlite_services: Services, monkeypatch: pytest.MonkeyPatch) -> World:
+    # The factories number default names and URLs from a process-wide counter: start it afresh
+    # so the pictures do not depend on which tests ran before.
+    monkeypatch.setattr(factories, "_seq", itertools.count(1))
+    with sqlite_services.sessions.begin() as s:
+        return desk_world(s, T0)
+
+
+def steps(*keys: str, then: Callable[[Pilot[Any]], Any] | None = None) -> Callable[..., Any]:
+    """Press keys one at a time, letting workers land after each, then stop cursors blinking."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if then is not None:
+            result = then(pilot)
+            if isinstance(result, Awaitable):
+                await result
+            await settle(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+        await pilot.pause(0.1)
+
+    return run
+
+
+def test_dashboard(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps())
+
+
+def test_client_incidents_tab(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("enter"))
+
+
+def test_incident_view(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("enter", "enter"))
+
+
+def test_outreach_dialog_with_policy_warning(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+
+    async def draft(pilot: Pilot[Any]) -> None:
+        await pilot.press(*"Our lawyers say the flat is fine")
+        await pilot.pause(0.3)  # the policy check waits for typing to pause
+
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steps("enter", "enter", "l", then=draft)
+    )
+
+
+def test_help(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("question_mark"))
