@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.ingest import normalize
 from core.ingest.normalize import (
     canonical_url,
     clean_text,
@@ -126,3 +127,29 @@ def test_to_utc_is_total_and_always_aware_utc(value: object) -> None:
     result = to_utc(value)
     if result is not None:
         assert result.utcoffset() == timedelta(0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\Ahttps?://[a-z0-9.-]{1,20}(/[ -~\u00e9\u4e2d]{0,30})?\Z"),
+        st.from_regex(r"\A[hH][tT]{2}[pP][sS]?://[a-zA-Z0-9.:@-]{0,20}/?[ -~]{0,30}\Z"),
+    )
+)
+def test_canonical_url_fast_path_agrees_with_the_full_parse(url: str) -> None:
+    # The fast path must only ever skip work, never change an answer.
+    cleaned = normalize._WHITESPACE.sub("%20", normalize.strip_controls(url).strip())
+    if cleaned:
+        assert canonical_url(url) == normalize._canonical_parts(cleaned)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" a\u00e9\t\n\r\x1b\x85\xa0\u200b\u202e\u3000.")))
+def test_clean_text_fast_path_agrees_with_the_full_clean(text: str) -> None:
+    slow = normalize._BLANK_LINES.sub(
+        "\n\n",
+        "\n".join(
+            normalize._HSPACE.sub(" ", line).strip() for line in strip_controls(text).split("\n")
+        ),
+    ).strip()
+    assert clean_text(text) == slow

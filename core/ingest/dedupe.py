@@ -40,14 +40,17 @@ def _bounded(key: str) -> str:
 def normalize_for_fingerprint(text: str) -> str:
     """Lowercased words only: URLs, retweet/via markers, @handles and punctuation removed."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _URL.sub(" ", text)
+    # Each pattern is tried only when its anchor is present: most posts have no link or handle.
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
     # Strip stacked "RT @a: RT @b:" prefixes one by one.
     previous = None
-    while previous != text:
+    while previous != text and text.lstrip().startswith(("rt", "via")):
         previous = text
         text = _RETWEET.sub("", text.strip())
-    text = _VIA_SUFFIX.sub("", text)
-    text = _HANDLE.sub(" ", text)
+    if "@" in text:
+        text = _VIA_SUFFIX.sub("", text)
+        text = _HANDLE.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

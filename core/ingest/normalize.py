@@ -128,6 +128,9 @@ _TRACKING_PARAMS = frozenset(
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hmb_")
 _WHITESPACE = re.compile(r"\s")
+# Lower-case http(s), a lower-case host name without port, credentials or trailing dot, a path
+# and no query or fragment: exactly the URLs canonical_url would give back unchanged.
+_SIMPLE_URL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*((?:/[^?#]*)?)", re.ASCII)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -146,6 +149,14 @@ def canonical_url(url: str | None) -> str | None:
         cleaned = _WHITESPACE.sub("%20", cleaned)
     if not cleaned:
         return None
+    simple = _SIMPLE_URL.fullmatch(cleaned)
+    if simple is not None:
+        # Already canonical but for a missing "/" (most links in exports): skip urlsplit.
+        return cleaned if simple.group(1) else cleaned + "/"
+    return _canonical_parts(cleaned)
+
+
+def _canonical_parts(cleaned: str) -> str:
     try:
         parts = urlsplit(cleaned)
         scheme = parts.scheme.lower()
@@ -233,6 +244,12 @@ def _parse_time_text(text: str) -> datetime | None:
         return None
     if _NUMBER.fullmatch(text):
         return to_utc(float(text))
+    if text[:4].isdigit() and text[-1:] in "Z0123456789":
+        # The common shape (exports, APIs): Python reads it as it is, "Z" included.
+        try:
+            return as_utc(datetime.fromisoformat(text))
+        except ValueError:
+            pass
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     # fromisoformat in 3.11 accepts up to 6 fractional digits; Bluesky sends more or fewer.
     iso = _EXTRA_DIGITS.sub(r"\1", iso)

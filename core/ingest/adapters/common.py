@@ -23,6 +23,10 @@ def token_headers(spec: SourceSpec, env: Mapping[str, str] | None = None) -> dic
 
 def count(value: Any) -> int:
     """A non-negative reach count from whatever the payload holds (None, str, float)."""
+    if value is None:  # the usual case for a column an export does not have
+        return 0
+    if type(value) is int:
+        return max(0, value)
     try:
         number = int(float(value))
     except (TypeError, ValueError, OverflowError):
