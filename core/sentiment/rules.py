@@ -6,14 +6,16 @@ the lexicon's own −4…+4 word scale; a match is added to VADER's word valence
 is normalised, so the layer and VADER share one scale and a strongly positive text can still
 outweigh one weak rule. docs/sentiment.md lists the rules for users.
 
-All patterns are compiled once into a single alternation with one named group per rule, so the
-layer costs one regex scan per text.
+All patterns are matched as one alternation with one named group per rule would match them, in
+one pass over the text's word starts (core/sentiment/dispatch.py makes that pass cheap).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from core.sentiment.dispatch import FirstCharScanner
 
 SERVICE_FAILURE = "service failure"
 LEGAL_SAFETY = "legal or safety"
@@ -262,11 +264,10 @@ NEGATORS = re.compile(
 _BUT = re.compile(r"\bbut\b")
 
 # Matched against lower-cased text: re.IGNORECASE makes this many alternatives ~3x slower.
-# Every rule starts at the start of a word (or at "/s"); saying so once up front lets the engine
-# reject a position inside a word with one check instead of one per alternative (~2.5x faster).
-_COMBINED = re.compile(
-    r"(?<!\w)(?=[\w/])(?:" + "|".join(f"(?P<{rule.name}>{rule.pattern})" for rule in RULES) + ")"
-)
+# Every rule starts at the start of a word (or at "/s"), so only those positions are tried, each
+# with the alternatives that can start with its character (see dispatch.py).
+RULE_STARTS = r"(?<!\w)(?=[\w/])"
+_SCANNER = FirstCharScanner([(rule.name, rule.pattern) for rule in RULES], RULE_STARTS)
 _BY_NAME = {rule.name: rule for rule in RULES}
 MAX_HITS = 6  # more matches add nothing a reader needs; VADER's normalisation saturates anyway
 
@@ -296,18 +297,14 @@ def find_hits(text: str) -> list[RuleHit]:
     source = text if len(lowered) == len(text) else lowered
     but = _BUT.search(lowered)
     hits: list[RuleHit] = []
-    for match in _COMBINED.finditer(lowered):
-        name = match.lastgroup
-        if name is None:  # pragma: no cover - every alternative is a named group
-            continue
+    for name, start, end in _SCANNER.finditer(lowered):
         rule = _BY_NAME[name]
-        start = match.start()
         if rule.negatable and NEGATORS.search(lowered, max(0, start - 24), start):
             continue
         hits.append(
             RuleHit(
                 rule,
-                source[start : match.end()],
+                source[start:end],
                 before_but=but is not None and start < but.start(),
                 after_but=but is not None and start > but.start(),
             )

@@ -1,0 +1,216 @@
+"""Many phrase rules matched as one alternation would, sorted by first character so each position
+tries only the few alternatives that can start there.
+
+Python's `re` tries every alternative of an alternation at every candidate position: with a few
+hundred phrase alternatives, a post's dozen word starts cost a few hundred failed attempts each.
+`FirstCharScanner` splits each rule into its alternatives (expanding a leading group), works out
+which characters each can start with (from the parsed pattern; "any" when unsure) and compiles
+one small alternation per first character. At each candidate position it runs that character's
+alternation, which holds the same alternatives in the same order as the big one would try there
+with a chance of success: the matches are identical (a test compares them), found ~2x faster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from re import _constants as sre
+from re import _parser as sre_parse
+from typing import Any
+
+# A character class wider than this is treated as "any character" rather than enumerated.
+_MAX_CLASS = 256
+# Stands for "a non-ASCII digit" in a first-character set (never a single character itself).
+_OTHER_DIGITS = "\\d"
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`a|b(c|d)|[|]` -> ["a", "b(c|d)", "[|]"]: split on "|" outside groups and classes."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            # "]" right after "[" or "[^" is a literal member, not the end of the class.
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _closing(pattern: str, open_at: int) -> int:
+    """Index of the ")" closing the group opened at `open_at`, or -1."""
+    depth = 0
+    i = open_at
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def expand(alternative: str, depth: int = 3) -> list[str]:
+    """`\\b(?:x|y)z` -> [`\\b(?:x)z`, `\\b(?:y)z`]: a leading non-capturing group's branches
+    become alternatives of their own, so they can be sorted by first character too. Trying
+    them in turn is what the engine did inside the group, so the first match is the same."""
+    lead = "\\b" if alternative.startswith("\\b(?:") else ""
+    if depth == 0 or not alternative.startswith(lead + "(?:"):
+        return [alternative]
+    close = _closing(alternative, len(lead))
+    rest = alternative[close + 1 :] if close > 0 else ""
+    if close < 0 or rest[:1] in ("?", "*", "+", "{"):
+        return [alternative]
+    inner = alternative[len(lead) + 3 : close]
+    out: list[str] = []
+    for branch in top_level_alternatives(inner):
+        out.extend(expand(f"{lead}(?:{branch}){rest}", depth - 1))
+    return out
+
+
+def _first_of_sequence(items: Any) -> tuple[set[str] | None, bool]:
+    """(characters a match can start with, or None for any; whether it can match empty)."""
+    first: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of_item(op, av)
+        if chars is None:
+            return None, False
+        first |= chars
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _first_of_item(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre.RANGE and value[1] - value[0] < _MAX_CLASS:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+                # In a str pattern \d is any Unicode digit: the ASCII ones get their own
+                # branches, the rest are caught by the branch for unlisted characters.
+                chars.update("0123456789")
+                chars.add(_OTHER_DIGITS)
+            else:  # negated or category classes (\w, \d, [^...]): could be anything
+                return None, False
+        return chars, False
+    if op is sre.SUBPATTERN:
+        return _first_of_sequence(av[-1])
+    if op is sre.BRANCH:
+        union: set[str] = set()
+        any_nullable = False
+        for branch in av[1]:
+            chars_or_none, nullable = _first_of_sequence(branch)
+            if chars_or_none is None:
+                return None, False
+            union |= chars_or_none
+            any_nullable = any_nullable or nullable
+        return union, any_nullable
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        chars_or_none, nullable = _first_of_sequence(sub)
+        return chars_or_none, nullable or low == 0
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        # Zero-width: the next item decides. Ignoring what a lookaround would exclude only
+        # makes the set larger, never wrong.
+        return set(), True
+    return None, False
+
+
+def first_characters(alternative: str) -> frozenset[str] | None:
+    """The characters a match of `alternative` can start with; None when it could be any."""
+    chars, nullable = _first_of_sequence(sre_parse.parse(alternative))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+class FirstCharScanner:
+    """Finds what `re.finditer(starts + "(?:(?P<name1>p1)|(?P<name2>p2)|...)", text)` finds,
+    as (rule name, start, end), with one small regex per first character instead of one huge one.
+
+    `starts` is a zero-width pattern for the positions a match may begin at (word starts).
+    """
+
+    def __init__(self, rules: Sequence[tuple[str, str]], starts: str) -> None:
+        split = [
+            (
+                name,
+                [
+                    (alt, first_characters(alt))
+                    for top in top_level_alternatives(pattern)
+                    for alt in expand(top)
+                ],
+            )
+            for name, pattern in rules
+        ]
+        known = {c for _, alts in split for _, first in alts if first for c in first}
+        known.discard(_OTHER_DIGITS)
+        self._starts = re.compile(starts)
+        self._by_char = {
+            char: _union(split, lambda first, c=char: first is None or c in first)
+            for char in sorted(known)
+        }
+        # Any other character: only alternatives that could start with anything (or with a
+        # non-ASCII digit) can match there.
+        self._other = _union(split, lambda first: first is None or _OTHER_DIGITS in first)
+
+    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
+        end = 0
+        for start in self._starts.finditer(text):
+            at = start.start()
+            if at < end:  # inside the previous match: finditer never overlaps matches
+                continue
+            pattern = self._by_char.get(text[at], self._other)
+            if pattern is None:
+                continue
+            found = pattern.match(text, at)
+            if found is not None and found.lastgroup is not None:
+                end = found.end()
+                yield found.lastgroup, at, end
+
+
+def _union(
+    split: list[tuple[str, list[tuple[str, frozenset[str] | None]]]], wanted: Any
+) -> re.Pattern[str] | None:
+    pieces = []
+    for name, alts in split:
+        chosen = [alt for alt, first in alts if wanted(first)]
+        if chosen:
+            pieces.append(f"(?P<{name}>{'|'.join(chosen)})")
+    return re.compile("|".join(pieces)) if pieces else None
