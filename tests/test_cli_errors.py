@@ -62,3 +62,15 @@ def test_unknown_client_slug(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_not_a_database_url(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", "nosuchdriver://x/y", "clients"]) == 2
     assert capsys.readouterr().err == "douse: unknown database kind 'nosuchdriver' in --db URL\n"
+
+
+def test_global_options_work_after_the_subcommand_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "after.db")
+    assert main(["sync", "--db", db, "--config", EXAMPLE]) == 0
+    capsys.readouterr()
+    assert main(["clients", "--db", db, "--json"]) == 0
+    assert '"slug": "northwind-air"' in capsys.readouterr().out
+    assert main(["db", "status", "--db", db]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
@@ -20,21 +21,33 @@ from tui.cli.logs import setup_logging
 EXIT_USER_ERROR = 2
 
 
+GLOBAL_OPTIONS = (
+    (("--db",), {"help": "SQLAlchemy URL or SQLite file path (default: DOUSE_DATABASE_URL)"}),
+    (("--config",), {"help": "clients.toml path (default: DOUSE_CONFIG or user config dir)"}),
+    (("--as",), {"dest": "as_staff", "metavar": "STAFF", "help": "act as this staff handle"}),
+)
+
+
+class SubcommandParser(argparse.ArgumentParser):
+    """Every subcommand also takes the global options, so `douse incidents --db X` works like
+    `douse --db X incidents`. SUPPRESS keeps an absent option from hiding the global value."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("conflict_handler", "resolve")
+        super().__init__(**kwargs)
+        for flags, options in GLOBAL_OPTIONS:
+            self.add_argument(*flags, **{**options, "default": argparse.SUPPRESS})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="douse",
         description="A keyboard-driven desk for guarding many brands' online reputation.",
     )
     parser.add_argument("--version", action="version", version=f"douse {__version__}")
-    parser.add_argument(
-        "--db",
-        help="SQLAlchemy URL or SQLite file path (default: DOUSE_DATABASE_URL or user data dir)",
-    )
-    parser.add_argument(
-        "--config", help="clients.toml path (default: DOUSE_CONFIG or user config dir)"
-    )
-    parser.add_argument("--as", dest="as_staff", metavar="STAFF", help="act as this staff handle")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for flags, options in GLOBAL_OPTIONS:
+        parser.add_argument(*flags, **options)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SubcommandParser)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(sub)
