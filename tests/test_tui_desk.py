@@ -217,7 +217,7 @@ async def test_hostile_markup_renders_literally(
         assert "[@click=app.quit]q[/]" in detail
         assert "\x1b" not in detail
         table = app.screen.query_one("#pane-mentions DeskTable", DeskTable)
-        cell = table.get_row_at(0)[3]
+        cell = table.get_row_at(0)[5]
         assert cell.plain.startswith("[bold red]pwned[/]")
         assert app.is_running
         assert HOSTILE.startswith("[bold red]")

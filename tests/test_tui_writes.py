@@ -84,7 +84,7 @@ async def test_new_incident_label_and_attach_from_mentions_tab(
         # The row now shows its incident.
         table = pane.query_one(DeskTable)
         row = table.get_row(str(world.unscored_mention))
-        assert str(row[5]) == f"#{opened}"
+        assert str(row[2]) == f"#{opened}"
 
         with sqlite_services.sessions() as s:
             day0 = s.scalar(select(Mention.id).where(Mention.text == "Acme day 0 still broken"))

@@ -110,12 +110,13 @@ class MentionsPane(Pane):
         self.show_detail()
 
     def setup_table(self, table: DeskTable) -> None:
+        # Text last: on a narrow terminal it is clipped (the detail box below shows it whole).
         table.add_column("When", key="when", width=10)
         table.add_column("Label", key="label", width=9)
-        table.add_column("Author", key="author", width=26)
-        table.add_column("Text", key="text")
-        table.add_column("Reach", key="reach")
         table.add_column("Inc", key="incident")
+        table.add_column("Author", key="author", width=20)
+        table.add_column("Reach", key="reach")
+        table.add_column("Text", key="text")
 
     def bar(self) -> Text:
         text = Text()
@@ -158,10 +159,10 @@ class MentionsPane(Pane):
             table.add_row(
                 ago(m.published_at, now),
                 label(m.label, m.corrected),
-                author_cell(m),
-                safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
-                reach(m),
                 Text(f"#{m.incident_id}") if m.incident_id else Text("·", style="dim"),
+                author_cell(m),
+                reach(m),
+                safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
                 key=key,
             )
         if not event.appended:

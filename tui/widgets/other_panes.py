@@ -271,7 +271,7 @@ class AuthorsPane(Pane):
         self.rows = {}
 
     def setup_table(self, table: DeskTable) -> None:
-        table.add_column("Author", key="handle")
+        table.add_column("Author", key="handle", width=28)
         table.add_column("Flags", key="flags")
         table.add_column("Here neg/all", key="here")
         table.add_column("All clients", key="all")
