@@ -28,6 +28,7 @@ from tests import test_incident_factories as f
 from tests.conftest import T0
 from tests.httpserver import LocalHTTPServer, Reply, local_http_server
 from tui.cli.logs import setup_logging
+from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 
@@ -199,3 +200,13 @@ def test_a_retry_after_of_hours_is_not_hammered_and_the_backoff_shows(
     services.clock = FrozenClock(T0 + 2 * H)
     scheduler.run_source(source_id)
     assert server.hits("/feed.xml") == 2 and seen[-1].failures == 2
+
+
+def test_douse_poll_help_documents_its_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["poll", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert exited.value.code == 0
+    assert "Exit status: 0 when every source was polled (or skipped), 1 when any source failed" in (
+        help_text
+    )
