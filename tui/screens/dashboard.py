@@ -152,7 +152,7 @@ class DashboardScreen(DeskScreen):
         now = self.desk.now()
         for row in self.rows:
             if row.next_due_at is not None and str(row.client_id) in table.rows:
-                table.update_cell(str(row.client_id), "due", countdown(row.next_due_at, now))
+                table.refresh_cell(str(row.client_id), "due", countdown(row.next_due_at, now))
 
     def action_open_client(self) -> None:
         key = self.query_one(DeskTable).selected_key

@@ -116,7 +116,7 @@ class QueueScreen(DeskScreen):
         now = self.desk.now()
         table = self.query_one(DeskTable)
         for r in self.rows:
-            table.update_cell(str(r.id), "due", countdown(r.due_at, now))
+            table.refresh_cell(str(r.id), "due", countdown(r.due_at, now))
 
     @on(DeskTable.RowSelected)
     def _selected(self, event: DeskTable.RowSelected) -> None:

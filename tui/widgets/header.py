@@ -27,6 +27,7 @@ class DeskHeader(Static):
     def __init__(self, where: str) -> None:
         super().__init__()
         self.where = where
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "current_client", lambda _client: self.update_text(), init=True)
@@ -54,5 +55,9 @@ class DeskHeader(Static):
         text.append("  │  " if narrow else "  │  as ", style="dim")
         text.append(clean(app.me) if app.me else "nobody", style="bold" if app.me else "dim")
         text.append("  │  ", style="dim")
-        text.append(app.now().strftime("%a %H:%M:%S" if narrow else "%a %d %b %H:%M:%S UTC"))
-        self.update(text)
+        # Minutes are enough here (the countdowns tick in seconds), and an unchanged header is
+        # not re-laid out every second.
+        text.append(app.now().strftime("%a %H:%M" if narrow else "%a %d %b %H:%M UTC"))
+        if text != self._shown:
+            self._shown = text
+            self.update(text)

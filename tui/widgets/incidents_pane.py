@@ -122,7 +122,7 @@ class IncidentsPane(Pane):
         table = self.table
         for row in self.rows:
             if row.due_at is not None:
-                table.update_cell(str(row.id), "due", countdown(row.due_at, now))
+                table.refresh_cell(str(row.id), "due", countdown(row.due_at, now))
 
     @on(DeskTable.RowHighlighted)
     def _highlighted(self, event: DeskTable.RowHighlighted) -> None:

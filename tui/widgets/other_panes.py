@@ -288,7 +288,7 @@ class AuthorsPane(Pane):
     def load(self, search: str) -> None:
         client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_authors(session, client_id, search=search, limit=200)
+            rows = q.client_authors(session, client_id, search=search, limit=100)
         self.post_message(self.Loaded(rows, client_id))
 
     @on(Loaded)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from tui.actions import bindings
 
@@ -37,6 +38,17 @@ class DeskTable(DataTable[object]):
         if not self.row_count:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def refresh_cell(self, row_key: str, column_key: str, value: Text) -> None:
+        """Update a cell only when what it shows changed.
+
+        Any update_cell throws away the table's rendered-line cache, so a countdown ticking
+        every second on two hundred rows would make every key repaint the whole table; most
+        countdowns ("5d 13h") change once an hour.
+        """
+        with suppress(RowDoesNotExist, CellDoesNotExist):
+            if self.get_cell(row_key, column_key) != value:
+                self.update_cell(row_key, column_key, value)
 
     def keep_cursor(self, key: str | None) -> None:
         """After a reload, put the cursor back on the same record if it is still listed."""
