@@ -118,10 +118,15 @@ def _reply(status: int) -> Reply:
     return Reply(status=status, body=b"ok", content_type="text/plain")
 
 
-def page(description: str) -> bytes:
+def page(description: str, *, content_first: bool = False) -> bytes:
+    meta = (
+        f"<meta content='{description}' name=\"twitter:description\">"
+        if content_first
+        else f'<meta property="og:description" content="{description}">'
+    )
     return (
         "<!doctype html><html><head><title>post</title>"
-        f'<meta property="og:description" content="{description}"></head>'
+        f'<meta name="viewport" content="width=device-width">{meta}</head>'
         "<body><nav>Home | Login</nav><p>whatever the page shows</p></body></html>"
     ).encode()
 
@@ -135,7 +140,11 @@ def test_repair_checks_see_a_removed_an_edited_and_an_unchanged_post(
         body=page("Update: Acme found my parcel and refunded me, thank you!"),
         content_type="text/html; charset=utf-8",
     )
-    server.route("/post/same", body=page("Bolt lost my  parcel"), content_type="text/html")
+    server.route(
+        "/post/same",
+        body=page("Bolt lost my  parcel", content_first=True),
+        content_type="text/html",
+    )
     ids = {
         "gone": open_incident(services, "acme", url=server.url("/post/gone")),
         "edited": open_incident(services, "zeta", url=server.url("/post/edited")),

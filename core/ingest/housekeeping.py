@@ -43,11 +43,9 @@ GONE_STATUSES = frozenset({404, 410})
 
 # Social platforms and most blogs put the post's own text in og:description; the whole page
 # would also carry menus and footers, and never compare equal to the stored text.
-_META_DESCRIPTION = re.compile(
-    r"<meta\s[^>]*?(?:property|name)\s*=\s*[\"'](?:og:description|twitter:description)[\"']"
-    r"[^>]*?\scontent\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
-    re.IGNORECASE,
-)
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DESCRIPTIONS = ("og:description", "twitter:description")
 
 
 @dataclass(frozen=True)
@@ -87,11 +85,22 @@ def page_text(result: HttpResult) -> str:
     """The post's text from a fetched page: its og:description when the page has one."""
     body = result.text()
     if result.media_type in {"text/html", "application/xhtml+xml"} or "<html" in body[:500]:
-        match = _META_DESCRIPTION.search(body)
-        if match is not None:
-            return clean_text(unescape(match.group(1) or match.group(2) or ""))
-        return html_to_text(body)
+        description = _meta_description(body)
+        return description if description is not None else html_to_text(body)
     return clean_text(body)
+
+
+def _meta_description(html: str) -> str | None:
+    """The og:/twitter:description of a page, its attributes in any order; None without one."""
+    for tag in _META_TAG.finditer(html):
+        attributes = {
+            name.lower(): unescape(double or single)
+            for name, double, single in _ATTRIBUTE.findall(tag.group())
+        }
+        kind = (attributes.get("property") or attributes.get("name") or "").lower()
+        if kind in _DESCRIPTIONS and "content" in attributes:
+            return clean_text(attributes["content"])
+    return None
 
 
 def post_text_fetcher(fetcher: Fetcher) -> Callable[[str], str | None]:
