@@ -26,7 +26,6 @@ from core.clock import FrozenClock
 from core.db.models import Client, Source
 from core.ingest.importer import import_file
 from core.ingest.poll import Poller
-from core.ingest.scoring import thread_analyzer
 from core.services import Services, build_services
 from core.settings import Settings
 
@@ -85,8 +84,8 @@ def services_for(url: str, folder: Path) -> Services:
     return build_services(settings, clock=FrozenClock(NOW))
 
 
-def bench_vader(texts: list[str]) -> float:
-    analyzer = thread_analyzer()
+def bench_vader(services: Services, texts: list[str]) -> float:
+    analyzer = services.analyzer()
     started = time.perf_counter()
     for text in texts:
         analyzer.raw_vader_compound(text)
@@ -98,7 +97,7 @@ def bench_import(services: Services, paths: list[Path], total: int) -> tuple[flo
         session.add(
             Client(slug="acme", name="Acme", keywords=["Acme"], created_at=NOW, updated_at=NOW)
         )
-    scorer = thread_analyzer()
+    scorer = services.analyzer()
     new = dropped = 0
     started = time.perf_counter()
     for path in paths:
@@ -167,8 +166,8 @@ def main() -> int:
         url = args.db or f"sqlite:///{folder / 'bench.db'}"
         services = services_for(url, folder)
         try:
-            thread_analyzer()  # the lexicon load is not part of either rate
-            vader_rate = bench_vader(texts)
+            services.analyzer()  # the lexicon load is not part of either rate
+            vader_rate = bench_vader(services, texts)
             rate, new, dropped = bench_import(services, paths, len(texts))
             print(f"raw VADER (nltk polarity_scores): {vader_rate:,.0f} texts/s")
             print(

@@ -116,6 +116,7 @@ def run(ctx: Context) -> int:
     positive = ctx.args.positive_threshold
     check_thresholds(negative, positive)
     return score_stream(
+        # Not services.analyzer(): scoring text needs no database, so none is opened or migrated.
         Analyzer(),
         sys.stdin.buffer,
         ctx,
