@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from core.db.models import Author, Client, Mention
 from core.ingest.dedupe import dedupe_key, fingerprint
 from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import MAX_RAW_BYTES, ClientRules, bounded_raw, store_mentions
+from core.ingest.pipeline import (
+    MAX_RAW_BYTES,
+    ClientRules,
+    bounded_raw,
+    store_mentions,
+    upsert_authors,
+)
 from core.ingest.types import RawAuthor, RawMention
 from core.sentiment.analyzer import Analyzer
 from core.services import Services
@@ -213,6 +219,29 @@ def test_authors_are_shared_across_clients_and_refreshed(
             session.scalars(select(Mention.client_id).where(Mention.author_id == person.id))
         )
         assert len(client_ids) == 2
+
+
+def test_author_upsert_inserts_refreshes_and_leaves_unchanged_rows_alone(
+    services: Services,
+) -> None:
+    ana = RawAuthor(platform="mastodon", handle="@Ana", display_name="Ana", followers=10)
+    bob = RawAuthor(platform="mastodon", handle="bob", profile_url="https://m.example/@bob")
+    with services.sessions.begin() as session:
+        first = upsert_authors(session, [(ana, T0), (bob, T0), (ana, T0 - timedelta(hours=2))])
+    assert set(first) == {("mastodon", "ana"), ("mastodon", "bob")}
+    with services.sessions.begin() as session:
+        # Nothing new about either: same ids back, rows untouched.
+        again = upsert_authors(session, [(ana, T0 - timedelta(hours=1)), (bob, T0)])
+        quiet = RawAuthor(platform="mastodon", handle="ANA")  # no name, no followers
+        later = upsert_authors(session, [(quiet, T0 + timedelta(hours=3))])
+    assert again == first and later == {("mastodon", "ana"): first[("mastodon", "ana")]}
+    with services.sessions() as session:
+        rows = {a.handle: a for a in session.scalars(select(Author))}
+    assert rows["ana"].display_name == "Ana" and rows["ana"].followers == 10, "kept, not erased"
+    assert rows["ana"].first_seen_at == T0 - timedelta(hours=2)
+    assert rows["ana"].last_seen_at == T0 + timedelta(hours=3)
+    assert rows["bob"].profile_url == "https://m.example/@bob" and rows["bob"].display_name is None
+    assert rows["bob"].first_seen_at == rows["bob"].last_seen_at == T0
 
 
 def test_oversized_and_hostile_values_are_bounded(services: Services, analyzer: Analyzer) -> None:

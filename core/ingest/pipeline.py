@@ -20,7 +20,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, bindparam, insert, select, tuple_, update
+from sqlalchemy import Insert, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -179,77 +179,62 @@ def upsert_authors(
     if not latest:
         return {}
     table = Author.__table__
-    existing = {
-        (row.platform, row.handle): row
-        for row in session.execute(
-            select(
-                Author.id,
-                Author.platform,
-                Author.handle,
-                Author.display_name,
-                Author.profile_url,
-                Author.followers,
-                Author.first_seen_at,
-                Author.last_seen_at,
-            ).where(tuple_(Author.platform, Author.handle).in_(list(latest)))
-        )
+    stmt = _dialect_insert(session, table)
+    if not isinstance(stmt, postgresql.Insert | sqlite.Insert):  # pragma: no cover
+        raise NotImplementedError(f"no upsert for {session.get_bind().dialect.name}")
+    new = stmt.excluded
+    # A known author is refreshed with what the newest post says (a missing value keeps the
+    # old one) and the widest first/last-seen span; an unchanged row is not rewritten.
+    refreshed = {
+        "display_name": func.coalesce(new.display_name, table.c.display_name),
+        "profile_url": func.coalesce(new.profile_url, table.c.profile_url),
+        "followers": func.coalesce(new.followers, table.c.followers),
+        "first_seen_at": case(
+            (
+                or_(table.c.first_seen_at.is_(None), new.first_seen_at < table.c.first_seen_at),
+                new.first_seen_at,
+            ),
+            else_=table.c.first_seen_at,
+        ),
+        "last_seen_at": case(
+            (
+                or_(table.c.last_seen_at.is_(None), new.last_seen_at > table.c.last_seen_at),
+                new.last_seen_at,
+            ),
+            else_=table.c.last_seen_at,
+        ),
     }
-    ids = {key: row.id for key, row in existing.items()}
-    missing = [key for key in latest if key not in existing]
-    if missing:
-        rows = []
-        for key in missing:
-            author, first, last = latest[key]
-            rows.append(
-                {
-                    "platform": key[0],
-                    "handle": key[1],
-                    "display_name": _clip(author.display_name, 300),
-                    "profile_url": _clip(author.profile_url, 2000),
-                    "followers": author.followers,
-                    "is_troll": False,
-                    "is_vip": False,
-                    "notes": "",
-                    "first_seen_at": first,
-                    "last_seen_at": last,
-                }
-            )
-        # Another worker may insert the same author meanwhile: skip, then read the ids back.
-        session.execute(_do_nothing(_dialect_insert(session, table), ["platform", "handle"]), rows)
+    changed = or_(*(table.c[name].is_distinct_from(value) for name, value in refreshed.items()))
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["platform", "handle"], set_=refreshed, where=changed
+    ).returning(table.c.id, table.c.platform, table.c.handle)
+    # Sorted, so two workers upserting overlapping authors lock rows in the same order.
+    rows = [
+        {
+            "platform": key[0],
+            "handle": key[1],
+            "display_name": _clip(author.display_name, 300) or None,
+            "profile_url": _clip(author.profile_url, 2000) or None,
+            "followers": author.followers,
+            "is_troll": False,
+            "is_vip": False,
+            "notes": "",
+            "first_seen_at": first,
+            "last_seen_at": last,
+        }
+        for key, (author, first, last) in sorted(latest.items())
+    ]
+    # One statement inserts the new and refreshes the changed; concurrent inserts of the same
+    # author by another worker turn into a refresh, never an error.
+    ids = {(row.platform, row.handle): row.id for row in session.execute(upsert, rows)}
+    unchanged = [key for key in latest if key not in ids]
+    if unchanged:
         for row in session.execute(
             select(Author.id, Author.platform, Author.handle).where(
-                tuple_(Author.platform, Author.handle).in_(missing)
+                tuple_(Author.platform, Author.handle).in_(unchanged)
             )
         ):
             ids[(row.platform, row.handle)] = row.id
-    changes = []
-    for key, row in existing.items():
-        author, first, last = latest[key]
-        change: dict[str, Any] = {}
-        if author.display_name and _clip(author.display_name, 300) != row.display_name:
-            change["display_name"] = _clip(author.display_name, 300)
-        if author.profile_url and _clip(author.profile_url, 2000) != row.profile_url:
-            change["profile_url"] = _clip(author.profile_url, 2000)
-        if author.followers is not None and author.followers != row.followers:
-            change["followers"] = author.followers
-        if row.first_seen_at is None or first < row.first_seen_at:
-            change["first_seen_at"] = first
-        if row.last_seen_at is None or last > row.last_seen_at:
-            change["last_seen_at"] = last
-        if change:
-            changes.append({"id": row.id, **change})
-    # One executemany per shape of change, rather than one statement per author.
-    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for change in changes:
-        shape = tuple(sorted(k for k in change if k != "id"))
-        by_shape.setdefault(shape, []).append({f"_{k}": v for k, v in change.items()})
-    for shape, params in by_shape.items():
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({name: bindparam(f"_{name}") for name in shape}),
-            params,
-        )
     return ids
 
 
