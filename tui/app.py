@@ -7,6 +7,7 @@ database for news (new mentions, incidents, activities, notifications) without b
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -327,4 +328,7 @@ def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
     try:
         app.run()
     finally:
+        if app.ingest is not None and app.ingest.running:
+            # Polls and incident jobs in flight finish and commit; say why the prompt waits.
+            print("douse: finishing the polls in progress…", file=sys.stderr, flush=True)
         app.stop_ingest()
