@@ -86,5 +86,12 @@ def reassign_account(
     account.owner_id = new_owner.id
     account.backup_owner_id = new_backup.id if new_backup else None
     session.flush()
-    audit.record(session, f"{now.isoformat()} {actor.handle} reassigned {change.describe()}")
+    audit.record(
+        session,
+        at=now,
+        staff_id=actor.id,
+        subject="account",
+        subject_id=account.id,
+        summary=f"{actor.handle} reassigned {change.describe()}",
+    )
     return change

@@ -123,7 +123,11 @@ def set_author(
             monitored.append(incident_id)
     audit.record(
         session,
-        f"{now.isoformat()} {staff.handle} changed author #{author.id} "
+        at=now,
+        staff_id=staff.id,
+        subject="author",
+        subject_id=author.id,
+        summary=f"{staff.handle} changed author #{author.id} "
         f"{inert(author.handle, 80)} ({author.platform}): {'; '.join(changes)}"
         + (f"; moved to monitor: {', '.join(f'#{i}' for i in monitored)}" if monitored else ""),
     )

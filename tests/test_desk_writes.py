@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from core.accounts import reassign_account
 from core.authors import set_author
-from core.db.models import Account, Activity, Author, Incident, IncidentMention, Mention
+from core.db.models import (
+    Account,
+    Activity,
+    AuditEntry,
+    Author,
+    Incident,
+    IncidentMention,
+    Mention,
+)
 from core.errors import ConflictError, DouseError
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import correct_label
@@ -152,12 +160,20 @@ def test_reassign_account_is_audited_after_commit(
     assert "carol reassigned acme bluesky acme.bsky.social" in lines[0]
     assert "owner nobody -> bob, backup nobody -> alice" in lines[0]
     assert T0.isoformat() in lines[0]
+    with services.sessions() as s:
+        entries = s.scalars(select(AuditEntry)).all()
+        assert [(e.subject, e.subject_id, e.staff_id, e.at) for e in entries] == [
+            ("account", world.unowned_account, world.carol, T0)
+        ]
+        assert "owner nobody -> bob" in entries[0].summary
     # A change that rolls back leaves no audit line and no change.
     caplog.clear()
     with pytest.raises(RuntimeError), services.sessions.begin() as s:
         reassign_account(s, world.unowned_account, "alice", None, by="carol", now=T0)
         raise RuntimeError("the caller gave up")
     assert not [r for r in caplog.records if r.name == "douse.audit"]
+    with services.sessions() as s:
+        assert len(s.scalars(select(AuditEntry)).all()) == 1
     with services.sessions.begin() as s, pytest.raises(DouseError, match="other than the owner"):
         reassign_account(s, world.unowned_account, "bob", "bob", by="carol", now=T0)
     with services.sessions.begin() as s, pytest.raises(DouseError, match="nothing to change"):

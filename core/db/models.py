@@ -205,6 +205,8 @@ class Mention(Base):
         Index("ix_mentions_client_published", "client_id", "published_at"),
         Index("ix_mentions_client_label_published", "client_id", "sentiment_label", "published_at"),
         Index("ix_mentions_author_published", "author_id", "published_at"),
+        # The desk's authors tab: each client's authors with their negative counts, from the index.
+        Index("ix_mentions_client_author_label", "client_id", "author_id", "sentiment_label"),
         Index("ix_mentions_client_fingerprint", "client_id", "fingerprint"),
     )
 
@@ -381,6 +383,21 @@ class ReportRun(Base):
     path: Mapped[str] = mapped_column(Text)
 
 
+class AuditEntry(Base):
+    """Who changed what, for records without a history of their own (account owners, author
+    flags). Append-only and in the database, so every desk of a team sees the same trail."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_subject", "subject", "subject_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    subject: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+
+
 class WorkerHeartbeat(Base):
     """`douse watch` workers announce themselves so the desk polls only when none is running."""
 
@@ -393,6 +410,8 @@ class WorkerHeartbeat(Base):
 
 @event.listens_for(Activity, "before_update")
 @event.listens_for(Activity, "before_delete")
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
 def _activities_are_append_only(
     mapper: Mapper[Activity], connection: Any, target: Activity
 ) -> None:

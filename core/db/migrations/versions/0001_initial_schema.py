@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:29:18.546204
+Create Date: 2026-11-23 19:29:14.476260
 """
 
 from __future__ import annotations
@@ -56,6 +56,24 @@ def upgrade() -> None:
         sa.Column("started_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_worker_heartbeats")),
     )
+    op.create_table(
+        "audit_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=True),
+        sa.Column("subject", sa.String(length=32), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_audit_entries_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
+    )
+    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_audit_entries_subject", ["subject", "subject_id", "at"], unique=False
+        )
+
     op.create_table(
         "clients",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -300,6 +318,11 @@ def upgrade() -> None:
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.create_index(
             "ix_mentions_author_published", ["author_id", "published_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_mentions_client_author_label",
+            ["client_id", "author_id", "sentiment_label"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_mentions_client_fingerprint", ["client_id", "fingerprint"], unique=False
