@@ -36,7 +36,10 @@ class SubcommandParser(argparse.ArgumentParser):
         kwargs.setdefault("conflict_handler", "resolve")
         super().__init__(**kwargs)
         for flags, options in GLOBAL_OPTIONS:
-            self.add_argument(*flags, **{**options, "default": argparse.SUPPRESS})
+            # Hidden here: `douse --help` documents them once.
+            self.add_argument(
+                *flags, **{**options, "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
