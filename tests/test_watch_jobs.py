@@ -20,10 +20,11 @@ from core.clock import FrozenClock
 from core.db.models import Activity, Client, Incident, Notification, Source
 from core.incidents import log_activity, triage_new_mentions
 from core.ingest.health import source_health
-from core.ingest.housekeeping import format_jobs
+from core.ingest.housekeeping import WEBHOOK_LOCK, exclusive, format_jobs, run_incident_jobs
 from core.ingest.poll import SourceOutcome, format_outcome
 from core.ingest.scheduler import IngestScheduler
-from core.services import Services
+from core.services import Services, build_services
+from core.settings import Settings
 from tests import test_incident_factories as f
 from tests.conftest import T0
 from tests.httpserver import LocalHTTPServer, Reply, local_http_server
@@ -219,3 +220,26 @@ def test_douse_poll_help_documents_its_exit_status(capsys: pytest.CaptureFixture
     assert "Exit status: 0 when every source was polled (or skipped), 1 when any source failed" in (
         help_text
     )
+
+
+@pytest.mark.postgres
+def test_a_second_worker_skips_the_webhooks_another_is_sending(
+    postgres_url: str, tmp_path: Path, server: LocalHTTPServer
+) -> None:
+    settings = Settings(
+        database_url=postgres_url, config_path=tmp_path / "c.toml", log_dir=tmp_path / "logs"
+    )
+    services = build_services(settings, clock=FrozenClock(T0 + 3 * H))
+    try:
+        open_incident(services)
+        server.route("/hook", body=b"ok", content_type="text/plain")
+        env = {"DOUSE_WEBHOOK_URL": server.url("/hook")}
+        with services.sessions.begin() as holder:
+            assert exclusive(holder, WEBHOOK_LOCK)  # another worker is sending right now
+            busy = run_incident_jobs(services, env=env)
+        done = run_incident_jobs(services, env=env)
+    finally:
+        services.close()
+    assert busy.breached and busy.webhooks_sent == 0 and busy.failed == ()
+    assert done.webhooks_sent == 1
+    assert [r.method for r in server.requests] == ["POST"], "posted once, by the free worker"

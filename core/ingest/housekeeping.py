@@ -13,7 +13,11 @@ mentions arrive, and triage (run on every stored batch) already checks the hours
 
 Each job runs in its own transaction, so one failing (a database hiccup, a bug) neither rolls
 back nor stops the others; the failure is logged and the next run tries again. Several workers
-may run these at once: breaches and notifications are recorded conditionally, exactly once.
+may run these at once: breaches and notifications are recorded conditionally, exactly once. On
+PostgreSQL (where a team runs several workers) webhooks and repair checks each take a
+transaction-scoped advisory lock first, and a worker that does not get it skips that job for the
+minute, so a notification is not posted twice nor a post re-checked twice. SQLite has no such
+lock; it serves one person, whose desk stops its own jobs while a `douse watch` runs.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
 from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from core.incidents import (
     RepairResult,
@@ -40,6 +47,9 @@ log = logging.getLogger(__name__)
 
 INTERVAL_S = 60
 GONE_STATUSES = frozenset({404, 410})
+# Advisory lock keys (any constant 64-bit numbers, unique within douse).
+WEBHOOK_LOCK = 0x646F7573_01
+REPAIR_LOCK = 0x646F7573_02
 
 # Social platforms and most blogs put the post's own text in og:description; the whole page
 # would also carry menus and footers, and never compare equal to the stored text.
@@ -134,6 +144,13 @@ def repair_score(services: Services) -> Callable[[str], float]:
     return score
 
 
+def exclusive(session: Session, key: int) -> bool:
+    """Take the job's lock for this transaction; False when another worker holds it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))
+
+
 def run_incident_jobs(
     services: Services,
     now: datetime | None = None,
@@ -156,24 +173,26 @@ def run_incident_jobs(
         failed.append("clocks")
     try:
         with services.sessions.begin() as session:
-            sent = send_pending_webhooks(
-                session,
-                http_post or webhook_poster(services.fetcher),
-                now,
-                url_env=services.settings.webhook_url_env,
-                env=env,
-            )
+            if exclusive(session, WEBHOOK_LOCK):
+                sent = send_pending_webhooks(
+                    session,
+                    http_post or webhook_poster(services.fetcher),
+                    now,
+                    url_env=services.settings.webhook_url_env,
+                    env=env,
+                )
     except Exception:
         log.exception("sending webhooks failed")
         failed.append("webhooks")
     try:
         with services.sessions.begin() as session:
-            repairs = run_due_repair_checks(
-                session,
-                now,
-                fetch_text or post_text_fetcher(services.fetcher),
-                score=repair_score(services),
-            )
+            if exclusive(session, REPAIR_LOCK):
+                repairs = run_due_repair_checks(
+                    session,
+                    now,
+                    fetch_text or post_text_fetcher(services.fetcher),
+                    score=repair_score(services),
+                )
     except Exception:
         log.exception("repair checks failed")
         failed.append("repair checks")
