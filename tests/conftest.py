@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from core.db.engine import make_engine
 from core.db.migrate import upgrade
 from core.services import Services, build_services
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.sentiment import Analyzer
 from tests.pg import PostgresDatabases, throwaway_server
 
 # A Monday morning in London; every test that cares about time starts here unless it says otherwise.
@@ -106,3 +110,29 @@ def sqlite_services(sqlite_url: str, tmp_path: Path, clock: FrozenClock) -> Iter
     svc = build_services(_settings(sqlite_url, tmp_path), clock=clock)
     yield svc
     svc.close()
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    from core.sentiment import Analyzer
+
+    return Analyzer()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Iterator[Services]:
+    """One full-size demo (6,000 mentions) shared by read-only tests (demo, exports)."""
+    from core.demo.build import DemoOptions, build_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    services = build_services(
+        Settings(
+            database_url=f"sqlite:///{folder / 'demo.db'}",
+            config_path=folder / "clients.toml",
+            log_dir=folder / "logs",
+        ),
+        clock=FrozenClock(T0),
+    )
+    build_demo(services.sessions, T0, DemoOptions(), analyzer=analyzer)
+    yield services
+    services.close()

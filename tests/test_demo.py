@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import random
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -36,32 +35,6 @@ from tests.conftest import T0
 from tui.cli.main import main
 
 DEMO_ENV = {"DOUSE_NOW": T0.isoformat()}
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer()
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Iterator[Services]:
-    """One full-size demo (6,000 mentions) shared by the read-only tests of this module."""
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
-
-    folder = tmp_path_factory.mktemp("demo")
-    services = build_services(
-        Settings(
-            database_url=f"sqlite:///{folder / 'demo.db'}",
-            config_path=folder / "clients.toml",
-            log_dir=folder / "logs",
-        ),
-        clock=FrozenClock(T0),
-    )
-    build_demo(services.sessions, T0, DemoOptions(), analyzer=analyzer)
-    yield services
-    services.close()
 
 
 def test_the_agency_config_is_valid_and_varied() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,15 +20,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-# httpx imports its optional command-line tool, and with it rich, whenever click is installed.
-# core must not load a terminal library (a test proves it), so that module is marked absent;
-# httpx then keeps a stub `httpx.main` and everything douse uses works as before.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx
 
-import httpx  # noqa: E402
-
-import core  # noqa: E402
-from core.errors import DouseError  # noqa: E402
+import core
+from core.errors import DouseError
 
 USER_AGENT = f"douse/{core.__version__} (brand reputation monitor)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524})
