@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db.models import Author, Incident, IncidentMention, Mention
 from core.errors import DouseError, NotFound
-from core.incidents.text import inert
 from core.incidents.workflow import TRANSITIONS, change_status, staff_by_handle
+from core.text import inert
 
 MAX_NOTES = 2000
 

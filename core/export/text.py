@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-# Control characters (ESC starts terminal sequences) carry no meaning in a report for people.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from core.text import inert
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 STATUS_LABELS = {
@@ -64,7 +62,7 @@ def label(value: str | None, labels: dict[str, str] | None = None) -> str:
 
 def one_line(text: str | None, limit: int = 280) -> str:
     """Collapse whitespace and cut at a word boundary; mentions can be essays."""
-    flat = _CONTROL.sub("", " ".join((text or "").split()))
+    flat = inert(text)
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]

@@ -66,7 +66,6 @@ from core.incidents.repair import RepairResult, run_due_repair_checks
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess
 from core.incidents.spikes import SpikeCheck, detect_spikes
-from core.incidents.text import inert
 from core.incidents.triage import TriageSummary, triage_new_mentions
 from core.incidents.views import (
     ActivityRow,
@@ -88,6 +87,7 @@ from core.incidents.workflow import (
     set_severity,
     split_incident,
 )
+from core.text import inert
 
 __all__ = [
     "LOGGABLE_KINDS",

@@ -19,7 +19,7 @@ from core.incidents import clocks
 from core.incidents.notify import notify
 from core.incidents.routing import route, staff_map
 from core.incidents.severity import Evidence, assess, level
-from core.incidents.text import ignore_stems, inert, matched_critical_terms, significant_terms
+from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
 from core.incidents.triage import MAX_TERMS
 
 # The workflow's own helpers, so versions, conflicts and results behave exactly as for every
@@ -33,6 +33,7 @@ from core.incidents.workflow import (
     load_incident,
     staff_by_handle,
 )
+from core.text import inert
 
 
 def _mention(session: Session, mention_id: int) -> Mention:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db.models import Incident, Notification
-from core.incidents.text import inert
+from core.text import inert
 
 NOTIFICATION_KINDS = ("critical", "pattern", "spike", "breach")
 # Webhook deliveries older than this are not retried: a day-old alert is noise, not news.

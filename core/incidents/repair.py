@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import Activity, Incident, Mention, RepairCheck
-from core.incidents.text import inert
+from core.text import inert
 
 RETRY_AFTER = timedelta(hours=6)
 

@@ -1,5 +1,5 @@
 """Text helpers for triage: significant word stems for grouping, critical-term matching, and
-making internet text inert for one-line display."""
+and the words that make a term critical."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from functools import cache
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@[\w.]+(?:@[\w.-]+)?")
-# C0/C1 controls (ESC starts terminal sequences), plus bidi overrides that reorder what is shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are aren't as at be because been
@@ -78,11 +76,3 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 def matched_critical_terms(text: str, terms: Iterable[str]) -> list[str]:
     return [t for t in terms if t.strip() and _term_pattern(t.strip()).search(text)]
-
-
-def inert(text: str, limit: int | None = None) -> str:
-    """One line with control and bidi characters removed: safe to print to a terminal."""
-    line = " ".join(_CONTROL.sub("", text).split())
-    if limit is not None and len(line) > limit:
-        line = line[: max(limit - 1, 0)].rstrip() + "…"
-    return line

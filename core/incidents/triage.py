@@ -35,7 +35,8 @@ from core.incidents.notify import notify
 from core.incidents.routing import route, staff_map
 from core.incidents.severity import Assessment, Evidence, assess, level
 from core.incidents.spikes import detect_spikes
-from core.incidents.text import ignore_stems, inert, matched_critical_terms, significant_terms
+from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from core.text import inert
 
 GROUP_WINDOW = timedelta(hours=72)
 REOPEN_WINDOW = timedelta(days=14)

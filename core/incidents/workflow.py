@@ -33,7 +33,8 @@ from core.db.models import (
 from core.errors import ConflictError, DouseError, NotFound
 from core.incidents import clocks
 from core.incidents.severity import Evidence, assess, level
-from core.incidents.text import inert, matched_critical_terms
+from core.incidents.text import matched_critical_terms
+from core.text import inert
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")

@@ -14,30 +14,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from core.clock import as_utc
+from core.text import strip_controls
 
-# ANSI/VT escape sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings up to BEL or ST,
-# and two-character ESC sequences. Their 8-bit forms (0x9b CSI, 0x9d OSC ...) are C1 controls,
-# removed below with the rest of C1.
-_ANSI = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"
-    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-# C0 except tab and newline, DEL, C1, and the explicit bidi overrides/isolates that let a post
-# visually reorder the text around it ("Trojan Source"); implicit bidi still works without them.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def strip_controls(text: str) -> str:
-    """Remove ANSI escapes and control characters (keeps newline and tab); CR becomes newline."""
-    if not text:
-        return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    return _CONTROLS.sub("", text)
 
 
 def clean_text(text: str | None) -> str:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from core.queries.listing import as_dict
+from core.text import inert
 from tui.cli.context import Context
-
-# C0/C1 controls (ESC starts terminal sequences) must never reach the terminal from mention text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def inert(text: str | None, width: int | None = None) -> str:
-    clean = _CONTROL.sub("", " ".join((text or "").split()))
-    if width is not None and len(clean) > width:
-        return clean[: width - 1] + "…"
-    return clean
 
 
 def print_json(ctx: Context, rows: Sequence[Any]) -> None:

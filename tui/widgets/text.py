@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-# C0/C1 controls, DEL, and the bidi/format characters that can reorder or hide terminal text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+from core.text import strip_controls
+
+# Beyond core.text's controls: zero-width and format characters that hide text in a table cell.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2065\ufeff]")
 SPARK = "▁▂▃▄▅▆▇█"
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -30,12 +31,8 @@ def clean(value: str | None, *, one_line: bool = True, limit: int | None = None)
     """Strip escape sequences and control characters; optionally fold to one line and clip."""
     if not value:
         return ""
-    text = _ANSI.sub("", value)
-    if one_line:
-        text = _CONTROL.sub("", " ".join(text.split()))
-    else:
-        lines = text.replace("\r\n", "\n").replace("\t", "    ").split("\n")
-        text = "\n".join(_CONTROL.sub("", line) for line in lines)
+    text = _INVISIBLE.sub("", strip_controls(value))
+    text = " ".join(text.split()) if one_line else text.replace("\t", "    ")
     text = unicodedata.normalize("NFC", text)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"

@@ -1,0 +1,40 @@
+"""Making text from the internet inert: the one place that knows which characters a terminal,
+a report or a log must never receive from a post, an author name or a URL.
+
+Ingestion cleans text on the way in; every place that shows text (CLI, desk, exports, logs) still
+passes it through here on the way out, because older rows, imports and notes come from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings up to BEL or ST,
+# and two-character ESC sequences. Their 8-bit forms (0x9b CSI, 0x9d OSC ...) are C1 controls,
+# removed below with the rest of C1.
+ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# C0 except tab and newline, DEL, C1, and the explicit bidi overrides/isolates that let a post
+# visually reorder the text around it ("Trojan Source"); implicit bidi still works without them.
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters (keeps newline, tab); CR becomes newline."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = ANSI.sub("", text)
+    return CONTROLS.sub("", text)
+
+
+def inert(text: str | None, limit: int | None = None) -> str:
+    """One line, controls removed, clipped with an ellipsis: safe to print anywhere."""
+    line = " ".join(strip_controls(text or "").split())
+    if limit is not None and len(line) > limit:
+        line = line[: max(limit - 1, 0)].rstrip() + "…"
+    return line
