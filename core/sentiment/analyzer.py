@@ -136,9 +136,10 @@ class Analyzer:
         hits = find_hits(text)
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".
-        praise_weight = PRAISE_BESIDE_COMPLAINT if hits else 1.0
+        complaints = [hit for hit in hits if hit.rule.valence < 0]
+        praise_weight = PRAISE_BESIDE_COMPLAINT if complaints else 1.0
         after_but = len(words)
-        if hits and all(hit.before_but for hit in hits):
+        if complaints and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
             after_but = next(
                 (i for i, word in enumerate(words) if word.lower().strip(_PUNCT) == "but"),

@@ -21,6 +21,7 @@ SERVICE_FAILURE = "service failure"
 LEGAL_SAFETY = "legal or safety"
 COMPLAINT_QUESTION = "complaint question"
 SARCASM = "sarcasm"
+PRAISE = "praise or a fix"
 
 _NUM = (
     r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
@@ -147,6 +148,7 @@ RULES: tuple[Rule, ...] = (
         r"prices?|fees?)s? (?:went up|doubled|tripled|increased)\b|\b(?:billed|charged) (?:me|us) "
         r"for (?:\S+ ){0,4}?(?:we|i) (?:never|didn't|did not)\b|\b(?:froze|frozen|blocked|locked|"
         r"suspended|declined) (?:my|our) (?:account|card|payment|claim)\b|\btook my money\b",
+        negatable=True,
     ),
     Rule(
         "broken_product",
@@ -243,6 +245,38 @@ RULES: tuple[Rule, ...] = (
         r"acceptable|normal|seriously)\b|\bare you (?:kidding|serious|joking)\b|\bwhat is wrong "
         r"with (?:you|your|this)\b|\b(?:anyone|anybody) else (?:having|getting|seeing|"
         r"experiencing|had|notice|noticed|unable|stuck|can't|not|been)\b",
+    ),
+    # --- praise and fixes VADER cannot see ---------------------------------------------------
+    # A review that says "five stars" or "refunded instantly" is a happy customer even when it
+    # names the problem that was fixed ("refunded a missing item instantly").
+    Rule(
+        "praise",
+        PRAISE,
+        2.0,
+        r"\b(?:five|5) stars?\b|\b5/5\b|\b10/10\b(?! would not)|\bhighly recommend\w*\b|"
+        r"\bcan't recommend (?:\S+ ){0,2}?enough\b|\bwould (?:definitely )?recommend\b",
+    ),
+    Rule(
+        "fixed_fast",
+        PRAISE,
+        2.0,
+        r"\b(?:refunded|replaced|fixed|sorted|resolved|credited|rebooked|redelivered)"
+        r"(?: \S+){0,4}? (?:instantly|immediately|straight away|right away|quickly|promptly|"
+        r"the same day|within (?:minutes|an hour|the hour|a day))\b",
+    ),
+    Rule(
+        "no_cost",
+        PRAISE,
+        1.2,
+        # VADER scores "no" -1.2 wherever it stands; "at no extra cost" is not a complaint.
+        r"\bno (?:extra |additional |hidden )?(?:cost|charge|fee)s?\b",
+    ),
+    Rule(
+        "no_trouble",
+        PRAISE,
+        3.0,
+        # ...and "no problems" costs -2.9 to VADER ("no" and "problems"): a satisfied customer.
+        r"\bno (?:problems?|issues?|complaints|worries|fuss|hassle)\b",
     ),
     # --- sarcasm that needs no context --------------------------------------------------------
     Rule(
