@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -68,6 +69,14 @@ class _Route:
         return reply
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that hang up mid-reply (size caps, timeouts) are what the tests provoke.
+        pass
+
+
 class LocalHTTPServer:
     """Threaded HTTP/1.1 server on 127.0.0.1:<free port>; use as a context manager."""
 
@@ -76,7 +85,7 @@ class LocalHTTPServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.requests: list[Request] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
