@@ -19,6 +19,7 @@ from core.incidents import (
     refresh_clocks,
     run_due_repair_checks,
     send_pending_webhooks,
+    set_severity,
     split_incident,
     triage_new_mentions,
 )
@@ -261,3 +262,19 @@ def test_webhooks_send_each_notification_once_and_keep_errors(services: Services
         assert send_pending_webhooks(s, lambda u, p: posted.append((u, p)), T0, env={}) == 0
     assert len(posted) == 1 and posted[0][0] == "https://hooks.example/T1"
     assert posted[0][1]["text"].startswith(f"douse [breach] #{iid} first response target breached")
+
+
+def test_a_person_raising_severity_to_critical_notifies_once(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        set_severity(s, iid, "high", by="ana", now=T0 + M, reason="a journalist asked")
+    with services.sessions() as s:
+        assert s.scalars(select(Notification).where(Notification.incident_id == iid)).all() == []
+    with services.sessions.begin() as s:
+        set_severity(s, iid, "critical", by="ana", now=T0 + 2 * M, reason="it is on the news")
+    with services.sessions.begin() as s:
+        set_severity(s, iid, "high", by="ben", now=T0 + 3 * M, reason="calmer now")
+        set_severity(s, iid, "critical", by="ben", now=T0 + 4 * M, reason="flared up again")
+    with services.sessions() as s:
+        kinds = s.scalars(select(Notification.kind).where(Notification.incident_id == iid)).all()
+    assert kinds == ["critical"]

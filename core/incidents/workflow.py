@@ -32,6 +32,7 @@ from core.db.models import (
 )
 from core.errors import ConflictError, DouseError, NotFound
 from core.incidents import clocks
+from core.incidents.notify import notify
 from core.incidents.severity import Evidence, assess, level
 from core.incidents.text import matched_critical_terms
 from core.text import inert
@@ -379,6 +380,9 @@ def set_severity(
     ]
     if level(severity) > level(before):
         clocks.tighten_for_severity(incident, client, now)
+    if severity == "critical":
+        # A person's "this is critical" must reach the desk and the webhook like triage's does.
+        notify(session, incident, "critical", f"#{incident.id} is critical: {incident.title}", now)
     activity = Activity(
         incident_id=incident.id,
         kind="severity_change",
