@@ -26,8 +26,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Figures go to docs/benchmarks.md; each benchmark prints its own numbers.
 bench: $(STAMP)
-	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in ingest_bench export_bench desk_bench bench_ingest_normalize sentiment_eval; do \
+		echo "== bench.$$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 # Regenerate the (unreleased) initial migration after changing core/db/models.py.
 schema: $(STAMP)
