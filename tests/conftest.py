@@ -27,6 +27,19 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CLI runs in tests log and read config under a temp dir, never the developer's own."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("DOUSE_LOG_DIR", str(base / "logs"))
+    monkeypatch.delenv("DOUSE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DOUSE_CONFIG", raising=False)
+    monkeypatch.delenv("DOUSE_NOW", raising=False)
+    monkeypatch.delenv("DOUSE_ME", raising=False)
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
