@@ -276,3 +276,12 @@ async def test_help_lists_every_registry_action(
             assert key_label(a.key) in shown
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
+
+
+@sync
+async def test_an_empty_agency_says_how_to_start(sqlite_services: Services, tmp_path: Path) -> None:
+    app = make_app(sqlite_services, tmp_path, me=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = rendered(app, "#status")
+        assert "No clients yet" in status and "douse sync" in status and "douse demo" in status

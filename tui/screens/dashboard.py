@@ -115,6 +115,15 @@ class DashboardScreen(DeskScreen):
         overdue = sum(r.overdue for r in self.rows)
         critical = sum(r.open_by_severity[3] for r in self.rows)
         status = Text()
+        if not self.rows:
+            # A first start: say how to get an agency in, rather than show an empty table.
+            status.append(
+                "No clients yet: `douse sync` writes your clients.toml (see clients.example.toml); "
+                "`douse demo` builds a demo agency.",
+                style="bold",
+            )
+            self.query_one("#status", Static).update(status)
+            return
         status.append(f"{len(self.rows)} clients")
         status.append("  ·  ")
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
