@@ -131,5 +131,5 @@ def test_poll_ingests_every_kind_once(
     assert _per_source(db) == stored, "a second poll must add nothing"
     for name in ("alerts", "toots", "skeets", "hn", "reddit"):
         line = next(line for line in second.splitlines() if name in line)
-        assert re.search(r"\b0 new\b", line), line
+        assert re.search(r"\bnew 0,", line), line
     assert "error" not in first.lower() and "error" not in second.lower()
