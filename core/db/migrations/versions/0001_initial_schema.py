@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:29:14.476260
+Create Date: 2026-11-23 19:50:29.624153
 """
 
 from __future__ import annotations
@@ -317,7 +317,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_mentions_author_published", ["author_id", "published_at"], unique=False
+            "ix_mentions_author_published",
+            ["author_id", "published_at", "client_id", "sentiment_label"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_mentions_client_author_label",
