@@ -6,6 +6,7 @@ import asyncio
 import functools
 import io
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,19 @@ from sqlalchemy.exc import OperationalError
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from core.db.models import Activity, Incident
+from core.db.models import Activity, Client, Incident
 from core.queries import desk as q
 from core.services import Services
 from tests.conftest import T0
 from tests.factories import HOSTILE, World, desk_world
+from tests.factories import incident as make_incident
 from tui.actions import ACTIONS, key_label
 from tui.app import DouseApp
 from tui.screens.client import ClientScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen, help_table
 from tui.screens.incident import IncidentScreen
+from tui.screens.queue import PAGE, QueueScreen
 from tui.widgets.table import DeskTable
 
 SIZE = (100, 30)
@@ -285,3 +288,42 @@ async def test_an_empty_agency_says_how_to_start(sqlite_services: Services, tmp_
         await settle(pilot)
         status = rendered(app, "#status")
         assert "No clients yet" in status and "douse sync" in status and "douse demo" in status
+
+
+@sync
+async def test_overdue_queue_pages_by_deadline(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    # More overdue incidents than one page: the first page shows, the rest load on scroll,
+    # the bar counts them all, and the order stays by deadline across pages.
+    extra = PAGE + 20
+    with sqlite_services.sessions.begin() as s:
+        acme = s.get(Client, world.acme)
+        assert acme is not None
+        for i in range(extra):
+            make_incident(
+                s,
+                acme,
+                T0 - timedelta(hours=2),
+                title=f"late {i}",
+                due_at=T0 - timedelta(hours=i + 1),
+            )
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one(DeskTable)
+        total = extra + 1  # and the world's own overdue incident
+        assert table.row_count == PAGE
+        assert f"{total} incidents" in rendered(app, "#queue-bar")
+        assert f"{total} overdue" in rendered(app, "#queue-bar")
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.row_count == total
+        dues = [r.due_at for r in screen.rows]
+        assert dues == sorted(dues) and len(set(r.id for r in screen.rows)) == total

@@ -51,6 +51,10 @@ def test_incidents_filters_and_queue(services: Services) -> None:
         assert [r.id for r in everything] == [w.overdue_incident, w.critical_incident]
         assert [r.id for r in desk.queue(s, T0, owner="alice")] == [w.overdue_incident]
         assert [r.id for r in desk.queue(s, T0, overdue_only=True)] == [w.overdue_incident]
+        assert [r.id for r in desk.queue(s, T0, limit=1, offset=1)] == [w.critical_incident]
+        assert desk.queue_counts(s, T0) == (2, 1)
+        assert desk.queue_counts(s, T0, owner="alice") == (1, 1)
+        assert desk.queue_counts(s, T0, owner="bob", overdue_only=True) == (0, 0)
 
 
 def test_mentions_paging_and_filters(services: Services) -> None:

@@ -527,6 +527,18 @@ def client_incidents(
     return [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
 
 
+def _queue_filter(
+    q: Any, now: datetime, *, owner: str | None, overdue_only: bool, horizon: timedelta
+) -> Any:
+    q = q.where(
+        Incident.status.in_(CLOCKED_STATUSES),
+        Incident.due_at.is_not(None),
+        Incident.due_at < (now if overdue_only else now + horizon),
+        Client.archived.is_(False),
+    )
+    return q.where(Staff.handle == owner) if owner else q
+
+
 def queue(
     session: Session,
     now: datetime,
@@ -535,23 +547,37 @@ def queue(
     overdue_only: bool = False,
     horizon: timedelta = timedelta(hours=24),
     limit: int = 200,
+    offset: int = 0,
 ) -> list[IncidentRow]:
     """Everything due (within `horizon`) or overdue across all clients, by deadline."""
     q = (
         select(*_incident_columns())
         .join(Client, Client.id == Incident.client_id)
         .outerjoin(Staff, Staff.id == Incident.owner_id)
-        .where(
-            Incident.status.in_(CLOCKED_STATUSES),
-            Incident.due_at.is_not(None),
-            Incident.due_at < (now if overdue_only else now + horizon),
-            Client.archived.is_(False),
-        )
     )
-    if owner:
-        q = q.where(Staff.handle == owner)
-    q = q.order_by(Incident.due_at, Incident.id).limit(limit)
+    q = _queue_filter(q, now, owner=owner, overdue_only=overdue_only, horizon=horizon)
+    q = q.order_by(Incident.due_at, Incident.id).limit(limit).offset(offset)
     return [_incident_row(r) for r in session.execute(q)]
+
+
+def queue_counts(
+    session: Session,
+    now: datetime,
+    *,
+    owner: str | None = None,
+    overdue_only: bool = False,
+    horizon: timedelta = timedelta(hours=24),
+) -> tuple[int, int]:
+    """(in the queue, of which overdue): the queue's bar, while only its first page is loaded."""
+    q = (
+        select(func.count(), func.coalesce(func.sum(case((Incident.due_at <= now, 1), else_=0)), 0))
+        .select_from(Incident)
+        .join(Client, Client.id == Incident.client_id)
+        .outerjoin(Staff, Staff.id == Incident.owner_id)
+    )
+    q = _queue_filter(q, now, owner=owner, overdue_only=overdue_only, horizon=horizon)
+    total, overdue = session.execute(q).one()
+    return int(total), int(overdue)
 
 
 def incident_row(session: Session, incident_id: int) -> IncidentRow:

@@ -21,6 +21,10 @@ from tui.widgets.incidents_pane import STATUS_SHORT
 from tui.widgets.table import DeskTable
 from tui.widgets.text import count, countdown, safe, severity
 
+# The first page only: building and measuring 200 rows cost more than the key's whole budget;
+# the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
+PAGE = 50
+
 
 class QueueScreen(DeskScreen):
     BINDINGS: ClassVar = bindings("queue")
@@ -36,11 +40,17 @@ class QueueScreen(DeskScreen):
     class Loaded(Message):
         rows: list[q.IncidentRow]
         mine: bool
+        offset: int
+        counts: tuple[int, int] | None
+        """(in the queue, overdue), counted with the first page only."""
 
     def __init__(self, *, mine: bool) -> None:
         super().__init__()
         self.set_reactive(QueueScreen.mine, mine)
         self.rows: list[q.IncidentRow] = []
+        self.counts = (0, 0)
+        self.exhausted = False
+        self.loading = False
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self._title())
@@ -68,31 +78,45 @@ class QueueScreen(DeskScreen):
 
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())
+        self.rows = []  # another list: start again from its first page
         self.reload()
 
     def reload(self) -> None:
-        self.load(self.mine)
+        # A reload keeps as many rows as were scrolled into view, so the cursor stays put.
+        self.loading = True
+        self.load(self.mine, 0, max(PAGE, len(self.rows)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
-    def load(self, mine: bool) -> None:
+    def load(self, mine: bool, offset: int, limit: int) -> None:
         now = self.desk.now()
+        owner = self.desk.me if mine else None
         with self.desk.services.sessions() as session:
-            if mine:
-                rows = q.queue(session, now, owner=self.desk.me)
-            else:
-                rows = q.queue(session, now, overdue_only=True)
-        self.post_message(self.Loaded(rows, mine))
+            rows = q.queue(
+                session, now, owner=owner, overdue_only=not mine, limit=limit, offset=offset
+            )
+            counts = None
+            if offset == 0:
+                counts = q.queue_counts(session, now, owner=owner, overdue_only=not mine)
+        self.post_message(self.Loaded(rows, mine, offset, counts))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         if event.mine != self.mine:
             return  # an answer to a question no longer asked
-        self.rows = event.rows
+        self.loading = False
         now = self.desk.now()
         table = self.query_one(DeskTable)
         keep = table.selected_key
-        table.clear()
-        for r in self.rows:
+        if event.offset == 0:
+            self.rows = []
+            table.clear()
+        if event.counts is not None:
+            self.counts = event.counts
+        self.exhausted = len(self.rows) + len(event.rows) >= self.counts[0]
+        for r in event.rows:
+            if str(r.id) in table.rows:
+                continue  # moved up the queue between two pages
+            self.rows.append(r)
             table.add_row(
                 countdown(r.due_at, now),
                 safe(r.client_slug, limit=18),
@@ -104,10 +128,11 @@ class QueueScreen(DeskScreen):
                 safe(r.title, limit=60),
                 key=str(r.id),
             )
-        table.keep_cursor(keep)
-        overdue = sum(1 for r in self.rows if r.due_at and r.due_at <= now)
+        if event.offset == 0:
+            table.keep_cursor(keep)
+        total, overdue = self.counts
         bar = Text()
-        bar.append(f"{len(self.rows)} incidents", style="bold")
+        bar.append(f"{total} incidents", style="bold")
         bar.append(f"  ·  {overdue} overdue", style="bold red" if overdue else "dim")
         bar.append("  ·  m mine (due in 24 h)  o overdue (everyone)", style="dim")
         self.query_one("#queue-bar", Static).update(bar)
@@ -117,6 +142,14 @@ class QueueScreen(DeskScreen):
         table = self.query_one(DeskTable)
         for r in self.rows:
             table.refresh_cell(str(r.id), "due", countdown(r.due_at, now))
+
+    @on(DeskTable.RowHighlighted)
+    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
+        event.stop()
+        table = self.query_one(DeskTable)
+        if table.near_end and not self.exhausted and not self.loading:
+            self.loading = True  # one page request at a time
+            self.load(self.mine, len(self.rows), PAGE)
 
     @on(DeskTable.RowSelected)
     def _selected(self, event: DeskTable.RowSelected) -> None:
