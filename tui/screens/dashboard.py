@@ -18,7 +18,7 @@ from tui.actions import bindings
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import SEVERITY_STYLE, count, countdown, safe, sparkline
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,8 @@ class DashboardScreen(DeskScreen):
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.rows = event.rows
+        if not self.loaded_once:
+            self.call_after_refresh(self.desk.warm_up)
         self.loaded_once = True
         # Logged, not shown: a number that changes every load would only be noise on screen.
         log.debug("dashboard: %d clients in %.0f ms", len(event.rows), event.seconds * 1000)
@@ -137,6 +139,7 @@ class DashboardScreen(DeskScreen):
         needle = self.query_one("#filter", Input).value.strip().lower()
         now = self.desk.now()
         table.clear()
+        new_rows: list[RowSpec] = []
         for row in self.rows:
             if needle and needle not in row.name.lower() and needle not in row.slug.lower():
                 continue
@@ -152,7 +155,8 @@ class DashboardScreen(DeskScreen):
             ]
             if self.narrow:
                 del cells[5]
-            table.add_row(*cells, key=str(row.client_id))
+            new_rows.append((str(row.client_id), cells))
+        table.add_rows(new_rows)
         table.keep_cursor(keep)
 
     def tick(self) -> None:
@@ -171,8 +175,7 @@ class DashboardScreen(DeskScreen):
     @on(DeskTable.RowSelected)
     def _row_selected(self, event: DeskTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.desk.open_client(int(event.row_key.value))
+        self.desk.open_client(int(event.row_key))
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

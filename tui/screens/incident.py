@@ -30,7 +30,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import clean, label, safe, severity, stamp
 
 
@@ -165,38 +165,50 @@ class IncidentScreen(DeskScreen):
         keep = mentions.selected_key
         mentions.clear()
         self.mentions = {}
+        new_rows: list[RowSpec] = []
         for item in detail.mentions:
             m = item.mention
             self.mentions[str(m.id)] = item
-            mentions.add_row(
-                Text(stamp(m.published_at)),
-                label(m.label, m.corrected),
-                author_cell(m),
-                history_text(item.history),
-                reach(m),
-                safe(m.title or m.text, limit=120),
-                key=str(m.id),
+            new_rows.append(
+                (
+                    str(m.id),
+                    [
+                        Text(stamp(m.published_at)),
+                        label(m.label, m.corrected),
+                        author_cell(m),
+                        history_text(item.history),
+                        reach(m),
+                        safe(m.title or m.text, limit=120),
+                    ],
+                )
             )
+        mentions.add_rows(new_rows)
         mentions.keep_cursor(keep)
         timeline = self.query_one("#timeline", DeskTable)
         timeline.clear()
+        steps: list[RowSpec] = []
         for a in detail.activities:
             body = safe(a.body, limit=120)
             if a.amount:
                 body.append(f"  [{a.amount}]", style="bold")
             if a.outcome:
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
-            timeline.add_row(
-                Text(stamp(a.at)),
-                Text(
-                    a.kind.replace("_", " "),
-                    style="bold" if a.kind in workflow.RESPONSE_KINDS else "",
-                ),
-                safe(a.staff) if a.staff else Text("douse", style="dim"),
-                safe(a.channel) if a.channel else Text("·", style="dim"),
-                body,
-                key=str(a.id),
+            steps.append(
+                (
+                    str(a.id),
+                    [
+                        Text(stamp(a.at)),
+                        Text(
+                            a.kind.replace("_", " "),
+                            style="bold" if a.kind in workflow.RESPONSE_KINDS else "",
+                        ),
+                        safe(a.staff) if a.staff else Text("douse", style="dim"),
+                        safe(a.channel) if a.channel else Text("·", style="dim"),
+                        body,
+                    ],
+                )
             )
+        timeline.add_rows(steps)
         if detail.activities:
             timeline.move_cursor(row=timeline.row_count - 1)
         self.show_mention()

@@ -18,7 +18,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import STATUS_SHORT
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import count, countdown, safe, severity
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
@@ -113,21 +113,27 @@ class QueueScreen(DeskScreen):
         if event.counts is not None:
             self.counts = event.counts
         self.exhausted = len(self.rows) + len(event.rows) >= self.counts[0]
+        new_rows: list[RowSpec] = []
         for r in event.rows:
             if str(r.id) in table.rows:
                 continue  # moved up the queue between two pages
             self.rows.append(r)
-            table.add_row(
-                countdown(r.due_at, now),
-                safe(r.client_slug, limit=18),
-                Text(f"#{r.id}", style="dim"),
-                severity(r.severity),
-                Text(STATUS_SHORT.get(r.status, r.status)),
-                safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
-                count(r.mention_count),
-                safe(r.title, limit=60),
-                key=str(r.id),
+            new_rows.append(
+                (
+                    str(r.id),
+                    [
+                        countdown(r.due_at, now),
+                        safe(r.client_slug, limit=18),
+                        Text(f"#{r.id}", style="dim"),
+                        severity(r.severity),
+                        Text(STATUS_SHORT.get(r.status, r.status)),
+                        safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
+                        count(r.mention_count),
+                        safe(r.title, limit=60),
+                    ],
+                )
             )
+        table.add_rows(new_rows)
         if event.offset == 0:
             table.keep_cursor(keep)
         total, overdue = self.counts

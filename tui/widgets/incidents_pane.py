@@ -13,7 +13,7 @@ from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import count, countdown, safe, severity
 
 PAGE = 100
@@ -106,11 +106,13 @@ class IncidentsPane(Pane):
             table.clear()
         self.exhausted = len(event.rows) < PAGE
         now = self.desk.now()
+        new_rows: list[RowSpec] = []
         for row in event.rows:
             if str(row.id) in table.rows:
                 continue
             self.rows.append(row)
-            table.add_row(*incident_cells(row, now), key=str(row.id))
+            new_rows.append((str(row.id), incident_cells(row, now)))
+        table.add_rows(new_rows)
         if event.offset == 0:
             table.keep_cursor(keep)
         self.show_bar()

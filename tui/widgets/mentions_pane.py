@@ -19,7 +19,7 @@ from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import ago, clean, label, safe, stamp
 
 if TYPE_CHECKING:
@@ -150,21 +150,27 @@ class MentionsPane(Pane):
             table.clear()
         self.exhausted = len(event.rows) < PAGE
         now = self.desk.now()
+        new_rows: list[RowSpec] = []
         for m in event.rows:
             key = str(m.id)
             if key in self.rows:
                 continue
             self.rows[key] = m
             self.last = m
-            table.add_row(
-                ago(m.published_at, now),
-                label(m.label, m.corrected),
-                Text(f"#{m.incident_id}") if m.incident_id else Text("·", style="dim"),
-                author_cell(m),
-                reach(m),
-                safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
-                key=key,
+            new_rows.append(
+                (
+                    key,
+                    [
+                        ago(m.published_at, now),
+                        label(m.label, m.corrected),
+                        Text(f"#{m.incident_id}") if m.incident_id else Text("·", style="dim"),
+                        author_cell(m),
+                        reach(m),
+                        safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
+                    ],
+                )
             )
+        table.add_rows(new_rows)
         if not event.appended:
             table.keep_cursor(keep)
         self.show_bar()

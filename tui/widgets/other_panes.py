@@ -18,7 +18,7 @@ from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable
+from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
@@ -81,22 +81,28 @@ class AccountsPane(Pane):
         keep = table.selected_key
         table.clear()
         self.rows = {}
+        new_rows: list[RowSpec] = []
         for a in event.rows:
             if needle and needle not in a.handle.lower() and needle not in (a.owner or ""):
                 continue
             self.rows[str(a.id)] = a
-            table.add_row(
-                Text(a.platform),
-                safe(a.handle, limit=40),
-                safe(a.owner) if a.owner else Text("UNOWNED", style="bold yellow"),
-                safe(a.backup) if a.backup else Text("none", style="dim"),
-                Text("archived", style="dim")
-                if a.archived
-                else Text("owner away", style="yellow")
-                if a.owner_away
-                else Text("ok", style="green"),
-                key=str(a.id),
+            new_rows.append(
+                (
+                    str(a.id),
+                    [
+                        Text(a.platform),
+                        safe(a.handle, limit=40),
+                        safe(a.owner) if a.owner else Text("UNOWNED", style="bold yellow"),
+                        safe(a.backup) if a.backup else Text("none", style="dim"),
+                        Text("archived", style="dim")
+                        if a.archived
+                        else Text("owner away", style="yellow")
+                        if a.owner_away
+                        else Text("ok", style="green"),
+                    ],
+                )
             )
+        table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
 
@@ -206,6 +212,7 @@ class SourcesPane(Pane):
         keep = table.selected_key
         table.clear()
         self.rows = {}
+        new_rows: list[RowSpec] = []
         for s in event.rows:
             if needle and needle not in s.name.lower() and needle not in s.target.lower():
                 continue
@@ -213,16 +220,23 @@ class SourcesPane(Pane):
             health = Text(s.health, style=HEALTH_STYLE.get(s.health, ""))
             if s.consecutive_failures:
                 health.append(f" ×{s.consecutive_failures}")
-            table.add_row(
-                safe(s.name, limit=30),
-                Text(s.kind),
-                health,
-                ago(s.last_polled_at, now),
-                ago(s.last_new_at, now),
-                ago(s.next_poll_at, now) if s.next_poll_at else Text("—", style="dim"),
-                safe(s.last_error, "red", limit=60) if s.last_error else Text("·", style="dim"),
-                key=str(s.id),
+            new_rows.append(
+                (
+                    str(s.id),
+                    [
+                        safe(s.name, limit=30),
+                        Text(s.kind),
+                        health,
+                        ago(s.last_polled_at, now),
+                        ago(s.last_new_at, now),
+                        ago(s.next_poll_at, now) if s.next_poll_at else Text("—", style="dim"),
+                        safe(s.last_error, "red", limit=60)
+                        if s.last_error
+                        else Text("·", style="dim"),
+                    ],
+                )
             )
+        table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
 
@@ -301,6 +315,7 @@ class AuthorsPane(Pane):
         keep = table.selected_key
         table.clear()
         self.rows = {}
+        new_rows: list[RowSpec] = []
         for a in event.rows:
             self.rows[str(a.id)] = a
             name = safe(a.handle, limit=30)
@@ -312,17 +327,23 @@ class AuthorsPane(Pane):
                 flags.append("troll ", style="bold magenta")
             if a.is_vip:
                 flags.append("VIP", style="bold cyan")
-            table.add_row(
-                name,
-                flags or Text("·", style="dim"),
-                Text(
-                    f"{a.negative_here}/{a.mentions_here}", style="red" if a.negative_here else ""
-                ),
-                Text(f"{a.mentions_all} in {a.clients_all}"),
-                count(a.followers or 0),
-                safe(a.notes, "italic", limit=40),
-                key=str(a.id),
+            new_rows.append(
+                (
+                    str(a.id),
+                    [
+                        name,
+                        flags or Text("·", style="dim"),
+                        Text(
+                            f"{a.negative_here}/{a.mentions_here}",
+                            style="red" if a.negative_here else "",
+                        ),
+                        Text(f"{a.mentions_all} in {a.clients_all}"),
+                        count(a.followers or 0),
+                        safe(a.notes, "italic", limit=40),
+                    ],
+                )
             )
+        table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
 
