@@ -893,7 +893,36 @@ def client_authors(
     session: Session, client_id: int, *, search: str = "", limit: int = 100, offset: int = 0
 ) -> list[AuthorRow]:
     """Authors who wrote about this client, the most negative first, with their whole record."""
-    negative = func.sum(case((Mention.sentiment_label == "negative", 1), else_=0))
+    # Rank on the mentions index alone, then read only the page's authors: joining authors
+    # before grouping cost one author lookup per mention (3x slower at 5,000 mentions a client).
+    here = func.count().label("here")
+    negative = func.sum(case((Mention.sentiment_label == "negative", 1), else_=0)).label(
+        "negative_here"
+    )
+    ranked = select(Mention.author_id, here, negative).where(
+        Mention.client_id == client_id, Mention.author_id.is_not(None)
+    )
+    if search.strip():
+        needle = search.strip().lower()
+        ranked = ranked.where(
+            Mention.author_id.in_(
+                select(Author.id).where(
+                    or_(
+                        func.lower(Author.handle).contains(needle, autoescape=True),
+                        func.lower(func.coalesce(Author.display_name, "")).contains(
+                            needle, autoescape=True
+                        ),
+                    )
+                )
+            )
+        )
+    page = (
+        ranked.group_by(Mention.author_id)
+        .order_by(negative.desc(), here.desc(), Mention.author_id)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     q = (
         select(
             Author.id,
@@ -905,24 +934,12 @@ def client_authors(
             Author.is_vip,
             Author.notes,
             Author.last_seen_at,
-            func.count().label("here"),
-            negative.label("negative_here"),
+            page.c.here,
+            page.c.negative_here,
         )
-        .join(Mention, Mention.author_id == Author.id)
-        .where(Mention.client_id == client_id)
-        .group_by(Author.id)
+        .join(page, page.c.author_id == Author.id)
+        .order_by(page.c.negative_here.desc(), page.c.here.desc(), Author.id)
     )
-    if search.strip():
-        needle = search.strip().lower()
-        q = q.where(
-            or_(
-                func.lower(Author.handle).contains(needle, autoescape=True),
-                func.lower(func.coalesce(Author.display_name, "")).contains(
-                    needle, autoescape=True
-                ),
-            )
-        )
-    q = q.order_by(negative.desc(), func.count().desc(), Author.handle).limit(limit).offset(offset)
     rows = list(session.execute(q))
     histories = author_histories(session, [r.id for r in rows])
     out = []
