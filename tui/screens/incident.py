@@ -31,7 +31,7 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import clean, label, safe, severity, stamp
+from tui.widgets.text import clean, label, safe, severity, show, stamp
 
 
 def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -217,7 +217,7 @@ class IncidentScreen(DeskScreen):
         item = self.selected_mention
         box = self.query_one("#mention-detail", Static)
         if item is None:
-            box.update(Text("No mentions on this incident.", style="dim"))
+            show(box, Text("No mentions on this incident.", style="dim"))
             return
         text = mention_detail(item.mention)
         if item.history:
@@ -227,7 +227,7 @@ class IncidentScreen(DeskScreen):
                 f"across {h.clients} client(s), first seen {stamp(h.first_seen_at)}",
                 style="dim",
             )
-        box.update(text)
+        show(box, text)
 
     @property
     def selected_mention(self) -> q.IncidentMentionRow | None:

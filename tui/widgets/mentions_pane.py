@@ -20,7 +20,7 @@ from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import ago, clean, label, safe, stamp
+from tui.widgets.text import ago, clean, label, safe, show, stamp
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskScreen
@@ -179,7 +179,7 @@ class MentionsPane(Pane):
     def show_detail(self) -> None:
         m = self.selected
         detail = self.query_one("#mention-detail", Static)
-        detail.update(mention_detail(m) if m else Text("No mentions match.", style="dim"))
+        show(detail, mention_detail(m) if m else Text("No mentions match.", style="dim"))
 
     @property
     def selected(self) -> q.MentionRow | None:

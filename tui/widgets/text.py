@@ -7,6 +7,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual.widgets import Static
 
 from core.text import strip_controls
 
@@ -121,3 +122,13 @@ def sparkline(values: tuple[int, ...] | list[int]) -> Text:
 
 def count(value: int, style: str = "") -> Text:
     return Text(str(value), style=style) if value else Text("·", style="dim")
+
+
+def show(box: Static, content: Text) -> None:
+    """Put `content` in the box unless it is already there.
+
+    A cursor landing on a row often re-sends what a loader just showed; each real update costs
+    the screen another frame (20-30 ms on a full client view).
+    """
+    if box.content != content:
+        box.update(content)
