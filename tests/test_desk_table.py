@@ -96,3 +96,21 @@ async def test_internet_text_is_drawn_as_text() -> None:
         assert "\x1b" not in "".join(lines)
         assert "ab c" in lines[1]  # control sequence dropped, line break folded
         assert "a title tha…" in lines[2]  # clipped to its fixed width, with an ellipsis
+
+
+@sync
+async def test_last_column_fills_the_width_and_clips_instead_of_scrolling() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        table = app.query_one(DeskTable)
+        table.columns.clear()
+        table.add_column("Id", key="id")
+        table.add_column("Text", key="text")
+        table.add_rows([("1", ["1", "word " * 30]), ("2", ["2", "short"])])
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert lines[1].rstrip().endswith("…")  # clipped at the edge, not pushed off screen
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways to
+        await pilot.resize_terminal(60, 6)
+        await pilot.pause()
+        assert len(screen_lines(app)[1].rstrip()) > 40  # a wider terminal shows more of it

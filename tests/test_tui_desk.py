@@ -291,6 +291,23 @@ async def test_an_empty_agency_says_how_to_start(sqlite_services: Services, tmp_
 
 
 @sync
+async def test_dashboard_fits_a_terminal_resized_to_80_columns(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DeskTable)
+        assert [c.key for c in table.columns].count("spark") == 1
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        # The compact layout: no sparkline, every client still listed, nothing to scroll to.
+        assert "spark" not in [c.key for c in table.columns]
+        assert table.row_count == 3
+        assert table.virtual_size.width <= table.size.width
+
+
+@sync
 async def test_overdue_queue_pages_by_deadline(
     sqlite_services: Services, world: World, tmp_path: Path
 ) -> None:

@@ -55,6 +55,10 @@ def sources_cell(row: q.DashboardRow) -> Text:
     return text
 
 
+NARROW = 100
+"""Terminals narrower than this get the compact dashboard."""
+
+
 class DashboardScreen(DeskScreen):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar = bindings("dashboard")
@@ -79,21 +83,37 @@ class DashboardScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)
+        self.add_columns(table)
+        table.focus()
+        self.set_interval(1.0, self.tick)
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.fit_width()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.fit_width()  # the terminal may have been resized while another screen was up
+
+    def fit_width(self) -> None:
+        if (self.app.size.width < NARROW) != self.narrow:
+            self.add_columns(self.query_one(DeskTable))
+            self.render_rows()
+
+    def add_columns(self, table: DeskTable) -> None:
         # Below 100 columns the sparkline goes (the 24 h count stays) so that everything that
         # matters fits a plain 80x24 terminal without scrolling sideways.
-        self.narrow = self.app.size.width < 100
+        self.narrow = self.app.size.width < NARROW
+        table.clear(columns=True)
         table.add_column("Client", key="client", width=16 if self.narrow else 22)
         table.add_column("Open CHML", key="open")
         table.add_column("Over", key="overdue")
-        table.add_column("Next due", key="due", width=12)
+        table.add_column("Next due", key="due", width=13)
         table.add_column("Neg 24h" if not self.narrow else "Neg", key="neg")
         if not self.narrow:
             table.add_column("7 days", key="spark")
         table.add_column("Unown", key="unowned")
         table.add_column("Sources", key="sources")
-        table.focus()
-        self.set_interval(1.0, self.tick)
-        self.reload()
 
     def reload(self) -> None:
         self.load()

@@ -169,6 +169,8 @@ class DeskTable(ScrollView, can_focus=True):
         # A row rendered at the current column widths, without its background.
         self._rendered: dict[str, list[Segment]] = {}
         self._width = 0
+        self._widths: list[int] = []
+        """Each column's width on screen, padding included."""
         self._styles = _Styles(Style(), Style(), Style(), Style())
 
     # -- building ---------------------------------------------------------------------------
@@ -176,7 +178,6 @@ class DeskTable(ScrollView, can_focus=True):
     def add_column(self, label: str, *, key: str | None = None, width: int | None = None) -> None:
         text = Text(label)
         self.columns.append(Column(key or label, text, width, text.cell_len))
-        self._rendered.clear()
         self._resize()
 
     def add_row(self, *cells: Text | str, key: str) -> str:
@@ -186,7 +187,6 @@ class DeskTable(ScrollView, can_focus=True):
     def add_rows(self, rows: Iterable[RowSpec]) -> None:
         """Append rows (key, cells): the table is measured and laid out once for all of them."""
         first = not self._keys
-        widened = False
         for key, cells in rows:
             if key in self._data:
                 raise ValueError(f"a row with key {key!r} is already listed")
@@ -195,16 +195,16 @@ class DeskTable(ScrollView, can_focus=True):
             self._index[key] = len(self._keys)
             self._keys.append(key)
             self._data[key] = row
-            widened = self._fit(row) or widened
-        if widened:
-            self._rendered.clear()
+            self._fit(row)
         self._resize()
         self.refresh()
         if first and self._keys:
             self._post(self.RowHighlighted, 0)
 
-    def clear(self) -> None:
-        """Forget every row (the columns stay)."""
+    def clear(self, *, columns: bool = False) -> None:
+        """Forget every row, and with `columns` the columns too."""
+        if columns:
+            self.columns.clear()
         self._keys.clear()
         self._index.clear()
         self._data.clear()
@@ -221,7 +221,6 @@ class DeskTable(ScrollView, can_focus=True):
         row[self._column_index(column_key)] = _one_line(value)
         self._rendered.pop(row_key, None)
         if self._fit(row):
-            self._rendered.clear()
             self._resize()
             self.refresh()
         else:
@@ -373,7 +372,7 @@ class DeskTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for n, column in enumerate(self.columns):
             cell = column.label if row is None else row[n]
-            width = column.render_width - 2 * PADDING
+            width = self._widths[n] - 2 * PADDING
             segments.append(pad)
             if cell.cell_len > width:
                 cell = cell.copy()
@@ -400,8 +399,21 @@ class DeskTable(ScrollView, can_focus=True):
         return changed
 
     def _resize(self) -> None:
-        self._width = sum(column.render_width for column in self.columns)
+        widths = [column.render_width for column in self.columns]
+        if widths and self.columns[-1].width is None:
+            # The last column (a title, a text) takes the room left and is clipped there: the
+            # whole text is one Enter or one detail box away, never a sideways scroll.
+            room = self.scrollable_content_region.width - sum(widths[:-1])
+            widths[-1] = max(self.columns[-1].label.cell_len + 2 * PADDING, room)
+        if widths != self._widths:
+            self._widths = widths
+            self._rendered.clear()
+        self._width = sum(widths)
         self.virtual_size = Size(self._width, len(self._keys) + 1)
+
+    def on_resize(self) -> None:
+        self._resize()
+        self.refresh()
 
     def _refresh_row(self, index: int) -> None:
         y = index - round(self.scroll_offset.y) + 1
