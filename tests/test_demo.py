@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 import random
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -156,6 +156,49 @@ def test_overdue_listing_shows_several_clients(demo_db: Services) -> None:
             )
         )
     assert overdue and overdue >= 2
+
+
+def _about_to_breach(session: Session, now: datetime) -> list[Incident]:
+    """Unanswered incidents whose first response falls due within the next hour."""
+    return list(
+        session.scalars(
+            select(Incident).where(
+                Incident.status.in_(("new", "acknowledged")),
+                Incident.first_response_at.is_(None),
+                Incident.due_at > now,
+                Incident.due_at <= now + timedelta(hours=1),
+            )
+        )
+    )
+
+
+def test_something_is_about_to_breach(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        soon = _about_to_breach(session, T0)
+        assert len(soon) >= 2
+        for incident in soon:
+            kinds = session.scalars(
+                select(Activity.kind).where(Activity.incident_id == incident.id)
+            ).all()
+            assert set(kinds) <= {"status_change"}, "left for the person at the desk"
+
+
+def test_something_is_about_to_breach_at_night_too(tmp_path: Path, analyzer: Analyzer) -> None:
+    from core.clock import FrozenClock
+    from core.services import build_services
+    from core.settings import Settings
+
+    sunday_night = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # every office in the demo is shut
+    services = build_services(
+        Settings(f"sqlite:///{tmp_path / 'n.db'}", tmp_path / "c.toml", tmp_path / "logs"),
+        clock=FrozenClock(sunday_night),
+    )
+    try:
+        build_demo(services.sessions, sunday_night, DemoOptions(mentions=800), analyzer=analyzer)
+        with services.sessions() as session:
+            assert len(_about_to_breach(session, sunday_night)) >= 2
+    finally:
+        services.close()
 
 
 def _digest(session: Session) -> str:

@@ -94,6 +94,7 @@ def test_notes_examples_that_vader_misses_become_negative(analyzer: Analyzer) ->
     ("text", "reason_start"),
     [
         ("still no refund", "service failure: “still no refund”"),
+        ("Three emails and not one reply.", "service failure: “not one reply”"),
         ("They cancelled my flight", "service failure: “cancelled my flight”"),
         ("Got food poisoning from the chicken", "legal or safety: “food poisoning”"),
         ("We will sue", "legal or safety: “sue”"),

@@ -104,6 +104,12 @@ def _set_pieces(
         client = _first(agency.clients, industry)
         if client is not None:
             extra[client.slug].extend(make(planners[client.slug]))
+    # Round the clock brands only: their clocks run whatever the hour the demo is built at.
+    targets = {c.slug: c.targets.first_response for c in agency.config.clients}
+    for client in [c for c in agency.clients if c.industry.hours is None][:2]:
+        extra[client.slug].extend(
+            events.about_to_breach(rng, planners[client.slug], now, targets[client.slug])
+        )
     trolled = [c for c in (_first(agency.clients, "telecom"), _first(agency.clients, "bank")) if c]
     for client in trolled:
         extra[client.slug].extend(events.troll(rng, [planners[client.slug]], now))

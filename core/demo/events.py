@@ -3,7 +3,9 @@
 - a cluster: one problem reported by eight different people within 48 hours;
 - a spike: an outage that multiplies a brand's volume in the last few hours;
 - a viral post shared hundreds of times in a day, with its pile-on and reposts;
-- a VIP's complaint; a troll who posts about two brands every day.
+- a VIP's complaint; a troll who posts about two brands every day;
+- fresh complaints whose first response falls due within the hour after the demo's clock stops,
+  so whoever opens the desk has something about to breach, whatever the time of day.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ VIRAL_TEXT = (
 VIP_COMPLAINT = (
     "Checked into {brand} in {place} for a shoot and the suite had stained sheets and a broken "
     "shower. Took them two hours to send anyone. Not what I expect at these prices, honestly."
+)
+FRESH_COMPLAINTS = (
+    "Three emails to {brand} since this morning and not one reply. I just want to know where my "
+    "money went.",
+    "{brand} charged my card twice and the chat agent closed the conversation on me. Not happy.",
+    "Still waiting on {brand} to call me back like they promised an hour ago. Useless.",
 )
 VIP_PRAISE = "Sunset from the terrace at {brand} {place} 🧡 staff here are the sweetest."
 
@@ -133,4 +141,26 @@ def troll(rng: random.Random, planners: list[ClientPlanner], now: datetime) -> l
                     p = planner.finish(rng, "x", TROLL, draft, at)
                     p.likes, p.shares, p.replies = rng.randrange(4), 0, rng.randrange(3)
                     out.append(p)
+    return out
+
+
+def about_to_breach(
+    rng: random.Random, planner: ClientPlanner, now: datetime, target_minutes: int
+) -> list[Planned]:
+    """Complaints on a 24/7 brand seen just long enough ago that their first response falls due
+    15, 30 and 45 minutes after `now` (give or take the replay's 10-minute step)."""
+    platforms = [p for p in ("x", "facebook", "instagram") if p in planner.platforms]
+    if not platforms or target_minutes <= 50:
+        return []
+    out: list[Planned] = []
+    people = planner.crowd.distinct(rng, platforms[0], len(FRESH_COMPLAINTS))
+    for i, (text, person) in enumerate(zip(FRESH_COMPLAINTS, people, strict=False)):
+        due_in = 15 * (i + 1)
+        seen = now - timedelta(minutes=target_minutes - due_in + rng.uniform(0, 9))
+        if seen >= now:
+            continue
+        draft = Draft("complaint", "", text.format(brand=planner.client.name))
+        p = planner.finish(rng, platforms[0], person, draft, seen - timedelta(minutes=4))
+        p.pickup_minutes = 4
+        out.append(p)
     return out

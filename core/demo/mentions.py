@@ -50,6 +50,7 @@ class Planned:
     key: str = ""
     external_id: str | None = None
     url: str | None = None
+    pickup_minutes: float | None = None  # how long the source took to see it; None: drawn
 
 
 def _rand_id(rng: random.Random, alphabet: str, length: int) -> str:

@@ -34,6 +34,10 @@ from core.incidents import (
 )
 
 STEP = timedelta(hours=1)
+# The last hours go in small steps, so the freshest incidents open about when they were seen and
+# their deadlines spread over the next hour instead of landing on the same minute.
+FINE_WINDOW = timedelta(hours=3)
+FINE_STEP = timedelta(minutes=10)
 
 
 @dataclass
@@ -77,7 +81,8 @@ class Replay:
         cursor = 0
         t = start
         while t < self.now:
-            t = min(t + STEP, self.now)
+            step = FINE_STEP if self.now - t <= FINE_WINDOW else STEP
+            t = min(t + step, self.now)
             limit = t.timestamp()
             batch: list[int] = []
             while cursor < len(order) and fetched_ts[order[cursor]] <= limit:
@@ -126,6 +131,7 @@ class Replay:
                 incident_kind=incident.kind,
                 opened_at=t,
                 now=self.now,
+                due_at=incident.due_at,
             )
             calendar = calendar_for(client)
             at = t

@@ -18,6 +18,9 @@ from core.demo.industries import Offer
 # Share of recent incidents nobody has picked up yet, and what counts as recent.
 NEGLECTED_SHARE = 0.22
 RECENT = timedelta(hours=36)
+# An incident whose first response falls due this soon after the demo's clock stops is left for
+# whoever opens the desk (acknowledged at most): it is the one about to breach.
+LEFT_FOR_THE_DESK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Context:
     incident_kind: str
     opened_at: datetime
     now: datetime
+    due_at: datetime | None = None
 
 
 def _reply_delay(rng: random.Random) -> float:
@@ -389,6 +393,9 @@ def _steps_for(ctx: Context, rng: random.Random) -> list[Step]:
 
 def plan(ctx: Context, rng: random.Random) -> list[Step]:
     """The steps for one incident; none at all for some recent ones nobody has reached yet."""
+    if ctx.due_at is not None and ctx.now < ctx.due_at <= ctx.now + LEFT_FOR_THE_DESK:
+        # Seen by its owner at most: the answer is still owed.
+        return [Step(rng.uniform(2, 6), "status", "acknowledged")] if rng.random() < 0.5 else []
     if (
         ctx.incident_kind not in ("monitor", "spike")
         and ctx.now - ctx.opened_at < RECENT

@@ -148,8 +148,11 @@ class MentionWriter:
         for p in batch:
             source_name = client.source_for[p.platform]
             source_id = ids.source_ids[source_name]
-            pickup = PICKUP_MINUTES.get(ids.source_kinds[source_name], DEFAULT_PICKUP)
-            fetched = min(self.now, p.published_at + timedelta(minutes=rng.uniform(1, pickup)))
+            pickup = p.pickup_minutes
+            if pickup is None:
+                most = PICKUP_MINUTES.get(ids.source_kinds[source_name], DEFAULT_PICKUP)
+                pickup = rng.uniform(1, most)
+            fetched = min(self.now, p.published_at + timedelta(minutes=pickup))
             author_id = log.author_ids[(p.platform, normalize_handle(p.person.handle))]
             result = self.scorer.score(
                 f"{p.draft.title}\n{p.draft.text}" if p.draft.title else p.draft.text,
