@@ -161,3 +161,71 @@ def test_mention_add_command(acme: Services, capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out.startswith("already recorded as mention #")
     assert run(acme, "mention", "add", "--client", "zzz", "--text", "x") == 2
     assert count(acme) == 1
+
+
+def test_a_file_outside_windows_1252_imports_and_the_next_file_goes_on(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = tmp_path / "cp.csv"
+    odd.write_bytes(b'review,date\n"Acme caf\xe9 terrible \x81",2026-11-20\n')
+    utf16 = tmp_path / "excel.csv"
+    utf16.write_text("review\tuser\r\nAcme: cold tea, rude staff\tzoë\r\n", encoding="utf-16")
+    assert run(acme, "import", str(odd), str(utf16), "--client", "acme") == 0
+    out = capsys.readouterr().out
+    assert "cp.csv: imported 1 new" in out
+    assert "excel.csv: imported 1 new" in out
+    with acme.sessions() as session:
+        texts = set(session.scalars(select(Mention.text)))
+    assert "Acme café terrible" in texts and "Acme: cold tea, rude staff" in texts
+
+
+def test_an_unexpected_decode_error_refuses_one_file_in_one_line(
+    acme: Services,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.cli.commands import import_
+
+    real = import_.import_file
+
+    def flaky(session: object, slug: str, path: str, **kwargs: object) -> object:
+        if path.endswith("broken.csv"):
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+        return real(session, slug, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(import_, "import_file", flaky)
+    broken, good = tmp_path / "broken.csv", tmp_path / "good.csv"
+    broken.write_text(REVIEWS)
+    good.write_text(REVIEWS)
+    assert run(acme, "import", str(broken), str(good), "--client", "acme") == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "broken.csv: refused: cannot decode" in captured.err
+    assert "good.csv: imported 2 new" in captured.out
+
+
+def test_star_only_reviews_are_skipped_and_counted_not_refused(
+    acme: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "reviews.csv"
+    csv.write_text(
+        "review_id,user,review,stars\n"
+        "s1,jane,Acme Rentals kept my deposit,1\n"
+        "s2,omar,,5\n"
+        "s3,li,Acme fixed the boiler,4\n"
+    )
+    assert run(acme, "import", str(csv), "--client", "acme") == 0
+    out = capsys.readouterr().out
+    assert (
+        "reviews.csv: imported 2 new, 0 duplicate (0 near), 0 dropped, 1 row without text skipped"
+        in out
+    )
+    with acme.sessions() as session:
+        ids = set(session.scalars(select(Mention.external_id)))
+    assert ids == {"import:s1", "import:s3"}
+    nothing = tmp_path / "stars.csv"
+    nothing.write_text("review_id,review,stars\nx1,,5\nx2,,4\n")
+    assert run(acme, "import", str(nothing), "--client", "acme") == 2
+    err = capsys.readouterr().err
+    assert "stars.csv: refused: stars.csv: no row has text (2 rows without text)" in err

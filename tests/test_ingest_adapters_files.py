@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.ingest.adapters import fetch_source
-from core.ingest.adapters.files import iter_file, parse, parse_column_map
+from core.ingest.adapters.files import Skipped, iter_file, parse, parse_column_map
 from core.ingest.fetch import BadSource, Fetcher
 from core.ingest.types import SourceSpec, SourceState
 
@@ -19,12 +20,19 @@ MAP = "text=review,author=user,published=date,url=link,id=review_id,rating=stars
 
 def test_csv_with_a_column_map_reports_bad_rows_without_losing_good_ones() -> None:
     problems: list[str] = []
+    skipped = Skipped()
     items = list(
         iter_file(
-            DATA / "reviews.csv", column_map=MAP, platform="trustpilot", on_problem=problems.append
+            DATA / "reviews.csv",
+            column_map=MAP,
+            platform="trustpilot",
+            on_problem=problems.append,
+            skipped=skipped,
         )
     )
+    # r-2 is a star-only review (no text): skipped and counted, not stored and not a problem.
     assert [m.external_id for m in items] == ["trustpilot:r-1", "trustpilot:r-4"]
+    assert skipped.without_text == 1
     first = items[0]
     assert first.text == "Horizon Realty ignored my mould report for six weeks. Awful."
     assert first.published_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -33,11 +41,12 @@ def test_csv_with_a_column_map_reports_bad_rows_without_losing_good_ones() -> No
     assert first.author.platform == "trustpilot"
     assert first.raw == {"rating": 1.0}
     assert items[1].text == "Multi-line\nreview about Horizon Realty"
-    assert problems == ["reviews.csv:3: no text", "reviews.csv:4: unreadable time '21/11/2026'"]
+    assert problems == ["reviews.csv:4: unreadable time '21/11/2026'"]
 
 
 def test_a_bad_row_stops_the_import_by_default() -> None:
-    with pytest.raises(BadSource, match=r"^reviews.csv:3: no text$"):
+    # Line 3 has no text and is passed over; line 4's unreadable time is a real problem.
+    with pytest.raises(BadSource, match=r"^reviews.csv:4: unreadable time '21/11/2026'$"):
         list(iter_file(DATA / "reviews.csv", column_map=MAP))
 
 
@@ -131,3 +140,71 @@ def test_import_source_skips_an_unchanged_file(tmp_path: Path) -> None:
         assert len(first.items) == 1 and first.items[0].platform == "tripadvisor"
         second = fetch_source(fetcher, spec, SourceState(cursor=first.cursor))
         assert second.not_modified and second.items == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_bytes_cp1252_leaves_undefined_never_stop_a_file(tmp_path: Path, suffix: str) -> None:
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D have no character in Windows-1252: read as Latin-1.
+    if suffix == ".csv":
+        data = b'review,date\n"Acme caf\xe9 terrible \x81\x8d\x8f\x90\x9d end",2026-11-20\n'
+    else:
+        data = b'{"review": "Acme caf\xe9 terrible \x81\x8d\x8f\x90\x9d end"}\n'
+    path = tmp_path / f"cp{suffix}"
+    path.write_bytes(data)
+    (item,) = iter_file(path)
+    assert item.text.startswith("Acme café terrible")
+    assert item.text.endswith("end")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_excel_unicode_text_and_utf8_with_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    text = "review\tuser\tstars\r\nTrès déçu par Acme – aucun suivi\tzoë\t1\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / "unicode.tsv"
+    path.write_bytes(data)
+    (item,) = iter_file(path)
+    assert item.text == "Très déçu par Acme – aucun suivi"
+    assert item.author is not None and item.author.handle == "zoë"
+    assert item.raw == {"rating": 1.0}
+    (again,) = parse(data, fmt="csv")
+    assert again.text == item.text
+
+
+def test_a_row_without_text_is_skipped_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "stars.jsonl"
+    path.write_text(
+        '{"id": "1", "review": "Acme was cold", "stars": 2}\n'
+        '{"id": "2", "review": "", "stars": 5}\n'
+        '{"id": "3", "stars": 4}\n'
+    )
+    skipped = Skipped()
+    items = list(iter_file(path, skipped=skipped))
+    assert [m.external_id for m in items] == ["import:1"]
+    assert skipped.without_text == 2
+    assert skipped.line() == "2 rows without text skipped"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.csv", 'review,stars\n,5\n"  ",4\n'),
+        ("empty.jsonl", '{"review": "", "stars": 5}\n'),
+        ("empty.json", '[{"review": null, "stars": 5}]'),
+    ],
+)
+def test_a_file_where_no_row_has_text_is_refused(tmp_path: Path, name: str, data: str) -> None:
+    path = tmp_path / name
+    path.write_text(data)
+    with pytest.raises(BadSource, match=rf"^{name}: no row has text"):
+        list(iter_file(path))
+
+
+def test_import_source_reports_rows_without_text_as_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("review,stars\nAcme lost my booking,1\n,5\n")
+    with Fetcher() as fetcher:
+        page = fetch_source(fetcher, SourceSpec(kind="import", target=str(path)), SourceState())
+    assert len(page.items) == 1
+    assert page.warning == "1 row without text skipped"

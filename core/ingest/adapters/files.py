@@ -7,7 +7,13 @@ at the list). Without a map, common column names are recognised.
 
 Files are streamed row by row, so a million-row export needs no more memory than one row. A
 row that cannot be read is reported through `on_problem` as "file:line: why"; by default that
-stops the import with a `BadSource`, so nothing is skipped silently.
+stops the import with a `BadSource`, so nothing is skipped silently. A row without any text (a
+star-only review, common in review-site exports) is not an error: it is skipped and counted in a
+`Skipped` tally for the file's summary line; a file where no row has text is refused.
+
+Text encodings: a BOM says UTF-8, UTF-16 (Excel's "Unicode text") or UTF-32; a file without one
+is UTF-8 when the whole file decodes as such, else Windows-1252, with the five bytes Windows-1252
+leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as Latin-1, so decoding never fails.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,6 +64,53 @@ MAX_FILE_BYTES = 2 * 1024**3
 csv.field_size_limit(16 * 1024 * 1024)
 
 Problem = Callable[[str], None]
+# Why `_mention` gives no mention for a row that has no text at all: skipped, not a problem.
+NO_TEXT = "no text"
+# Windows-1252 for the bytes it defines, Latin-1 for the five it does not.
+CP1252_OR_LATIN1 = "douse-cp1252-latin1"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error(CP1252_OR_LATIN1, _latin1_for_undefined)
+
+
+@dataclass
+class Skipped:
+    """Rows of one import passed over on purpose, for the file's summary line."""
+
+    without_text: int = 0
+
+    def line(self) -> str:
+        n = self.without_text
+        return f"{n} row{'' if n == 1 else 's'} without text skipped" if n else ""
+
+
+# The tally `iter_file` counts into when its caller gives none: lets the CLI read the count of
+# an import run through `core.ingest.importer` (see `counting_skipped`).
+_current_skipped: ContextVar[Skipped | None] = ContextVar("douse_import_skipped", default=None)
+
+
+@contextmanager
+def counting_skipped() -> Iterator[Skipped]:
+    """Count the rows skipped by every file read inside the block (in this thread/context)."""
+    tally = Skipped()
+    token = _current_skipped.set(tally)
+    try:
+        yield tally
+    finally:
+        _current_skipped.reset(token)
 
 
 def parse_column_map(spec: str | Mapping[str, str] | None) -> dict[str, str]:
@@ -103,8 +159,10 @@ def iter_file(
     column_map: str | Mapping[str, str] | None = None,
     platform: str = "import",
     on_problem: Problem | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[RawMention]:
-    """Stream the mentions of one file; bad rows go to `on_problem` (default: raise)."""
+    """Stream the mentions of one file; bad rows go to `on_problem` (default: raise), rows
+    without text are counted in `skipped` (default: the `counting_skipped` tally, if any)."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise BadSource(f"no such file: {path}")
@@ -113,39 +171,72 @@ def iter_file(
     kind = detect_format(path, fmt)
     mapping = parse_column_map(column_map)
     report = on_problem or _raise
+    tally = skipped if skipped is not None else _current_skipped.get() or Skipped()
     if kind == "feed":
         yield from rss.parse(path.read_bytes())
         return
     if kind == "json":
-        yield from parse_json(path.read_bytes(), mapping, platform=platform, name=path.name)
+        yield from parse_json(
+            path.read_bytes(), mapping, platform=platform, name=path.name, skipped=tally
+        )
         return
-    encoding = _encoding(path)
-    with path.open(encoding=encoding, newline="") as stream:
-        if kind == "csv":
-            delimiter = "\t" if path.suffix.lower() == ".tsv" else None
-            yield from iter_csv(stream, mapping, platform=platform, name=path.name,
-                                on_problem=report, delimiter=delimiter)  # fmt: skip
-        else:
-            yield from iter_jsonl(stream, mapping, platform=platform, name=path.name,
-                                  on_problem=report)  # fmt: skip
+    encoding, errors = _encoding(path)
+    try:
+        with path.open(encoding=encoding, errors=errors, newline="") as stream:
+            if kind == "csv":
+                delimiter = "\t" if path.suffix.lower() == ".tsv" else None
+                rows = iter_csv(stream, mapping, platform=platform, name=path.name,
+                                on_problem=report, delimiter=delimiter, skipped=tally)  # fmt: skip
+            else:
+                rows = iter_jsonl(stream, mapping, platform=platform, name=path.name,
+                                  on_problem=report, skipped=tally)  # fmt: skip
+            yield from rows
+    except UnicodeError as exc:
+        # Not expected (every decoder above is lenient), but one file must never stop the rest.
+        raise BadSource(f"{path.name}: cannot decode as {encoding}: {exc}") from None
 
 
 def _raise(message: str) -> None:
     raise BadSource(message)
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252,
-    which is what spreadsheet exports that are not UTF-8 almost always are."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as raw:
+def _bom_encoding(head: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def _encoding(path: Path) -> tuple[str, str]:
+    """(encoding, errors) to open a text file with: the one its BOM names, else UTF-8 when the
+    whole file decodes as such, else Windows-1252 (what spreadsheet exports that are not UTF-8
+    almost always are) with its undefined bytes read as Latin-1. A broken sequence in a file
+    that names its encoding becomes U+FFFD rather than stopping the import."""
+    with path.open("rb") as raw:
+        bom = _bom_encoding(raw.read(4))
+        if bom:
+            return bom, "replace"
+        raw.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
             while chunk := raw.read(1 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252", CP1252_OR_LATIN1
+    # Valid UTF-8 when scanned; "replace" only matters if the file changes while it is read.
+    return "utf-8-sig", "replace"
+
+
+def decode_bytes(payload: bytes) -> str:
+    """A whole payload as text, with the same rules as files (never raises)."""
+    bom = _bom_encoding(payload[:4])
+    if bom:
+        return payload.decode(bom, errors="replace")
+    try:
+        return payload.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
+        return payload.decode("cp1252", errors=CP1252_OR_LATIN1)
 
 
 def iter_csv(
@@ -156,8 +247,12 @@ def iter_csv(
     name: str = "<csv>",
     on_problem: Problem | None = None,
     delimiter: str | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[RawMention]:
     report = on_problem or _raise
+    tally = skipped if skipped is not None else Skipped()
+    without_text = tally.without_text
+    found = 0
     lines = iter(stream)
     if delimiter is None:
         first = next(lines, "")
@@ -174,15 +269,26 @@ def iter_csv(
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as exc:
             report(f"{name}:{reader.line_num}: {clean_text(str(exc))}")
             continue
         mention, why = _mention(row.get, mapping, platform)
-        if mention is None:
-            report(f"{name}:{reader.line_num}: {why}")
-        else:
+        if mention is not None:
+            found += 1
             yield mention
+        elif why is NO_TEXT:
+            tally.without_text += 1
+        else:
+            report(f"{name}:{reader.line_num}: {why}")
+    _no_row_has_text(name, found, tally.without_text - without_text, report)
+
+
+def _no_row_has_text(name: str, found: int, without_text: int, report: Problem) -> None:
+    """A file whose every row lacks text is almost surely mapped wrong: say so, do not skip."""
+    if not found and without_text:
+        rows = f"{without_text} row{'' if without_text == 1 else 's'} without text"
+        report(f"{name}: no row has text ({rows}); map the text column with text=COLUMN")
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -204,8 +310,12 @@ def iter_jsonl(
     platform: str = "import",
     name: str = "<jsonl>",
     on_problem: Problem | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[RawMention]:
     report = on_problem or _raise
+    tally = skipped if skipped is not None else Skipped()
+    without_text = tally.without_text
+    found = 0
     mapping: dict[str, str] | None = None
     flat = True
     for number, line in enumerate(stream, start=1):
@@ -225,10 +335,14 @@ def iter_jsonl(
         # Flat exports (the usual case) need no dotted-path walk: a plain dict lookup per field.
         get = record.get if flat else partial(_dig, record)
         mention, why = _mention(get, mapping, platform)
-        if mention is None:
-            report(f"{name}:{number}: {why}")
-        else:
+        if mention is not None:
+            found += 1
             yield mention
+        elif why is NO_TEXT:
+            tally.without_text += 1
+        else:
+            report(f"{name}:{number}: {why}")
+    _no_row_has_text(name, found, tally.without_text - without_text, report)
 
 
 def parse_json(
@@ -237,9 +351,13 @@ def parse_json(
     *,
     platform: str = "import",
     name: str = "<json>",
+    skipped: Skipped | None = None,
 ) -> list[RawMention]:
     """A JSON document holding a list of records (at `records=` in the map, or the top level)."""
-    if isinstance(payload, bytes | str):
+    tally = skipped if skipped is not None else Skipped()
+    if isinstance(payload, bytes):
+        payload = decode_bytes(payload)
+    if isinstance(payload, str):
         try:
             payload = json.loads(payload)
         except (ValueError, RecursionError) as exc:
@@ -253,6 +371,7 @@ def parse_json(
     if not isinstance(records, list):
         raise BadSource(f"{name}: no list of records found; name it with records=path")
     mentions: list[RawMention] = []
+    without_text = 0
     resolved: dict[str, str] | None = None
     for index, record in enumerate(records):
         if not isinstance(record, dict):
@@ -260,9 +379,14 @@ def parse_json(
         if resolved is None:
             resolved = _resolve(mapping, _paths(record), name)
         mention, why = _mention(lambda key, r=record: _dig(r, key), resolved, platform)
-        if mention is None:
+        if mention is not None:
+            mentions.append(mention)
+        elif why is NO_TEXT:
+            without_text += 1
+        else:
             raise BadSource(f"{name}: record {index}: {why}")
-        mentions.append(mention)
+    tally.without_text += without_text
+    _no_row_has_text(name, len(mentions), without_text, _raise)
     return mentions
 
 
@@ -326,7 +450,7 @@ def _mention(
 
     text, title = as_text("text"), as_text("title")
     if not text and not title:
-        return None, "no text"
+        return None, NO_TEXT
     published_raw = value("published")
     published = to_utc(published_raw)
     if published is None and published_raw not in (None, ""):
@@ -389,19 +513,20 @@ def parse(
     fmt: str,
     column_map: str | Mapping[str, str] | None = None,
     platform: str = "import",
+    skipped: Skipped | None = None,
 ) -> list[RawMention]:
     """In-memory variant of `iter_file` for small payloads (tests, pasted data)."""
     mapping = parse_column_map(column_map)
     if fmt == "feed":
         return rss.parse(payload)
     if fmt == "json":
-        return parse_json(payload, mapping, platform=platform)
-    text = payload.decode("utf-8-sig", errors="replace") if isinstance(payload, bytes) else payload
+        return parse_json(payload, mapping, platform=platform, skipped=skipped)
+    text = decode_bytes(payload) if isinstance(payload, bytes) else payload
     lines = io.StringIO(text, newline="")
     if fmt == "csv":
-        return list(iter_csv(lines, mapping, platform=platform))
+        return list(iter_csv(lines, mapping, platform=platform, skipped=skipped))
     if fmt == "jsonl":
-        return list(iter_jsonl(lines, mapping, platform=platform))
+        return list(iter_jsonl(lines, mapping, platform=platform, skipped=skipped))
     raise BadSource(f"unknown import format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
@@ -415,6 +540,7 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
     fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
     if state.cursor == fingerprint:
         return FetchPage(items=[], cursor=fingerprint, not_modified=True)
+    skipped = Skipped()
     try:
         items = list(
             iter_file(
@@ -422,8 +548,9 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
                 fmt=spec.params.get("format"),
                 column_map=spec.params.get("columns"),
                 platform=str(spec.params.get("platform") or "import"),
+                skipped=skipped,
             )
         )
     except OSError as exc:
         raise FetchError(f"cannot read {path.name}: {exc.strerror or exc}") from None
-    return FetchPage(items=items, cursor=fingerprint)
+    return FetchPage(items=items, cursor=fingerprint, warning=skipped.line() or None)

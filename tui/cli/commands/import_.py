@@ -7,6 +7,7 @@ from typing import Any
 
 from core.errors import DouseError
 from core.export.douse_json import import_douse_json
+from core.ingest.adapters.files import counting_skipped
 from core.ingest.importer import import_file
 from core.ingest.manual import active_client
 from core.ingest.poll import default_on_stored
@@ -21,7 +22,8 @@ def register(sub: Any) -> None:
         "import",
         help="import mentions from CSV, JSONL, JSON or feed files",
         description="Import each FILE as mentions of a client. Each file is imported whole or "
-        "refused whole with a reason; the others go on. Exit code 2 if any file was refused.",
+        "refused whole with a reason; the others go on. Rows without any text (star-only "
+        "reviews) are skipped and counted. Exit code 2 if any file was refused.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument(
@@ -66,7 +68,7 @@ def run_import(ctx: Context) -> int:
     for path in ctx.args.files:
         name = inert(path)
         try:
-            with services.sessions.begin() as session:
+            with counting_skipped() as skipped, services.sessions.begin() as session:
                 result = import_file(
                     session,
                     ctx.args.client,
@@ -83,13 +85,25 @@ def run_import(ctx: Context) -> int:
             refused += 1
             print(f"{name}: refused: {inert(str(exc))}", file=ctx.stderr)
             continue
+        except OSError as exc:
+            refused += 1
+            why = inert(exc.strerror or str(exc))
+            print(f"{name}: refused: cannot read: {why}", file=ctx.stderr)
+            continue
+        except UnicodeError as exc:
+            # The reader decodes leniently; should any decoder still fail, it is this file's
+            # refusal, not the end of the command.
+            refused += 1
+            print(f"{name}: refused: cannot decode: {inert(str(exc))}", file=ctx.stderr)
+            continue
         hint = ""
         if result.dropped and not ctx.args.keep_all and not result.new:
             hint = " (no keyword match; --keep-all keeps every row)"
+        extra = f", {skipped.line()}" if skipped.without_text else ""
         ctx.out(
             f"{name}: imported {result.new} new, "
             f"{result.duplicate + result.near_duplicate} duplicate "
-            f"({result.near_duplicate} near), {result.dropped} dropped{hint}"
+            f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}"
         )
     return EXIT_REFUSED if refused else 0
 
