@@ -108,6 +108,38 @@ def test_every_problem_is_reported_in_one_pass() -> None:
     assert any("unknown key 'keywrods'" in f for f in findings)
 
 
+IMPORT_SOURCE = """
+[[clients.sources]]
+name = "reviews"
+kind = "import"
+path = "~/exports/globex.csv"
+params = PARAMS
+"""
+
+
+@pytest.mark.parametrize(
+    ("params", "finding"),
+    [
+        ('{ mapping = "text=review" }', "unknown key 'mapping' in params of an import source"),
+        ('{ map = "txt=review" }', "params.map: unknown field 'txt' in column map"),
+        ('{ map = "text=review", columns = "text=body" }', "map or columns, not both"),
+        ('{ format = "xlsx" }', "params.format: unknown import format 'xlsx'"),
+    ],
+)
+def test_import_source_params_are_checked_with_their_line(params: str, finding: str) -> None:
+    text = GOOD + IMPORT_SOURCE.replace("PARAMS", params)
+    line = text.splitlines().index(f"params = {params}") + 1
+    (only,) = _findings(text)
+    assert only.startswith(f"clients.toml:{line}: ") and finding in only
+
+
+def test_import_source_takes_map_like_the_cli_or_columns() -> None:
+    for key in ("map", "columns"):
+        text = GOOD + IMPORT_SOURCE.replace("PARAMS", f'{{ {key} = "text=review,id=rid" }}')
+        (source,) = next(c for c in parse_config(text).clients if c.slug == "globex").sources
+        assert source.params == {key: "text=review,id=rid"}
+
+
 def test_an_account_without_owner_must_say_so() -> None:
     text = GOOD.replace('owner = "ana"\nbackup = "ben"', 'backup = "ben"')
     assert any("needs an owner (or `unowned = true`)" in f for f in _findings(text))

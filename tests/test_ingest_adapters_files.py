@@ -201,6 +201,21 @@ def test_a_file_where_no_row_has_text_is_refused(tmp_path: Path, name: str, data
         list(iter_file(path))
 
 
+def test_import_source_takes_its_column_map_as_map_or_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("rid,body_text\nr1,Acme lost my booking\n")
+    for key in ("map", "columns"):
+        spec = SourceSpec(kind="import", target=str(path), params={key: "text=body_text,id=rid"})
+        with Fetcher() as fetcher:
+            (item,) = fetch_source(fetcher, spec, SourceState()).items
+        assert item.external_id == "import:r1"
+    both = {"map": "text=body_text", "columns": "text=rid"}
+    with Fetcher() as fetcher, pytest.raises(BadSource, match="map or columns"):
+        fetch_source(
+            fetcher, SourceSpec(kind="import", target=str(path), params=both), SourceState()
+        )
+
+
 def test_import_source_reports_rows_without_text_as_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("review,stars\nAcme lost my booking,1\n,5\n")

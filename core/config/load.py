@@ -519,6 +519,8 @@ def _sources(check: _Checker, raw: Any, client: KeyPath) -> list[SourceConfig]:
         if not isinstance(params, dict):
             check.fail((*where, "params"), "params must be a table")
             params = {}
+        elif kind == "import":
+            _check_import_params(check, params, (*where, "params"))
         interval = check.minutes(table.get("interval", "15m"), (*where, "interval"))
         sources.append(
             SourceConfig(
@@ -531,6 +533,33 @@ def _sources(check: _Checker, raw: Any, client: KeyPath) -> list[SourceConfig]:
             )
         )
     return sources
+
+
+def _check_import_params(check: _Checker, params: dict[str, Any], where: KeyPath) -> None:
+    """An `import` source's params as the file reader will take them: known keys, a column map
+    it can parse (`map`, spelt like the CLI's --map, or `columns`), a format it knows."""
+    # Imported here: only files with import sources pay for loading the file reader.
+    from core.ingest.adapters import files
+
+    for key in params:
+        if key not in files.SOURCE_PARAMS:
+            check.fail(
+                (*where, key),
+                f"unknown key {key!r} in params of an import source "
+                f"(known: {', '.join(files.SOURCE_PARAMS)})",
+            )
+    try:
+        column_map = files.source_column_map(params)
+        files.parse_column_map(column_map)
+    except DouseError as exc:
+        key = "map" if "map" in params else "columns"
+        check.fail((*where, key), f"params.{key}: {exc}")
+    fmt = params.get("format")
+    if fmt is not None and fmt not in files.FORMATS:
+        check.fail(
+            (*where, "format"),
+            f"params.format: unknown import format {fmt!r} (known: {', '.join(files.FORMATS)})",
+        )
 
 
 def _check_policy(check: _Checker, policy: dict[str, Any], where: KeyPath) -> None:

@@ -3,7 +3,9 @@
 Review-site exports and saved feeds come in as the same RawMentions as polled posts. A column
 map names where each field lives: `text=review,author=user,published=date,url=link,id=review_id`
 (for JSON, dotted paths such as `text=review.review_text`, plus `records=user_reviews` to point
-at the list). Without a map, common column names are recognised.
+at the list). Without a map, common column names are recognised. An `import` source in
+clients.toml gives the same map as `params.map` (`params.columns` is read too), with optional
+`params.format` and `params.platform`; `douse config check` rejects any other key.
 
 Files are streamed row by row, so a million-row export needs no more memory than one row. A
 row that cannot be read is reported through `on_problem` as "file:line: why"; by default that
@@ -546,7 +548,7 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
             iter_file(
                 path,
                 fmt=spec.params.get("format"),
-                column_map=spec.params.get("columns"),
+                column_map=source_column_map(spec.params),
                 platform=str(spec.params.get("platform") or "import"),
                 skipped=skipped,
             )
@@ -554,3 +556,19 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
     except OSError as exc:
         raise FetchError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     return FetchPage(items=items, cursor=fingerprint, warning=skipped.line() or None)
+
+
+# What an `import` source's `params` may hold. `map` is spelt as the CLI's --map; `columns` is
+# the older name for the same thing.
+SOURCE_PARAMS = ("map", "columns", "format", "platform")
+
+
+def source_column_map(params: Mapping[str, Any]) -> str | Mapping[str, str] | None:
+    """The column map of an `import` source: `params.map` (or its older name `columns`)."""
+    given = {key: params[key] for key in ("map", "columns") if params.get(key)}
+    if len(given) > 1 and given["map"] != given["columns"]:
+        raise BadSource("an import source takes its column map as map or columns, not both")
+    value = next(iter(given.values()), None)
+    if value is not None and not isinstance(value, str | Mapping):
+        raise BadSource("an import source's map must be a string such as 'text=review,...'")
+    return value
