@@ -10,7 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from core.ingest.adapters import fetch_source
-from core.ingest.fetch import Fetcher, FetchLimits, HttpStatusError, InvalidPayload, MissingToken
+from core.ingest.fetch import (
+    BadSource,
+    Fetcher,
+    FetchLimits,
+    HttpStatusError,
+    InvalidPayload,
+    MissingToken,
+)
 from core.ingest.types import SourceSpec, SourceState
 from tests.httpserver import LocalHTTPServer, Reply
 
@@ -147,6 +154,39 @@ def test_mastodon_tag_url_as_target(server: LocalHTTPServer, fetcher: Fetcher) -
     spec = SourceSpec(kind="mastodon", target=server.url("/tags/acme"))
     assert fetch_source(fetcher, spec, SourceState()).items == []
     assert server.hits("/api/v1/timelines/tag/acme") == 1
+
+
+def test_mastodon_api_tag_timeline_url_as_target(server: LocalHTTPServer, fetcher: Fetcher) -> None:
+    # The API's own path for a tag timeline, as people copy it from the Mastodon docs.
+    status = json.loads((DATA / "Status_entity_example_mastodon_social.json").read_bytes())
+    server.route("/api/v1/timelines/tag/copperkettle", body=json.dumps([status]).encode())
+    spec = SourceSpec(kind="mastodon", target=server.url("/api/v1/timelines/tag/copperkettle"))
+    page = fetch_source(fetcher, spec, SourceState())
+    assert len(page.items) == 1
+    assert server.hits("/api/v1/timelines/tag/copperkettle") == 1
+    assert query(server)["limit"] == ["40"]
+
+
+def test_mastodon_api_search_url_as_target(server: LocalHTTPServer, fetcher: Fetcher) -> None:
+    status = json.loads((DATA / "Status_entity_example_mastodon_social.json").read_bytes())
+    server.route("/api/v2/search", body=json.dumps({"accounts": [], "statuses": [status]}).encode())
+    target = server.url("/api/v2/search?q=copper%20kettle&type=statuses")
+    page = fetch_source(fetcher, SourceSpec(kind="mastodon", target=target), SourceState())
+    assert len(page.items) == 1
+    assert query(server)["q"] == ["copper kettle"]
+    assert query(server)["type"] == ["statuses"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/timelines/public", "/api/v2/search", "/api/v1/timelines/tag/"]
+)
+def test_mastodon_urls_without_a_tag_or_query_are_explained(
+    server: LocalHTTPServer, path: str
+) -> None:
+    spec = SourceSpec(kind="mastodon", target=server.url(path))
+    with Fetcher() as fetcher, pytest.raises(BadSource, match="needs a tag or a q"):
+        fetch_source(fetcher, spec, SourceState())
+    assert server.requests == []
 
 
 def test_mastodon_search_needs_statuses(server: LocalHTTPServer, fetcher: Fetcher) -> None:

@@ -1,14 +1,16 @@
 """`mastodon` sources: an instance's public tag timeline, or its search API (token usually needed).
 
-clients.toml: `target = "https://mastodon.social"` with `params = {tag = "acme"}` or
-`params = {q = "acme"}`; a target such as "https://mastodon.social/tags/acme" works too.
+clients.toml: `url = "https://mastodon.social"` with `params = {tag = "acme"}` or
+`params = {q = "acme"}`. A URL that already says what to read works too: the tag page
+"https://mastodon.social/tags/acme", the API's tag timeline ".../api/v1/timelines/tag/acme" or its
+search ".../api/v2/search?q=acme". Parameters win over what the URL says.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from core.ingest.adapters.common import count, int_param, optional_count, text_field, token_headers
 from core.ingest.fetch import BadSource, Fetcher, InvalidPayload
@@ -16,7 +18,9 @@ from core.ingest.normalize import canonical_url, clean_text, html_to_text, to_ut
 from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 PAGE_SIZE = 40  # the API's maximum
-_TAG_PATH = re.compile(r"^/tags/([^/?#]+)/?$")
+# A tag's web page (/tags/acme) or its API timeline (/api/v1/timelines/tag/acme).
+_TAG_PATH = re.compile(r"^(?:/tags|/api/v1/timelines/tag)/([^/?#]+)/?$")
+_SEARCH_PATH = re.compile(r"^/api/v[12]/search/?$")
 
 
 def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
@@ -62,8 +66,12 @@ def _where(spec: SourceSpec) -> tuple[str, str, str]:
         raise BadSource(f"mastodon source needs an instance URL, not {spec.target!r}")
     instance = f"{parts.scheme}://{parts.netloc}"
     path_tag = _TAG_PATH.match(parts.path)
-    tag = str(spec.params.get("tag") or (path_tag.group(1) if path_tag else "")).lstrip("#")
-    query = str(spec.params.get("q") or spec.params.get("query") or "")
+    url_tag = unquote(path_tag.group(1)) if path_tag else ""
+    url_query = ""
+    if _SEARCH_PATH.match(parts.path):
+        url_query = (parse_qs(parts.query).get("q") or [""])[0].strip()
+    tag = str(spec.params.get("tag") or url_tag).lstrip("#")
+    query = str(spec.params.get("q") or spec.params.get("query") or url_query)
     if not tag and not query:
         raise BadSource("mastodon source needs a tag or a q (search) parameter")
     return instance, tag, query
