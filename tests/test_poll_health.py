@@ -78,6 +78,51 @@ def test_silence_is_reported_not_mistaken_for_calm(sqlite_services: Services) ->
     assert health == {"s0000": "ok", "s0001": "silent"}
 
 
+def test_the_desk_and_source_health_share_one_silence_rule(sqlite_services: Services) -> None:
+    from core.queries import desk
+
+    services = sqlite_services
+    now = T0 + timedelta(days=2)
+    # (typical gap, poll interval, quiet for): silent when quiet for more than 4 typical gaps
+    # and more than 3 poll intervals.
+    cases = {
+        "fast-feed": (600, 900, timedelta(hours=2)),  # silent: 2 h > 45 min and > 40 min
+        "hourly-news": (3600, 900, timedelta(hours=5)),  # silent: 5 h > 4 h
+        "hourly-ok": (3600, 900, timedelta(hours=3)),  # ok: 3 h < 4 h
+        "slow-poll": (3600, 10800, timedelta(hours=6)),  # ok: 6 h < 3 polls of 3 h
+        "bursty": (0, 900, timedelta(hours=1)),  # silent: 1 h > 3 polls of 15 min
+    }
+    with services.sessions.begin() as session:
+        client = Client(slug="acme", name="Acme", created_at=T0, updated_at=T0)
+        session.add(client)
+        session.flush()
+        client_id = client.id
+        for name, (gap, interval, quiet) in cases.items():
+            session.add(
+                Source(
+                    client_id=client_id,
+                    name=name,
+                    kind="rss",
+                    target=f"https://x/{name}",
+                    poll_interval_s=interval,
+                    typical_gap_s=float(gap),
+                    last_new_at=now - quiet,
+                    last_polled_at=now,
+                    last_ok_at=now,
+                )
+            )
+    with services.sessions() as session:
+        by_health = {h.name: h.state for h in source_health(session, now)}
+        on_desk = {row.name: row.health for row in desk.client_sources(session, client_id, now)}
+        (row,) = desk.dashboard(session, now)
+        listed = {s.name for s in silent_sources(session, now)}
+    expected = {"fast-feed", "hourly-news", "bursty"}
+    assert {n for n, state in by_health.items() if state == "silent"} == expected
+    assert {n for n, state in on_desk.items() if state == "silent"} == expected
+    assert listed == expected
+    assert row.silent_sources == len(expected)
+
+
 @pytest.mark.postgres
 def test_concurrent_workers_never_claim_the_same_source(postgres_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from core.clock import FrozenClock

@@ -87,17 +87,31 @@ class SourceHealth:
     typical_gap_s: float | None
 
 
-def _silence_threshold_s(source: Source) -> float | None:
-    if source.typical_gap_s is None or source.last_new_at is None:
+def silence_threshold_s(typical_gap_s: float | None, poll_interval_s: int) -> float | None:
+    """How long a source may bring nothing new before it counts as silent; None while it has
+    no typical gap yet (nothing to compare with)."""
+    if typical_gap_s is None:
         return None
-    return max(SILENCE_FACTOR * source.typical_gap_s, SILENCE_MIN_POLLS * source.poll_interval_s)
+    return max(SILENCE_FACTOR * typical_gap_s, SILENCE_MIN_POLLS * poll_interval_s)
+
+
+def quiet_too_long(
+    last_new_at: datetime | None,
+    typical_gap_s: float | None,
+    poll_interval_s: int,
+    now: datetime,
+) -> bool:
+    """The one rule for a silent source, on plain column values so read models that select only
+    a few columns (the desk) apply it too: quiet for longer than `SILENCE_FACTOR` typical gaps
+    and longer than `SILENCE_MIN_POLLS` poll intervals."""
+    threshold = silence_threshold_s(typical_gap_s, poll_interval_s)
+    if threshold is None or last_new_at is None:
+        return False
+    return (now - last_new_at).total_seconds() > threshold
 
 
 def is_silent(source: Source, now: datetime) -> bool:
-    threshold = _silence_threshold_s(source)
-    if threshold is None or source.last_new_at is None:
-        return False
-    return (now - source.last_new_at).total_seconds() > threshold
+    return quiet_too_long(source.last_new_at, source.typical_gap_s, source.poll_interval_s, now)
 
 
 def _state(source: Source, now: datetime) -> str:

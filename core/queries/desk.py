@@ -30,13 +30,12 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.ingest.health import quiet_too_long
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
 FAILING_AFTER = 1
-# A source is "silent" when nothing new arrived for this many typical gaps (and at least a day).
-SILENT_GAPS = 4.0
-SILENT_MIN = timedelta(days=1)
+# A source is "silent" by core.ingest.health's one rule (`quiet_too_long`).
 # Clocks run while an incident waits on us; these statuses have no response deadline that counts.
 CLOCKED_STATUSES = ("new", "acknowledged", "in_progress")
 
@@ -413,6 +412,7 @@ def dashboard(session: Session, now: datetime) -> list[DashboardRow]:
             src.last_new_at,
             src.last_ok_at,
             src.typical_gap_s,
+            src.poll_interval_s,
             now,
         )
         if health == "failing":
@@ -451,6 +451,7 @@ def _health(
     last_new_at: datetime | None,
     last_ok_at: datetime | None,
     typical_gap_s: float | None,
+    poll_interval_s: int,
     now: datetime,
 ) -> str:
     if not enabled:
@@ -459,10 +460,8 @@ def _health(
         return "failing"
     if last_ok_at is None:
         return "new"
-    if typical_gap_s and last_new_at is not None:
-        quiet_for = max(timedelta(seconds=typical_gap_s * SILENT_GAPS), SILENT_MIN)
-        if now - last_new_at > quiet_for:
-            return "silent"
+    if quiet_too_long(last_new_at, typical_gap_s, poll_interval_s, now):
+        return "silent"
     return "ok"
 
 
@@ -851,6 +850,7 @@ def client_sources(session: Session, client_id: int, now: datetime) -> list[Sour
                 s.last_new_at,
                 s.last_ok_at,
                 s.typical_gap_s,
+                s.poll_interval_s,
                 now,
             ),
             last_polled_at=s.last_polled_at,
