@@ -20,16 +20,21 @@ ANSI = re.compile(
 # C0 except tab and newline, DEL, C1, and the explicit bidi overrides/isolates that let a post
 # visually reorder the text around it ("Trojan Source"); implicit bidi still works without them.
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The controls among those that stand between words (NUL, vertical tab, form feed, the file/
+# group/record/unit separators, next line): removing them would join the words, so each becomes
+# a space. The others (escape sequences, bell, bidi overrides) are removed outright.
+SEPARATING_CONTROLS = re.compile(r"[\x00\x0b\x0c\x1c-\x1f\x85]")
 
 
 def strip_controls(text: str) -> str:
-    """Remove escape sequences and control characters (keeps newline, tab); CR becomes newline."""
+    """Remove escape sequences and control characters (keeps newline, tab); CR becomes newline,
+    and a control that separates words (NUL, VT, FF, FS-US, NEL) becomes a space."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
         text = ANSI.sub("", text)
-    return CONTROLS.sub("", text)
+    return CONTROLS.sub("", SEPARATING_CONTROLS.sub(" ", text))
 
 
 def inert(text: str | None, limit: int | None = None) -> str:
