@@ -278,3 +278,51 @@ def test_a_person_raising_severity_to_critical_notifies_once(services: Services)
     with services.sessions() as s:
         kinds = s.scalars(select(Notification.kind).where(Notification.incident_id == iid)).all()
     assert kinds == ["critical"]
+
+
+def _two(services: Services) -> tuple[int, int, list[int]]:
+    with services.sessions.begin() as s:
+        f.staff(s, "tom")
+        c = f.client(s)
+        ms = [
+            f.mention(s, c, f.author(s, "bob"), "Acme parcel lost", at=T0 - H),
+            f.mention(s, c, f.author(s, "cy"), "Acme courier threw my box over the fence"),
+        ]
+        first, second = triage_new_mentions(s, [m.id for m in ms], T0).opened
+    return first, second, [m.id for m in ms]
+
+
+def test_merge_keeps_a_severity_a_person_set(services: Services) -> None:
+    target, other, _ = _two(services)
+    with services.sessions.begin() as s:
+        set_severity(s, target, "critical", by="tom", now=T0 + M, reason="on the evening news")
+        merge_incidents(s, target, [other], by="tom", now=T0 + 2 * M)
+        card = get_incident(s, target, T0 + 2 * M).incident
+    assert card.severity == "critical"
+    assert "set to critical by tom: on the evening news" in card.severity_reasons
+    assert card.distinct_authors == 2
+
+
+def test_merge_keeps_the_severity_a_person_set_on_the_merged_in_incident(
+    services: Services,
+) -> None:
+    target, other, _ = _two(services)
+    with services.sessions.begin() as s:
+        set_severity(s, other, "high", by="tom", now=T0 + M, reason="a journalist asked")
+        merge_incidents(s, target, [other], by="tom", now=T0 + 2 * M)
+        card = get_incident(s, target, T0 + 2 * M).incident
+    assert card.severity == "high"
+    assert "set to high by tom: a journalist asked" in card.severity_reasons
+
+
+def test_split_keeps_a_severity_a_person_set(services: Services) -> None:
+    target, other, mids = _two(services)
+    with services.sessions.begin() as s:
+        merge_incidents(s, target, [other], by="tom", now=T0 + M)
+        set_severity(s, target, "critical", by="tom", now=T0 + 2 * M, reason="the CEO called")
+        new = split_incident(s, target, [mids[1]], by="tom", now=T0 + 3 * M)
+        kept = get_incident(s, target, T0 + 3 * M).incident
+        split_off = get_incident(s, new.incident_id, T0 + 3 * M).incident
+    assert kept.severity == "critical"
+    assert "set to critical by tom: the CEO called" in kept.severity_reasons
+    assert split_off.severity == "medium"  # judged on its own mention (strongly negative)

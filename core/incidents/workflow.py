@@ -397,8 +397,24 @@ def set_severity(
     return _result(session, incident, activity)
 
 
-def _reassess(session: Session, incident: Incident, client: Client) -> None:
-    """Recount mentions and authors and re-judge severity after mentions moved."""
+def _judgements(reasons: Sequence[str] | None) -> list[str]:
+    """The latest "set to LEVEL by STAFF: why" a person wrote into these reasons, if any."""
+    return [r for r in reasons or () if str(r).startswith("set to ")][-1:]
+
+
+def _reassess(
+    session: Session,
+    incident: Incident,
+    client: Client,
+    *,
+    floor: str = "low",
+    keep: Sequence[str] = (),
+) -> None:
+    """Recount mentions and authors and re-judge severity after mentions moved.
+
+    Severity never drops below `floor` (what the incident already was, or a person set), and the
+    people's judgements in `keep` stay among the reasons so the floor still says whose it is.
+    """
     rows = session.execute(
         select(Mention, Author)
         .join(IncidentMention, IncidentMention.mention_id == Mention.id)
@@ -422,14 +438,33 @@ def _reassess(session: Session, incident: Incident, client: Client) -> None:
     incident.mention_count = len(rows)
     if not evidence:
         return
-    a = assess(evidence)
+    a = assess(evidence, floor=floor)
+    reasons = list(a.reasons)
+    kept = [r for r in dict.fromkeys(keep) if r not in reasons]
+    if (
+        reasons
+        and reasons[-1] == f"kept at {floor} as set earlier"
+        and any(r.startswith(f"set to {floor} by ") for r in kept)
+    ):
+        reasons.pop()  # the person's own words say it better
     incident.severity = a.severity
-    incident.severity_reasons = list(a.reasons)
+    incident.severity_reasons = reasons + kept
     incident.distinct_authors = a.distinct_authors
     incident.is_pattern = a.is_pattern
     if incident.kind in ("mention", "pattern"):
         incident.kind = "pattern" if a.is_pattern else "mention"
     incident.last_customer_at = max(m.published_at for m, _ in rows)
+
+
+def _after_rise(
+    session: Session, incident: Incident, client: Client, before: str, now: datetime
+) -> None:
+    """Tighter targets and the critical alert when re-judging raised the severity."""
+    if level(incident.severity) <= level(before) or incident.status == "monitor":
+        return
+    clocks.tighten_for_severity(incident, client, now)
+    if incident.severity == "critical":
+        notify(session, incident, "critical", f"#{incident.id} is critical: {incident.title}", now)
 
 
 def merge_incidents(
@@ -498,7 +533,12 @@ def merge_incidents(
             if theirs is not None and (ours is None or theirs < ours):
                 setattr(target, due, theirs)  # the merged whole is as urgent as its most urgent
     session.flush()
-    _reassess(session, target, client)
+    before = target.severity
+    # The merged whole is at least as serious as the most serious part, whoever judged it.
+    floor = max((target.severity, *(src.severity for src in sources)), key=level)
+    keep = [r for inc in (target, *sources) for r in _judgements(inc.severity_reasons)]
+    _reassess(session, target, client, floor=floor, keep=keep)
+    _after_rise(session, target, client, before, now)
     clocks.sync_due(target)
     activity = Activity(
         incident_id=target.id,
@@ -566,9 +606,18 @@ def split_incident(
     for mention_id in sorted(wanted):
         session.add(IncidentMention(incident_id=new.id, mention_id=mention_id, added_at=now))
     session.flush()
+    # The split-off part is judged on its own mentions; what stays never drops by itself.
     _reassess(session, new, client)
     clocks.start_clocks(new, client, now)
-    _reassess(session, incident, client)
+    if new.severity == "critical":
+        notify(session, new, "critical", f"#{new.id} is critical: {new.title}", now)
+    _reassess(
+        session,
+        incident,
+        client,
+        floor=incident.severity,
+        keep=_judgements(incident.severity_reasons),
+    )
     clocks.sync_due(incident)
     for inc, body in (
         (incident, f"split {len(wanted)} mention(s) off to #{new.id}"),
