@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Activity, Incident, Notification, RepairCheck
+from core.db.models import Activity, Client, Incident, IncidentMention, Notification, RepairCheck
 from core.errors import ConflictError, DouseError
 from core.incidents import (
     assign,
@@ -326,3 +326,24 @@ def test_split_keeps_a_severity_a_person_set(services: Services) -> None:
     assert kept.severity == "critical"
     assert "set to critical by tom: the CEO called" in kept.severity_reasons
     assert split_off.severity == "medium"  # judged on its own mention (strongly negative)
+
+
+def test_a_split_off_incident_has_terms_so_others_can_join_it(services: Services) -> None:
+    target, other, mids = _two(services)
+    with services.sessions.begin() as s:
+        merge_incidents(s, target, [other], by="tom", now=T0 + M)
+        new = split_incident(s, target, [mids[1]], by="tom", now=T0 + 2 * M)
+        split_off = s.get(Incident, new.incident_id)
+        kept = s.get(Incident, target)
+        assert split_off is not None and kept is not None
+        assert {"courier", "fenc"} <= set(split_off.terms)
+        assert "courier" not in kept.terms  # the words left with the mention that went
+        c = s.get(Client, split_off.client_id)
+        m = f.mention(
+            s, c, f.author(s, "di"), "Acme courier threw my box over the fence too", at=T0 + H
+        )
+        summary = triage_new_mentions(s, [m.id], T0 + H)
+        linked = s.scalars(
+            select(IncidentMention.incident_id).where(IncidentMention.mention_id == m.id)
+        ).all()
+    assert summary.opened == () and linked == [new.incident_id]

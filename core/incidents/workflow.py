@@ -34,7 +34,8 @@ from core.errors import ConflictError, DouseError, NotFound
 from core.incidents import clocks
 from core.incidents.notify import notify
 from core.incidents.severity import Evidence, assess, level
-from core.incidents.text import matched_critical_terms
+from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from core.incidents.triage import MAX_TERMS
 from core.text import inert
 
 # A public reply or a private contact is the first response.
@@ -456,6 +457,30 @@ def _reassess(
     incident.last_customer_at = max(m.published_at for m, _ in rows)
 
 
+def _merge_terms(current: Sequence[str], new: Sequence[str]) -> list[str]:
+    """As triage keeps them: words shared with the newcomer first, then the rest, capped."""
+    incoming = set(new)
+    shared = [t for t in current if t in incoming]
+    rest = [t for t in current if t not in incoming]
+    extra = [t for t in dict.fromkeys(new) if t not in set(current)]
+    return (shared + rest + extra)[:MAX_TERMS]
+
+
+def _terms_from_mentions(session: Session, incident: Incident, client: Client) -> list[str]:
+    """The incident's shared words built from its mentions, oldest first, the way triage does."""
+    ignore = ignore_stems([client.name, client.slug, *(client.keywords or [])])
+    terms: list[str] = []
+    for m in session.scalars(
+        select(Mention)
+        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+        .where(IncidentMention.incident_id == incident.id)
+        .order_by(Mention.published_at, Mention.id)
+    ):
+        words = significant_terms(f"{m.title}\n{m.text}" if m.title else m.text, ignore)
+        terms = _merge_terms(terms, words) if terms else words[:MAX_TERMS]
+    return terms
+
+
 def _after_rise(
     session: Session, incident: Incident, client: Client, before: str, now: datetime
 ) -> None:
@@ -528,6 +553,7 @@ def merge_incidents(
             )
         )
         _touch(source, staff, now)
+        target.terms = _merge_terms(target.terms or [], source.terms or [])
         for due in ("first_response_due_at", "resolution_due_at", "next_response_due_at"):
             theirs, ours = getattr(source, due), getattr(target, due)
             if theirs is not None and (ours is None or theirs < ours):
@@ -608,6 +634,8 @@ def split_incident(
     session.flush()
     # The split-off part is judged on its own mentions; what stays never drops by itself.
     _reassess(session, new, client)
+    new.terms = _terms_from_mentions(session, new, client)
+    incident.terms = _terms_from_mentions(session, incident, client)
     clocks.start_clocks(new, client, now)
     if new.severity == "critical":
         notify(session, new, "critical", f"#{new.id} is critical: {new.title}", now)
