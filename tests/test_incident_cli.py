@@ -67,3 +67,58 @@ def test_show_log_and_conflict(
     assert main(["--db", db, "incident", str(iid)]) == 0
     out = capsys.readouterr().out
     assert "public_reply" in out and "ana -> ben" in out and "resolved" not in out
+
+
+def _world(services: Services) -> tuple[str, list[int], list[int]]:
+    with services.sessions.begin() as s:
+        ana = f.staff(s, "ana")
+        c = f.client(s, default_owner_id=ana.id)
+        post = f.mention(s, c, f.author(s, "bob"), "I am DONE with Acme. Third parcel lost.")
+        post.title = "I am DONE with Acme"
+        other = f.mention(s, c, f.author(s, "cy"), "Acme courier threw my box over the fence")
+        other.title = "Acme couriers"
+        ids = list(triage_new_mentions(s, [post.id, other.id], T0).opened)
+    return services.settings.database_url, ids, [post.id, other.id]
+
+
+def test_bad_listing_filters_are_one_line_errors(
+    sqlite_services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _, _ = _world(sqlite_services)
+    assert main(["--db", db, "incidents", "--due-within", "30x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("douse: not a duration: '30x'") and err.count("\n") == 1
+    assert main(["--db", db, "incidents", "--status", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("douse: unknown status 'bogus'") and "in_progress" in err
+    assert (
+        main(["--db", db, "incidents", "--status", "open,in-progress", "--due-within", "2h"]) == 0
+    )
+
+
+def test_merge_refuses_a_stale_version(
+    sqlite_services: Services, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOUSE_NOW", "2026-11-23T10:30:00Z")
+    db, (target, other), _ = _world(sqlite_services)
+    merge = ["--db", db, "merge", str(target), str(other), "--by", "ana"]
+    assert main([*merge, "--expect-version", "7"]) == 2
+    assert "reload and try again" in capsys.readouterr().err
+    assert main([*merge, "--expect-version", "1", "--expect-version", f"{other}=9"]) == 2
+    assert f"incident {other} was changed" in capsys.readouterr().err
+    assert main([*merge, "--expect-version", "x=1"]) == 2
+    assert "takes N or ID=N" in capsys.readouterr().err
+    assert main([*merge, "--expect-version", "1", "--expect-version", f"{other}=1"]) == 0
+    assert f"merged into #{target}" in capsys.readouterr().out
+
+
+def test_a_post_whose_text_repeats_its_title_is_shown_once(
+    sqlite_services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, (first, second), _ = _world(sqlite_services)
+    assert main(["--db", db, "incident", str(first)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("I am DONE with Acme") == 2  # the incident's title, then the post once
+    assert "I am DONE with Acme. Third parcel lost." in out
+    assert main(["--db", db, "incident", str(second)]) == 0
+    assert "Acme couriers Acme courier threw my box" in capsys.readouterr().out

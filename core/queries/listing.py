@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db.models import (
+    INCIDENT_STATUSES,
     OPEN_STATUSES,
     SENTIMENT_LABELS,
     SEVERITIES,
@@ -246,6 +247,10 @@ def list_incidents(
         query = query.where(Incident.client_id == client_id_for(session, filters.client))
     if filters.status:
         statuses = {s.strip().replace("-", "_") for s in filters.status.split(",")}
+        for status in sorted(statuses - {"open"}):
+            if status not in INCIDENT_STATUSES:
+                known = ", ".join((*INCIDENT_STATUSES, "open"))
+                raise DouseError(f"unknown status {status!r} (one of {known})")
         if "open" in statuses:
             statuses = (statuses - {"open"}) | set(OPEN_STATUSES)
         query = query.where(Incident.status.in_(sorted(statuses)))

@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
+from core.errors import DouseError
 from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
 from tui.cli.context import Context
 
@@ -26,6 +27,13 @@ def register(sub: Any) -> None:
     merge.add_argument("target", type=int, help="the incident that stays")
     merge.add_argument("sources", type=int, nargs="+", help="incidents merged into it")
     merge.add_argument("--by", metavar="STAFF", help="who does it (default: --as / DOUSE_ME)")
+    merge.add_argument(
+        "--expect-version",
+        action="append",
+        default=[],
+        metavar="[ID=]N",
+        help="fail if the target (N) or incident ID (ID=N) changed since; repeatable",
+    )
     merge.set_defaults(run=run_merge)
 
     split: argparse.ArgumentParser = sub.add_parser(
@@ -42,6 +50,27 @@ def register(sub: Any) -> None:
 
 def _t(instant: datetime | None) -> str:
     return f"{instant:%Y-%m-%d %H:%M} UTC" if instant else "-"
+
+
+def _post_text(title: str, text: str) -> str:
+    """Title and text, but the title only when the text does not already begin with it (Reddit
+    and Hacker News posts often repeat their title as the first words of the text)."""
+    head = " ".join(title.split()).rstrip("….").strip().casefold()
+    if not head or " ".join(text.split()).casefold().startswith(head):
+        return text or title
+    return f"{title} {text}"
+
+
+def _versions(target: int, values: list[str]) -> dict[int, int]:
+    """`--expect-version N` (the target) and `--expect-version ID=N` (any incident named)."""
+    versions: dict[int, int] = {}
+    for value in values:
+        key, _, number = value.rpartition("=")
+        try:
+            versions[int(key) if key else target] = int(number)
+        except ValueError:
+            raise DouseError(f"--expect-version takes N or ID=N (numbers), got {value!r}") from None
+    return versions
 
 
 def render(detail: IncidentDetail) -> list[str]:
@@ -75,7 +104,7 @@ def render(detail: IncidentDetail) -> list[str]:
             f"  {m.id:>7}  {_t(m.published_at)}  {m.platform:<10} "
             f"@{inert(m.author_handle or '?', 40)}{flags}  {score}  shares {m.shares}"
         )
-        lines.append(f"           {inert(m.title + ' ' + m.text if m.title else m.text, 160)}")
+        lines.append(f"           {inert(_post_text(m.title, m.text), 160)}")
         if m.url:
             lines.append(f"           {inert(m.url, 160)}")
     if detail.more_mentions:
@@ -122,6 +151,7 @@ def run_merge(ctx: Context) -> int:
             ctx.args.sources,
             by=ctx.args.by or ctx.settings.me or "",
             now=services.clock.now(),
+            expected_versions=_versions(ctx.args.target, ctx.args.expect_version),
         )
     ctx.out(f"merged into #{result.incident_id} (version {result.version})")
     return 0

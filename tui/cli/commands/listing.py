@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
     incidents.add_argument(
         "--overdue", action="store_true", help="only open incidents past their deadline"
     )
-    incidents.add_argument("--due-within", metavar="SPAN", type=duration, help="e.g. 30m, 2h")
+    # Parsed in run_incidents, not by argparse: a bad span is a `douse: ...` line like any other.
+    incidents.add_argument("--due-within", metavar="SPAN", help="e.g. 30m, 2h, 1d")
     incidents.add_argument("--limit", type=int, default=500)
     incidents.add_argument("--json", action="store_true", help="print JSON")
     incidents.set_defaults(run=run_incidents)
@@ -128,7 +129,7 @@ def run_incidents(ctx: Context) -> int:
         severity=args.severity,
         owner=args.mine,
         overdue=args.overdue,
-        due_within=args.due_within,
+        due_within=duration(args.due_within) if args.due_within is not None else None,
     )
     now = services.clock.now()
     with services.sessions() as session:
