@@ -47,12 +47,13 @@ CRASH = [
     "Acme checkout crashes as soon as I add a voucher. App unusable",
     "app crashing again at Acme checkout, fix it please",
 ]
+# Different problems, several told with the same stock phrases every complaint ends with.
 ISOLATED = [
-    "Acme York staff were incredibly rude to my mum",
+    "Acme York staff were incredibly rude to my mum. Emailed twice, no reply. Useless.",
     "Parking at Acme Bristol is a nightmare, scraped my car",
-    "My Acme milkshake was warm and tasted sour",
+    "My Acme milkshake was warm and tasted sour. Emailed twice, no reply. Useless.",
     "Waited forty minutes for a table at Acme Bath, terrible",
-    "Acme charged my card twice for one meal",
+    "Acme charged my card twice for one meal. Emailed twice, no reply. Useless.",
 ]
 
 
@@ -132,6 +133,10 @@ def _stream(services: Services) -> dict[str, list[int]]:
                 30 * H + i * timedelta(minutes=1),
                 -0.3,
             )
+        # Someone from the crash story joins in on the outage: one more voice on the outage,
+        # not a reply on their crash report (which must not start collecting outage posts).
+        add("outage", people[200], "Acme website down for me too, can't order anything", 30 * H
+            + 50 * timedelta(minutes=1), -0.3)  # fmt: skip
         rng.shuffle(rows)  # arrival order is not publication order
         s.add_all([m for _, m in rows])
         s.flush()
@@ -172,6 +177,7 @@ def test_a_realistic_stream_gives_the_incidents_a_reader_expects(services: Servi
 
     (crash_id,) = _incidents_of(services, stories["crash"])
     assert incidents[crash_id].distinct_authors == 4 and incidents[crash_id].is_pattern
+    assert incidents[crash_id].mention_count == len(CRASH)
     assert incidents[crash_id].severity == "medium"
 
     isolated = _incidents_of(services, stories["isolated"])
@@ -184,4 +190,4 @@ def test_a_realistic_stream_gives_the_incidents_a_reader_expects(services: Servi
     spikes = [i for i in incidents.values() if i.kind == "spike"]
     assert len(spikes) == 1 and spikes[0].severity == "high"
     (outage_id,) = _incidents_of(services, stories["outage"])
-    assert incidents[outage_id].distinct_authors == 40
+    assert incidents[outage_id].distinct_authors == 41

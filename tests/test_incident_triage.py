@@ -79,6 +79,67 @@ def test_mentions_outside_the_window_do_not_group(services: Services) -> None:
     assert len(summary.opened) == 2
 
 
+def test_a_group_does_not_drift_from_topic_to_topic(services: Services) -> None:
+    """Each complaint shares two words with the one before it and none with the first: a chain
+    of different problems, 60 hours apart, is not one problem."""
+    chain = [
+        "Acme delivery van blocked my driveway this morning",
+        "Acme van driver blocked the road and was rude about it",
+        "Rude Acme driver threw my burger at the door, arrived cold",
+        "Cold burger and soggy fries from Acme",
+        "Soggy fries and filthy toilets at Acme Derby",
+        "Filthy toilets, broken hand dryer, Acme Derby needs a cleaner",
+    ]
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        ids = [
+            f.mention(
+                s, c, f.author(s, f"p{i}"), text, at=T0 - (len(chain) - i) * 60 * H, compound=-0.4
+            ).id
+            for i, text in enumerate(chain)
+        ]
+        triage_new_mentions(s, ids, T0)
+        sizes = s.scalars(select(Incident.mention_count).order_by(Incident.id)).all()
+    assert max(sizes) <= 2, sizes
+
+
+def test_stock_phrases_do_not_make_a_pattern(services: Services) -> None:
+    texts = [
+        "Acme lost my suitcase on the way to Rome. Emailed twice, no reply. Useless.",
+        "Acme charged my card twice for one booking. Emailed twice, no reply. Useless.",
+        "Acme gate staff were rude to my dad. Emailed twice, no reply. Useless.",
+    ]
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        ids = [
+            f.mention(s, c, f.author(s, f"p{i}"), text, at=T0 - (3 - i) * H, compound=-0.6).id
+            for i, text in enumerate(texts)
+        ]
+        summary = triage_new_mentions(s, ids, T0)
+    assert len(summary.opened) == 3
+
+
+def test_a_customer_joining_a_wider_problem_adds_a_voice_to_it(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        bob = f.author(s, "bob")
+        own = f.mention(s, c, bob, "Acme moved my seat away from my kids", at=T0 - 20 * H)
+        outage = [
+            f.mention(s, c, f.author(s, w), "Acme app down, can't check in online", at=T0 - 3 * H)
+            for w in ("cat", "dan", "eve")
+        ]
+        first = triage_new_mentions(s, [own.id, *(m.id for m in outage)], T0 - 2 * H)
+        again = f.mention(s, c, bob, "Acme app down for me too, can't check in", at=T0 - H)
+        triage_new_mentions(s, [again.id], T0)
+        by_mention = dict(
+            s.execute(select(IncidentMention.mention_id, IncidentMention.incident_id)).all()
+        )
+        bobs_case = s.get(Incident, by_mention[own.id])
+    assert len(first.opened) == 2
+    assert by_mention[again.id] == by_mention[outage[0].id]
+    assert bobs_case is not None and bobs_case.mention_count == 1
+
+
 def test_critical_terms_groups_and_escalates(services: Services) -> None:
     with services.sessions.begin() as s:
         c = f.client(s, critical_terms=["food poisoning", "lawsuit"])

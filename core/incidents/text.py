@@ -1,5 +1,4 @@
-"""Text helpers for triage: significant word stems for grouping, critical-term matching, and
-and the words that make a term critical."""
+"""Text helpers for triage: significant word stems for grouping, and critical-term matching."""
 
 from __future__ import annotations
 
@@ -26,7 +25,20 @@ day week time again lol omg ever never always thing things people someone anyone
 going go went make made know think said say says see seen want wanted need needs literally
 totally
 """
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# What nearly every complaint says, whatever it is about: how long, how often, who didn't answer,
+# how bad it was. Two unrelated complaints that both end "emailed twice, no reply, useless" are not
+# the same problem, so these words never count towards grouping.
+_BOILERPLATE_TEXT = """
+reply replies replied respond responded response answer answered email emailed emails call
+called calls calling phone phoned message messaged messages dm dms chat chatted contact
+contacted back wait waited waiting hour hours minute minutes days weeks month months twice
+three times customer customers service support help helpline team agent ticket complaint
+complain complained terrible awful worst useless disgusting joke rubbish horrible bad poor
+ridiculous shocking unacceptable angry furious disappointed disappointing experience absolutely
+honestly seriously please thanks thank sorry money refund refunds refunded cancel cancelled
+anymore done avoid ever worse nobody nothing promised still
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_BOILERPLATE_TEXT.split())
 
 
 @cache

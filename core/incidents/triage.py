@@ -39,6 +39,9 @@ from core.incidents.text import ignore_stems, matched_critical_terms, significan
 from core.text import inert
 
 GROUP_WINDOW = timedelta(hours=72)
+# However steadily people keep saying it, a group stops taking new voices a week after it began:
+# a problem still being reported next week is a new incident (staff can merge the two).
+MAX_GROUP_SPAN = timedelta(days=7)
 REOPEN_WINDOW = timedelta(days=14)
 MAX_TERMS = 40
 MIN_SHARED_TERMS = 2
@@ -65,7 +68,24 @@ class _Tracked:
     evidence: list[Evidence]
     terms: list[str]
     last_seen: datetime
-    author_ids: set[int] = field(default_factory=set)
+    # Each author on it and when they last posted there.
+    author_last: dict[int, datetime] = field(default_factory=dict)
+    # The significant terms of each mention on it, founder first: what the group is about is
+    # what its first mention said plus what at least two of its mentions share. Matching on the
+    # union of every word ever said would let a group drift from topic to topic and swallow all.
+    members: list[tuple[datetime, list[str]]] = field(default_factory=list)
+
+    def saw(self, mention: Mention) -> None:
+        at = mention.published_at
+        self.last_seen = max(self.last_seen, at)
+        if mention.author_id is not None:
+            last = self.author_last.get(mention.author_id)
+            self.author_last[mention.author_id] = at if last is None else max(last, at)
+
+    def add_member(self, published_at: datetime, terms: list[str]) -> None:
+        self.members.append((published_at, terms))
+        self.members.sort(key=lambda m: m[0])
+        self.terms = core_terms(self.members)
 
 
 @dataclass
@@ -200,12 +220,30 @@ def _load_tracked(
         ).all()
         for incident_id, mention, author in rows:
             t = tracked[incident_id]
-            crit = matched_critical_terms(_full_text(mention), critical)
+            text = _full_text(mention)
+            crit = matched_critical_terms(text, critical)
             t.evidence.append(_evidence(mention, author, crit))
-            if mention.author_id is not None:
-                t.author_ids.add(mention.author_id)
-            t.last_seen = max(t.last_seen, mention.published_at)
+            t.saw(mention)
+            t.members.append((mention.published_at, significant_terms(text, ignore)))
+    for t in tracked.values():
+        if t.members:
+            t.members.sort(key=lambda m: m[0])
+            t.terms = core_terms(t.members)
     return list(tracked.values())
+
+
+def core_terms(members: list[tuple[datetime, list[str]]]) -> list[str]:
+    """What a group is about: its first mention's terms and any term two of its mentions share,
+    the most shared first."""
+    ordered = sorted(members, key=lambda m: m[0])
+    counts: dict[str, int] = {}
+    for _, terms in ordered:
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+    founder = set(ordered[0][1]) if ordered else set()
+    keep = [term for term, n in counts.items() if n >= 2 or term in founder]
+    keep.sort(key=lambda term: -counts[term])  # stable: ties keep first-said order
+    return keep[:MAX_TERMS]
 
 
 def _triage_client(
@@ -227,7 +265,7 @@ def _triage_client(
         negative = mention.sentiment_label == "negative"
         ev = _evidence(mention, author, crit)
         aid = mention.author_id
-        mine = [t for t in tracked if aid is not None and aid in t.author_ids]
+        mine = [t for t in tracked if aid is not None and aid in t.author_last]
         mine.sort(key=lambda t: t.last_seen, reverse=True)
         if author is not None and author.is_troll:
             monitor = next((t for t in mine if t.incident.status == "monitor"), None)
@@ -254,6 +292,14 @@ def _triage_client(
                 )
             run.monitored += 1
             continue
+        # Their case takes what they say next while the conversation is going, and later anything
+        # about the same thing; days on, a new subject is a new incident, not a reopened one.
+        mine = [
+            t
+            for t in mine
+            if mention.published_at - t.author_last[aid] <= GROUP_WINDOW  # type: ignore[index]
+            or _alike(t, mention, text, crit, ignore)
+        ]
         active = next(
             (
                 t
@@ -262,10 +308,21 @@ def _triage_client(
             ),
             None,
         )
+        closed = next((t for t in mine if t.incident.status in ("resolved", "closed")), None)
+        own = active or closed
+        if own is not None and (negative or crit):
+            # A customer with an incident who now joins in on a different, wider problem is one
+            # more voice on that problem, not a reply on their own old case.
+            other = _best_group(tracked, mention, text, crit, ignore, exclude=own)
+            if other is not None and not _alike(own, mention, text, crit, ignore):
+                _join(
+                    session, client, other, mention, ev, text, ignore, now, run,
+                    customer_reply=False,
+                )  # fmt: skip
+                continue
         if active is not None:
             _join(session, client, active, mention, ev, text, ignore, now, run, customer_reply=True)
             continue
-        closed = next((t for t in mine if t.incident.status in ("resolved", "closed")), None)
         if closed is not None:
             if negative or crit:
                 _reopen(session, client, closed, mention, now, run)
@@ -306,45 +363,53 @@ def _triage_client(
             tracked.append(_open(session, client, mention, ev, text, ignore, staff, now, run))
 
 
+def _likeness(t: _Tracked, terms: set[str], crit: list[str]) -> float | None:
+    """How alike a mention is to a group, or None when not alike enough.
+
+    Alike: it shares a critical term, or at least two meaningful words making up a third of the
+    smaller vocabulary. Brand names and complaint boilerplate are not meaningful words.
+    """
+    shared_crit = set(crit) & {c for e in t.evidence for c in e.critical_terms}
+    shared = terms & set(t.terms)
+    smaller = min(len(terms), len(t.terms)) or 1
+    score = len(shared) / smaller + (1.0 if shared_crit else 0.0)
+    if not shared_crit and (len(shared) < MIN_SHARED_TERMS or score < MIN_OVERLAP):
+        return None
+    return score
+
+
+def _alike(
+    t: _Tracked, mention: Mention, text: str, crit: list[str], ignore: frozenset[str]
+) -> bool:
+    return _likeness(t, set(significant_terms(text, ignore)), crit) is not None
+
+
 def _best_group(
     tracked: list[_Tracked],
     mention: Mention,
     text: str,
     crit: list[str],
     ignore: frozenset[str],
+    *,
+    exclude: _Tracked | None = None,
 ) -> _Tracked | None:
-    """The open incident most like this mention within the window, if one is alike enough.
-
-    Alike: it shares a critical term, or at least two meaningful words making up a third of the
-    smaller vocabulary. Brand names are ignored since every mention shares them.
-    """
+    """The open incident most like this mention within the window, if one is alike enough."""
     terms = set(significant_terms(text, ignore))
     best: tuple[float, _Tracked] | None = None
     for t in tracked:
         inc = t.incident
-        if inc.kind not in ("mention", "pattern") or inc.status not in OPEN_STATUSES:
+        if t is exclude or inc.kind not in ("mention", "pattern"):
             continue
-        if inc.status == "monitor" or mention.published_at - t.last_seen > GROUP_WINDOW:
+        if inc.status not in OPEN_STATUSES or inc.status == "monitor":
             continue
-        if t.last_seen - mention.published_at > GROUP_WINDOW:
+        if abs(mention.published_at - t.last_seen) > GROUP_WINDOW:
             continue
-        shared_crit = set(crit) & {c for e in t.evidence for c in e.critical_terms}
-        shared = terms & set(t.terms)
-        smaller = min(len(terms), len(t.terms)) or 1
-        score = len(shared) / smaller + (1.0 if shared_crit else 0.0)
-        if not shared_crit and (len(shared) < MIN_SHARED_TERMS or score < MIN_OVERLAP):
+        if t.members and mention.published_at - t.members[0][0] > MAX_GROUP_SPAN:
             continue
-        if best is None or score > best[0]:
+        score = _likeness(t, terms, crit)
+        if score is not None and (best is None or score > best[0]):
             best = (score, t)
     return best[1] if best else None
-
-
-def _merge_terms(current: list[str], new: list[str]) -> list[str]:
-    """Shared words first (they say what the group is about), then the rest, capped."""
-    shared = [t for t in current if t in set(new)]
-    rest = [t for t in current if t not in set(shared)]
-    extra = [t for t in new if t not in set(current)]
-    return (shared + rest + extra)[:MAX_TERMS]
 
 
 def _apply_assessment(
@@ -432,8 +497,8 @@ def _open(
     ):
         run.notifications += 1
     t = _Tracked(incident, [ev], list(incident.terms), mention.published_at)
-    if mention.author_id is not None:
-        t.author_ids.add(mention.author_id)
+    t.add_member(mention.published_at, list(incident.terms))
+    t.saw(mention)
     return t
 
 
@@ -453,10 +518,8 @@ def _join(
     inc = t.incident
     session.add(IncidentMention(incident_id=inc.id, mention_id=mention.id, added_at=now))
     t.evidence.append(ev)
-    if mention.author_id is not None:
-        t.author_ids.add(mention.author_id)
-    t.last_seen = max(t.last_seen, mention.published_at)
-    t.terms = _merge_terms(t.terms, significant_terms(text, ignore))
+    t.saw(mention)
+    t.add_member(mention.published_at, significant_terms(text, ignore))
     inc.terms = list(t.terms)
     inc.mention_count = (inc.mention_count or 0) + 1
     inc.updated_at = now
