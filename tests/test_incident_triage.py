@@ -156,6 +156,17 @@ def test_critical_terms_groups_and_escalates(services: Services) -> None:
     assert kinds == ["critical"]
 
 
+def test_a_critical_term_in_good_news_opens_nothing(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, critical_terms=["fraud"])
+        praise = f.mention(
+            s, c, f.author(s, "bob"), "Acme spotted a fraudulent payment before I did. Thanks!",
+            compound=0.6,
+        )  # fmt: skip
+        summary = triage_new_mentions(s, [praise.id], T0)
+    assert summary.opened == () and summary.ignored == 1
+
+
 def test_reach_and_share_velocity_raise_severity(services: Services) -> None:
     with services.sessions.begin() as s:
         c = f.client(s)

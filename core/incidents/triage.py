@@ -112,6 +112,15 @@ def _evidence(mention: Mention, author: Author | None, crit: Sequence[str]) -> E
     )
 
 
+def _critical_terms(mention: Mention, text: str, critical: Sequence[str]) -> list[str]:
+    """The client's critical terms in a mention, unless it is good news ("they spotted a
+    fraudulent payment before I did"): the reputation layer already weighs such terms heavily,
+    so a positive score means the context outweighed them."""
+    if mention.sentiment_label == "positive":
+        return []
+    return matched_critical_terms(text, critical)
+
+
 def _full_text(mention: Mention) -> str:
     return f"{mention.title}\n{mention.text}" if mention.title else mention.text
 
@@ -221,7 +230,7 @@ def _load_tracked(
         for incident_id, mention, author in rows:
             t = tracked[incident_id]
             text = _full_text(mention)
-            crit = matched_critical_terms(text, critical)
+            crit = _critical_terms(mention, text, critical)
             t.evidence.append(_evidence(mention, author, crit))
             t.saw(mention)
             t.members.append((mention.published_at, significant_terms(text, ignore)))
@@ -261,7 +270,7 @@ def _triage_client(
     for mention in mentions:
         author = mention.author
         text = _full_text(mention)
-        crit = matched_critical_terms(text, critical)
+        crit = _critical_terms(mention, text, critical)
         negative = mention.sentiment_label == "negative"
         ev = _evidence(mention, author, crit)
         aid = mention.author_id

@@ -44,6 +44,9 @@ class Rule:
     pattern: str  # a regex without capturing groups
     # A match right after one of these words is a denial ("never waited 3 hours"), not a fact.
     negatable: bool = False
+    # Other rules' matches inside this one's phrase don't count ("spotted a fraudulent payment"
+    # is praise; its "fraudulent" is not an accusation).
+    shields: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -266,6 +269,17 @@ RULES: tuple[Rule, ...] = (
         r"the same day|within (?:minutes|an hour|the hour|a day))\b",
     ),
     Rule(
+        "caught_fraud",
+        PRAISE,
+        3.5,
+        # Offsets the lexicon's "fraud"/"fraudulent"/"scam" (about -2.2) and then some: a bank
+        # that caught a fraudulent payment has a grateful customer.
+        r"\b(?:spotted|caught|stopped|blocked|flagged|detected|prevented|refunded|reversed)"
+        r" (?:a |an |the |some |that |this )?(?:fraud(?:ulent)?|suspicious|scam)(?: (?:payments?|"
+        r"transactions?|charges?|activity|attempts?|emails?|texts?|calls?|logins?))?\b",
+        shields=True,
+    ),
+    Rule(
         "no_cost",
         PRAISE,
         1.2,
@@ -332,8 +346,13 @@ def find_hits(text: str) -> list[RuleHit]:
     source = text if len(lowered) == len(text) else lowered
     but = _BUT.search(lowered)
     hits: list[RuleHit] = []
+    shielded_until = -1
     for name, start, end in _SCANNER.finditer(lowered):
         rule = _BY_NAME[name]
+        if start < shielded_until:
+            continue
+        if rule.shields:
+            shielded_until = end
         if rule.negatable and NEGATORS.search(lowered, max(0, start - 24), start):
             continue
         hits.append(
