@@ -141,3 +141,54 @@ def test_douse_lint_exits_1_on_blocking_findings(
     assert main(["--db", db, "lint", "--client", "nope"]) == 2
     assert "douse: no client 'nope'" in capsys.readouterr().err
     assert Path(db.removeprefix("sqlite:///")).exists()
+
+
+def test_apologies_are_not_a_hostile_tone_but_hostility_still_is() -> None:
+    for draft in (
+        "We are so sorry for the trouble, that must be really frustrating for you. Please DM us.",
+        "Really sorry, that is so frustrating for you. We apologise for the mess.",
+        "We are so sorry for the trouble and we truly regret the terrible experience. DM us.",
+    ):
+        assert not [f for f in check_reply(POLICY, draft) if f.rule == "tone"], draft
+    for draft in (
+        "Sorry, but you are a liar and a pathetic troll.",
+        "We regret that you are a pathetic, hateful liar.",
+    ):
+        assert [f.rule for f in check_reply(POLICY, draft)] == ["tone"], draft
+    seen: list[str] = []
+    check_reply(POLICY, "So sorry for the delay! We'll fix it.", tone=lambda t: seen.append(t) or 0)
+    assert "sorry" not in seen[0] and "fix it" in seen[0]
+
+
+def test_an_offer_in_another_currency_warns_instead_of_being_compared() -> None:
+    gbp = ReplyPolicy.from_dict({"max_offer": 25, "currency": "GBP"})
+    found = check_reply(gbp, "We'll refund €30, or $20, or 30 EUR.", tone=neutral)
+    assert [(f.rule, f.severity) for f in found] == [("offer_currency", "warn")] * 3
+    assert "in EUR, not the client's GBP" in found[0].message
+    assert [f.rule for f in check_reply(gbp, "A £30 refund", tone=neutral)] == ["offer"]
+    assert [f.rule for f in check_reply(gbp, "A £1,000 refund", tone=neutral)] == ["offer"]
+    cad = ReplyPolicy.from_dict({"max_offer": 25, "currency": "CAD"})
+    assert [f.rule for f in check_reply(cad, "A $30 refund", tone=neutral)] == ["offer"]
+    assert check_reply(cad, "A $20 refund", tone=neutral) == []
+
+
+def test_a_client_order_pattern_adds_to_the_default_one() -> None:
+    p = ReplyPolicy.from_dict({"order_number_pattern": r"\b[A-Z]{2}\d{6,8}\b"})
+    for number in ("order #123456", "DB1234567"):
+        draft = f"Re: {number}, all sorted"
+        found = check_reply(p, draft, tone=neutral)
+        assert [(x.rule, draft[x.start : x.end]) for x in found] == [("private_data", number)]
+
+
+def test_douse_lint_refuses_an_unknown_platform(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        f.client(s)
+    db = sqlite_services.settings.database_url
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Thanks!\n"))
+    assert main(["--db", db, "lint", "--client", "acme", "--platform", "tiktok"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("douse: unknown platform 'tiktok'") and "bluesky" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Thanks!\n"))
+    assert main(["--db", db, "lint", "--client", "acme", "--platform", "Bluesky"]) == 0

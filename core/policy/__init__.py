@@ -2,7 +2,8 @@
 
 Keys of a reply policy. Client.reply_policy holds `layer_policies(agency table, client table)`,
 and from_dict layers that over AGENCY_DEFAULTS: phrase lists accumulate (a client adds banned
-phrases, it cannot drop the agency's), platform limits merge per platform, other keys replace.
+phrases, it cannot drop the agency's), platform limits merge per platform, other keys replace
+(an order_number_pattern is checked as well as the default pattern, never instead of it).
 
 - banned_phrases: list[str]        phrases that block a reply (profanity, legal threats, blame,
                                    "our lawyers"); matched case-insensitively on word boundaries
@@ -15,8 +16,8 @@ phrases, it cannot drop the agency's), platform limits merge per platform, other
 - platform_limits: {platform: int} maximum characters per platform (x, bluesky, mastodon, ...)
 - private_data: list[str]          detectors that block private data in a *public* reply:
                                    any of "email", "phone", "order_number", "card_number"
-- order_number_pattern: str | null a regular expression for the client's order numbers
-                                   (default: "order"/"#" followed by 5+ letters/digits)
+- order_number_pattern: str | null a regular expression for the client's order numbers, checked
+                                   as well as the default ("order"/"#" and 5+ letters/digits)
 
 Canned replies (Client.canned_replies = {"name": "text with {author} {brand} {agent} placeholders"})
 are rendered by `render_canned(template, values)`; `{{` and `}}` give literal braces.

@@ -19,13 +19,55 @@ _DEFAULT_ORDER = re.compile(
     r"(?i)\b(?:order|ord|booking|ref(?:erence)?)\s*(?:no\.?|number|num|#|:)?\s*#?\s*"
     r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,}\b|(?<!\w)#\d{5,}\b"
 )
+_CODES = "GBP|USD|EUR|AUD|CAD|NZD|SGD|HKD|SEK|NOK|DKK|CHF|JPY|INR"
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?"
 _MONEY = re.compile(
-    r"(?P<sym>[£$€])\s?(?P<a>\d{1,7}(?:[.,]\d{1,2})?)"
-    r"|(?P<b>\d{1,7}(?:\.\d{1,2})?)\s?(?P<code>GBP|USD|EUR|pounds?|dollars?|euros?)\b",
+    r"(?P<sym>(?<![A-Za-z])(?:US|AU|A|CA|C|NZ|SG|S|HK)?\$|[£€¥])\s?(?P<a>" + _AMOUNT + ")"
+    r"|\b(?P<pre>" + _CODES + r")\s?(?P<c>" + _AMOUNT + ")"
+    r"|(?P<b>" + _AMOUNT + r")\s?(?P<code>" + _CODES + r"|pounds?|dollars?|euros?)\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"(?P<p>\d{1,3}(?:\.\d+)?)\s?%\s*(?:off|discount)", re.IGNORECASE)
-_SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR"}
+_SYMBOLS = {
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "US$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "HK$": "HKD",
+    "POUND": "GBP",
+    "POUNDS": "GBP",
+    "EURO": "EUR",
+    "EUROS": "EUR",
+}
+# A bare "$" or "dollars" is the client's own currency when that is a dollar, else US dollars.
+_DOLLARS = frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD"})
+# Saying sorry is not a hostile tone: apologies and sympathy, with what they are about ("sorry for
+# the trouble", "we regret the delay", "that must be frustrating for you"), are left out when the
+# draft's own tone is scored. The object stops at punctuation, "but" and "you", so "sorry, but you
+# are a liar" is still scored on "you are a liar".
+_OBJECT = r"(?:\s+(?!but\b|you\b|you're\b|you'll\b)[\w'-]+){0,5}"
+_SYMPATHY = re.compile(
+    r"\b(?:(?:so|very|really|truly|terribly|deeply|sincerely|awfully|extremely)\s+)*"
+    r"(?:sorry|apologi[sz]e[sd]?|apologi[sz]ing|apologies|regret(?:s|ted|table)?|unfortunately|"
+    r"sadly)\b"
+    r"(?:\s+(?:for|about|to\s+hear(?:\s+(?:about|that|of))?|that|if|the|this|any|all|your)\b"
+    + _OBJECT
+    + r")?"
+    r"|\b(?:how|so|really|very|incredibly|understandably)?\s*"
+    r"(?:frustrating|annoying|upsetting|stressful|disappointing|inconvenient)\s+(?:for|to)\s+you\b"
+    r"|\b(?:that|this|it)\s+(?:must\s+(?:be|have\s+been)|sounds|is|was)\s+"
+    r"(?:(?:so|really|very|incredibly)\s+)?"
+    r"(?:frustrating|annoying|upsetting|stressful|disappointing|awful|horrible|terrible)\b"
+    r"|\bfor\s+(?:the|any)\s+(?:inconvenience|trouble|hassle|delay|frustration)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -114,14 +156,16 @@ def check_reply(
     if public:
         findings.extend(_private_data(policy, norm))
     findings.extend(_offers(policy, norm))
-    if text.strip():
-        compound = (tone or _default_tone())(text)
+    scored = _SYMPATHY.sub(lambda m: " " * len(m.group()), norm)
+    if scored.strip(" \t\n.,;:!?"):
+        compound = (tone or _default_tone())(scored)
         if compound < policy.tone_floor:
             findings.append(
                 Finding(
                     "tone",
                     BLOCK if policy.tone_blocking else WARN,
-                    f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f}",
+                    f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f} "
+                    "(apologies and sympathy not counted)",
                     0,
                     len(text),
                 )
@@ -158,14 +202,14 @@ def _private_data(policy: ReplyPolicy, text: str) -> list[Finding]:
             if 13 <= len(digits) <= 19 and _luhn_ok(digits):
                 add("card number", m.start(), m.end())
     if "order_number" in detectors:
-        pattern = (
-            re.compile(policy.order_number_pattern)
-            if policy.order_number_pattern
-            else _DEFAULT_ORDER
-        )
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                add("order number", m.start(), m.end())
+        # A client's own pattern adds to the agency's: "order #123456" is private everywhere.
+        patterns = [_DEFAULT_ORDER]
+        if policy.order_number_pattern:
+            patterns.append(re.compile(policy.order_number_pattern))
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    add("order number", m.start(), m.end())
     if "phone" in detectors:
         for m in _PHONE.finditer(text):
             # E.164 numbers have at most 15 digits; longer runs are ids, not phones.
@@ -178,9 +222,23 @@ def _offers(policy: ReplyPolicy, text: str) -> list[Finding]:
     found = []
     if policy.max_offer is not None:
         for m in _MONEY.finditer(text):
-            raw = m.group("a") or m.group("b")
-            amount = float(raw.replace(",", "."))
-            if amount > policy.max_offer:
+            raw = m.group("a") or m.group("b") or m.group("c")
+            amount = _parse_amount(raw)
+            currency = _currency_of(m, policy.currency)
+            if currency != policy.currency:
+                # No exchange rates here: say so rather than compare €30 with a 25 GBP limit.
+                found.append(
+                    Finding(
+                        "offer_currency",
+                        WARN,
+                        f"offer of {m.group().strip()} is in {currency}, not the client's "
+                        f"{policy.currency}: check it against the limit of "
+                        f"{policy.max_offer:g} {policy.currency} by hand",
+                        m.start(),
+                        m.end(),
+                    )
+                )
+            elif amount > policy.max_offer:
                 found.append(
                     Finding(
                         "offer",
@@ -205,3 +263,17 @@ def _offers(policy: ReplyPolicy, text: str) -> list[Finding]:
                     )
                 )
     return found
+
+
+def _parse_amount(raw: str) -> float:
+    """'1,000.50' and '1,000' are thousands; '12,50' is a decimal comma."""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):
+        return float(raw.replace(",", ""))
+    return float(raw.replace(",", "."))
+
+
+def _currency_of(m: re.Match[str], client_currency: str) -> str:
+    mark = (m.group("sym") or m.group("pre") or m.group("code") or "").upper()
+    if mark in ("$", "DOLLAR", "DOLLARS"):
+        return client_currency if client_currency in _DOLLARS else "USD"
+    return _SYMBOLS.get(mark, mark)

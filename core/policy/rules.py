@@ -182,6 +182,10 @@ class ReplyPolicy:
             order_number_pattern=pattern,
         )
 
+    def platforms(self) -> tuple[str, ...]:
+        """The platforms this policy knows a length limit for."""
+        return tuple(name for name, _ in self.platform_limits)
+
     def limit_for(self, platform: str | None) -> int | None:
         if not platform:
             return None

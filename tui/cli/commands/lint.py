@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db.models import Client
-from core.errors import NotFound
+from core.errors import DouseError, NotFound
 from core.incidents import inert
 from core.policy import ReplyPolicy, check_reply, has_blocking
 from tui.cli.context import Context
@@ -36,10 +36,14 @@ def run(ctx: Context) -> int:
         if client is None:
             raise NotFound(f"no client {ctx.args.client!r}")
         policy = ReplyPolicy.from_dict(client.reply_policy)
+    platform = ctx.args.platform
+    if platform is not None and policy.limit_for(platform) is None:
+        known = ", ".join(policy.platforms())
+        raise DouseError(f"unknown platform {platform!r}; known platforms: {known}")
     draft = sys.stdin.read()
     if draft.endswith("\n"):
         draft = draft[:-1]
-    findings = check_reply(policy, draft, platform=ctx.args.platform, public=not ctx.args.private)
+    findings = check_reply(policy, draft, platform=platform, public=not ctx.args.private)
     for f in findings:
         excerpt = inert(draft[f.start : f.end], 60)
         ctx.out(f"{f.severity:<5} {f.start}-{f.end} {f.rule}: {f.message}  «{excerpt}»")
