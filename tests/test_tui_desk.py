@@ -344,3 +344,40 @@ async def test_overdue_queue_pages_by_deadline(
         assert table.row_count == total
         dues = [r.due_at for r in screen.rows]
         assert dues == sorted(dues) and len(set(r.id for r in screen.rows)) == total
+
+
+@sync
+async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Acme
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientScreen)
+        await pilot.press("2", "slash", *"bank")
+        await pilot.pause(0.4)  # the search waits for typing to pause
+        await settle(pilot)
+        assert screen.active_pane.search == "bank"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen  # still on the client view, search gone
+        assert screen.active_pane.search == ""
+        assert screen.active_pane.table.has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+        # A kept search (Enter) is cleared by the first Escape too, from the list.
+        await pilot.press("enter", "2", "slash", *"mould", "enter")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert app.screen is screen and screen.active_pane.search == "mould"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.active_pane.search == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher, Static
 
@@ -120,8 +121,9 @@ class ClientScreen(DeskScreen):
     def action_filter(self) -> None:
         self.active_pane.action_filter()
 
-    def key_escape(self) -> bool | None:
-        if self.active_pane.clear_search():
-            return True
-        self.desk.action_back()
-        return True
+    def key_escape(self, event: events.Key) -> None:
+        # Handled here, entirely: left to bubble, the key would also reach the app's Escape
+        # binding and close the view while it only meant to leave the search.
+        event.stop()
+        if not self.active_pane.clear_search():
+            self.desk.action_back()
