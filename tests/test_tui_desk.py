@@ -381,3 +381,27 @@ async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@sync
+async def test_help_says_acknowledging_does_not_stop_the_clock(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(120, 200)) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.critical_incident)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, record=True, file=io.StringIO())
+        for box in app.screen.query(Static):
+            console.print(box.content)
+        shown = " ".join(console.export_text().split())
+        assert "the clock sees a response" not in shown
+        assert "mark it seen; the clock runs on until a reply or contact is logged" in shown
+        await pilot.press("escape", "a")  # and so it is: acknowledged, the clock still runs
+        await settle(pilot)
+        inc = incident(sqlite_services, world.critical_incident)
+        assert inc.status == "acknowledged" and inc.first_response_at is None
+        assert "due in 30m" in rendered(app, "#summary")

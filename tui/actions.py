@@ -112,7 +112,14 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("vip", "v", "toggle_vip", "VIP", "authors", "Flag / unflag a VIP (escalate)"),
     A("note", "e", "edit_note", "Note", "authors", "Edit the note on this author"),
     # Incident view
-    A("ack", "a", "acknowledge", "Ack", "incident", "Acknowledge: the clock sees a response"),
+    A(
+        "ack",
+        "a",
+        "acknowledge",
+        "Ack",
+        "incident",
+        "Acknowledge: mark it seen; the clock runs on until a reply or contact is logged",
+    ),
     A("assign", "A", "assign", "Assign", "incident", "Give it to someone"),
     A("log", "l", "log_outreach", "Log", "incident", "Log outreach (policy-checked)"),
     A("status", "s", "change_status", "Status", "incident", "Change the status"),
