@@ -164,8 +164,7 @@ def check_reply(
                 Finding(
                     "tone",
                     BLOCK if policy.tone_blocking else WARN,
-                    f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f} "
-                    "(apologies and sympathy not counted)",
+                    f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f}",
                     0,
                     len(text),
                 )
