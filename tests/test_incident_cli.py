@@ -122,3 +122,20 @@ def test_a_post_whose_text_repeats_its_title_is_shown_once(
     assert "I am DONE with Acme. Third parcel lost." in out
     assert main(["--db", db, "incident", str(second)]) == 0
     assert "Acme couriers Acme courier threw my box" in capsys.readouterr().out
+
+
+def test_the_incident_shows_its_first_breach_and_how_many_deadlines_it_missed(
+    sqlite_services: Services, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from core.incidents import refresh_clocks
+
+    monkeypatch.setenv("DOUSE_NOW", "2026-11-25T12:00:00Z")
+    db, (first, _), _ = _world(sqlite_services)
+    with sqlite_services.sessions.begin() as s:
+        assert first in refresh_clocks(s, T0 + timedelta(days=2, hours=1))
+    assert main(["--db", db, "incident", str(first)]) == 0
+    out = capsys.readouterr().out
+    assert "first breach: first_response at 2026-11-23 12:00 UTC (2 missed deadlines" in out
+    assert "resolution target breached at 2026-11-25 10:00 UTC" in out

@@ -347,3 +347,111 @@ def test_a_split_off_incident_has_terms_so_others_can_join_it(services: Services
             select(IncidentMention.incident_id).where(IncidentMention.mention_id == m.id)
         ).all()
     assert summary.opened == () and linked == [new.incident_id]
+
+
+def _breaches(services: Services, iid: int) -> tuple[list[tuple[str, datetime]], list[str]]:
+    """The breach entries on the timeline (clock, instant) and the breach notifications' texts."""
+    with services.sessions() as s:
+        entries = [
+            (a.details["clock"], a.at)
+            for a in s.scalars(
+                select(Activity).where(Activity.incident_id == iid).order_by(Activity.at)
+            )
+            if a.details.get("event") == "breach"
+        ]
+        notes = s.scalars(
+            select(Notification.message)
+            .where(Notification.incident_id == iid, Notification.kind == "breach")
+            .order_by(Notification.id)
+        ).all()
+    return entries, list(notes)
+
+
+def test_every_missed_deadline_is_recorded_once(services: Services) -> None:
+    # First response due at +2 h, resolution at +5 h; nobody answers.
+    iid = _one(services, resolution_minutes=300)
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + 3 * H) == [iid]
+        assert refresh_clocks(s, T0 + 4 * H) == []
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + 6 * H) == [iid]
+        assert refresh_clocks(s, T0 + 7 * H) == []
+        incident = s.get(Incident, iid)
+        assert incident is not None
+        # The row keeps the first breach; recording is never an edit.
+        assert (incident.breached_at, incident.breach_kind) == (T0 + 2 * H, "first_response")
+        assert incident.version == 1
+    entries, notes = _breaches(services, iid)
+    assert entries == [("first_response", T0 + 2 * H), ("resolution", T0 + 5 * H)]
+    assert [n.split(":")[0] for n in notes] == [
+        f"#{iid} first response target breached at 2026-11-23 12",
+        f"#{iid} resolution target breached at 2026-11-23 15",
+    ]
+
+
+def test_each_next_response_deadline_counts_on_its_own(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        log_activity(s, iid, "public_reply", by="ana", now=T0 + 10 * M)
+        log_activity(s, iid, "customer_replied", by="ana", now=T0 + H)  # next response by +5 h
+        assert refresh_clocks(s, T0 + 6 * H) == [iid]
+        log_activity(s, iid, "public_reply", by="ana", now=T0 + 6 * H)
+        log_activity(s, iid, "customer_replied", by="ana", now=T0 + 7 * H)  # due by +11 h
+        assert refresh_clocks(s, T0 + 12 * H) == [iid]
+        assert refresh_clocks(s, T0 + 12 * H + M) == []
+    entries, notes = _breaches(services, iid)
+    assert entries == [("next_response", T0 + 5 * H), ("next_response", T0 + 11 * H)]
+    assert "next response #1 target" in notes[0] and "next response #2 target" in notes[1]
+
+
+def test_a_hand_reopened_incident_records_its_new_breach(services: Services) -> None:
+    iid = _one(services)
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + 3 * H) == [iid]
+        log_activity(s, iid, "public_reply", by="ana", now=T0 + 3 * H)
+        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H)
+        change_status(s, iid, "in_progress", by="ana", now=T0 + 24 * H, note="not fixed")
+    with services.sessions.begin() as s:
+        # The reopen set a next response due 4 h later; missing it is a breach of its own.
+        assert refresh_clocks(s, T0 + 29 * H) == [iid]
+        incident = s.get(Incident, iid)
+        assert incident is not None and incident.breached_at == T0 + 2 * H
+        card = get_incident(s, iid, T0 + 29 * H).incident
+    entries, notes = _breaches(services, iid)
+    assert entries == [("first_response", T0 + 2 * H), ("next_response", T0 + 28 * H)]
+    assert len(notes) == 2
+    assert card.clock.label == "next response overdue by 1h 00m"
+
+
+def test_a_breach_after_a_reopen_by_triage_notifies_and_the_first_stays_known(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        f.staff(s, "ana")
+        c = f.client(s)
+        bob = f.author(s, "bob")
+        m = f.mention(s, c, bob, "Acme lost my parcel")
+        (iid,) = triage_new_mentions(s, [m.id], T0).opened
+        assert refresh_clocks(s, T0 + 3 * H) == [iid]
+        log_activity(s, iid, "public_reply", by="ana", now=T0 + 3 * H)
+        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H)
+    with services.sessions.begin() as s:
+        again = f.mention(
+            s, c, bob, "Acme lost my parcel AGAIN, the replacement too", at=T0 + 24 * H
+        )
+        assert triage_new_mentions(s, [again.id], T0 + 24 * H).reopened == (iid,)
+    with services.sessions.begin() as s:
+        assert refresh_clocks(s, T0 + 29 * H) == [iid]
+        incident = s.get(Incident, iid)
+        assert incident is not None
+        assert (incident.breached_at, incident.breach_kind) == (T0 + 2 * H, "first_response")
+        posted: list[str] = []
+        env = {"DOUSE_WEBHOOK_URL": "https://hooks.example/T1"}
+        send_pending_webhooks(s, lambda u, p: posted.append(p["text"]), T0 + 29 * H, env=env)
+        assert posted == [
+            f"douse [breach] #{iid} next response #1 target breached at 2026-11-24 14:00 UTC: "
+            "Acme lost my parcel"
+        ]
+    entries, notes = _breaches(services, iid)
+    assert entries == [("first_response", T0 + 2 * H), ("next_response", T0 + 28 * H)]
+    assert len(notes) == 2

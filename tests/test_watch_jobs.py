@@ -243,3 +243,41 @@ def test_a_second_worker_skips_the_webhooks_another_is_sending(
     assert busy.breached and busy.webhooks_sent == 0 and busy.failed == ()
     assert done.webhooks_sent == 1
     assert [r.method for r in server.requests] == ["POST"], "posted once, by the free worker"
+
+
+def test_two_workers_recording_the_same_breach_at_once_record_it_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import threading
+
+    from core.incidents import refresh_clocks
+
+    settings = Settings(
+        database_url=postgres_url, config_path=tmp_path / "c.toml", log_dir=tmp_path / "logs"
+    )
+    services = build_services(settings, clock=FrozenClock(T0 + 3 * H))
+    try:
+        iid = open_incident(services)
+        results: dict[str, list[int]] = {}
+        with services.sessions.begin() as first:
+            results["first"] = refresh_clocks(first, T0 + 3 * H)
+
+            def second_worker() -> None:
+                # Blocks on the first worker's uncommitted notification, then finds it taken.
+                with services.sessions.begin() as second:
+                    results["second"] = refresh_clocks(second, T0 + 3 * H)
+
+            worker = threading.Thread(target=second_worker)
+            worker.start()
+            worker.join(timeout=1)
+            assert worker.is_alive(), "the second worker waits for the first to commit"
+        worker.join(timeout=30)
+        with services.sessions() as s:
+            notes = s.scalars(select(Notification.kind)).all()
+            entries = s.scalars(
+                select(Activity.id).where(Activity.details["event"].as_string() == "breach")
+            ).all()
+    finally:
+        services.close()
+    assert results == {"first": [iid], "second": []}
+    assert notes == ["breach"] and len(entries) == 1

@@ -345,11 +345,15 @@ class Activity(Base):
 
 
 class Notification(Base):
-    """An event staff must see at once: a critical incident, a pattern, a spike, a breach."""
+    """An event staff must see at once: a critical incident, a pattern, a spike, a breach.
+
+    One per incident, kind and `key`: the key is empty for the once-per-incident kinds and names
+    the deadline for a breach ("resolution@2026-11-25T10:00:00Z"), so each missed deadline alerts
+    once, however many an incident misses."""
 
     __tablename__ = "notifications"
     __table_args__ = (
-        UniqueConstraint("incident_id", "kind"),
+        UniqueConstraint("incident_id", "kind", "key"),
         Index("ix_notifications_at", "at"),
     )
 
@@ -357,6 +361,7 @@ class Notification(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     at: Mapped[datetime]
     message: Mapped[str] = mapped_column(Text)
     webhook_sent_at: Mapped[datetime | None]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.db.models import Client, Incident
+from core.db.models import Activity, Client, Incident, Notification
 from core.incidents.business_time import (
     BusinessCalendar,
     add_business_minutes,
@@ -27,6 +27,7 @@ from core.incidents.business_time import (
 # Statuses whose clocks run; monitor incidents are tracked but never prompt a reply.
 RUNNING_STATUSES = ("new", "acknowledged", "in_progress")
 TARGET_KEYS = ("first_response", "next_response", "resolution")
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -246,51 +247,141 @@ def clock_state(incident: _ClockFields, now: datetime) -> ClockState:
     )
 
 
-def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> list[int]:
-    """Record each breach once, with the instant the deadline passed; returns the ids breached now.
+def breach_key(kind: str, due: datetime) -> str:
+    """Names one deadline: its clock and the instant it falls due ("resolution@...Z")."""
+    return f"{kind}@{due.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
 
-    The update is conditional on `breached_at IS NULL` and leaves `version` alone: a breach is a
-    fact about time, not an edit, so it must neither conflict with a person's edit nor repeat
-    when two schedulers run this at once.
+
+def _parse_key(key: str) -> tuple[datetime, str] | None:
+    kind, _, when = key.partition("@")
+    if kind not in _KIND_WORDS or not when:
+        return None
+    try:
+        return datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), kind
+    except ValueError:
+        return None
+
+
+def _recorded(session: Session, incident_ids: list[int]) -> dict[int, set[str]]:
+    keys: dict[int, set[str]] = {i: set() for i in incident_ids}
+    for start in range(0, len(incident_ids), _CHUNK):
+        for incident_id, key in session.execute(
+            select(Notification.incident_id, Notification.key).where(
+                Notification.kind == "breach",
+                Notification.incident_id.in_(incident_ids[start : start + _CHUNK]),
+            )
+        ):
+            keys[incident_id].add(key)
+    return keys
+
+
+def _first_breach(session: Session, incident: Incident, keys: set[str]) -> None:
+    """Keep `breached_at`/`breach_kind` on the first deadline the incident ever missed.
+
+    Conditional on `breached_at IS NULL` and leaving `version` alone, like the breach itself; it
+    also puts back a first breach that a reopen cleared from the row (the history still has it).
+    """
+    first = min(filter(None, map(_parse_key, keys)), default=None)
+    if first is None:
+        return
+    result = session.execute(
+        update(Incident)
+        .where(Incident.id == incident.id, Incident.breached_at.is_(None))
+        .values(breached_at=first[0], breach_kind=first[1])
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        session.refresh(incident, ["breached_at", "breach_kind"])
+
+
+def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> list[int]:
+    """Record each missed deadline once, with the instant it passed; returns the ids breached now.
+
+    Every deadline counts on its own: the first response, each next response (#1, #2, ... as the
+    customer writes again) and each resolution target (a reopen sets a new one). A breach is a
+    notification keyed by its deadline (the unique key makes it once, even with two schedulers
+    running this at once) plus a timeline entry by douse at the instant the deadline passed;
+    `Incident.breached_at`/`breach_kind` keep the first one. None of it touches `version`: a
+    breach is a fact about time, not an edit, and never conflicts with a person's edit.
+    `limit` caps how many incidents are recorded as breached in one call.
     """
     from core.incidents.notify import notify
 
+    # Running and overdue is exactly `due_at <= now`: due_at is the earliest pending deadline.
     rows = session.execute(
-        select(Incident.id, Incident.client_id)
+        select(
+            Incident.id,
+            Incident.first_response_at,
+            Incident.first_response_due_at,
+            Incident.next_response_due_at,
+            Incident.resolution_due_at,
+        )
         .where(
             Incident.status.in_(RUNNING_STATUSES),
-            Incident.breached_at.is_(None),
+            Incident.paused_at.is_(None),
             Incident.due_at.is_not(None),
             Incident.due_at <= now,
         )
-        .order_by(Incident.due_at)
-        .limit(limit)
+        .order_by(Incident.due_at, Incident.id)
     ).all()
-    breached = []
-    for incident_id, _client_id in rows:
-        incident = session.get(Incident, incident_id)
+    recorded = _recorded(session, [r.id for r in rows])
+    breached: list[int] = []
+    for row in rows:
+        if len(breached) >= limit:
+            break
+        keys = recorded[row.id]
+        missed = [
+            (due, kind)
+            for due, kind in _pending(row)  # type: ignore[arg-type]
+            if due <= now and breach_key(kind, due) not in keys
+        ]
+        if not missed:
+            continue
+        incident = session.get(Incident, row.id)
         if incident is None:
             continue
-        deadline = current_deadline(incident)
-        if deadline is None or deadline[0] > now:
-            continue
-        due, kind = deadline
-        result = session.execute(
-            update(Incident)
-            .where(Incident.id == incident_id, Incident.breached_at.is_(None))
-            .values(breached_at=due, breach_kind=kind)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        session.refresh(incident, ["breached_at", "breach_kind"])
-        breached.append(incident_id)
-        notify(
-            session,
-            incident,
-            "breach",
-            f"#{incident.id} {_KIND_WORDS[kind]} target breached at "
-            f"{due:%Y-%m-%d %H:%M} UTC: {incident.title}",
-            now,
-        )
+        new = False
+        for due, kind in missed:
+            key = breach_key(kind, due)
+            what = _KIND_WORDS[kind]
+            if kind == "next_response":
+                what += f" #{1 + sum(k.startswith('next_response@') for k in keys)}"
+            message = f"{what} target breached at {due:%Y-%m-%d %H:%M} UTC"
+            if not notify(
+                session,
+                incident,
+                "breach",
+                f"#{incident.id} {message}: {incident.title}",
+                now,
+                key=key,
+            ):
+                continue  # another worker recorded this deadline first
+            keys.add(key)
+            new = True
+            session.add(
+                Activity(
+                    incident_id=incident.id,
+                    kind="internal_note",
+                    staff_id=None,
+                    at=due,
+                    body=message,
+                    details={"event": "breach", "clock": kind, "due_at": key.partition("@")[2]},
+                )
+            )
+        if new:
+            breached.append(incident.id)
+            _first_breach(session, incident, keys)
+    # A first breach a reopen cleared from the row is put back from the history.
+    cleared = session.execute(
+        select(Notification.incident_id, Notification.key)
+        .join(Incident, Incident.id == Notification.incident_id)
+        .where(Notification.kind == "breach", Incident.breached_at.is_(None))
+    ).all()
+    lost: dict[int, set[str]] = {}
+    for incident_id, key in cleared:
+        lost.setdefault(incident_id, set()).add(key)
+    for incident_id, keys in lost.items():
+        incident = session.get(Incident, incident_id)
+        if incident is not None:
+            _first_breach(session, incident, keys)
     return breached

@@ -19,13 +19,27 @@ NOTIFICATION_KINDS = ("critical", "pattern", "spike", "breach")
 WEBHOOK_MAX_AGE = timedelta(hours=24)
 
 
-def notify(session: Session, incident: Incident, kind: str, message: str, now: datetime) -> bool:
-    """Insert the (incident, kind) notification unless it exists; True when it was new."""
+def notify(
+    session: Session,
+    incident: Incident,
+    kind: str,
+    message: str,
+    now: datetime,
+    *,
+    key: str = "",
+) -> bool:
+    """Insert the (incident, kind, key) notification unless it exists; True when it was new.
+
+    `key` tells apart events of one kind that each deserve an alert (a breach names its deadline);
+    the other kinds leave it empty and alert once per incident.
+    """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     exists = session.scalar(
         select(Notification.id).where(
-            Notification.incident_id == incident.id, Notification.kind == kind
+            Notification.incident_id == incident.id,
+            Notification.kind == kind,
+            Notification.key == key,
         )
     )
     if exists is not None:
@@ -37,6 +51,7 @@ def notify(session: Session, incident: Incident, kind: str, message: str, now: d
                     client_id=incident.client_id,
                     incident_id=incident.id,
                     kind=kind,
+                    key=key,
                     at=now,
                     message=inert(message, 500),
                 )

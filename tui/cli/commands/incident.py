@@ -82,7 +82,9 @@ def render(detail: IncidentDetail) -> list[str]:
         f"  clock: {c.clock.label}" + (f" (due {_t(c.clock.due_at)})" if c.clock.due_at else ""),
     ]
     if c.breached_at:
-        lines.append(f"  breached: {c.breach_kind} at {_t(c.breached_at)}")
+        missed = sum(a.details.get("event") == "breach" for a in detail.activities)
+        also = f" ({missed} missed deadlines in all, see the timeline)" if missed > 1 else ""
+        lines.append(f"  first breach: {c.breach_kind} at {_t(c.breached_at)}{also}")
     lines.append(f"  severity: {c.severity} because " + "; ".join(c.severity_reasons or ("-",)))
     lines.append(
         f"  {c.distinct_authors} distinct people, {c.mention_count} mentions"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:50:29.624153
+Create Date: 2026-12-02 02:08:33.910334
 """
 
 from __future__ import annotations
@@ -395,6 +395,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=64), server_default="", nullable=False),
         sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("webhook_sent_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
@@ -406,7 +407,9 @@ def upgrade() -> None:
             ["incident_id"], ["incidents.id"], name=op.f("fk_notifications_incident_id_incidents")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
-        sa.UniqueConstraint("incident_id", "kind", name=op.f("uq_notifications_incident_id_kind")),
+        sa.UniqueConstraint(
+            "incident_id", "kind", "key", name=op.f("uq_notifications_incident_id_kind_key")
+        ),
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index("ix_notifications_at", ["at"], unique=False)
