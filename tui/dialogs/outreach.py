@@ -1,24 +1,34 @@
-"""Log outreach: kind, channel and text, checked against the client's reply policy as you type."""
+"""Log outreach: kind, channel and text, checked against the client's reply policy as you type.
+
+Given a `save` callable, the dialog stays open until the entry is written: a write that fails
+(someone else changed the incident meanwhile, the database is busy) is shown as a notification
+and the draft stays on screen to try again, instead of being thrown away with the dialog.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
 from core.policy import Finding, ReplyPolicy, check_reply, has_blocking, render_canned
 from tui.dialogs.base import Dialog
-from tui.widgets.text import clean
+from tui.widgets.text import clean, plural
 
 LINT_DEBOUNCE_S = 0.15
+FINDINGS_LINES = 5
+"""The findings box's height: more than this scrolls, and a first line says how many there are."""
+HINT = "Ctrl+K next kind · Ctrl+S save · Esc cancel · Tab / Shift+Tab between fields"
 PUBLIC_KINDS = ("public_reply",)
 # The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
 KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
@@ -54,10 +64,21 @@ class ReplyValues:
         }
 
 
-def findings_text(findings: list[Finding]) -> Text:
+def findings_text(findings: list[Finding] | None) -> Text:
+    """None: not checked yet. Blocking findings first; a count first when they overflow the box."""
+    if findings is None:
+        return Text("… checking the draft against the policy", style="dim")
     if not findings:
         return Text("✓ policy: no findings", style="green")
+    findings = sorted(findings, key=lambda f: not f.blocking)
     text = Text()
+    if len(findings) > FINDINGS_LINES:
+        blocking = sum(f.blocking for f in findings)
+        text.append(
+            f"{plural(len(findings), 'finding')}, {blocking} blocking "
+            "(Tab to this box, ↑↓ to scroll)",
+            style="bold",
+        )
     for f in findings:
         if text:
             text.append("\n")
@@ -78,7 +99,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
     LogOutreachDialog .row Input { width: 1fr; margin-left: 1; }
     LogOutreachDialog #canned { margin-bottom: 1; }
     LogOutreachDialog TextArea { height: 6; }
-    LogOutreachDialog #findings { height: auto; max-height: 5; padding: 0 1; }
+    LogOutreachDialog #findings-box { height: auto; max-height: 5; }  /* FINDINGS_LINES */
+    LogOutreachDialog #findings { height: auto; padding: 0 1; }
     LogOutreachDialog #offer-row { display: none; }
     LogOutreachDialog #offer-row.shown { display: block; }
     """
@@ -93,13 +115,21 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         policy: dict[str, Any],
         canned: tuple[tuple[str, str], ...],
         values: ReplyValues,
+        *,
+        save: Callable[[OutreachDraft], object] | None = None,
     ) -> None:
+        """save: writes the draft (called in a worker thread). Without it the dialog only
+        dismisses with the draft; with it, it dismisses once `save` returned and stays open,
+        the draft kept, when `save` raised (the error is notified)."""
         super().__init__()
         self.incident_id = incident_id
         self.policy_dict = policy
         self.canned = canned
         self.values = values
-        self.findings: list[Finding] = []
+        self.save = save
+        self.findings: list[Finding] | None = None
+        self.saving: OutreachDraft | None = None
+        """The draft being written by `save`, while it is."""
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -135,11 +165,9 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
                 compact=True,
             )
             yield TextArea(id="body", soft_wrap=True)
-            yield Static(findings_text([]), id="findings")
-            yield Label(
-                "Ctrl+K next kind · Ctrl+S save · Esc cancel · Tab / Shift+Tab between fields",
-                classes="dialog-hint",
-            )
+            with VerticalScroll(id="findings-box"):
+                yield Static(findings_text(None), id="findings")
+            yield Label(HINT, id="hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#body", TextArea).focus()
@@ -193,6 +221,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.query_one("#findings", Static).update(findings_text(event.findings))
 
     def _save(self) -> None:
+        if self.saving is not None:
+            return  # one write at a time
         body = self.query_one("#body", TextArea).text.strip()
         kind = str(self.query_one("#kind", Select).value)
         if not body:
@@ -213,6 +243,29 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         offer = str(self.query_one("#offer", Select).value) if kind == "offer_made" else None
         amount = self.query_one("#amount", Input).value.strip() if kind == "offer_made" else None
         channel = self.query_one("#channel", Input).value.strip() or None
-        self.dismiss(
-            OutreachDraft(kind=kind, channel=channel, body=body, offer=offer, amount=amount or None)
+        draft = OutreachDraft(
+            kind=kind, channel=channel, body=body, offer=offer, amount=amount or None
         )
+        if self.save is None:
+            self.dismiss(draft)
+            return
+        self.saving = draft
+        self.query_one("#hint", Label).update("Saving…")
+        self.write_draft(self.save, draft)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outreach-save")
+    def write_draft(self, save: Callable[[OutreachDraft], object], draft: OutreachDraft) -> None:
+        save(draft)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)  # a failure becomes a notification
+        if event.worker.group != "outreach-save":
+            return
+        if event.state == WorkerState.SUCCESS and self.saving is not None:
+            self.dismiss(self.saving)
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            # Keep everything typed; the notification says what happened.
+            self.saving = None
+            self.query_one("#hint", Label).update(
+                Text("Not saved; the draft is kept: Ctrl+S tries again, Esc cancels", style="bold")
+            )

@@ -58,6 +58,11 @@ def label(value: str, corrected: bool = False) -> Text:
     return text
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 mention', '2 mentions'; `many` for irregular plurals: plural(n, "person", "people")."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def short_duration(delta: timedelta) -> str:
     seconds = int(abs(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)

@@ -1,0 +1,148 @@
+"""The outreach dialog: every policy finding reachable, no verdict before the first check, and a
+draft that survives a write refused because someone else changed the incident."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from core.db.models import Activity, Incident
+from core.incidents import workflow
+from core.services import Services
+from tests.conftest import T0
+from tests.factories import World, desk_world
+from tests.test_tui_desk import SIZE, make_app, rendered, settle, sync
+from tui.app import DouseApp
+from tui.dialogs import outreach
+from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
+
+VALUES = ReplyValues(author="@jo", brand="Acme", agent="Alice", platform="mastodon", url="")
+BANNED = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+
+
+@pytest.fixture
+def world(sqlite_services: Services) -> World:
+    with sqlite_services.sessions.begin() as s:
+        return desk_world(s, T0)
+
+
+async def open_dialog(
+    pilot: Pilot[None], app: DouseApp, policy: dict[str, Any], **kw: Any
+) -> LogOutreachDialog:
+    dialog = LogOutreachDialog(1, policy, (), VALUES, **kw)
+    app.push_screen(dialog)
+    await settle(pilot)
+    assert app.screen is dialog
+    return dialog
+
+
+@sync
+async def test_every_finding_is_shown_and_the_box_scrolls(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_dialog(pilot, app, {"banned_phrases": BANNED})
+        await pilot.press(*" ".join(BANNED))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        shown = rendered(app, "#findings")
+        assert "7 findings, 7 blocking" in shown  # more than the box holds: say so
+        for word in BANNED:
+            assert f"banned phrase '{word}'" in shown  # and every one is there to scroll to
+        box = app.screen.query_one("#findings-box", VerticalScroll)
+        assert box.max_scroll_y > 0
+        box.scroll_end(animate=False)
+        await settle(pilot)
+        assert box.scroll_y == box.max_scroll_y
+
+
+@sync
+async def test_no_verdict_before_the_first_check(
+    sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = outreach.check_reply
+
+    def slow_check(*args: Any, **kw: Any) -> Any:
+        release.wait(5)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(outreach, "check_reply", slow_check)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LogOutreachDialog(1, {"banned_phrases": ["sue"]}, (), VALUES))
+        await pilot.pause(0.2)
+        shown = rendered(app, "#findings")
+        assert "no findings" not in shown and "checking" in shown
+        release.set()
+        await settle(pilot)
+        assert "✓ policy: no findings" in rendered(app, "#findings")
+
+
+@sync
+async def test_a_conflicting_edit_keeps_the_dialog_and_the_draft(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    incident_id = world.overdue_incident
+    with sqlite_services.sessions() as s:
+        version = s.get(Incident, incident_id).version  # type: ignore[union-attr]
+    seen = {"version": version}
+
+    def save(draft: OutreachDraft) -> None:
+        """What the incident view does: write with the version it loaded."""
+        with sqlite_services.sessions.begin() as s:
+            workflow.log_activity(
+                s,
+                incident_id,
+                draft.kind,
+                by="alice",
+                now=T0,
+                expected_version=seen["version"],
+                channel=draft.channel,
+                body=draft.body,
+            )
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results: list[OutreachDraft | None] = []
+        dialog = LogOutreachDialog(incident_id, {}, (), VALUES, save=save)
+        app.push_screen(dialog, results.append)
+        await settle(pilot)
+        with sqlite_services.sessions.begin() as s:  # someone else, meanwhile
+            s.get(Incident, incident_id).title = "Edited elsewhere"  # type: ignore[union-attr]
+        text = "Sorry about the mould, we have sent you a DM"
+        await pilot.press(*text, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # still open, nothing lost
+        assert dialog.query_one("#body", TextArea).text == text
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert any("was changed by" in m for m in errors)
+        assert "draft is kept" in rendered(app, "#hint")
+        assert results == []
+        with sqlite_services.sessions() as s:
+            logged = s.scalars(select(Activity).where(Activity.incident_id == incident_id)).all()
+        assert logged == []
+
+        # Having seen the change, the person saves again (the view reloaded the version).
+        with sqlite_services.sessions() as s:
+            seen["version"] = s.get(Incident, incident_id).version  # type: ignore[union-attr]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert [r.body for r in results if r] == [text]
+        with sqlite_services.sessions() as s:
+            kinds = s.scalars(
+                select(Activity.kind).where(Activity.incident_id == incident_id)
+            ).all()
+        assert "public_reply" in kinds
