@@ -549,8 +549,7 @@ def _reopen(
     inc = t.incident
     before = inc.status
     inc.status = "in_progress"
-    inc.breached_at = None
-    inc.breach_kind = None
+    # breached_at keeps the first deadline ever missed; the new clocks get breaches of their own.
     restart_after_reopen(inc, client, now)
     session.add(
         Activity(
