@@ -20,6 +20,7 @@ from textual.widgets import Static
 from core.db.models import Activity, Client, Incident
 from core.queries import desk as q
 from core.services import Services
+from tests import factories
 from tests.conftest import T0
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
@@ -405,3 +406,21 @@ async def test_help_says_acknowledging_does_not_stop_the_clock(
         inc = incident(sqlite_services, world.critical_incident)
         assert inc.status == "acknowledged" and inc.first_response_at is None
         assert "due in 30m" in rendered(app, "#summary")
+
+
+@sync
+async def test_dashboard_puts_the_soonest_deadline_above_severity(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        soon = factories.client(s, T0, slug="soon", name="Soon Ltd")
+        make_incident(s, soon, T0, severity="low", due_at=T0 + timedelta(minutes=29))
+        later = factories.client(s, T0, slug="later", name="Later Ltd")
+        for _ in range(3):
+            make_incident(s, later, T0, severity="high", due_at=T0 + timedelta(hours=8))
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DeskTable)
+        names = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert names == ["Acme Rentals", "Soon Ltd", "Cobalt Bank", "Later Ltd", "Bistro Nova"]

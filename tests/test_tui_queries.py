@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core.queries import desk
 from core.services import Services
+from tests import factories
 from tests.conftest import T0
 from tests.factories import HOSTILE, desk_world
 
@@ -101,3 +102,33 @@ def test_detail_accounts_sources_authors(services: Services) -> None:
         assert vip.mentions_here == 6 and vip.mentions_all == 7 and vip.clients_all == 2
         stamp = desk.data_stamp(s)
         assert stamp.mention_id > 0 and stamp.incident_id > 0
+
+
+def test_dashboard_urgency_is_time_first(services: Services) -> None:
+    """Overdue (most, then earliest breach), then the soonest deadline, then severity."""
+    with services.sessions.begin() as s:
+        desk_world(s, T0)  # acme 1 overdue (25 min), cobalt critical due in 30 min, bistro none
+        soon = factories.client(s, T0, slug="soon", name="Soon Ltd")
+        factories.incident(s, soon, T0, severity="low", due_at=T0 + timedelta(minutes=29))
+        later = factories.client(s, T0, slug="later", name="Later Ltd")
+        for _ in range(3):
+            factories.incident(s, later, T0, severity="high", due_at=T0 + timedelta(hours=8))
+        twice = factories.client(s, T0, slug="twice", name="Twice Ltd")
+        for minutes in (5, 10):
+            factories.incident(s, twice, T0, severity="low", due_at=T0 - timedelta(minutes=minutes))
+        early = factories.client(s, T0, slug="early", name="Early Ltd")
+        factories.incident(s, early, T0, severity="low", due_at=T0 - timedelta(hours=2))
+        idle = factories.client(s, T0, slug="idle", name="Idle Ltd")
+        factories.incident(s, idle, T0, severity="critical", status="waiting_customer")
+    with services.sessions() as s:
+        rows = desk.dashboard(s, T0)
+    assert [r.slug for r in rows] == [
+        "twice",  # 2 overdue
+        "early",  # 1 overdue, breached 2 h ago
+        "acme",  # 1 overdue, breached 25 min ago (high)
+        "soon",  # low, due in 29 min
+        "cobalt",  # critical, due in 30 min
+        "later",  # 3 high, due in 8 h
+        "idle",  # critical, no running clock
+        "bistro",
+    ]

@@ -78,10 +78,25 @@ class DashboardRow:
         return sum(self.open_by_severity)
 
     def urgency(self) -> tuple[Any, ...]:
-        """Sort key: overdue first, then critical, high, the nearest deadline, negative noise."""
+        """Sort key, most urgent first: clients with overdue incidents (the most overdue, then the
+        earliest breach), then the soonest next deadline, then severity counts and negative noise.
+
+        Time decides before severity: a low complaint due in 29 minutes is answered before high
+        ones due in 8 hours, which still lead among clients with no deadline running.
+        """
         _low, medium, high, critical = self.open_by_severity
+        # next_due_at is the earliest running deadline: for a client with overdue incidents, the
+        # first one breached.
         due = self.next_due_at.timestamp() if self.next_due_at else float("inf")
-        return (-self.overdue, -critical, -high, due, -self.negative_24h, -medium, self.name)
+        return (
+            -self.overdue,
+            due,
+            -critical,
+            -high,
+            -medium,
+            -self.negative_24h,
+            self.name,
+        )
 
 
 @dataclass(frozen=True)
