@@ -139,3 +139,22 @@ def test_the_incident_shows_its_first_breach_and_how_many_deadlines_it_missed(
     out = capsys.readouterr().out
     assert "first breach: first_response at 2026-11-23 12:00 UTC (2 missed deadlines" in out
     assert "resolution target breached at 2026-11-25 10:00 UTC" in out
+
+
+def test_logging_an_offer_above_the_limit_records_it_and_warns(
+    sqlite_services: Services, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOUSE_NOW", "2026-11-23T10:30:00Z")
+    with sqlite_services.sessions.begin() as s:
+        ana = f.staff(s, "ana")
+        c = f.client(s, default_owner_id=ana.id, reply_policy={"currency": "EUR", "max_offer": 240})
+        m = f.mention(s, c, f.author(s, "bob"), "Acme lost my parcel")
+        (iid,) = triage_new_mentions(s, [m.id], T0).opened
+    db = sqlite_services.settings.database_url
+    offer = ["--db", db, "log", str(iid), "--kind", "offer_made", "--by", "ana", "--offer"]
+    assert main([*offer, "refund", "--amount", "500", "--text", "Refunded"]) == 0
+    captured = capsys.readouterr()
+    assert "logged #" in captured.out
+    assert "offer of 500 EUR is above the limit of 240 EUR" in captured.err
+    assert main([*offer, "refund", "--amount", "40", "--text", "Refunded"]) == 0
+    assert capsys.readouterr().err == ""

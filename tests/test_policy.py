@@ -192,3 +192,10 @@ def test_douse_lint_refuses_an_unknown_platform(
     assert err.startswith("douse: unknown platform 'tiktok'") and "bluesky" in err
     monkeypatch.setattr(sys, "stdin", io.StringIO("Thanks!\n"))
     assert main(["--db", db, "lint", "--client", "acme", "--platform", "Bluesky"]) == 0
+
+
+def test_an_offer_amount_beside_the_text_is_held_to_the_limit() -> None:
+    policy = ReplyPolicy.from_dict({"currency": "EUR", "max_offer": 240})
+    over = check_reply(policy, "We've refunded you.", offer_amount=500)
+    assert [f.rule for f in over] == ["offer"] and has_blocking(over)
+    assert check_reply(policy, "We've refunded you.", offer_amount=240) == []

@@ -127,8 +127,12 @@ def check_reply(
     platform: str | None = None,
     public: bool = True,
     tone: Callable[[str], float] | None = None,
+    offer_amount: float | None = None,
 ) -> list[Finding]:
-    """Every policy finding for `text`, in order of position (blocking first at equal spans)."""
+    """Every policy finding for `text`, in order of position (blocking first at equal spans).
+
+    `offer_amount` is an offer recorded beside the text (the desk's amount field, `douse log
+    --amount`), in the client's currency: it is held to the same limit as one written in it."""
     # Curly apostrophes are swapped one-for-one so spans still index the original draft.
     norm = text.replace("\u2019", "'").replace("\u2018", "'")
     findings: list[Finding] = []
@@ -156,6 +160,21 @@ def check_reply(
     if public:
         findings.extend(_private_data(policy, norm))
     findings.extend(_offers(policy, norm))
+    if (
+        offer_amount is not None
+        and policy.max_offer is not None
+        and offer_amount > policy.max_offer
+    ):
+        findings.append(
+            Finding(
+                "offer",
+                BLOCK,
+                f"offer of {offer_amount:g} {policy.currency} is above the limit of "
+                f"{policy.max_offer:g} {policy.currency}",
+                0,
+                0,
+            )
+        )
     scored = _SYMPATHY.sub(lambda m: " " * len(m.group()), norm)
     if scored.strip(" \t\n.,;:!?"):
         compound = (tone or _default_tone())(scored)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.clock import parse_instant
+from core.db.models import Client, Incident
 from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, log_activity
+from core.policy import ReplyPolicy, check_reply
 from tui.cli.context import Context
 
 
@@ -57,8 +61,30 @@ def run(ctx: Context) -> int:
             corrects_id=args.corrects,
             at=parse_instant(args.at) if args.at else None,
         )
+        over = _over_limit(session, args.id, args.amount, args.currency)
     ctx.out(
         f"logged #{result.activity_id} on incident #{result.incident_id}: "
         f"{result.status}, version {result.version}"
     )
+    if over:
+        # The log records what was done, so the entry stands; the policy breach is said loudly.
+        print(f"douse: warning: {over} (client reply policy)", file=sys.stderr)
     return 0
+
+
+def _over_limit(session: Any, incident_id: int, amount: str | None, currency: str | None) -> str:
+    if not amount:
+        return ""
+    incident = session.get(Incident, incident_id)
+    client = session.get(Client, incident.client_id) if incident else None
+    if client is None:
+        return ""
+    policy = ReplyPolicy.from_dict(client.reply_policy)
+    if currency and currency.upper() != policy.currency:
+        return ""
+    try:
+        value = float(Decimal(amount))
+    except InvalidOperation:
+        return ""
+    findings = check_reply(policy, "", offer_amount=value)
+    return next((f.message for f in findings if f.rule == "offer"), "")
