@@ -334,10 +334,10 @@ async def test_overdue_queue_pages_by_deadline(
         screen = app.screen
         assert isinstance(screen, QueueScreen)
         table = screen.query_one(DeskTable)
-        total = extra + 1  # and the world's own overdue incident
+        total = extra + 2  # and the world's own overdue incident and the one due in 30 min
         assert table.row_count == PAGE
         assert f"{total} incidents" in rendered(app, "#queue-bar")
-        assert f"{total} overdue" in rendered(app, "#queue-bar")
+        assert f"{extra + 1} overdue" in rendered(app, "#queue-bar")
         await pilot.press("G")
         await settle(pilot)
         await pilot.press("G")
@@ -424,3 +424,50 @@ async def test_dashboard_puts_the_soonest_deadline_above_severity(
         table = app.screen.query_one(DeskTable)
         names = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
         assert names == ["Acme Rentals", "Soon Ltd", "Cobalt Bank", "Later Ltd", "Bistro Nova"]
+
+
+@sync
+async def test_deadline_queue_lists_every_running_deadline_and_finds_the_next_to_breach(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    # Overdue ones fill more than a page; the one about to breach comes after them.
+    late = PAGE + 5
+    with sqlite_services.sessions.begin() as s:
+        acme = s.get(Client, world.acme)
+        bistro = s.get(Client, world.bistro)
+        assert acme is not None and bistro is not None
+        for i in range(late):
+            make_incident(s, acme, T0, title=f"late {i}", due_at=T0 - timedelta(hours=i + 1))
+        far = make_incident(s, bistro, T0, title="next week", due_at=T0 + timedelta(days=6))
+        paused = make_incident(
+            s, bistro, T0, status="waiting_customer", due_at=T0 + timedelta(hours=2)
+        )
+        far_id, paused_id = far.id, paused.id
+    app = make_app(sqlite_services, tmp_path, me=None)  # nobody's queue: no --as needed
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one(DeskTable)
+        bar = rendered(app, "#queue-bar")
+        total = late + 3  # the world's overdue one, its critical one due in 30 min, next week's
+        assert f"{total} incidents" in bar and f"{late + 1} overdue" in bar
+        assert "1 due within 1 h" in bar
+        # Most overdue on top, in red beyond its deadline cell.
+        first = table.get_row_at(0)
+        assert screen.rows[0].title == f"late {late - 1}" and "red" in str(first[2].style)
+        # n: past every overdue one (loading the rows down to it) to the one about to breach.
+        await pilot.press("n")
+        await settle(pilot)
+        assert table.selected_key == str(world.critical_incident)
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        ids = [r.id for r in screen.rows]
+        assert len(ids) == total and ids[-1] == far_id and paused_id not in ids
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen) and app.screen.incident_id == far_id

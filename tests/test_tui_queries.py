@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.db.models import Client
 from core.queries import desk
 from core.services import Services
 from tests import factories
@@ -53,9 +54,9 @@ def test_incidents_filters_and_queue(services: Services) -> None:
         assert [r.id for r in desk.queue(s, T0, owner="alice")] == [w.overdue_incident]
         assert [r.id for r in desk.queue(s, T0, overdue_only=True)] == [w.overdue_incident]
         assert [r.id for r in desk.queue(s, T0, limit=1, offset=1)] == [w.critical_incident]
-        assert desk.queue_counts(s, T0) == (2, 1)
-        assert desk.queue_counts(s, T0, owner="alice") == (1, 1)
-        assert desk.queue_counts(s, T0, owner="bob", overdue_only=True) == (0, 0)
+        assert desk.queue_counts(s, T0) == (2, 1, 1)  # the critical one is due in 30 min
+        assert desk.queue_counts(s, T0, owner="alice") == (1, 1, 0)
+        assert desk.queue_counts(s, T0, owner="bob", overdue_only=True) == (0, 0, 0)
 
 
 def test_mentions_paging_and_filters(services: Services) -> None:
@@ -132,3 +133,21 @@ def test_dashboard_urgency_is_time_first(services: Services) -> None:
         "idle",  # critical, no running clock
         "bistro",
     ]
+
+
+def test_queue_without_horizon_lists_every_running_deadline(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+        acme = s.get(Client, w.acme)
+        assert acme is not None
+        far = factories.incident(s, acme, T0, title="next week", due_at=T0 + timedelta(days=6))
+        paused = factories.incident(
+            s, acme, T0, status="waiting_customer", due_at=T0 + timedelta(hours=1)
+        )
+    with services.sessions() as s:
+        rows = desk.queue(s, T0, horizon=None)
+        assert [r.id for r in rows] == [w.overdue_incident, w.critical_incident, far.id]
+        assert paused.id not in {r.id for r in rows}  # a paused clock is not running
+        assert [r.id for r in desk.queue(s, T0, horizon=None, limit=1, offset=2)] == [far.id]
+        assert desk.queue_counts(s, T0, horizon=None) == (3, 1, 1)
+        assert [r.id for r in desk.queue(s, T0)] == [w.overdue_incident, w.critical_incident]

@@ -67,7 +67,14 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("palette", "colon", "app.command_palette", "Commands", "global", "Commands and clients"),
     A("home", "h", "app.home", "Dashboard", "global", "Back to the agency dashboard"),
     A("mine", "m", "app.my_queue", "My queue", "global", "Everything due or overdue that is yours"),
-    A("overdue", "o", "app.overdue_queue", "Overdue", "global", "Overdue across all clients"),
+    A(
+        "overdue",
+        "o",
+        "app.overdue_queue",
+        "Deadlines",
+        "global",
+        "Every running deadline, all clients: overdue first, then the soonest",
+    ),
     A("export", "x", "app.export", "Export", "global", "Export a client's incident log"),
     A("refresh", "ctrl+r", "app.refresh_data", "Refresh", "global", "Reload this screen now"),
     A("back", "escape", "app.back", "Back", "global", "Close this screen", show=False),
@@ -138,6 +145,7 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("split", "S", "split", "Split", "incident", "Split the highlighted mention off"),
     # Queues
     A("open", "enter", "open_incident", "Open", "queue", "Open the highlighted incident"),
+    A("next", "n", "next_due", "Next due", "queue", "Past the overdue ones: the next to breach"),
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -542,14 +542,22 @@ def client_incidents(
 
 
 def _queue_filter(
-    q: Any, now: datetime, *, owner: str | None, overdue_only: bool, horizon: timedelta
+    q: Any,
+    now: datetime,
+    *,
+    owner: str | None,
+    overdue_only: bool,
+    horizon: timedelta | None,
 ) -> Any:
     q = q.where(
         Incident.status.in_(CLOCKED_STATUSES),
         Incident.due_at.is_not(None),
-        Incident.due_at < (now if overdue_only else now + horizon),
         Client.archived.is_(False),
     )
+    if overdue_only:
+        q = q.where(Incident.due_at < now)
+    elif horizon is not None:
+        q = q.where(Incident.due_at < now + horizon)
     return q.where(Staff.handle == owner) if owner else q
 
 
@@ -559,11 +567,15 @@ def queue(
     *,
     owner: str | None = None,
     overdue_only: bool = False,
-    horizon: timedelta = timedelta(hours=24),
+    horizon: timedelta | None = timedelta(hours=24),
     limit: int = 200,
     offset: int = 0,
 ) -> list[IncidentRow]:
-    """Everything due (within `horizon`) or overdue across all clients, by deadline."""
+    """Open incidents with a running deadline across all clients, soonest (most overdue) first.
+
+    horizon: only those due within it (None: every running deadline); overdue_only: only those
+    past it. A page on the (status, due_at) index, whatever the number of incidents.
+    """
     q = (
         select(*_incident_columns())
         .join(Client, Client.id == Incident.client_id)
@@ -574,24 +586,42 @@ def queue(
     return [_incident_row(r) for r in session.execute(q)]
 
 
+class QueueCounts(NamedTuple):
+    total: int
+    overdue: int
+    """Past their deadline: the first `overdue` rows of the queue, which is ordered by deadline."""
+    due_soon: int
+    """Not overdue yet but due within `soon`: the next to breach."""
+
+
 def queue_counts(
     session: Session,
     now: datetime,
     *,
     owner: str | None = None,
     overdue_only: bool = False,
-    horizon: timedelta = timedelta(hours=24),
-) -> tuple[int, int]:
-    """(in the queue, of which overdue): the queue's bar, while only its first page is loaded."""
+    horizon: timedelta | None = timedelta(hours=24),
+    soon: timedelta = timedelta(hours=1),
+) -> QueueCounts:
+    """The queue's bar in one COUNT, while only its first page is loaded."""
     q = (
-        select(func.count(), func.coalesce(func.sum(case((Incident.due_at <= now, 1), else_=0)), 0))
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Incident.due_at <= now, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(
+                    case((and_(Incident.due_at > now, Incident.due_at <= now + soon), 1), else_=0)
+                ),
+                0,
+            ),
+        )
         .select_from(Incident)
         .join(Client, Client.id == Incident.client_id)
         .outerjoin(Staff, Staff.id == Incident.owner_id)
     )
     q = _queue_filter(q, now, owner=owner, overdue_only=overdue_only, horizon=horizon)
-    total, overdue = session.execute(q).one()
-    return int(total), int(overdue)
+    total, overdue, due_soon = session.execute(q).one()
+    return QueueCounts(int(total), int(overdue), int(due_soon))
 
 
 def incident_row(session: Session, incident_id: int) -> IncidentRow:

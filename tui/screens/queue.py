@@ -1,8 +1,14 @@
-"""My queue / overdue queue: everything due or overdue across all clients, by deadline."""
+"""My queue / deadline queue: everything due or overdue across all clients, by deadline.
+
+`m`: mine, due within a day or overdue. `o`: every open incident with a running deadline, anyone's,
+overdue ones first (in red), then the soonest; `n` jumps past the overdue ones to the next to
+breach.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,11 +25,28 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import STATUS_SHORT
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import count, countdown, safe, severity
+from tui.widgets.text import count, countdown, plural, safe, severity
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
 PAGE = 50
+MINE_HORIZON = timedelta(hours=24)
+SOON = timedelta(hours=1)
+
+
+def queue_cells(r: q.IncidentRow, now: datetime) -> list[Text]:
+    """An overdue row stands out (red number, bold client and title), not only its deadline."""
+    overdue = r.due_at is not None and r.due_at <= now
+    return [
+        countdown(r.due_at, now),
+        safe(r.client_slug, "bold" if overdue else "", limit=18),
+        Text(f"#{r.id}", style="bold red" if overdue else "dim"),
+        severity(r.severity),
+        Text(STATUS_SHORT.get(r.status, r.status)),
+        safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
+        count(r.mention_count),
+        safe(r.title, "bold" if overdue else "", limit=60),
+    ]
 
 
 class QueueScreen(DeskScreen):
@@ -34,21 +57,23 @@ class QueueScreen(DeskScreen):
     """
 
     mine: reactive[bool] = reactive(True, init=False)
-    """True: due within a day or overdue, owned by me. False: overdue, anybody's."""
+    """True: due within a day or overdue, owned by me. False: every running deadline, anybody's."""
 
     @dataclass
     class Loaded(Message):
         rows: list[q.IncidentRow]
         mine: bool
         offset: int
-        counts: tuple[int, int] | None
-        """(in the queue, overdue), counted with the first page only."""
+        counts: q.QueueCounts | None
+        """Counted with the first page only."""
+        jump: bool = False
+        """Loaded to reach the next to breach: put the cursor there."""
 
     def __init__(self, *, mine: bool) -> None:
         super().__init__()
         self.set_reactive(QueueScreen.mine, mine)
         self.rows: list[q.IncidentRow] = []
-        self.counts = (0, 0)
+        self.counts = q.QueueCounts(0, 0, 0)
         self.exhausted = False
         self.loading = False
 
@@ -59,7 +84,7 @@ class QueueScreen(DeskScreen):
         yield DeskFooter()
 
     def _title(self) -> str:
-        return "My queue" if self.mine else "Overdue queue"
+        return "My queue" if self.mine else "All deadlines, overdue first"
 
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)
@@ -87,17 +112,16 @@ class QueueScreen(DeskScreen):
         self.load(self.mine, 0, max(PAGE, len(self.rows)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
-    def load(self, mine: bool, offset: int, limit: int) -> None:
+    def load(self, mine: bool, offset: int, limit: int, jump: bool = False) -> None:
         now = self.desk.now()
         owner = self.desk.me if mine else None
+        horizon = MINE_HORIZON if mine else None
         with self.desk.services.sessions() as session:
-            rows = q.queue(
-                session, now, owner=owner, overdue_only=not mine, limit=limit, offset=offset
-            )
+            rows = q.queue(session, now, owner=owner, horizon=horizon, limit=limit, offset=offset)
             counts = None
             if offset == 0:
-                counts = q.queue_counts(session, now, owner=owner, overdue_only=not mine)
-        self.post_message(self.Loaded(rows, mine, offset, counts))
+                counts = q.queue_counts(session, now, owner=owner, horizon=horizon, soon=SOON)
+        self.post_message(self.Loaded(rows, mine, offset, counts, jump))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
@@ -112,42 +136,54 @@ class QueueScreen(DeskScreen):
             table.clear()
         if event.counts is not None:
             self.counts = event.counts
-        self.exhausted = len(self.rows) + len(event.rows) >= self.counts[0]
+        self.exhausted = len(self.rows) + len(event.rows) >= self.counts.total
         new_rows: list[RowSpec] = []
         for r in event.rows:
             if str(r.id) in table.rows:
                 continue  # moved up the queue between two pages
             self.rows.append(r)
-            new_rows.append(
-                (
-                    str(r.id),
-                    [
-                        countdown(r.due_at, now),
-                        safe(r.client_slug, limit=18),
-                        Text(f"#{r.id}", style="dim"),
-                        severity(r.severity),
-                        Text(STATUS_SHORT.get(r.status, r.status)),
-                        safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
-                        count(r.mention_count),
-                        safe(r.title, limit=60),
-                    ],
-                )
-            )
+            new_rows.append((str(r.id), queue_cells(r, now)))
         table.add_rows(new_rows)
-        if event.offset == 0:
+        if event.jump:
+            self.action_next_due()
+        elif event.offset == 0:
             table.keep_cursor(keep)
-        total, overdue = self.counts
-        bar = Text()
-        bar.append(f"{total} incidents", style="bold")
+        self.query_one("#queue-bar", Static).update(self.bar())
+
+    def bar(self) -> Text:
+        total, overdue, soon = self.counts
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(plural(total, "incident"), style="bold")
         bar.append(f"  ·  {overdue} overdue", style="bold red" if overdue else "dim")
-        bar.append("  ·  m mine (due in 24 h)  o overdue (everyone)", style="dim")
-        self.query_one("#queue-bar", Static).update(bar)
+        bar.append(f"  ·  {soon} due within 1 h", style="bold yellow" if soon else "dim")
+        if soon:
+            bar.append(" (n)", style="dim")
+        other = "o all deadlines" if self.mine else "m mine (due in 24 h)"
+        bar.append(f"  ·  {other}", style="dim")
+        return bar
 
     def tick(self) -> None:
         now = self.desk.now()
         table = self.query_one(DeskTable)
         for r in self.rows:
             table.refresh_cell(str(r.id), "due", countdown(r.due_at, now))
+
+    def action_next_due(self) -> None:
+        """The cursor to the first incident not yet overdue: the next to breach.
+
+        The queue is ordered by deadline, so it is row `overdue` (counted with the first page);
+        rows down to it load first when it is beyond what is loaded."""
+        table = self.query_one(DeskTable)
+        target = self.counts.overdue
+        if target >= self.counts.total:
+            self.notify("Nothing due that is not overdue already.", severity="warning")
+            return
+        if target < len(self.rows):
+            table.move_cursor(row=target)
+            return
+        if not self.loading:
+            self.loading = True
+            self.load(self.mine, len(self.rows), target - len(self.rows) + PAGE, True)
 
     @on(DeskTable.RowHighlighted)
     def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
