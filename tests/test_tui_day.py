@@ -48,14 +48,14 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         table = app.screen.query_one(DeskTable)
         first = table.get_row_at(0)
         assert first[0].plain == "Acme Rentals"
-        assert first[3].plain == "−25:00 over"
+        assert first[3].plain == "overdue 25m"
 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientScreen)
         incidents = app.screen.active_pane.query_one(DeskTable)
         top = incidents.get_row_at(0)
-        assert top[0].plain == "−25:00 over" and top[1].plain == f"#{world.overdue_incident}"
+        assert top[0].plain == "overdue 25m" and top[1].plain == f"#{world.overdue_incident}"
 
         # Read it: the post, its author's history, the owner, the clock.
         await pilot.press("enter")

@@ -19,7 +19,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import SEVERITY_STYLE, count, countdown, safe, sparkline
+from tui.widgets.text import DUE_WIDTH, SEVERITY_STYLE, count, countdown, safe, sparkline
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class DashboardScreen(DeskScreen):
         table.add_column("Client", key="client", width=16 if self.narrow else 22)
         table.add_column("Open CHML", key="open")
         table.add_column("Over", key="overdue")
-        table.add_column("Next due", key="due", width=13)
+        table.add_column("Next due", key="due", width=DUE_WIDTH)
         table.add_column("Neg 24h" if not self.narrow else "Neg", key="neg")
         if not self.narrow:
             table.add_column("7 days", key="spark")

@@ -25,7 +25,7 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import STATUS_SHORT
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import count, countdown, plural, safe, severity
+from tui.widgets.text import DUE_WIDTH, count, countdown, plural, safe, severity
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
@@ -89,7 +89,7 @@ class QueueScreen(DeskScreen):
     def on_mount(self) -> None:
         table = self.query_one(DeskTable)
         # Title last: on a narrow terminal it is the one clipped, never the deadline or owner.
-        table.add_column("Due", key="due", width=13)
+        table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("Client", key="client")
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")

@@ -14,7 +14,7 @@ from core.queries import desk as q
 from tui.actions import bindings
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import count, countdown, safe, severity
+from tui.widgets.text import DUE_WIDTH, count, countdown, safe, severity
 
 PAGE = 100
 STATUS_CYCLE = ("open", "all", *INCIDENT_STATUSES)
@@ -61,7 +61,7 @@ class IncidentsPane(Pane):
         self.exhausted = False
 
     def setup_table(self, table: DeskTable) -> None:
-        table.add_column("Due", key="due", width=13)
+        table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")

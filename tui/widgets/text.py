@@ -63,30 +63,39 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def short_duration(delta: timedelta) -> str:
+def due_span(delta: timedelta) -> str:
+    """'45s', '29m', '3h05m', '2d3h': the spans of `douse incidents`, seconds under a minute."""
     seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours:02d}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes:02d}:{secs:02d}"
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // 1440}d{(minutes % 1440) // 60}h"
+
+
+DUE_WIDTH = len("overdue 47h59m")
+"""The widest countdown below two days: the width of every Due column."""
 
 
 def countdown(due_at: datetime | None, now: datetime) -> Text:
-    """A live deadline: quiet when far, yellow under an hour, red and signed once overdue."""
+    """A live deadline as `douse incidents` words it: 'in 29m', 'in 3h05m', 'overdue 1h22m'.
+
+    Quiet when far, yellow under an hour, bold red under 15 minutes, white on red once overdue.
+    """
     if due_at is None:
         return Text("—", style="dim")
     left = due_at - now
     if left.total_seconds() <= 0:
-        return Text(f"−{short_duration(left)} over", style="bold white on dark_red")
+        return Text(f"overdue {due_span(left)}", style="bold white on dark_red")
+    text = f"in {due_span(left)}"
     if left < timedelta(minutes=15):
-        return Text(short_duration(left), style="bold red")
+        return Text(text, style="bold red")
     if left < timedelta(hours=1):
-        return Text(short_duration(left), style="yellow")
-    return Text(short_duration(left))
+        return Text(text, style="yellow")
+    return Text(text)
 
 
 def coarse_duration(delta: timedelta) -> str:
