@@ -19,7 +19,15 @@ from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import DUE_WIDTH, SEVERITY_STYLE, count, countdown, safe, sparkline
+from tui.widgets.text import (
+    DUE_WIDTH,
+    SEVERITY_STYLE,
+    count,
+    countdown,
+    plural,
+    safe,
+    sparkline,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +154,7 @@ class DashboardScreen(DeskScreen):
             )
             self.query_one("#status", Static).update(status)
             return
-        status.append(f"{len(self.rows)} clients")
+        status.append(plural(len(self.rows), "client"))
         status.append("  ·  ")
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
         status.append("  ·  ")

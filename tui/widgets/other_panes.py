@@ -19,7 +19,7 @@ from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import ago, clean, count, safe
+from tui.widgets.text import ago, clean, count, plural, safe
 
 HEALTH_STYLE = {
     "ok": "green",
@@ -53,7 +53,7 @@ class AccountsPane(Pane):
 
     def bar(self) -> Text:
         unowned = sum(1 for a in self.rows.values() if a.owner is None and not a.archived)
-        text = Text(f"{len(self.rows)} accounts", style="dim")
+        text = Text(plural(len(self.rows), "account"), style="dim")
         if unowned:
             text.append(f"  ·  {unowned} without an owner", style="bold yellow")
         return text
@@ -185,9 +185,11 @@ class SourcesPane(Pane):
 
     def bar(self) -> Text:
         bad = [s for s in self.rows.values() if s.health in ("failing", "silent")]
-        text = Text(f"{len(self.rows)} sources", style="dim")
+        text = Text(plural(len(self.rows), "source"), style="dim")
         if bad:
-            text.append(f"  ·  {len(bad)} need attention", style="bold red")
+            text.append(
+                f"  ·  {len(bad)} need{'s' if len(bad) == 1 else ''} attention", style="bold red"
+            )
         return text
 
     def reload(self) -> None:
@@ -293,7 +295,7 @@ class AuthorsPane(Pane):
         table.add_column("Note", key="note")
 
     def bar(self) -> Text:
-        return Text(f"{len(self.rows)} authors, most negative first", style="dim")
+        return Text(f"{plural(len(self.rows), 'author')}, most negative first", style="dim")
 
     def reload(self) -> None:
         self.load(self.search)
