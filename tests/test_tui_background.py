@@ -1,10 +1,27 @@
-"""The desk polls sources itself only while no `douse watch` worker is alive."""
+"""The desk's background work while no `douse watch` worker is alive: polling sources and,
+polling or not, the minute jobs that record breaches."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from textual.pilot import Pilot
+
+from core.clock import FrozenClock
+from core.db.models import Incident, Notification
+from core.incidents import triage_new_mentions
 from core.ingest.workers import beat, sign_off
 from core.services import Services
+from tests import test_incident_factories as f
 from tests.conftest import T0
+from tui.app import DouseApp
 from tui.background import DeskIngest
 
 
@@ -27,3 +44,95 @@ def test_desk_polls_only_without_a_watch_worker(sqlite_services: Services) -> No
     assert not ingest.running
     assert ingest.check() == "stopped"  # closed for good: a late check starts nothing
     assert ingest.scheduler is None
+
+
+# ------------------------------------------------------------------ the desk's minute jobs
+# A breach is recorded by the every-minute jobs, which used to run only with polling: the desk
+# `douse demo` opens (no polling) showed an incident overdue and never recorded the breach.
+
+H = timedelta(hours=1)
+
+
+def open_incident(services: Services) -> int:
+    """Acme, 24/7 and a 2-hour first response: opened at T0, due at T0 + 2h."""
+    with services.sessions.begin() as s:
+        c = f.client(s, "acme")
+        m = f.mention(s, c, f.author(s, "bob"), "Acme lost my parcel", at=T0)
+        (incident_id,) = triage_new_mentions(s, [m.id], T0).opened
+    return incident_id
+
+
+def breaches(services: Services) -> list[tuple[int | None, str]]:
+    with services.sessions() as s:
+        return [
+            (n.incident_id, n.kind)
+            for n in s.scalars(select(Notification).where(Notification.kind == "breach"))
+        ]
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.05)
+
+
+def alerts(app: DouseApp) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@sync
+async def test_a_desk_that_does_not_poll_records_a_breach_once_and_rings(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    iid = open_incident(services)
+    services.clock = FrozenClock(T0 + H)
+    # As `douse demo` opens it: no polling; the jobs and the watcher on short intervals.
+    app = DouseApp(
+        services, me=None, poll=False, watch_every=0.05, jobs_every=0.05, export_dir=tmp_path
+    )
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app._stamp is not None)
+        await pilot.pause(0.3)  # several minute-job runs before the deadline: nothing to record
+        assert breaches(services) == [] and rings == []
+        services.clock = FrozenClock(T0 + 3 * H)  # the deadline passes while the desk is open
+        await until(pilot, lambda: bool(rings))
+        await pilot.pause(0.5)  # more runs and more watcher ticks: still one of each
+        assert breaches(services) == [(iid, "breach")]
+        assert rings == [1]
+        (alert,) = [a for a in alerts(app) if a.startswith("BREACH")]
+        assert alert.startswith(
+            f"BREACH: acme: #{iid} first response target breached at 2026-11-23 12:00 UTC"
+        )
+    with services.sessions() as s:
+        incident = s.get(Incident, iid)
+        assert incident is not None and incident.breached_at == T0 + 2 * H
+
+
+@sync
+async def test_the_desk_leaves_the_minute_jobs_to_a_watch_worker(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    open_incident(services)
+    services.clock = FrozenClock(T0 + 3 * H)
+    with services.sessions.begin() as s:
+        beat(s, "host:42", T0 + 3 * H, T0)
+    app = DouseApp(services, poll=False, watch_every=0, jobs_every=0.05, export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        assert breaches(services) == [], "the worker records breaches, not the desk"
+        with services.sessions.begin() as s:
+            sign_off(s, "host:42")
+        await until(pilot, lambda: bool(breaches(services)))

@@ -1,7 +1,9 @@
 """The desk application: wiring, navigation, alerts and the one place failures become notifications.
 
-Screens live in tui/screens; this module only knows how to move between them and how to watch the
-database for news (new mentions, incidents, activities, notifications) without blocking the UI.
+Screens live in tui/screens; this module only knows how to move between them, how to watch the
+database for news (new mentions, incidents, activities, notifications) without blocking the UI, and
+which background work the desk does while no `douse watch` worker runs: polling sources (when asked
+to) and, always, the minute jobs that record breaches.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import gc
 import importlib
 import logging
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +27,9 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from core.errors import DouseError
+from core.ingest.housekeeping import INTERVAL_S as JOBS_EVERY
+from core.ingest.housekeeping import format_jobs
+from core.ingest.scheduler import run_incident_jobs_unless_watched
 from core.queries import desk as q
 from core.services import Services
 from tui.actions import bindings
@@ -91,6 +97,7 @@ class DouseApp(App[None]):
         refresh_every: float = REFRESH_EVERY,
         export_dir: Path | None = None,
         poll: bool = False,
+        jobs_every: float = JOBS_EVERY,
     ) -> None:
         super().__init__()
         self.services = services
@@ -106,6 +113,9 @@ class DouseApp(App[None]):
         self._client_screen: ClientScreen | None = None
         # Polling sources from the desk while no `douse watch` worker runs (see tui/background).
         self.ingest: DeskIngest | None = DeskIngest(services) if poll else None
+        # The minute jobs run here when neither the desk's polling nor a watch worker runs them.
+        self._jobs_every = jobs_every
+        self._jobs_running = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
 
     # ----------------------------------------------------------------------------- lifecycle
@@ -125,6 +135,8 @@ class DouseApp(App[None]):
         if self.ingest is not None:
             self.check_ingest()
             self.set_interval(CHECK_EVERY_S, self.check_ingest)
+        if self._jobs_every > 0:
+            self.set_interval(self._jobs_every, self.run_minute_jobs)
 
     def now(self) -> datetime:
         return self.services.clock.now()
@@ -187,6 +199,23 @@ class DouseApp(App[None]):
     def check_ingest(self) -> None:
         if self.ingest is not None:
             log.info("desk ingest: %s", self.ingest.check())
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="minute-jobs")
+    def run_minute_jobs(self) -> None:
+        """Breaches, webhooks and repair checks every minute, when
+        the desk is not polling: its polling scheduler runs them, and so does a watch worker.
+        A breach is a notification like any other, so the watcher toasts it and rings."""
+        if self.ingest is not None and self.ingest.running:
+            return
+        if not self._jobs_running.acquire(blocking=False):
+            return  # the last run is still busy (a slow repair check): never two at once
+        try:
+            result = run_incident_jobs_unless_watched(self.services)
+        finally:
+            self._jobs_running.release()
+        line = format_jobs(result) if result is not None else None
+        if line:
+            log.info("desk %s", line)
 
     def stop_ingest(self) -> None:
         """Blocking: waits for polls in progress. Called once the UI has closed."""
@@ -363,6 +392,7 @@ def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
 
     poll: also poll sources while no `douse watch` worker runs (`douse desk` does; the demo
     does not, its feeds are made up and must not turn "failing" for want of a network).
+    Either way the desk records breaches while no worker does.
     """
     app = DouseApp(services, me=me, poll=poll)
     try:

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from core.db.models import Source
 from core.ingest import housekeeping
 from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
-from core.ingest.workers import HEARTBEAT_S, beat, sign_off
+from core.ingest.workers import HEARTBEAT_S, active_workers, beat, sign_off
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,16 @@ START_SPREAD_S = 10.0
 
 OutcomeCallback = Callable[[SourceOutcome], None]
 JobsCallback = Callable[[housekeeping.IncidentJobsResult], None]
+
+
+def run_incident_jobs_unless_watched(services: Services) -> housekeeping.IncidentJobsResult | None:
+    """The minute jobs for a desk that is not polling; None while a `douse watch` worker beats
+    (it runs them)."""
+    now = services.clock.now()
+    with services.sessions() as session:
+        if active_workers(session, now):
+            return None
+    return housekeeping.run_incident_jobs(services, now)
 
 
 def _job_id(source_id: int) -> str:
