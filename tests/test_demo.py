@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,11 +24,14 @@ from core.db.models import (
     Incident,
     IncidentMention,
     Mention,
+    Source,
     Staff,
 )
 from core.demo.agency import build_agency
 from core.demo.build import DemoOptions, build_demo
 from core.demo.summary import summarize
+from core.ingest.health import source_health
+from core.ingest.scheduler import NOT_POLLED, is_demo_database
 from core.policy import ReplyPolicy
 from core.sentiment import Analyzer
 from core.services import Services
@@ -279,3 +283,47 @@ def test_the_clock_sets_the_month(tmp_path: Path, analyzer: Analyzer) -> None:
         assert opened and opened <= later
     finally:
         services.close()
+
+
+def _health_states(session: Session) -> Counter[str]:
+    return Counter(h.state for h in source_health(session, T0))
+
+
+def test_the_demo_database_remembers_it_is_a_demo(demo_db: Services) -> None:
+    with demo_db.sessions() as session:
+        assert is_demo_database(session)
+        # Its pre-made source health stays as built: one failing, some silent, the rest fine.
+        states = _health_states(session)
+    assert states["failing"] == 1 and states["silent"] >= 1
+    assert set(states) == {"ok", "failing", "silent"}
+
+
+def test_watch_refuses_a_demo_database_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.clock import FrozenClock
+    from core.services import build_services
+    from core.settings import Settings
+
+    db = tmp_path / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DOUSE_NOW", T0.isoformat())
+        assert (
+            main(["demo", "--no-tui", "--db", str(db), "--mentions", "300", "--clients", "3"]) == 0
+        )
+        capsys.readouterr()
+        services = build_services(
+            Settings(f"sqlite:///{db}", tmp_path / "c.toml", tmp_path / "logs"),
+            clock=FrozenClock(T0),
+        )
+        try:
+            with services.sessions() as session:
+                before = session.execute(select(Source).order_by(Source.id)).scalars().all()
+                before_rows = [(s.id, s.last_polled_at, s.last_error) for s in before]
+            assert main(["--db", str(db), "watch"]) == 2
+            assert capsys.readouterr().err == f"douse: {NOT_POLLED}\n"
+            with services.sessions() as session:
+                after = session.execute(select(Source).order_by(Source.id)).scalars().all()
+                assert [(s.id, s.last_polled_at, s.last_error) for s in after] == before_rows
+        finally:
+            services.close()

@@ -1,5 +1,5 @@
-"""The desk's background work while no `douse watch` worker is alive: polling sources and,
-polling or not, the minute jobs that record breaches."""
+"""The desk's background work while no `douse watch` worker is alive: polling sources (never a
+demo database's) and, polling or not, the minute jobs that record breaches."""
 
 from __future__ import annotations
 
@@ -11,16 +11,27 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 
+from core import audit
 from core.clock import FrozenClock
-from core.db.models import Incident, Notification
+from core.db.models import Incident, Notification, Source
 from core.incidents import triage_new_mentions
+from core.ingest.scheduler import (
+    DEMO_SUBJECT,
+    NOT_POLLED,
+    DemoDatabaseError,
+    IngestScheduler,
+    is_demo_database,
+    run_incident_jobs_unless_watched,
+)
 from core.ingest.workers import beat, sign_off
 from core.services import Services
 from tests import test_incident_factories as f
 from tests.conftest import T0
+from tests.httpserver import local_http_server
 from tui.app import DouseApp
 from tui.background import DeskIngest
 
@@ -53,13 +64,20 @@ def test_desk_polls_only_without_a_watch_worker(sqlite_services: Services) -> No
 H = timedelta(hours=1)
 
 
-def open_incident(services: Services) -> int:
+def open_incident(services: Services, *, source_url: str | None = None) -> int:
     """Acme, 24/7 and a 2-hour first response: opened at T0, due at T0 + 2h."""
     with services.sessions.begin() as s:
         c = f.client(s, "acme")
+        if source_url is not None:
+            s.add(Source(client_id=c.id, name="news", kind="rss", target=source_url))
         m = f.mention(s, c, f.author(s, "bob"), "Acme lost my parcel", at=T0)
         (incident_id,) = triage_new_mentions(s, [m.id], T0).opened
     return incident_id
+
+
+def mark_demo(services: Services) -> None:
+    with services.sessions.begin() as s:
+        audit.record(s, at=T0, staff_id=None, subject=DEMO_SUBJECT, subject_id=7, summary="demo")
 
 
 def breaches(services: Services) -> list[tuple[int | None, str]]:
@@ -136,3 +154,62 @@ async def test_the_desk_leaves_the_minute_jobs_to_a_watch_worker(
         with services.sessions.begin() as s:
             sign_off(s, "host:42")
         await until(pilot, lambda: bool(breaches(services)))
+
+
+def test_jobs_unless_watched_on_a_demo_record_breaches_and_post_nothing(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = sqlite_services
+    with local_http_server() as server:
+        server.route("/hook", body=b"ok", content_type="text/plain")
+        monkeypatch.setenv("DOUSE_WEBHOOK_URL", server.url("/hook"))
+        iid = open_incident(services)
+        mark_demo(services)
+        services.clock = FrozenClock(T0 + 3 * H)
+        result = run_incident_jobs_unless_watched(services)
+        again = run_incident_jobs_unless_watched(services)
+        assert result is not None and result.breached == (iid,) and result.failed == ()
+        assert again is not None and again.breached == ()
+        assert breaches(services) == [(iid, "breach")]
+        assert server.requests == [], "a demo's made-up incidents never reach a real webhook"
+
+
+# ------------------------------------------------------------------- demo databases
+
+
+def test_a_scheduler_refuses_to_poll_a_demo_database(sqlite_services: Services) -> None:
+    with sqlite_services.sessions() as s:
+        assert not is_demo_database(s)
+    mark_demo(sqlite_services)
+    with sqlite_services.sessions() as s:
+        assert is_demo_database(s)
+    scheduler = IngestScheduler(sqlite_services)
+    with pytest.raises(DemoDatabaseError, match="^" + NOT_POLLED + "$"):
+        scheduler.start()
+    assert not scheduler.running
+
+
+@sync
+async def test_the_desk_never_polls_a_demo_database_but_keeps_its_clocks(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    with local_http_server() as server:
+        server.route("/feed.xml", body=b"<rss/>", content_type="application/rss+xml")
+        iid = open_incident(services, source_url=server.url("/feed.xml"))
+        mark_demo(services)
+        services.clock = FrozenClock(T0 + 3 * H)
+        # As `douse --db demo.db` opens it: polling asked for, no watch worker.
+        app = DouseApp(services, poll=True, watch_every=0.05, jobs_every=0.05, export_dir=tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: bool(breaches(services)))
+            await pilot.app.workers.wait_for_complete()
+            assert app.ingest is not None and not app.ingest.running
+            assert app.ingest.scheduler is None
+            assert not [a for a in alerts(app) if a.startswith("Error")]
+        app.stop_ingest()
+        assert server.hits("/feed.xml") == 0
+    assert breaches(services) == [(iid, "breach")]
+    with services.sessions() as s:
+        source = s.scalars(select(Source)).one()
+        assert source.last_polled_at is None and source.last_error is None

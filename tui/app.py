@@ -3,7 +3,7 @@
 Screens live in tui/screens; this module only knows how to move between them, how to watch the
 database for news (new mentions, incidents, activities, notifications) without blocking the UI, and
 which background work the desk does while no `douse watch` worker runs: polling sources (when asked
-to) and, always, the minute jobs that record breaches.
+to, never a demo database's) and, always, the minute jobs that record breaches.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState
 from core.errors import DouseError
 from core.ingest.housekeeping import INTERVAL_S as JOBS_EVERY
 from core.ingest.housekeeping import format_jobs
-from core.ingest.scheduler import run_incident_jobs_unless_watched
+from core.ingest.scheduler import NOT_POLLED, is_demo_database, run_incident_jobs_unless_watched
 from core.queries import desk as q
 from core.services import Services
 from tui.actions import bindings
@@ -113,6 +113,8 @@ class DouseApp(App[None]):
         self._client_screen: ClientScreen | None = None
         # Polling sources from the desk while no `douse watch` worker runs (see tui/background).
         self.ingest: DeskIngest | None = DeskIngest(services) if poll else None
+        # Known once the ingest check has asked; a demo database's sources are never polled.
+        self._demo: bool | None = None
         # The minute jobs run here when neither the desk's polling nor a watch worker runs them.
         self._jobs_every = jobs_every
         self._jobs_running = threading.Lock()
@@ -197,12 +199,19 @@ class DouseApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ingest")
     def check_ingest(self) -> None:
-        if self.ingest is not None:
+        if self.ingest is None:
+            return
+        if self._demo is None:
+            with self.services.sessions() as session:
+                self._demo = is_demo_database(session)
+            if self._demo:
+                log.info("desk ingest: %s", NOT_POLLED)
+        if not self._demo:
             log.info("desk ingest: %s", self.ingest.check())
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="minute-jobs")
     def run_minute_jobs(self) -> None:
-        """Breaches, webhooks and repair checks every minute, when
+        """Breaches (and, unless this is a demo, webhooks and repair checks) every minute, when
         the desk is not polling: its polling scheduler runs them, and so does a watch worker.
         A breach is a notification like any other, so the watcher toasts it and rings."""
         if self.ingest is not None and self.ingest.running:
@@ -391,8 +400,8 @@ def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
     """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`).
 
     poll: also poll sources while no `douse watch` worker runs (`douse desk` does; the demo
-    does not, its feeds are made up and must not turn "failing" for want of a network).
-    Either way the desk records breaches while no worker does.
+    does not, and no desk polls a demo database: its feeds are made up and must not turn
+    "failing" for want of a network). Either way the desk records breaches while no worker does.
     """
     app = DouseApp(services, me=me, poll=poll)
     try:

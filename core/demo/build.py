@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import audit
 from core.config import sync_config
 from core.db.models import Account, Client, Source
 from core.demo import events
@@ -22,6 +23,7 @@ from core.demo.people import Crowd
 from core.demo.replay import Replay, ReplayStats
 from core.demo.writer import ClientIds, MentionWriter, Scorer
 from core.errors import DouseError
+from core.ingest.scheduler import DEMO_SUBJECT
 from core.sentiment import Analyzer
 
 WINDOW = timedelta(days=30)
@@ -129,6 +131,7 @@ def build_demo(
     started = time.perf_counter()
     agency = build_agency(random.Random(f"{options.seed}:agency"), options.clients)
     with sessions.begin() as session:
+        _mark_demo(session, now, options)
         sync_config(session, agency.config, now)
         ids = _ids(session)
     seconds["config"] = time.perf_counter() - started
@@ -200,6 +203,22 @@ def build_demo(
     seconds["incidents"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return BuildReport(seconds, log.written, scorer.scored, replay.stats, replay_from)
+
+
+def _mark_demo(session: Session, now: datetime, options: DemoOptions) -> None:
+    """The database remembers it is a demo, so its made-up feeds are never polled (see
+    core.ingest.scheduler.is_demo_database); an audit entry, as no table holds such settings."""
+    audit.record(
+        session,
+        at=now,
+        staff_id=None,
+        subject=DEMO_SUBJECT,
+        subject_id=options.seed,
+        summary=(
+            f"douse demo built this database (seed {options.seed}): its clients, people and "
+            "sources are made up, and its sources are never polled"
+        ),
+    )
 
 
 def _source_health(

@@ -17,6 +17,10 @@ re-timed to the backoff: re-timing from inside a job deadlocks `shutdown()`, whi
 job store lock while it waits for running jobs. The backoff is visible: the source's health
 shows it failing with its streak and `next_poll_at`, and the outcome line printed by
 `douse watch` says "failure N, next try ...".
+
+Demo databases. `douse demo` marks the database it builds (an audit entry with subject "demo"):
+its feeds are made up, so a scheduler refuses to poll it, and a desk that does not poll runs only
+the response clocks there (`run_incident_jobs_unless_watched`).
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from core.db.models import Source
+from core.db.models import AuditEntry, Source
+from core.errors import DouseError
+from core.incidents import refresh_clocks
 from core.ingest import housekeeping
 from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
 from core.ingest.workers import HEARTBEAT_S, active_workers, beat, sign_off
@@ -47,18 +54,45 @@ MAX_JITTER_S = 120
 # Sources due at start are spread over this many seconds rather than fetched all at once.
 START_SPREAD_S = 10.0
 
+# `douse demo` records an audit entry with this subject in the database it builds.
+DEMO_SUBJECT = "demo"
+NOT_POLLED = "this is a demo database; its sources are not real and are not polled"
+
 OutcomeCallback = Callable[[SourceOutcome], None]
 JobsCallback = Callable[[housekeeping.IncidentJobsResult], None]
 
 
+class DemoDatabaseError(DouseError):
+    """Polling was asked of a database built by `douse demo`, whose feeds are made up."""
+
+
+def is_demo_database(session: Session) -> bool:
+    """True for a database `douse demo` built (core/demo/build.py marks it)."""
+    found = session.scalar(select(AuditEntry.id).where(AuditEntry.subject == DEMO_SUBJECT).limit(1))
+    return found is not None
+
+
 def run_incident_jobs_unless_watched(services: Services) -> housekeeping.IncidentJobsResult | None:
     """The minute jobs for a desk that is not polling; None while a `douse watch` worker beats
-    (it runs them)."""
+    (it runs them).
+
+    On a demo database only the clocks run (breaches and their notifications): its made-up
+    incidents must not reach a real webhook, nor its made-up post URLs be fetched.
+    """
     now = services.clock.now()
     with services.sessions() as session:
         if active_workers(session, now):
             return None
-    return housekeeping.run_incident_jobs(services, now)
+        demo = is_demo_database(session)
+    if not demo:
+        return housekeeping.run_incident_jobs(services, now)
+    try:
+        with services.sessions.begin() as session:
+            breached = refresh_clocks(session, now)
+    except Exception:
+        log.exception("recording breached response clocks failed")
+        return housekeeping.IncidentJobsResult(failed=("clocks",))
+    return housekeeping.IncidentJobsResult(breached=tuple(breached))
 
 
 def _job_id(source_id: int) -> str:
@@ -118,6 +152,10 @@ class IngestScheduler:
         return bool(self._scheduler.running)
 
     def start(self) -> None:
+        """Raises DemoDatabaseError, before any job starts, on a database `douse demo` built."""
+        with self.services.sessions() as session:
+            if is_demo_database(session):
+                raise DemoDatabaseError(NOT_POLLED)
         self._started_at = self.services.clock.now()
         if self.heartbeat:
             self._beat()
