@@ -295,3 +295,64 @@ def build_agency(session: Session, now: datetime) -> Agency:
     )
     session.flush()
     return Agency(acme, other, alice, bob, met, missed, pending, breached, secret)
+
+
+def add_loose_mentions(session: Session, agency: Agency, now: datetime) -> list[Mention]:
+    """Mentions of acme that no incident holds: they count in the chart all the same."""
+    src = session.query(Source).filter_by(client_id=agency.acme.id).one()
+    calm = session.query(Author).filter_by(handle="calm").one()
+    d = now - timedelta(days=2)
+    praise = _mention(session, agency.acme, src, calm, "loose-1", d, text="Lovely flat white")
+    praise.sentiment_label, praise.sentiment_compound = "positive", 0.7
+    praise.label_corrected_by_id = agency.bob.id  # a person's correction, exported with a handle
+    plain = _mention(
+        session, agency.acme, src, calm, "loose-2", d + timedelta(hours=5), text="Open at 8?"
+    )
+    plain.sentiment_label, plain.sentiment_compound = "unscored", None
+    copy = _mention(
+        session, agency.acme, src, calm, "loose-3", d + timedelta(hours=6), text="Lovely flat white"
+    )
+    copy.duplicate_of_id = praise.id
+    session.flush()
+    return [praise, plain, copy]
+
+
+def add_team_entries(session: Session, agency: Agency) -> None:
+    """What the desk records for the team: a note, a re-assignment, status changes."""
+    at = agency.missed.opened_at
+    session.add_all(
+        [
+            Activity(
+                incident_id=agency.missed.id,
+                kind="internal_note",
+                staff_id=agency.bob.id,
+                at=at + timedelta(minutes=5),
+                body="Known troll account. Not engaging.",
+            ),
+            Activity(
+                incident_id=agency.missed.id,
+                kind="assignment",
+                staff_id=agency.alice.id,
+                at=at + timedelta(minutes=6),
+                body="alice -> bob",
+                details={"from": "alice", "to": "bob"},
+            ),
+            Activity(
+                incident_id=agency.missed.id,
+                kind="status_change",
+                staff_id=agency.bob.id,
+                at=at + timedelta(hours=3),
+                body="new -> in_progress: first response",
+                details={"from": "new", "to": "in_progress"},
+            ),
+            Activity(
+                incident_id=agency.missed.id,
+                kind="status_change",
+                staff_id=agency.bob.id,
+                at=at + timedelta(hours=10),
+                body="in_progress -> resolved: refund confirmed",
+                details={"from": "in_progress", "to": "resolved"},
+            ),
+        ]
+    )
+    session.flush()

@@ -9,8 +9,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Incident
+from core.db.models import Client, Incident, Mention
 from core.export import export_to_stream, import_douse_json
+from core.export.period import client_zone, make_period
+from core.export.records import load_client
+from core.export.summary import summarise
 from core.services import Services
 from tests.conftest import T0
 
@@ -60,6 +63,22 @@ def test_json_round_trips_the_demo_client(demo_db: Services, sqlite_services: Se
     assert [len(i["activities"]) for i in reread["incidents"]] == [
         len(i["activities"]) for i in parsed["incidents"]
     ]
+    # Mentions no incident holds come along too, so the imported client's chart is the same.
+    assert parsed["mentions"] and len(reread["mentions"]) == len(parsed["mentions"])
+    charts = []
+    for services in (demo_db, sqlite_services):
+        with services.sessions() as session:
+            client = load_client(session, slug)
+            period = make_period(None, None, client_zone(client.timezone), T0)
+            s = summarise(session, client, period, T0)
+        charts.append((s.total, s.response, s.buckets))
+    assert charts[1] == charts[0]
+    with demo_db.sessions() as session:
+        everything = session.scalar(
+            select(func.count(Mention.id)).join(Client).where(Client.slug == slug)
+        )
+    with sqlite_services.sessions() as session:
+        assert session.scalar(select(func.count(Mention.id))) == everything
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

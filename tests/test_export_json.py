@@ -16,9 +16,12 @@ from core.errors import DouseError
 from core.export import export_to_stream, import_douse_json
 from core.export.douse_json import SCHEMA, SCHEMA_VERSION
 from core.export.jsonstream import iter_members
+from core.export.period import client_zone, make_period
+from core.export.records import load_client
+from core.export.summary import Summary, summarise
 from core.services import Services, build_services
 from core.settings import Settings
-from tests.export_factory import HOSTILE_TEXT, build_agency
+from tests.export_factory import HOSTILE_TEXT, add_loose_mentions, build_agency
 
 
 def _export(services: Services, slug: str = "acme") -> str:
@@ -48,6 +51,8 @@ def other_db(tmp_path: Path, services: Services) -> Iterator[Services]:
 def _without_ids(doc: dict[str, Any]) -> dict[str, Any]:
     """Ids belong to a database; everything else must survive the trip."""
     doc = json.loads(json.dumps(doc))
+    for m in doc.get("mentions", []):
+        m.pop("id")
     for incident in doc["incidents"]:
         incident.pop("id")
         incident.pop("merged_into_id")
@@ -161,3 +166,56 @@ def test_stream_reader_handles_any_split_and_layout() -> None:
     assert list(iter_members(io.StringIO('{"incidents": []}'), "incidents")) == []
     with pytest.raises(DouseError, match="extra data"):
         list(iter_members(io.StringIO('{"a": 1} {"b": 2}'), "incidents"))
+
+
+def _summary(services: Services) -> Summary:
+    now = services.clock.now()
+    with services.sessions() as session:
+        client = load_client(session, "acme")
+        return summarise(session, client, make_period(None, None, client_zone("UTC"), now), now)
+
+
+def _report_figures(s: Summary) -> tuple[Any, ...]:
+    """Everything the report shows from the summary, ids aside (they belong to a database)."""
+    briefs = [(b.title, b.severity, b.status, b.mention_count) for b in s.open_items + s.patterns]
+    return (s.total, s.by_severity_status, s.response, s.open_count, briefs, s.buckets)
+
+
+def test_mentions_outside_incidents_make_the_round_trip(
+    services: Services, other_db: Services
+) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        add_loose_mentions(session, agency, now)
+    first = _export(services)
+    doc = json.loads(first)
+    assert list(doc)[-2:] == ["mentions", "incidents"]  # both arrays stream, incidents last
+    assert [m["dedupe_key"] for m in doc["mentions"]] == ["loose-1", "loose-2", "loose-3"]
+    assert doc["mentions"][2]["duplicate_of"] == "loose-1"
+    assert doc["mentions"][0]["added_at"] is None
+    assert doc["mentions"][0]["sentiment"]["corrected_by"] == "bob"
+    assert "bob" in {s["handle"] for s in doc["staff"]}
+    with other_db.sessions.begin() as session:
+        summary = import_douse_json(session, io.StringIO(first), now)
+    assert summary.mentions_created == 8
+    second = _export(other_db)
+    assert _without_ids(json.loads(second)) == _without_ids(doc)
+    # The imported client's report reads the same: counts, response times and the chart.
+    original, imported = _summary(services), _summary(other_db)
+    assert sum(b.total for b in original.buckets) == 6  # m1..m4 and two loose (one is a copy)
+    assert _report_figures(imported) == _report_figures(original)
+    with other_db.sessions.begin() as session:  # and a second import adds nothing
+        again = import_douse_json(session, io.StringIO(first), now)
+    assert (again.mentions_created, again.mentions_existing) == (0, 3)  # incidents skip whole
+
+
+def test_a_file_without_mentions_still_imports(services: Services, other_db: Services) -> None:
+    """Files written before the `mentions` member existed stay readable."""
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    doc = json.loads(_export(services))
+    del doc["mentions"]
+    with other_db.sessions.begin() as session:
+        summary = import_douse_json(session, io.StringIO(json.dumps(doc)), other_db.clock.now())
+    assert summary.incidents_created == 4 and summary.mentions_created == 5

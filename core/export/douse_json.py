@@ -46,6 +46,8 @@ from core.export.records import (
     MentionRecord,
     in_period,
     iter_incidents,
+    iter_unlinked_mentions,
+    unlinked_mentions_filter,
 )
 from core.export.response import first_response_outcome
 
@@ -188,6 +190,13 @@ def _referenced_staff(session: Session, client_id: int, period: Period) -> list[
             .distinct()
         )
     )
+    ids.update(
+        session.scalars(
+            select(Mention.label_corrected_by_id)
+            .where(unlinked_mentions_filter(client_id, period))
+            .distinct()
+        )
+    )
     ids.discard(None)  # type: ignore[arg-type]
     rows = session.scalars(select(Staff).where(Staff.id.in_(ids)).order_by(Staff.handle))
     return [{"handle": s.handle, "name": s.name} for s in rows]
@@ -212,7 +221,8 @@ def _client_json(client: ClientRecord) -> dict[str, Any]:
 def write_douse_json(
     session: Session, client: ClientRecord, period: Period, out: TextIO, now: datetime
 ) -> int:
-    """Header members first and `incidents` last, so a reader can stream the incidents."""
+    """Header members first, then `mentions` and `incidents` last, one element per line, so a
+    reader can stream both arrays."""
 
     def dump(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -223,6 +233,15 @@ def write_douse_json(
     out.write(f'"period":{dump({"since": _t(period.since), "until": _t(period.until)})},\n')
     out.write(f'"client":{dump(_client_json(client))},\n')
     out.write(f'"staff":{dump(_referenced_staff(session, client.id, period))},\n')
+    # The period's mentions that no exported incident holds: without them an imported client's
+    # chart would show only the posts that became incidents.
+    out.write('"mentions":[')
+    first = True
+    for mention in iter_unlinked_mentions(session, client.id, period):
+        out.write("\n" if first else ",\n")
+        out.write(dump(mention_json(mention)))
+        first = False
+    out.write("\n],\n" if not first else "],\n")
     out.write('"incidents":[')
     count = 0
     for incident in iter_incidents(session, client.id, period, mentions="full", activities=True):
@@ -576,7 +595,28 @@ class _Importer:
         self.session.expunge_all()
         self.client = self.session.get(Client, self.client.id)
 
+    def take_mention(self, data: Any, n: int) -> None:
+        """A mention of the period that is not part of any incident in the file."""
+        if self.client is None:
+            raise DouseError("not a douse JSON export: 'client' must come before 'mentions'")
+        self._mention_id(_Fields(data, f"mentions[{n}]"))
+        if n % 500 == 499:
+            self.session.flush()
+            self.session.expunge_all()  # keep a big import's memory flat
+            self.client = self.session.get(Client, self.client.id)
+
     def _take_mention(self, incident_id: int, f: _Fields) -> None:
+        mention_id = self._mention_id(f)
+        self.session.add(
+            IncidentMention(
+                incident_id=incident_id,
+                mention_id=mention_id,
+                added_at=f.time("added_at") or self.now,
+            )
+        )
+
+    def _mention_id(self, f: _Fields) -> int:
+        """The mention's id here: matched by dedupe_key, or created from the file."""
         assert self.client is not None
         dedupe_key = f.str_("dedupe_key", required=True) or ""
         mention_id = self.session.scalars(
@@ -624,13 +664,7 @@ class _Importer:
             self.summary.mentions_created += 1
         else:
             self.summary.mentions_existing += 1
-        self.session.add(
-            IncidentMention(
-                incident_id=incident_id,
-                mention_id=mention_id,
-                added_at=f.time("added_at") or self.now,
-            )
-        )
+        return mention_id
 
     def _mention_by_key(self, dedupe_key: str) -> int | None:
         assert self.client is not None
@@ -705,7 +739,8 @@ def import_douse_json(session: Session, stream: TextIO, now: datetime) -> Import
     importer = _Importer(session=session, now=now)
     seen_schema = False
     n = 0
-    for key, value in iter_members(stream, "incidents"):
+    m = 0
+    for key, value in iter_members(stream, ("mentions", "incidents")):
         if key in ("schema", "schema_version"):
             _check_header(key, value)
             seen_schema = seen_schema or key == "schema"
@@ -713,6 +748,11 @@ def import_douse_json(session: Session, stream: TextIO, now: datetime) -> Import
             importer.take_client(value)
         elif key == "staff":
             importer.take_staff(value)
+        elif key == "mentions":
+            if not seen_schema:
+                raise DouseError("not a douse incident log: no 'schema' before 'mentions'")
+            importer.take_mention(value, m)
+            m += 1
         elif key == "incidents":
             if not seen_schema:
                 raise DouseError("not a douse incident log: no 'schema' before 'incidents'")
@@ -728,6 +768,6 @@ def import_douse_json(session: Session, stream: TextIO, now: datetime) -> Import
 
 def iter_incident_objects(stream: TextIO) -> Iterator[dict[str, Any]]:
     """The raw incident objects of an export, for tools that only read (tests, migrations)."""
-    for key, value in iter_members(stream, "incidents"):
+    for key, value in iter_members(stream, ("mentions", "incidents")):
         if key == "incidents":
             yield value

@@ -6,7 +6,7 @@ whole. Any layout of whitespace is accepted; only the document's shape is assume
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, TextIO
 
 from core.errors import DouseError
@@ -67,8 +67,10 @@ class _Cursor:
             return value
 
 
-def iter_members(stream: TextIO, streamed: str) -> Iterator[tuple[str, Any]]:
-    """(key, value) per top-level member; the array under `streamed` yields (key, element) each."""
+def iter_members(stream: TextIO, streamed: str | Collection[str]) -> Iterator[tuple[str, Any]]:
+    """(key, value) per top-level member; an array under a `streamed` key yields (key, element)
+    for each of its elements."""
+    streamed = {streamed} if isinstance(streamed, str) else set(streamed)
     cur = _Cursor(stream)
     cur.expect("{", "at the start")
     if cur.peek() == "}":
@@ -78,7 +80,7 @@ def iter_members(stream: TextIO, streamed: str) -> Iterator[tuple[str, Any]]:
         if not isinstance(key, str):
             raise DouseError("not a douse JSON export: member names must be strings")
         cur.expect(":", f"after {key!r}")
-        if key == streamed and cur.peek() == "[":
+        if key in streamed and cur.peek() == "[":
             cur.expect("[", f"in {key!r}")
             if cur.peek() == "]":
                 cur.expect("]", f"in {key!r}")

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db.models import (
@@ -69,7 +69,7 @@ class AuthorRecord:
 @dataclass(frozen=True)
 class MentionRecord:
     id: int
-    added_at: datetime
+    added_at: datetime | None  # when linked to the incident; None for a mention on its own
     platform: str
     external_id: str | None
     dedupe_key: str
@@ -211,6 +211,57 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     return first
 
 
+def _mention_record(
+    m: Mention,
+    a: Author | None,
+    duplicate_of: str | None,
+    added_at: datetime | None,
+    staff: dict[int, str],
+    accounts: dict[int, tuple[str, str]],
+    sources: dict[int, tuple[str, str, str]],
+) -> MentionRecord:
+    author = None
+    if a is not None:
+        author = AuthorRecord(
+            platform=a.platform,
+            handle=a.handle,
+            display_name=a.display_name,
+            profile_url=a.profile_url,
+            followers=a.followers,
+            is_troll=a.is_troll,
+            is_vip=a.is_vip,
+        )
+    return MentionRecord(
+        id=m.id,
+        added_at=added_at,
+        platform=m.platform,
+        external_id=m.external_id,
+        dedupe_key=m.dedupe_key,
+        url=m.url,
+        canonical_url=m.canonical_url,
+        title=m.title or "",
+        text=m.text or "",
+        published_at=m.published_at,
+        fetched_at=m.fetched_at,
+        language=m.language,
+        sentiment_compound=m.sentiment_compound,
+        sentiment_label=m.sentiment_label,
+        sentiment_reasons=list(m.sentiment_reasons or []),
+        model_label=m.model_label,
+        label_corrected_by=staff.get(m.label_corrected_by_id) if m.label_corrected_by_id else None,
+        likes=m.likes,
+        shares=m.shares,
+        replies=m.replies,
+        fingerprint=m.fingerprint,
+        duplicate_of=duplicate_of,
+        duplicate_count=m.duplicate_count,
+        raw=m.raw,
+        author=author,
+        account=accounts.get(m.account_id) if m.account_id else None,
+        source=sources.get(m.source_id) if m.source_id else None,
+    )
+
+
 def _mentions(
     session: Session,
     ids: Sequence[int],
@@ -235,51 +286,66 @@ def _mentions(
     )
     out: dict[int, list[MentionRecord]] = defaultdict(list)
     for incident_id, added_at, m, a, duplicate_of in rows:
-        author = None
-        if a is not None:
-            author = AuthorRecord(
-                platform=a.platform,
-                handle=a.handle,
-                display_name=a.display_name,
-                profile_url=a.profile_url,
-                followers=a.followers,
-                is_troll=a.is_troll,
-                is_vip=a.is_vip,
-            )
         out[incident_id].append(
-            MentionRecord(
-                id=m.id,
-                added_at=added_at,
-                platform=m.platform,
-                external_id=m.external_id,
-                dedupe_key=m.dedupe_key,
-                url=m.url,
-                canonical_url=m.canonical_url,
-                title=m.title or "",
-                text=m.text or "",
-                published_at=m.published_at,
-                fetched_at=m.fetched_at,
-                language=m.language,
-                sentiment_compound=m.sentiment_compound,
-                sentiment_label=m.sentiment_label,
-                sentiment_reasons=list(m.sentiment_reasons or []),
-                model_label=m.model_label,
-                label_corrected_by=staff.get(m.label_corrected_by_id)
-                if m.label_corrected_by_id
-                else None,
-                likes=m.likes,
-                shares=m.shares,
-                replies=m.replies,
-                fingerprint=m.fingerprint,
-                duplicate_of=duplicate_of,
-                duplicate_count=m.duplicate_count,
-                raw=m.raw,
-                author=author,
-                account=accounts.get(m.account_id) if m.account_id else None,
-                source=sources.get(m.source_id) if m.source_id else None,
-            )
+            _mention_record(m, a, duplicate_of, added_at, staff, accounts, sources)
         )
     return out
+
+
+def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
+    """The client's mentions published in the period that no incident opened in it holds."""
+    linked = (
+        select(IncidentMention.mention_id)
+        .join(Incident, Incident.id == IncidentMention.incident_id)
+        .where(
+            IncidentMention.mention_id == Mention.id,
+            Incident.client_id == client_id,
+            in_period(period),
+        )
+    )
+    cond = and_(
+        Mention.client_id == client_id, Mention.published_at < period.until, ~exists(linked)
+    )
+    return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
+
+
+def iter_unlinked_mentions(
+    session: Session, client_id: int, period: Period, *, page_size: int = PAGE_SIZE
+) -> Iterator[MentionRecord]:
+    """The period's mentions outside every exported incident, oldest first, a page at a time.
+
+    The report's chart counts every mention, so an export that is to be read back into another
+    database (douse JSON) needs these as well as the incidents' own.
+    """
+    staff = _staff_handles(session)
+    accounts = _accounts(session, client_id)
+    sources = _sources(session, client_id)
+    original = aliased(Mention)
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = (
+            select(Mention, Author, original.dedupe_key)
+            .outerjoin(Author, Author.id == Mention.author_id)
+            .outerjoin(original, original.id == Mention.duplicate_of_id)
+            .where(unlinked_mentions_filter(client_id, period))
+        )
+        if after is not None:
+            query = query.where(
+                or_(
+                    Mention.published_at > after[0],
+                    and_(Mention.published_at == after[0], Mention.id > after[1]),
+                )
+            )
+        page = session.execute(
+            query.order_by(Mention.published_at, Mention.id).limit(page_size)
+        ).all()
+        if not page:
+            return
+        for m, a, duplicate_of in page:
+            yield _mention_record(m, a, duplicate_of, None, staff, accounts, sources)
+        last = page[-1][0]
+        after = (last.published_at, last.id)
+        session.expunge_all()
 
 
 def _activities(
