@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.db.models import (
@@ -293,18 +293,21 @@ def _mentions(
 
 
 def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
-    """The client's mentions published in the period that no incident opened in it holds."""
+    """The client's mentions published in the period that no incident opened in it holds.
+
+    An uncorrelated NOT IN: the linked ids are gathered once (SQLite materialises them, PostgreSQL
+    hashes them). A correlated NOT EXISTS was planned from the incidents side on SQLite, a scan of
+    the client's incidents for every mention: 69 s for 20,000 incidents.
+    """
     linked = (
         select(IncidentMention.mention_id)
         .join(Incident, Incident.id == IncidentMention.incident_id)
-        .where(
-            IncidentMention.mention_id == Mention.id,
-            Incident.client_id == client_id,
-            in_period(period),
-        )
+        .where(Incident.client_id == client_id, in_period(period))
     )
     cond = and_(
-        Mention.client_id == client_id, Mention.published_at < period.until, ~exists(linked)
+        Mention.client_id == client_id,
+        Mention.published_at < period.until,
+        Mention.id.not_in(linked),
     )
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
@@ -312,40 +315,32 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
 def iter_unlinked_mentions(
     session: Session, client_id: int, period: Period, *, page_size: int = PAGE_SIZE
 ) -> Iterator[MentionRecord]:
-    """The period's mentions outside every exported incident, oldest first, a page at a time.
+    """The period's mentions outside every exported incident, oldest first.
 
     The report's chart counts every mention, so an export that is to be read back into another
-    database (douse JSON) needs these as well as the incidents' own.
+    database (douse JSON) needs these as well as the incidents' own. One streamed statement
+    (`yield_per`: a server-side cursor on PostgreSQL), not keyset pages: the set of linked ids is
+    gathered once per export rather than once per page, and only a page of rows is in memory.
     """
     staff = _staff_handles(session)
     accounts = _accounts(session, client_id)
     sources = _sources(session, client_id)
     original = aliased(Mention)
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = (
-            select(Mention, Author, original.dedupe_key)
-            .outerjoin(Author, Author.id == Mention.author_id)
-            .outerjoin(original, original.id == Mention.duplicate_of_id)
-            .where(unlinked_mentions_filter(client_id, period))
-        )
-        if after is not None:
-            query = query.where(
-                or_(
-                    Mention.published_at > after[0],
-                    and_(Mention.published_at == after[0], Mention.id > after[1]),
-                )
-            )
-        page = session.execute(
-            query.order_by(Mention.published_at, Mention.id).limit(page_size)
-        ).all()
-        if not page:
-            return
+    rows = session.execute(
+        select(Mention, Author, original.dedupe_key)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .outerjoin(original, original.id == Mention.duplicate_of_id)
+        .where(unlinked_mentions_filter(client_id, period))
+        .order_by(Mention.published_at, Mention.id)
+        .execution_options(yield_per=page_size)
+    )
+    for page in rows.partitions():
         for m, a, duplicate_of in page:
             yield _mention_record(m, a, duplicate_of, None, staff, accounts, sources)
-        last = page[-1][0]
-        after = (last.published_at, last.id)
-        session.expunge_all()
+        for m, a, _ in page:  # read-only: let the page go
+            session.expunge(m)
+            if a is not None and a in session:
+                session.expunge(a)
 
 
 def _activities(
