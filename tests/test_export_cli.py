@@ -39,7 +39,24 @@ def test_export_to_stdout(db: str, capfd: pytest.CaptureFixture[str]) -> None:
     ("argv", "message"),
     [
         (["export", "nope"], "douse: no client with slug 'nope'"),
-        (["export", "acme", "--until", "tomorrow"], "douse: not an ISO 8601 time: 'tomorrow'"),
+        (
+            ["export", "acme", "--until", "tomorrow"],
+            "douse: not a date or time: 'tomorrow' "
+            "(use YYYY-MM-DD, or YYYY-MM-DDTHH:MM in the client's time zone)",
+        ),
+        (
+            ["export", "acme", "--since", "2026-12-01", "--until", "2026-11-30"],
+            "douse: --since 2026-12-01 is not before --until 2026-11-30",
+        ),
+        (
+            ["export", "acme", "--since", "2026-12-01"],
+            "douse: --since 2026-12-01 is not before now, 2026-11-23 10:00 (Europe/London)",
+        ),
+        (
+            ["export", "acme", "--since", "2026-11-31"],
+            "douse: not a date: '2026-11-31' (day is out of range for month; use YYYY-MM-DD, "
+            "or YYYY-MM-DDTHH:MM in the client's time zone)",
+        ),
         (["report", "run", "--client", "nope"], "douse: no active client with slug 'nope'"),
     ],
 )
@@ -67,4 +84,92 @@ def test_report_run_and_status(
     assert capsys.readouterr().out.strip() == "no report is due"
     assert main(["--db", db, "report", "status"]) == 0
     status = capsys.readouterr().out
-    assert "daily 09:00 Europe/London html" in status and "2026-11-24 09:00" in status
+    assert "daily, 09:00 (Europe/London), html" in status and "2026-11-24 09:00" in status
+    with sqlite_services.sessions.begin() as session:
+        acme = session.scalars(select(Client).where(Client.slug == "acme")).one()
+        acme.report_schedule = {"every": "weekly", "weekday": "mon", "time": "08:00"}
+    assert main(["--db", db, "report", "status"]) == 0
+    assert "weekly, Monday 08:00 (Europe/London), html" in capsys.readouterr().out
+
+
+def _csv_ids(db: str, capfd: pytest.CaptureFixture[str], slug: str, *extra: str) -> list[str]:
+    assert main(["--db", db, "export", slug, "--format", "csv", "-o", "-", *extra]) == 0
+    return [r["incident_id"] for r in csv.DictReader(io.StringIO(capfd.readouterr().out))]
+
+
+def test_a_time_without_a_zone_is_the_clients_local_time(
+    db: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Globex is in New York; its incident opened at 10:00 UTC, 05:00 there.
+    assert len(_csv_ids(db, capfd, "globex", "--since", "2026-11-20T04:00")) == 1
+    assert _csv_ids(db, capfd, "globex", "--since", "2026-11-20T06:00") == []
+    assert len(_csv_ids(db, capfd, "globex", "--since", "2026-11-20T06:00Z")) == 1
+    # One-digit months and days are dates all the same.
+    assert _csv_ids(db, capfd, "acme", "--since", "2026-11-1") == _csv_ids(
+        db, capfd, "acme", "--since", "2026-11-01"
+    )
+
+
+def test_special_paths_are_written_in_place_not_replaced(
+    db: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Stand-ins under tmp_path only: a regression must never rename a file over a real /dev entry.
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    assert main(["--db", db, "export", "acme", "--format", "csv", "-o", str(link)]) == 0
+    assert link.is_symlink() and real.read_text().startswith("incident_id,")
+    capfd.readouterr()
+    # What /dev/stdout is: a link to this process's fd 1 (here redirected to a file). It is
+    # written as stdout, with no summary line over the top of it, and the link stays.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    assert main(["--db", db, "export", "acme", "--format", "csv", "-o", str(stdout)]) == 0
+    out = capfd.readouterr().out
+    assert out.startswith("incident_id,") and "written to" not in out
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 4
+    assert stdout.is_symlink()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_fifo_is_written_directly(sqlite_services: Services, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from core.export import export_client
+
+    now = sqlite_services.clock.now()
+    with sqlite_services.sessions.begin() as session:
+        build_agency(session, now)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = export_client(sqlite_services.sessions, "acme", "csv", None, None, fifo, now)
+    reader.join(timeout=10)
+    assert fifo.is_fifo()  # not replaced by a file
+    assert received and received[0].startswith(b"incident_id,")
+    assert (result.rows, result.bytes) == (4, len(received[0]))  # counted, not stat()ed
+
+
+def test_internal_option_shows_the_teams_entries(
+    db: str, sqlite_services: Services, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from core.db.models import Activity, Incident
+
+    with sqlite_services.sessions.begin() as session:
+        missed = session.scalars(select(Incident).where(Incident.title.like("-2+3%"))).one()
+        session.add(
+            Activity(
+                incident_id=missed.id, kind="internal_note", at=missed.opened_at, body="Known troll"
+            )
+        )
+    argv = ["--db", db, "export", "acme", "--format", "md", "-o", "-"]
+    assert main(argv) == 0
+    assert "Known troll" not in capfd.readouterr().out
+    assert main([*argv, "--internal"]) == 0
+    assert "Known troll" in capfd.readouterr().out

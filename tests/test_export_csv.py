@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from core.errors import DouseError, NotFound
 from core.export import export_client, export_to_stream
 from core.export.csv_format import safe_text
+from core.incidents.workflow import merge_incidents
 from core.services import Services
 from tests.export_factory import HOSTILE_TITLE, build_agency
 
@@ -39,7 +42,7 @@ def test_incident_rows_for_one_client_with_stored_outcomes(services: Services) -
     assert met["distinct_authors"] == "2"
     assert met["first_mention_url"] == "https://social.example/@angry/m1"
     assert met["first_response_minutes"] == "50.0"
-    assert met["opened_at"].endswith("Z")
+    assert met["opened_at"] == "2026-11-20T10:00:00Z"  # seconds, no microseconds
     assert rows[agency.missed.id]["first_response_target_minutes"] == "30"  # critical override
     assert rows[agency.missed.id]["repair_outcome"] == "post_updated"
 
@@ -71,6 +74,11 @@ def test_formula_injection_is_neutralised(services: Services) -> None:
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # fullwidth ＝: some spreadsheets fold it to =
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff20x", "'\uff20x"),
+        ("\ufe631", "'\ufe631"),
+        ("a\uff1db", "a\uff1db"),
         ("fine = ok", "fine = ok"),
         ("", ""),
         (None, ""),
@@ -128,3 +136,35 @@ def test_bad_input_is_a_user_error(services: Services, tmp_path: Path) -> None:
     with pytest.raises(DouseError, match="is not before"):
         export_client(services.sessions, "acme", "csv", "2026-11-22", "2026-11-20", tmp_path, now)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_times_are_whole_seconds_for_spreadsheets(services: Services) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        agency.met.first_response_at = agency.met.opened_at + timedelta(minutes=50, microseconds=7)
+    out = io.StringIO()
+    with services.sessions() as session:
+        export_to_stream(session, "acme", "csv", None, None, out, now)
+    for row in _rows(out.getvalue()):
+        for column in ("opened_at", "first_response_at", "first_response_due_at"):
+            value = row[column]
+            assert not value or re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value), value
+    met = next(r for r in _rows(out.getvalue()) if r["incident_id"] == str(agency.met.id))
+    assert met["first_response_at"] == "2026-11-20T10:50:00Z"
+
+
+def test_a_merged_away_incident_is_neither_met_nor_missed(services: Services) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        merge_incidents(session, agency.met.id, [agency.breached.id], by="alice", now=now)
+    out = io.StringIO()
+    with services.sessions() as session:
+        export_to_stream(session, "acme", "csv", None, None, out, now)
+    rows = {int(r["incident_id"]): r for r in _rows(out.getvalue())}
+    assert len(rows) == 4  # still listed: the log is complete
+    gone = rows[agency.breached.id]
+    assert (gone["first_response"], gone["merged_into_id"]) == ("merged", str(agency.met.id))
+    assert rows[agency.met.id]["merged_into_id"] == ""
+    assert [r["first_response"] for r in rows.values()].count("missed") == 1

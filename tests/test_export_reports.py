@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from core.export import export_client, export_to_stream
+from core.export.markdown import md
 from core.export.period import client_zone, make_period
 from core.export.records import load_client
 from core.export.summary import percentile, summarise
+from core.export.svg_chart import nice_scale, volume_chart
+from core.export.text import incident_title, period_text
+from core.incidents.workflow import merge_incidents
 from core.services import Services
-from tests.export_factory import build_agency
+from tests.export_factory import add_loose_mentions, add_team_entries, build_agency
 
 
-def _report(services: Services, fmt: str) -> str:
+def _report(services: Services, fmt: str, **kw: object) -> str:
     out = io.StringIO()
     with services.sessions() as session:
-        export_to_stream(session, "acme", fmt, None, None, out, services.clock.now())
+        export_to_stream(session, "acme", fmt, None, None, out, services.clock.now(), **kw)  # type: ignore[arg-type]
     return out.getvalue()
 
 
@@ -94,8 +101,159 @@ def test_markdown_log_escapes_and_uses_local_time(services: Services, tmp_path: 
     # Markdown from a mention cannot become a link, an image or HTML.
     for raw in ("[link](javascript", "<img", "<script", "**bold**", "<b>"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
-    assert r"\<script\>alert\(1\)\</script\>" in text
+    # ... but only what Markdown would read is escaped: no backslash before ( ) > - + & or =.
+    assert r"\<script>alert(1)\</script>" in text
     assert "Answered within target: 33% (1 met, 2 missed, 1 awaiting a first reply)" in text
     assert "Globex" not in text
     assert re.search(r"Opened Fri 20 Nov 2026, 10:00 GMT", text)
-    assert "| Offer made | alice | Refund offered \\<b\\>now\\</b\\> (12.50 GBP) |" in text
+    assert "| Offer made | alice | Refund offered \\<b>now\\</b> (12.50 GBP) |" in text
+    assert "| Public reply | alice | +1 sorry, DM us — acknowledged |" in text
+
+
+def test_merged_away_incidents_count_nowhere(services: Services) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        # The unanswered, breached one joins the one answered in time.
+        merge_incidents(session, agency.met.id, [agency.breached.id], by="alice", now=now)
+        met_id, gone_id = agency.met.id, agency.breached.id
+    with services.sessions() as session:
+        client = load_client(session, "acme")
+        s = summarise(session, client, make_period(None, None, client_zone("UTC"), now), now)
+    assert s.total == 3 and sum(s.by_status.values()) == 3
+    assert "low" not in s.by_severity  # the merged-away one was the only low incident
+    assert (s.response.met, s.response.missed, s.response.pending) == (1, 1, 1)
+    assert gone_id not in [b.id for b in s.open_items]
+    html = _report(services, "html")
+    assert "answered within target (1 of 2)" in html
+    assert "1 met, 1 missed, 1 awaiting" in html
+    assert f'<article class="incident merged" id="i{gone_id}">' in html
+    assert f'Merged into <a href="#i{met_id}">#{met_id}</a>' in html
+    text = _report(services, "md")
+    assert "- Incidents: 3 (" in text and " low)" not in text
+    assert "(1 met, 1 missed, 1 awaiting a first reply)" in text
+    assert f"## #{gone_id} — Ignored complaint (merged into #{met_id})" in text
+
+
+def test_client_report_leaves_team_entries_out_unless_internal(services: Services) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        add_team_entries(session, agency)
+    for fmt in ("html", "md"):
+        client_view = _report(services, fmt)
+        assert "Known troll account" not in client_view, fmt
+        assert "alice -&gt; bob" not in client_view and "alice -> bob" not in client_view
+        assert "in_progress" not in client_view and "-&gt; resolved" not in client_view
+        assert "Marked in progress" in client_view and "Marked resolved" in client_view
+        assert "refund confirmed" in client_view  # the reason a person gave stays
+        assert "Internal" not in client_view
+        internal = _report(services, fmt, internal=True)
+        assert "Known troll account" in internal
+        assert "in_progress" in internal and "Internal" in internal
+    # The round-trip formats hold everything, whatever the option.
+    assert "Known troll account" in _report(services, "json")
+    assert "Known troll account" in _report(services, "csv", activities=True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("new -> in_progress: first response", "new -> in_progress: first response"),
+        ("**bold** _em_ snake_case", r"\*\*bold\*\* \_em\_ snake_case"),
+        ("[x](javascript:alert(1)) ![i](y)", r"\[x\](javascript:alert(1)) !\[i\](y)"),
+        ("<b>hi</b> a > b & c &amp;", r"\<b>hi\</b> a > b & c \&amp;"),
+        ("a|b `c` ~~d~~ back\\slash", r"a\|b \`c\` \~\~d\~\~ back\\slash"),
+        ("1. - + # (fine) 5$ 2026-11-30", "1. - + # (fine) 5$ 2026-11-30"),
+    ],
+)
+def test_markdown_escapes_only_what_markdown_reads(raw: str, escaped: str) -> None:
+    assert md(raw) == escaped
+
+
+def test_markdown_escapes_block_markers_at_a_line_start() -> None:
+    assert md("# not a heading", line_start=True) == r"\# not a heading"
+    assert md("1. not a list", line_start=True) == r"1\. not a list"
+    assert md("- not a list", line_start=True) == r"\- not a list"
+
+
+def test_print_lets_long_incidents_break_and_keeps_headers(services: Services) -> None:
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    html = _report(services, "html")
+    style = html[html.index("<style>") : html.index("</style>")]
+    card = style[style.index(".incident {") :]
+    assert "break-inside: avoid" not in card[: card.index("}")]  # a tall card may break
+    assert ".incident .head { break-inside: avoid; }" in style  # its header stays together
+    assert "thead { display: table-header-group; }" in style  # repeated on each page
+    assert "orphans: 3; widows: 3" in style
+    assert '<div class="head"><h3>' in html
+
+
+def test_open_items_say_when_they_were_read_and_numbers_are_grouped(services: Services) -> None:
+    with services.sessions.begin() as session:
+        build_agency(session, services.clock.now())
+    html = _report(services, "html")
+    assert "<h2>Open items as of Mon 23 Nov 2026, 10:00 GMT (3)</h2>" in html
+    assert "- Open as of Mon 23 Nov 2026, 10:00 GMT: 3" in _report(services, "md")
+
+
+def test_spike_titles_are_in_local_time() -> None:
+    tz = client_zone("Australia/Sydney")
+    title = "Spike in volume: 11 mentions from 2026-12-01 10:00 UTC"
+    assert incident_title(title, "spike", tz) == (
+        "Spike in volume: 11 mentions from Tue 1 Dec 2026, 21:00 AEDT"
+    )
+    assert incident_title("Posted 2026-12-01 10:00 UTC", "mention", tz).endswith("UTC")
+
+
+def test_period_heading_is_the_exact_period() -> None:
+    lisbon = client_zone("Europe/Lisbon")
+
+    def utc(*a: int) -> datetime:
+        return datetime(*a, tzinfo=UTC)
+
+    # A weekly report, Monday 08:00 to Monday 08:00: seven days, said to the minute.
+    assert period_text(utc(2026, 11, 23, 8), utc(2026, 11, 30, 8), lisbon, utc(2026, 1, 1)) == (
+        "Mon 23 Nov, 08:00 – Mon 30 Nov 2026, 08:00"
+    )
+    # Whole days: the exclusive end is the last day included.
+    assert period_text(utc(2026, 11, 1), utc(2026, 12, 1), lisbon, utc(2026, 1, 1)) == (
+        "1 Nov – 30 Nov 2026"
+    )
+    assert period_text(utc(2026, 11, 30), utc(2026, 12, 1), lisbon, utc(2026, 1, 1)) == (
+        "30 Nov 2026"
+    )
+
+
+def test_chart_scale_fits_and_legend_names_every_segment(services: Services) -> None:
+    assert nice_scale(82) == (100, 20)  # not 200: the busiest day fills most of the height
+    assert nice_scale(14) == (15, 5)
+    assert nice_scale(101) == (125, 25)
+    assert nice_scale(3) == (4, 1)
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        add_loose_mentions(session, agency, now)
+    html = _report(services, "html")
+    legend = html[html.index('<p class="legend">') :].split("</p>")[0]
+    assert "unscored" in legend and "negative" in legend
+    assert "mean sentiment (right axis" in legend
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert ">mean sentiment</text>" in chart and ">mentions</text>" in chart
+    assert "sentiment 0 (neutral)" in chart
+
+
+def test_weekly_report_chart_has_the_periods_own_days(services: Services) -> None:
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        build_agency(session, now)
+    start = datetime(2026, 11, 16, 8, tzinfo=UTC)  # Monday 08:00 in London
+    with services.sessions() as session:
+        client = load_client(session, "acme")
+        period = make_period(start, datetime(2026, 11, 23, 8, tzinfo=UTC), client_zone("UTC"), now)
+        s = summarise(session, client, period, now)
+    assert len(s.buckets) == 7
+    assert all((b.start.hour, b.end.hour) == (8, 8) for b in s.buckets)
+    assert sum(b.total for b in s.buckets) == 4
+    assert "<svg" in volume_chart(s.buckets, s.bucket_unit)

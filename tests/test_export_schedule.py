@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.db.models import Client, ReportRun
 from core.errors import DouseError
 from core.export.schedule import (
+    describe_schedule,
     due_periods,
     latest_fire,
     next_fire,
@@ -46,6 +47,16 @@ def test_parse_schedule() -> None:
     for data, key in bad:
         with pytest.raises(DouseError, match=f"report_schedule.{key}"):
             parse_report_schedule(data)
+
+
+def test_describe_schedule_names_the_weekday() -> None:
+    weekly = parse_report_schedule({"every": "weekly", "weekday": "mon", "time": "08:00"})
+    daily = parse_report_schedule({"every": "daily", "time": "18:00"})
+    monthly = parse_report_schedule({"every": "monthly", "day": 1, "time": "07:00"})
+    assert weekly is not None and daily is not None and monthly is not None
+    assert describe_schedule(weekly) == "weekly, Monday 08:00"
+    assert describe_schedule(daily) == "daily, 18:00"
+    assert describe_schedule(monthly) == "monthly, day 1, 07:00"
 
 
 def test_weekly_fire_times_follow_local_time_across_dst() -> None:
@@ -107,7 +118,11 @@ def test_run_due_reports_neither_skips_nor_repeats(services: Services, tmp_path:
     assert [(o.client, o.error) for o in first] == [("acme", None)]
     assert first[0].path == folder / "acme-report-2026-11-16-to-2026-11-23.html"
     assert first[0].incidents == 3  # Friday's three; the fourth opened after 08:00 today
-    assert "Acme Coffee" in first[0].path.read_text()
+    report = first[0].path.read_text()
+    assert "Acme Coffee" in report
+    # Headed with the exact period (seven days, Monday 08:00 to Monday 08:00), not 16–23 Nov.
+    assert "Mon 16 Nov, 08:00 – Mon 23 Nov 2026, 08:00 · times in Europe/London" in report
+    assert "Fri 20 Nov 08:00 – Sat 21 Nov 08:00: " in report  # a bar is a day from 08:00
     assert run_due_reports(services.sessions, now + timedelta(hours=5)) == []
     # Down for three weeks: each missed week once, in order, then nothing.
     later = now + timedelta(days=21)

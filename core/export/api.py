@@ -5,13 +5,17 @@ a worker thread) and scheduled reports. It opens its own session: one per job, n
 from __future__ import annotations
 
 import contextlib
+import functools
+import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,21 +44,59 @@ class ExportResult:
     bytes: int
 
 
-def _writer(fmt: str, activities: bool) -> Writer:
+def _writer(fmt: str, activities: bool, internal: bool = False) -> Writer:
+    """csv and json are always complete (they feed the client's systems and a round trip);
+    `internal` only decides whether md and html show the team's own entries."""
     if fmt == "csv":
         return write_activities_csv if activities else write_incidents_csv
     if fmt == "json":
         return write_douse_json
     if fmt == "md":
-        return write_markdown
+        return functools.partial(write_markdown, internal=internal)
     if fmt == "html":
-        return write_html
+        return functools.partial(write_html, internal=internal)
     raise DouseError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
 
 
-def default_filename(slug: str, fmt: str, until: datetime, *, activities: bool = False) -> str:
+class _Counting(io.RawIOBase):
+    """Counts the bytes on their way to the file: a device or a pipe has no size to stat."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        written = self.raw.write(data)
+        self.count += written
+        return written
+
+
+def _replaceable(target: Path) -> bool:
+    """Write beside and rename into place only over a regular file or a new path.
+
+    A rename would replace a symlink with a file, and cannot be done over /dev/stdout, a FIFO
+    or a device at all: those are written directly.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return True
+    return stat.S_ISREG(mode)
+
+
+def default_filename(
+    slug: str, fmt: str, until: datetime, *, activities: bool = False, tz: ZoneInfo | None = None
+) -> str:
+    """Named after the last day the export covers, in the client's zone (`until` is exclusive:
+    `--until 2026-11-30` ends at the midnight starting 1 Dec, and the file says 30th)."""
     kind = "activities" if activities and fmt == "csv" else "incidents"
-    return f"{slug}-{kind}-{until:%Y-%m-%d}.{EXTENSIONS[fmt]}"
+    last = until - timedelta(microseconds=1)
+    if tz is not None:
+        last = last.astimezone(tz)
+    return f"{slug}-{kind}-{last:%Y-%m-%d}.{EXTENSIONS[fmt]}"
 
 
 def export_to_stream(
@@ -67,8 +109,9 @@ def export_to_stream(
     now: datetime,
     *,
     activities: bool = False,
+    internal: bool = False,
 ) -> tuple[ClientRecord, Period, int]:
-    writer = _writer(fmt, activities)
+    writer = _writer(fmt, activities, internal)
     client = load_client(session, slug)
     period = make_period(since, until, client_zone(client.timezone), now)
     return client, period, writer(session, client, period, out, now)
@@ -85,11 +128,14 @@ def export_client(
     *,
     activities: bool = False,
     bom: bool = False,
+    internal: bool = False,
 ) -> ExportResult:
     """Write one client's export to `path` (a folder gets the default file name).
 
-    The file appears only when complete: it is written beside the target and renamed into place,
-    so a failure or an interrupted export never leaves half a report where a client might find it.
+    A regular file appears only when complete: it is written beside the target and renamed into
+    place, so a failure or an interrupted export never leaves half a report where a client might
+    find it. A symlink, /dev/stdout, a FIFO or a device is written directly instead (a rename
+    would replace the link, or fail).
     """
     _writer(fmt, activities)  # reject a bad format before touching the disk
     target = Path(path).expanduser()
@@ -98,31 +144,38 @@ def export_client(
         period = make_period(since, until, client_zone(client.timezone), now)
         # "reports/" names a folder even before it exists.
         if target.is_dir() or str(path).endswith(("/", os.sep)):
-            target = target / default_filename(slug, fmt, period.until, activities=activities)
-        folder = target.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-        except OSError as exc:
-            raise DouseError(f"cannot write to {folder}: {exc.strerror}") from None
-        tmp = Path(tmp_name)
-        try:
-            # newline="" lets the csv module write its own \r\n; other formats write \n.
-            encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
+            target = target / default_filename(
+                slug, fmt, period.until, activities=activities, tz=client_zone(client.timezone)
+            )
+        # newline="" lets the csv module write its own \r\n; other formats write \n.
+        encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
+
+        def write(raw: BinaryIO) -> tuple[int, int]:
+            counting = _Counting(raw)
+            with io.TextIOWrapper(
+                io.BufferedWriter(counting), encoding=encoding, newline=""
+            ) as out:
                 _, _, rows = export_to_stream(
-                    session, slug, fmt, period.since, period.until, out, now, activities=activities
+                    session,
+                    slug,
+                    fmt,
+                    period.since,
+                    period.until,
+                    out,
+                    now,
+                    activities=activities,
+                    internal=internal,
                 )
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise DouseError(f"cannot write {target}: {exc.strerror}") from None
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+            return rows, counting.count
+
+        if _replaceable(target):
+            rows, size = _write_atomically(target, write)
+        else:
+            try:
+                with open(target, "wb") as raw:
+                    rows, size = write(raw)
+            except OSError as exc:
+                raise DouseError(f"cannot write {target}: {exc.strerror}") from None
         session.rollback()  # read-only: nothing to keep
     return ExportResult(
         client=slug,
@@ -131,5 +184,31 @@ def export_client(
         since=period.since,
         until=period.until,
         rows=rows,
-        bytes=target.stat().st_size,
+        bytes=size,
     )
+
+
+def _write_atomically(
+    target: Path, write: Callable[[BinaryIO], tuple[int, int]]
+) -> tuple[int, int]:
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as exc:
+        raise DouseError(f"cannot write to {folder}: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            result = write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DouseError(f"cannot write {target}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return result

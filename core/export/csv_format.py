@@ -1,15 +1,21 @@
 """CSV exports: one row per incident, or per activity, safe to open in a spreadsheet.
 
 Text that came from the internet or from staff is neutralised when a spreadsheet would read it as
-a formula (OWASP's "CSV injection"): a leading = + - @ tab or carriage return gets a ' prefix.
-Numbers the export computes itself are written bare so they stay numbers.
+a formula (OWASP's "CSV injection"): a leading = + - @ tab or carriage return, or a fullwidth or
+other compatibility form of one (＝, ＋, ﹣, ＠ ...: some spreadsheets fold them to ASCII), gets a
+' prefix. Numbers the export computes itself are written bare so they stay numbers. Times are UTC
+ISO 8601 to the second (`2026-11-20T10:50:00Z`), which every spreadsheet reads as a date.
+
+An incident merged into another stays a row (the log is complete) with `merged_into_id` set and
+`first_response` = `merged`: it is neither met nor missed; the incident it joined carries it.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy.orm import Session
@@ -45,6 +51,7 @@ INCIDENT_COLUMNS = (
     "resolved_at",
     "resolution",
     "repair_outcome",
+    "merged_into_id",
 )
 
 ACTIVITY_COLUMNS = (
@@ -66,11 +73,18 @@ ACTIVITY_COLUMNS = (
 def safe_text(value: str | None) -> str:
     if not value:
         return ""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    first = unicodedata.normalize("NFKC", value[0])
+    return (
+        "'" + value
+        if value.startswith(FORMULA_TRIGGERS) or first.startswith(FORMULA_TRIGGERS)
+        else value
+    )
 
 
 def iso(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _number(value: float | int | None) -> str:
@@ -109,10 +123,13 @@ def write_incidents_csv(
                 "first_response_business_minutes": _number(business_response_minutes(i, calendar)),
                 "first_response_due_at": iso(i.first_response_due_at),
                 "first_response_target_minutes": client.first_response_target(i.severity),
-                "first_response": first_response_outcome(i, now),
+                "first_response": "merged"
+                if i.merged_into_id is not None
+                else first_response_outcome(i, now),
                 "resolved_at": iso(i.resolved_at),
                 "resolution": safe_text(i.resolution),
                 "repair_outcome": safe_text(i.repair_status),
+                "merged_into_id": i.merged_into_id or "",
             }
         )
         count += 1

@@ -1,12 +1,18 @@
 """The client-ready HTML report: one self-contained file (inline CSS and SVG, no script, nothing
-fetched), summary first, then the incident log streamed row by row. Prints cleanly on A4.
+fetched), summary first, then the incident log streamed row by row. Prints cleanly on A4: a long
+incident breaks across pages (its header stays with its first lines, a table's header repeats),
+so a page is never left nearly empty for want of room for the next whole incident.
+
+The report is for the client: internal notes, assignments and the desk's own re-checks are left
+out, and status changes are said in plain words ("Marked resolved"), unless `internal=True`
+(`douse export --internal`), which shows the whole log as the team sees it.
 
 Every string from the database goes through `html.escape`: a mention's markup is shown as text.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -15,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core import __version__
 from core.export.period import Period, client_zone
-from core.export.records import ClientRecord, IncidentRecord, iter_incidents
+from core.export.records import ActivityRecord, ClientRecord, IncidentRecord, iter_incidents
 from core.export.response import (
     business_response_minutes,
     client_calendar,
@@ -23,17 +29,22 @@ from core.export.response import (
     format_minutes,
 )
 from core.export.summary import Brief, Summary, summarise
-from core.export.svg_chart import COLOURS, LINE, volume_chart
+from core.export.svg_chart import COLOURS, LINE, segments_used, volume_chart
 from core.export.text import (
     ACTIVITY_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
+    LogLine,
+    client_log_line,
+    incident_title,
     label,
-    local_date,
     local_time,
+    number,
     one_line,
     percent,
+    period_text,
     plural,
+    short_time,
 )
 from core.incidents.business_time import BusinessCalendar
 
@@ -49,9 +60,10 @@ header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bo
   margin: 0; }
 h1 { font-size: 28px; margin: 4px 0 2px; }
 h2 { font-size: 18px; margin: 32px 0 10px; color: var(--accent); break-after: avoid; }
-h3 { font-size: 15px; margin: 0 0 6px; }
+h3 { font-size: 15px; margin: 0 0 6px; break-after: avoid; }
+.internal { color: var(--high); font-weight: 600; }
 .period { color: var(--muted); margin: 0; }
-.kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; }
+.kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; break-inside: avoid; }
 .kpi { background: var(--bg); border: 1px solid var(--line); border-radius: 8px;
   padding: 12px 14px; }
 .kpi b { display: block; font-size: 24px; line-height: 1.2; }
@@ -60,6 +72,11 @@ table { width: 100%; border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; }
+thead { display: table-header-group; } /* repeated on each printed page the table spans */
+tr { break-inside: avoid; }
+td.when { white-space: nowrap; }
+.acts th:nth-child(1) { width: 9em; } .acts th:nth-child(2) { width: 12.5em; }
+.acts th:nth-child(3) { width: 5.5em; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .sev { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 11px;
   font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
@@ -67,22 +84,29 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .sev-medium { background: var(--medium); } .sev-low { background: var(--low); }
 .met { color: var(--ok); font-weight: 600; } .missed { color: var(--high); font-weight: 600; }
 .pending, .none { color: var(--muted); }
-.chart { width: 100%; height: auto; }
+.chart { width: 100%; height: auto; break-inside: avoid; }
 .legend { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin: 0 4px 0 12px; vertical-align: -1px; }
 .incident { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 0 0 12px;
-  break-inside: avoid; }
-.incident .meta { color: var(--muted); font-size: 12px; margin: 0 0 8px; }
+  -webkit-box-decoration-break: clone; box-decoration-break: clone; }
+.incident .head { break-inside: avoid; } /* title, badges and facts stay together */
+.incident .meta { color: var(--muted); font-size: 12px; margin: 0 0 8px; break-after: avoid; }
+.incident.merged { padding: 8px 16px; }
+.incident.merged h3 { color: var(--muted); }
+p, dd, .quote { orphans: 3; widows: 3; }
 .incident dl { display: grid; grid-template-columns: 150px 1fr; gap: 2px 12px; margin: 0; }
 .incident dt { color: var(--muted); } .incident dd { margin: 0; overflow-wrap: anywhere; }
-.quote { border-left: 3px solid var(--line); margin: 8px 0; padding: 2px 10px; color: #38424e; }
+.quote { border-left: 3px solid var(--line); margin: 8px 0; padding: 2px 10px; color: #38424e;
+  break-inside: avoid; }
 .acts { margin-top: 8px; }
 .empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; color: var(--muted); font-size: 11px; border-top: 1px solid var(--line);
   padding-top: 8px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { padding: 0; max-width: none; font-size: 12px; }
+  h2 { margin-top: 22px; } .incident { margin-bottom: 10px; }
+  th, td { padding: 3px 6px; } .quote { margin: 5px 0; }
   .kpi, .incident { background: none; } a { color: inherit; text-decoration: none; } }
 """
 
@@ -113,13 +137,20 @@ def _kpis(client: ClientRecord, s: Summary) -> str:
     r = s.response
     target = format_minutes(client.first_response_minutes)
     tiles = [
-        (str(s.total), "incidents opened in the period"),
+        (number(s.total), "incidents opened in the period"),
         (format_minutes(r.median_minutes), f"median first response (target {target})"),
         (format_minutes(r.p90_minutes), "90th-percentile first response"),
-        (percent(r.share_met), f"answered within target ({r.met} of {r.met + r.missed})"),
+        (
+            percent(r.share_met),
+            f"answered within target ({number(r.met)} of {number(r.met + r.missed)})",
+        ),
     ]
     body = "".join(f'<div class="kpi"><b>{e(v)}</b><span>{e(t)}</span></div>' for v, t in tiles)
     return f'<section class="kpis">{body}</section>'
+
+
+def _count(value: int) -> str:
+    return number(value) if value else "·"
 
 
 def _matrix(s: Summary) -> str:
@@ -132,16 +163,17 @@ def _matrix(s: Summary) -> str:
         if not s.by_severity.get(sev):
             continue
         cells = "".join(
-            f'<td class="n">{s.by_severity_status.get((sev, k), 0) or "·"}</td>' for k in statuses
+            f'<td class="n">{_count(s.by_severity_status.get((sev, k), 0))}</td>' for k in statuses
         )
         rows.append(
-            f'<tr><td>{_sev(sev)}</td>{cells}<td class="n"><b>{s.by_severity[sev]}</b></td></tr>'
+            f'<tr><td>{_sev(sev)}</td>{cells}<td class="n"><b>{number(s.by_severity[sev])}</b>'
+            "</td></tr>"
         )
-    totals = "".join(f'<td class="n"><b>{s.by_status[k]}</b></td>' for k in statuses)
+    totals = "".join(f'<td class="n"><b>{number(s.by_status[k])}</b></td>' for k in statuses)
     return (
         f'<table><thead><tr><th>Severity</th>{head}<th class="n">Total</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody><tfoot><tr><td><b>All</b></td>{totals}"
-        f'<td class="n"><b>{s.total}</b></td></tr></tfoot></table>'
+        f'<td class="n"><b>{number(s.total)}</b></td></tr></tfoot></table>'
     )
 
 
@@ -156,22 +188,24 @@ def _response_note(client: ClientRecord, s: Summary) -> str:
         f"First-response times are counted in business hours ({client.timezone}) against a "
         f"target of {format_minutes(client.first_response_minutes)}"
         + (f" ({overrides})" if overrides else "")
-        + f". {r.met} met, {r.missed} missed, {r.pending} awaiting a first reply within target"
-        + (f", {r.no_target} without a response clock" if r.no_target else "")
-        + "."
+        + f". {number(r.met)} met, {number(r.missed)} missed, {number(r.pending)} awaiting a "
+        "first reply within target"
+        + (f", {number(r.no_target)} without a response clock" if r.no_target else "")
+        + ". Incidents merged into another are counted once, as the incident they joined."
     )
     return f"<p>{e(text)}</p>"
 
 
 def _chart(s: Summary) -> str:
-    legend = "".join(
-        f'<i style="background:{COLOURS[k]}"></i>{k}' for k in ("negative", "neutral", "positive")
-    )
-    legend += (
-        f'<i style="background:{LINE};height:3px;vertical-align:3px"></i>mean sentiment (−1…+1)'
-    )
     if not any(b.total for b in s.buckets):
         return '<p class="empty">No mentions were recorded in this period.</p>'
+    legend = "".join(
+        f'<i style="background:{COLOURS[k]}"></i>{k}' for k in segments_used(s.buckets)
+    )
+    legend += (
+        f'<i style="background:{LINE};height:3px;vertical-align:3px"></i>mean sentiment '
+        "(right axis, −1 negative … +1 positive)"
+    )
     return (
         volume_chart(s.buckets, s.bucket_unit)
         + f'<p class="legend">Mentions per {e(s.bucket_unit)}:{legend}</p>'
@@ -183,13 +217,14 @@ def _brief_rows(items: tuple[Brief, ...], tz: ZoneInfo, now: datetime | None = N
     rows = []
     for b in items:
         if now is None:
-            when = e(f"{b.distinct_authors} / {b.mention_count}")
+            when = e(f"{number(b.distinct_authors)} / {number(b.mention_count)}")
         else:
             when = e(local_time(b.due_at, tz))
             if b.due_at is not None and b.due_at <= now:
                 when += ' <span class="missed">overdue</span>'
+        title = incident_title(b.title, b.kind, tz)
         rows.append(
-            f"<tr><td>#{b.id}</td><td>{e(one_line(b.title, 140))}</td><td>{_sev(b.severity)}</td>"
+            f"<tr><td>#{b.id}</td><td>{e(one_line(title, 140))}</td><td>{_sev(b.severity)}</td>"
             f"<td>{e(label(b.status, STATUS_LABELS))}</td><td>{e(b.owner or 'unassigned')}</td>"
             f"<td>{when}</td></tr>"
         )
@@ -200,8 +235,65 @@ def _brief_rows(items: tuple[Brief, ...], tz: ZoneInfo, now: datetime | None = N
     )
 
 
-def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, cal: BusinessCalendar) -> str:
+def log_lines(
+    activities: tuple[ActivityRecord, ...], internal: bool
+) -> list[tuple[ActivityRecord, LogLine]]:
+    """The activities to show: all of them as recorded, or the client's view of them."""
+    if internal:
+        return [(a, LogLine(label(a.kind, ACTIVITY_LABELS), a.body)) for a in activities]
+    shown: list[tuple[ActivityRecord, LogLine]] = []
+    hidden: set[int] = set()
+    for a in activities:
+        line = client_log_line(a.kind, a.body, a.details)
+        # A correction of something the client does not see is not theirs to see either.
+        if line is None or (a.corrects_id is not None and a.corrects_id in hidden):
+            hidden.add(a.id)
+            continue
+        shown.append((a, line))
+    return shown
+
+
+def _activities(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> str:
+    lines = log_lines(i.activities, internal)
+    if not lines:
+        return ""
+    rows = "".join(
+        f'<tr><td class="when">{e(short_time(a.at, tz))}</td><td>{e(line.what)}</td>'
+        f"<td>{e(a.staff or '—')}</td><td>{e(one_line(line.detail, 300)) or '—'}"
+        + (f" — <i>{e(one_line(a.outcome, 160))}</i>" if a.outcome else "")
+        + (f" ({e(a.amount)} {e(a.currency or '')})" if a.amount is not None else "")
+        + "</td></tr>"
+        for a, line in lines
+    )
+    return (
+        '<table class="acts"><thead><tr><th>When</th><th>What</th><th>Who</th><th>Detail</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _merged(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> str:
+    """An incident merged into another: listed, linked to where it went, counted there."""
+    into = f'<a href="#i{i.merged_into_id}">#{i.merged_into_id}</a>'
+    title = incident_title(i.title, i.kind, tz)
+    return (
+        f'<article class="incident merged" id="i{i.id}"><div class="head">'
+        f"<h3>#{i.id} · {e(one_line(title, 200))}</h3>"
+        f'<p class="meta">Merged into {into} · opened {e(local_time(i.opened_at, tz))} · '
+        f"{e(plural(i.mention_count, 'mention'))}, counted under {into}, not on its own.</p>"
+        f"</div>{_activities(i, tz, internal) if internal else ''}</article>\n"
+    )
+
+
+def _incident(
+    i: IncidentRecord,
+    client: ClientRecord,
+    now: datetime,
+    cal: BusinessCalendar,
+    internal: bool = False,
+) -> str:
     tz = client_zone(client.timezone)
+    if i.merged_into_id is not None:
+        return _merged(i, tz, internal)
     took = business_response_minutes(i, cal)
     target = format_minutes(client.first_response_target(i.severity))
     response = local_time(i.first_response_at, tz)
@@ -214,8 +306,9 @@ def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, cal: Busin
         (
             "People involved",
             e(
-                f"{plural(i.distinct_authors, 'distinct author')}, "
-                f"{plural(i.mention_count, 'mention')}"
+                f"{number(i.distinct_authors)} distinct "
+                f"author{'s' if i.distinct_authors != 1 else ''}, "
+                f"{number(i.mention_count)} mention{'s' if i.mention_count != 1 else ''}"
             ),
         ),
         (
@@ -234,43 +327,43 @@ def _incident(i: IncidentRecord, client: ClientRecord, now: datetime, cal: Busin
         f"“{e(one_line(m.text or m.title, 300))}”</p>"
         for m in i.mentions[:2]
     )
-    acts = ""
-    if i.activities:
-        lines = "".join(
-            f"<tr><td>{e(local_time(a.at, tz))}</td><td>{e(label(a.kind, ACTIVITY_LABELS))}</td>"
-            f"<td>{e(a.staff or '—')}</td><td>{e(one_line(a.body, 300))}"
-            + (f" — <i>{e(one_line(a.outcome, 160))}</i>" if a.outcome else "")
-            + (f" ({e(a.amount)} {e(a.currency or '')})" if a.amount is not None else "")
-            + "</td></tr>"
-            for a in i.activities
-        )
-        acts = (
-            '<table class="acts"><thead><tr><th>When</th><th>What</th><th>Who</th><th>Detail</th>'
-            f"</tr></thead><tbody>{lines}</tbody></table>"
-        )
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    title = incident_title(i.title, i.kind, tz)
     return (
-        f'<article class="incident" id="i{i.id}"><h3>#{i.id} · {e(one_line(i.title, 200))}</h3>'
+        f'<article class="incident" id="i{i.id}"><div class="head">'
+        f"<h3>#{i.id} · {e(one_line(title, 200))}</h3>"
         f'<p class="meta">{_sev(i.severity)} {e(label(i.status, STATUS_LABELS))} · '
-        f"{e(label(i.kind))}</p><dl>{dl}</dl>{quotes}{acts}</article>\n"
+        f"{e(label(i.kind))}</p><dl>{dl}</dl></div>{quotes}{_activities(i, tz, internal)}"
+        "</article>\n"
     )
 
 
 def write_html(
-    session: Session, client: ClientRecord, period: Period, out: TextIO, now: datetime
+    session: Session,
+    client: ClientRecord,
+    period: Period,
+    out: TextIO,
+    now: datetime,
+    *,
+    internal: bool = False,
 ) -> int:
     tz = client_zone(client.timezone)
     s = summarise(session, client, period, now)
-    since = local_date(period.since or s.chart_start, tz)
-    # `until` is exclusive: a report "to 30 Nov" ends at midnight starting 1 Dec.
-    until = local_date(period.until - timedelta(microseconds=1), tz)
+    when = period_text(period.since, period.until, tz, s.chart_start)
+    eyebrow = (
+        '<span class="internal">Internal report — includes the team\'s notes; '
+        "not for the client</span>"
+        if internal
+        else "Reputation report"
+    )
     out.write(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(client.name)} — reputation report {e(since)} to {e(until)}</title>"
+        f"<title>{e(client.name)} — {'internal' if internal else 'reputation'} report "
+        f"{e(when)}</title>"
         f"<style>{STYLE}</style></head><body>\n"
-        f'<header><p class="eyebrow">Reputation report</p><h1>{e(client.name)}</h1>'
-        f'<p class="period">{e(since)} – {e(until)} · times in {e(client.timezone)}</p></header>\n'
+        f'<header><p class="eyebrow">{eyebrow}</p><h1>{e(client.name)}</h1>'
+        f'<p class="period">{e(when)} · times in {e(client.timezone)}</p></header>\n'
     )
     out.write(_kpis(client, s))
     out.write("<h2>Incidents by severity and status</h2>" + _matrix(s))
@@ -282,24 +375,29 @@ def write_html(
         if s.patterns
         else '<p class="empty">No pattern or spike was detected in this period.</p>'
     )
-    out.write(f"<h2>Open items ({s.open_count})</h2>")
+    out.write(f"<h2>Open items as of {e(local_time(s.as_of, tz))} ({number(s.open_count)})</h2>")
     if s.open_items:
         out.write(_brief_rows(s.open_items, tz, now))
         if s.open_count > len(s.open_items):
-            out.write(f'<p class="empty">and {s.open_count - len(s.open_items)} more.</p>')
+            out.write(f'<p class="empty">and {number(s.open_count - len(s.open_items))} more.</p>')
     else:
         out.write('<p class="empty">Nothing is open.</p>')
     out.write("\n<h2>Incident log</h2>\n")
     cal = client_calendar(client)
     count = 0
     for incident in iter_incidents(session, client.id, period, mentions="full", activities=True):
-        out.write(_incident(incident, client, now, cal))
+        out.write(_incident(incident, client, now, cal, internal))
         count += 1
     if not count:
         out.write('<p class="empty">No incidents in this period.</p>')
+    scope = (
+        "This internal version shows every entry as recorded."
+        if internal
+        else "Entries for the team only (internal notes, assignments) are not shown."
+    )
     out.write(
         f"<footer>Prepared {e(local_time(now, tz))} by douse {e(__version__)}. "
-        "Nothing in this log is ever edited or erased; corrections appear as new entries."
-        "</footer>\n</body></html>\n"
+        "Nothing in this log is ever edited or erased; corrections appear as new entries. "
+        f"{scope}</footer>\n</body></html>\n"
     )
     return count

@@ -1,13 +1,21 @@
-"""The reporting window of an export: `--since` / `--until` read as dates in the client's zone."""
+"""The reporting window of an export: `--since` / `--until` read in the client's time zone.
+
+A plain date is a whole local day; a date with a time and no offset is a wall-clock time in the
+client's zone (what the help promises); a time with `Z` or an offset is that instant.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.clock import parse_instant
 from core.errors import DouseError
+
+# Lenient on purpose: "2026-11-1" is as clear as "2026-11-01".
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+FORMAT_HINT = "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM in the client's time zone"
 
 
 @dataclass(frozen=True)
@@ -31,19 +39,40 @@ def client_zone(name: str | None) -> ZoneInfo:
 def parse_bound(text: str, tz: ZoneInfo, *, end: bool) -> datetime:
     """A plain date is a whole local day: `--until 2026-11-30` includes all of the 30th."""
     text = text.strip()
+    whole_day = _DATE.fullmatch(text)
+    if whole_day:
+        try:
+            day = date(*(int(part) for part in whole_day.groups()))
+        except ValueError as exc:
+            raise DouseError(f"not a date: {text!r} ({exc}; {FORMAT_HINT})") from None
+        if end:
+            day += timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
     try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise DouseError(f"not a date like 2026-11-30: {text!r}") from None
-    if day is None:
-        return parse_instant(text)
-    if end:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+        raise DouseError(f"not a date or time: {text!r} ({FORMAT_HINT})") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)  # a wall-clock time where the client is
+    return parsed.astimezone(UTC)
+
+
+def _shown(value: str | datetime | None, tz: ZoneInfo, now: datetime) -> str:
+    """A bound as the user gave it, for an error message."""
+    if isinstance(value, str):
+        return value.strip()
+    here = (value or now).astimezone(tz)
+    text = f"{here:%Y-%m-%d %H:%M} ({tz.key})"
+    return text if value is not None else f"now, {text}"
 
 
 def make_period(
-    since: str | datetime | None, until: str | datetime | None, tz: ZoneInfo, now: datetime
+    since: str | datetime | None,
+    until: str | datetime | None,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    names: tuple[str, str] = ("--since", "--until"),
 ) -> Period:
     start = parse_bound(since, tz, end=False) if isinstance(since, str) else since
     stop = parse_bound(until, tz, end=True) if isinstance(until, str) else until
@@ -51,7 +80,12 @@ def make_period(
     if start is not None:
         start = start.astimezone(UTC)
         if start >= stop:
+            first, last = names
+            if until is None:
+                raise DouseError(
+                    f"{first} {_shown(since, tz, now)} is not before {_shown(None, tz, now)}"
+                )
             raise DouseError(
-                f"--since {start:%Y-%m-%d %H:%M}Z is not before --until {stop:%Y-%m-%d %H:%M}Z"
+                f"{first} {_shown(since, tz, now)} is not before {last} {_shown(until, tz, now)}"
             )
     return Period(since=start, until=stop)

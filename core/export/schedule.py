@@ -87,6 +87,18 @@ def parse_report_schedule(data: Mapping[str, Any] | None) -> ReportSchedule | No
     )
 
 
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def describe_schedule(schedule: ReportSchedule) -> str:
+    """ "weekly, Monday 08:00", "daily, 18:00", "monthly, day 1, 07:00"."""
+    if schedule.every == "weekly":
+        return f"weekly, {DAY_NAMES[schedule.weekday]} {schedule.at:%H:%M}"
+    if schedule.every == "monthly":
+        return f"monthly, day {schedule.day}, {schedule.at:%H:%M}"
+    return f"daily, {schedule.at:%H:%M}"
+
+
 def _at(day: date, schedule: ReportSchedule, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, schedule.at, tzinfo=tz).astimezone(UTC)
 

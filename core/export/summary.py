@@ -1,5 +1,9 @@
 """The numbers at the top of a report, computed with aggregate queries and one lean pass, so a
 client with 100,000 incidents is summarised without loading them.
+
+An incident merged into another is not an incident of its own any more: it is left out of every
+figure here (counts, response times, met/missed, patterns, open items); the log lists it as
+"merged into #N". Its mentions count once, under the incident they were merged into.
 """
 
 from __future__ import annotations
@@ -7,8 +11,10 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -55,7 +61,10 @@ class Brief:
 
 @dataclass(frozen=True)
 class Bucket:
-    start: date
+    """Mentions published in [start, end): local times in the client's zone."""
+
+    start: datetime
+    end: datetime
     negative: int
     neutral: int
     positive: int
@@ -80,6 +89,12 @@ class Summary:
     buckets: tuple[Bucket, ...]
     bucket_unit: str  # "day" | "week" | "month"
     chart_start: datetime
+    as_of: datetime  # when open items, overdue and pending were read: the export's "now"
+
+
+def counted(client_id: int, period: Period) -> tuple[Any, ...]:
+    """The incidents a report counts: opened in the period, not merged into another."""
+    return (Incident.client_id == client_id, in_period(period), Incident.merged_into_id.is_(None))
 
 
 def percentile(sorted_values: list[float], q: float) -> float | None:
@@ -107,7 +122,7 @@ def response_stats(
             Incident.breached_at,
             Incident.breach_kind,
         )
-        .where(Incident.client_id == client.id, in_period(period))
+        .where(*counted(client.id, period))
         .execution_options(yield_per=2000)
     )
     for row in rows:
@@ -145,76 +160,106 @@ def _briefs(session: Session, query: Any) -> tuple[Brief, ...]:
     return tuple(Brief(*row) for row in rows)
 
 
-def _hour_key(session: Session) -> Any:
-    # The same "YYYY-MM-DD HH" UTC text on both backends; SQLite stores naive UTC text already.
-    if session.get_bind().dialect.name == "sqlite":
-        return func.substr(Mention.published_at, 1, 13)
-    return func.to_char(func.timezone("UTC", Mention.published_at), "YYYY-MM-DD HH24")
+def _months_later(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day (31 Jan -> 28 Feb -> 31 Mar)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    following = date(year + (month == 11), (month + 1) % 12 + 1, 1)
+    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
-def _bucket_start(day: date, unit: str) -> date:
-    if unit == "week":
-        return day - timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    return day
+def bucket_unit(start: datetime, until: datetime) -> str:
+    span = (until - start).days
+    return "day" if span <= 62 else "week" if span <= 730 else "month"
+
+
+def bucket_edges(
+    start: datetime, until: datetime, tz: ZoneInfo, unit: str, *, anchored: bool
+) -> list[datetime]:
+    """Local bucket boundaries covering [start, until).
+
+    Anchored (the period has its own start, e.g. a weekly report from Monday 08:00): buckets are
+    the period's own days (weeks, months), each starting at the start's local time of day, so a
+    Monday-08:00 week is seven whole bars. Not anchored (an export of everything, starting at the
+    first incident): calendar days from local midnight, weeks from Monday, months from the 1st.
+    """
+    local = start.astimezone(tz)
+    if anchored:
+        day, clock = local.date(), local.time()
+    else:
+        day, clock = local.date(), time(0)
+        if unit == "week":
+            day -= timedelta(days=day.weekday())
+        elif unit == "month":
+            day = day.replace(day=1)
+    edges = [datetime.combine(day, clock, tzinfo=tz)]
+    step = 0
+    while edges[-1] < until:
+        step += 1
+        if unit == "month":
+            next_day = _months_later(day, step)
+        else:
+            next_day = day + timedelta(days=step * (7 if unit == "week" else 1))
+        # Wall-clock steps: 08:00 stays 08:00 across a daylight-saving change.
+        edges.append(datetime.combine(next_day, clock, tzinfo=tz))
+    return edges
 
 
 def volume_buckets(
-    session: Session, client: ClientRecord, start: datetime, until: datetime
+    session: Session,
+    client: ClientRecord,
+    start: datetime,
+    until: datetime,
+    *,
+    anchored: bool = True,
 ) -> tuple[tuple[Bucket, ...], str]:
+    """Mentions per bucket by sentiment label, duplicates counted once (as their original).
+
+    One grouped, index-ranged query per bucket (at most ~120: 62 days, 105 weeks or months):
+    exact at any boundary, whatever the zone's offset, and never a row per mention in Python.
+    """
     tz = client_zone(client.timezone)
-    span = (until - start).days
-    unit = "day" if span <= 62 else "week" if span <= 730 else "month"
-    hour = _hour_key(session).label("hour")
-    rows = session.execute(
-        select(
-            hour,
-            Mention.sentiment_label,
-            func.count(),
-            func.sum(Mention.sentiment_compound),
-            func.count(Mention.sentiment_compound),
-        )
-        .where(
-            Mention.client_id == client.id,
-            Mention.published_at >= start,
-            Mention.published_at < until,
-            Mention.duplicate_of_id.is_(None),
-        )
-        .group_by(hour, Mention.sentiment_label)
-    )
-    counts: dict[date, Counter[str]] = {}
-    sums: dict[date, list[float]] = {}
-    for hour_text, label, count, total, scored in rows:
-        instant = datetime.strptime(hour_text, "%Y-%m-%d %H").replace(tzinfo=UTC)
-        key = _bucket_start(instant.astimezone(tz).date(), unit)
-        counts.setdefault(key, Counter())[label] += count
-        acc = sums.setdefault(key, [0.0, 0.0])
-        acc[0] += float(total or 0.0)
-        acc[1] += scored
-    first = _bucket_start(start.astimezone(tz).date(), unit)
-    last = _bucket_start((until - timedelta(microseconds=1)).astimezone(tz).date(), unit)
+    unit = bucket_unit(start, until)
+    edges = bucket_edges(start, until, tz, unit, anchored=anchored)
     buckets = []
-    day = first
-    while day <= last:
-        c = counts.get(day, Counter())
-        total, scored = sums.get(day, [0.0, 0.0])
+    for low, high in pairwise(edges):
+        counts: Counter[str] = Counter()
+        total, scored = 0.0, 0
+        rows = session.execute(
+            select(
+                Mention.sentiment_label,
+                func.count(),
+                func.sum(Mention.sentiment_compound),
+                func.count(Mention.sentiment_compound),
+            )
+            .where(
+                Mention.client_id == client.id,
+                Mention.published_at >= max(low, start).astimezone(UTC),
+                Mention.published_at < min(high, until).astimezone(UTC),
+                Mention.duplicate_of_id.is_(None),
+            )
+            .group_by(Mention.sentiment_label)
+        )
+        for label, count, compound_sum, compound_count in rows:
+            counts[label] += count
+            total += float(compound_sum or 0.0)
+            scored += compound_count
         buckets.append(
             Bucket(
-                start=day,
-                negative=c["negative"],
-                neutral=c["neutral"],
-                positive=c["positive"],
-                unscored=c["unscored"],
+                start=low,
+                end=high,
+                negative=counts["negative"],
+                neutral=counts["neutral"],
+                positive=counts["positive"],
+                unscored=counts["unscored"],
                 mean_compound=total / scored if scored else None,
             )
         )
-        day = _bucket_start(day + timedelta(days={"day": 1, "week": 7}.get(unit, 32)), unit)
     return tuple(buckets), unit
 
 
 def summarise(session: Session, client: ClientRecord, period: Period, now: datetime) -> Summary:
-    base = (Incident.client_id == client.id, in_period(period))
+    base = counted(client.id, period)
     matrix: dict[tuple[str, str], int] = {}
     for severity, status, count in session.execute(
         select(Incident.severity, Incident.status, func.count())
@@ -252,7 +297,9 @@ def summarise(session: Session, client: ClientRecord, period: Period, now: datet
     if chart_start is None:
         first = session.scalar(select(func.min(Incident.opened_at)).where(*base))
         chart_start = first if first is not None else period.until - timedelta(days=30)
-    buckets, unit = volume_buckets(session, client, chart_start, period.until)
+    buckets, unit = volume_buckets(
+        session, client, chart_start, period.until, anchored=period.since is not None
+    )
     return Summary(
         total=sum(matrix.values()),
         by_severity=dict(by_severity),
@@ -265,4 +312,5 @@ def summarise(session: Session, client: ClientRecord, period: Period, now: datet
         buckets=buckets,
         bucket_unit=unit,
         chart_start=chart_start,
+        as_of=now,
     )

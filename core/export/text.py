@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.text import inert
@@ -50,6 +52,104 @@ def local_time(value: datetime | None, tz: ZoneInfo) -> str:
 def local_date(value: datetime, tz: ZoneInfo) -> str:
     here = value.astimezone(tz)
     return f"{here.day} {here:%b %Y}"
+
+
+def short_time(value: datetime, tz: ZoneInfo) -> str:
+    """ "Wed 25 Nov, 14:02": for a log whose header already names the year and the zone."""
+    here = value.astimezone(tz)
+    return f"{here:%a} {here.day} {here:%b, %H:%M}"
+
+
+def _is_midnight(value: datetime, tz: ZoneInfo) -> bool:
+    return value.astimezone(tz).time() == time(0)
+
+
+def period_text(since: datetime | None, until: datetime, tz: ZoneInfo, first: datetime) -> str:
+    """The period as the client should read it, without an off-by-one day.
+
+    Whole local days read as days ("16 Nov – 22 Nov 2026": `until` is exclusive, so a period
+    ending at the midnight that starts the 23rd ends on the 22nd). Any other bound is shown to the
+    minute ("Mon 16 Nov, 08:00 – Mon 23 Nov 2026, 08:00"): a weekly report from Monday 08:00 to
+    Monday 08:00 is seven days, not eight. With no `since`, the log starts on the day of `first`
+    (the first incident).
+    """
+    start = (since or first).astimezone(tz)
+    end = until.astimezone(tz)
+    whole_start = since is None or _is_midnight(since, tz)
+    if _is_midnight(until, tz):
+        last = end.date() - timedelta(days=1)
+        end_text = f"{last.day} {last:%b %Y}"
+        if whole_start and start.date() >= last:
+            return end_text  # one whole day
+        end_year = last.year
+    else:
+        end_text = f"{end:%a} {end.day} {end:%b %Y, %H:%M}"
+        end_year = end.year
+    year = "" if start.year == end_year else f" {start:%Y}"
+    if whole_start:
+        start_text = f"{start.day} {start:%b}{year}"
+    else:
+        start_text = f"{start:%a} {start.day} {start:%b}{year}, {start:%H:%M}"
+    return f"{start_text} – {end_text}"
+
+
+# Spike titles are written by the incident engine in UTC ("... mentions from 2026-12-01 10:00
+# UTC"); a report in the client's time speaks in local time.
+_UTC_IN_TITLE = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
+
+
+def incident_title(title: str, kind: str, tz: ZoneInfo) -> str:
+    if kind != "spike":
+        return title
+
+    def local(match: re.Match[str]) -> str:
+        instant = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=UTC)
+        return local_time(instant, tz)
+
+    return _UTC_IN_TITLE.sub(local, title)
+
+
+def number(value: int) -> str:
+    return f"{value:,}"
+
+
+# ------------------------------------------------------------------ the log as the client reads it
+
+# Never in a client's report unless asked for (`--internal`): notes for the team, who was given the
+# work, and the desk's own re-checks of a post.
+INTERNAL_KINDS = frozenset({"internal_note", "assignment", "repair_check"})
+_STATUS_LINE = re.compile(r"(\w+) -> (\w+)(?:: (.*))?", re.DOTALL)
+_REOPENED = re.compile(r"reopened: (.*?)(?: \(\w+ -> \w+\))?", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    what: str
+    detail: str  # plain text; the writer escapes it
+
+
+def client_log_line(kind: str, body: str, details: dict[str, object]) -> LogLine | None:
+    """An activity in plain words for the client, or None when it is for the team only.
+
+    Status changes become "Marked resolved" with the reason a person gave, never the internal
+    codes ("resolved -> closed"); a severity change says what it became, not why. Everything
+    else keeps its label and text.
+    """
+    if kind in INTERNAL_KINDS:
+        return None
+    if kind == "status_change":
+        reopened = _REOPENED.fullmatch(body)
+        if reopened:
+            return LogLine("Reopened", reopened[1])
+        line = _STATUS_LINE.fullmatch(body)
+        to = str(details.get("to") or (line[2] if line else "") or "")
+        reason = (line[3] or "") if line else ""
+        what = f"Marked {label(to, STATUS_LABELS).lower()}" if to else "Status changed"
+        return LogLine(what, reason)
+    if kind == "severity_change":
+        to = str(details.get("to") or "")
+        return LogLine(f"Severity set to {to}" if to else "Severity changed", "")
+    return LogLine(label(kind, ACTIVITY_LABELS), body)
 
 
 def label(value: str | None, labels: dict[str, str] | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -16,13 +17,19 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "export",
         help="export a client's incident log (csv, json, md) or report (html)",
-        description="Write one client's incidents opened in a period. Dates are whole days in the "
-        "client's time zone; --until defaults to now. The file appears only once complete.",
+        description="Write one client's incidents opened in a period. A date is a whole day in the "
+        "client's time zone, a time without an offset is the client's local time; --until "
+        "defaults to now. md and html are the client's report (team-only entries left out, "
+        "unless --internal); csv and json are always complete. A file appears only once complete.",
     )
     parser.add_argument("slug", metavar="SLUG", help="the client")
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="html")
-    parser.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-11-01")
-    parser.add_argument("--until", metavar="DATE", help="last day included, e.g. 2026-11-30")
+    parser.add_argument(
+        "--since", metavar="DATE", help="first day, e.g. 2026-11-01, or a time, 2026-11-01T10:00"
+    )
+    parser.add_argument(
+        "--until", metavar="DATE", help="last day included, e.g. 2026-11-30, or a time (excluded)"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -33,6 +40,12 @@ def register(sub: Any) -> None:
         "--activities", action="store_true", help="csv: one row per activity instead of incident"
     )
     parser.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 BOM for Excel")
+    parser.add_argument(
+        "--internal",
+        action="store_true",
+        help="md/html: include internal notes, assignments and the raw status log (not for the "
+        "client)",
+    )
     parser.set_defaults(run=run_export)
 
 
@@ -40,7 +53,7 @@ def run_export(ctx: Context) -> int:
     args = ctx.args
     services = ctx.services
     now = services.clock.now()
-    if args.output == "-":
+    if args.output == "-" or _is_stdout(ctx, args.output):
         _to_stdout(ctx, now)
         return 0
     result = export_client(
@@ -53,10 +66,22 @@ def run_export(ctx: Context) -> int:
         now,
         activities=args.activities,
         bom=args.bom,
+        internal=args.internal,
     )
     what = "activities" if args.activities and args.fmt == "csv" else "incidents"
-    ctx.out(f"{result.rows} {what} written to {inert(str(result.path))} ({result.bytes:,} bytes)")
+    ctx.out(f"{result.rows:,} {what} written to {inert(str(result.path))} ({result.bytes:,} bytes)")
     return 0
+
+
+def _is_stdout(ctx: Context, output: str | None) -> bool:
+    """`-o /dev/stdout` (or /dev/fd/1, or the file stdout is redirected to) is stdout itself:
+    writing it as a separate file would start at its own offset and clobber or be clobbered."""
+    if not output:
+        return False
+    try:
+        return os.path.samestat(os.stat(output), os.fstat(ctx.stdout.fileno()))
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
 
 
 def _to_stdout(ctx: Context, now: datetime) -> None:
@@ -75,6 +100,7 @@ def _to_stdout(ctx: Context, now: datetime) -> None:
                 stream,
                 now,
                 activities=args.activities,
+                internal=args.internal,
             )
 
     buffer = getattr(ctx.stdout, "buffer", None)

@@ -12,6 +12,7 @@ from core.errors import DouseError
 from core.export.period import client_zone
 from core.export.schedule import (
     add_report_job,
+    describe_schedule,
     next_fire,
     parse_report_schedule,
     run_due_reports,
@@ -90,7 +91,7 @@ def report_status(ctx: Context) -> int:
         rows.append(
             (
                 slug,
-                f"{schedule.every} {schedule.at:%H:%M} {tz} {schedule.format}",
+                f"{describe_schedule(schedule)} ({tz}), {schedule.format}",
                 when(last.get(client_id)),
                 when(upcoming),
                 str(schedule.folder),
