@@ -18,7 +18,7 @@ from core.incidents import workflow
 from core.services import Services
 from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import SIZE, make_app, rendered, settle, sync
+from tests.test_tui_desk import SIZE, make_app, open_incident, rendered, settle, sync
 from tui.app import DouseApp
 from tui.dialogs import outreach
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
@@ -144,5 +144,37 @@ async def test_a_conflicting_edit_keeps_the_dialog_and_the_draft(
         with sqlite_services.sessions() as s:
             kinds = s.scalars(
                 select(Activity.kind).where(Activity.incident_id == incident_id)
+            ).all()
+        assert "public_reply" in kinds
+
+
+@sync
+async def test_incident_view_keeps_the_draft_on_a_conflicting_edit(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_incident(pilot, app, world.overdue_incident)
+        assert "1 mention from 1 person" in rendered(app, "#summary")
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogOutreachDialog)
+        with sqlite_services.sessions.begin() as s:  # someone else, meanwhile
+            s.get(Incident, world.overdue_incident).title = "Edited elsewhere"  # type: ignore[union-attr]
+        text = "Sorry about the mould, we have sent you a DM"
+        await pilot.press(*text, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#body", TextArea).text == text
+        assert any("was changed by" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+s")  # knowing of the edit, save again: it goes through
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Edited elsewhere" in rendered(app, "#summary")
+        with sqlite_services.sessions() as s:
+            kinds = s.scalars(
+                select(Activity.kind).where(Activity.incident_id == world.overdue_incident)
             ).all()
         assert "public_reply" in kinds

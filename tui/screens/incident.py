@@ -19,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from core.authors import set_author
+from core.errors import DouseError
 from core.incidents import workflow
 from core.incidents.clocks import clock_state
 from core.queries import desk as q
@@ -31,7 +32,7 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import clean, label, safe, severity, show, stamp
+from tui.widgets.text import clean, label, plural, safe, severity, show, stamp
 
 
 def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -65,7 +66,8 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
     text.append_text(clock_text(detail, now))
     text.append("\n")
     text.append(
-        f"{detail.kind}  ·  {r.mention_count} mentions from {r.distinct_authors} people",
+        f"{detail.kind}  ·  {plural(r.mention_count, 'mention')} from "
+        f"{plural(r.distinct_authors, 'person', 'people')}",
         style="dim",
     )
     if detail.account:
@@ -224,7 +226,7 @@ class IncidentScreen(DeskScreen):
             h = item.history
             text.append(
                 f"\nauthor history: {h.mentions} mentions, {h.negative} negative, "
-                f"across {h.clients} client(s), first seen {stamp(h.first_seen_at)}",
+                f"across {plural(h.clients, 'client')}, first seen {stamp(h.first_seen_at)}",
                 style="dim",
             )
         show(box, text)
@@ -391,27 +393,39 @@ class IncidentScreen(DeskScreen):
             url=first.url or "" if first else "",
         )
 
+        me = self.desk.me or ""
+
+        def save(draft: OutreachDraft) -> None:
+            """In the dialog's worker: the dialog stays open, the draft kept, if this raises."""
+            assert self.detail is not None
+            try:
+                with self.desk.services.sessions.begin() as s:
+                    workflow.log_activity(
+                        s,
+                        self.incident_id,
+                        draft.kind,
+                        by=me,
+                        now=self.desk.now(),
+                        # The version loaded last: after a conflict this view reloads, so a
+                        # second Ctrl+S, made knowing of the other edit, goes through.
+                        expected_version=self.detail.row.version,
+                        channel=draft.channel,
+                        body=draft.body,
+                        offer=draft.offer,
+                        amount=draft.amount,
+                    )
+            except DouseError:
+                self.app.call_from_thread(self.reload)
+                raise
+
         def chosen(draft: OutreachDraft | None) -> None:
-            if draft is None:
-                return
-            self.act(
-                f"Logged {draft.kind.replace('_', ' ')}",
-                lambda s, me, now, v: workflow.log_activity(
-                    s,
-                    self.incident_id,
-                    draft.kind,
-                    by=me,
-                    now=now,
-                    expected_version=v,
-                    channel=draft.channel,
-                    body=draft.body,
-                    offer=draft.offer,
-                    amount=draft.amount,
-                ),
-            )
+            if draft is not None:
+                self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}", None))
 
         self.app.push_screen(
-            LogOutreachDialog(self.incident_id, detail.reply_policy, detail.canned_replies, values),
+            LogOutreachDialog(
+                self.incident_id, detail.reply_policy, detail.canned_replies, values, save=save
+            ),
             chosen,
         )
 
