@@ -344,7 +344,8 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
     print("severity: " + ", ".join(f"{s} {sev.get(s, 0)}" for s in SEVERITIES))
     rate = replay.imported / replay.seconds if replay.seconds else 0.0
     print(
-        f"replay: {replay.imported} rows imported with triage in {replay.seconds:.1f}s ({rate:,.0f}/s)"
+        f"replay: {replay.imported} rows imported with triage in {replay.seconds:.1f}s "
+        f"({rate:,.0f}/s)"
     )
 
 
