@@ -145,23 +145,40 @@ class Replay:
         self.imported = 0
 
     def feed(self, slug: str, rows: Sequence[Row], now: datetime) -> None:
-        from core.ingest.importer import import_file
-        from core.ingest.poll import default_on_stored
+        """`douse import` of these rows: stored in batches, then judged oldest first."""
+        try:
+            from core.ingest.importer import import_file_batched
+        except ImportError:  # an older douse: one transaction, judged batch by batch
+            import_file_batched = None
 
         path = self.workdir / f"{slug}.csv"
         _write_csv(path, rows)
         started = time.perf_counter()
-        with self.services.sessions.begin() as session:
-            import_file(
-                session,
+        if import_file_batched is not None:
+            import_file_batched(
+                self.services.sessions,
                 slug,
                 path,
                 now=now,
                 scorer=self.services.analyzer(),
                 column_map=COLUMN_MAP,
                 platform="x",
-                on_stored=default_on_stored(),
             )
+        else:
+            from core.ingest.importer import import_file
+            from core.ingest.poll import default_on_stored
+
+            with self.services.sessions.begin() as session:
+                import_file(
+                    session,
+                    slug,
+                    path,
+                    now=now,
+                    scorer=self.services.analyzer(),
+                    column_map=COLUMN_MAP,
+                    platform="x",
+                    on_stored=default_on_stored(),
+                )
         self.seconds += time.perf_counter() - started
         self.imported += len(rows)
 
@@ -340,6 +357,20 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
         f"client-day over {days:.1f} days); single-post incidents "
         f"{singles / max(len(out.incidents), 1):.0%}"
     )
+    top = [i for i in out.incidents.values() if getattr(i, "problem_id", None) is None]
+    print(
+        f"  top-level (cases under a problem not counted): {len(top)} "
+        f"({len(top) / (clients * days):.1f} per client-day)"
+    )
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for iid in problems:
+        by_category[str(getattr(out.incidents[iid], "category", None))].append(iid)
+    for category, ids in sorted(by_category.items(), key=lambda kv: -len(kv[1])):
+        posts = sum(len(reasons_of[i]) for i in ids)
+        print(
+            f"  problems of {category:<14} {len(ids):4} holding {posts:5} reasoned negatives, "
+            f"purity {_purity(reasons_of[i] for i in ids):.3f}"
+        )
     sev = Counter(inc.severity for inc in out.incidents.values())
     print("severity: " + ", ".join(f"{s} {sev.get(s, 0)}" for s in SEVERITIES))
     rate = replay.imported / replay.seconds if replay.seconds else 0.0

@@ -1,4 +1,4 @@
-"""`douse import` and `douse mention add`: files imported whole or refused whole, one line each."""
+"""`douse import` and `douse mention add`: each file imported or refused in one line."""
 
 from __future__ import annotations
 
@@ -187,14 +187,14 @@ def test_an_unexpected_decode_error_refuses_one_file_in_one_line(
 ) -> None:
     from tui.cli.commands import import_
 
-    real = import_.import_file
+    real = import_.import_file_batched
 
-    def flaky(session: object, slug: str, path: str, **kwargs: object) -> object:
+    def flaky(sessions: object, slug: str, path: str, **kwargs: object) -> object:
         if path.endswith("broken.csv"):
             raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
-        return real(session, slug, path, **kwargs)  # type: ignore[arg-type]
+        return real(sessions, slug, path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(import_, "import_file", flaky)
+    monkeypatch.setattr(import_, "import_file_batched", flaky)
     broken, good = tmp_path / "broken.csv", tmp_path / "good.csv"
     broken.write_text(REVIEWS)
     good.write_text(REVIEWS)

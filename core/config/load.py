@@ -81,10 +81,13 @@ CLIENT_KEYS = {
     "report",
     "accounts",
     "sources",
+    "industry",
+    "categories",
 }
 ACCOUNT_KEYS = {"platform", "handle", "url", "owner", "backup", "unowned"}
 SOURCE_KEYS = {"name", "kind", "url", "query", "path", "interval", "token_env", "params"}
 TARGET_KEYS = {"first_response", "next_response", "resolution"}
+CATEGORY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class _Checker:
@@ -202,12 +205,21 @@ def _targets(check: _Checker, data: Any, where: KeyPath, base: Targets) -> Targe
         values[key] = check.minutes(table[key], (*where, key)) or values[key]
     by_severity = dict(base.by_severity)
     for severity in set(SEVERITIES) & table.keys():
-        sub = check.table(table[severity], (*where, severity), TARGET_KEYS)
-        by_severity[severity] = {
+        sub = check.table(table[severity], (*where, severity), TARGET_KEYS | {"hours"})
+        chosen: dict[str, int | str] = {
             key: minutes
             for key in TARGET_KEYS & sub.keys()
             if (minutes := check.minutes(sub[key], (*where, severity, key)))
         }
+        if "hours" in sub:
+            # "24/7": this severity's clocks run round the clock, whatever the business hours.
+            if sub["hours"] in ("24/7", "business"):
+                chosen["hours"] = sub["hours"]
+            else:
+                check.fail(
+                    (*where, severity, "hours"), 'hours must be "24/7" or "business"'
+                )
+        by_severity[severity] = chosen
     return Targets(by_severity=by_severity, **values)
 
 
@@ -345,6 +357,8 @@ def _client(
         canned = {}
     return ClientConfig(
         slug=slug,
+        industry=_industry(check, table.get("industry"), (*where, "industry")),
+        categories=_categories(check, table.get("categories", {}), (*where, "categories")),
         name=check.text(table, "name", where),
         keywords=keywords,
         exclusions=check.strings(table, "exclusions", where),
@@ -364,6 +378,41 @@ def _client(
         accounts=tuple(_accounts(check, table.get("accounts", []), where, handles)),
         sources=tuple(_sources(check, table.get("sources", []), where)),
     )
+
+
+def _industry(check: _Checker, raw: Any, where: KeyPath) -> str | None:
+    from core.incidents.category_defaults import canonical_industry, known_industries
+
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or canonical_industry(raw) is None:
+        known = ", ".join(known_industries())
+        check.fail(where, f"unknown industry {raw!r} (known: {known})")
+        return None
+    return raw.strip().lower()
+
+
+def _categories(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
+    """A client's own issue categories: name = ["phrase", ...] or { title, phrases }."""
+    from core.incidents.categories import CategoryError, merge_specs
+
+    if not isinstance(raw, dict):
+        check.fail(where, "categories must be a table of category = [phrases]")
+        return {}
+    good: dict[str, Any] = {}
+    for name, value in raw.items():
+        if not CATEGORY_NAME.match(name):
+            check.fail(
+                (*where, name), f"category {name!r}: use lowercase letters, digits and _ (max 40)"
+            )
+            continue
+        try:
+            merge_specs((), {name: value})
+        except CategoryError as exc:
+            check.fail((*where, name), str(exc))
+            continue
+        good[name] = value
+    return good
 
 
 def _business_hours(check: _Checker, raw: Any, client: KeyPath) -> dict[str, list[list[str]]]:

@@ -41,7 +41,8 @@ class Targets:
     first_response: int = 120
     next_response: int = 240
     resolution: int = 2880
-    by_severity: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Minutes per target, and "hours": "24/7" for a severity whose clocks ignore business hours.
+    by_severity: dict[str, dict[str, int | str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class ClientConfig:
     report_schedule: dict[str, Any]
     accounts: tuple[AccountConfig, ...]
     sources: tuple[SourceConfig, ...]
+    # The trade whose issue categories apply, and the client's own (name -> phrases).
+    industry: str | None = None
+    categories: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,8 @@ def _client_values(
     critical = list(dict.fromkeys([*agency.critical_terms, *client.critical_terms]))
     return {
         "name": client.name,
+        "industry": client.industry,
+        "categories": client.categories,
         "keywords": list(client.keywords),
         "exclusions": list(client.exclusions),
         "critical_terms": critical,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from core.db.base import Base
@@ -79,6 +80,10 @@ class Client(Base):
     name: Mapped[str] = mapped_column(String(200))
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     exclusions: Mapped[list[Any]] = mapped_column(default=list)
+    # Which trade's issue categories apply ("airline", "restaurant"...), and the client's own
+    # categories with example phrases (core/incidents/categories.py).
+    industry: Mapped[str | None] = mapped_column(String(40))
+    categories: Mapped[dict[str, Any]] = mapped_column(default=dict)
     critical_terms: Mapped[list[Any]] = mapped_column(default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # {"mon": [["09:00", "17:30"]], ...}; an empty dict means 24/7.
@@ -217,6 +222,15 @@ class Mention(Base):
         # The desk's authors tab: each client's authors with their negative counts, from the index.
         Index("ix_mentions_client_author_label", "client_id", "author_id", "sentiment_label"),
         Index("ix_mentions_client_fingerprint", "client_id", "fingerprint"),
+        # Mentions stored but not yet judged by triage (an import judges them after storing, in
+        # time order; a killed one leaves them here for the next run).
+        Index(
+            "ix_mentions_untriaged",
+            "client_id",
+            "published_at",
+            sqlite_where=sql("triaged_at IS NULL"),
+            postgresql_where=sql("triaged_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,6 +263,10 @@ class Mention(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
     duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
     raw: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # What the complaint is about (an issue category of the client's) and why, set by triage.
+    category: Mapped[str | None] = mapped_column(String(40))
+    category_reason: Mapped[str | None] = mapped_column(Text)
+    triaged_at: Mapped[datetime | None]
 
     author: Mapped[Author | None] = relationship()
     client: Mapped[Client] = relationship()
@@ -281,6 +299,12 @@ class Incident(Base):
     distinct_authors: Mapped[int] = mapped_column(Integer, default=1)
     mention_count: Mapped[int] = mapped_column(Integer, default=0)
     terms: Mapped[list[Any]] = mapped_column(default=list)
+    category: Mapped[str | None] = mapped_column(String(40))
+    # A person's case under the problem it is part of (the problem holds the posts about the
+    # problem; the case holds that person's conversation beyond it).
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # Severity's evidence summed up as posts join (core/incidents/severity.py EvidenceSummary).
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     opened_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     first_response_at: Mapped[datetime | None]
@@ -308,6 +332,9 @@ class Incident(Base):
     client: Mapped[Client] = relationship()
     owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
     updated_by: Mapped[Staff | None] = relationship(foreign_keys=[updated_by_id])
+    problem: Mapped[Incident | None] = relationship(
+        foreign_keys=[problem_id], remote_side=[id]
+    )
 
 
 class IncidentMention(Base):
@@ -317,6 +344,54 @@ class IncidentMention(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"), primary_key=True)
     added_at: Mapped[datetime]
+
+    # Lets triage link posts to an incident it opened in the same flush (no id yet).
+    incident: Mapped[Incident] = relationship()
+
+
+class IncidentKey(Base):
+    """What draws posts to an incident: its category and day, an identifier, a staff hint.
+
+    Looked up by (client, key), so placing a post costs the same at any size of history."""
+
+    __tablename__ = "incident_keys"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "key"),
+        Index("ix_incident_keys_lookup", "client_id", "key", "last_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    # Posts that carried the key here: what most of them share names the problem.
+    posts: Mapped[int] = mapped_column(Integer, default=1)
+
+    incident: Mapped[Incident] = relationship()
+
+
+class GroupingHint(Base):
+    """A staff decision remembered for triage: posts that belong together (a merge), apart (a
+    split), or under a category (a correction), each with one post's significant words."""
+
+    __tablename__ = "grouping_hints"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("together", "apart", "category")), name="kind"),
+        Index("ix_grouping_hints_client", "client_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    group: Mapped[int] = mapped_column(Integer)
+    apart_from: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(40))
+    terms: Mapped[list[Any]] = mapped_column(default=list)
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime]
 
 
 class Activity(Base):

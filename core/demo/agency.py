@@ -306,6 +306,7 @@ def _client(
     config = ClientConfig(
         slug=spec.slug,
         name=spec.name,
+        industry=industry.key,
         keywords=(spec.name, f"@{spec.handle}", f"#{spec.handle}"),
         exclusions=(),
         critical_terms=industry.critical_terms,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
 from core.config import sync_config
-from core.db.models import Account, Client, Source
+from core.db.models import Account, Client, Mention, Source
 from core.demo import events
 from core.demo.agency import PLATFORM_WEIGHT, DemoAgency, DemoClient, build_agency
 from core.demo.mentions import ClientPlanner, Planned, address
@@ -200,6 +200,12 @@ def build_demo(
     else:
         mention_ids, fetched = log.mention_ids, log.fetched_ts
     replay.run(mention_ids, fetched, replay_from)
+    with sessions.begin() as session:
+        # What came before the replay is history the demo does not judge; marked, so a later
+        # import's triage does not take it for posts still waiting.
+        session.execute(
+            update(Mention).where(Mention.triaged_at.is_(None)).values(triaged_at=now)
+        )
     seconds["incidents"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return BuildReport(seconds, log.written, scorer.scored, replay.stats, replay_from)

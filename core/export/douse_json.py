@@ -652,6 +652,9 @@ class _Importer:
                 fingerprint=f.str_("fingerprint"),
                 duplicate_count=f.int_("duplicate_count", 0),
                 raw=f.dict_("raw") if f.data.get("raw") is not None else None,
+                # Judged where it was exported: its incidents come with it, and a post outside
+                # them stays outside (triage must not open incidents for the report's chart).
+                triaged_at=self.now,
             )
             duplicate_of = f.str_("duplicate_of")
             if duplicate_of:

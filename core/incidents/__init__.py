@@ -9,6 +9,8 @@ Triage (ingestion pipeline, demo generator)
     triage_new_mentions(session, mention_ids, now) -> TriageSummary
         opened / joined / reopened / monitored / ignored / already_triaged / spikes counts;
         idempotent (mentions already on an incident are skipped); batch of thousands is fine.
+    triage_pending(session, client_id, now, *, limit=500) -> TriageSummary | None
+        the client's stored-but-unjudged mentions, oldest first; None when none wait.
 
 Clocks (scheduler every minute; desk countdowns)
     refresh_clocks(session, now, *, limit=1000) -> list[int]     breaches recorded once
@@ -66,7 +68,7 @@ from core.incidents.repair import RepairResult, run_due_repair_checks
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess
 from core.incidents.spikes import SpikeCheck, detect_spikes
-from core.incidents.triage import TriageSummary, triage_new_mentions
+from core.incidents.triage import TriageSummary, triage_new_mentions, triage_pending
 from core.incidents.views import (
     ActivityRow,
     IncidentCard,
@@ -132,5 +134,6 @@ __all__ = [
     "split_incident",
     "targets_for",
     "triage_new_mentions",
+    "triage_pending",
     "unowned_accounts",
 ]

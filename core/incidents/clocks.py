@@ -66,8 +66,16 @@ def _calendar_cached(hours: str, tz: str, hol: str) -> BusinessCalendar:
     return build_calendar(json.loads(hours), tz, json.loads(hol))
 
 
-def calendar_for(client: Client) -> BusinessCalendar:
-    """The client's calendar, built once per distinct configuration (cheap to call per mention)."""
+def calendar_for(client: Client, severity: str | None = None) -> BusinessCalendar:
+    """The calendar an incident's clocks run on, built once per distinct configuration.
+
+    The client's business hours, except for a severity whose targets say `hours = "24/7"`, and
+    for critical incidents unless their targets say `hours = "business"`: a food-poisoning
+    report on a Sunday must not wait for Monday morning because the bakery is closed."""
+    over = (client.targets_by_severity or {}).get(severity or "") or {}
+    hours = over.get("hours") or ("24/7" if severity == "critical" else "business")
+    if hours == "24/7":
+        return _calendar_cached("{}", client.timezone or "UTC", "{}")
     return _calendar_cached(
         json.dumps(client.business_hours or {}, sort_keys=True),
         client.timezone or "UTC",
@@ -110,7 +118,7 @@ def sync_due(incident: Incident) -> None:
 
 
 def start_clocks(incident: Incident, client: Client, start: datetime) -> None:
-    cal = calendar_for(client)
+    cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
     incident.first_response_due_at = add_business_minutes(start, t.first_response, cal)
     incident.resolution_due_at = add_business_minutes(start, t.resolution, cal)
@@ -120,7 +128,7 @@ def start_clocks(incident: Incident, client: Client, start: datetime) -> None:
 
 def tighten_for_severity(incident: Incident, client: Client, now: datetime) -> None:
     """After severity rises, its tighter targets apply from now, never loosening a deadline."""
-    cal = calendar_for(client)
+    cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
     if incident.first_response_at is None and incident.first_response_due_at is not None:
         incident.first_response_due_at = min(
@@ -152,7 +160,18 @@ def on_customer_reply(incident: Incident, client: Client, at: datetime) -> None:
     if incident.paused_at is not None:
         resume(incident, client, at)
     if incident.first_response_at is not None and incident.next_response_due_at is None:
-        cal = calendar_for(client)
+        cal = calendar_for(client, incident.severity)
+        t = targets_for(client, incident.severity)
+        incident.next_response_due_at = add_business_minutes(at, t.next_response, cal)
+    sync_due(incident)
+
+
+def on_new_voice(incident: Incident, client: Client, at: datetime) -> None:
+    """Another person joined a problem after it was answered: someone is waiting again, so the
+    next-response clock starts (a pause for one customer does not silence everyone else)."""
+    incident.last_customer_at = max(filter(None, [incident.last_customer_at, at]))
+    if incident.first_response_at is not None and incident.next_response_due_at is None:
+        cal = calendar_for(client, incident.severity)
         t = targets_for(client, incident.severity)
         incident.next_response_due_at = add_business_minutes(at, t.next_response, cal)
     sync_due(incident)
@@ -168,7 +187,7 @@ def resume(incident: Incident, client: Client, at: datetime) -> None:
     """Shift every pending deadline by the business time spent paused."""
     if incident.paused_at is None:
         return
-    cal = calendar_for(client)
+    cal = calendar_for(client, incident.severity)
     paused_at = incident.paused_at
 
     def shift(due: datetime | None) -> datetime | None:
@@ -188,7 +207,7 @@ def resume(incident: Incident, client: Client, at: datetime) -> None:
 
 
 def restart_after_reopen(incident: Incident, client: Client, at: datetime) -> None:
-    cal = calendar_for(client)
+    cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
     incident.paused_at = None
     incident.next_response_due_at = add_business_minutes(at, t.next_response, cal)

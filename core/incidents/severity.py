@@ -1,12 +1,30 @@
-"""Severity from the evidence on an incident, with the reasons a person can read and check."""
+"""Severity from harm, voices, reach and speed, with the reasons a person can read and check.
+
+An incident's evidence is summed up as it grows (`EvidenceSummary`, kept on the incident as
+JSON), so judging a problem with five hundred voices never re-reads five hundred posts.
+
+The rules, in words:
+- a negative post is low; strongly negative (compound <= -0.6) is medium;
+- a harm report sets a floor: assault or harassment, discrimination, safety or injury, health or
+  food safety, a data breach: at least high; a legal threat: at least medium (core/incidents/
+  harm.py lists the phrases and their guards);
+- more people make it worse: 3 or more different people +1 level (a pattern), 30 or more +2;
+  10 or more new people within an hour +1 (it is spreading);
+- reach: an author with 10,000+ followers +1 level, 100,000+ +2; a VIP author +1;
+- speed: 50+ shares within 24 h at least high, 500+ critical;
+- a critical term of the client's (clients.toml) makes it critical, as the config promises;
+- praise never raises severity: a positive post adds no voice, reach or harm.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from core.db.models import SEVERITIES
+from core.incidents.harm import HarmHit
 
 STRONG_NEGATIVE = -0.6
 WIDE_REACH = 10_000
@@ -14,6 +32,10 @@ HUGE_REACH = 100_000
 VIRAL_SHARES_24H = 50  # "a post shared more than 50 times in 24 hrs"
 ABLAZE_SHARES_24H = 500
 PATTERN_AUTHORS = 3
+MANY_AUTHORS = 30
+SURGE_AUTHORS = 10
+SURGE_WINDOW = timedelta(hours=1)
+SUMMARY_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -28,12 +50,105 @@ class Evidence:
     fetched_at: datetime
     critical_terms: tuple[str, ...] = ()
     is_vip: bool = False
+    harm: tuple[HarmHit, ...] = ()
+    label: str | None = None
 
     @property
     def shares_per_24h(self) -> float:
         """Shares seen at fetch time, scaled to a 24-hour rate for posts older than a day."""
         age_h = max((self.fetched_at - self.published_at).total_seconds() / 3600, 1.0)
         return float(self.shares) if age_h <= 24 else self.shares * 24 / age_h
+
+    @property
+    def counts(self) -> bool:
+        """Praise is on the timeline but never makes an incident worse."""
+        return self.label != "positive"
+
+
+@dataclass
+class EvidenceSummary:
+    """Everything severity needs from an incident's posts, kept up to date as posts join."""
+
+    worst: float | None = None
+    followers: int = 0
+    velocity: float = 0.0
+    vip: bool = False
+    critical: list[str] = field(default_factory=list)
+    harm: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> label, floor, phrase
+    # Each person's first post on the incident, for voices and how fast they arrive.
+    first_seen: dict[str, str] = field(default_factory=dict)  # author key -> ISO time
+
+    def add(self, ev: Evidence, author_key: str) -> None:
+        if not ev.counts:
+            return
+        if ev.compound is not None and (self.worst is None or ev.compound < self.worst):
+            self.worst = ev.compound
+        self.followers = max(self.followers, ev.followers or 0)
+        self.velocity = max(self.velocity, ev.shares_per_24h)
+        self.vip = self.vip or ev.is_vip
+        for term in ev.critical_terms:
+            if term not in self.critical:
+                self.critical.append(term)
+        for hit in ev.harm:
+            self.harm.setdefault(
+                hit.name, {"label": hit.label, "floor": hit.floor, "phrase": hit.phrase}
+            )
+        seen = self.first_seen.get(author_key)
+        at = ev.published_at.isoformat()
+        if seen is None or at < seen:
+            self.first_seen[author_key] = at
+
+    @property
+    def authors(self) -> int:
+        return len(self.first_seen)
+
+    def surge(self) -> int:
+        """The most people whose first post fell within one hour of each other."""
+        times = sorted(datetime.fromisoformat(t) for t in self.first_seen.values())
+        best = start = 0
+        for end, at in enumerate(times):
+            while at - times[start] > SURGE_WINDOW:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": SUMMARY_VERSION,
+            "worst": self.worst,
+            "followers": self.followers,
+            "velocity": round(self.velocity, 2),
+            "vip": self.vip,
+            "critical": self.critical,
+            "harm": self.harm,
+            "first_seen": self.first_seen,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> EvidenceSummary | None:
+        if not data or data.get("v") != SUMMARY_VERSION:
+            return None  # older incidents are summed up again from their posts
+        return cls(
+            worst=data.get("worst"),
+            followers=int(data.get("followers") or 0),
+            velocity=float(data.get("velocity") or 0.0),
+            vip=bool(data.get("vip")),
+            critical=list(data.get("critical") or []),
+            harm=dict(data.get("harm") or {}),
+            first_seen=dict(data.get("first_seen") or {}),
+        )
+
+
+def author_key(ev: Evidence, index: int) -> str:
+    # A post without an author is a person of its own.
+    return str(ev.author_id) if ev.author_id is not None else f"anon-{index}-{ev.published_at}"
+
+
+def summarize(evidence: Iterable[Evidence]) -> EvidenceSummary:
+    summary = EvidenceSummary()
+    for index, ev in enumerate(evidence):
+        summary.add(ev, author_key(ev, index))
+    return summary
 
 
 @dataclass(frozen=True)
@@ -50,50 +165,56 @@ def level(severity: str) -> int:
 
 
 def assess(evidence: Iterable[Evidence], *, floor: str = "low") -> Assessment:
-    """Judge severity from all evidence on an incident; never below `floor` (what it already is).
+    """Judge severity from all evidence on an incident; never below `floor`."""
+    return assess_summary(summarize(evidence), floor=floor)
 
-    Rules, in words: negative is low, strongly negative medium; 10k followers +1 level, 100k +2;
-    50+ shares in 24 h at least high, 500+ critical; a critical term +1 and at least high; a VIP
-    author +1; three or more different people +1 and a pattern.
-    """
-    items = list(evidence)
+
+def assess_summary(s: EvidenceSummary, *, floor: str = "low") -> Assessment:
     reasons: list[str] = []
-    compounds = [e.compound for e in items if e.compound is not None]
-    worst = min(compounds) if compounds else None
-    lvl = 0
-    if worst is not None and worst <= STRONG_NEGATIVE:
-        lvl = 1
-        reasons.append(f"strongly negative ({worst:+.2f})")
-    elif worst is not None and worst < 0:
-        reasons.append(f"negative ({worst:+.2f})")
-    followers = max((e.followers or 0 for e in items), default=0)
-    if followers >= HUGE_REACH:
-        lvl += 2
-        reasons.append(f"author reaches {followers:,} followers")
-    elif followers >= WIDE_REACH:
-        lvl += 1
-        reasons.append(f"author reaches {followers:,} followers")
-    velocity = max((e.shares_per_24h for e in items), default=0.0)
-    if velocity >= ABLAZE_SHARES_24H:
-        lvl = 3
-        reasons.append(f"shared {velocity:,.0f} times in 24 h")
-    elif velocity >= VIRAL_SHARES_24H:
-        lvl = max(lvl, 2)
-        reasons.append(f"shared {velocity:,.0f} times in 24 h")
-    terms = tuple(dict.fromkeys(t for e in items for t in e.critical_terms))
-    if terms:
-        lvl = max(lvl + 1, 2)
-        reasons.append("critical terms: " + ", ".join(terms))
-    if any(e.is_vip for e in items):
-        lvl += 1
+    base = 0
+    if s.worst is not None and s.worst <= STRONG_NEGATIVE:
+        base = 1
+        reasons.append(f"strongly negative ({s.worst:+.2f})")
+    elif s.worst is not None and s.worst < 0:
+        reasons.append(f"negative ({s.worst:+.2f})")
+    harm_floor = 0
+    for hit in s.harm.values():
+        harm_floor = max(harm_floor, level(hit["floor"]))
+        reasons.append(f"{hit['label']}: “{hit['phrase']}”")
+    boost = 0
+    if s.followers >= HUGE_REACH:
+        boost += 2
+        reasons.append(f"author reaches {s.followers:,} followers")
+    elif s.followers >= WIDE_REACH:
+        boost += 1
+        reasons.append(f"author reaches {s.followers:,} followers")
+    if s.vip:
+        boost += 1
         reasons.append("a VIP author")
-    authors = len({e.author_id if e.author_id is not None else -i for i, e in enumerate(items)})
-    pattern = authors >= PATTERN_AUTHORS
-    if pattern:
-        lvl += 1
-        reasons.append(f"{authors} different people say this (pattern)")
+    people = s.authors
+    pattern = people >= PATTERN_AUTHORS
+    if people >= MANY_AUTHORS:
+        boost += 2
+        reasons.append(f"{people} different people say this")
+    elif pattern:
+        boost += 1
+        reasons.append(f"{people} different people say this (pattern)")
+    surge = s.surge() if people >= SURGE_AUTHORS else 0
+    if surge >= SURGE_AUTHORS:
+        boost += 1
+        reasons.append(f"{surge} people within an hour")
+    lvl = max(base, harm_floor) + boost
+    if s.velocity >= ABLAZE_SHARES_24H:
+        lvl = 3
+        reasons.append(f"shared {s.velocity:,.0f} times in 24 h")
+    elif s.velocity >= VIRAL_SHARES_24H:
+        lvl = max(lvl, 2)
+        reasons.append(f"shared {s.velocity:,.0f} times in 24 h")
+    if s.critical:
+        lvl = 3
+        reasons.append("critical terms: " + ", ".join(s.critical))
     lvl = min(lvl, 3)
     if level(floor) > lvl:
         lvl = level(floor)
         reasons.append(f"kept at {floor} as set earlier")
-    return Assessment(SEVERITIES[lvl], tuple(reasons), authors, pattern, terms)
+    return Assessment(SEVERITIES[lvl], tuple(reasons), people, pattern, tuple(s.critical))

@@ -22,7 +22,6 @@ from core.db.models import (
     INCIDENT_STATUSES,
     SEVERITIES,
     Activity,
-    Author,
     Client,
     Incident,
     IncidentMention,
@@ -31,10 +30,10 @@ from core.db.models import (
     Staff,
 )
 from core.errors import ConflictError, DouseError, NotFound
-from core.incidents import clocks
+from core.incidents import clocks, regroup
 from core.incidents.notify import notify
-from core.incidents.severity import Evidence, assess, level
-from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from core.incidents.severity import assess, level
+from core.incidents.text import ignore_stems, significant_terms
 from core.incidents.triage import MAX_TERMS
 from core.text import inert
 
@@ -416,27 +415,9 @@ def _reassess(
     Severity never drops below `floor` (what the incident already was, or a person set), and the
     people's judgements in `keep` stay among the reasons so the floor still says whose it is.
     """
-    rows = session.execute(
-        select(Mention, Author)
-        .join(IncidentMention, IncidentMention.mention_id == Mention.id)
-        .outerjoin(Author, Author.id == Mention.author_id)
-        .where(IncidentMention.incident_id == incident.id)
-    ).all()
-    critical = list(client.critical_terms or [])
-    evidence = [
-        Evidence(
-            author_id=m.author_id,
-            compound=m.sentiment_compound,
-            followers=a.followers if a else None,
-            shares=m.shares or 0,
-            published_at=m.published_at,
-            fetched_at=m.fetched_at,
-            critical_terms=tuple(matched_critical_terms(f"{m.title}\n{m.text}", critical)),
-            is_vip=bool(a and a.is_vip),
-        )
-        for m, a in rows
-    ]
-    incident.mention_count = len(rows)
+    evidence = regroup.evidence(session, incident, client)
+    incident.mention_count = len(evidence)
+    incident.summary = {}  # summed up again from its posts when triage next meets it
     if not evidence:
         return
     a = assess(evidence, floor=floor)
@@ -454,7 +435,7 @@ def _reassess(
     incident.is_pattern = a.is_pattern
     if incident.kind in ("mention", "pattern"):
         incident.kind = "pattern" if a.is_pattern else "mention"
-    incident.last_customer_at = max(m.published_at for m, _ in rows)
+    incident.last_customer_at = max(e.published_at for e in evidence)
 
 
 def _merge_terms(current: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -558,6 +539,7 @@ def merge_incidents(
             theirs, ours = getattr(source, due), getattr(target, due)
             if theirs is not None and (ours is None or theirs < ours):
                 setattr(target, due, theirs)  # the merged whole is as urgent as its most urgent
+    regroup.after_merge(session, target, sources, client, staff_id=staff.id, now=now)
     session.flush()
     before = target.severity
     # The merged whole is at least as serious as the most serious part, whoever judged it.
@@ -621,6 +603,7 @@ def split_incident(
         updated_at=now,
         updated_by_id=staff.id,
         terms=[],
+        category=incident.category,
     )
     session.add(new)
     session.flush()
@@ -647,6 +630,7 @@ def split_incident(
         keep=_judgements(incident.severity_reasons),
     )
     clocks.sync_due(incident)
+    regroup.after_split(session, incident, new, sorted(wanted), client, staff_id=staff.id, now=now)
     for inc, body in (
         (incident, f"split {len(wanted)} mention(s) off to #{new.id}"),
         (new, f"split off from #{incident.id}"),

@@ -1,22 +1,39 @@
 """`douse import`: bring review-site exports and saved feeds in as a client's mentions.
 
-Each file is one transaction: it is imported whole or refused whole (a bad row names its line),
-so a refused file can be fixed and imported again without duplicates or gaps. Rows are streamed
-and stored in batches, so a million-row export needs no more memory than one batch.
+`import_file_batched` (what `douse import` runs) stores a file in batches of rows, each batch
+its own transaction, so a million-row import never holds the database for long and the desk
+and the pollers keep writing meanwhile. Then it judges what it stored, oldest post first, in
+batches too (triage_pending): a file sorted newest-first gives the same incidents as one sorted
+oldest-first. Every step is idempotent: a file refused at a bad row, or a killed import, is
+fixed and imported again; rows already stored count as duplicates and posts still waiting for
+judgement are judged.
+
+`import_file` stores a whole file in the caller's transaction (tests, tools).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import DouseError
 
 from core.ingest.adapters.files import iter_file
 from core.ingest.manual import active_client
 from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
+from core.ingest.pipeline import (
+    BATCH_SIZE,
+    ClientRules,
+    OnStored,
+    Scorer,
+    StoreResult,
+    store_mentions,
+)
 
 # `--format` speaks of feeds the way people do; the file reader calls them all "feed".
 FORMAT_ALIASES = {"rss": "feed", "atom": "feed", "xml": "feed", "ndjson": "jsonl"}
@@ -38,17 +55,118 @@ def import_file(
     """Store one file's mentions for a client; raises a DouseError (and stores nothing) when
     the file cannot be read. `keep_all` skips the keyword filter, for exports that are about
     the client by construction (its own reviews)."""
+    rules = _rules(session, client_slug, keep_all)
+    items = iter_file(path, fmt=_format(fmt), column_map=column_map, platform=platform)
+    return store_mentions(session, rules, items, now=now, scorer=scorer, on_stored=on_stored)
+
+
+def _rules(session: Session, client_slug: str, keep_all: bool) -> ClientRules:
     client = active_client(session, client_slug)
-    rules = ClientRules(
+    return ClientRules(
         client_id=client.id,
         matcher=None if keep_all else KeywordMatcher(client.keywords, client.exclusions),
         negative_threshold=client.negative_threshold,
         positive_threshold=client.positive_threshold,
     )
-    items = iter_file(
-        path,
-        fmt=FORMAT_ALIASES.get(fmt or "", fmt) if fmt else None,
-        column_map=column_map,
-        platform=platform,
+
+
+def _format(fmt: str | None) -> str | None:
+    return FORMAT_ALIASES.get(fmt or "", fmt) if fmt else None
+
+
+@dataclass
+class ImportReport:
+    stored: StoreResult = field(default_factory=StoreResult)
+    batches: int = 0
+    judged: int = 0
+    opened: int = 0
+    joined: int = 0
+
+
+class ImportInterrupted(DouseError):
+    """A bad row (or another error) stopped the import; the batches before it are stored."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+Progress = Callable[[str, int], None]
+
+
+def import_file_batched(
+    sessions: sessionmaker[Session],
+    client_slug: str,
+    path: str | Path,
+    *,
+    now: datetime,
+    scorer: Scorer,
+    fmt: str | None = None,
+    column_map: str | Mapping[str, str] | None = None,
+    platform: str = "import",
+    keep_all: bool = False,
+    judge: bool = True,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Store a file batch by batch, each committed, then judge the client's waiting posts in
+    time order. A bad row raises ImportInterrupted saying what was stored before it (which is
+    judged all the same)."""
+    report = ImportReport()
+    with sessions() as session:
+        rules = _rules(session, client_slug, keep_all)
+    items = iter_file(path, fmt=_format(fmt), column_map=column_map, platform=platform)
+    try:
+        while True:
+            chunk = list(islice(items, batch_size))
+            if not chunk:
+                break
+            with sessions.begin() as session:
+                stored = store_mentions(
+                    session, rules, chunk, now=now, scorer=scorer, batch_size=batch_size
+                )
+            stored.new_ids.clear()  # ids are not kept: a million of them is memory for nothing
+            report.stored.add(stored)
+            report.batches += 1
+            if progress is not None:
+                progress("stored", report.stored.new + report.stored.duplicate)
+    except DouseError as exc:
+        if judge and report.batches:
+            judge_waiting(sessions, rules.client_id, now, report, progress)
+        raise ImportInterrupted(_interrupted(str(exc), report), report) from None
+    if judge:
+        judge_waiting(sessions, rules.client_id, now, report, progress)
+    return report
+
+
+def judge_waiting(
+    sessions: sessionmaker[Session],
+    client_id: int,
+    now: datetime,
+    report: ImportReport | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Triage a client's stored-but-unjudged posts, oldest first, a batch per transaction."""
+    from core.incidents import triage_pending
+
+    report = report or ImportReport()
+    while True:
+        with sessions.begin() as session:
+            summary = triage_pending(session, client_id, now)
+        if summary is None:
+            return report
+        report.judged += summary.mentions_seen
+        report.opened += len(summary.opened)
+        report.joined += summary.joined
+        if progress is not None:
+            progress("judged", report.judged)
+
+
+def _interrupted(why: str, report: ImportReport) -> str:
+    done = report.stored.new + report.stored.duplicate + report.stored.near_duplicate
+    if not report.batches:
+        return why
+    return (
+        f"{why} (the {done:,} rows before it were stored in {report.batches} batches and stay; "
+        "fix the file and import it again: they are skipped as duplicates)"
     )
-    return store_mentions(session, rules, items, now=now, scorer=scorer, on_stored=on_stored)

@@ -8,9 +8,8 @@ from typing import Any
 from core.errors import DouseError
 from core.export.douse_json import import_douse_json
 from core.ingest.adapters.files import counting_skipped
-from core.ingest.importer import import_file
+from core.ingest.importer import import_file_batched
 from core.ingest.manual import active_client
-from core.ingest.poll import default_on_stored
 from tui.cli.context import Context
 from tui.cli.output import inert
 
@@ -21,9 +20,12 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "import",
         help="import mentions from CSV, JSONL, JSON or feed files",
-        description="Import each FILE as mentions of a client. Each file is imported whole or "
-        "refused whole with a reason; the others go on. Rows without any text (star-only "
-        "reviews) are skipped and counted. Exit code 2 if any file was refused.",
+        description="Import each FILE as mentions of a client, in batches of 1,000 rows (each "
+        "committed, so the desk and pollers keep working), then judge the new posts oldest "
+        "first: incidents come out the same whichever way the file is sorted. A bad row stops "
+        "its file with a reason; the batches before it stay, and importing the fixed file again "
+        "skips them as duplicates. Rows without any text (star-only reviews) are skipped and "
+        "counted. Exit code 2 if any file was refused.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument(
@@ -63,14 +65,13 @@ def run_import(ctx: Context) -> int:
     with services.sessions() as session:
         active_client(session, ctx.args.client)
     scorer = services.analyzer()
-    on_stored = default_on_stored()
     refused = 0
     for path in ctx.args.files:
         name = inert(path)
         try:
-            with counting_skipped() as skipped, services.sessions.begin() as session:
-                result = import_file(
-                    session,
+            with counting_skipped() as skipped:
+                report = import_file_batched(
+                    services.sessions,
                     ctx.args.client,
                     path,
                     now=services.clock.now(),
@@ -79,7 +80,6 @@ def run_import(ctx: Context) -> int:
                     column_map=ctx.args.column_map,
                     platform=ctx.args.platform,
                     keep_all=ctx.args.keep_all,
-                    on_stored=on_stored,
                 )
         except DouseError as exc:
             refused += 1
@@ -96,14 +96,20 @@ def run_import(ctx: Context) -> int:
             refused += 1
             print(f"{name}: refused: cannot decode: {inert(str(exc))}", file=ctx.stderr)
             continue
+        result = report.stored
         hint = ""
         if result.dropped and not ctx.args.keep_all and not result.new:
             hint = " (no keyword match; --keep-all keeps every row)"
         extra = f", {skipped.line()}" if skipped.without_text else ""
+        judged = (
+            f"; judged {report.judged}: {report.opened} incidents opened, {report.joined} joined"
+            if report.judged
+            else ""
+        )
         ctx.out(
             f"{name}: imported {result.new} new, "
             f"{result.duplicate + result.near_duplicate} duplicate "
-            f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}"
+            f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}{judged}"
         )
     return EXIT_REFUSED if refused else 0
 

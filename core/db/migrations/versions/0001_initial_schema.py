@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 02:08:33.910334
+Create Date: 2026-12-06 12:23:57.615223
 """
 
 from __future__ import annotations
@@ -81,6 +81,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("keywords", sa.JSON(), nullable=False),
         sa.Column("exclusions", sa.JSON(), nullable=False),
+        sa.Column("industry", sa.String(length=40), nullable=True),
+        sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("critical_terms", sa.JSON(), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("business_hours", sa.JSON(), nullable=False),
@@ -202,6 +204,9 @@ def upgrade() -> None:
         sa.Column("distinct_authors", sa.Integer(), nullable=False),
         sa.Column("mention_count", sa.Integer(), nullable=False),
         sa.Column("terms", sa.JSON(), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=True),
+        sa.Column("problem_id", sa.Integer(), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=False),
         sa.Column("opened_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("acknowledged_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("first_response_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
@@ -245,6 +250,9 @@ def upgrade() -> None:
             ["owner_id"], ["staff.id"], name=op.f("fk_incidents_owner_id_staff")
         ),
         sa.ForeignKeyConstraint(
+            ["problem_id"], ["incidents.id"], name=op.f("fk_incidents_problem_id_incidents")
+        ),
+        sa.ForeignKeyConstraint(
             ["updated_by_id"], ["staff.id"], name=op.f("fk_incidents_updated_by_id_staff")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
@@ -255,6 +263,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_incidents_client_status", ["client_id", "status"], unique=False)
         batch_op.create_index("ix_incidents_owner_status", ["owner_id", "status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incidents_problem_id"), ["problem_id"], unique=False)
         batch_op.create_index("ix_incidents_status_due", ["status", "due_at"], unique=False)
 
     op.create_table(
@@ -286,6 +295,9 @@ def upgrade() -> None:
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
         sa.Column("duplicate_count", sa.Integer(), nullable=False),
         sa.Column("raw", sa.JSON(), nullable=True),
+        sa.Column("category", sa.String(length=40), nullable=True),
+        sa.Column("category_reason", sa.Text(), nullable=True),
+        sa.Column("triaged_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "sentiment_label IN ('negative', 'neutral', 'positive', 'unscored')",
             name=op.f("ck_mentions_sentiment_label"),
@@ -338,6 +350,13 @@ def upgrade() -> None:
             "ix_mentions_client_published", ["client_id", "published_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_mentions_source_id"), ["source_id"], unique=False)
+        batch_op.create_index(
+            "ix_mentions_untriaged",
+            ["client_id", "published_at"],
+            unique=False,
+            sqlite_where=sa.text("triaged_at IS NULL"),
+            postgresql_where=sa.text("triaged_at IS NULL"),
+        )
 
     op.create_table(
         "activities",
@@ -370,6 +389,58 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("activities", schema=None) as batch_op:
         batch_op.create_index("ix_activities_incident_at", ["incident_id", "at"], unique=False)
+
+    op.create_table(
+        "grouping_hints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("group", sa.Integer(), nullable=False),
+        sa.Column("apart_from", sa.Integer(), nullable=True),
+        sa.Column("category", sa.String(length=40), nullable=True),
+        sa.Column("terms", sa.JSON(), nullable=False),
+        sa.Column("mention_id", sa.Integer(), nullable=True),
+        sa.Column("staff_id", sa.Integer(), nullable=True),
+        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('together', 'apart', 'category')", name=op.f("ck_grouping_hints_kind")
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_grouping_hints_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mention_id"], ["mentions.id"], name=op.f("fk_grouping_hints_mention_id_mentions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_grouping_hints_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_grouping_hints")),
+    )
+    with op.batch_alter_table("grouping_hints", schema=None) as batch_op:
+        batch_op.create_index("ix_grouping_hints_client", ["client_id", "id"], unique=False)
+
+    op.create_table(
+        "incident_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("first_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("posts", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_incident_keys_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_incident_keys_incident_id_incidents")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_keys")),
+        sa.UniqueConstraint("incident_id", "key", name=op.f("uq_incident_keys_incident_id_key")),
+    )
+    with op.batch_alter_table("incident_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_incident_keys_lookup", ["client_id", "key", "last_at"], unique=False
+        )
 
     op.create_table(
         "incident_mentions",

@@ -1,0 +1,214 @@
+"""Issue categories: what a complaint is about ("delays", "lost or damaged baggage", "billing").
+
+Each client's complaints fall into the categories of its industry (core/incidents/
+category_defaults.py ships them for airlines, restaurants, retail, telecoms, banks, software,
+hotels and more) plus any it names in clients.toml with example phrases. A negative mention gets
+the category whose phrases weigh most in its text, with the phrase that decided it as the reason,
+or none when nothing specific is said ("you guys are the worst" is about nothing in particular).
+
+A phrase is a strong cue (weight 3: "on hold", "cancelled", "lost my bag") or a weak one
+(weight 1: "phone", "gate"); a category needs a strong cue, or weak cues adding up to one, to be
+chosen. Categories decide which problem a complaint can join (see problems.py), so a wrong
+category costs more than none: ties go to the category listed first, and where two categories
+weigh the same the industry's order says which is the more specific.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from core.errors import DouseError
+
+STRONG = 3.0
+WEAK = 1.0
+# Weak cues alone must add up to a strong one ("phone" + "agent" + "help" is customer service).
+MIN_SCORE = 3.0
+DECISIVE = 10.0
+MAX_PHRASE_CHARS = 60
+
+
+class CategoryError(DouseError):
+    """A category or phrase in clients.toml that cannot be used."""
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """A category as shipped or configured: patterns are regular expressions over lower-cased
+    text; phrases from clients.toml are turned into patterns by `phrase_pattern`."""
+
+    name: str
+    title: str
+    strong: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    # Cues that settle the category whatever else the text says: someone "on hold for two hours
+    # trying to rebook" is complaining about the contact centre, not about their booking.
+    decisive: tuple[str, ...] = ()
+    # Chosen only when no other category is: "emailed twice, no reply" ends complaints of every
+    # kind, so it says what a complaint is about only when nothing else does.
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryMatch:
+    name: str
+    title: str
+    score: float
+    phrase: str  # the text that weighed most, as written
+
+    @property
+    def reason(self) -> str:
+        return f"{self.title.lower()}: “{self.phrase}”"
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A phrase from clients.toml as a pattern: whole words, any spacing, `*` for a word's end
+    ("refund*" is refund, refunds, refunded)."""
+    words = phrase.strip().lower().split()
+    if not words:
+        raise CategoryError("an empty phrase")
+    parts = []
+    for word in words:
+        stem = re.escape(word.rstrip("*"))
+        parts.append(stem + (r"\w*" if word.endswith("*") else ""))
+    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    spec: CategorySpec
+    strong: re.Pattern[str] | None
+    weak: re.Pattern[str] | None
+    decisive: re.Pattern[str] | None
+
+
+def _compile(patterns: Sequence[str], name: str) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise CategoryError(f"category {name!r}: bad pattern ({exc})") from None
+
+
+class Categorizer:
+    """Assigns one category to a text. Build once per client (compiling is the slow part)."""
+
+    def __init__(self, specs: Iterable[CategorySpec]) -> None:
+        self._categories = tuple(
+            _Compiled(
+                spec,
+                _compile(spec.strong, spec.name),
+                _compile(spec.weak, spec.name),
+                _compile(spec.decisive, spec.name),
+            )
+            for spec in specs
+        )
+        self.titles = {c.spec.name: c.spec.title for c in self._categories}
+
+    def __bool__(self) -> bool:
+        return bool(self._categories)
+
+    def categorize(self, text: str) -> CategoryMatch | None:
+        # One space between words, so "missed  connection" or a line break reads as written.
+        text = " ".join(text.split())
+        lowered = text.lower()
+        for compiled in self._categories:
+            if compiled.decisive is not None:
+                found = compiled.decisive.search(lowered)
+                if found is not None:
+                    spec = compiled.spec
+                    return CategoryMatch(
+                        spec.name, spec.title, DECISIVE, _as_written(text, lowered, found)
+                    )
+        best: CategoryMatch | None = None
+        fallback: CategoryMatch | None = None
+        for compiled in self._categories:
+            score = 0.0
+            phrase = ""
+            if compiled.strong is not None:
+                found = list(compiled.strong.finditer(lowered))
+                if found:
+                    # A second strong cue makes a category surer, a third adds nothing.
+                    score += STRONG * min(len(found), 2)
+                    phrase = _as_written(text, lowered, found[0])
+            if compiled.weak is not None:
+                found = list(compiled.weak.finditer(lowered))
+                if found:
+                    score += WEAK * min(len(found), 3)
+                    phrase = phrase or _as_written(text, lowered, found[0])
+            if score < MIN_SCORE:
+                continue
+            match = CategoryMatch(compiled.spec.name, compiled.spec.title, score, phrase)
+            if compiled.spec.fallback:
+                if fallback is None or score > fallback.score:
+                    fallback = match
+            elif best is None or score > best.score:
+                best = match
+        return best or fallback
+
+
+def _as_written(text: str, lowered: str, match: re.Match[str]) -> str:
+    # lower() keeps offsets for nearly every text; quote the original when it does.
+    source = text if len(text) == len(lowered) else lowered
+    phrase = " ".join(source[match.start() : match.end()].split())
+    if len(phrase) > MAX_PHRASE_CHARS:
+        phrase = phrase[: MAX_PHRASE_CHARS - 1] + "…"
+    return phrase
+
+
+def merge_specs(
+    base: Sequence[CategorySpec], configured: Mapping[str, object] | None
+) -> list[CategorySpec]:
+    """The industry's categories with a client's own from clients.toml.
+
+    `configured` maps a category name to its example phrases, or to a table with `title` and
+    `phrases`; phrases add strong cues to an industry category of that name, or make a new
+    category (listed first: a client's own categories are the most specific).
+    """
+    specs = {spec.name: spec for spec in base}
+    own: list[str] = []
+    for name, value in (configured or {}).items():
+        title, phrases = _configured(name, value)
+        patterns = tuple(phrase_pattern(p) for p in phrases)
+        if name in specs:
+            spec = specs[name]
+            specs[name] = CategorySpec(
+                name,
+                title or spec.title,
+                patterns + spec.strong,
+                spec.weak,
+                spec.decisive,
+                spec.fallback,
+            )
+        else:
+            specs[name] = CategorySpec(name, title or name.replace("_", " ").capitalize(), patterns)
+            own.append(name)
+    return [specs[n] for n in own] + [s for s in specs.values() if s.name not in own]
+
+
+def _configured(name: str, value: object) -> tuple[str | None, list[str]]:
+    if isinstance(value, list) and all(isinstance(p, str) for p in value):
+        return None, value
+    if isinstance(value, dict):
+        title = value.get("title")
+        phrases = value.get("phrases", [])
+        if (title is None or isinstance(title, str)) and isinstance(phrases, list):
+            if all(isinstance(p, str) for p in phrases):
+                return title, phrases
+    raise CategoryError(
+        f"category {name!r} must be a list of phrases or a table with title and phrases"
+    )
+
+
+@cache
+def categorizer_for(industry: str | None, configured: str) -> Categorizer:
+    """A client's categorizer, cached by its settings (`configured` is the JSON of its own
+    categories, so a changed clients.toml builds a new one)."""
+    import json
+
+    from core.incidents.category_defaults import industry_categories
+
+    return Categorizer(merge_specs(industry_categories(industry), json.loads(configured or "{}")))

@@ -1,0 +1,164 @@
+"""Harm: the reports that make an incident serious whatever its volume.
+
+Someone assaulted on board, a child harassed, staff who are racist, a guest with food poisoning,
+a customer who will sue: each is a harm class with phrases of its own, and a floor it sets on the
+incident's severity. Single keywords mislead, so every class is guarded: idioms ("add insult to
+injury", "sick and tired", "killing it", "dying to") are taken out before matching, and a phrase
+right after a denial ("nobody was injured", "not racist") does not count.
+
+Harm is only read in posts that are not praise: a thank-you that mentions an injured companion
+is gratitude, not an injury report (triage passes positive posts over).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Severity each class sets at least (see severity.py).
+HIGH = "high"
+MEDIUM = "medium"
+
+
+@dataclass(frozen=True)
+class HarmClass:
+    name: str
+    label: str  # how reasons name it
+    floor: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class HarmHit:
+    name: str
+    label: str
+    floor: str
+    phrase: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.label}: “{self.phrase}”"
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_PEOPLE = r"(?:me|my \w+|us|him|her|them|a (?:child|kid|passenger|customer|woman|man|girl|boy)|my)"
+
+CLASSES: tuple[HarmClass, ...] = (
+    HarmClass(
+        "assault",
+        "assault or harassment",
+        HIGH,
+        _c(
+            r"\b(?:sexual(?:ly)? )?assault(?:ed|ing|s)?\b|\bsexual(?:ly)? harass\w*|\bharass(?:ed|"
+            r"ing|ment|es)\b|\bgrop(?:ed|ing)\b|\bmolest\w*|\bstalk(?:ed|ing)\b|\bbull(?:ied|ying)\b"
+            rf"|\b(?:punched|slapped|kicked|shoved|pushed|grabbed|hit|attacked|spat on|threatened) "
+            rf"{_PEOPLE}\b|\btouched (?:me|her|him|my \w+) inappropriately\b|\binappropriately "
+            r"touch\w*|\bthreaten(?:ed|ing) to (?:hurt|kill|hit|beat)\b"
+        ),
+    ),
+    HarmClass(
+        "discrimination",
+        "discrimination",
+        HIGH,
+        _c(
+            r"\bracis[tm]\b|\bracial(?:ly)? (?:profil\w*|abus\w*|slurs?|discriminat\w*)\b|"
+            r"\bdiscriminat\w*|\bsexis[tm]\b|\bhomophob\w*|\btransphob\w*|\bisl[ao]mophob\w*|"
+            r"\banti-?semit\w*|\bableis[tm]\b|\bbigot\w*|\bslurs?\b|\bbecause (?:i'?m|i am|we'?re|"
+            r"we are|she'?s|he'?s|they'?re|my \w+ is) (?:black|gay|muslim|jewish|disabled|deaf|blind|"
+            r"in a wheelchair|trans|a woman|pregnant|autistic|asian|latin[oa]|old|fat)\b"
+        ),
+    ),
+    HarmClass(
+        "injury",
+        "safety or injury",
+        HIGH,
+        _c(
+            r"\binjur(?:ed|y|ies|ing)\b|\b(?:broke|broken|fractured) (?:my|his|her|their) (?:arm|"
+            r"leg|wrist|ankle|nose|tooth|teeth|foot|hand|finger|rib|hip)s?\b|\bconcussion\b|"
+            r"\bbleeding\b|\b(?:ended up|rushed|taken|went) (?:to|in) (?:the )?(?:hospital|er|a&e|"
+            r"emergency room)\b|\bhospitali[sz]ed\b|\bambulance\b|\bparamedics\b|\bemergency "
+            r"landing\b|\bunsafe\b|\bdangerous\b|\bsafety (?:hazard|issue|risk|violation|concern)s?"
+            r"\b|\b(?:caught|on) fire\b|\bsmoke in the (?:cabin|room|kitchen|building)\b|"
+            r"\bexplod\w*|\belectrocut\w*|\bcarbon monoxide\b|\bgas leak\b|\bcollapsed\b|"
+            r"\bfainted\b|\bburn(?:ed|t) (?:me|my|her|his|him|us|the child|my child)\b|\b(?:got|was"
+            r"|were|been) (?:badly |seriously )?hurt\b|\bhurt (?:my|his|her) (?:back|head|leg|arm|"
+            r"neck|knee)\b"
+        ),
+    ),
+    HarmClass(
+        "health",
+        "health or food safety",
+        HIGH,
+        _c(
+            r"\bfood poisoning\b|\bsalmonella\b|\be\.? ?coli\b|\blisteria\b|\bnorovirus\b|"
+            r"\b(?:got|get|gets|getting|made (?:me|us|my \w+)|was|were|fell|been) (?:so |really |"
+            r"violently |very )?(?:sick|ill) (?:from|after|with)\b|\bthrew up\b|\bvomit(?:ing|ed)?\b"
+            r"|\ballergic reaction\b|\banaphyla\w*|\bepipen\b|\b(?:hair|glass|plastic|metal|bugs?|"
+            r"insects?|flies|worms?|maggots?|cockroach(?:es)?|mou?ld) in (?:my|the|our|her|his) "
+            r"(?:food|meal|drink|salad|burger|pizza|soup|coffee|sandwich|order|room)\b|\bundercooked "
+            r"(?:chicken|pork|meat|burger)\b|\braw chicken\b|\b(?:rats?|mice|cockroach(?:es)?|bed "
+            r"?bugs?) (?:in|at|on|everywhere|running)\b|\bbed ?bugs?\b|\bhealth (?:inspector|"
+            r"department|code violation)s?\b"
+        ),
+    ),
+    HarmClass(
+        "legal",
+        "legal threat",
+        MEDIUM,
+        _c(
+            r"\b(?:i'?ll|i will|i'?m going to|i am going to|gonna|we will|we'?ll|we'?re going to|"
+            r"going to|will) (?:sue|take (?:you|this|them|it) to court|get a lawyer|call my "
+            r"(?:lawyer|attorney|solicitor)|report (?:you|this|them) to)\b|\blawsuits?\b|\bclass[- ]"
+            r"action\b|\blegal action\b|\bsmall claims\b|\bmy (?:lawyer|attorney|solicitor)s?\b|"
+            r"\battorney general\b|\breport(?:ed|ing)? (?:you|this|them|it) to (?:the )?(?:bbb|ftc|"
+            r"faa|dot|cfpb|fca|ofcom|ofgem|ombudsman|trading standards|regulator|authorities)\b"
+        ),
+    ),
+    HarmClass(
+        "breach",
+        "data breach or fraud",
+        HIGH,
+        _c(
+            r"\bdata breach\w*|\b(?:my|our|customer'?s?|their) (?:data|details|information|info|"
+            r"account|card|passwords?|identity) (?:was |were |has been |have been |got )?(?:leaked|"
+            r"stolen|hacked|compromised|exposed|sold)\b|\bidentity theft\b|\bunauthori[sz]ed "
+            r"(?:charges?|transactions?|access|payments?)\b|\bfraudulent (?:charges?|transactions?|"
+            r"payments?|activity)\b|\bstole (?:my|our) (?:money|identity|card|details)\b|\bphishing\b"
+        ),
+    ),
+)
+
+# Figures of speech that name a harm without one, removed before matching.
+IDIOMS = re.compile(
+    r"\b(?:add(?:s|ed|ing)? |adding )?insult to injury\b|\binjury time\b|\bsick (?:of|and tired|to "
+    r"death|day|note|leave|beat|burn)\b|\bmakes? me (?:sick|ill)\b|\bhomesick\b|\bkill(?:ing|ed|s)"
+    r" it\b|\bdying (?:to|for)\b|\bto die for\b|\bhurts? my feelings\b|\bit hurts to\b|\bdangerously"
+    r" (?:good|close|tasty|addictive)\b|\bassault on (?:the|my|our) (?:senses|ears|eyes|taste ?buds|"
+    r"wallet|intelligence)\b|\bhighway robbery\b|\bdaylight robbery\b|\bon fire\b(?= (?:today|"
+    r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b"
+)
+# A denial just before the phrase ("nobody was injured", "not racist", "without injury").
+_DENIAL = re.compile(
+    r"(?:\b(?:no|not|nobody|no one|noone|none|never|without|wasn'?t|weren'?t|isn'?t|aren'?t|"
+    r"didn'?t|don'?t|doesn'?t|hardly|zero)\b|n't)(?:\s+\S+){0,2}\s*$"
+)
+MAX_PHRASE = 50
+
+
+def find_harm(text: str) -> list[HarmHit]:
+    """The harm classes a text reports, each once, with the phrase that showed it."""
+    lowered = IDIOMS.sub(lambda m: " " * len(m.group()), " ".join(text.lower().split()))
+    hits: list[HarmHit] = []
+    for harm in CLASSES:
+        for match in harm.pattern.finditer(lowered):
+            if _DENIAL.search(lowered, max(0, match.start() - 30), match.start()):
+                continue
+            phrase = match.group()
+            if len(phrase) > MAX_PHRASE:
+                phrase = phrase[: MAX_PHRASE - 1] + "…"
+            hits.append(HarmHit(harm.name, harm.label, harm.floor, phrase))
+            break
+    return hits

@@ -1,0 +1,128 @@
+"""Identifiers in a post: the strongest sign that two people are hit by the same thing.
+
+Two strangers naming flight 728 on the same day are on the same flight; two people quoting the
+same order or ticket number are in the same thread; a store number, a product model or a
+campaign hashtag narrows a complaint down the same way. They are mostly digits, which word
+matching ignores, so they are read here on purpose and used as keys (see problems.py).
+
+Keys are plain strings, "flight:728", "ref:ab12345", "store:12", "model:xps13", "tag:neptune":
+the client is implied (keys are only ever compared within one client).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# "flight 728", "flt #1589", "flight UA 938"; the carrier code is dropped: within one client the
+# number is what people share.
+_FLIGHT_WORD = re.compile(
+    r"\b(?:flight|flt|fl|flight number|flight no\.?)\s*(?:#|no\.?|number)?\s*(?:[a-z]{2}\s?)?"
+    r"(\d{1,4})\b",
+    re.IGNORECASE,
+)
+# "UA938", "US 728", "#AA4285": a two-letter carrier code in capitals, as people write them.
+_CARRIER = re.compile(r"(?<![\w@])#?([A-Z]{2})\s?(\d{2,4})\b|(?<![\w@#])([a-z]{2})(\d{2,4})\b")
+_HASH_NUMBER = re.compile(r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b")
+_TRAIN = re.compile(r"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{1,5})\b", re.I)
+_REF = re.compile(
+    r"\b(?:order|booking|confirmation|reservation|reference|ref|ticket|case|claim|invoice|"
+    r"tracking|incident|complaint|pnr|pir|record locator|account|policy|parcel|consignment)"
+    r"\s*(?:no\.?|number|num|#|code|id|ref)?\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
+    re.IGNORECASE,
+)
+_STORE = re.compile(
+    r"\b(?:store|branch|location|shop|restaurant|outlet|station|depot|site)\s*(?:no\.?|number|#)"
+    r"\s*(\d{1,5})\b",
+    re.IGNORECASE,
+)
+# Letters and digits in one token: "XPS13", "A320", "SM-G991B", "iPhone12".
+_MODEL = re.compile(r"(?<![\w@#/.])([A-Za-z]+-?\d+[A-Za-z0-9-]*|\d+[A-Za-z]+\d[A-Za-z0-9-]*)\b")
+# Tokens of that shape that are not models: times, durations, ordinals, sizes, network names.
+_NOT_MODEL = re.compile(
+    r"^(?:\d+(?:am|pm|h|hr|hrs|hour|hours|m|min|mins|minute|minutes|s|sec|secs|d|day|days|wk|wks|"
+    r"k|st|nd|rd|th|x|g|gb|mb|kb|tb|mm|cm|km|kg|lb|lbs|oz|ml|mph|kmh|p|px|fps|hz)|[a-z]\d|"
+    r"(?:covid|sars|mp|h|f|q|y|g|pm|am|no|num|x)-?\d+|\d+g|[45]g|2fa|24/7|h2o|co2)$"
+)
+_HASHTAG = re.compile(r"(?<!\w)#([A-Za-z][A-Za-z0-9_]{3,39})\b")
+# What hashtags say about feelings or service in general, whoever the brand: never a key.
+_GENERIC_TAG = re.compile(
+    r"fail|suck|worst|never|service|customer|help|thank|disappoint|ridiculous|unacceptable|"
+    r"frustrat|angry|annoy|sad|awful|terrible|horrible|rude|poor|bad|shame|joke|lol|smh|wtf|omg|"
+    r"love|happy|great|best|nice|travel|flight|fly|flying|airline|airport|delay|cancel|lost|"
+    r"luggage|bag|refund|complain|boycott|again|today|tonight|morning|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|weekend|first|world|problem|issue|help|please|sorry|really|"
+    r"seriously|done|over|why|what|how|nope|fix|broken|stuck|waiting|wait|hold|phone|call|email|"
+    r"app|website|online|update|news|breaking|business|life|day|time|home|work|week"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _tidy(value: str) -> str:
+    return value.lower().replace("-", "")
+
+
+def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
+    """The identifier keys in a text, in order of appearance, each once."""
+    found: dict[str, None] = {}
+    flights: set[str] = set()
+    for pattern in (_FLIGHT_WORD, _HASH_NUMBER):
+        for m in pattern.finditer(text):
+            number = m.group(1).lstrip("0")
+            if number and not _YEAR.match(m.group(1)):
+                flights.add(number)
+    carrier_like: set[str] = set()
+    for m in _CARRIER.finditer(text):
+        code, digits = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        number = digits.lstrip("0")
+        if number and not _YEAR.match(digits):
+            flights.add(number)
+            carrier_like.add(f"{code}{digits}".lower())
+    for number in sorted(flights, key=text.find):
+        found[f"flight:{number}"] = None
+    for m in _TRAIN.finditer(text):
+        found[f"train:{m.group(1).lstrip('0') or '0'}"] = None
+    for m in _REF.finditer(text):
+        value = m.group(1)
+        digits = sum(c.isdigit() for c in value)
+        # A word after "order" ("order today") is not a reference; a code has digits, or is a
+        # six-letter booking code written in capitals.
+        if digits >= 2 or (len(value) == 6 and value.isupper() and value.isalpha()):
+            if not _YEAR.match(value):
+                found[f"ref:{_tidy(value)}"] = None
+    for m in _STORE.finditer(text):
+        found[f"store:{m.group(1).lstrip('0') or '0'}"] = None
+    for m in _MODEL.finditer(text):
+        token = m.group(1)
+        tidy = _tidy(token)
+        if len(tidy) < 4 or _NOT_MODEL.match(tidy) or tidy in carrier_like:
+            continue
+        if f"ref:{tidy}" in found:
+            continue
+        found[f"model:{tidy}"] = None
+    skip = {t.lower().lstrip("#@").replace(" ", "") for t in ignore_tags}
+    for m in _HASHTAG.finditer(text):
+        tag = m.group(1).lower()
+        # Numbered tags are flights, references or models, read above.
+        if (
+            sum(c.isdigit() for c in tag) >= 2
+            or tag in skip
+            or any(s and s in tag for s in skip)
+            or _GENERIC_TAG.search(tag)
+        ):
+            continue
+        found[f"tag:{tag}"] = None
+    return list(found)
+
+
+def describe(key: str) -> str:
+    """How a key reads in a title: "flight 728", "order ab12345", "#neptune"."""
+    kind, _, value = key.partition(":")
+    return {
+        "flight": f"flight {value}",
+        "train": f"service {value}",
+        "ref": f"reference {value.upper()}",
+        "store": f"store {value}",
+        "model": value.upper(),
+        "tag": f"#{value}",
+    }.get(kind, value)

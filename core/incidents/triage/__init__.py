@@ -1,0 +1,183 @@
+"""Triage: turn new mentions into incidents: cases, problems, reopened cases, spikes.
+
+Per client, a batch's posts are read (category, identifiers, harm), the incidents they can reach
+are loaded by key and by author (never the whole history), and each post is placed in
+publication order (decide.py). Each incident touched is then judged, titled and saved once.
+
+Idempotent: a mention already on a (non-spike) incident is skipped, and every mention triage has
+judged is marked (`triaged_at`), so an import can store first and judge later, in time order,
+and a killed run leaves the rest for the next (`triage_pending`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from core.db.models import Client, Mention, Staff
+from core.incidents.notify import notify
+from core.incidents.routing import staff_map
+from core.incidents.spikes import detect_spikes
+from core.incidents.text import significant_terms
+from core.incidents.triage.background import SEED, background_for
+from core.incidents.triage.decide import place
+from core.incidents.triage.post import Post, load_posts, read
+from core.incidents.triage.state import ClientState
+from core.incidents.triage.write import Run, finish
+
+# Words kept per incident (`Incident.terms`): what the desk shows as its topic.
+MAX_TERMS = 40
+BATCH = 500
+
+__all__ = ["MAX_TERMS", "TriageSummary", "triage_new_mentions", "triage_pending"]
+
+
+@dataclass(frozen=True)
+class TriageSummary:
+    mentions_seen: int
+    opened: tuple[int, ...]
+    joined: int
+    reopened: tuple[int, ...]
+    monitored: int
+    ignored: int
+    already_triaged: int
+    spikes: tuple[int, ...]
+    notifications: int
+
+
+def triage_new_mentions(
+    session: Session, mention_ids: Iterable[int], now: datetime
+) -> TriageSummary:
+    """Open, join or reopen incidents for these mentions; then check their hours for spikes."""
+    ids = sorted(set(mention_ids))
+    run = Run()
+    seen = already = 0
+    by_client: dict[int, list[Post]] = defaultdict(list)
+    for start in range(0, len(ids), BATCH):
+        for post in load_posts(session, ids[start : start + BATCH]):
+            seen += 1
+            if post.triaged:
+                already += 1
+            elif post.duplicate:
+                run.ignored += 1  # a syndicated copy: its original carries the incident
+            else:
+                by_client[post.client_id].append(post)
+    staff = staff_map(session) if by_client else {}
+    for client_id, posts in sorted(by_client.items()):
+        client = session.scalars(
+            select(Client).options(selectinload(Client.accounts)).where(Client.id == client_id)
+        ).one()
+        posts.sort(key=lambda p: (p.published_at, p.id))
+        for start in range(0, len(posts), BATCH):
+            _triage_client(session, client, posts[start : start + BATCH], staff, now, run)
+        _spikes(session, client, posts, now, run)
+    if ids:
+        for start in range(0, len(ids), BATCH):
+            session.execute(
+                update(Mention)
+                .where(Mention.id.in_(ids[start : start + BATCH]), Mention.triaged_at.is_(None))
+                .values(triaged_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    session.flush()
+    return TriageSummary(
+        mentions_seen=seen,
+        opened=tuple(i.id for i in run.opened),
+        joined=run.joined,
+        reopened=tuple(i.id for i in run.reopened),
+        monitored=run.monitored,
+        ignored=run.ignored,
+        already_triaged=already,
+        spikes=tuple(run.spikes),
+        notifications=run.notifications,
+    )
+
+
+def pending_ids(session: Session, client_id: int, *, limit: int = BATCH) -> list[int]:
+    """The client's mentions stored but not yet judged, oldest first."""
+    return list(
+        session.scalars(
+            select(Mention.id)
+            .where(Mention.client_id == client_id, Mention.triaged_at.is_(None))
+            .order_by(Mention.published_at, Mention.id)
+            .limit(limit)
+        )
+    )
+
+
+def triage_pending(
+    session: Session, client_id: int, now: datetime, *, limit: int = BATCH
+) -> TriageSummary | None:
+    """Judge the next `limit` of a client's stored-but-unjudged mentions, in time order; None
+    when there are none. Call it until it returns None, committing in between."""
+    ids = pending_ids(session, client_id, limit=limit)
+    return triage_new_mentions(session, ids, now) if ids else None
+
+
+def _triage_client(
+    session: Session,
+    client: Client,
+    posts: list[Post],
+    staff: dict[int, Staff],
+    now: datetime,
+    run: Run,
+) -> None:
+    state = ClientState(session, client, staff, now)
+    for post in posts:
+        read(post, state.critical, state.ignore, state.brand_tags)
+        state.categorize(post)
+        state.resemble(post)
+    background = background_for(
+        client.id, (p.terms for p in posts), seed=lambda: _recent_terms(session, state)
+    )
+    state.background = background
+    state.prepare(posts)
+    for post in posts:
+        place(state, post, run)
+    finish(state, run, background)
+    _store_categories(session, posts)
+
+
+def _recent_terms(session: Session, state: ClientState) -> list[list[str]]:
+    """The words of the client's latest stored posts, oldest first (a background's seed)."""
+    rows = session.execute(
+        select(Mention.title, Mention.text)
+        .where(Mention.client_id == state.client.id)
+        .order_by(Mention.published_at.desc())
+        .limit(SEED)
+    ).all()
+    return [
+        significant_terms(f"{title}\n{text}" if title else text, state.ignore)
+        for title, text in reversed(rows)
+    ]
+
+
+def _store_categories(session: Session, posts: list[Post]) -> None:
+    rows = [
+        {"id": p.id, "category": p.category.name, "category_reason": p.category.reason}
+        for p in posts
+        if p.category is not None
+    ]
+    if rows:
+        session.execute(update(Mention), rows)
+
+
+def _spikes(session: Session, client: Client, posts: list[Post], now: datetime, run: Run) -> None:
+    for incident, check, is_new in detect_spikes(
+        session, client, (p.published_at for p in posts), now
+    ):
+        if is_new:
+            run.spikes.append(incident.id)
+            if notify(
+                session,
+                incident,
+                "spike",
+                f"#{incident.id} {incident.title}: {check.explain()}",
+                now,
+            ):
+                run.notifications += 1

@@ -1,0 +1,145 @@
+"""One post as triage sees it: the facts read from the mention and its author, and what the
+text says (category, identifiers, harm, critical terms, significant words), worked out once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.models import Author, Incident, IncidentMention, Mention
+from core.incidents.categories import CategoryMatch
+from core.incidents.harm import HarmHit, find_harm
+from core.incidents.identifiers import identifiers
+from core.incidents.severity import Evidence
+from core.incidents.text import matched_critical_terms, significant_terms
+
+
+@dataclass
+class Post:
+    id: int
+    client_id: int
+    account_id: int | None
+    platform: str
+    author_id: int | None
+    handle: str | None
+    followers: int | None
+    is_troll: bool
+    is_vip: bool
+    published_at: datetime
+    fetched_at: datetime
+    label: str
+    compound: float | None
+    shares: int
+    title: str
+    text: str
+    duplicate: bool
+    triaged: bool
+    # Filled by `read`:
+    terms: list[str] = field(default_factory=list)
+    category: CategoryMatch | None = None
+    identifiers: list[str] = field(default_factory=list)
+    harm: list[HarmHit] = field(default_factory=list)
+    critical: list[str] = field(default_factory=list)
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+    @property
+    def positive(self) -> bool:
+        return self.label == "positive"
+
+    @property
+    def concern(self) -> bool:
+        """Needs a person: a negative post, or one reporting harm or naming a critical term.
+        Good news is never a concern, whatever words it uses ("they caught the fraud")."""
+        return not self.positive and (
+            self.label == "negative" or bool(self.harm) or bool(self.critical)
+        )
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            author_id=self.author_id,
+            compound=self.compound,
+            followers=self.followers,
+            shares=self.shares,
+            published_at=self.published_at,
+            fetched_at=self.fetched_at,
+            critical_terms=tuple(self.critical),
+            is_vip=self.is_vip,
+            harm=tuple(self.harm),
+            label=self.label,
+        )
+
+
+def load_posts(session: Session, ids: Sequence[int]) -> list[Post]:
+    """The mentions with their authors, and whether each is already on a (non-spike) incident."""
+    done = set(
+        session.scalars(
+            select(IncidentMention.mention_id)
+            .join(Incident, Incident.id == IncidentMention.incident_id)
+            .where(IncidentMention.mention_id.in_(ids), Incident.kind != "spike")
+        )
+    )
+    rows = session.execute(
+        select(
+            Mention.id,
+            Mention.client_id,
+            Mention.account_id,
+            Mention.platform,
+            Mention.author_id,
+            Mention.published_at,
+            Mention.fetched_at,
+            Mention.sentiment_label,
+            Mention.sentiment_compound,
+            Mention.shares,
+            Mention.title,
+            Mention.text,
+            Mention.duplicate_of_id,
+            Author.handle,
+            Author.followers,
+            Author.is_troll,
+            Author.is_vip,
+        )
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(Mention.id.in_(ids))
+    )
+    return [
+        Post(
+            id=r.id,
+            client_id=r.client_id,
+            account_id=r.account_id,
+            platform=r.platform,
+            author_id=r.author_id,
+            handle=r.handle,
+            followers=r.followers,
+            is_troll=bool(r.is_troll),
+            is_vip=bool(r.is_vip),
+            published_at=r.published_at,
+            fetched_at=r.fetched_at,
+            label=r.sentiment_label,
+            compound=r.sentiment_compound,
+            shares=r.shares or 0,
+            title=r.title or "",
+            text=r.text or "",
+            duplicate=r.duplicate_of_id is not None,
+            triaged=r.id in done,
+        )
+        for r in rows
+    ]
+
+
+def read(post: Post, critical: Sequence[str], ignore: frozenset[str], tags: Sequence[str]) -> None:
+    """What the text says, but its category (the client's state decides that, staff hints
+    first). Praise is read for words only: it never opens or worsens anything."""
+    text = post.full_text
+    post.terms = significant_terms(text, ignore)
+    post.identifiers = identifiers(text, tags)
+    if post.positive:
+        return
+    post.critical = matched_critical_terms(text, critical)
+    post.harm = find_harm(text)

@@ -1,0 +1,348 @@
+"""A client's triage state for one batch: the incidents in play and how to find them.
+
+Only incidents the batch can touch are loaded: those holding a key one of its posts carries
+(category and day, identifier, staff hint) and those of its authors. Nothing scales with the
+client's history: every lookup goes through an index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.db.models import (
+    OPEN_STATUSES,
+    Author,
+    Client,
+    Incident,
+    IncidentKey,
+    IncidentMention,
+    Mention,
+    Staff,
+)
+from core.incidents.categories import CategoryMatch, categorizer_for
+from core.incidents.feedback import HintIndex, HintMatch, load_hints
+from core.incidents.harm import find_harm
+from core.incidents.problems import category_key, continues_topic, critical_key, draws
+from core.incidents.severity import Evidence, EvidenceSummary, author_key
+from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from core.incidents.triage.background import Background
+from core.incidents.triage.post import Post
+
+REOPEN_WINDOW = timedelta(days=14)
+CONVERSATION = timedelta(hours=72)
+MAX_TERM_COUNTS = 60
+_CHUNK = 500
+
+
+@dataclass
+class Tracked:
+    """An incident in play, with what triage needs to know about it."""
+
+    incident: Incident
+    summary: EvidenceSummary
+    keys: dict[str, IncidentKey] = field(default_factory=dict)
+    # People who posted on it and when they last did (all posts, praise included).
+    author_last: dict[int, datetime] = field(default_factory=dict)
+    terms: Counter[str] = field(default_factory=Counter)
+    founder: int | None = None
+    touched: bool = False
+    new: bool = False
+    problem: Tracked | None = None  # the problem a case opened in this batch belongs to
+
+    def under(self, problem: Tracked) -> bool:
+        if self.problem is not None:
+            return self.problem is problem
+        pid = self.incident.problem_id
+        return pid is not None and pid == problem.incident.id
+
+    @property
+    def open(self) -> bool:
+        return self.incident.status in OPEN_STATUSES and self.incident.merged_into_id is None
+
+    @property
+    def answerable(self) -> bool:
+        """Open, not a troll's monitor incident, not a spike."""
+        return self.open and self.incident.kind in ("mention", "pattern")
+
+    @property
+    def people(self) -> int:
+        """Different people who complained here (praise does not count)."""
+        return self.summary.authors
+
+    def last_seen(self) -> datetime:
+        inc = self.incident
+        return inc.last_customer_at or inc.opened_at
+
+    def save(self) -> None:
+        data = self.summary.to_json()
+        data["founder"] = self.founder
+        data["terms"] = dict(self.terms.most_common(MAX_TERM_COUNTS))
+        self.incident.summary = data
+
+
+class ClientState:
+    def __init__(
+        self, session: Session, client: Client, staff: dict[int, Staff], now: datetime
+    ) -> None:
+        self.session = session
+        self.client = client
+        self.staff = staff
+        self.now = now
+        self.timezone = client.timezone or "UTC"
+        names = [client.name, client.slug, *(client.keywords or [])]
+        self.ignore = ignore_stems(names)
+        # Brand words never make a hashtag key (#united says nothing about which problem).
+        self.brand_tags = [n.lower().lstrip("@#").replace(" ", "") for n in names if n.strip()]
+        self.critical = list(client.critical_terms or [])
+        self.categorizer = categorizer_for(
+            client.industry, json.dumps(client.categories or {}, sort_keys=True)
+        )
+        self.hints: HintIndex = load_hints(
+            session, client.id, {sid: s.handle for sid, s in staff.items()}
+        )
+        # Incidents in play, loaded or opened in this batch (which have no id until flushed).
+        self.incidents: list[Tracked] = []
+        self._loaded: dict[int, Tracked] = {}
+        self.by_key: dict[str, list[Tracked]] = defaultdict(list)
+        self.by_author: dict[int, list[Tracked]] = defaultdict(list)
+        self.hint_of: dict[int, HintMatch] = {}  # post id -> the staff decision it resembles
+        self.background: Background | None = None
+
+    # --- reading posts -----------------------------------------------------------------
+
+    def categorize(self, post: Post) -> None:
+        """The category staff gave posts like this one, else the client's categories."""
+        if post.positive:
+            return
+        if self.hints:
+            match = self.hints.best(post.terms, ("category",))
+            if match is not None and match.category:
+                title = self.categorizer.titles.get(match.category, match.category)
+                by = f" by {match.staff}" if match.staff else ""
+                post.category = CategoryMatch(
+                    match.category, title, 100.0, f"like m{match.mention_id}, filed{by}"
+                )
+                return
+        post.category = self.categorizer.categorize(post.full_text) if self.categorizer else None
+
+    def resemble(self, post: Post) -> HintMatch | None:
+        if not self.hints or not post.concern:
+            return None
+        match = self.hints.best(post.terms, ("together", "apart"))
+        if match is not None:
+            self.hint_of[post.id] = match
+        return match
+
+    def wanted_keys(self, post: Post) -> list[str]:
+        keys = [*post.identifiers, *topic_keys(post)]
+        hint = self.hint_of.get(post.id)
+        if hint is not None:
+            keys.append(f"hint:{hint.group}")
+            if hint.apart_from is not None:
+                keys.append(f"hint:{hint.apart_from}")
+        return keys
+
+    # --- loading -------------------------------------------------------------------------
+
+    def prepare(self, posts: Sequence[Post]) -> None:
+        """Load the incidents these posts can reach: by key, and their authors' own."""
+        keys = sorted({k for p in posts for k in self.wanted_keys(p)})
+        ids: set[int] = set()
+        for start in range(0, len(keys), _CHUNK):
+            ids.update(
+                self.session.scalars(
+                    select(IncidentKey.incident_id)
+                    .join(Incident, Incident.id == IncidentKey.incident_id)
+                    .where(
+                        IncidentKey.client_id == self.client.id,
+                        IncidentKey.key.in_(keys[start : start + _CHUNK]),
+                        Incident.status.in_(OPEN_STATUSES),
+                        Incident.merged_into_id.is_(None),
+                    )
+                )
+            )
+        authors = sorted({p.author_id for p in posts if p.author_id is not None})
+        author_rows: list[tuple[int, int, datetime]] = []
+        earliest = min((p.published_at for p in posts), default=self.now)
+        for start in range(0, len(authors), _CHUNK):
+            author_rows.extend(
+                self.session.execute(
+                    select(
+                        IncidentMention.incident_id,
+                        Mention.author_id,
+                        func.max(Mention.published_at),
+                    )
+                    .join(Mention, Mention.id == IncidentMention.mention_id)
+                    .join(Incident, Incident.id == IncidentMention.incident_id)
+                    .where(
+                        Mention.client_id == self.client.id,
+                        Mention.author_id.in_(authors[start : start + _CHUNK]),
+                        Incident.kind != "spike",
+                        Incident.merged_into_id.is_(None),
+                        (Incident.status.in_(OPEN_STATUSES))
+                        | (Incident.updated_at >= min(earliest, self.now) - REOPEN_WINDOW),
+                    )
+                    .group_by(IncidentMention.incident_id, Mention.author_id)
+                ).all()
+            )
+        ids.update(row[0] for row in author_rows)
+        self._load(sorted(ids - set(self._loaded)))
+        for incident_id, author_id, last in author_rows:
+            tracked = self._loaded.get(incident_id)
+            if tracked is not None:
+                self.saw(tracked, author_id, last)
+
+    def _load(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        loaded: list[Incident] = []
+        for start in range(0, len(ids), _CHUNK):
+            loaded.extend(
+                self.session.scalars(
+                    select(Incident).where(Incident.id.in_(ids[start : start + _CHUNK]))
+                )
+            )
+        stale: list[Tracked] = []
+        for incident in loaded:
+            data = incident.summary or {}
+            summary = EvidenceSummary.from_json(data)
+            tracked = Tracked(
+                incident,
+                summary or EvidenceSummary(),
+                terms=Counter(data.get("terms") or {}),
+                founder=data.get("founder"),
+            )
+            self._loaded[incident.id] = tracked
+            self.incidents.append(tracked)
+            if summary is None:
+                stale.append(tracked)
+        for start in range(0, len(ids), _CHUNK):
+            for row in self.session.scalars(
+                select(IncidentKey).where(IncidentKey.incident_id.in_(ids[start : start + _CHUNK]))
+            ):
+                tracked = self._loaded[row.incident_id]
+                tracked.keys[row.key] = row
+                self.by_key[row.key].append(tracked)
+        if stale:
+            self._rebuild(stale)
+
+    def _rebuild(self, stale: list[Tracked]) -> None:
+        """Sum up incidents made before summaries were kept (or changed by hand) from their
+        posts: once, then they are kept up to date."""
+        by_id = {t.incident.id: t for t in stale}
+        rows = self.session.execute(
+            select(IncidentMention.incident_id, Mention, Author)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .outerjoin(Author, Author.id == Mention.author_id)
+            .where(IncidentMention.incident_id.in_(list(by_id)))
+            .order_by(Mention.published_at, Mention.id)
+        ).all()
+        for index, (incident_id, mention, author) in enumerate(rows):
+            tracked = by_id[incident_id]
+            ev = evidence_of(mention, author, self.critical)
+            tracked.summary.add(ev, author_key(ev, index))
+            if tracked.founder is None and mention.author_id is not None and ev.counts:
+                tracked.founder = mention.author_id
+            text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
+            tracked.terms.update(set(significant_terms(text, self.ignore)))
+            if mention.author_id is not None:
+                self.saw(tracked, mention.author_id, mention.published_at)
+        for tracked in stale:
+            tracked.touched = True
+
+    # --- finding -------------------------------------------------------------------------
+
+    def track(self, tracked: Tracked) -> None:
+        self.incidents.append(tracked)
+
+    def saw(self, tracked: Tracked, author_id: int, at: datetime) -> None:
+        """`author_id` posted on `tracked` at `at`."""
+        seen = tracked.author_last.get(author_id)
+        tracked.author_last[author_id] = at if seen is None else max(seen, at)
+        theirs = self.by_author[author_id]
+        if not any(t is tracked for t in theirs):
+            theirs.append(tracked)
+
+    def holding(self, key: str, at: datetime, *, exclude: Iterable[Tracked] = ()) -> Tracked | None:
+        """The open, answerable incident holding `key` that still draws a post made at `at`."""
+        skip = {id(t) for t in exclude}
+        best: Tracked | None = None
+        for tracked in self.by_key.get(key, ()):
+            if id(tracked) in skip or not tracked.answerable:
+                continue
+            row = tracked.keys.get(key)
+            if row is None or not draws(key, row.first_at, row.last_at, at):
+                continue
+            if best is None or row.last_at > best.keys[key].last_at:
+                best = tracked
+        return best
+
+    def continuing(self, key: str, post: Post, background: Background) -> Tracked | None:
+        """An incident holding `key` whose time has passed but whose distinctive words the post
+        shares (problems.continues_topic)."""
+        best: Tracked | None = None
+        for tracked in self.by_key.get(key, ()):
+            row = tracked.keys.get(key)
+            if row is None or not tracked.answerable or tracked.people < 2:
+                continue
+            if continues_topic(
+                tracked.incident.terms or (),
+                post.terms,
+                background.counts,
+                background.documents,
+                row.first_at,
+                row.last_at,
+                post.published_at,
+            ) and (best is None or row.last_at > best.keys[key].last_at):
+                best = tracked
+        return best
+
+    def mine(self, post: Post) -> list[Tracked]:
+        """The author's incidents, the one they posted on last first."""
+        if post.author_id is None:
+            return []
+        author = post.author_id
+        found = list(self.by_author.get(author, ()))
+        found.sort(key=lambda t: t.author_last.get(author, t.last_seen()), reverse=True)
+        return found
+
+    def case_under(self, problem: Tracked, post: Post) -> Tracked | None:
+        """The author's own open case under a problem, if they have one."""
+        for tracked in self.mine(post):
+            if tracked.answerable and tracked.under(problem):
+                return tracked
+        return None
+
+
+def topic_keys(post: Post) -> list[str]:
+    """The keys a complaint can share with other people's: the client's critical terms it
+    names (two people with food poisoning), then its category."""
+    keys = [critical_key(term) for term in post.critical]
+    if post.category is not None:
+        keys.append(category_key(post.category.name))
+    return keys
+
+
+def evidence_of(mention: Mention, author: Author | None, critical: Sequence[str]) -> Evidence:
+    """Evidence from a stored mention (when an incident is summed up again)."""
+    text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
+    positive = mention.sentiment_label == "positive"
+    return Evidence(
+        author_id=mention.author_id,
+        compound=mention.sentiment_compound,
+        followers=author.followers if author else None,
+        shares=mention.shares or 0,
+        published_at=mention.published_at,
+        fetched_at=mention.fetched_at,
+        critical_terms=() if positive else tuple(matched_critical_terms(text, critical)),
+        is_vip=bool(author and author.is_vip),
+        harm=() if positive else tuple(find_harm(text)),
+        label=mention.sentiment_label,
+    )

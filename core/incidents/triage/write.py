@@ -1,0 +1,256 @@
+"""Triage's writes: open an incident, add a post to one, reopen one, and finish a batch
+(severity, titles, keys, notifications) once for every incident it touched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
+from core.incidents.clocks import (
+    on_customer_reply,
+    on_new_voice,
+    restart_after_reopen,
+    start_clocks,
+    tighten_for_severity,
+)
+from core.incidents.notify import notify
+from core.incidents.problems import problem_title, topic_terms
+from core.incidents.routing import route
+from core.incidents.severity import EvidenceSummary, assess_summary, author_key, level
+from core.incidents.triage.background import Background
+from core.incidents.triage.post import Post
+from core.incidents.triage.state import ClientState, Tracked
+from core.text import inert
+
+TITLE_CHARS = 120
+
+
+@dataclass
+class Run:
+    opened: list[Incident] = field(default_factory=list)
+    reopened: list[Incident] = field(default_factory=list)
+    joined: int = 0
+    monitored: int = 0
+    ignored: int = 0
+    notifications: int = 0
+    spikes: list[int] = field(default_factory=list)
+
+
+def open_incident(
+    state: ClientState,
+    post: Post,
+    run: Run,
+    *,
+    kind: str = "mention",
+    keys: list[str] | tuple[str, ...] = (),
+    problem: Tracked | None = None,
+) -> Tracked:
+    client = state.client
+    routed = route(
+        client,
+        client.accounts,
+        state.staff,
+        account_id=post.account_id,
+        platform=post.platform,
+        text=post.full_text,
+    )
+    monitor = kind == "monitor"
+    incident = Incident(
+        client_id=client.id,
+        account_id=routed.account_id,
+        kind=kind,
+        title=inert(post.title or post.text, TITLE_CHARS) or "(no text)",
+        severity="low",
+        severity_reasons=[f"author {post.handle} is flagged as a troll"] if monitor else [],
+        status="monitor" if monitor else "new",
+        owner_id=routed.owner_id,
+        distinct_authors=1,
+        mention_count=0,
+        terms=[],
+        category=(problem.incident.category if problem else None)
+        or (post.category.name if post.category else None),
+        problem=problem.incident if problem else None,
+        summary={},
+        opened_at=state.now,
+        last_customer_at=post.published_at,
+        updated_at=state.now,
+    )
+    # Not flushed here: the batch's incidents are written once, judged and titled, at the end.
+    state.session.add(incident)
+    tracked = Tracked(
+        incident, EvidenceSummary(), new=True, founder=post.author_id, problem=problem
+    )
+    state.track(tracked)
+    for key in keys:
+        _key(state, tracked, key, post.published_at)
+    run.opened.append(incident)
+    _attach(state, tracked, post)
+    if not monitor:
+        # Severity is judged at the end of the batch; the clocks start with what it is now and
+        # tighten if it rises.
+        start_clocks(incident, client, state.now)
+    return tracked
+
+
+def join(
+    state: ClientState, tracked: Tracked, post: Post, run: Run, *, customer_reply: bool
+) -> None:
+    inc = tracked.incident
+    new_person = post.author_id is not None and post.author_id not in tracked.author_last
+    _attach(state, tracked, post)
+    run.joined += 1
+    if inc.status not in OPEN_STATUSES or inc.status == "monitor":
+        inc.last_customer_at = max(filter(None, [inc.last_customer_at, post.published_at]))
+        return
+    if customer_reply:
+        if inc.status == "waiting_customer":
+            inc.status = "in_progress"
+        on_customer_reply(inc, state.client, post.published_at)
+    elif new_person and post.concern:
+        # Someone new is waiting for an answer: the problem is due again.
+        on_new_voice(inc, state.client, post.published_at)
+    else:
+        inc.last_customer_at = max(filter(None, [inc.last_customer_at, post.published_at]))
+
+
+def reopen(state: ClientState, tracked: Tracked, post: Post, run: Run) -> None:
+    inc = tracked.incident
+    before = inc.status
+    inc.status = "in_progress"
+    # breached_at keeps the first deadline ever missed; the new clocks get breaches of their own.
+    restart_after_reopen(inc, state.client, state.now)
+    state.session.add(
+        Activity(
+            incident_id=inc.id,
+            kind="status_change",
+            at=state.now,
+            body=f"reopened: the author posted again ({before} -> in_progress)",
+            details={"from": before, "to": "in_progress", "mention_id": post.id},
+        )
+    )
+    run.reopened.append(inc)
+
+
+def add_keys(state: ClientState, tracked: Tracked, post: Post, keys: list[str]) -> None:
+    for key in keys:
+        _key(state, tracked, key, post.published_at)
+
+
+def _key(state: ClientState, tracked: Tracked, key: str, at: datetime) -> None:
+    row = tracked.keys.get(key)
+    if row is None:
+        row = IncidentKey(
+            client_id=state.client.id,
+            incident=tracked.incident,
+            key=key,
+            first_at=at,
+            last_at=at,
+            posts=1,
+        )
+        state.session.add(row)
+        tracked.keys[key] = row
+        state.by_key[key].append(tracked)
+    else:
+        row.first_at = min(row.first_at, at)
+        row.last_at = max(row.last_at, at)
+        row.posts = (row.posts or 0) + 1
+
+
+def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
+    inc = tracked.incident
+    state.session.add(IncidentMention(incident=inc, mention_id=post.id, added_at=state.now))
+    ev = post.evidence()
+    tracked.summary.add(ev, author_key(ev, post.id))
+    tracked.terms.update(set(post.terms))
+    if post.author_id is not None:
+        state.saw(tracked, post.author_id, post.published_at)
+        if tracked.founder is None and ev.counts:
+            tracked.founder = post.author_id
+    inc.mention_count = (inc.mention_count or 0) + 1
+    inc.updated_at = state.now
+    inc.updated_by_id = None
+    if inc.category is None and post.category is not None and inc.kind != "monitor":
+        inc.category = post.category.name
+    tracked.touched = True
+
+
+def finish(state: ClientState, run: Run, background: Background) -> None:
+    """Judge, title and save every incident the batch touched; write them once; then alert."""
+    alerts: list[tuple[Incident, str, Callable[[Incident], str]]] = []
+    for tracked in state.incidents:
+        if not tracked.touched:
+            continue
+        alerts.extend(_judge(state, tracked))
+        _retitle(state, tracked, background)
+        tracked.save()
+        tracked.touched = False
+    state.session.flush()
+    for incident, kind, message in alerts:
+        if notify(state.session, incident, kind, message(incident), state.now):
+            run.notifications += 1
+
+
+def _judge(
+    state: ClientState, tracked: Tracked
+) -> list[tuple[Incident, str, Callable[[Incident], str]]]:
+    """Severity from the summed-up evidence; the alerts it calls for, sent once written."""
+    inc = tracked.incident
+    before = "low" if tracked.new else inc.severity
+    kept = [r for r in inc.severity_reasons or () if str(r).startswith("set to ")][-1:]
+    a = assess_summary(tracked.summary, floor=before)
+    troll = [r for r in inc.severity_reasons or () if "flagged as a troll" in str(r)]
+    inc.severity = a.severity
+    inc.severity_reasons = list(a.reasons) + [r for r in kept + troll if r not in a.reasons]
+    inc.distinct_authors = max(a.distinct_authors, 1)
+    alerts: list[tuple[Incident, str, Callable[[Incident], str]]] = []
+    monitor = inc.status == "monitor" or inc.kind == "monitor"
+    if a.is_pattern and not inc.is_pattern and not monitor and inc.kind != "spike":
+        inc.is_pattern = True
+        inc.kind = "pattern"
+        people = a.distinct_authors
+        alerts.append(
+            (inc, "pattern", lambda i: f"#{i.id} is a pattern: {people} people say it — {i.title}")
+        )
+    if monitor:
+        return []
+    if tracked.new or level(a.severity) > level(before):
+        tighten_for_severity(inc, state.client, state.now)
+    if a.severity == "critical" and (tracked.new or before != "critical"):
+        what = "opened as critical" if tracked.new else "is critical"
+        # Written once the incident has its id and its final title.
+        alerts.append((inc, "critical", lambda i: f"#{i.id} {what}: {i.title}"))
+    return alerts
+
+
+def _retitle(state: ClientState, tracked: Tracked, background: Background) -> None:
+    """A problem is titled by what its people share, with the words that set it apart."""
+    inc = tracked.incident
+    inc.terms = topic_terms(
+        tracked.terms, inc.mention_count or 1, background.counts, background.documents
+    )
+    if tracked.people < 2 or inc.kind not in ("mention", "pattern"):
+        return
+    key = _title_key(tracked)
+    if key is None:
+        return
+    first = tracked.keys[key].first_at
+    title = problem_title(key, state.categorizer.titles, state.timezone, first)
+    if inc.title != title:
+        inc.title = title
+
+
+def _title_key(tracked: Tracked) -> str | None:
+    """The key most of its posts carry; an identifier shared by several posts wins a tie (it is
+    the more specific), a staff hint never names anything."""
+    keys = [row for row in tracked.keys.values() if not row.key.startswith("hint:")]
+    if not keys:
+        return None
+
+    def rank(row: IncidentKey) -> tuple[int, int]:
+        specific = 0 if row.key.startswith(("cat:", "crit:")) else 1
+        return (row.posts or 0, specific)
+
+    best = max(keys, key=rank)
+    return best.key if (best.posts or 0) >= 2 else None
