@@ -216,9 +216,7 @@ def _targets(check: _Checker, data: Any, where: KeyPath, base: Targets) -> Targe
             if sub["hours"] in ("24/7", "business"):
                 chosen["hours"] = sub["hours"]
             else:
-                check.fail(
-                    (*where, severity, "hours"), 'hours must be "24/7" or "business"'
-                )
+                check.fail((*where, severity, "hours"), 'hours must be "24/7" or "business"')
         by_severity[severity] = chosen
     return Targets(by_severity=by_severity, **values)
 

@@ -63,6 +63,7 @@ ACTIVITY_KINDS = (
     "split",
     "repair_check",
     "correction",
+    "category_change",
 )
 
 
@@ -332,9 +333,7 @@ class Incident(Base):
     client: Mapped[Client] = relationship()
     owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
     updated_by: Mapped[Staff | None] = relationship(foreign_keys=[updated_by_id])
-    problem: Mapped[Incident | None] = relationship(
-        foreign_keys=[problem_id], remote_side=[id]
-    )
+    problem: Mapped[Incident | None] = relationship(foreign_keys=[problem_id], remote_side=[id])
 
 
 class IncidentMention(Base):
@@ -344,9 +343,6 @@ class IncidentMention(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"), primary_key=True)
     added_at: Mapped[datetime]
-
-    # Lets triage link posts to an incident it opened in the same flush (no id yet).
-    incident: Mapped[Incident] = relationship()
 
 
 class IncidentKey(Base):

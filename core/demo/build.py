@@ -203,9 +203,7 @@ def build_demo(
     with sessions.begin() as session:
         # What came before the replay is history the demo does not judge; marked, so a later
         # import's triage does not take it for posts still waiting.
-        session.execute(
-            update(Mention).where(Mention.triaged_at.is_(None)).values(triaged_at=now)
-        )
+        session.execute(update(Mention).where(Mention.triaged_at.is_(None)).values(triaged_at=now))
     seconds["incidents"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return BuildReport(seconds, log.written, scorer.scored, replay.stats, replay_from)

@@ -31,6 +31,9 @@ activity_id) and raises ConflictError when `expected_version` is stale.
     assign(session, incident_id, to, *, by, now, expected_version=None, reason="")
     set_severity(session, incident_id, severity, *, by, now, expected_version=None, reason)
     merge_incidents(session, target_id, source_ids, *, by, now, expected_versions=None)
+    set_category(session, incident_id, category, *, by, now, expected_version=None)
+        files the incident and its posts under a category; triage learns from it
+    client_categories(client) -> {name: title}
     split_incident(session, incident_id, mention_ids, *, by, now, expected_version=None)
     LOGGABLE_KINDS, OFFER_TYPES, TRANSITIONS
 
@@ -64,6 +67,7 @@ from core.incidents.clocks import (
     targets_for,
 )
 from core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
+from core.incidents.recategorize import client_categories, set_category
 from core.incidents.repair import RepairResult, run_due_repair_checks
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess
@@ -118,6 +122,7 @@ __all__ = [
     "business_minutes_between",
     "calendar_for",
     "change_status",
+    "client_categories",
     "clock_state",
     "detect_spikes",
     "get_incident",
@@ -130,6 +135,7 @@ __all__ = [
     "route",
     "run_due_repair_checks",
     "send_pending_webhooks",
+    "set_category",
     "set_severity",
     "split_incident",
     "targets_for",

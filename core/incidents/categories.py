@@ -76,73 +76,81 @@ def phrase_pattern(phrase: str) -> str:
     return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    spec: CategorySpec
-    strong: re.Pattern[str] | None
-    weak: re.Pattern[str] | None
-    decisive: re.Pattern[str] | None
+_KINDS = ("decisive", "strong", "weak")
+# Rules start at the start of a word, as the sentiment rules do (core/sentiment/dispatch.py).
+_STARTS = r"(?<!\w)(?=[\w/#&])"
 
 
-def _compile(patterns: Sequence[str], name: str) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error as exc:
-        raise CategoryError(f"category {name!r}: bad pattern ({exc})") from None
+def _checked(patterns: Sequence[str], name: str) -> None:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CategoryError(f"category {name!r}: bad pattern ({exc})") from None
 
 
 class Categorizer:
-    """Assigns one category to a text. Build once per client (compiling is the slow part)."""
+    """Assigns one category to a text. Build once per client (compiling is the slow part).
+
+    Every cue of every category is matched in one pass over the text's word starts, each
+    position trying only the cues that can start with its character (FirstCharScanner): the
+    cost of a text does not grow with the number of categories.
+    """
 
     def __init__(self, specs: Iterable[CategorySpec]) -> None:
-        self._categories = tuple(
-            _Compiled(
-                spec,
-                _compile(spec.strong, spec.name),
-                _compile(spec.weak, spec.name),
-                _compile(spec.decisive, spec.name),
-            )
-            for spec in specs
-        )
-        self.titles = {c.spec.name: c.spec.title for c in self._categories}
+        from core.sentiment.dispatch import FirstCharScanner
+
+        self._specs = tuple(specs)
+        self.titles = {spec.name: spec.title for spec in self._specs}
+        rules: list[tuple[str, str]] = []
+        # Decisive cues of every category first, then strong, then weak: at one position the
+        # first that matches wins, so a decisive cue is never hidden by a weaker one.
+        for kind in _KINDS:
+            for index, spec in enumerate(self._specs):
+                patterns = getattr(spec, kind)
+                _checked(patterns, spec.name)
+                if patterns:
+                    rules.append((f"{kind[0]}{index}", "|".join(f"(?:{p})" for p in patterns)))
+        self._scanner = FirstCharScanner(rules, _STARTS) if rules else None
 
     def __bool__(self) -> bool:
-        return bool(self._categories)
+        return bool(self._specs)
 
     def categorize(self, text: str) -> CategoryMatch | None:
+        if self._scanner is None:
+            return None
         # One space between words, so "missed  connection" or a line break reads as written.
         text = " ".join(text.split())
         lowered = text.lower()
-        for compiled in self._categories:
-            if compiled.decisive is not None:
-                found = compiled.decisive.search(lowered)
-                if found is not None:
-                    spec = compiled.spec
-                    return CategoryMatch(
-                        spec.name, spec.title, DECISIVE, _as_written(text, lowered, found)
-                    )
+        strong: dict[int, int] = {}
+        weak: dict[int, int] = {}
+        where: dict[int, tuple[int, int]] = {}  # the phrase to quote: first strong, else weak
+        for name, start, end in self._scanner.finditer(lowered):
+            kind, index = name[0], int(name[1:])
+            if kind == "d":
+                spec = self._specs[index]
+                return CategoryMatch(
+                    spec.name, spec.title, DECISIVE, _as_written(text, lowered, start, end)
+                )
+            if kind == "s":
+                if not strong.get(index):
+                    where[index] = (start, end)
+                strong[index] = strong.get(index, 0) + 1
+            else:
+                where.setdefault(index, (start, end))
+                weak[index] = weak.get(index, 0) + 1
         best: CategoryMatch | None = None
         fallback: CategoryMatch | None = None
-        for compiled in self._categories:
-            score = 0.0
-            phrase = ""
-            if compiled.strong is not None:
-                found = list(compiled.strong.finditer(lowered))
-                if found:
-                    # A second strong cue makes a category surer, a third adds nothing.
-                    score += STRONG * min(len(found), 2)
-                    phrase = _as_written(text, lowered, found[0])
-            if compiled.weak is not None:
-                found = list(compiled.weak.finditer(lowered))
-                if found:
-                    score += WEAK * min(len(found), 3)
-                    phrase = phrase or _as_written(text, lowered, found[0])
+        for index in sorted({*strong, *weak}):
+            # A second strong cue makes a category surer, a third adds nothing.
+            score = STRONG * min(strong.get(index, 0), 2) + WEAK * min(weak.get(index, 0), 3)
             if score < MIN_SCORE:
                 continue
-            match = CategoryMatch(compiled.spec.name, compiled.spec.title, score, phrase)
-            if compiled.spec.fallback:
+            spec = self._specs[index]
+            match = CategoryMatch(
+                spec.name, spec.title, score, _as_written(text, lowered, *where[index])
+            )
+            if spec.fallback:
                 if fallback is None or score > fallback.score:
                     fallback = match
             elif best is None or score > best.score:
@@ -150,10 +158,10 @@ class Categorizer:
         return best or fallback
 
 
-def _as_written(text: str, lowered: str, match: re.Match[str]) -> str:
+def _as_written(text: str, lowered: str, start: int, end: int) -> str:
     # lower() keeps offsets for nearly every text; quote the original when it does.
     source = text if len(text) == len(lowered) else lowered
-    phrase = " ".join(source[match.start() : match.end()].split())
+    phrase = " ".join(source[start:end].split())
     if len(phrase) > MAX_PHRASE_CHARS:
         phrase = phrase[: MAX_PHRASE_CHARS - 1] + "…"
     return phrase
@@ -195,9 +203,12 @@ def _configured(name: str, value: object) -> tuple[str | None, list[str]]:
     if isinstance(value, dict):
         title = value.get("title")
         phrases = value.get("phrases", [])
-        if (title is None or isinstance(title, str)) and isinstance(phrases, list):
-            if all(isinstance(p, str) for p in phrases):
-                return title, phrases
+        if (
+            (title is None or isinstance(title, str))
+            and isinstance(phrases, list)
+            and all(isinstance(p, str) for p in phrases)
+        ):
+            return title, phrases
     raise CategoryError(
         f"category {name!r} must be a list of phrases or a table with title and phrases"
     )

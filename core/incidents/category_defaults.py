@@ -32,13 +32,22 @@ SERVICE = CategorySpec(
         r"\bcanned (?:response|reply|answer)s?\b|\bautomated (?:system|message|msg|reply|"
         r"response|voice)s?\b",
         r"\bspeak (?:to|with) (?:a|an) (?:human|person|real person|actual person)\b|\b(?:a|an) "
-        r"(?:real|actual) (?:person|human)\b",
+        r"(?:real|actual|live) (?:person|human|agent|rep)\b",
+        r"\b(?:haven'?t|have not|couldn'?t|can'?t|never|not) (?:gotten|got|get|getting) through\b",
+        r"\bphone hold\b|\bcall ?back time\b|\bwait(?:ing)? time on the phone\b|\btake my "
+        r"call\b",
+        r"\b(?:agents?|reps?|representatives?|lines?|phones?) (?:are |were |is )?(?:too |all )?"
+        r"busy\b|\bphones? (?:are |were |is )?(?:down|dead)\b",
+        r"\b(?:won'?t|doesn'?t|didn'?t|don'?t|never) (?:answer|pick up)(?: the| your| my)? "
+        r"(?:phones?|calls?|line)\b|\bdisconnect(?:s|ed)? (?:you|me|us)\b",
     ),
     strong=(
         r"\bno (?:response|reply|answer|callback|call back)\b|\bnever (?:heard|got) (?:anything )?"
         r"back\b|\bstill (?:no (?:word|reply|response|answer)|waiting (?:for|on) (?:a |the |your )?"
         r"(?:reply|response|call))\b",
         r"\b(?:call|phone|contact) (?:line|lines|system|number)s?\b|\bcall ?backs?\b",
+        r"\b(?:reservations?|booking|customer|support|help) (?:line|phone|number|desk|team)s?\b|"
+        r"\bnumber to call\b|\bhold times?\b",
         r"\bcustomer (?:service|care|relations|support)\b|\bcust(?:omer)? (?:serv|svc)\b",
         r"\bno help\b|\b(?:not|non|un)[- ]?helpful\b|\b(?:couldn'?t|could not|didn'?t|did not|"
         r"won'?t|wouldn'?t|refused? to|refuses to) (?:even )?help\b",
@@ -76,7 +85,8 @@ BILLING = CategorySpec(
     "billing",
     "Billing and charges",
     strong=(
-        r"\b(?:charged|billed) (?:me |us |my \w+ )?(?:twice|double|again|two times|three times|without|"
+        r"\b(?:charged|billed) (?:me |us |my \w+ )?(?:twice|double|again|two times|three times|with"
+        r"out|"
         r"for something|after)\b",
         r"\bover[- ]?charg\w*|\bdouble[- ]?charg\w*",
         r"\bhidden (?:fees?|charges?|costs?)\b|\bsurcharges?\b",
@@ -270,7 +280,8 @@ RESTAURANT = _with(
             r"\b(?:got|get|gets|made (?:me|us|my \w+)|was|were|been|fell) (?:so |really |violently "
             r")?(?:sick|ill)\b|\bthrew up\b|\bvomit\w*|\bdiarrh\w*",
             r"\ballergic reaction\b|\banaphyla\w*|\ballergens?\b",
-            r"\b(?:hair|glass|plastic|metal|bug|insect|fly|flies|worm|maggot)s? in (?:my|the|our)\b",
+            r"\b(?:hair|glass|plastic|metal|bug|insect|fly|flies|worm|maggot)s? in "
+            r"(?:my|the|our)\b",
             r"\bundercooked\b|\braw (?:chicken|meat|pork|inside|in the middle)\b|\bpink chicken\b|"
             r"\bmou?ld\w*|\bexpired\b|\boff (?:meat|milk|chicken)\b|\bgone off\b",
         ),
@@ -624,7 +635,8 @@ AUTOMOTIVE = _with(
         "Sales practices",
         strong=(
             r"\bpushy\b|\bbait\b|\bhidden fees?\b|\bfinance (?:deal|agreement|paperwork)\b|\btrade"
-            r"[- ]?in\b|\bdeposit\b|\bsalesm[ae]n\b|\bsales (?:person|guy|team|rep)\b|\bmis-?sold\b",
+            r"[- ]?in\b|\bdeposit\b|\bsalesm[ae]n\b|\bsales (?:person|guy|team|rep)\b|"
+            r"\bmis-?sold\b",
         ),
     ),
     CategorySpec(
@@ -642,7 +654,8 @@ COURIER = _with(
         "lost_parcels",
         "Lost parcels",
         strong=(
-            r"\b(?:lost|missing|stolen|never (?:arrived|received|got))\b[^.!?\n]{0,25}\b(?:parcels?|"
+            r"\b(?:lost|missing|stolen|never (?:arrived|received|got))\b[^.!?\n]{0,25}\b(?:parcels?"
+            r"|"
             r"packages?|items?|deliver(?:y|ies)|orders?)\b|\b(?:parcels?|packages?) (?:has |have |"
             r"was |were )?(?:lost|gone missing|missing|stolen|disappeared)\b",
         ),
@@ -651,8 +664,10 @@ COURIER = _with(
         "damaged_parcels",
         "Damaged parcels",
         strong=(
-            r"\b(?:damaged|crushed|smashed|broken|opened|soaked|wet|torn)\b[^.!?\n]{0,20}\b(?:parcels"
-            r"?|packages?|box|boxes|items?|contents)\b|\bthrown (?:over|at|on)\b|\bthrew (?:it|my)\b",
+            r"\b(?:damaged|crushed|smashed|broken|opened|soaked|wet|torn)\b[^.!?\n]{0,20}\b(?:parce"
+            r"ls"
+            r"?|packages?|box|boxes|items?|contents)\b|\bthrown (?:over|at|on)\b|\bthrew (?:it|my)"
+            r"\b",
         ),
     ),
     CategorySpec(

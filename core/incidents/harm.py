@@ -53,7 +53,8 @@ CLASSES: tuple[HarmClass, ...] = (
         HIGH,
         _c(
             r"\b(?:sexual(?:ly)? )?assault(?:ed|ing|s)?\b|\bsexual(?:ly)? harass\w*|\bharass(?:ed|"
-            r"ing|ment|es)\b|\bgrop(?:ed|ing)\b|\bmolest\w*|\bstalk(?:ed|ing)\b|\bbull(?:ied|ying)\b"
+            r"ing|ment|es)\b|\bgrop(?:ed|ing)\b|\bmolest\w*|\bstalk(?:ed|ing)\b|\bbull(?:ied|ying)"
+            r"\b"
             rf"|\b(?:punched|slapped|kicked|shoved|pushed|grabbed|hit|attacked|spat on|threatened) "
             rf"{_PEOPLE}\b|\btouched (?:me|her|him|my \w+) inappropriately\b|\binappropriately "
             r"touch\w*|\bthreaten(?:ed|ing) to (?:hurt|kill|hit|beat)\b"
@@ -67,7 +68,8 @@ CLASSES: tuple[HarmClass, ...] = (
             r"\bracis[tm]\b|\bracial(?:ly)? (?:profil\w*|abus\w*|slurs?|discriminat\w*)\b|"
             r"\bdiscriminat\w*|\bsexis[tm]\b|\bhomophob\w*|\btransphob\w*|\bisl[ao]mophob\w*|"
             r"\banti-?semit\w*|\bableis[tm]\b|\bbigot\w*|\bslurs?\b|\bbecause (?:i'?m|i am|we'?re|"
-            r"we are|she'?s|he'?s|they'?re|my \w+ is) (?:black|gay|muslim|jewish|disabled|deaf|blind|"
+            r"we are|she'?s|he'?s|they'?re|my \w+ is) (?:black|gay|muslim|jewish|disabled|deaf|blin"
+            r"d|"
             r"in a wheelchair|trans|a woman|pregnant|autistic|asian|latin[oa]|old|fat)\b"
         ),
     ),
@@ -95,10 +97,12 @@ CLASSES: tuple[HarmClass, ...] = (
         _c(
             r"\bfood poisoning\b|\bsalmonella\b|\be\.? ?coli\b|\blisteria\b|\bnorovirus\b|"
             r"\b(?:got|get|gets|getting|made (?:me|us|my \w+)|was|were|fell|been) (?:so |really |"
-            r"violently |very )?(?:sick|ill) (?:from|after|with)\b|\bthrew up\b|\bvomit(?:ing|ed)?\b"
+            r"violently |very )?(?:sick|ill) (?:from|after|with)\b|\bthrew up\b|\bvomit(?:ing|ed)?"
+            r"\b"
             r"|\ballergic reaction\b|\banaphyla\w*|\bepipen\b|\b(?:hair|glass|plastic|metal|bugs?|"
             r"insects?|flies|worms?|maggots?|cockroach(?:es)?|mou?ld) in (?:my|the|our|her|his) "
-            r"(?:food|meal|drink|salad|burger|pizza|soup|coffee|sandwich|order|room)\b|\bundercooked "
+            r"(?:food|meal|drink|salad|burger|pizza|soup|coffee|sandwich|order|room)\b|\bundercooke"
+            r"d "
             r"(?:chicken|pork|meat|burger)\b|\braw chicken\b|\b(?:rats?|mice|cockroach(?:es)?|bed "
             r"?bugs?) (?:in|at|on|everywhere|running)\b|\bbed ?bugs?\b|\bhealth (?:inspector|"
             r"department|code violation)s?\b"
@@ -111,7 +115,8 @@ CLASSES: tuple[HarmClass, ...] = (
         _c(
             r"\b(?:i'?ll|i will|i'?m going to|i am going to|gonna|we will|we'?ll|we'?re going to|"
             r"going to|will) (?:sue|take (?:you|this|them|it) to court|get a lawyer|call my "
-            r"(?:lawyer|attorney|solicitor)|report (?:you|this|them) to)\b|\blawsuits?\b|\bclass[- ]"
+            r"(?:lawyer|attorney|solicitor)|report (?:you|this|them) to)\b|\blawsuits?\b|\bclass[- "
+            r"]"
             r"action\b|\blegal action\b|\bsmall claims\b|\bmy (?:lawyer|attorney|solicitor)s?\b|"
             r"\battorney general\b|\breport(?:ed|ing)? (?:you|this|them|it) to (?:the )?(?:bbb|ftc|"
             r"faa|dot|cfpb|fca|ofcom|ofgem|ombudsman|trading standards|regulator|authorities)\b"
@@ -126,7 +131,8 @@ CLASSES: tuple[HarmClass, ...] = (
             r"account|card|passwords?|identity) (?:was |were |has been |have been |got )?(?:leaked|"
             r"stolen|hacked|compromised|exposed|sold)\b|\bidentity theft\b|\bunauthori[sz]ed "
             r"(?:charges?|transactions?|access|payments?)\b|\bfraudulent (?:charges?|transactions?|"
-            r"payments?|activity)\b|\bstole (?:my|our) (?:money|identity|card|details)\b|\bphishing\b"
+            r"payments?|activity)\b|\bstole (?:my|our) (?:money|identity|card|details)\b|\bphishing"
+            r"\b"
         ),
     ),
 )
@@ -135,8 +141,10 @@ CLASSES: tuple[HarmClass, ...] = (
 IDIOMS = re.compile(
     r"\b(?:add(?:s|ed|ing)? |adding )?insult to injury\b|\binjury time\b|\bsick (?:of|and tired|to "
     r"death|day|note|leave|beat|burn)\b|\bmakes? me (?:sick|ill)\b|\bhomesick\b|\bkill(?:ing|ed|s)"
-    r" it\b|\bdying (?:to|for)\b|\bto die for\b|\bhurts? my feelings\b|\bit hurts to\b|\bdangerously"
-    r" (?:good|close|tasty|addictive)\b|\bassault on (?:the|my|our) (?:senses|ears|eyes|taste ?buds|"
+    r" it\b|\bdying (?:to|for)\b|\bto die for\b|\bhurts? my feelings\b|\bit hurts to\b|\bdangerousl"
+    r"y"
+    r" (?:good|close|tasty|addictive)\b|\bassault on (?:the|my|our) (?:senses|ears|eyes|taste ?buds"
+    r"|"
     r"wallet|intelligence)\b|\bhighway robbery\b|\bdaylight robbery\b|\bon fire\b(?= (?:today|"
     r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b"
 )
@@ -148,17 +156,29 @@ _DENIAL = re.compile(
 MAX_PHRASE = 50
 
 
+def plain(text: str) -> str:
+    """Lower-cased, one space between words, idioms blanked out."""
+    return IDIOMS.sub(lambda m: " " * len(m.group()), " ".join(text.lower().split()))
+
+
+def affirmed(lowered: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match not right after a denial."""
+    for match in pattern.finditer(lowered):
+        if not _DENIAL.search(lowered, max(0, match.start() - 30), match.start()):
+            return match
+    return None
+
+
 def find_harm(text: str) -> list[HarmHit]:
     """The harm classes a text reports, each once, with the phrase that showed it."""
-    lowered = IDIOMS.sub(lambda m: " " * len(m.group()), " ".join(text.lower().split()))
+    lowered = plain(text)
     hits: list[HarmHit] = []
     for harm in CLASSES:
-        for match in harm.pattern.finditer(lowered):
-            if _DENIAL.search(lowered, max(0, match.start() - 30), match.start()):
-                continue
-            phrase = match.group()
-            if len(phrase) > MAX_PHRASE:
-                phrase = phrase[: MAX_PHRASE - 1] + "…"
-            hits.append(HarmHit(harm.name, harm.label, harm.floor, phrase))
-            break
+        match = affirmed(lowered, harm.pattern)
+        if match is None:
+            continue
+        phrase = match.group()
+        if len(phrase) > MAX_PHRASE:
+            phrase = phrase[: MAX_PHRASE - 1] + "…"
+        hits.append(HarmHit(harm.name, harm.label, harm.floor, phrase))
     return hits

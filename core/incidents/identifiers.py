@@ -56,62 +56,91 @@ _GENERIC_TAG = re.compile(
     r"app|website|online|update|news|breaking|business|life|day|time|home|work|week"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_BOOKING_CODE = re.compile(r"\b[A-Z]{6}\b")
 
 
 def _tidy(value: str) -> str:
     return value.lower().replace("-", "")
 
 
+# Cheap tests before each pattern: a substring check costs a fraction of a regex scan.
+_FLIGHT_WORDS = ("fl",)
+_TRAIN_WORDS = ("train", "bus", "coach", "tram", "ferry")
+_REF_WORDS = (
+    "order", "booking", "confirmation", "reservation", "ref", "ticket", "case", "claim",
+    "invoice", "tracking", "incident", "complaint", "pnr", "pir", "locator", "account", "policy",
+    "parcel", "consignment",
+)  # fmt: skip
+_STORE_WORDS = ("store", "branch", "location", "shop", "restaurant", "outlet", "station", "depot",
+                "site")  # fmt: skip
+
+
+def _any(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(word in lowered for word in words)
+
+
 def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
     """The identifier keys in a text, in order of appearance, each once."""
+    has_digit = any(c.isdigit() for c in text)
+    hashed = "#" in text
+    if not has_digit and not hashed and not _BOOKING_CODE.search(text):
+        return []  # every key below needs a digit, a hashtag or a booking code in capitals
+    lowered = text.lower()
     found: dict[str, None] = {}
     flights: set[str] = set()
-    for pattern in (_FLIGHT_WORD, _HASH_NUMBER):
-        for m in pattern.finditer(text):
-            number = m.group(1).lstrip("0")
-            if number and not _YEAR.match(m.group(1)):
-                flights.add(number)
     carrier_like: set[str] = set()
-    for m in _CARRIER.finditer(text):
-        code, digits = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        number = digits.lstrip("0")
-        if number and not _YEAR.match(digits):
-            flights.add(number)
-            carrier_like.add(f"{code}{digits}".lower())
-    for number in sorted(flights, key=text.find):
-        found[f"flight:{number}"] = None
-    for m in _TRAIN.finditer(text):
-        found[f"train:{m.group(1).lstrip('0') or '0'}"] = None
-    for m in _REF.finditer(text):
-        value = m.group(1)
-        digits = sum(c.isdigit() for c in value)
-        # A word after "order" ("order today") is not a reference; a code has digits, or is a
-        # six-letter booking code written in capitals.
-        if digits >= 2 or (len(value) == 6 and value.isupper() and value.isalpha()):
-            if not _YEAR.match(value):
+    if has_digit:
+        patterns = [_HASH_NUMBER] if hashed else []
+        if _any(lowered, _FLIGHT_WORDS):
+            patterns.append(_FLIGHT_WORD)
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                number = m.group(1).lstrip("0")
+                if number and not _YEAR.match(m.group(1)):
+                    flights.add(number)
+        for m in _CARRIER.finditer(text):
+            code, digits = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            number = digits.lstrip("0")
+            if number and not _YEAR.match(digits):
+                flights.add(number)
+                carrier_like.add(f"{code}{digits}".lower())
+        for number in sorted(flights, key=text.find):
+            found[f"flight:{number}"] = None
+        if _any(lowered, _TRAIN_WORDS):
+            for m in _TRAIN.finditer(text):
+                found[f"train:{m.group(1).lstrip('0') or '0'}"] = None
+    if _any(lowered, _REF_WORDS):
+        for m in _REF.finditer(text):
+            value = m.group(1)
+            digit_count = sum(c.isdigit() for c in value)
+            # A word after "order" ("order today") is not a reference; a code has digits, or
+            # is a six-letter booking code written in capitals.
+            code = digit_count >= 2 or (len(value) == 6 and value.isupper() and value.isalpha())
+            if code and not _YEAR.match(value):
                 found[f"ref:{_tidy(value)}"] = None
-    for m in _STORE.finditer(text):
-        found[f"store:{m.group(1).lstrip('0') or '0'}"] = None
-    for m in _MODEL.finditer(text):
-        token = m.group(1)
-        tidy = _tidy(token)
-        if len(tidy) < 4 or _NOT_MODEL.match(tidy) or tidy in carrier_like:
-            continue
-        if f"ref:{tidy}" in found:
-            continue
-        found[f"model:{tidy}"] = None
-    skip = {t.lower().lstrip("#@").replace(" ", "") for t in ignore_tags}
-    for m in _HASHTAG.finditer(text):
-        tag = m.group(1).lower()
-        # Numbered tags are flights, references or models, read above.
-        if (
-            sum(c.isdigit() for c in tag) >= 2
-            or tag in skip
-            or any(s and s in tag for s in skip)
-            or _GENERIC_TAG.search(tag)
-        ):
-            continue
-        found[f"tag:{tag}"] = None
+    if has_digit:
+        if _any(lowered, _STORE_WORDS):
+            for m in _STORE.finditer(text):
+                found[f"store:{m.group(1).lstrip('0') or '0'}"] = None
+        for m in _MODEL.finditer(text):
+            tidy = _tidy(m.group(1))
+            if len(tidy) < 4 or _NOT_MODEL.match(tidy) or tidy in carrier_like:
+                continue
+            if f"ref:{tidy}" not in found:
+                found[f"model:{tidy}"] = None
+    if hashed:
+        skip = {t.lower().lstrip("#@").replace(" ", "") for t in ignore_tags}
+        for m in _HASHTAG.finditer(text):
+            tag = m.group(1).lower()
+            # Numbered tags are flights, references or models, read above.
+            if (
+                sum(c.isdigit() for c in tag) >= 2
+                or tag in skip
+                or any(s and s in tag for s in skip)
+                or _GENERIC_TAG.search(tag)
+            ):
+                continue
+            found[f"tag:{tag}"] = None
     return list(found)
 
 

@@ -40,6 +40,9 @@ REACH = {
     "cat": Reach(timedelta(hours=12), timedelta(hours=24)),
     "crit": Reach(timedelta(hours=24), timedelta(hours=72)),
     "hint": Reach(timedelta(hours=72), timedelta(days=7)),
+    # A distinctive word of an uncategorized complaint ("term:neptune"): two of them shared
+    # with an incident's posts put a post there.
+    "term": Reach(timedelta(hours=12), timedelta(hours=24)),
 }
 IDENTIFIER_REACH = Reach(timedelta(hours=24), timedelta(hours=48))
 # A problem whose category no longer draws posts (a lull, or a day gone by) still takes a post
@@ -47,8 +50,24 @@ IDENTIFIER_REACH = Reach(timedelta(hours=24), timedelta(hours=48))
 # for up to three days: the login outage that people keep reporting the next morning.
 TOPIC_REACH = Reach(timedelta(hours=24), timedelta(hours=72))
 DISTINCTIVE_SHARE = 0.05
+# Continuing a problem past its category's reach takes words rarer still, and a problem
+# small enough to be about one thing (a broad "customer service" day is never continued).
+RARE_SHARE = 0.01
+FOCUSED_PEOPLE = 30
 TOPIC_OVERLAP = 2
 TOPIC_TERMS = 8
+
+
+def term_key(stem: str) -> str:
+    return f"term:{stem}"
+
+
+def distinctive(
+    terms: Iterable[str], background: Mapping[str, int], documents: int, limit: int = 6
+) -> list[str]:
+    """A post's words that are rare among the client's recent posts."""
+    cap = max(documents, 1) * DISTINCTIVE_SHARE
+    return [t for t in terms if background.get(t, 0) <= cap][:limit]
 
 
 def category_key(category: str) -> str:
@@ -85,14 +104,15 @@ def continues_topic(
     at: datetime,
 ) -> bool:
     """Whether a post carries a problem's distinctive words within its topic reach."""
+    topic = list(topic)
     reach = TOPIC_REACH
     if not (first_at - reach.gap <= at <= last_at + reach.gap):
         return False
     if max(last_at, at) - min(first_at, at) > reach.span:
         return False
-    limit = max(documents, 1) * DISTINCTIVE_SHARE
-    distinctive = {t for t in topic if background.get(t, 0) <= limit}
-    return len(distinctive & set(terms)) >= TOPIC_OVERLAP
+    cap = max(documents, 1) * RARE_SHARE
+    rare = {t for t in topic if background.get(t, 0) <= cap}
+    return len(rare & set(terms)) >= TOPIC_OVERLAP
 
 
 def problem_title(key: str, titles: dict[str, str], timezone: str, day: datetime) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from core.db.models import SEVERITIES
@@ -34,8 +34,7 @@ ABLAZE_SHARES_24H = 500
 PATTERN_AUTHORS = 3
 MANY_AUTHORS = 30
 SURGE_AUTHORS = 10
-SURGE_WINDOW = timedelta(hours=1)
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,10 @@ class Evidence:
 
 @dataclass
 class EvidenceSummary:
-    """Everything severity needs from an incident's posts, kept up to date as posts join."""
+    """Everything severity needs from an incident's posts, kept up to date as posts join.
+
+    Bounded whatever the incident's size: people are counted, and how fast they came is kept
+    as new people per hour, never as a list of everyone."""
 
     worst: float | None = None
     followers: int = 0
@@ -75,10 +77,11 @@ class EvidenceSummary:
     vip: bool = False
     critical: list[str] = field(default_factory=list)
     harm: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> label, floor, phrase
-    # Each person's first post on the incident, for voices and how fast they arrive.
-    first_seen: dict[str, str] = field(default_factory=dict)  # author key -> ISO time
+    authors: int = 0
+    hours: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> new people
 
-    def add(self, ev: Evidence, author_key: str) -> None:
+    def add(self, ev: Evidence, *, new_person: bool) -> None:
+        """Add a post; `new_person` when its author has not complained here before."""
         if not ev.counts:
             return
         if ev.compound is not None and (self.worst is None or ev.compound < self.worst):
@@ -93,24 +96,14 @@ class EvidenceSummary:
             self.harm.setdefault(
                 hit.name, {"label": hit.label, "floor": hit.floor, "phrase": hit.phrase}
             )
-        seen = self.first_seen.get(author_key)
-        at = ev.published_at.isoformat()
-        if seen is None or at < seen:
-            self.first_seen[author_key] = at
-
-    @property
-    def authors(self) -> int:
-        return len(self.first_seen)
+        if new_person:
+            self.authors += 1
+            hour = ev.published_at.strftime("%Y-%m-%dT%H")
+            self.hours[hour] = self.hours.get(hour, 0) + 1
 
     def surge(self) -> int:
-        """The most people whose first post fell within one hour of each other."""
-        times = sorted(datetime.fromisoformat(t) for t in self.first_seen.values())
-        best = start = 0
-        for end, at in enumerate(times):
-            while at - times[start] > SURGE_WINDOW:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
+        """The most new people within one clock hour."""
+        return max(self.hours.values(), default=0)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,7 +114,8 @@ class EvidenceSummary:
             "vip": self.vip,
             "critical": self.critical,
             "harm": self.harm,
-            "first_seen": self.first_seen,
+            "authors": self.authors,
+            "hours": self.hours,
         }
 
     @classmethod
@@ -135,19 +129,19 @@ class EvidenceSummary:
             vip=bool(data.get("vip")),
             critical=list(data.get("critical") or []),
             harm=dict(data.get("harm") or {}),
-            first_seen=dict(data.get("first_seen") or {}),
+            authors=int(data.get("authors") or 0),
+            hours={str(k): int(v) for k, v in (data.get("hours") or {}).items()},
         )
-
-
-def author_key(ev: Evidence, index: int) -> str:
-    # A post without an author is a person of its own.
-    return str(ev.author_id) if ev.author_id is not None else f"anon-{index}-{ev.published_at}"
 
 
 def summarize(evidence: Iterable[Evidence]) -> EvidenceSummary:
     summary = EvidenceSummary()
-    for index, ev in enumerate(evidence):
-        summary.add(ev, author_key(ev, index))
+    seen: set[int] = set()
+    for ev in evidence:
+        new = ev.counts and (ev.author_id is None or ev.author_id not in seen)
+        if ev.counts and ev.author_id is not None:
+            seen.add(ev.author_id)
+        summary.add(ev, new_person=new)
     return summary
 
 

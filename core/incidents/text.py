@@ -87,4 +87,12 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 
 def matched_critical_terms(text: str, terms: Iterable[str]) -> list[str]:
-    return [t for t in terms if t.strip() and _term_pattern(t.strip()).search(text)]
+    """The client's critical terms a text reports, guarded like harm (harm.py): not inside an
+    idiom ("add insult to injury") and not right after a denial ("nobody was injured")."""
+    from core.incidents.harm import affirmed, plain
+
+    wanted = [t.strip() for t in terms if t.strip()]
+    if not wanted:
+        return []
+    lowered = plain(text)
+    return [t for t in wanted if affirmed(lowered, _term_pattern(t)) is not None]

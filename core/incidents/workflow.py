@@ -40,7 +40,15 @@ from core.text import inert
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
 # Recorded by the engine itself, not logged by hand.
-SYSTEM_KINDS = ("assignment", "status_change", "severity_change", "merge", "split", "repair_check")
+SYSTEM_KINDS = (
+    "assignment",
+    "status_change",
+    "severity_change",
+    "merge",
+    "split",
+    "repair_check",
+    "category_change",
+)
 LOGGABLE_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in SYSTEM_KINDS)
 OFFER_TYPES = ("refund", "discount", "tutorial", "fix", "replacement", "voucher", "other")
 REPAIR_CHECK_DELAY = timedelta(hours=24)

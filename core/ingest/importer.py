@@ -22,7 +22,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import DouseError
-
 from core.ingest.adapters.files import iter_file
 from core.ingest.manual import active_client
 from core.ingest.match import KeywordMatcher

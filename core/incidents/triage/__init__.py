@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.db.models import Client, Mention, Staff
 from core.incidents.notify import notify
+from core.incidents.problems import distinctive
 from core.incidents.routing import staff_map
 from core.incidents.spikes import detect_spikes
 from core.incidents.text import significant_terms
@@ -32,7 +33,7 @@ from core.incidents.triage.write import Run, finish
 
 # Words kept per incident (`Incident.terms`): what the desk shows as its topic.
 MAX_TERMS = 40
-BATCH = 500
+BATCH = 2_000
 
 __all__ = ["MAX_TERMS", "TriageSummary", "triage_new_mentions", "triage_pending"]
 
@@ -133,9 +134,14 @@ def _triage_client(
         state.categorize(post)
         state.resemble(post)
     background = background_for(
-        client.id, (p.terms for p in posts), seed=lambda: _recent_terms(session, state)
+        client.id,
+        (p.terms for p in posts if not p.positive),
+        seed=lambda: _recent_terms(session, state),
     )
     state.background = background
+    for post in posts:
+        if post.concern and post.category is None and not post.critical:
+            post.distinct = distinctive(post.terms, background.counts, background.documents)
     state.prepare(posts)
     for post in posts:
         place(state, post, run)
@@ -147,7 +153,7 @@ def _recent_terms(session: Session, state: ClientState) -> list[list[str]]:
     """The words of the client's latest stored posts, oldest first (a background's seed)."""
     rows = session.execute(
         select(Mention.title, Mention.text)
-        .where(Mention.client_id == state.client.id)
+        .where(Mention.client_id == state.client.id, Mention.sentiment_label != "positive")
         .order_by(Mention.published_at.desc())
         .limit(SEED)
     ).all()

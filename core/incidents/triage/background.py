@@ -1,5 +1,8 @@
 """The client's recent words, for telling what sets a problem apart (the IDF of TF-IDF).
 
+The collection is the client's recent posts that are not praise: what problems are told apart
+from is the rest of what people complain about and ask.
+
 Kept per process as a rolling window over the last posts triage read for each client, so the
 words every complaint uses ("flight", "today") weigh little and a storm's name or a flight's
 airport weighs much, without a query over the client's history.

@@ -20,7 +20,7 @@ staff split away never join the incident they were split from (feedback.py).
 from __future__ import annotations
 
 from core.db.models import OPEN_STATUSES
-from core.incidents.problems import category_key
+from core.incidents.problems import category_key, term_key
 from core.incidents.triage.post import Post
 from core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
 from core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
@@ -70,13 +70,20 @@ def place(state: ClientState, post: Post, run: Run) -> None:
         join(state, target, post, run, customer_reply=True)
         add_keys(state, target, post, keys)
         return
+    if not topic_keys(post) and post.distinct:
+        keys.extend(term_key(t) for t in post.distinct)
+        similar = state.similar(post)
+        if similar is not None and not any(similar is t for t in avoid):
+            join(state, similar, post, run, customer_reply=False)
+            add_keys(state, similar, post, keys)
+            return
     for key in topic_keys(post):
         problem = state.holding(key, post.published_at, exclude=avoid)
         if problem is None and state.background is not None:
             problem = state.continuing(key, post, state.background)
         if problem is not None:
             join(state, problem, post, run, customer_reply=False)
-            add_keys(state, problem, post, keys)
+            add_keys(state, problem, post, [*keys, key])
             return
         keys.append(key)
     open_incident(state, post, run, keys=keys)
@@ -131,7 +138,7 @@ def _case_of(state: ClientState, own: Tracked, post: Post) -> Tracked | None:
     """In a problem of several people, what a person says beyond the problem goes on their own
     case under it, so the problem stays about the problem and each person keeps a thread.
     Returns where the post goes, or None when the person needs a case opened under `own`."""
-    if own.people < 2 or post.author_id is None or post.author_id == own.founder:
+    if own.people < 2 or post.author_id is None:
         return own
     if post.category is not None and post.category.name == own.incident.category:
         return own  # more about the problem itself
@@ -173,10 +180,15 @@ def _follow_up(
     """A post that is no complaint: part of the author's conversation, a voice on a problem it
     names by identifier (not praise), or nothing for a person to answer."""
     if own_open is not None:
-        target = own_open
-        if own_open.people >= 2 and post.author_id != own_open.founder:
-            target = state.case_under(own_open, post) or own_open
-        join(state, target, post, run, customer_reply=True)
+        target = _case_of(state, own_open, post)
+        if target is None and post.positive:
+            # A thank-you is kept on the problem's timeline; it opens no case and no clock.
+            join(state, own_open, post, run, customer_reply=False)
+        elif target is None:
+            open_incident(state, post, run, problem=own_open)
+        else:
+            reply = not post.positive or target is not own_open
+            join(state, target, post, run, customer_reply=reply)
         return
     if own_closed is not None:
         # A thank-you after the fix belongs on the timeline but must not reopen it.

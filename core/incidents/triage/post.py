@@ -18,7 +18,7 @@ from core.incidents.severity import Evidence
 from core.incidents.text import matched_critical_terms, significant_terms
 
 
-@dataclass
+@dataclass(slots=True)
 class Post:
     id: int
     client_id: int
@@ -44,6 +44,8 @@ class Post:
     identifiers: list[str] = field(default_factory=list)
     harm: list[HarmHit] = field(default_factory=list)
     critical: list[str] = field(default_factory=list)
+    # Rare words of a complaint with no category: what it can share with another ("term:" keys).
+    distinct: list[str] = field(default_factory=list)
 
     @property
     def full_text(self) -> str:
@@ -136,10 +138,10 @@ def load_posts(session: Session, ids: Sequence[int]) -> list[Post]:
 def read(post: Post, critical: Sequence[str], ignore: frozenset[str], tags: Sequence[str]) -> None:
     """What the text says, but its category (the client's state decides that, staff hints
     first). Praise is read for words only: it never opens or worsens anything."""
+    if post.positive:
+        return  # praise opens nothing; its words are not what a problem is about either
     text = post.full_text
     post.terms = significant_terms(text, ignore)
     post.identifiers = identifiers(text, tags)
-    if post.positive:
-        return
     post.critical = matched_critical_terms(text, critical)
     post.harm = find_harm(text)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -29,8 +29,16 @@ from core.db.models import (
 from core.incidents.categories import CategoryMatch, categorizer_for
 from core.incidents.feedback import HintIndex, HintMatch, load_hints
 from core.incidents.harm import find_harm
-from core.incidents.problems import category_key, continues_topic, critical_key, draws
-from core.incidents.severity import Evidence, EvidenceSummary, author_key
+from core.incidents.problems import (
+    FOCUSED_PEOPLE,
+    TOPIC_OVERLAP,
+    category_key,
+    continues_topic,
+    critical_key,
+    draws,
+    term_key,
+)
+from core.incidents.severity import Evidence, EvidenceSummary
 from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
 from core.incidents.triage.background import Background
 from core.incidents.triage.post import Post
@@ -41,15 +49,19 @@ MAX_TERM_COUNTS = 60
 _CHUNK = 500
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Tracked:
     """An incident in play, with what triage needs to know about it."""
 
     incident: Incident
     summary: EvidenceSummary
     keys: dict[str, IncidentKey] = field(default_factory=dict)
-    # People who posted on it and when they last did (all posts, praise included).
+    # People who posted on it and when they last did (all posts, praise included), and those
+    # who complained there (they count as voices once).
     author_last: dict[int, datetime] = field(default_factory=dict)
+    voices: set[int] = field(default_factory=set)
+    # Posts placed here in this batch, linked once the incident has its id.
+    links: list[int] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
     founder: int | None = None
     touched: bool = False
@@ -141,7 +153,7 @@ class ClientState:
         return match
 
     def wanted_keys(self, post: Post) -> list[str]:
-        keys = [*post.identifiers, *topic_keys(post)]
+        keys = [*post.identifiers, *topic_keys(post), *(term_key(t) for t in post.distinct)]
         hint = self.hint_of.get(post.id)
         if hint is not None:
             keys.append(f"hint:{hint.group}")
@@ -169,7 +181,7 @@ class ClientState:
                 )
             )
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
-        author_rows: list[tuple[int, int, datetime]] = []
+        author_rows: list[tuple[int, int, datetime, int]] = []
         earliest = min((p.published_at for p in posts), default=self.now)
         for start in range(0, len(authors), _CHUNK):
             author_rows.extend(
@@ -178,12 +190,15 @@ class ClientState:
                         IncidentMention.incident_id,
                         Mention.author_id,
                         func.max(Mention.published_at),
+                        func.max(case((Mention.sentiment_label != "positive", 1), else_=0)),
                     )
                     .join(Mention, Mention.id == IncidentMention.mention_id)
                     .join(Incident, Incident.id == IncidentMention.incident_id)
                     .where(
                         Mention.client_id == self.client.id,
                         Mention.author_id.in_(authors[start : start + _CHUNK]),
+                        # Their conversations of the last weeks, not an author's whole history.
+                        Mention.published_at >= earliest - REOPEN_WINDOW - CONVERSATION,
                         Incident.kind != "spike",
                         Incident.merged_into_id.is_(None),
                         (Incident.status.in_(OPEN_STATUSES))
@@ -194,10 +209,12 @@ class ClientState:
             )
         ids.update(row[0] for row in author_rows)
         self._load(sorted(ids - set(self._loaded)))
-        for incident_id, author_id, last in author_rows:
+        for incident_id, author_id, last, voiced in author_rows:
             tracked = self._loaded.get(incident_id)
             if tracked is not None:
                 self.saw(tracked, author_id, last)
+                if voiced:
+                    tracked.voices.add(author_id)
 
     def _load(self, ids: list[int]) -> None:
         if not ids:
@@ -244,10 +261,15 @@ class ClientState:
             .where(IncidentMention.incident_id.in_(list(by_id)))
             .order_by(Mention.published_at, Mention.id)
         ).all()
-        for index, (incident_id, mention, author) in enumerate(rows):
+        for incident_id, mention, author in rows:
             tracked = by_id[incident_id]
             ev = evidence_of(mention, author, self.critical)
-            tracked.summary.add(ev, author_key(ev, index))
+            new_person = ev.counts and (
+                mention.author_id is None or mention.author_id not in tracked.voices
+            )
+            if ev.counts and mention.author_id is not None:
+                tracked.voices.add(mention.author_id)
+            tracked.summary.add(ev, new_person=new_person)
             if tracked.founder is None and mention.author_id is not None and ev.counts:
                 tracked.founder = mention.author_id
             text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
@@ -290,7 +312,9 @@ class ClientState:
         best: Tracked | None = None
         for tracked in self.by_key.get(key, ()):
             row = tracked.keys.get(key)
-            if row is None or not tracked.answerable or tracked.people < 2:
+            if row is None or not tracked.answerable:
+                continue
+            if not 2 <= tracked.people <= FOCUSED_PEOPLE:
                 continue
             if continues_topic(
                 tracked.incident.terms or (),
@@ -303,6 +327,24 @@ class ClientState:
             ) and (best is None or row.last_at > best.keys[key].last_at):
                 best = tracked
         return best
+
+    def similar(self, post: Post) -> Tracked | None:
+        """An open incident sharing at least two of the post's rare words, recently."""
+        shared: dict[int, tuple[Tracked, int]] = {}
+        for stem in post.distinct:
+            key = term_key(stem)
+            for tracked in self.by_key.get(key, ()):
+                row = tracked.keys.get(key)
+                if row is None or not tracked.answerable:
+                    continue
+                if not draws(key, row.first_at, row.last_at, post.published_at):
+                    continue
+                entry = shared.get(id(tracked))
+                shared[id(tracked)] = (tracked, (entry[1] if entry else 0) + 1)
+        found = [(n, t) for t, n in shared.values() if n >= TOPIC_OVERLAP]
+        if not found:
+            return None
+        return max(found, key=lambda item: (item[0], item[1].last_seen()))[1]
 
     def mine(self, post: Post) -> list[Tracked]:
         """The author's incidents, the one they posted on last first."""

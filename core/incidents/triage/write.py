@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import insert
+
 from core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
 from core.incidents.clocks import (
     on_customer_reply,
@@ -18,7 +20,7 @@ from core.incidents.clocks import (
 from core.incidents.notify import notify
 from core.incidents.problems import problem_title, topic_terms
 from core.incidents.routing import route
-from core.incidents.severity import EvidenceSummary, assess_summary, author_key, level
+from core.incidents.severity import EvidenceSummary, assess_summary, level
 from core.incidents.triage.background import Background
 from core.incidents.triage.post import Post
 from core.incidents.triage.state import ClientState, Tracked
@@ -160,9 +162,12 @@ def _key(state: ClientState, tracked: Tracked, key: str, at: datetime) -> None:
 
 def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
     inc = tracked.incident
-    state.session.add(IncidentMention(incident=inc, mention_id=post.id, added_at=state.now))
+    tracked.links.append(post.id)
     ev = post.evidence()
-    tracked.summary.add(ev, author_key(ev, post.id))
+    new_person = ev.counts and (post.author_id is None or post.author_id not in tracked.voices)
+    if ev.counts and post.author_id is not None:
+        tracked.voices.add(post.author_id)
+    tracked.summary.add(ev, new_person=new_person)
     tracked.terms.update(set(post.terms))
     if post.author_id is not None:
         state.saw(tracked, post.author_id, post.published_at)
@@ -179,14 +184,22 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
 def finish(state: ClientState, run: Run, background: Background) -> None:
     """Judge, title and save every incident the batch touched; write them once; then alert."""
     alerts: list[tuple[Incident, str, Callable[[Incident], str]]] = []
-    for tracked in state.incidents:
-        if not tracked.touched:
-            continue
+    touched = [t for t in state.incidents if t.touched]
+    for tracked in touched:
         alerts.extend(_judge(state, tracked))
         _retitle(state, tracked, background)
         tracked.save()
         tracked.touched = False
     state.session.flush()
+    links = [
+        {"incident_id": t.incident.id, "mention_id": mention_id, "added_at": state.now}
+        for t in touched
+        for mention_id in t.links
+    ]
+    if links:
+        state.session.execute(insert(IncidentMention), links)
+    for tracked in touched:
+        tracked.links.clear()
     for incident, kind, message in alerts:
         if notify(state.session, incident, kind, message(incident), state.now):
             run.notifications += 1

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 12:23:57.615223
+Create Date: 2026-12-06 12:45:04.624758
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("corrects_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('public_reply', 'private_message', 'email', 'phone_call', 'internal_note', 'offer_made', 'asked_to_update', 'post_updated', 'post_removed', 'positive_follow_up', 'customer_replied', 'escalation', 'assignment', 'status_change', 'severity_change', 'merge', 'split', 'repair_check', 'correction')",
+            "kind IN ('public_reply', 'private_message', 'email', 'phone_call', 'internal_note', 'offer_made', 'asked_to_update', 'post_updated', 'post_removed', 'positive_follow_up', 'customer_replied', 'escalation', 'assignment', 'status_change', 'severity_change', 'merge', 'split', 'repair_check', 'correction', 'category_change')",
             name=op.f("ck_activities_kind"),
         ),
         sa.ForeignKeyConstraint(

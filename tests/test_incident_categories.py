@@ -1,0 +1,77 @@
+"""Issue categories per industry, and the identifiers that tie strangers' posts together."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.incidents.categories import Categorizer
+from core.incidents.category_defaults import industry_categories, known_industries
+from core.incidents.identifiers import identifiers
+
+
+@pytest.mark.parametrize(
+    ("industry", "text", "category"),
+    [
+        ("airline", "Flight delayed 4 hours and nobody at the gate knows why", "delays"),
+        ("airline", "You cancelled my flight with two hours notice", "cancellations"),
+        ("airline", "Landed in Rome, my suitcase did not. Where is my bag?", "baggage"),
+        ("airline", "On hold for 90 minutes trying to rebook my cancelled flight", "service"),
+        ("airline", "The flight attendant rolled her eyes at my toddler", "crew"),
+        ("restaurant", "Whole family got sick after the chicken, food poisoning", "food_safety"),
+        ("restaurant", "Burger was cold and the fries were soggy", "food_quality"),
+        ("restaurant", "Saw a cockroach running across the counter", "hygiene"),
+        ("telecom", "Internet down again in our street since this morning", "outage"),
+        ("telecom", "Engineer didn't show up for the installation appointment", "engineers"),
+        ("bank", "There is an unauthorised transaction on my account, I think it's fraud", "fraud"),
+        ("bank", "My card keeps getting declined at the supermarket", "payments"),
+        ("software", "Servers are down, can't connect to the game at all", "outage"),
+        ("software", "Lost all my save files after the update", "data_loss"),
+        ("retail", "Parcel still hasn't arrived, tracking says out for delivery", "delivery"),
+        ("courier", "The driver left my parcel outside in the rain", "missed_delivery"),
+        ("hotel", "Bed bugs in the room, we had to leave at 2am", "room"),
+        ("general", "Emailed twice, no reply, still waiting for an answer", "service"),
+    ],
+)
+def test_each_trade_files_complaints_under_its_categories(
+    industry: str, text: str, category: str
+) -> None:
+    match = Categorizer(industry_categories(industry)).categorize(text)
+    assert match is not None and match.name == category, match
+
+
+def test_a_complaint_about_nothing_in_particular_has_no_category() -> None:
+    categorizer = Categorizer(industry_categories("airline"))
+    assert categorizer.categorize("You guys are the worst, honestly") is None
+
+
+def test_stock_phrases_do_not_outweigh_what_the_complaint_is_about() -> None:
+    categorizer = Categorizer(industry_categories("airline"))
+    match = categorizer.categorize("They lost my bag in Denver. Emailed twice, no reply.")
+    assert match is not None and match.name == "baggage"
+
+
+def test_every_industry_and_alias_has_categories() -> None:
+    for industry in known_industries():
+        assert Categorizer(industry_categories(industry)).titles
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Sitting on flight 728 for two hours", ["flight:728"]),
+        ("UA938 and AA 2345 both late", ["flight:938", "flight:2345"]),
+        ("no wifi on #ua688 again", ["flight:688"]),
+        ("Order #AB12345 never arrived", ["ref:ab12345"]),
+        ("my booking ref QXZTRP is wrong", ["ref:qxztrp"]),
+        ("store #12 was closed at 3pm", ["store:12"]),
+        ("my XPS13 screen cracked", ["model:xps13"]),
+        ("waited 3hrs at 10am on the 2nd in 2015", []),
+        ("#neptune storm grounded everything #fail", ["tag:neptune"]),
+    ],
+)
+def test_identifiers(text: str, keys: list[str]) -> None:
+    assert identifiers(text) == keys
+
+
+def test_a_brands_own_hashtag_is_not_an_identifier() -> None:
+    assert identifiers("#Skyway #SkywayFail #neptune", ["Skyway"]) == ["tag:neptune"]

@@ -1,0 +1,183 @@
+"""Problems and cases: what several people are hit by at once is one incident; each person keeps a
+thread of their own under it; the same posts give the same problems in any order."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.db.models import Incident, IncidentMention, Mention
+from core.incidents import triage_new_mentions
+from core.ingest.importer import import_file_batched
+from core.services import Services
+from tests import test_incident_factories as f
+from tests.conftest import T0
+
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+
+
+def _placed(s, ids: list[int]) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    return dict(
+        s.execute(
+            select(IncidentMention.mention_id, IncidentMention.incident_id).where(
+                IncidentMention.mention_id.in_(ids)
+            )
+        ).all()
+    )
+
+
+def test_a_storms_cancellations_are_one_problem_titled_by_what_they_share(
+    services: Services,
+) -> None:
+    texts = [
+        "Northwind cancelled my flight to Oslo, no alternative offered",
+        "Third cancellation this week @northwind, stuck in Leeds",
+        "Flight cancelled again, Northwind what is going on",
+        "My Northwind flight got cancelled, now I miss the wedding",
+    ]
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        ids = [
+            f.mention(s, c, f.author(s, f"p{i}"), t, at=T0 - (4 - i) * H).id
+            for i, t in enumerate(texts)
+        ]
+        other = f.mention(s, c, f.author(s, "q"), "Northwind lost my suitcase in Oslo", at=T0).id
+        summary = triage_new_mentions(s, [*ids, other], T0)
+        placed = _placed(s, [*ids, other])
+        problem = s.get(Incident, placed[ids[0]])
+        assert problem is not None
+        assert {placed[i] for i in ids} == {problem.id}
+        assert placed[other] != problem.id  # lost baggage is another matter
+        assert problem.category == "cancellations" and problem.kind == "pattern"
+        assert problem.title == "Cancellations · Mon 23 Nov"
+        assert problem.distinct_authors == 4
+        assert "4 different people say this (pattern)" in problem.severity_reasons
+        categories = dict(s.execute(select(Mention.id, Mention.category_reason)).all())
+    assert len(summary.opened) == 2
+    assert categories[ids[0]] == "cancellations: “cancelled”"
+
+
+def test_a_category_problem_stops_drawing_people_after_a_day(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        monday = [
+            f.mention(s, c, f.author(s, f"a{i}"), f"Northwind flight delayed {i}", at=T0 + i * H)
+            for i in range(2)
+        ]
+        thursday = [
+            f.mention(
+                s, c, f.author(s, f"b{i}"), f"Northwind flight delayed {i}", at=T0 + (72 + i) * H
+            )
+            for i in range(2)
+        ]
+        ids = [m.id for m in monday + thursday]
+        triage_new_mentions(s, ids, T0 + 80 * H)
+        placed = _placed(s, ids)
+    assert placed[monday[0].id] == placed[monday[1].id]
+    assert placed[thursday[0].id] == placed[thursday[1].id]
+    assert placed[monday[0].id] != placed[thursday[0].id]
+
+
+def test_strangers_on_the_same_flight_are_one_problem_whatever_they_complain_about(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        a = f.mention(s, c, f.author(s, "a"), "Northwind flight 728 delayed three hours", at=T0)
+        b = f.mention(
+            s, c, f.author(s, "b"), "The crew on NW 728 were so rude to my mother", at=T0 + H
+        )
+        d = f.mention(s, c, f.author(s, "d"), "#728 still no food or water, Northwind", at=T0 + H)
+        ids = [a.id, b.id, d.id]
+        triage_new_mentions(s, ids, T0 + 2 * H)
+        placed = _placed(s, ids)
+        problem = s.get(Incident, placed[a.id])
+    assert len(set(placed.values())) == 1
+    assert problem is not None and problem.title == "Flight 728 · Mon 23 Nov"
+
+
+def test_what_a_person_says_beyond_the_problem_goes_on_their_own_case_under_it(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        people = [f.author(s, f"p{i}") for i in range(3)]
+        first = [
+            f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
+            for i, p in enumerate(people)
+        ]
+        triage_new_mentions(s, [m.id for m in first], T0 + H)
+        later = f.mention(s, c, people[1], "Northwind any news?? two kids with me", at=T0 + 2 * H)
+        more = f.mention(s, c, people[1], "Northwind still nothing, please", at=T0 + 3 * H)
+        triage_new_mentions(s, [later.id, more.id], T0 + 3 * H)
+        placed = _placed(s, [m.id for m in first] + [later.id, more.id])
+        case = s.get(Incident, placed[later.id])
+    problem_id = placed[first[0].id]
+    assert case is not None and case.id != problem_id
+    assert case.problem_id == problem_id and placed[more.id] == case.id
+    assert case.first_response_due_at is not None  # the person is waiting for an answer
+    assert case.category == "cancellations"
+
+
+def test_the_same_file_sorted_either_way_gives_the_same_incidents(
+    services: Services, tmp_path: Path
+) -> None:
+    texts = [
+        "Skyway flight SK12 delayed, sitting at the gate",
+        "Skyway cancelled my flight to Oslo",
+        "Skyway lost my bag again",
+        "@skyway on hold for two hours",
+        "Skyway flight SK12 still delayed, no info",
+        "Skyway my flight got cancelled, stranded",
+        "Skyway you are the worst",
+        "@skyway nobody answers the phone",
+        "thanks Skyway, lovely crew",
+    ]
+    rows = [
+        {
+            "id": str(i),
+            "author": f"p{i % 7}",
+            "text": f"{t} ({'again' if i >= len(texts) else 'first'})",
+            "published": (T0 - (20 - i) * H).isoformat(),
+        }
+        for i, t in enumerate(texts * 2)
+    ]
+    grouping = []
+    for name, order in (("oldest", rows), ("newest", list(reversed(rows)))):
+        path = tmp_path / f"{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["id", "author", "text", "published"])
+            writer.writeheader()
+            writer.writerows(order)
+        with services.sessions.begin() as s:
+            f.client(s, name, name="Skyway", keywords=["Skyway"], industry="airline")
+        import_file_batched(services.sessions, name, path, now=T0, scorer=_Scorer())
+        with services.sessions() as s:
+            links = s.execute(
+                select(Mention.external_id, IncidentMention.incident_id)
+                .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+                .join(Incident, Incident.id == IncidentMention.incident_id)
+                .where(Incident.client.has(slug=name), Incident.kind != "spike")
+            ).all()
+        groups: dict[int, set[str]] = defaultdict(set)
+        for external_id, incident_id in links:
+            groups[incident_id].add(external_id)
+        grouping.append(sorted(sorted(g) for g in groups.values()))
+    assert grouping[0] == grouping[1]
+    assert len(grouping[0]) >= 4
+
+
+class _Scorer:
+    """Labels by a few words, so the test is about grouping, not sentiment."""
+
+    def score(self, text: str, *, negative_threshold: float, positive_threshold: float):  # type: ignore[no-untyped-def]
+        from core.sentiment import SentimentResult
+
+        if "thanks" in text:
+            return SentimentResult(0.6, "positive", "en", ())
+        return SentimentResult(-0.6, "negative", "en", ())
