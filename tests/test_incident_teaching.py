@@ -24,9 +24,8 @@ H = timedelta(hours=1)
 
 
 def _incident_of(s, mention_id: int) -> int:  # type: ignore[no-untyped-def]
-    return int(
-        s.scalar(select(IncidentMention.incident_id).where(IncidentMention.mention_id == mention_id))
-    )
+    query = select(IncidentMention.incident_id).where(IncidentMention.mention_id == mention_id)
+    return int(s.scalar(query))
 
 
 def test_posts_like_ones_staff_merged_go_together_next_time(services: Services) -> None:
@@ -55,7 +54,9 @@ def test_a_category_correction_files_the_next_post_like_it(services: Services) -
         set_category(s, iid, "quality", by="ana", now=T0 + H)
         entry = s.scalars(select(Activity).where(Activity.kind == "category_change")).one()
         assert entry.body == "filed under Product quality (was no category)"
-        again = f.mention(s, c, f.author(s, "b"), "The zip snapped off my Acme jacket", at=T0 + 2 * H)
+        again = f.mention(
+            s, c, f.author(s, "b"), "The zip snapped off my Acme jacket", at=T0 + 2 * H
+        )
         triage_new_mentions(s, [again.id], T0 + 2 * H)
         stored = s.get(Mention, again.id, populate_existing=True)
         assert stored is not None and stored.category == "quality"
