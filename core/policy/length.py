@@ -92,7 +92,9 @@ def _plain(
 ) -> list[tuple[int, int, int]]:
     if start >= end:
         return []
-    if not graphemes:
+    segment = text[start:end]
+    if not graphemes or (segment.isascii() and "\r" not in segment):
+        # One piece per character, weight 1: ASCII has no clusters and no heavy characters.
         return [(i, i + 1, 1) for i in range(start, end)]
     out = []
     for m in _GRAPHEME.finditer(text, start, end):

@@ -103,9 +103,8 @@ def _default_tone() -> Callable[[str], float | None]:
 def _guesser() -> object:
     from core.sentiment.language import LanguageGuesser
 
-    guesser = LanguageGuesser()
-    guesser.load()
-    return guesser
+    # Its model loads on first need: most English drafts are decided without it.
+    return LanguageGuesser()
 
 
 def draft_language(text: str) -> str | None:
@@ -140,11 +139,14 @@ def check_reply(
     prose = _HANDLE.sub(lambda m: " " * len(m.group()), words)
     lang = language or (draft_language(prose) if prose.strip() else None)
     banned, discouraged = policy.phrases_for(lang)
+    lowered = words.lower()
     for phrases, rule, severity in (
         (banned, "banned_phrase", BLOCK),
         (discouraged, "discouraged_phrase", WARN),
     ):
         for phrase in phrases:
+            if phrase.split()[0] not in lowered:
+                continue  # cheap test first: most phrases are nowhere in the draft
             for m in _phrase_pattern(phrase).finditer(words):
                 word = "banned" if severity == BLOCK else "discouraged"
                 findings.append(

@@ -31,6 +31,7 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.ingest.health import quiet_too_long
+from core.policy import policy_note
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
@@ -231,6 +232,8 @@ class ActivityRow:
     outcome: str | None
     amount: str | None
     corrects_id: int | None
+    policy_note: str | None = None
+    """Who recorded it over the reply policy and why, or that it was imported breaking it."""
 
 
 @dataclass(frozen=True)
@@ -675,6 +678,7 @@ def incident_detail(
             Activity.amount,
             Activity.currency,
             Activity.corrects_id,
+            Activity.details,
         )
         .outerjoin(Corrector, Corrector.id == Activity.staff_id)
         .where(Activity.incident_id == incident_id)
@@ -691,6 +695,7 @@ def incident_detail(
             outcome=a.outcome,
             amount=f"{a.amount} {a.currency or ''}".strip() if a.amount is not None else None,
             corrects_id=a.corrects_id,
+            policy_note=policy_note(a.details),
         )
         for a in acts
     )
