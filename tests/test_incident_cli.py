@@ -164,5 +164,3 @@ def test_logging_an_offer_above_the_limit_is_refused_unless_overridden(
     captured = capsys.readouterr()
     assert "logged #" in captured.out
     assert f"policy override by ana: {why}" in captured.err
-
-

@@ -39,9 +39,7 @@ def test_banned_phrases_block_with_their_span() -> None:
 
 
 def test_curly_apostrophes_do_not_hide_blame() -> None:
-    assert rules("You didn\u2019t read the manual") == [
-        ("blame", "block", "You didn\u2019t read")
-    ]
+    assert rules("You didn\u2019t read the manual") == [("blame", "block", "You didn\u2019t read")]
 
 
 def test_private_data_in_a_public_reply_goes_private() -> None:

@@ -25,9 +25,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+# "not", "never", "no need to" ... up to four words before: "we will never ask you to share".
+# "can't believe your incompetence" is no negation of it.
 _NEGATION = re.compile(
-    r"(?:\bnot|n't|\bnever|\bno|\bnobody's|\bnothing|\bneither|\bnor|\bwithout)"
-    r"(?:\s+\w+){0,2}\s*$",
+    r"(?:\b(?:not|never|no|nobody's|nothing|neither|nor|without)\b|n't)"
+    r"(?!\s+(?:even\s+)?(?:believe|imagine|stand|bear|get\s+over)\b)"
+    r"(?:\s+[\w']+){0,4}\s*$",
     re.IGNORECASE,
 )
 _INNER_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't", re.IGNORECASE)
