@@ -423,3 +423,42 @@ def test_lint_jsonl_answers_each_line_in_order(
     assert out[4]["error"].startswith("line 5: unknown platform 'myspace'")
     assert out[5]["blocked"] is True and out[5]["findings"][0]["rule"] == "length"
     assert "2 line(s) could not be checked" in captured.err
+
+
+def test_a_mastodon_instance_can_allow_longer_replies(sqlite_services: Services) -> None:
+    with sqlite_services.sessions.begin() as s:
+        ana = f.staff(s, "ana")
+        c = f.client(
+            s,
+            default_owner_id=ana.id,
+            reply_policy={"platform_limits": {"mastodon:fosstodon.org": 1000}},
+        )
+        ids = {}
+        for handle, text in (
+            ("@acme@fosstodon.org", "Acme lost my parcel"),
+            ("@acme@mastodon.social", "Acme charged my card twice"),
+        ):
+            acc = f.account(s, c, "mastodon", handle, owner_id=ana.id)
+            m = f.mention(s, c, f.author(s, f"bob{acc.id}"), text, account_id=acc.id)
+            (ids[handle],) = triage_new_mentions(s, [m.id], T0).opened
+    reply = "Sorry about this. " * 50  # 900 characters
+    with sqlite_services.sessions.begin() as s:
+        workflow.log_activity(
+            s,
+            ids["@acme@fosstodon.org"],
+            "public_reply",
+            by="ana",
+            now=T0,
+            body=reply,
+            channel="mastodon",
+        )
+    with pytest.raises(PolicyBlocked, match="length"), sqlite_services.sessions.begin() as s:
+        workflow.log_activity(
+            s,
+            ids["@acme@mastodon.social"],
+            "public_reply",
+            by="ana",
+            now=T0,
+            body=reply,
+            channel="mastodon",
+        )

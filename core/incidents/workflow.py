@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -231,15 +232,27 @@ def reply_platform(
     session: Session, incident: Incident, policy: ReplyPolicy, channel: str | None
 ) -> str | None:
     """Where a reply goes, for its length limit: the channel when the policy knows it as a
-    platform ("x", "mastodon"), else the platform of the account the incident concerns."""
-    if channel and policy.limit_for(channel) is not None:
-        return channel
-    if channel:
+    platform ("x", "mastodon"), else the platform of the account the incident concerns. A
+    Mastodon account's instance is named too ("mastodon:fosstodon.org"): instances differ."""
+    account = session.get(Account, incident.account_id) if incident.account_id else None
+    platform = channel if channel else (account.platform if account else None)
+    if not platform or policy.limit_for(platform) is None:
         return None  # "email", "dm", "phone": no platform length applies
-    if incident.account_id is not None:
-        account = session.get(Account, incident.account_id)
-        if account is not None and policy.limit_for(account.platform) is not None:
-            return account.platform
+    if account is not None and account.platform == platform and ":" not in platform:
+        instance = mastodon_instance(account.handle, account.url)
+        if platform == "mastodon" and instance:
+            return f"{platform}:{instance}"
+    return platform
+
+
+def mastodon_instance(handle: str, url: str | None) -> str | None:
+    """ "fosstodon.org" for "@brand@fosstodon.org" or "https://fosstodon.org/@brand"."""
+    parts = handle.lstrip("@").split("@")
+    if len(parts) == 2 and "." in parts[1]:
+        return parts[1].lower()
+    if url:
+        host = urlsplit(url).hostname
+        return host.lower() if host else None
     return None
 
 

@@ -6,7 +6,8 @@
   @handles a reply starts with are not counted (X shows them as "Replying to").
 - Mastodon: graphemes, every link counts 23, and a mention of a remote account counts only its
   "@user" part (not "@instance.example"). The limit is per instance (500 by default): set
-  `platform_limits.mastodon` in the client's reply_policy for an instance that allows more.
+  `platform_limits."mastodon:fosstodon.org" = 1000` (one instance) or `platform_limits.mastodon`
+  (all of the client's) in the reply_policy; replies from an account on that instance use it.
 - Bluesky: graphemes (what a reader sees as one character), links as written.
 - Any other platform: characters (code points).
 """
@@ -49,7 +50,7 @@ def _x_weight(grapheme: str) -> int:
 
 def measure(text: str, platform: str | None, limit: int | None = None) -> Length:
     """The draft's length on `platform`, and where it passes `limit` (if given)."""
-    name = (platform or "").lower()
+    name = (platform or "").lower().split(":", 1)[0]  # "mastodon:fosstodon.org" counts as Mastodon
     twitter = name in ("x", "twitter")
     mastodon = name == "mastodon"
     graphemes = twitter or name in GRAPHEME_PLATFORMS

@@ -312,6 +312,12 @@ class ReplyPolicy:
         return dict(self.max_offer_by_currency).get(currency.upper())
 
     def limit_for(self, platform: str | None) -> int | None:
+        """The length limit on `platform`; "mastodon:fosstodon.org" is that instance's own limit
+        when the policy sets one, else the platform's."""
         if not platform:
             return None
-        return dict(self.platform_limits).get(platform.lower())
+        limits = dict(self.platform_limits)
+        name = platform.lower()
+        if name in limits:
+            return limits[name]
+        return limits.get(name.split(":", 1)[0]) if ":" in name else None

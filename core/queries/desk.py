@@ -30,8 +30,9 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.incidents.workflow import reply_platform
 from core.ingest.health import quiet_too_long
-from core.policy import policy_note
+from core.policy import ReplyPolicy, policy_note
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
@@ -262,6 +263,9 @@ class IncidentDetail:
     reply_policy: dict[str, Any]
     canned_replies: tuple[tuple[str, str], ...]
     brand: str
+    account_platform: str | None = None
+    """The length limit's key for replies from the incident's account, as the policy gate uses
+    it ("mastodon:fosstodon.org" when that instance has a limit of its own), or None."""
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -728,6 +732,9 @@ def incident_detail(
             (str(k), str(v)) for k, v in sorted((client_obj.canned_replies or {}).items())
         ),
         brand=client_obj.name,
+        account_platform=reply_platform(
+            session, inc, ReplyPolicy.from_dict(client_obj.reply_policy), None
+        ),
     )
 
 

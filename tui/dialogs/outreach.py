@@ -132,6 +132,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         values: ReplyValues,
         *,
         save: Callable[[OutreachDraft], object] | None = None,
+        account_platform: str | None = None,
     ) -> None:
         """save: writes the draft (called in a worker thread). Without it the dialog only
         dismisses with the draft; with it, it dismisses once `save` returned and stays open,
@@ -142,6 +143,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.canned = canned
         self.values = values
         self.save = save
+        # "mastodon:fosstodon.org": the instance's own length limit, as the gate will use it.
+        self.account_platform = account_platform
         self.findings: list[Finding] | None = None
         self.saving: OutreachDraft | None = None
         """The draft being written by `save`, while it is."""
@@ -254,6 +257,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         # "dm" have no length limit, and an empty channel means the incident's own platform.
         where = channel or self.values.platform
         platform = where if policy.limit_for(where) is not None else None
+        if platform and self.account_platform and self.account_platform.startswith(f"{where}:"):
+            platform = self.account_platform
         found = check_outreach(
             policy, kind, text, platform=platform, amount=value, currency=policy.currency
         )

@@ -428,7 +428,12 @@ class IncidentScreen(DeskScreen):
 
         self.app.push_screen(
             LogOutreachDialog(
-                self.incident_id, detail.reply_policy, detail.canned_replies, values, save=save
+                self.incident_id,
+                detail.reply_policy,
+                detail.canned_replies,
+                values,
+                save=save,
+                account_platform=detail.account_platform,
             ),
             chosen,
         )
