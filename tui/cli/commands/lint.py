@@ -67,8 +67,8 @@ def run(ctx: Context) -> int:
         draft = draft[:-1]
     findings = check_reply(policy, draft, platform=platform, public=not ctx.args.private)
     for f in findings:
-        excerpt = inert(draft[f.start : f.end], 60)
-        ctx.out(f"{f.severity:<5} {f.start}-{f.end} {f.rule}: {f.message}  «{excerpt}»")
+        excerpt = f"  «{inert(draft[f.start : f.end], 60)}»" if f.end > f.start else ""
+        ctx.out(f"{f.severity:<5} {f.start}-{f.end} {f.rule}: {f.message}{excerpt}")
     blocking = has_blocking(findings)
     warned = any(f.severity == "warn" for f in findings)
     ctx.out(
