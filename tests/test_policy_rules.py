@@ -196,6 +196,7 @@ def test_the_brands_own_premises_may_be_given() -> None:
         ("If you delete this review we'll send you a $50 voucher.", "review_incentive"),
         ("Leave us a 5-star review and get 10% off.", "review_incentive"),
         ("Once the bad review is removed, a £20 gift card is yours.", "review_incentive"),
+        ("Delete the post and we'll send you a voucher.", "review_incentive"),
     ],
 )
 def test_hostile_drafts_block(draft: str, rule: str) -> None:
@@ -218,6 +219,7 @@ def test_hostile_drafts_block(draft: str, rule: str) -> None:
         "We'll send the verification code to your phone.",
         "Enter the 6-digit code we texted you into the app.",
         "Feel free to DM us, and please delete the tweet with your email in it.",
+        "Please delete the tweet with your card number; we have refunded you.",
         "We'll find you a seat on the next flight.",
         "Sorry this is so annoying, we're on it.",
         "It usually needs to be worked out between uploader & claimant, sometimes in court.",

@@ -259,6 +259,28 @@ def hostile_findings(text: str) -> Iterator[tuple[str, int, int, str]]:
     yield from _review_incentives(text)
 
 
+# A post, tweet or comment is often deleted for privacy ("delete the tweet with your email"):
+# for those, the incentive must be tied to it in the same sentence ("once you delete the post,
+# a voucher is yours"). A review, rating or stars with an incentive anywhere in the message is
+# enough.
+_ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|ratings?|stars?|feedback)\b", _I)
+_TIED = re.compile(
+    r"\b(?:if|once|when|as\s+soon\s+as|after|in\s+exchange|in\s+return|provided|so\s+long\s+as|"
+    r"on\s+condition|just|then|and\s+(?:we'll|we\s+will|you'll|you\s+will|get|receive|enjoy))\b",
+    _I,
+)
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end]."""
+    begin = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        begin = m.end()
+    after = _SENTENCE_END.search(text, end)
+    return text[begin : after.start() if after else len(text)]
+
+
 def _review_incentives(text: str) -> Iterator[tuple[str, int, int, str]]:
     asks = [
         m
@@ -266,12 +288,14 @@ def _review_incentives(text: str) -> Iterator[tuple[str, int, int, str]]:
         for m in pattern.finditer(text)
         if not _negated(text, m.start())
     ]
-    if not asks:
-        return
-    incentive = _INCENTIVE.search(text)
-    if incentive is None:
-        return
     for ask in asks:
+        if _ABOUT_REVIEWS.search(ask.group()):
+            incentive = _INCENTIVE.search(text)
+        else:
+            sentence = _sentence(text, ask.start(), ask.end())
+            incentive = _INCENTIVE.search(sentence) if _TIED.search(sentence) else None
+        if incentive is None:
+            continue
         yield (
             "review_incentive",
             ask.start(),

@@ -93,8 +93,21 @@ def _analyzer() -> object:
 
 
 def _default_tone() -> Callable[[str], float | None]:
-    """VADER's own compound, without the analyzer's complaint layer: that layer is there to find
-    customers' complaints ("error", "cancelled", "crashes"), which a helpful reply names too."""
+    """The project's analyzer, as the repair checks score a customer's updated post: None for
+    text it does not score (not English)."""
+    analyzer = _analyzer()
+
+    def score(text: str) -> float | None:
+        compound = analyzer.score(text).compound  # type: ignore[attr-defined]
+        return None if compound is None else float(compound)
+
+    return score
+
+
+def _reply_tone() -> Callable[[str], float | None]:
+    """A draft reply's own tone: VADER's compound, without the analyzer's complaint layer. That
+    layer is there to find customers' complaints ("error", "cancelled", "crashes"), which a
+    helpful reply names too."""
     analyzer = _analyzer()
     return analyzer.raw_vader_compound  # type: ignore[attr-defined,no-any-return]
 
@@ -227,7 +240,7 @@ def _tone(
                 0,
             )
         ]
-    compound = (tone or _default_tone())(scored)
+    compound = (tone or _reply_tone())(scored)
     if compound is None:
         return [Finding("tone", INFO, "tone not checked: the text could not be scored", 0, 0)]
     if compound < policy.tone_floor:
