@@ -24,7 +24,7 @@ from tests.conftest import T0
 from tests.factories import World, desk_world
 from tests.test_tui_desk import SIZE, make_app, open_incident, rendered, settle, sync
 from tui.cli.main import main
-from tui.dialogs.outreach import LogOutreachDialog
+from tui.dialogs.outreach import BLOCKED_HINT, LogOutreachDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.table import DeskTable
 
@@ -295,13 +295,14 @@ def world(sqlite_services: Services) -> World:
         return w
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 @sync
 async def test_the_desk_checks_the_offer_amount_against_the_limit(
-    sqlite_services: Services, world: World, tmp_path: Path
+    sqlite_services: Services, world: World, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     incident_id = world.overdue_incident
     app = make_app(sqlite_services, tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = await open_incident(pilot, app, incident_id)
         for amount, saved in (("120", True), ("300", False)):
@@ -323,6 +324,9 @@ async def test_the_desk_checks_the_offer_amount_against_the_limit(
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert (app.screen is screen) == saved
+            if not saved:  # the way out is on screen, on one line
+                assert BLOCKED_HINT in rendered(app, "#hint")
+                assert app.screen.query_one("#hint").size.height == 1
         offers = _activities(sqlite_services, incident_id, "offer_made")
         assert [str(o.amount) for o in offers] == ["120.00"]
         await pilot.press("ctrl+o")
