@@ -160,9 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     archived = sum(t != r for t, r in zip(texts, restored, strict=True))
     default = ReplyPolicy.from_dict({})
     limits = ReplyPolicy.from_dict(LIMITS)
-    print(
-        f"real agent replies: {len(texts)} ({archived} with archive-rewritten links), as X replies"
-    )
+    print(f"real agent replies: {len(texts)} ({archived} with archive-rewritten links), on X")
     report("default policy, links as in the file", default, texts, args.show)
     report("default policy, original links", default, restored, args.show)
     report("offer limit 240 EUR / 20%, original links", limits, restored, None)
