@@ -167,6 +167,7 @@ def test_a_postal_address_in_a_public_reply_blocks(address: str) -> None:
 
 def test_the_brands_own_premises_may_be_given() -> None:
     assert found("Our store at 12 High Street is open until 8pm.") == []
+    assert found("Sorry for the wait at the branch on 4 King Street today.") == []
 
 
 # ----------------------------------------------------------------------------- hostile drafts
@@ -183,6 +184,8 @@ def test_the_brands_own_premises_may_be_given() -> None:
         ("You sound completely hysterical.", "insult"),
         ("What a joke.", "insult"),
         ("Get lost, we don't need you.", "insult"),
+        ("Deal with it.", "insult"),
+        ("Who cares? It is a coffee.", "insult"),
         ("Honestly, the problem is clearly you.", "blame"),
         ("This happened because of your incompetence.", "blame"),
         ("I can't believe your incompetence.", "blame"),
@@ -221,6 +224,8 @@ def test_hostile_drafts_block(draft: str, rule: str) -> None:
         "Feel free to DM us, and please delete the tweet with your email in it.",
         "Please delete the tweet with your card number; we have refunded you.",
         "We'll find you a seat on the next flight.",
+        "We will deal with it today and get back to you.",
+        "No one cares more about your safety than we do.",
         "Sorry this is so annoying, we're on it.",
         "It usually needs to be worked out between uploader & claimant, sometimes in court.",
     ],

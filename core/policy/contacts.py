@@ -101,10 +101,13 @@ _FREE_MAIL = frozenset(
         "sky.com",
     ]
 )
-# Where a business's premises are given in its own voice: "our store at 12 High Street".
+# Where a business's premises are given in its own voice: "our store at 12 High Street", "the
+# branch on 4 King Street" (a customer's home is never "the store").
 _PREMISES_VOICE = re.compile(
-    r"\bour\s+(?:[\w&-]+\s+){0,2}?(?:store|shop|office|branch|restaurant|hotel|caf[eé]|"
+    r"(?:\bour\s+(?:[\w&-]+\s+){0,2}?(?:store|shop|office|branch|restaurant|hotel|caf[eé]|"
     r"headquarters|hq|location|address|outlet|showroom|clinic|centre|center|studio|warehouse)s?"
+    r"|\bthe\s+(?:[\w&-]+\s+){0,2}?(?:store|shop|branch|restaurant|hotel|caf[eé]|outlet|"
+    r"showroom|clinic|location|pharmacy|dealership|salon|gym)s?)"
     r"(?:\s+(?:is|are))?(?:\s+(?:located|based|found))?\s*(?:at|on|in)?\s*:?\s*$",
     re.IGNORECASE,
 )

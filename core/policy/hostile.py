@@ -137,8 +137,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "insult",
         re.compile(
-            r"(?:^|[.!?,;:]\s*|@\w+\s+|\b(?:just|now|so|please|and)\s+)(?:go\s+away|get\s+lost|grow\s+up|"
-            r"get\s+a\s+life|piss\s+off|buzz\s+off|bugger\s+off|go\s+cry)\b",
+            # At the start of a sentence: "the error should go away" and "we'll deal with it
+            # today" are help, "Go away." and "Deal with it." are not.
+            r"(?:^|[.!?,;:]\s*|@\w+\s+|\b(?:just|now|so|please|and|honestly|frankly)\s+)"
+            r"(?:go\s+away|get\s+lost|grow\s+up|get\s+a\s+life|piss\s+off|buzz\s+off|"
+            r"bugger\s+off|go\s+cry|deal\s+with\s+it\s*(?:[.!?]|$)|"
+            r"(?:nobody|no\s+one|who)\s+cares\b(?!\s+(?:more|as\s+much|so\s+much|for\b)))",
             _I,
         ),
         "brushing the customer off",

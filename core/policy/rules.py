@@ -58,16 +58,13 @@ AGENCY_DEFAULTS: dict[str, Any] = {
         "you are mistaken",
         "you're mistaken",
         "not our fault",
-        # brushing the customer off
+        # brushing the customer off (the insult rule reads "Go away.", "Deal with it.", "Nobody
+        # cares ..." at the start of a sentence)
         "shut up",
         "get over it",
-        "deal with it",
         "stop whining",
         "stop complaining",
         "stop crying",
-        "nobody cares",
-        "no one cares",
-        "who cares",
         "cry me a river",
         "boo hoo",
         "tough luck",
