@@ -9,6 +9,10 @@ class DouseError(Exception):
     def __str__(self) -> str:
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
+    def lines(self) -> list[str]:
+        """The error as the CLI prints it: one line, or one per finding when there are several."""
+        return [str(self)]
+
 
 class ConfigError(DouseError):
     """clients.toml is malformed or inconsistent; carries every finding as `file:line: message`."""
@@ -16,6 +20,9 @@ class ConfigError(DouseError):
     def __init__(self, findings: list[str]) -> None:
         super().__init__(findings[0] if findings else "invalid configuration")
         self.findings = findings
+
+    def lines(self) -> list[str]:
+        return list(self.findings) or [str(self)]
 
 
 class StorageError(DouseError):

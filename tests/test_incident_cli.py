@@ -141,7 +141,7 @@ def test_the_incident_shows_its_first_breach_and_how_many_deadlines_it_missed(
     assert "resolution target breached at 2026-11-25 10:00 UTC" in out
 
 
-def test_logging_an_offer_above_the_limit_records_it_and_warns(
+def test_logging_an_offer_above_the_limit_is_refused_unless_overridden(
     sqlite_services: Services, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DOUSE_NOW", "2026-11-23T10:30:00Z")
@@ -152,9 +152,15 @@ def test_logging_an_offer_above_the_limit_records_it_and_warns(
         (iid,) = triage_new_mentions(s, [m.id], T0).opened
     db = sqlite_services.settings.database_url
     offer = ["--db", db, "log", str(iid), "--kind", "offer_made", "--by", "ana", "--offer"]
-    assert main([*offer, "refund", "--amount", "500", "--text", "Refunded"]) == 0
+    assert main([*offer, "refund", "--amount", "500", "--text", "Refunded"]) == 2
     captured = capsys.readouterr()
-    assert "logged #" in captured.out
+    assert "logged #" not in captured.out
     assert "offer of 500 EUR is above the limit of 240 EUR" in captured.err
+    assert "nothing was recorded" in captured.err
     assert main([*offer, "refund", "--amount", "40", "--text", "Refunded"]) == 0
     assert capsys.readouterr().err == ""
+    why = "VIP, approved by the client on the phone"
+    assert main([*offer, "refund", "--amount", "500", "--text", "Refunded", "--override", why]) == 0
+    captured = capsys.readouterr()
+    assert "logged #" in captured.out
+    assert f"policy override by ana: {why}" in captured.err

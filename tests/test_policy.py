@@ -39,9 +39,7 @@ def test_banned_phrases_block_with_their_span() -> None:
 
 
 def test_curly_apostrophes_do_not_hide_blame() -> None:
-    assert rules("You didn\u2019t read the manual") == [
-        ("banned_phrase", "block", "You didn\u2019t read")
-    ]
+    assert rules("You didn\u2019t read the manual") == [("blame", "block", "You didn\u2019t read")]
 
 
 def test_private_data_in_a_public_reply_goes_private() -> None:
@@ -154,17 +152,24 @@ def test_apologies_are_not_a_hostile_tone_but_hostility_still_is() -> None:
         "Sorry, but you are a liar and a pathetic troll.",
         "We regret that you are a pathetic, hateful liar.",
     ):
-        assert [f.rule for f in check_reply(POLICY, draft)] == ["tone"], draft
+        # The insult blocks on its own; the tone is still scored on what follows the apology.
+        assert [f.rule for f in check_reply(POLICY, draft)] == ["tone", "insult"], draft
     seen: list[str] = []
     check_reply(POLICY, "So sorry for the delay! We'll fix it.", tone=lambda t: seen.append(t) or 0)
     assert "sorry" not in seen[0] and "fix it" in seen[0]
 
 
-def test_an_offer_in_another_currency_warns_instead_of_being_compared() -> None:
+def test_an_offer_in_another_currency_blocks_unless_surely_within_the_limit() -> None:
     gbp = ReplyPolicy.from_dict({"max_offer": 25, "currency": "GBP"})
     found = check_reply(gbp, "We'll refund €30, or $20, or 30 EUR.", tone=neutral)
-    assert [(f.rule, f.severity) for f in found] == [("offer_currency", "warn")] * 3
-    assert "in EUR, not the client's GBP" in found[0].message
+    # €30 could be worth up to 51 GBP at a plausible rate; $20 is at most 20 GBP.
+    assert [(f.rule, f.severity) for f in found] == [
+        ("offer", "block"),
+        ("offer_currency", "warn"),
+        ("offer", "block"),
+    ]
+    assert "could be worth up to 51 GBP" in found[0].message
+    assert "within the limit of 25 GBP at any plausible exchange rate" in found[1].message
     assert [f.rule for f in check_reply(gbp, "A £30 refund", tone=neutral)] == ["offer"]
     assert [f.rule for f in check_reply(gbp, "A £1,000 refund", tone=neutral)] == ["offer"]
     cad = ReplyPolicy.from_dict({"max_offer": 25, "currency": "CAD"})

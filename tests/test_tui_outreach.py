@@ -70,13 +70,13 @@ async def test_no_verdict_before_the_first_check(
     sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
-    real = outreach.check_reply
+    real = outreach.check_outreach
 
     def slow_check(*args: Any, **kw: Any) -> Any:
         release.wait(5)
         return real(*args, **kw)
 
-    monkeypatch.setattr(outreach, "check_reply", slow_check)
+    monkeypatch.setattr(outreach, "check_outreach", slow_check)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

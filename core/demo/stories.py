@@ -196,6 +196,9 @@ def _steps_for(ctx: Context, rng: random.Random) -> list[Step]:
                     "amount": amount * 2,
                     "body": f"Full refund plus {ctx.offer.what} offered.",
                     "outcome": "accepted",
+                    # Twice the usual limit: recorded over the reply policy, with the reason.
+                    "override": "critical incident: the client's care lead approved a full "
+                    "refund above the usual limit",
                 },
             ),
             Step(

@@ -28,6 +28,7 @@ from core.export.response import (
     first_response_minutes,
     first_response_outcome,
 )
+from core.policy import override_of
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,6 +68,9 @@ ACTIVITY_COLUMNS = (
     "amount",
     "currency",
     "corrects_activity_id",
+    "policy_blocked",
+    "policy_override_by",
+    "policy_override_reason",
 )
 
 
@@ -97,6 +101,26 @@ def _writer(out: TextIO, header: Iterable[str]) -> csv.DictWriter[str]:
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\r\n")
     writer.writeheader()
     return writer
+
+
+def _policy_columns(details: dict[str, object]) -> dict[str, str]:
+    """What the reply policy blocked on this entry and who recorded it anyway, and why."""
+    record = details.get("policy")
+    if not isinstance(record, dict) or not record.get("blocked"):
+        return {"policy_blocked": "", "policy_override_by": "", "policy_override_reason": ""}
+    blocked = "; ".join(
+        f"{item.get('rule')}: {item.get('message')}"
+        for item in record["blocked"]
+        if isinstance(item, dict)
+    )
+    if record.get("imported") and not record.get("override"):
+        blocked += " (imported as recorded)"
+    who = override_of(details)
+    return {
+        "policy_blocked": safe_text(blocked),
+        "policy_override_by": safe_text(who[0]) if who else "",
+        "policy_override_reason": safe_text(who[1]) if who else "",
+    }
 
 
 def write_incidents_csv(
@@ -156,6 +180,7 @@ def write_activities_csv(
                 "amount": "" if a.amount is None else str(a.amount),
                 "currency": safe_text(a.currency),
                 "corrects_activity_id": a.corrects_id or "",
+                **_policy_columns(a.details),
             }
         )
         count += 1

@@ -50,6 +50,8 @@ from core.export.records import (
     unlinked_mentions_filter,
 )
 from core.export.response import first_response_outcome
+from core.policy import ReplyPolicy
+from core.policy import imported as policy_imported
 
 SCHEMA = "douse-incident-log"
 SCHEMA_VERSION = 1
@@ -264,6 +266,8 @@ class ImportSummary:
     mentions_created: int = 0
     mentions_existing: int = 0
     activities_created: int = 0
+    # Imported entries that break this database's reply policy: kept as recorded, with a note.
+    policy_breaches: int = 0
     authors_created: int = 0
     staff_created: int = 0
     accounts_created: int = 0
@@ -274,6 +278,12 @@ class ImportSummary:
             f"{self.client}: {self.incidents_created} incidents imported, "
             f"{self.incidents_existing} already present; {self.mentions_created} mentions, "
             f"{self.activities_created} activities"
+            + (
+                f" ({self.policy_breaches} break the reply policy: imported as recorded, "
+                "with a note on each)"
+                if self.policy_breaches
+                else ""
+            )
         )
 
 
@@ -387,6 +397,7 @@ class _Importer:
     activity_ids: dict[int, int] = field(default_factory=dict)
     pending_merges: list[tuple[int, int]] = field(default_factory=list)
     pending_duplicates: list[tuple[int, str]] = field(default_factory=list)
+    _policy: ReplyPolicy | None = None
 
     # -- header
 
@@ -686,17 +697,39 @@ class _Importer:
             except InvalidOperation:
                 raise DouseError(f"{f.where}: 'amount' is not a number: {amount_text!r}") from None
         corrects = f.int_("corrects_id")
+        kind = f.choice("kind", ACTIVITY_KINDS, "internal_note")
+        channel = f.str_("channel")
+        body = f.text("body")
+        currency = f.str_("currency")
+        details = f.dict_("details")
+        # What happened is history: it is imported as it was, never refused, but an entry that
+        # breaks this database's policy says so (core.policy.gate.imported).
+        assert self.client is not None
+        policy = self.policy()
+        record = policy_imported(
+            policy,
+            kind,
+            body,
+            now=self.now,
+            details=details,
+            platform=channel if channel and policy.limit_for(channel) is not None else None,
+            amount=amount,
+            currency=currency or (policy.currency if amount is not None else None),
+        )
+        if record is not None:
+            details = {**details, "policy": record}
+            self.summary.policy_breaches += 1
         activity = Activity(
             incident_id=incident_id,
-            kind=f.choice("kind", ACTIVITY_KINDS, "internal_note"),
-            channel=f.str_("channel"),
+            kind=kind,
+            channel=channel,
             staff_id=self.staff_id(f.str_("staff")),
             at=f.required_time("at"),
-            body=f.text("body"),
+            body=body,
             outcome=f.str_("outcome"),
             amount=amount,
-            currency=f.str_("currency"),
-            details=f.dict_("details"),
+            currency=currency,
+            details=details,
             # A correction always follows what it corrects, so the target is already mapped.
             corrects_id=self.activity_ids.get(corrects) if corrects is not None else None,
         )
@@ -706,6 +739,12 @@ class _Importer:
         if old_id is not None:
             self.activity_ids[old_id] = activity.id
         self.summary.activities_created += 1
+
+    def policy(self) -> ReplyPolicy:
+        assert self.client is not None
+        if self._policy is None:
+            self._policy = ReplyPolicy.from_dict(self.client.reply_policy)
+        return self._policy
 
     def finish(self) -> None:
         for new_id, old_target in self.pending_merges:

@@ -47,6 +47,7 @@ from core.export.text import (
     short_time,
 )
 from core.incidents.business_time import BusinessCalendar
+from core.policy import policy_note
 
 STYLE = """
 :root { --ink:#1d2733; --muted:#5b6573; --line:#e3e7ec; --accent:#1f3a5f; --bg:#f6f8fa;
@@ -100,6 +101,7 @@ p, dd, .quote { orphans: 3; widows: 3; }
 .quote { border-left: 3px solid var(--line); margin: 8px 0; padding: 2px 10px; color: #38424e;
   break-inside: avoid; }
 .acts { margin-top: 8px; }
+.flag { color: #a3261b; font-weight: 600; }
 .empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; color: var(--muted); font-size: 11px; border-top: 1px solid var(--line);
   padding-top: 8px; }
@@ -253,6 +255,12 @@ def log_lines(
     return shown
 
 
+def _policy_flag(a: ActivityRecord) -> str:
+    """An over-limit offer, or anything recorded over the reply policy, is flagged."""
+    note = policy_note(a.details)
+    return f' <strong class="flag">⚠ {e(note)}</strong>' if note else ""
+
+
 def _activities(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> str:
     lines = log_lines(i.activities, internal)
     if not lines:
@@ -262,6 +270,7 @@ def _activities(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> str:
         f"<td>{e(a.staff or '—')}</td><td>{e(one_line(line.detail, 300)) or '—'}"
         + (f" — <i>{e(one_line(a.outcome, 160))}</i>" if a.outcome else "")
         + (f" ({e(a.amount)} {e(a.currency or '')})" if a.amount is not None else "")
+        + _policy_flag(a)
         + "</td></tr>"
         for a, line in lines
     )

@@ -41,6 +41,7 @@ from core.export.text import (
     short_time,
 )
 from core.incidents.business_time import BusinessCalendar
+from core.policy import policy_note
 
 # Anywhere in a line: escapes, code, emphasis, links and images (`![` needs the `[`), raw HTML
 # and autolinks (`<`), table cells (`|`) and GFM strikethrough (`~`).
@@ -127,6 +128,10 @@ def _activity_table(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> list[str
         detail = " — ".join(md(t, 240) for t in (line.detail, a.outcome) if t)
         if a.amount is not None:
             detail = f"{detail} ({a.amount} {md(a.currency or '')})".strip()
+        note = policy_note(a.details)
+        if note:
+            # An over-limit offer or any entry recorded over the reply policy is flagged.
+            detail = f"{detail} — **⚠ {md(note, 300)}**".strip(" —")
         out.append(
             f"| {short_time(a.at, tz)} | {md(line.what)} | "
             f"{md(a.staff) if a.staff else '—'} | {detail or '—'} |"

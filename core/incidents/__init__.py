@@ -25,7 +25,10 @@ Workflow (desk, CLI): each returns ActionResult(incident_id, version, status, ow
 activity_id) and raises ConflictError when `expected_version` is stale.
     log_activity(session, incident_id, kind, *, by, now, expected_version=None, channel=None,
                  body="", outcome=None, amount=None, currency=None, offer=None,
-                 corrects_id=None, at=None, details=None)
+                 corrects_id=None, at=None, details=None, override=None)
+        passes the client's reply policy gate: raises core.policy.PolicyBlocked (a DouseError
+        with .findings and .lines()) when a blocking rule fails, unless `override` gives the
+        reason; the override (who, why, what was blocked) is kept in details["policy"]
     change_status(session, incident_id, status, *, by, now, expected_version=None, note="",
                   resolution=None)
     assign(session, incident_id, to, *, by, now, expected_version=None, reason="")

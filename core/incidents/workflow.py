@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from core.db.models import (
     ACTIVITY_KINDS,
     INCIDENT_STATUSES,
     SEVERITIES,
+    Account,
     Activity,
     Client,
     Incident,
@@ -35,6 +37,8 @@ from core.incidents.notify import notify
 from core.incidents.severity import assess, level
 from core.incidents.text import ignore_stems, significant_terms
 from core.incidents.triage import MAX_TERMS
+from core.policy import ReplyPolicy
+from core.policy import gate as policy_gate
 from core.text import inert
 
 # A public reply or a private contact is the first response.
@@ -160,8 +164,14 @@ def log_activity(
     corrects_id: int | None = None,
     at: datetime | None = None,
     details: Mapping[str, Any] | None = None,
+    override: str | None = None,
 ) -> ActionResult:
-    """Append one outreach entry and apply what it means for the clocks and the repair."""
+    """Append one outreach entry and apply what it means for the clocks and the repair.
+
+    Every entry passes the client's reply policy gate (core.policy.gate): one that the policy
+    blocks raises PolicyBlocked (a DouseError carrying the findings) and nothing is written,
+    unless `override` gives the reason it is recorded anyway; who overrode what and why is then
+    kept in the entry's details["policy"]."""
     if kind not in LOGGABLE_KINDS:
         raise DouseError(f"unknown activity kind {kind!r}; use one of: {', '.join(LOGGABLE_KINDS)}")
     at = at or now
@@ -189,6 +199,22 @@ def log_activity(
         target = session.get(Activity, corrects_id)
         if target is None or target.incident_id != incident.id:
             raise NotFound(f"no activity #{corrects_id} on incident #{incident.id}")
+    # Only the gate writes the policy record: a caller cannot pass an override in as details.
+    extra.pop("policy", None)
+    policy = ReplyPolicy.from_dict(client.reply_policy)
+    record = policy_gate(
+        policy,
+        kind,
+        body,
+        by=staff.handle,
+        at=now,
+        platform=reply_platform(session, incident, policy, channel),
+        amount=money,
+        currency=currency or (policy.currency if money is not None else None),
+        override=override,
+    )
+    if record is not None:
+        extra["policy"] = record
     activity = Activity(
         incident_id=incident.id,
         kind=kind,
@@ -207,6 +233,34 @@ def log_activity(
     _touch(incident, staff, now)
     _flush(session, incident)
     return _result(session, incident, activity)
+
+
+def reply_platform(
+    session: Session, incident: Incident, policy: ReplyPolicy, channel: str | None
+) -> str | None:
+    """Where a reply goes, for its length limit: the channel when the policy knows it as a
+    platform ("x", "mastodon"), else the platform of the account the incident concerns. A
+    Mastodon account's instance is named too ("mastodon:fosstodon.org"): instances differ."""
+    account = session.get(Account, incident.account_id) if incident.account_id else None
+    platform = channel if channel else (account.platform if account else None)
+    if not platform or policy.limit_for(platform) is None:
+        return None  # "email", "dm", "phone": no platform length applies
+    if account is not None and account.platform == platform and ":" not in platform:
+        instance = mastodon_instance(account.handle, account.url)
+        if platform == "mastodon" and instance:
+            return f"{platform}:{instance}"
+    return platform
+
+
+def mastodon_instance(handle: str, url: str | None) -> str | None:
+    """ "fosstodon.org" for "@brand@fosstodon.org" or "https://fosstodon.org/@brand"."""
+    parts = handle.lstrip("@").split("@")
+    if len(parts) == 2 and "." in parts[1]:
+        return parts[1].lower()
+    if url:
+        host = urlsplit(url).hostname
+        return host.lower() if host else None
+    return None
 
 
 def _apply_effects(

@@ -1,53 +1,42 @@
-"""Checking a draft reply against a ReplyPolicy: each finding names its rule, severity and span."""
+"""Checking a draft reply against a ReplyPolicy: each finding names its rule, severity and span.
+
+Rules, in the order a draft is read:
+
+- banned_phrase / discouraged_phrase: the policy's phrase lists, plus the lists for the draft's
+  language (`banned_phrases_by_language`);
+- threat, insult, blame, credentials, review_incentive: English sentence structure (hostile.py);
+- length: the platform's own count (length.py);
+- private_data: a customer's contact details, order or card number or address, in a public
+  reply only (private.py, contacts.py);
+- offer / offer_currency: money and discounts above the client's limit, written or recorded in
+  the amount field (offers.py);
+- tone: the draft's own sentiment, apologies and links left out; skipped, with a note saying so,
+  for a draft that is not in English (the sentiment lexicon is English).
+
+Severities: "block" (refused unless overridden), "warn", and "info" (a note, e.g. a check that
+could not run).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
+from core.policy.hostile import hostile_findings
+from core.policy.length import measure
+from core.policy.links import blank_out, find_links
+from core.policy.offers import field_offer, text_offers
+from core.policy.private import private_data
 from core.policy.rules import ReplyPolicy
 
 BLOCK = "block"
 WARN = "warn"
+INFO = "info"
+SEVERITIES = (BLOCK, WARN, INFO)
 
-_EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)")
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
-_DEFAULT_ORDER = re.compile(
-    r"(?i)\b(?:order|ord|booking|ref(?:erence)?)\s*(?:no\.?|number|num|#|:)?\s*#?\s*"
-    r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,}\b|(?<!\w)#\d{5,}\b"
-)
-_CODES = "GBP|USD|EUR|AUD|CAD|NZD|SGD|HKD|SEK|NOK|DKK|CHF|JPY|INR"
-_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?"
-_MONEY = re.compile(
-    r"(?P<sym>(?<![A-Za-z])(?:US|AU|A|CA|C|NZ|SG|S|HK)?\$|[£€¥])\s?(?P<a>" + _AMOUNT + ")"
-    r"|\b(?P<pre>" + _CODES + r")\s?(?P<c>" + _AMOUNT + ")"
-    r"|(?P<b>" + _AMOUNT + r")\s?(?P<code>" + _CODES + r"|pounds?|dollars?|euros?)\b",
-    re.IGNORECASE,
-)
-_PERCENT = re.compile(r"(?P<p>\d{1,3}(?:\.\d+)?)\s?%\s*(?:off|discount)", re.IGNORECASE)
-_SYMBOLS = {
-    "£": "GBP",
-    "€": "EUR",
-    "¥": "JPY",
-    "US$": "USD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "NZ$": "NZD",
-    "S$": "SGD",
-    "SG$": "SGD",
-    "HK$": "HKD",
-    "POUND": "GBP",
-    "POUNDS": "GBP",
-    "EURO": "EUR",
-    "EUROS": "EUR",
-}
-# A bare "$" or "dollars" is the client's own currency when that is a dollar, else US dollars.
-_DOLLARS = frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD"})
 # Saying sorry is not a hostile tone: apologies and sympathy, with what they are about ("sorry for
 # the trouble", "we regret the delay", "that must be frustrating for you"), are left out when the
 # draft's own tone is scored. The object stops at punctuation, "but" and "you", so "sorry, but you
@@ -68,6 +57,7 @@ _SYMPATHY = re.compile(
     r"|\bfor\s+(?:the|any)\s+(?:inconvenience|trouble|hassle|delay|frustration)\b",
     re.IGNORECASE,
 )
+_HANDLE = re.compile(r"(?<![\w@])@\w+(?:@[\w.-]+\w)?")
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ class Finding:
     """One problem with a draft: `start:end` is the character span in the draft it refers to."""
 
     rule: str
-    severity: str  # "block" | "warn"
+    severity: str  # "block" | "warn" | "info"
     message: str
     start: int
     end: int
@@ -95,29 +85,47 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
+@cache
+def _analyzer() -> object:
+    from core.sentiment import Analyzer
+
+    return Analyzer()
+
+
+def _default_tone() -> Callable[[str], float | None]:
+    """The project's analyzer, as the repair checks score a customer's updated post: None for
+    text it does not score (not English)."""
+    analyzer = _analyzer()
+
+    def score(text: str) -> float | None:
+        compound = analyzer.score(text).compound  # type: ignore[attr-defined]
+        return None if compound is None else float(compound)
+
+    return score
+
+
+def _reply_tone() -> Callable[[str], float | None]:
+    """A draft reply's own tone: VADER's compound, without the analyzer's complaint layer. That
+    layer is there to find customers' complaints ("error", "cancelled", "crashes"), which a
+    helpful reply names too."""
+    analyzer = _analyzer()
+    return analyzer.raw_vader_compound  # type: ignore[attr-defined,no-any-return]
 
 
 @cache
-def _default_tone() -> Callable[[str], float]:
-    """The project's analyzer when present, else VADER from the vaderSentiment package."""
-    try:
-        from core.sentiment import Analyzer  # type: ignore[import-not-found]
+def _guesser() -> object:
+    from core.sentiment.language import LanguageGuesser
 
-        analyzer = Analyzer()
-        return lambda text: float(analyzer.score(text).compound)
-    except ImportError:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    # Its model loads on first need: most English drafts are decided without it.
+    return LanguageGuesser()
 
-        vader = SentimentIntensityAnalyzer()
-        return lambda text: float(vader.polarity_scores(text)["compound"])
+
+def draft_language(text: str) -> str | None:
+    """ "en", another ISO 639-1 code, or None when the draft has no words to tell by."""
+    detection = _guesser().detect(text)  # type: ignore[attr-defined]
+    if detection.english:
+        return "en"
+    return detection.language if detection.language not in (None, "und") else None
 
 
 def check_reply(
@@ -126,172 +134,123 @@ def check_reply(
     *,
     platform: str | None = None,
     public: bool = True,
-    tone: Callable[[str], float] | None = None,
-    offer_amount: float | None = None,
+    tone: Callable[[str], float | None] | None = None,
+    offer_amount: Decimal | float | None = None,
+    offer_currency: str | None = None,
+    language: str | None = None,
 ) -> list[Finding]:
     """Every policy finding for `text`, in order of position (blocking first at equal spans).
 
     `offer_amount` is an offer recorded beside the text (the desk's amount field, `douse log
-    --amount`), in the client's currency: it is held to the same limit as one written in it."""
+    --amount`), in `offer_currency` (default: the client's): held to the same limit as one written
+    in the text. `language` skips detecting the draft's language."""
     # Curly apostrophes are swapped one-for-one so spans still index the original draft.
     norm = text.replace("\u2019", "'").replace("\u2018", "'")
+    links = find_links(norm)
+    words = blank_out(norm, links)  # phrases and rules read the words, not the links
     findings: list[Finding] = []
+    prose = _HANDLE.sub(lambda m: " " * len(m.group()), words)
+    lang = language or (draft_language(prose) if prose.strip() else None)
+    banned, discouraged = policy.phrases_for(lang)
+    lowered = words.lower()
     for phrases, rule, severity in (
-        (policy.banned_phrases, "banned_phrase", BLOCK),
-        (policy.discouraged_phrases, "discouraged_phrase", WARN),
+        (banned, "banned_phrase", BLOCK),
+        (discouraged, "discouraged_phrase", WARN),
     ):
         for phrase in phrases:
-            for m in _phrase_pattern(phrase).finditer(norm):
+            if phrase.split()[0] not in lowered:
+                continue  # cheap test first: most phrases are nowhere in the draft
+            for m in _phrase_pattern(phrase).finditer(words):
                 word = "banned" if severity == BLOCK else "discouraged"
                 findings.append(
                     Finding(rule, severity, f"{word} phrase {phrase!r}", m.start(), m.end())
                 )
+    # The structural rules read English; credentials and review incentives are worth reading in
+    # any draft, since "password" and "$" look the same in mixed-language replies.
+    for rule, start, end, message in hostile_findings(words):
+        if lang in (None, "en") or rule in ("credentials", "review_incentive"):
+            findings.append(Finding(rule, BLOCK, message, start, end))
     limit = policy.limit_for(platform)
-    if limit is not None and len(text) > limit:
-        findings.append(
-            Finding(
-                "length",
-                BLOCK,
-                f"{len(text)} characters; {platform} allows {limit}",
-                limit,
-                len(text),
-            )
-        )
-    if public:
-        findings.extend(_private_data(policy, norm))
-    findings.extend(_offers(policy, norm))
-    if (
-        offer_amount is not None
-        and policy.max_offer is not None
-        and offer_amount > policy.max_offer
-    ):
-        findings.append(
-            Finding(
-                "offer",
-                BLOCK,
-                f"offer of {offer_amount:g} {policy.currency} is above the limit of "
-                f"{policy.max_offer:g} {policy.currency}",
-                0,
-                0,
-            )
-        )
-    scored = _SYMPATHY.sub(lambda m: " " * len(m.group()), norm)
-    if scored.strip(" \t\n.,;:!?"):
-        compound = (tone or _default_tone())(scored)
-        if compound < policy.tone_floor:
+    if limit is not None:
+        length = measure(text, platform, limit)
+        if length.over_at is not None:
             findings.append(
                 Finding(
-                    "tone",
-                    BLOCK if policy.tone_blocking else WARN,
-                    f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f}",
-                    0,
+                    "length",
+                    BLOCK,
+                    f"{length.count} characters as {platform} counts them; it allows {limit}",
+                    length.over_at,
                     len(text),
                 )
             )
-    findings.sort(key=lambda f: (f.start, f.severity != BLOCK, f.end))
+    if public:
+        taken: list[tuple[int, int]] = []
+
+        def add(kind: str, start: int, end: int) -> None:
+            if any(start < e and s < end for s, e in taken):
+                return
+            taken.append((start, end))
+            findings.append(
+                Finding(
+                    "private_data",
+                    BLOCK,
+                    f"{kind} in a public reply: take it to a private message",
+                    start,
+                    end,
+                )
+            )
+
+        private_data(
+            norm,
+            detectors=policy.private_data,
+            order_pattern=policy.order_number_pattern,
+            contacts=policy.public_contacts,
+            links=links,
+            add=add,
+        )
+    for rule, severity, message, start, end in text_offers(policy, words):
+        findings.append(Finding(rule, severity, message, start, end))
+    recorded = field_offer(policy, offer_amount, offer_currency)
+    if recorded is not None:
+        rule, severity, message = recorded
+        findings.append(Finding(rule, severity, f"amount field: {message}", 0, 0))
+    findings.extend(_tone(policy, prose, len(text), lang, tone))
+    findings.sort(key=lambda f: (f.start, SEVERITIES.index(f.severity), f.end))
     return findings
 
 
-def _private_data(policy: ReplyPolicy, text: str) -> list[Finding]:
-    found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(kind: str, start: int, end: int) -> None:
-        if any(start < e and s < end for s, e in taken):
-            return
-        taken.append((start, end))
-        found.append(
+def _tone(
+    policy: ReplyPolicy,
+    prose: str,
+    length: int,
+    lang: str | None,
+    tone: Callable[[str], float | None] | None,
+) -> list[Finding]:
+    scored = _SYMPATHY.sub(lambda m: " " * len(m.group()), prose)
+    if not scored.strip(" \t\n.,;:!?"):
+        return []
+    if lang not in (None, "en"):
+        return [
             Finding(
-                "private_data",
-                BLOCK,
-                f"{kind} in a public reply: take it to a private message",
-                start,
-                end,
+                "tone",
+                INFO,
+                f"tone not checked: the draft looks like {lang}, and tone is scored in English "
+                "only (its phrases, links, money and private data were checked)",
+                0,
+                0,
             )
-        )
-
-    detectors = set(policy.private_data)
-    if "email" in detectors:
-        for m in _EMAIL.finditer(text):
-            add("email address", m.start(), m.end())
-    if "card_number" in detectors:
-        for m in _CARD.finditer(text):
-            digits = re.sub(r"\D", "", m.group())
-            if 13 <= len(digits) <= 19 and _luhn_ok(digits):
-                add("card number", m.start(), m.end())
-    if "order_number" in detectors:
-        # A client's own pattern adds to the agency's: "order #123456" is private everywhere.
-        patterns = [_DEFAULT_ORDER]
-        if policy.order_number_pattern:
-            patterns.append(re.compile(policy.order_number_pattern))
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    add("order number", m.start(), m.end())
-    if "phone" in detectors:
-        for m in _PHONE.finditer(text):
-            # E.164 numbers have at most 15 digits; longer runs are ids, not phones.
-            if 9 <= len(re.sub(r"\D", "", m.group())) <= 15:
-                add("phone number", m.start(), m.end())
-    return found
-
-
-def _offers(policy: ReplyPolicy, text: str) -> list[Finding]:
-    found = []
-    if policy.max_offer is not None:
-        for m in _MONEY.finditer(text):
-            raw = m.group("a") or m.group("b") or m.group("c")
-            amount = _parse_amount(raw)
-            currency = _currency_of(m, policy.currency)
-            if currency != policy.currency:
-                # No exchange rates here: say so rather than compare €30 with a 25 GBP limit.
-                found.append(
-                    Finding(
-                        "offer_currency",
-                        WARN,
-                        f"offer of {m.group().strip()} is in {currency}, not the client's "
-                        f"{policy.currency}: check it against the limit of "
-                        f"{policy.max_offer:g} {policy.currency} by hand",
-                        m.start(),
-                        m.end(),
-                    )
-                )
-            elif amount > policy.max_offer:
-                found.append(
-                    Finding(
-                        "offer",
-                        BLOCK,
-                        f"offer of {m.group().strip()} is above the limit of "
-                        f"{policy.max_offer:g} {policy.currency}",
-                        m.start(),
-                        m.end(),
-                    )
-                )
-    if policy.max_discount_percent is not None:
-        for m in _PERCENT.finditer(text):
-            if float(m.group("p")) > policy.max_discount_percent:
-                found.append(
-                    Finding(
-                        "offer",
-                        BLOCK,
-                        f"discount of {m.group('p')}% is above the limit of "
-                        f"{policy.max_discount_percent:g}%",
-                        m.start(),
-                        m.end(),
-                    )
-                )
-    return found
-
-
-def _parse_amount(raw: str) -> float:
-    """'1,000.50' and '1,000' are thousands; '12,50' is a decimal comma."""
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", raw):
-        return float(raw.replace(",", ""))
-    return float(raw.replace(",", "."))
-
-
-def _currency_of(m: re.Match[str], client_currency: str) -> str:
-    mark = (m.group("sym") or m.group("pre") or m.group("code") or "").upper()
-    if mark in ("$", "DOLLAR", "DOLLARS"):
-        return client_currency if client_currency in _DOLLARS else "USD"
-    return _SYMBOLS.get(mark, mark)
+        ]
+    compound = (tone or _reply_tone())(scored)
+    if compound is None:
+        return [Finding("tone", INFO, "tone not checked: the text could not be scored", 0, 0)]
+    if compound < policy.tone_floor:
+        return [
+            Finding(
+                "tone",
+                BLOCK if policy.tone_blocking else WARN,
+                f"tone {compound:+.2f} is below the floor {policy.tone_floor:+.2f}",
+                0,
+                length,
+            )
+        ]
+    return []

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import DouseError
+from core.policy.contacts import contact_problem
+from core.policy.languages import BANNED_BY_LANGUAGE
 
-PRIVATE_DATA_DETECTORS = ("email", "phone", "order_number", "card_number")
+PRIVATE_DATA_DETECTORS = ("email", "phone", "order_number", "card_number", "postal_address")
 
 AGENCY_DEFAULTS: dict[str, Any] = {
     "banned_phrases": [
@@ -22,6 +24,18 @@ AGENCY_DEFAULTS: dict[str, Any] = {
         "damn",
         "idiot",
         "stupid",
+        "moron",
+        "morons",
+        "imbecile",
+        "dumbass",
+        "asshole",
+        "arsehole",
+        "bastard",
+        "bitch",
+        "dickhead",
+        "wanker",
+        "piss off",
+        "screw you",
         # legal threats: "sue first, ask questions later" is how a brand loses
         "our lawyers",
         "our lawyer",
@@ -32,15 +46,36 @@ AGENCY_DEFAULTS: dict[str, Any] = {
         "defamation",
         "libel",
         "cease and desist",
-        # blaming the customer
-        "your fault",
-        "you should have",
+        "our solicitors",
+        "our attorneys",
+        "our legal team",
+        "our legal department",
+        # blaming the customer (the blame rule catches the general forms: "your fault",
+        # "the problem is clearly you", "you should have read ...")
         "user error",
-        "you didn't read",
-        "you did not read",
         "you are wrong",
         "you're wrong",
+        "you are mistaken",
+        "you're mistaken",
+        "not our fault",
+        # brushing the customer off (the insult rule reads "Go away.", "Deal with it.", "Nobody
+        # cares ..." at the start of a sentence)
+        "shut up",
+        "get over it",
+        "stop whining",
+        "stop complaining",
+        "stop crying",
+        "cry me a river",
+        "boo hoo",
+        "tough luck",
+        "take it or leave it",
+        "not our problem",
+        "good riddance",
     ],
+    # Phrases per language (ISO 639-1 code), checked when the draft is in that language, on top
+    # of the lists above: profanity, legal threats, blame and requests to delete a review.
+    "banned_phrases_by_language": BANNED_BY_LANGUAGE,
+    "discouraged_phrases_by_language": {},
     "discouraged_phrases": [
         "calm down",
         "unfortunately",
@@ -68,11 +103,26 @@ AGENCY_DEFAULTS: dict[str, Any] = {
     },
     "private_data": list(PRIVATE_DATA_DETECTORS),
     "order_number_pattern": None,
+    # The brand's own published contact points, allowed in public replies: phone numbers,
+    # email addresses (or "@domain" for every address at a domain) and http(s) links.
+    "public_contacts": [],
+    # Offer limits in other currencies than `currency` ({"USD" = 300}); without one, a foreign
+    # offer passes only when it is within max_offer at any plausible exchange rate (see offers.py).
+    "max_offer_by_currency": {},
 }
 
 _KNOWN_KEYS = frozenset(AGENCY_DEFAULTS)
 # A client adds to the agency's phrase lists; listing its own never drops "our lawyers".
-_ADDITIVE_KEYS = frozenset({"banned_phrases", "discouraged_phrases"})
+_ADDITIVE_KEYS = frozenset({"banned_phrases", "discouraged_phrases", "public_contacts"})
+# Tables merged key by key; under the *_by_language ones each language's list accumulates too.
+_TABLE_KEYS = frozenset(
+    {
+        "platform_limits",
+        "max_offer_by_currency",
+        "banned_phrases_by_language",
+        "discouraged_phrases_by_language",
+    }
+)
 
 
 def layer_policies(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -84,8 +134,14 @@ def layer_policies(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
             earlier = merged.get(key)
             if key in _ADDITIVE_KEYS and isinstance(earlier, list) and isinstance(value, list):
                 merged[key] = list(dict.fromkeys([*earlier, *value]))
-            elif key == "platform_limits" and isinstance(earlier, dict) and isinstance(value, dict):
-                merged[key] = {**earlier, **value}
+            elif key in _TABLE_KEYS and isinstance(earlier, dict) and isinstance(value, dict):
+                table = {**earlier, **value}
+                if key.endswith("_by_language"):
+                    for lang, phrases in value.items():
+                        before = earlier.get(lang)
+                        if isinstance(before, list) and isinstance(phrases, list):
+                            table[lang] = list(dict.fromkeys([*before, *phrases]))
+                merged[key] = table
             else:
                 merged[key] = value
     return merged
@@ -108,6 +164,44 @@ def _number(value: Any, key: str, *, low: float | None = None, high: float | Non
     return float(value)
 
 
+def _by_language(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise DouseError(f"reply_policy.{key}: expected a table of language = [phrases]")
+    out = []
+    for lang, phrases in value.items():
+        code = str(lang).lower()
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            raise DouseError(f"reply_policy.{key}: {lang!r} is not a language code like es or fr")
+        out.append((code, _phrases(phrases, f"{key}.{lang}")))
+    return tuple(sorted(out))
+
+
+def _contacts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(c, str) for c in value):
+        raise DouseError(
+            "reply_policy.public_contacts: expected a list of phone numbers, "
+            "email addresses, @domains and links"
+        )
+    for contact in value:
+        problem = contact_problem(contact)
+        if problem:
+            raise DouseError(f"reply_policy.public_contacts: {contact!r} {problem}")
+    return tuple(c.strip() for c in value)
+
+
+def _currency_limits(value: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, Mapping):
+        raise DouseError("reply_policy.max_offer_by_currency: expected a table of CODE = amount")
+    out = []
+    for code, amount in value.items():
+        if not re.fullmatch(r"[A-Za-z]{3}", str(code)):
+            raise DouseError(
+                f"reply_policy.max_offer_by_currency: {code!r} is not an ISO code like USD"
+            )
+        out.append((str(code).upper(), _number(amount, f"max_offer_by_currency.{code}", low=0)))
+    return tuple(sorted(out))
+
+
 @dataclass(frozen=True)
 class ReplyPolicy:
     banned_phrases: tuple[str, ...]
@@ -120,6 +214,10 @@ class ReplyPolicy:
     platform_limits: tuple[tuple[str, int], ...]
     private_data: tuple[str, ...]
     order_number_pattern: str | None
+    public_contacts: tuple[str, ...] = ()
+    banned_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    discouraged_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_offer_by_currency: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> ReplyPolicy:
@@ -180,13 +278,43 @@ class ReplyPolicy:
             platform_limits=tuple(sorted(parsed_limits)),
             private_data=tuple(detectors),
             order_number_pattern=pattern,
+            public_contacts=_contacts(merged["public_contacts"]),
+            banned_by_language=_by_language(
+                merged["banned_phrases_by_language"], "banned_phrases_by_language"
+            ),
+            discouraged_by_language=_by_language(
+                merged["discouraged_phrases_by_language"], "discouraged_phrases_by_language"
+            ),
+            max_offer_by_currency=_currency_limits(merged["max_offer_by_currency"]),
         )
 
     def platforms(self) -> tuple[str, ...]:
         """The platforms this policy knows a length limit for."""
         return tuple(name for name, _ in self.platform_limits)
 
+    def phrases_for(self, language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(banned, discouraged) phrases for a draft in `language`: the plain lists plus that
+        language's own lists."""
+        banned = dict(self.banned_by_language).get(language or "", ())
+        discouraged = dict(self.discouraged_by_language).get(language or "", ())
+        return (
+            tuple(dict.fromkeys([*self.banned_phrases, *banned])),
+            tuple(dict.fromkeys([*self.discouraged_phrases, *discouraged])),
+        )
+
+    def offer_limit(self, currency: str) -> float | None:
+        """The largest offer allowed in `currency`, when the policy states one for it."""
+        if currency.upper() == self.currency:
+            return self.max_offer
+        return dict(self.max_offer_by_currency).get(currency.upper())
+
     def limit_for(self, platform: str | None) -> int | None:
+        """The length limit on `platform`; "mastodon:fosstodon.org" is that instance's own limit
+        when the policy sets one, else the platform's."""
         if not platform:
             return None
-        return dict(self.platform_limits).get(platform.lower())
+        limits = dict(self.platform_limits)
+        name = platform.lower()
+        if name in limits:
+            return limits[name]
+        return limits.get(name.split(":", 1)[0]) if ":" in name else None

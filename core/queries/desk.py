@@ -30,7 +30,9 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.incidents.workflow import reply_platform
 from core.ingest.health import quiet_too_long
+from core.policy import ReplyPolicy, policy_note
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
@@ -231,6 +233,8 @@ class ActivityRow:
     outcome: str | None
     amount: str | None
     corrects_id: int | None
+    policy_note: str | None = None
+    """Who recorded it over the reply policy and why, or that it was imported breaking it."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +263,9 @@ class IncidentDetail:
     reply_policy: dict[str, Any]
     canned_replies: tuple[tuple[str, str], ...]
     brand: str
+    account_platform: str | None = None
+    """The length limit's key for replies from the incident's account, as the policy gate uses
+    it ("mastodon:fosstodon.org" when that instance has a limit of its own), or None."""
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -675,6 +682,7 @@ def incident_detail(
             Activity.amount,
             Activity.currency,
             Activity.corrects_id,
+            Activity.details,
         )
         .outerjoin(Corrector, Corrector.id == Activity.staff_id)
         .where(Activity.incident_id == incident_id)
@@ -691,6 +699,7 @@ def incident_detail(
             outcome=a.outcome,
             amount=f"{a.amount} {a.currency or ''}".strip() if a.amount is not None else None,
             corrects_id=a.corrects_id,
+            policy_note=policy_note(a.details),
         )
         for a in acts
     )
@@ -723,6 +732,9 @@ def incident_detail(
             (str(k), str(v)) for k, v in sorted((client_obj.canned_replies or {}).items())
         ),
         brand=client_obj.name,
+        account_platform=reply_platform(
+            session, inc, ReplyPolicy.from_dict(client_obj.reply_policy), None
+        ),
     )
 
 

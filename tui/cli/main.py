@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from core import __version__
-from core.errors import ConfigError, DouseError
+from core.errors import DouseError
 from tui.cli import commands
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
@@ -81,12 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         setup_logging(ctx.settings.log_dir)
         return int(args.run(ctx) or 0)
-    except ConfigError as exc:
-        for finding in exc.findings:
-            print(f"douse: {finding}", file=sys.stderr)
-        return EXIT_USER_ERROR
     except DouseError as exc:
-        print(f"douse: {exc}", file=sys.stderr)
+        # A config check or a policy refusal has several findings: one line each.
+        for line in exc.lines():
+            print(f"douse: {line}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OperationalError as exc:
         # A locked, unreachable or vanished database is the environment, not a bug in douse.

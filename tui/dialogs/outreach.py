@@ -1,5 +1,9 @@
 """Log outreach: kind, channel and text, checked against the client's reply policy as you type.
 
+The live findings are the policy gate's own (core.policy.check_outreach): the text by kind, and
+the amount field of an offer in the client's currency. Saving what the policy blocks shows the
+findings and is refused; Ctrl+O records it anyway after asking why (the gate keeps who and why).
+
 Given a `save` callable, the dialog stays open until the entry is written: a write that fails
 (someone else changed the incident meanwhile, the database is busy) is shown as a notification
 and the draft stays on screen to try again, instead of being thrown away with the dialog.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rich.text import Text
@@ -21,15 +26,23 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
-from core.policy import Finding, ReplyPolicy, check_reply, has_blocking, render_canned
+from core.policy import (
+    WARN,
+    Finding,
+    ReplyPolicy,
+    check_outreach,
+    has_blocking,
+    render_canned,
+)
 from tui.dialogs.base import Dialog
+from tui.dialogs.prompt import PromptDialog
 from tui.widgets.text import clean, plural
 
 LINT_DEBOUNCE_S = 0.15
 FINDINGS_LINES = 5
 """The findings box's height: more than this scrolls, and a first line says how many there are."""
 HINT = "Ctrl+K next kind · Ctrl+S save · Esc cancel · Tab / Shift+Tab between fields"
-PUBLIC_KINDS = ("public_reply",)
+BLOCKED_HINT = "Blocked: fix the red findings, or Ctrl+O to record it anyway with a reason"
 # The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
 KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
 
@@ -41,6 +54,8 @@ class OutreachDraft:
     body: str
     offer: str | None = None
     amount: str | None = None
+    override: str | None = None
+    """Why it is recorded although the reply policy blocks it (asked for by Ctrl+O)."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,8 @@ def findings_text(findings: list[Finding] | None) -> Text:
     for f in findings:
         if text:
             text.append("\n")
-        style = "bold red" if f.blocking else "yellow"
-        text.append("✗ " if f.blocking else "! ", style=style)
+        style = "bold red" if f.blocking else ("yellow" if f.severity == WARN else "dim")
+        text.append("✗ " if f.blocking else ("! " if f.severity == WARN else "i "), style=style)
         text.append(f"{f.rule}: ", style=style)
         text.append(clean(f.message))
     return text
@@ -117,6 +132,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         values: ReplyValues,
         *,
         save: Callable[[OutreachDraft], object] | None = None,
+        account_platform: str | None = None,
     ) -> None:
         """save: writes the draft (called in a worker thread). Without it the dialog only
         dismisses with the draft; with it, it dismisses once `save` returned and stays open,
@@ -127,6 +143,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.canned = canned
         self.values = values
         self.save = save
+        # "mastodon:fosstodon.org": the instance's own length limit, as the gate will use it.
+        self.account_platform = account_platform
         self.findings: list[Finding] | None = None
         self.saving: OutreachDraft | None = None
         """The draft being written by `save`, while it is."""
@@ -200,51 +218,114 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.query_one("#body", TextArea).text = body
 
     @on(TextArea.Changed, "#body")
+    @on(Input.Changed, "#amount")
+    @on(Input.Changed, "#channel")
     def _typed(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(LINT_DEBOUNCE_S, self.lint)
 
+    def _fields(self) -> tuple[str, str, str, str]:
+        """(text, kind, channel, amount) as typed; the amount only counts for an offer."""
+        kind = str(self.query_one("#kind", Select).value)
+        amount = self.query_one("#amount", Input).value.strip() if kind == "offer_made" else ""
+        return (
+            self.query_one("#body", TextArea).text,
+            kind,
+            self.query_one("#channel", Input).value.strip(),
+            amount,
+        )
+
     def lint(self) -> None:
-        kind = self.query_one("#kind", Select).value
-        self.check(self.query_one("#body", TextArea).text, str(kind), self.values.platform)
+        self.check(*self._fields())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lint")
-    def check(self, text: str, kind: str, platform: str) -> None:
+    def check(self, text: str, kind: str, channel: str, amount: str) -> None:
+        self.post_message(self.Linted(self.findings_for(text, kind, channel, amount)))
+
+    def findings_for(self, text: str, kind: str, channel: str, amount: str) -> list[Finding]:
+        """What the policy gate will say when this is saved (core.policy.check_outreach)."""
         policy = ReplyPolicy.from_dict(self.policy_dict)
-        findings = check_reply(policy, text, platform=platform, public=kind in PUBLIC_KINDS)
-        self.post_message(self.Linted(findings))
+        value: Decimal | None = None
+        problems: list[Finding] = []
+        if amount:
+            try:
+                value = Decimal(amount.replace(",", ""))
+            except InvalidOperation:
+                problems.append(Finding("amount", WARN, f"amount {amount!r} is not a number", 0, 0))
+        # The channel names the platform when the policy knows it ("x", "mastodon"); "email" or
+        # "dm" have no length limit, and an empty channel means the incident's own platform.
+        where = channel or self.values.platform
+        platform = where if policy.limit_for(where) is not None else None
+        if platform and self.account_platform and self.account_platform.startswith(f"{where}:"):
+            platform = self.account_platform
+        found = check_outreach(
+            policy, kind, text, platform=platform, amount=value, currency=policy.currency
+        )
+        return problems + found
 
     @on(Linted)
     def _linted(self, event: Linted) -> None:
         self.findings = event.findings
         self.query_one("#findings", Static).update(findings_text(event.findings))
 
-    def _save(self) -> None:
+    def key_ctrl_o(self) -> None:
+        """Record it although the policy blocks it: asks why first; the reason is kept."""
+        if self.saving is not None:
+            return
+        text, kind, channel, amount = self._fields()
+        if not text.strip():
+            self.notify("Write what was said or done first.", severity="warning")
+            return
+        if not has_blocking(self.findings_for(text.strip(), kind, channel, amount)):
+            self.notify("The reply policy blocks nothing here: Ctrl+S saves it.")
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason is None:
+                return
+            if not reason.strip():
+                self.notify("An override needs a reason; nothing was saved.", severity="warning")
+                return
+            self._save(override=reason.strip())
+
+        self.app.push_screen(
+            PromptDialog(
+                "Record it over the reply policy: why is it right? (kept with your name)",
+                placeholder="reason, e.g. approved by the client's lead",
+                hint="Enter records it with this reason · Esc goes back to the draft",
+            ),
+            chosen,
+        )
+
+    def _save(self, override: str | None = None) -> None:
         if self.saving is not None:
             return  # one write at a time
-        body = self.query_one("#body", TextArea).text.strip()
-        kind = str(self.query_one("#kind", Select).value)
+        text, kind, channel, amount = self._fields()
+        body = text.strip()
         if not body:
             self.notify("Write what was said or done first.", severity="warning")
             return
-        # The last lint may be a keystroke old: check the exact text being saved.
-        policy = ReplyPolicy.from_dict(self.policy_dict)
-        findings = check_reply(
-            policy, body, platform=self.values.platform, public=kind in PUBLIC_KINDS
-        )
-        if has_blocking(findings):
+        # The last lint may be a keystroke old: check exactly what is being saved.
+        findings = self.findings_for(body, kind, channel, amount)
+        if has_blocking(findings) and override is None:
             self.findings = findings
             self.query_one("#findings", Static).update(findings_text(findings))
+            self.query_one("#hint", Label).update(Text(BLOCKED_HINT, style="bold"))
             self.notify(
-                "The reply policy blocks this text: fix the red findings.", severity="error"
+                "The reply policy blocks this: fix the red findings, or Ctrl+O to record it "
+                "anyway with a reason.",
+                severity="error",
             )
             return
         offer = str(self.query_one("#offer", Select).value) if kind == "offer_made" else None
-        amount = self.query_one("#amount", Input).value.strip() if kind == "offer_made" else None
-        channel = self.query_one("#channel", Input).value.strip() or None
         draft = OutreachDraft(
-            kind=kind, channel=channel, body=body, offer=offer, amount=amount or None
+            kind=kind,
+            channel=channel or None,
+            body=body,
+            offer=offer,
+            amount=amount or None,
+            override=override if has_blocking(findings) else None,
         )
         if self.save is None:
             self.dismiss(draft)

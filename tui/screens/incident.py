@@ -195,6 +195,8 @@ class IncidentScreen(DeskScreen):
                 body.append(f"  [{a.amount}]", style="bold")
             if a.outcome:
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
+            if a.policy_note:
+                body.append(f"  ⚠ {clean(a.policy_note, limit=160)}", style="bold red")
             steps.append(
                 (
                     str(a.id),
@@ -413,6 +415,7 @@ class IncidentScreen(DeskScreen):
                         body=draft.body,
                         offer=draft.offer,
                         amount=draft.amount,
+                        override=draft.override,
                     )
             except DouseError:
                 self.app.call_from_thread(self.reload)
@@ -420,11 +423,17 @@ class IncidentScreen(DeskScreen):
 
         def chosen(draft: OutreachDraft | None) -> None:
             if draft is not None:
-                self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}", None))
+                over = " over the reply policy (reason kept)" if draft.override else ""
+                self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}{over}", None))
 
         self.app.push_screen(
             LogOutreachDialog(
-                self.incident_id, detail.reply_policy, detail.canned_replies, values, save=save
+                self.incident_id,
+                detail.reply_policy,
+                detail.canned_replies,
+                values,
+                save=save,
+                account_platform=detail.account_platform,
             ),
             chosen,
         )

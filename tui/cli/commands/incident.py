@@ -8,6 +8,7 @@ from typing import Any
 
 from core.errors import DouseError
 from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
+from core.policy import policy_note
 from tui.cli.context import Context
 
 
@@ -128,6 +129,9 @@ def render(detail: IncidentDetail) -> list[str]:
             f"  {a.id:>6}  {_t(a.at)}  {a.kind:<18} {a.staff_handle or 'douse':<10} "
             + " ".join([*extra, inert(a.body, 200)]).strip()
         )
+        note = policy_note(a.details)
+        if note:
+            lines.append(f"          ! {note}")
     if not detail.activities:
         lines.append("  (nothing yet)")
     return lines

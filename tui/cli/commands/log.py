@@ -1,17 +1,22 @@
-"""`douse log ID --kind KIND --by STAFF`: append one entry to an incident's outreach log."""
+"""`douse log ID --kind KIND --by STAFF`: append one entry to an incident's outreach log.
+
+The entry passes the client's reply policy (core.policy.gate): a blocked one is refused with one
+line per finding (exit 2) unless `--override "why"` records it with who overrode it and why.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.clock import parse_instant
-from core.db.models import Client, Incident
+from core.db.models import Activity
 from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, log_activity
-from core.policy import ReplyPolicy, check_reply
+from core.policy import PolicyBlocked, policy_note
 from tui.cli.context import Context
+
+EXIT_USER_ERROR = 2
 
 
 def register(sub: Any) -> None:
@@ -38,53 +43,58 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--expect-version", type=int, metavar="N", help="fail if the incident changed since"
     )
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        help="record it even though the reply policy blocks it; who and why are kept",
+    )
     parser.set_defaults(run=run)
 
 
 def run(ctx: Context) -> int:
     args = ctx.args
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = log_activity(
-            session,
-            args.id,
-            args.kind,
-            by=args.by or ctx.settings.me or "",
-            now=services.clock.now(),
-            expected_version=args.expect_version,
-            channel=args.channel,
-            body=args.text,
-            outcome=args.outcome,
-            amount=args.amount,
-            currency=args.currency,
-            offer=args.offer,
-            corrects_id=args.corrects,
-            at=parse_instant(args.at) if args.at else None,
+    try:
+        with services.sessions.begin() as session:
+            result = log_activity(
+                session,
+                args.id,
+                args.kind,
+                by=args.by or ctx.settings.me or "",
+                now=services.clock.now(),
+                expected_version=args.expect_version,
+                channel=args.channel,
+                body=args.text,
+                outcome=args.outcome,
+                amount=args.amount,
+                currency=args.currency,
+                offer=args.offer,
+                corrects_id=args.corrects,
+                at=parse_instant(args.at) if args.at else None,
+                override=args.override,
+            )
+            overridden = (
+                policy_note(session.get(Activity, result.activity_id).details)
+                if result.activity_id is not None
+                else None
+            )
+    except PolicyBlocked as exc:
+        for line in exc.lines():
+            print(f"douse: {line}", file=sys.stderr)
+        print(
+            'douse: nothing was recorded; fix the text, or record it anyway with --override "why"',
+            file=sys.stderr,
         )
-        over = _over_limit(session, args.id, args.amount, args.currency)
+        return EXIT_USER_ERROR
     ctx.out(
         f"logged #{result.activity_id} on incident #{result.incident_id}: "
         f"{result.status}, version {result.version}"
     )
-    if over:
-        # The log records what was done, so the entry stands; the policy breach is said loudly.
-        print(f"douse: warning: {over} (client reply policy)", file=sys.stderr)
+    if overridden:
+        print(f"douse: recorded over the reply policy: {overridden}", file=sys.stderr)
+    elif args.override:
+        print(
+            "douse: note: the reply policy blocked nothing, so no override was recorded",
+            file=sys.stderr,
+        )
     return 0
-
-
-def _over_limit(session: Any, incident_id: int, amount: str | None, currency: str | None) -> str:
-    if not amount:
-        return ""
-    incident = session.get(Incident, incident_id)
-    client = session.get(Client, incident.client_id) if incident else None
-    if client is None:
-        return ""
-    policy = ReplyPolicy.from_dict(client.reply_policy)
-    if currency and currency.upper() != policy.currency:
-        return ""
-    try:
-        value = float(Decimal(amount))
-    except InvalidOperation:
-        return ""
-    findings = check_reply(policy, "", offer_amount=value)
-    return next((f.message for f in findings if f.rule == "offer"), "")
