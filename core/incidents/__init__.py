@@ -61,6 +61,7 @@ from core.incidents.business_time import (
     build_calendar,
     business_minutes_between,
 )
+from core.incidents.categories import client_categories
 from core.incidents.clocks import (
     ClockState,
     Targets,
@@ -70,7 +71,7 @@ from core.incidents.clocks import (
     targets_for,
 )
 from core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
-from core.incidents.recategorize import client_categories, set_category
+from core.incidents.recategorize import set_category
 from core.incidents.repair import RepairResult, run_due_repair_checks
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from core.errors import DouseError
 
@@ -223,3 +224,13 @@ def categorizer_for(industry: str | None, configured: str) -> Categorizer:
     from core.incidents.category_defaults import industry_categories
 
     return Categorizer(merge_specs(industry_categories(industry), json.loads(configured or "{}")))
+
+
+def client_categories(client: Any) -> dict[str, str]:
+    """The categories a client's incidents can be filed under: name -> title."""
+    import json
+
+    categorizer = categorizer_for(
+        client.industry, json.dumps(client.categories or {}, sort_keys=True)
+    )
+    return dict(categorizer.titles)

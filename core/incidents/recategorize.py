@@ -7,7 +7,6 @@ filed there by triage. Logged on the timeline; nothing is erased.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import Activity, Client, IncidentMention, Mention
 from core.errors import DouseError
-from core.incidents.categories import categorizer_for
+from core.incidents.categories import client_categories
 from core.incidents.feedback import MAX_POSTS_PER_DECISION, remember_category
 from core.incidents.regroup import brand_stems
 from core.incidents.workflow import (
@@ -26,14 +25,6 @@ from core.incidents.workflow import (
     load_incident,
     staff_by_handle,
 )
-
-
-def client_categories(client: Client) -> dict[str, str]:
-    """The categories a client's incidents can be filed under: name -> title."""
-    categorizer = categorizer_for(
-        client.industry, json.dumps(client.categories or {}, sort_keys=True)
-    )
-    return dict(categorizer.titles)
 
 
 def set_category(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import Activity, Author, Client, Incident, IncidentMention, Mention, Staff
 from core.errors import NotFound
+from core.incidents.categories import client_categories
 from core.incidents.clocks import ClockState, clock_state
 
 
@@ -40,6 +41,21 @@ class IncidentCard:
     updated_at: datetime
     updated_by: str | None
     version: int
+    category: str | None = None
+    category_title: str | None = None
+    problem_id: int | None = None  # this is one person's case under that problem
+    cases: tuple[CaseRow, ...] = ()  # the people's cases under this problem
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A person's own thread under a problem."""
+
+    id: int
+    author_handle: str | None
+    status: str
+    due_at: datetime | None
+    mention_count: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class MentionRow:
     sentiment_compound: float | None
     sentiment_label: str
     shares: int
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,7 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
     assert client is not None
     owner = session.get(Staff, incident.owner_id) if incident.owner_id else None
     updated_by = session.get(Staff, incident.updated_by_id) if incident.updated_by_id else None
+    titles = client_categories(client) if incident.category else {}
     return IncidentCard(
         id=incident.id,
         client_slug=client.slug,
@@ -112,7 +130,31 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
         updated_at=incident.updated_at,
         updated_by=updated_by.handle if updated_by else None,
         version=incident.version,
+        category=incident.category,
+        category_title=titles.get(incident.category or ""),
+        problem_id=incident.problem_id,
+        cases=_cases(session, incident) if incident.kind == "pattern" else (),
     )
+
+
+MAX_CASES = 200
+
+
+def _cases(session: Session, problem: Incident) -> tuple[CaseRow, ...]:
+    """The cases under a problem, soonest deadline first, each with its person."""
+    rows = session.execute(
+        select(Incident, Author.handle)
+        .outerjoin(IncidentMention, IncidentMention.incident_id == Incident.id)
+        .outerjoin(Mention, Mention.id == IncidentMention.mention_id)
+        .outerjoin(Author, Author.id == Mention.author_id)
+        .where(Incident.problem_id == problem.id)
+        .order_by(Incident.due_at.is_(None), Incident.due_at, Incident.id)
+    ).all()
+    seen: dict[int, CaseRow] = {}
+    for case, handle in rows:
+        if case.id not in seen and len(seen) < MAX_CASES:
+            seen[case.id] = CaseRow(case.id, handle, case.status, case.due_at, case.mention_count)
+    return tuple(seen.values())
 
 
 def get_incident(
@@ -148,6 +190,7 @@ def get_incident(
             sentiment_compound=m.sentiment_compound,
             sentiment_label=m.sentiment_label,
             shares=m.shares,
+            category=m.category,
         )
         for m, a in rows
     )

@@ -215,6 +215,8 @@ class IncidentRow:
     mention_count: int
     is_pattern: bool
     version: int
+    category: str | None = None
+    problem_id: int | None = None  # a person's case under this problem
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ class IncidentFilter:
     overdue: bool = False
     due_within: timedelta | None = None
     open_only: bool = False
+    category: str | None = None
 
 
 def list_incidents(
@@ -264,6 +267,8 @@ def list_incidents(
         query = query.where(Incident.severity.in_(severities))
     if filters.owner:
         query = query.where(Incident.owner_id == staff_id_for(session, filters.owner))
+    if filters.category:
+        query = query.where(Incident.category == filters.category.strip().lower())
     if filters.overdue:
         query = query.where(Incident.due_at < now)
     if filters.due_within is not None:
@@ -295,6 +300,8 @@ def list_incidents(
                 mention_count=incident.mention_count,
                 is_pattern=incident.is_pattern,
                 version=incident.version,
+                category=incident.category,
+                problem_id=incident.problem_id,
             )
         )
     return rows

@@ -91,6 +91,18 @@ def render(detail: IncidentDetail) -> list[str]:
         f"  {c.distinct_authors} distinct people, {c.mention_count} mentions"
         + (f"; shared terms: {', '.join(c.terms[:10])}" if c.terms else "")
     )
+    if c.category:
+        lines.append(f"  category: {inert(c.category_title or c.category, 60)} ({c.category})")
+    if c.problem_id:
+        lines.append(f"  one person's case under problem #{c.problem_id}")
+    if c.cases:
+        lines.append(f"  cases under it ({len(c.cases)}):")
+        for case in c.cases:
+            due = f"due {_t(case.due_at)}" if case.due_at else "no deadline"
+            lines.append(
+                f"    #{case.id}  @{inert(case.author_handle or '?', 40)}  {case.status}  {due}  "
+                f"{case.mention_count} mentions"
+            )
     lines.append(f"  opened {_t(c.opened_at)}; first response {_t(c.first_response_at)}")
     if c.repair_status:
         lines.append(f"  repair: {c.repair_status}")

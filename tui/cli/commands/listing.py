@@ -51,6 +51,9 @@ def register(sub: Any) -> None:
     )
     incidents.add_argument("--mine", metavar="STAFF", help="only incidents owned by STAFF")
     incidents.add_argument(
+        "--category", metavar="NAME", help="only one issue category (douse categories SLUG)"
+    )
+    incidents.add_argument(
         "--overdue", action="store_true", help="only open incidents past their deadline"
     )
     # Parsed in run_incidents, not by argparse: a bad span is a `douse: ...` line like any other.
@@ -128,6 +131,7 @@ def run_incidents(ctx: Context) -> int:
         status=args.status,
         severity=args.severity,
         owner=args.mine,
+        category=args.category,
         overdue=args.overdue,
         due_within=duration(args.due_within) if args.due_within is not None else None,
     )
@@ -139,7 +143,7 @@ def run_incidents(ctx: Context) -> int:
         return 0
     print_table(
         ctx,
-        ["ID", "CLIENT", "SEVERITY", "STATUS", "OWNER", "DUE", "TITLE"],
+        ["ID", "CLIENT", "SEVERITY", "STATUS", "OWNER", "DUE", "CATEGORY", "TITLE"],
         [
             [
                 r.id,
@@ -148,7 +152,8 @@ def run_incidents(ctx: Context) -> int:
                 r.status,
                 r.owner or "-",
                 _due(r.due_at, r.overdue_by_minutes, now),
-                inert(r.title, 60),
+                r.category or "-",
+                (f"↳ #{r.problem_id} " if r.problem_id else "") + inert(r.title, 60),
             ]
             for r in rows
         ],
