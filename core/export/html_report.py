@@ -347,6 +347,19 @@ def _incident(
     )
 
 
+def _categories(s: Summary) -> str:
+    rows = "".join(
+        f'<tr><td>{e(c.title)}</td><td class="n">{number(c.complaints)}</td>'
+        f'<td class="n">{number(c.people)}</td><td class="n">{number(c.waiting)}</td></tr>'
+        for c in s.categories
+    )
+    return (
+        '<table><thead><tr><th>Category</th><th class="n">Complaints</th>'
+        '<th class="n">People</th><th class="n">Waiting for an answer</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>\n"
+    )
+
+
 def write_html(
     session: Session,
     client: ClientRecord,
@@ -378,6 +391,8 @@ def write_html(
     out.write("<h2>Incidents by severity and status</h2>" + _matrix(s))
     out.write(_response_note(client, s))
     out.write("<h2>Mentions and sentiment</h2>" + _chart(s) + "\n")
+    if s.categories:
+        out.write("<h2>Complaints by category</h2>" + _categories(s))
     out.write("<h2>Biggest patterns and spikes</h2>")
     out.write(
         _brief_rows(s.patterns, tz)

@@ -112,11 +112,24 @@ def _header(
         f"{number(r.pending)} awaiting a first reply)",
         f"- Open as of {local_time(summary.as_of, tz)}: {number(summary.open_count)}",
         "",
+        *_categories(summary),
         "Incidents merged into another are listed as such and counted once, as the incident "
         "they joined.",
         "",
     ]
     return lines
+
+
+def _categories(summary: Summary) -> list[str]:
+    if not summary.categories:
+        return []
+    lines = ["## Complaints by category", ""]
+    for c in summary.categories:
+        lines.append(
+            f"- {md(c.title, 60)}: {number(c.complaints)} complaints from {number(c.people)} "
+            f"{'person' if c.people == 1 else 'people'}, {number(c.waiting)} waiting"
+        )
+    return [*lines, ""]
 
 
 def _activity_table(i: IncidentRecord, tz: ZoneInfo, internal: bool) -> list[str]:

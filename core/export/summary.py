@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.db.models import OPEN_STATUSES, Incident, Mention, Staff
+from core.db.models import OPEN_STATUSES, Client, Incident, IncidentMention, Mention, Staff
 from core.export.period import Period, client_zone
 from core.export.records import ClientRecord, in_period
 from core.export.response import business_response_minutes, client_calendar, first_response_outcome
@@ -77,6 +77,18 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class CategoryLine:
+    """What a category of complaints came to in the period: "Cancellations: 116 complaints
+    from 80 people, 38 waiting"."""
+
+    name: str
+    title: str
+    complaints: int
+    people: int
+    waiting: int  # people whose incident about it is open with a deadline running
+
+
+@dataclass(frozen=True)
 class Summary:
     total: int
     by_severity: dict[str, int]
@@ -90,6 +102,7 @@ class Summary:
     bucket_unit: str  # "day" | "week" | "month"
     chart_start: datetime
     as_of: datetime  # when open items, overdue and pending were read: the export's "now"
+    categories: tuple[CategoryLine, ...] = ()
 
 
 def counted(client_id: int, period: Period) -> tuple[Any, ...]:
@@ -258,6 +271,46 @@ def volume_buckets(
     return tuple(buckets), unit
 
 
+def category_lines(
+    session: Session, client: ClientRecord, start: datetime | None, until: datetime
+) -> tuple[CategoryLine, ...]:
+    """Complaints per issue category published in the period, most first (grouped queries)."""
+    from core.incidents.categories import client_categories
+
+    published = [
+        Mention.client_id == client.id,
+        Mention.category.is_not(None),
+        Mention.published_at < until,
+        Mention.duplicate_of_id.is_(None),
+    ]
+    if start is not None:
+        published.append(Mention.published_at >= start)
+    counts = session.execute(
+        select(Mention.category, func.count(), func.count(func.distinct(Mention.author_id)))
+        .where(*published)
+        .group_by(Mention.category)
+    ).all()
+    if not counts:
+        return ()
+    waiting = dict(
+        session.execute(
+            select(Mention.category, func.count(func.distinct(Mention.author_id)))
+            .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+            .join(Incident, Incident.id == IncidentMention.incident_id)
+            .where(*published, Incident.status.in_(OPEN_STATUSES), Incident.due_at.is_not(None))
+            .group_by(Mention.category)
+        ).all()
+    )
+    row = session.get(Client, client.id)
+    titles = client_categories(row) if row is not None else {}
+    lines = [
+        CategoryLine(name, titles.get(name, name), int(n), int(people), int(waiting.get(name, 0)))
+        for name, n, people in counts
+    ]
+    lines.sort(key=lambda line: (-line.complaints, line.name))
+    return tuple(lines)
+
+
 def summarise(session: Session, client: ClientRecord, period: Period, now: datetime) -> Summary:
     base = counted(client.id, period)
     matrix: dict[tuple[str, str], int] = {}
@@ -313,4 +366,5 @@ def summarise(session: Session, client: ClientRecord, period: Period, now: datet
         bucket_unit=unit,
         chart_start=chart_start,
         as_of=now,
+        categories=category_lines(session, client, period.since, period.until),
     )
