@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 # Severity each class sets at least (see severity.py).
 HIGH = "high"
@@ -169,16 +171,29 @@ def affirmed(lowered: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
     return None
 
 
-def find_harm(text: str) -> list[HarmHit]:
-    """The harm classes a text reports, each once, with the phrase that showed it."""
-    lowered = plain(text)
-    hits: list[HarmHit] = []
-    for harm in CLASSES:
-        match = affirmed(lowered, harm.pattern)
-        if match is None:
+_BY_NAME = {h.name: h for h in CLASSES}
+
+
+@cache
+def _scanner() -> Any:
+    # Every class in one pass over the text's word starts (core/sentiment/dispatch.py).
+    from core.sentiment.dispatch import FirstCharScanner
+
+    return FirstCharScanner([(h.name, h.pattern.pattern) for h in CLASSES], r"(?<!\w)(?=[\w&])")
+
+
+def find_harm(text: str, *, lowered: str | None = None) -> list[HarmHit]:
+    """The harm classes a text reports, each once, with the phrase that showed it (one pass
+    over the text for every class; `lowered` is `plain(text)` when the caller has it)."""
+    lowered = plain(text) if lowered is None else lowered
+    found: dict[str, HarmHit] = {}
+    for name, start, end in _scanner().finditer(lowered):
+        if name in found or _DENIAL.search(lowered, max(0, start - 30), start):
             continue
-        phrase = match.group()
+        harm = _BY_NAME[name]
+        phrase = lowered[start:end]
         if len(phrase) > MAX_PHRASE:
             phrase = phrase[: MAX_PHRASE - 1] + "…"
-        hits.append(HarmHit(harm.name, harm.label, harm.floor, phrase))
-    return hits
+        found[name] = HarmHit(harm.name, harm.label, harm.floor, phrase)
+    # In the classes' own order, as reasons list them.
+    return [found[h.name] for h in CLASSES if h.name in found]

@@ -53,21 +53,37 @@ def stem(word: str) -> str:
     return str(_stemmer().stem(word))
 
 
+# Each word seen once, then a dict lookup: the stem, or "" for a word that never counts.
+_MEANING: dict[str, str] = {}
+_MEANING_LIMIT = 200_000
+
+
+def _meaning(word: str) -> str:
+    found = _MEANING.get(word)
+    if found is None:
+        bare = word.strip("'-")
+        found = "" if len(bare) < 3 or bare in STOPWORDS else stem(bare)
+        if len(found) < 3:
+            found = ""
+        if len(_MEANING) < _MEANING_LIMIT:
+            _MEANING[word] = found
+    return found
+
+
 def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Distinct stems of the words that carry meaning, in order of first appearance.
 
     `ignore` holds stems of the brand's own name and keywords: every mention shares those, so
     they say nothing about whether two complaints are about the same thing.
     """
-    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
+    lowered = text.lower()
+    if "@" in lowered or "http" in lowered or "www." in lowered:
+        lowered = _HANDLE.sub(" ", _URL.sub(" ", lowered))
     seen: dict[str, None] = {}
-    for m in _WORD.finditer(text):
-        word = m.group().strip("'-")
-        if len(word) < 3 or word in STOPWORDS:
-            continue
-        s = stem(word)
-        if s not in ignore and len(s) >= 3:
-            seen.setdefault(s, None)
+    for word in _WORD.findall(lowered):
+        s = _meaning(word)
+        if s and s not in ignore:
+            seen[s] = None
     return list(seen)
 
 
@@ -86,13 +102,16 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.IGNORECASE)
 
 
-def matched_critical_terms(text: str, terms: Iterable[str]) -> list[str]:
+def matched_critical_terms(
+    text: str, terms: Iterable[str], *, lowered: str | None = None
+) -> list[str]:
     """The client's critical terms a text reports, guarded like harm (harm.py): not inside an
-    idiom ("add insult to injury") and not right after a denial ("nobody was injured")."""
+    idiom ("add insult to injury") and not right after a denial ("nobody was injured").
+    `lowered` is harm.plain(text) when the caller has it."""
     from core.incidents.harm import affirmed, plain
 
     wanted = [t.strip() for t in terms if t.strip()]
     if not wanted:
         return []
-    lowered = plain(text)
+    lowered = plain(text) if lowered is None else lowered
     return [t for t in wanted if affirmed(lowered, _term_pattern(t)) is not None]

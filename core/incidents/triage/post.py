@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import Author, Incident, IncidentMention, Mention
 from core.incidents.categories import CategoryMatch
-from core.incidents.harm import HarmHit, find_harm
+from core.incidents.harm import HarmHit, find_harm, plain
 from core.incidents.identifiers import identifiers
 from core.incidents.severity import Evidence
 from core.incidents.text import matched_critical_terms, significant_terms
@@ -143,5 +143,6 @@ def read(post: Post, critical: Sequence[str], ignore: frozenset[str], tags: Sequ
     text = post.full_text
     post.terms = significant_terms(text, ignore)
     post.identifiers = identifiers(text, tags)
-    post.critical = matched_critical_terms(text, critical)
-    post.harm = find_harm(text)
+    lowered = plain(text)
+    post.critical = matched_critical_terms(text, critical, lowered=lowered)
+    post.harm = find_harm(text, lowered=lowered)
