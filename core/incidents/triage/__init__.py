@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.db.models import Client, Mention, Staff
@@ -163,14 +163,22 @@ def _recent_terms(session: Session, state: ClientState) -> list[list[str]]:
     ]
 
 
+_SET_CATEGORY = (
+    update(Mention.__table__)
+    .where(Mention.__table__.c.id == bindparam("mention_id"))
+    .values(category=bindparam("name"), category_reason=bindparam("reason"))
+)
+
+
 def _store_categories(session: Session, posts: list[Post]) -> None:
     rows = [
-        {"id": p.id, "category": p.category.name, "category_reason": p.category.reason}
+        {"mention_id": p.id, "name": p.category.name, "reason": p.category.reason}
         for p in posts
         if p.category is not None
     ]
     if rows:
-        session.execute(update(Mention), rows)
+        # A Core executemany: the ORM's bulk update by primary key costs ten times as much here.
+        session.connection().execute(_SET_CATEGORY, rows)
 
 
 def _spikes(session: Session, client: Client, posts: list[Post], now: datetime, run: Run) -> None:
