@@ -53,6 +53,8 @@ DISTINCTIVE_SHARE = 0.05
 # Continuing a problem past its category's reach takes words rarer still, and a problem
 # small enough to be about one thing (a broad "customer service" day is never continued).
 RARE_SHARE = 0.01
+# For a small client "rare" is counted, not a share: a word in ten of its posts is still rare.
+RARE_COUNT = 10
 FOCUSED_PEOPLE = 30
 TOPIC_OVERLAP = 2
 TOPIC_TERMS = 8
@@ -110,7 +112,7 @@ def continues_topic(
         return False
     if max(last_at, at) - min(first_at, at) > reach.span:
         return False
-    cap = max(documents, 1) * RARE_SHARE
+    cap = max(RARE_COUNT, documents * RARE_SHARE)
     rare = {t for t in topic if background.get(t, 0) <= cap}
     return len(rare & set(terms)) >= TOPIC_OVERLAP
 

@@ -134,9 +134,10 @@ def _triage_client(
         state.categorize(post)
         state.resemble(post)
     background = background_for(
+        str(session.get_bind().url),
         client.id,
         (p.terms for p in posts if not p.positive),
-        seed=lambda: _recent_terms(session, state),
+        seed=lambda: _recent_terms(session, state, posts[0].published_at),
     )
     state.background = background
     for post in posts:
@@ -149,11 +150,16 @@ def _triage_client(
     _store_categories(session, posts)
 
 
-def _recent_terms(session: Session, state: ClientState) -> list[list[str]]:
-    """The words of the client's latest stored posts, oldest first (a background's seed)."""
+def _recent_terms(session: Session, state: ClientState, before: datetime) -> list[list[str]]:
+    """The words of the client's latest posts before `before`, oldest first (a background's
+    seed: what came before the posts being judged)."""
     rows = session.execute(
         select(Mention.title, Mention.text)
-        .where(Mention.client_id == state.client.id, Mention.sentiment_label != "positive")
+        .where(
+            Mention.client_id == state.client.id,
+            Mention.sentiment_label != "positive",
+            Mention.published_at < before,
+        )
         .order_by(Mention.published_at.desc())
         .limit(SEED)
     ).all()

@@ -19,7 +19,9 @@ WINDOW = 5_000
 SEED = 1_000
 
 _lock = threading.Lock()
-_windows: dict[int, Background] = {}
+# Per database and client: a process may serve several databases (tests, a demo beside the
+# real one), and one client's words say nothing about another's.
+_windows: dict[tuple[str, int], Background] = {}
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Background:
 
 
 def background_for(
+    database: str,
     client_id: int,
     posts: Iterable[Iterable[str]],
     seed: Callable[[], Iterable[Iterable[str]]] | None = None,
@@ -47,9 +50,9 @@ def background_for(
     """The client's window with these posts' words added; a process meeting the client for
     the first time starts it from `seed` (its latest stored posts)."""
     with _lock:
-        window = _windows.get(client_id)
+        window = _windows.get((database, client_id))
         if window is None:
-            window = _windows[client_id] = Background()
+            window = _windows[(database, client_id)] = Background()
             for terms in seed() if seed is not None else ():
                 window.add(terms)
         for terms in posts:
