@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from core.brand import client_brand_terms
 from core.ingest.adapters.files import iter_file
 from core.ingest.manual import active_client
 from core.ingest.match import KeywordMatcher
@@ -44,6 +45,7 @@ def import_file(
         matcher=None if keep_all else KeywordMatcher(client.keywords, client.exclusions),
         negative_threshold=client.negative_threshold,
         positive_threshold=client.positive_threshold,
+        brand_terms=client_brand_terms(session, client),
     )
     items = iter_file(
         path,

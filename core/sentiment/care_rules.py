@@ -64,7 +64,10 @@ _TAG_STEMS = (
     r"incompeten|useless|pathetic|neverflying|nevergoing|neverbuying|neverusing|neverordering|"
     r"wasteoftime|wastedtime|nothanks|nocommunication|lesscustomer|lostcustomer|ruined"
 )
-_TAG_WORDS = r"smh|fml|wtf|ugh|sad|mad|angry|upset|rude|liars?|lies|lied|stuck|lost|delayed|joke"
+_TAG_WORDS = (
+    r"smh|fml|wtf|ugh|sad|mad|angry|upset|rude|liars?|lies|lied|stuck|lost|delayed|delays?|late|"
+    r"joke|typical|fail|epicfail|nothelpful|notgood|badcustomerservice"
+)
 
 CARE_RULES: tuple[Rule, ...] = (
     Rule(
@@ -109,6 +112,11 @@ CARE_RULES: tuple[Rule, ...] = (
         r"going on|happens)\s+(?:to|with)\s+(?:my|our)\b"
         rf"|\bwhy\s+{_AUX}\s+{_SUBJECT}\b|\bwhy\s+(?:the (?:hell|heck|f)|on earth|oh why|not)\b"
         r"|\bwhat\s+(?:is|'s|’s)\s+the\s+(?:point|deal|holdup|hold up|problem|excuse)\b"
+        r"|\bhow\s+about\s+(?:you|u|some|actually|fixing|giving|getting|answering|responding|"
+        r"refunding|moving|letting|telling|having|sending|helping)\b"
+        r"|\bhow\s+long\s+(?:are|will|do|must|is)\s+(?:you|they|it|this)\s+(?:\S+\s+){0,3}?(?:make|"
+        r"keep|leave|take)\b"
+        r"|\b(?:really|seriously)\s*\?|\bcome\s+on\s*[!.?]"
         r"|\bwhat\s+gives\b|\bwhat(?:'s|’s| is)\s+(?:up|going on|happening)\s+with\s+(?:my|our|"
         r"your|the|this|flight|order|booking)\b"
         r"|\bhow\s+(?:is|are|was|can|could|do|does|did)\s+(?:this|that|it|you|they)\s+(?:\S+\s+)"
@@ -121,6 +129,14 @@ CARE_RULES: tuple[Rule, ...] = (
         -1.5,
         # "can't wait", "can't believe", "couldn't be happier" are not failures: not in _DO.
         rf"\b{_CANT}\s+(?:even\s+|just\s+|seem to\s+|still\s+|ever\s+)?{_DO}\b"
+        rf"|\b(?:wasn{_A}t|weren{_A}t|isn{_A}t|aren{_A}t|haven{_A}t been|hasn{_A}t been|not|never|"
+        rf"no one|nobody)\s+(?:been\s+|even\s+|once\s+|yet\s+)?(?:offered|given|told|informed|"
+        rf"notified|allowed|provided|compensated|refunded|contacted|helped|served|updated|"
+        rf"accommodated|rebooked|reimbursed|credited|processed|honou?red|answered)\b"
+        rf"|\bnever\s+(?:got|received|heard|arrived|came|showed|happened|answered|replied|responded)\b"
+        rf"|\b(?:make|made|making|keep|kept|keeping|leave|left|leaving)\s+(?:us|me|people|"
+        rf"passengers|customers|everyone)\s+(?:wait|waiting|sit|sitting|stand|standing|stranded|"
+        rf"hanging|in the dark)\b"
         rf"|\bwon{_A}t\s+let\s+(?:me|us)\b|\b(?:turned|sent)\s+away\b|\b(?:kicked|thrown)\s+"
         rf"(?:me\s+|us\s+)?off\b|\b(?:refused|denied)\s+(?:me\s+|us\s+)?(?:entry|boarding|service)\b",
     ),
@@ -128,8 +144,8 @@ CARE_RULES: tuple[Rule, ...] = (
         "hold_and_hang_ups",
         SERVICE_FAILURE,
         -1.5,
-        r"\b(?:been|was|were|kept|left|put|still|now|currently|sitting|waiting|stuck|back)\s+on\s+"
-        r"hold\b|\bhold\s+times?\b|\b(?:hung|hang|hangs|hanging)\s+up\b|\bdisconnected\b|\b(?:dropped"
+        r"\b(?:been|was|were|kept|left|put|still|now|currently|sitting|waiting|stuck|back|hours?|"
+        r"hrs?|minutes|mins)\s+on\s+hold\b|\bhold\s+times?\b|\b(?:hung|hang|hangs|hanging)\s+up\b|\bdisconnect(?:ed|s)\b|\b(?:dropped"
         r"|drops)\s+(?:my|the|our)\s+calls?\b|\bcalls?\s+(?:got\s+|was\s+|keeps?\s+(?:getting\s+)?)"
         r"?(?:dropped|disconnected|cut off)\b|\bautomated\s+(?:system|message|response|reply|voice|"
         r"recording|line|phone|answer)\b|\b(?:speak|talk|get through)\s+(?:to|with)\s+(?:a|an|any"
@@ -146,7 +162,7 @@ CARE_RULES: tuple[Rule, ...] = (
         # minutes" (a fast fix) and "only 10 minutes" are not this.
         rf"\b(?:over|more than|almost|nearly|another|an extra|going on|at least|for|after|"
         rf"since)\s+{NUM}\s*\+?\s*{ANY_SPAN}\b{_NOT_A_THING}"
-        rf"|(?<!in )(?<!within )(?<!under )\b\d+(?:\.\d+)?\s?(?:hrs?|hours|mins?)\b{_NOT_A_THING}",
+        rf"|(?<!in )(?<!within )(?<!under )\b\d+(?:\.\d+)?\s?(?:hrs?|hours?|mins?)\b{_NOT_A_THING}",
         negatable=True,
     ),
     Rule(
@@ -165,7 +181,9 @@ CARE_RULES: tuple[Rule, ...] = (
         "again_and_again",
         SERVICE_FAILURE,
         -1.5,
-        r"\b(?:yet|once)\s+again\b|\b(?:\w+\s+)?(?:times|days|weeks|months|flights|calls|orders|"
+        r"\b(?:yet|once)\s+again\b|\b(?:late|delayed|cancell?ed|canceled|down|broken|lost|wrong|"
+        r"stuck|missing|happened|failed|crashed|overbooked|short)\s+again\b|\b(?:way|far|all)\s+too"
+        r"\s+often\b|\b\d+\s+times\s+(?:in|this|today|now|already)\b|\b(?:\w+\s+)?(?:times|days|weeks|months|flights|calls|orders|"
         r"emails|nights)\s+in\s+a\s+row\b|\bhappened\s+(?:again|twice)\b|\b(?:second|third|fourth|"
         r"fifth|2nd|3rd|4th|5th)\s+time\s+(?:this|in|today|that)\b",
     ),
@@ -191,6 +209,6 @@ CARE_RULES: tuple[Rule, ...] = (
         r"communication|planning)\s+(?:\S+\s+){0,2}?(?:losing|cancell?ing|delaying|ignoring|"
         r"leaving (?:me|us|my|our|people|passengers|customers)|breaking|charging|stranding|"
         r"overbooking|lying)\b"
-        r"|#not\b|#sarcasm\b|\b(?:it's\s+|its\s+|it’s\s+)?funny\s+how\b",
+        r"|#not\b|#sarcasm\b|\bif\s+(?:you|u)\s+(?:can|could)\s+call\s+(?:it|that|this|them)\b|\b(?:it's\s+|its\s+|it’s\s+)?funny\s+how\b",
     ),
 )

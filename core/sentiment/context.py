@@ -66,7 +66,7 @@ _FAILING = frozenset(
     {
         "losing", "ruining", "wasting", "delaying", "cancelling", "canceling", "ignoring",
         "leaving", "making", "stranding", "breaking", "charging", "lying", "forcing", "nothing",
-        "overbooking", "overcharging", "screwing", "ripping",
+        "overbooking", "overcharging", "screwing", "ripping", "causing",
     }
 )  # fmt: skip
 _NEGATING = frozenset({"no", "not", "nothing", "never", "none", "without", "zero"})

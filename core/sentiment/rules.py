@@ -185,7 +185,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"unresponsive|downhill|(?:so|too|very|painfully|really|super|incredibly|ridiculously) "
         r"slow|stranded|canceled|oversold|inept|subpar|mediocre|absurd|shambles|shambolic|outages?|"
         r"glitch(?:es|y)?|buggy|laggy|unhelpful|unusable|misinformed|misinformation|mishandled|"
-        r"mismanag\w+|unanswered|understaffed|short[- ]staffed)\b",
+        r"mismanag\w+|unanswered|understaffed|short[- ]staffed|bs|blatant lie|cop[- ]?out|geez|"
+        r"jeez|sigh|argh|ffs)\b",
     ),
     # --- legal and safety ----------------------------------------------------------------
     Rule(
