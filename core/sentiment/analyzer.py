@@ -176,15 +176,19 @@ class Analyzer:
                 ),
             )
         scored, hidden = mask.apply(text)
+        # "can’t" is "can't": VADER's negation list only knows the straight apostrophe.
+        if "’" in scored:
+            scored = scored.replace("’", "'")
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
         words, valences = word_valences(
             self._vader, scored.replace("#", " ") if "#" in scored else scored
         )
-        hits = find_hits(scored, quote_from=text)
-        asking = any(hit.rule.asks for hit in hits) or asks(scored, words)
+        lowered = scored.lower()
+        hits = find_hits(scored, quote_from=text, lowered=lowered)
+        asking = any(hit.rule.asks for hit in hits) or asks(lowered)
         lexicon = self._vader.lexicon
-        thanks_bad = "than" in scored and thanks_for_something_bad(scored.lower(), lexicon)
+        thanks_bad = "than" in lowered and thanks_for_something_bad(lowered, lexicon)
         softened = soften(words, valences, lexicon, asking, thanks_bad)
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".

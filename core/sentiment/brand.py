@@ -97,7 +97,14 @@ def _compiled(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
+_ASCII_MASK = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "X" * 26 + "x" * 26
+)
+
+
 def _mask(span: str) -> str:
+    if span.isascii():
+        return span.translate(_ASCII_MASK)
     return "".join(("X" if ch.isupper() else "x") if ch.isalpha() else ch for ch in span)
 
 
@@ -108,19 +115,16 @@ class BrandMask:
         self._pattern = _compiled(tuple(terms))
 
     def apply(self, text: str) -> tuple[str, list[str]]:
-        """The text with brand words overwritten, and the words hidden (as written)."""
+        """The text with brand words overwritten, and the words hidden that VADER would have
+        scored (as written): not those of an @handle, which it never reads."""
         if self._pattern is None:
             return text, []
-        found = list(self._pattern.finditer(text))
-        if not found:
-            return text, []
-        pieces: list[str] = []
         hidden: list[str] = []
-        last = 0
-        for match in found:
-            pieces.append(text[last : match.start()])
-            pieces.append(_mask(match.group()))
-            hidden.extend(_WORD_CHARS.findall(match.group()))
-            last = match.end()
-        pieces.append(text[last:])
-        return "".join(pieces), hidden
+
+        def masked(match: re.Match[str]) -> str:
+            span = match.group()
+            if match.start() == 0 or text[match.start() - 1] != "@":
+                hidden.extend(_WORD_CHARS.findall(span))
+            return _mask(span)
+
+        return self._pattern.sub(masked, text), hidden

@@ -38,7 +38,8 @@ _PLEASE = r"(?:please|pls|plz|plse|kindly)"
 _FIX = (
     r"(?:help|assist|fix|look into|check on|refund|rebook|reimburse|find|locate|track down|"
     r"resolve|sort|get me|get us|call me|call us|contact me|contact us|reach out|escalate|"
-    r"compensate|do something|respond|reply|answer|get back to|explain why|make (?:this|it) right)"
+    r"compensate|do something|respond|reply|answer|get back to|explain why|make (?:this|it) right|"
+    r"give (?:me|us) (?:a |my |our |the |some )?(?:solution|refund|answer|update|call|money back))"
 )
 _AUX = (
     rf"(?:is|are|was|were|do|does|did|has|have|had|would|should|can|could|will|must|"
@@ -86,7 +87,10 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"refunds?|my money back|our money back|compensation|a callback|a call back|answers|an "
         rf"answer|an explanation|an apology|someone to|a human|a real person|a live person|to "
         rf"speak (?:to|with)|to talk (?:to|with))\b"
-        rf"|\bany\s+(?:help|assistance)\b|\bhelp\s+{_PLEASE}\b|\bsos\b",
+        rf"|\bany\s+(?:help|assistance)\b|\bhelp\s+{_PLEASE}\b|\bsos\b"
+        rf"|\bmake\s+(?:this|it|things)\s+right\b"
+        rf"|\b(?:i|we)\s+(?:want|need|demand|expect)\s+(?:my|our)\s+(?:\S+\s+){{0,2}}?(?:back|"
+        rf"refund|money)\b",
         asks=True,
     ),
     Rule(
@@ -137,7 +141,11 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"|\b(?:make|made|making|keep|kept|keeping|leave|left|leaving)\s+(?:us|me|people|"
         rf"passengers|customers|everyone)\s+(?:wait|waiting|sit|sitting|stand|standing|stranded|"
         rf"hanging|in the dark)\b"
-        rf"|\bwon{_A}t\s+let\s+(?:me|us)\b|\b(?:turned|sent)\s+away\b|\b(?:kicked|thrown)\s+"
+        rf"|\bwon{_A}t\s+let\s+(?:me|us)\b|\b(?:not|isn{_A}t|wasn{_A}t|won{_A}t|keeps?\s+not)\s+"
+        rf"letting\s+(?:me|us)\b"
+        rf"|\b(?:not|isn{_A}t|aren{_A}t|wasn{_A}t|weren{_A}t|won{_A}t|doesn{_A}t|don{_A}t|didn{_A}t|"
+        rf"never|stopped)\s+(?:getting|receiving|loading|working|showing up|appearing|updating|"
+        rf"syncing|sending|opening|responding|charging|connecting|arriving)\b|\b(?:turned|sent)\s+away\b|\b(?:kicked|thrown)\s+"
         rf"(?:me\s+|us\s+)?off\b|\b(?:refused|denied)\s+(?:me\s+|us\s+)?(?:entry|boarding|service)\b",
     ),
     Rule(
@@ -178,13 +186,23 @@ CARE_RULES: tuple[Rule, ...] = (
         r"were|was|did)\b",
     ),
     Rule(
+        "needs_better",
+        SERVICE_FAILURE,
+        -1.5,
+        r"\b(?:need|needs|needed|should|must)\s+(?:to\s+)?(?:be\s+|have\s+|get\s+|do\s+|provide\s+"
+        r"|offer\s+|hire\s+)?(?:much\s+|a lot\s+|way\s+|far\s+|some\s+)?better\b|\bcould\s+(?:have"
+        r"\s+)?(?:be|been)\s+(?:a lot\s+|much\s+|way\s+|far\s+)?better\b|\b(?:we|i|customers|"
+        r"passengers)\s+deserve\s+better\b|\b(?:biggest|total|complete|absolute|such\s+a)\s+joke\b"
+        r"|\bjoke\s+of\s+an?\b",
+    ),
+    Rule(
         "again_and_again",
         SERVICE_FAILURE,
         -1.5,
         r"\b(?:yet|once)\s+again\b|\b(?:late|delayed|cancell?ed|canceled|down|broken|lost|wrong|"
         r"stuck|missing|happened|failed|crashed|overbooked|short)\s+again\b|\b(?:way|far|all)\s+too"
-        r"\s+often\b|\b\d+\s+times\s+(?:in|this|today|now|already)\b|\b(?:\w+\s+)?(?:times|days|weeks|months|flights|calls|orders|"
-        r"emails|nights)\s+in\s+a\s+row\b|\bhappened\s+(?:again|twice)\b|\b(?:second|third|fourth|"
+        r"\s+often\b|\b\d+\s+times\s+(?:in|this|today|now|already)\b|\b(?:times|days|weeks|months|flights|calls|orders|emails|"
+        r"nights)\s+in\s+a\s+row\b|\bhappened\s+(?:again|twice)\b|\b(?:second|third|fourth|"
         r"fifth|2nd|3rd|4th|5th)\s+time\s+(?:this|in|today|that)\b",
     ),
     Rule(

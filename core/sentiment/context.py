@@ -24,7 +24,18 @@ from dataclasses import dataclass
 _PUNCT = string.punctuation + "’‘“”"
 
 POLITENESS = frozenset({"please", "pls", "plz", "plse", "kindly"})
-REPLIES = frozenset({"yes", "yeah", "yea", "yep", "ok", "okay", "alright"})
+# Words the lexicon scores that, to a company, are prices, wants and mockery: "free checked bag"
+# (not "for free"), "I want my bag", "the number to call", "your airline is a joke".
+NOT_SENTIMENT = frozenset({"free", "want", "wanted", "number", "joke"})
+# "better" after one of these asks for better: "could be better", "you need better staff".
+_BETTER_WANTED = frozenset(
+    {
+        "need", "needs", "should", "must", "could", "would", "expect", "expected", "deserve",
+        "deserved", "you", "u", "had", "do", "be", "have", "want", "some", "get",
+    }
+)  # fmt: skip
+# Replies and greetings: "yes", "ok", "Dear Support".
+REPLIES = frozenset({"yes", "yeah", "yea", "yep", "ok", "okay", "alright", "dear"})
 GRATITUDE = frozenset(
     {"thanks", "thank", "thx", "ty", "appreciate", "appreciated", "grateful", "hope", "hopefully"}
 )
@@ -73,7 +84,7 @@ _NEGATING = frozenset({"no", "not", "nothing", "never", "none", "without", "zero
 
 WHY = {
     "politeness": "politeness",
-    "reply": "a reply, not a verdict",
+    "reply": "a reply or a greeting, not a verdict",
     "help": "a request for help",
     "like": "not the verb here",
     "pretty": "an adverb here",
@@ -82,6 +93,8 @@ WHY = {
     "idiom": "an idiom here",
     "sure": "certainty, not praise",
     "thanks_bad": "thanks for something bad",
+    "not_sentiment": "a price, a want or mockery here, not praise",
+    "better": "asks for better",
 }
 
 
@@ -154,6 +167,15 @@ def soften(
             why = "politeness"
         elif word in REPLIES:
             why = "reply"
+        elif word in NOT_SENTIMENT:
+            # ...but "fixed it for free" is a happy customer.
+            if not (word == "free" and before == "for"):
+                why = "not_sentiment"
+        elif word == "better":
+            if {_bare(w) for w in words[max(0, index - 3) : index]} & _BETTER_WANTED:
+                why = "better"
+        elif word == "best" and before == "at":
+            why = "idiom"
         elif word == "sure":
             why = "sure"
         elif word == "help":
@@ -171,7 +193,7 @@ def soften(
         elif (word == "trust" and after == "me") or (word == "well" and "as" in (before, after)):
             why = "idiom"
         elif word in GRATITUDE:
-            if thanks_bad:
+            if thanks_bad or after == "anyway":
                 why = "thanks_bad"
             elif asking:
                 why = "thanks"
@@ -181,6 +203,9 @@ def soften(
     return softened
 
 
-def asks(text: str, words: list[str]) -> bool:
-    """A question mark or a politeness word: the text asks for something."""
-    return "?" in text or any(_bare(word) in POLITENESS for word in words)
+_POLITE = re.compile(r"\b(?:please|pls|plz|plse|kindly)\b")
+
+
+def asks(lowered: str) -> bool:
+    """A question mark or a politeness word: the (lower-cased) text asks for something."""
+    return "?" in lowered or _POLITE.search(lowered) is not None

@@ -86,7 +86,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -1.5,
         r"\bstill (?:no(?: \w+)?\b|nothing|haven't|hasn't|have not|has not|hasnt|havent|"
-        r"waiting|broken|missing|down\b|charging me|no sign|not (?:here|arrived|delivered|"
+        r"waiting|broken|missing|down\b|charging me|(?:got |get |getting |being |been )?(?:charged|"
+        r"billed)\b|no sign|not (?:here|arrived|delivered|"
         r"fixed|working|refunded|resolved|received|back|shipped|answered|sorted|done|paid|credited|"
         r"replaced))",
     ),
@@ -339,10 +340,17 @@ class RuleHit:
         return self.rule.valence
 
 
-def find_hits(text: str, *, quote_from: str | None = None) -> list[RuleHit]:
+def find_hits(
+    text: str, *, quote_from: str | None = None, lowered: str | None = None
+) -> list[RuleHit]:
     """Rule matches in `text`; phrases are quoted from `quote_from` (the same text before brand
-    names were masked, of the same length) when given."""
-    lowered = text.lower()
+    names were masked, of the same length) when given. `lowered`: `text.lower()`, when the
+    caller has it already."""
+    if lowered is None:
+        lowered = text.lower()
+    # A curly apostrophe ("can’t") is the same word; same length, so offsets still line up.
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
     original = text if quote_from is None else quote_from
     # lower() can change the length of a few characters (e.g. "İ"); quote the original only
     # when offsets still line up.
