@@ -189,7 +189,7 @@ class Analyzer:
         asking = any(hit.rule.asks for hit in hits) or asks(lowered)
         lexicon = self._vader.lexicon
         thanks_bad = "than" in lowered and thanks_for_something_bad(lowered, lexicon)
-        softened = soften(words, valences, lexicon, asking, thanks_bad)
+        softened = soften(words, valences, lexicon, asking, thanks_bad, lowered)
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".
         complaints = [hit for hit in hits if hit.rule.valence < 0]

@@ -13,6 +13,7 @@ from core.sentiment.rule import (
     COMPLAINT_QUESTION,
     HASHTAG,
     NUM,
+    PRAISE,
     REQUEST,
     SARCASM,
     SERVICE_FAILURE,
@@ -228,5 +229,19 @@ CARE_RULES: tuple[Rule, ...] = (
         r"leaving (?:me|us|my|our|people|passengers|customers)|breaking|charging|stranding|"
         r"overbooking|lying)\b"
         r"|#not\b|#sarcasm\b|\bif\s+(?:you|u)\s+(?:can|could)\s+call\s+(?:it|that|this|them)\b|\b(?:it's\s+|its\s+|it’s\s+)?funny\s+how\b",
+    ),
+    Rule(
+        "thanks_for_deed",
+        PRAISE,
+        2.0,
+        # "Thank you for fixing my five hour delay": thanks for a fix, and the problem named in
+        # it is the one fixed (complaint rules inside the clause do not count). Only deeds that
+        # fix things: "thanks for letting me know" and "thanks for responding" are as often
+        # said through gritted teeth.
+        r"\bthank(?:s|s so much|s a lot|s again| you| you so much| u)?\s+for\s+(?:fixing|"
+        r"refunding|resolving|sorting|replacing|rebooking|compensating|finding|reuniting|"
+        r"taking care of|looking after|helping|accommodating|upgrading|getting (?:me|us|my|our)"
+        r")\b(?![^.!?,;]*(?:\b(?:no|not|nothing|never|none)\b|n't))[^.!?,;]*",
+        shields=True,
     ),
 )

@@ -21,6 +21,8 @@ import re
 import string
 from dataclasses import dataclass
 
+from core.sentiment.rule import FAILING
+
 _PUNCT = string.punctuation + "’‘“”"
 
 POLITENESS = frozenset({"please", "pls", "plz", "plse", "kindly"})
@@ -55,6 +57,8 @@ _LIKE_VERB = frozenset(
         "never", "always", "genuinely", "honestly", "kids", "people", "everyone",
     }
 )  # fmt: skip
+# Negated by VADER ("my bag never arrived. Thanks in advance"), these still say nothing.
+_NEVER_SENTIMENT = POLITENESS | REPLIES | GRATITUDE
 _PRETTY_ADVERB = frozenset({"much", "sure", "well", "soon", "quick", "quickly", "fast", "late"})
 # "customer care" and "health care" are departments, not kindness.
 _CARE_NOUN = frozenset(
@@ -73,13 +77,7 @@ _THANKS_FOR = re.compile(
     r"\b(?:thanks|thank\s+(?:you|u)|thx|ty)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?for\s+"
     r"([^.,;:!?]{1,80})"
 )
-_FAILING = frozenset(
-    {
-        "losing", "ruining", "wasting", "delaying", "cancelling", "canceling", "ignoring",
-        "leaving", "making", "stranding", "breaking", "charging", "lying", "forcing", "nothing",
-        "overbooking", "overcharging", "screwing", "ripping", "causing",
-    }
-)  # fmt: skip
+_FAILING = frozenset(FAILING)
 _NEGATING = frozenset({"no", "not", "nothing", "never", "none", "without", "zero"})
 
 WHY = {
@@ -101,7 +99,7 @@ WHY = {
 @dataclass(frozen=True)
 class Softened:
     word: str  # as written
-    was: float  # its valence before
+    was: float  # its lexicon valence
     why: str  # a key of WHY
 
 
@@ -142,6 +140,7 @@ def soften(
     lexicon: dict[str, float],
     asking: bool,
     thanks_bad: bool = False,
+    lowered: str = "",
 ) -> list[Softened]:
     """Zero the positive valences of words that only ask or reply; returns what was zeroed.
 
@@ -155,10 +154,10 @@ def soften(
             continue
         word = _bare(words[index])
         base = lexicon.get(word, 0.0)
-        if base * valence < 0:
+        if base * valence < 0 and not (base > 0 and word in _NEVER_SENTIMENT):
             _unflip(words, valences, index, word, base)
             continue
-        if valence < 0:
+        if valence < 0 and base <= 0:
             continue
         before = _bare(words[index - 1]) if index else ""
         after = _bare(words[index + 1]) if index + 1 < len(words) else ""
@@ -182,7 +181,8 @@ def soften(
             if before not in _HELP_GIVEN:
                 why = "help"
         elif word == "like":
-            if before not in _LIKE_VERB:
+            # VADER drops one-letter words: "I like" reaches here as "like" alone.
+            if before not in _LIKE_VERB and not (lowered and _I_LIKE.search(lowered)):
                 why = "like"
         elif word == "pretty":
             if after in lexicon or after in _PRETTY_ADVERB:
@@ -198,11 +198,12 @@ def soften(
             elif asking:
                 why = "thanks"
         if why is not None:
-            softened.append(Softened(words[index], valence, why))
+            softened.append(Softened(words[index], base or valence, why))
             valences[index] = 0.0
     return softened
 
 
+_I_LIKE = re.compile(r"\b[iu]\s+(?:really\s+|do\s+|also\s+|still\s+)?like\b")
 _POLITE = re.compile(r"\b(?:please|pls|plz|plse|kindly)\b")
 
 

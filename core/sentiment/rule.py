@@ -18,6 +18,12 @@ NUM = (
 )
 LONG = r"(?:hours?|hrs?|days?|weeks?|months?)"
 ANY_SPAN = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
+# What a company is thanked for doing, sarcastically: "thanks for losing my bag".
+FAILING = (
+    "losing", "ruining", "wasting", "delaying", "cancelling", "canceling", "ignoring", "leaving",
+    "making", "stranding", "breaking", "charging", "lying", "forcing", "overbooking",
+    "overcharging", "screwing", "ripping", "causing", "nothing",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
