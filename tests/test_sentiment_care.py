@@ -132,7 +132,13 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("The call got disconnected again", "hold_and_hang_ups"),
         ("All I get is an automated message", "hold_and_hang_ups"),
         ("Three days trying to get through to an agent", "hold_and_hang_ups"),
-        ("Sat at the counter for 3 hours", "time_lost"),
+        ("Sat at the counter for 3 hours", "time_waiting"),
+        ("2 hrs on the phone", "time_waiting"),
+        ("Still nothing after 3 days", "time_lost"),
+        ("Time to find a new bank", "churn"),
+        ("Home at last, no thanks to your staff", "complaint_words"),
+        ("The agent was less than helpful", "complaint_words"),
+        ("The least you could do is call", "should_have"),
         ("It would be nice if someone called me back", "should_have"),
         ("You should have told us before we drove there", "should_have"),
         ("Delayed again, third time this month", "again_and_again"),
@@ -160,6 +166,12 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Got bumped up to business, thank you",
         "Never had a problem with them",
         "Not bad at all, thanks",
+        # A duration or "once again" beside praise is a fact, not sarcasm.
+        "We stayed for 5 days and loved it",
+        "Once again brilliant service",
+        "Second time this month I have ordered, love it",
+        "I couldn't find a better price anywhere",
+        "I can't thank you enough",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

@@ -192,8 +192,12 @@ class Analyzer:
         softened = soften(words, valences, lexicon, asking, thanks_bad, lowered)
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".
-        complaints = [hit for hit in hits if hit.rule.valence < 0]
+        complaints = [hit for hit in hits if hit.rule.valence < 0 and hit.rule.dampens]
         praise_weight = PRAISE_BESIDE_COMPLAINT if complaints else 1.0
+        # Even a weak sign ("for 7 hrs") makes thanks beside it politeness or sarcasm ("thank
+        # you for 7 hrs at the terminal"), though praise keeps its weight ("stayed for 5 days
+        # and loved it").
+        thanks_weight = 0.0 if any(hit.rule.valence < 0 for hit in hits) else 1.0
         after_but = len(words)
         if complaints and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
@@ -207,9 +211,14 @@ class Analyzer:
             if not valence:
                 continue
             word = words[index].lower()
-            if valence > 0 and praise_weight < 1.0 and index <= after_but:
+            gratitude = word.strip(_PUNCT) in GRATITUDE
+            if (
+                valence > 0
+                and index <= after_but
+                and (praise_weight < 1.0 or (gratitude and thanks_weight < 1.0))
+            ):
                 # Thanks beside a complaint is politeness or sarcasm, never praise.
-                weight = 0.0 if word.strip(_PUNCT) in GRATITUDE else praise_weight
+                weight = thanks_weight if gratitude else praise_weight
                 before = dampened.get(word, (0.0, 0.0))
                 valences[index] = valence * weight
                 dampened[word] = (before[0] + valence, before[1] + valences[index])

@@ -125,7 +125,10 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bwhat\s+gives\b|\bwhat(?:'s|’s| is)\s+(?:up|going on|happening)\s+with\s+(?:my|our|"
         r"your|the|this|flight|order|booking)\b"
         r"|\bhow\s+(?:is|are|was|can|could|do|does|did)\s+(?:this|that|it|you|they)\s+(?:\S+\s+)"
-        r"{0,3}?(?:acceptable|ok|okay|fair|legal|allowed|right|customer service|good service)\b",
+        r"{0,3}?(?:acceptable|ok|okay|fair|legal|allowed|right|customer service|good service|make "
+        r"sense|makes sense)\b"
+        r"|\b(?:amazing|incredible|unbelievable|sad|shocking|ridiculous)\s+how\s+(?:hard|difficult|"
+        r"bad|badly|poor|poorly|slow|long|little|rude|useless|many times|often)\b",
         asks=True,
     ),
     Rule(
@@ -133,7 +136,9 @@ CARE_RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -1.5,
         # "can't wait", "can't believe", "couldn't be happier" are not failures: not in _DO.
-        rf"\b{_CANT}\s+(?:even\s+|just\s+|seem to\s+|still\s+|ever\s+)?{_DO}\b"
+        # ...but "couldn't find a better price" is praise.
+        rf"\b{_CANT}\s+(?:even\s+|just\s+|seem to\s+|still\s+|ever\s+)?{_DO}\b(?!\s+(?:a\s+|"
+        rf"any\s+)?(?:better|nicer|cheaper|faster|friendlier|happier|more)\b)"
         rf"|\b(?:wasn{_A}t|weren{_A}t|isn{_A}t|aren{_A}t|haven{_A}t been|hasn{_A}t been|not|never|"
         rf"no one|nobody)\s+(?:been\s+|even\s+|once\s+|yet\s+)?(?:offered|given|told|informed|"
         rf"notified|allowed|provided|compensated|refunded|contacted|helped|served|updated|"
@@ -164,6 +169,20 @@ CARE_RULES: tuple[Rule, ...] = (
         r"ridiculous|insane|crazy|long)\s+(?:holds?|hold times?|wait times?)\b",
     ),
     Rule(
+        "time_waiting",
+        SERVICE_FAILURE,
+        -1.5,
+        # Time spent waiting, wherever: "sitting at the counter for 40 min", "2 hrs on the phone".
+        rf"\b(?:sitting|sat|stuck|waiting|standing|stood|on the phone|on the line|in line|in (?:a |"
+        rf"the )?queue|on the plane|at the (?:counter|desk|gate|door|airport|station|store|"
+        rf"restaurant|table))\s+(?:\S+\s+){{0,3}}?(?:for\s+)?(?:over\s+|more than\s+|almost\s+|"
+        rf"nearly\s+|about\s+|another\s+|an extra\s+)?{NUM}\s*\+?\s*{ANY_SPAN}\b"
+        rf"|\b{NUM}\s*\+?\s*{ANY_SPAN}\s+(?:on hold|on the phone|in line|in (?:a |the )?queue|of "
+        rf"waiting|waiting|sitting|stuck|on the tarmac|at the gate|of being|past (?:departure|"
+        rf"the|our|my))\b",
+        negatable=True,
+    ),
+    Rule(
         "time_lost",
         SERVICE_FAILURE,
         -1.0,
@@ -173,6 +192,7 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"since)\s+{NUM}\s*\+?\s*{ANY_SPAN}\b{_NOT_A_THING}"
         rf"|(?<!in )(?<!within )(?<!under )\b\d+(?:\.\d+)?\s?(?:hrs?|hours?|mins?)\b{_NOT_A_THING}",
         negatable=True,
+        dampens=False,
     ),
     Rule(
         "should_have",
@@ -183,7 +203,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"better|appreciated)\s+(?:if|to)\b|\b(?:a\s+good|a\s+great)\s+(?:start|first step)\s+"
         r"would\s+be\b|\b(?:you|u|they|someone|somebody|staff|agents?)\s+(?:should|could)(?:'ve|’ve|"
         r"\s+have)\s+(?:\S+\s+)?(?:told|let|called|informed|offered|given|warned|said|checked|helped|sent|"
-        r"explained|notified|fixed|been)\b|\bwish\s+(?:you|u|they|someone)\s+(?:would|had|could|"
+        r"explained|notified|fixed|been)\b|\b(?:the\s+)?least\s+(?:you|u|they)\s+(?:could|can)\s+do\b|\bwish\s+(?:you|u|they|someone)\s+(?:would|had|could|"
         r"were|was|did)\b",
     ),
     Rule(
@@ -205,6 +225,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"\s+often\b|\b\d+\s+times\s+(?:in|this|today|now|already)\b|\b(?:times|days|weeks|months|flights|calls|orders|emails|"
         r"nights)\s+in\s+a\s+row\b|\bhappened\s+(?:again|twice)\b|\b(?:second|third|fourth|"
         r"fifth|2nd|3rd|4th|5th)\s+time\s+(?:this|in|today|that)\b",
+        dampens=False,
     ),
     Rule(
         "complaint_hashtag",
@@ -228,7 +249,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"communication|planning)\s+(?:\S+\s+){0,2}?(?:losing|cancell?ing|delaying|ignoring|"
         r"leaving (?:me|us|my|our|people|passengers|customers)|breaking|charging|stranding|"
         r"overbooking|lying)\b"
-        r"|#not\b|#sarcasm\b|\bif\s+(?:you|u)\s+(?:can|could)\s+call\s+(?:it|that|this|them)\b|\b(?:it's\s+|its\s+|it’s\s+)?funny\s+how\b",
+        r"|#not\b|#sarcasm\b|(?:\.\.\.|…)\s*not\b|\bstay\s+classy\b|\bif\s+(?:you|u)\s+(?:can|could)\s+call\s+(?:it|that|this|them)\b|\b(?:it's\s+|its\s+|it’s\s+)?funny\s+how\b",
     ),
     Rule(
         "thanks_for_deed",

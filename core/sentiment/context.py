@@ -33,7 +33,7 @@ NOT_SENTIMENT = frozenset({"free", "want", "wanted", "number", "joke"})
 _BETTER_WANTED = frozenset(
     {
         "need", "needs", "should", "must", "could", "would", "expect", "expected", "deserve",
-        "deserved", "you", "u", "had", "do", "be", "have", "want", "some", "get",
+        "deserved", "you", "u", "they", "had", "do", "be", "have", "want", "some", "get",
     }
 )  # fmt: skip
 # Replies and greetings: "yes", "ok", "Dear Support".
@@ -71,7 +71,10 @@ _CARE_NOUN = frozenset(
 # such awful service" and "couldn't be worse".
 _NO_FLIP_AFTER = frozenset({"such", "seen", "experienced", "encountered", "witnessed", "believe"})
 _NO_FLIP = frozenset({"worse", "worst"})
-_COMPARATIVES = frozenset({"happier", "better", "prouder", "nicer", "easier", "smoother"})
+_COMPARATIVES = frozenset(
+    {"happier", "better", "prouder", "nicer", "easier", "smoother", "cheaper", "friendlier"}
+)
+_COULD_NOT_BETTER = frozenset({"be", "find", "get", "ask", "wish", "have", "imagine"})
 # "thanks for <something bad>": sarcasm, or at best politeness around a complaint.
 _THANKS_FOR = re.compile(
     r"\b(?:thanks|thank\s+(?:you|u)|thx|ty)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?for\s+"
@@ -113,8 +116,11 @@ def _unflip(words: list[str], valences: list[float], index: int, word: str, base
     previous = {_bare(w) for w in words[max(0, index - 3) : index]}
     if base < 0:
         restore = word in _NO_FLIP or bool(previous & _NO_FLIP_AFTER)
+    elif word in _COMPARATIVES:
+        # "couldn't be happier", "couldn't find a better deal"
+        restore = bool(previous & _COULD_NOT_BETTER)
     else:
-        restore = "be" in previous and ("more" in previous or word in _COMPARATIVES)
+        restore = "be" in previous and "more" in previous
     if restore:
         valences[index] = base
 
@@ -156,6 +162,18 @@ def soften(
         base = lexicon.get(word, 0.0)
         if base * valence < 0 and not (base > 0 and word in _NEVER_SENTIMENT):
             _unflip(words, valences, index, word, base)
+            continue
+        if (
+            valence < 0
+            and word in GRATITUDE
+            and _bare(words[index - 1] if index else "")
+            in (
+                "can't",
+                "cannot",
+                "cant",
+            )
+        ):
+            valences[index] = 0.0  # "can't thank you enough": the praise rule counts it
             continue
         if valence < 0 and base <= 0:
             continue

@@ -40,3 +40,7 @@ class Rule:
     # A request or a question, not a statement of fact: politeness beside it ("please",
     # "thanks in advance") is not praise.
     asks: bool = False
+    # A complaint makes praise beside it suspect (sarcasm, politeness) and dampens it; a weak
+    # sign ("for 5 days", "once again") adds its weight but leaves praise alone: "we stayed for
+    # 5 days and loved it", "once again brilliant service".
+    dampens: bool = True

@@ -75,7 +75,7 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"never received (?:a|any))"
         r" (?:response|reply|answer|callback|call back|call|update|word|follow[- ]?up|email)s?\b"
         r"|\b(?:haven't|hasn't|have not|has not|didn't|did not|never|not) (?:heard|gotten|"
-        r"received|got) (?:anything |a thing |a word )?(?:back|a (?:reply|response|call|"
+        r"received|got|had) (?:anything |a thing |a word )?(?:back|a (?:reply|response|call|"
         r"callback))\b|\bghost(?:ed|ing)\b|\bleft (?:me )?on read\b|\bignor(?:ed|ing) (?:me|my|"
         r"us|our)\b|\b(?:hung|hangs|hang) up on (?:me|us)\b|\btransferred (?:\w+ ){0,2}(?:times|"
         r"again)\b|\brun[- ]?around\b|\b(?:didn't|did not|never|failed to|doesn't|does not|won't)"
@@ -172,10 +172,14 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"book|booking|shop|shopping|stay|staying|recommend|recommending|choose|choosing)(?:\s+\S+)"
         r"{0,3}?\s+(?:ever\s+)?again\b|\b(?:cancell?(?:ing|ed)|closing|"
         r"closed) my (?:account|subscription|membership|contract)\b|\bswitching to\b|\btaking my "
-        r"(?:business|money) elsewhere\b|\blost a (?:loyal )?customer\b|\bwaste of (?:time|money)"
-        r"\b|\brip[- ]?off\b|\bripped (?:me|us) off\b|\bfalse advertising\b|\b(?:customer "
-        r"service|support) (?:is|was) (?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|"
-        r"was) (?:a |an absolute |a complete |a total |such a )?joke\b",
+        r"(?:business|money) elsewhere\b|\b(?:choos(?:e|ing)|find(?:ing)?|go(?:ing)? with|"
+        r"tr(?:y|ying)|book(?:ing)? with|fly(?:ing)? with|switch(?:ing)? to|time to find)\s+"
+        r"(?:another|a different|a new|other)\s+(?:airline|carrier|bank|provider|company|store|"
+        r"shop|supplier|network|brand|hotel|insurer|operator)s?\b|\blost a (?:loyal )?(?:customer|"
+        r"passenger|client|member|subscriber|fan)\b|\bwaste of (?:time|money)\b|\brip[- ]?off\b|"
+        r"\bripped (?:me|us) off\b|\bfalse advertising\b|\b(?:customer service|support) (?:is|was) "
+        r"(?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|was) (?:a |an absolute |a "
+        r"complete |a total |such a )?joke\b",
     ),
     Rule(
         "complaint_words",
@@ -187,7 +191,9 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"slow|stranded|canceled|oversold|inept|subpar|mediocre|absurd|shambles|shambolic|outages?|"
         r"glitch(?:es|y)?|buggy|laggy|unhelpful|unusable|misinformed|misinformation|mishandled|"
         r"mismanag\w+|unanswered|understaffed|short[- ]staffed|bs|blatant lie|cop[- ]?out|geez|"
-        r"jeez|sigh|argh|ffs)\b",
+        r"jeez|sigh|argh|ffs|screw(?:ed|s)? (?:you|u|them|this|up|over)|screwed|no thanks to|less "
+        r"than (?:friendly|helpful|pleasant|professional|satisfactory|stellar|ideal|impressed|"
+        r"happy|thrilled))\b",
     ),
     # --- legal and safety ----------------------------------------------------------------
     Rule(
@@ -256,7 +262,7 @@ _BASE_RULES: tuple[Rule, ...] = (
         PRAISE,
         2.0,
         r"\b(?:five|5) stars?\b|\b5/5\b|\b10/10\b(?! would not)|\bhighly recommend\w*\b|"
-        r"\bcan't recommend (?:\S+ ){0,2}?enough\b|\bwould (?:definitely )?recommend\b",
+        r"\bcan't (?:recommend|thank) (?:\S+ ){0,2}?enough\b|\bwould (?:definitely )?recommend\b",
     ),
     Rule(
         "fixed_fast",
