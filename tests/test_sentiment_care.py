@@ -172,6 +172,10 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Second time this month I have ordered, love it",
         "I couldn't find a better price anywhere",
         "I can't thank you enough",
+        "Stayed on the line for 5 minutes and they solved everything",
+        "Can someone help me pick a plan?",
+        "It would be great to have an offline mode",
+        "Why is this game so addictive?",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

@@ -42,6 +42,11 @@ _FIX = (
     r"compensate|do something|respond|reply|answer|get back to|explain why|make (?:this|it) right|"
     r"give (?:me|us) (?:a |my |our |the |some )?(?:solution|refund|answer|update|call|money back))"
 )
+# Asking for help to choose or buy is not a problem: "can someone help me pick a plan?"
+_NOT_CHOOSING = (
+    r"(?!\s+(?:me\s+|us\s+)?(?:to\s+)?(?:pick|choose|decide|select|find\s+(?:a|the\s+best|a\s+good)|"
+    r"plan|understand|learn|buy|order|book\s+a|shop|compare)\b)"
+)
 _AUX = (
     rf"(?:is|are|was|were|do|does|did|has|have|had|would|should|can|could|will|must|"
     rf"won{_A}t|can{_A}t|cannot|couldn{_A}t|isn{_A}t|aren{_A}t|wasn{_A}t|weren{_A}t|don{_A}t|"
@@ -50,8 +55,15 @@ _AUX = (
 # Who a "why" question is about when it is about the customer's dealings with the company:
 # "why is my refund...", "why did you...", not "why is the sky blue".
 _SUBJECT = (
-    rf"(?:my|our|i|we|you|your|u|ur|y{_A}all|they|their|it|this|that|there|nobody|no one|"
+    rf"(?:my|our|i|we|you|your|u|ur|y{_A}all|they|their|there|nobody|no one|"
     rf"everyone|everybody|everything|all|these|those|people|customers|anyone|noone)"
+)
+# A wait worth complaining about: hours and days, or ten minutes and more ("on the line for 5
+# minutes and they solved everything" is a good day).
+_WAITED = (
+    rf"(?:{NUM}\s*\+?\s*(?:hours?|hrs?|days?|weeks?|months?)|(?:[1-9]\d+|ten|twelve|fifteen|"
+    rf"twenty|thirty|forty|forty[- ]five|fifty|sixty|ninety|several|many)\s*\+?\s*(?:minutes?|"
+    rf"mins?))"
 )
 # "a 45 min layover", "2 hrs early": a duration describing a thing is not time lost.
 _NOT_A_THING = (
@@ -78,10 +90,10 @@ CARE_RULES: tuple[Rule, ...] = (
         -1.5,
         rf"\b{_PLEASE}\s+(?:\S+\s+){{0,2}}?(?:{_FIX}|call (?:me|us)|send (?:me|us)"
         rf" (?:a|my|our|the) (?:refund|voucher|compensation)|tell me why)\b"
-        # "help me", but not "stayed to help me" (someone did).
-        rf"|(?<!to )\b(?:help|assist)\s+(?:me|us)\b"
+        # "help me", but not "stayed to help me" (someone did) nor "help me choose a plan".
+        rf"|(?<!to )\b(?:help|assist)\s+(?:me|us)\b{_NOT_CHOOSING}"
         rf"|\b(?:can|could|would|will|won{_A}t|can{_A}t)\s+{_YOU}\s+(?:{_PLEASE}\s+|just\s+|"
-        rf"actually\s+|at least\s+)?{_FIX}\b"
+        rf"actually\s+|at least\s+)?{_FIX}\b{_NOT_CHOOSING}"
         rf"|\b(?:i|we)\s+(?:really\s+|urgently\s+|just\s+|still\s+)?(?:need|needs|needed|want|"
         rf"wanted|would like|{_A}d like)\s+(?:some\s+|your\s+|a little\s+|immediate\s+|urgent\s+|"
         rf"real\s+|actual\s+|more\s+|a full\s+|our\s+)?(?:help|assistance|a refund|my refund|"
@@ -176,8 +188,8 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"\b(?:sitting|sat|stuck|waiting|standing|stood|on the phone|on the line|in line|in (?:a |"
         rf"the )?queue|on the plane|at the (?:counter|desk|gate|door|airport|station|store|"
         rf"restaurant|table))\s+(?:\S+\s+){{0,3}}?(?:for\s+)?(?:over\s+|more than\s+|almost\s+|"
-        rf"nearly\s+|about\s+|another\s+|an extra\s+)?{NUM}\s*\+?\s*{ANY_SPAN}\b"
-        rf"|\b{NUM}\s*\+?\s*{ANY_SPAN}\s+(?:on hold|on the phone|in line|in (?:a |the )?queue|of "
+        rf"nearly\s+|about\s+|another\s+|an extra\s+)?{_WAITED}\b"
+        rf"|\b{_WAITED}\s+(?:on hold|on the phone|in line|in (?:a |the )?queue|of "
         rf"waiting|waiting|sitting|stuck|on the tarmac|at the gate|of being|past (?:departure|"
         rf"the|our|my))\b",
         negatable=True,
@@ -200,7 +212,8 @@ CARE_RULES: tuple[Rule, ...] = (
         -1.5,
         # What the company should have done is what it did not do.
         r"\b(?:it\s+)?would(?:\s+have)?(?:\s+been)?(?:\s+be)?\s+(?:nice|great|good|helpful|lovely|"
-        r"better|appreciated)\s+(?:if|to)\b|\b(?:a\s+good|a\s+great)\s+(?:start|first step)\s+"
+        r"better|appreciated)\s+if\b|\bwould\s+have\s+been\s+(?:nice|great|good|helpful|lovely|"
+        r"better|appreciated)\s+to\b|\b(?:a\s+good|a\s+great)\s+(?:start|first step)\s+"
         r"would\s+be\b|\b(?:you|u|they|someone|somebody|staff|agents?)\s+(?:should|could)(?:'ve|’ve|"
         r"\s+have)\s+(?:\S+\s+)?(?:told|let|called|informed|offered|given|warned|said|checked|helped|sent|"
         r"explained|notified|fixed|been)\b|\b(?:the\s+)?least\s+(?:you|u|they)\s+(?:could|can)\s+do\b|\bwish\s+(?:you|u|they|someone)\s+(?:would|had|could|"
