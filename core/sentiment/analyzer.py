@@ -175,10 +175,9 @@ class Analyzer:
                     *notes,
                 ),
             )
-        scored, hidden = mask.apply(text)
-        # "can’t" is "can't": VADER's negation list only knows the straight apostrophe.
-        if "’" in scored:
-            scored = scored.replace("’", "'")
+        # "can’t" is "can't" (VADER's negation list only knows the straight apostrophe), and
+        # "McDonald’s" is "McDonald's"; same length, so reasons still quote the text as written.
+        scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
         words, valences = word_valences(

@@ -37,7 +37,8 @@ MAX_TERM_CHARS = 80
 
 
 def _clean(raw: str) -> str:
-    term = unicodedata.normalize("NFC", str(raw)).strip().strip("\"'“”‘’«»").strip()
+    term = unicodedata.normalize("NFC", str(raw)).replace("’", "'").strip()
+    term = term.strip("\"'“”‘«»").strip()
     term = term.lstrip("@#")
     # "best-buy", "best_buy" and "Best  Buy" are the same name.
     return " ".join(_SEPARATORS.sub(" ", term).split()).casefold()
