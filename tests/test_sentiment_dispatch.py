@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.sentiment.dispatch import (
+    SPACES,
     FirstCharScanner,
     expand,
     first_characters,
@@ -65,8 +66,13 @@ def test_first_pairs_are_a_superset_or_unknown() -> None:
     assert first_pairs(r"[ab]c?d") == frozenset({"ac", "ad", "bc", "bd"})
     assert first_pairs(r"/(?<![^\s]/)s\b") == frozenset({"/s"}), "a lookbehind is zero-width"
     assert first_pairs(r"#\w*fail") is None, "a class of any word character: unknown"
-    assert first_pairs(r"\bi\s+need") is None
+    assert first_pairs(r"\bi\s+need") == frozenset("i" + space for space in SPACES)
+    assert first_pairs(r"\bi\w+") is None
     assert first_pairs(r"ab?") is None, "a match can be one character long"
+
+
+def test_spaces_are_what_backslash_s_matches() -> None:
+    assert {chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))} == SPACES
 
 
 def test_the_eval_texts_give_identical_matches() -> None:

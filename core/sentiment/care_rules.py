@@ -60,10 +60,15 @@ _SUBJECT = (
 )
 # A wait worth complaining about: hours and days, or ten minutes and more ("on the line for 5
 # minutes and they solved everything" is a good day).
-_WAITED = (
-    rf"(?:{NUM}\s*\+?\s*(?:hours?|hrs?|days?|weeks?|months?)|(?:[1-9]\d+|ten|twelve|fifteen|"
-    rf"twenty|thirty|forty|forty[- ]five|fifty|sixty|ninety|several|many)\s*\+?\s*(?:minutes?|"
-    rf"mins?))"
+_LONG_WAIT = r"(?:hours?|hrs?|days?|weeks?|months?)"
+_MANY = (
+    r"(?:[1-9]\d+|ten|twelve|fifteen|twenty|thirty|forty|forty[- ]five|fifty|sixty|ninety|"
+    r"several|many)"
+)
+_WAITED = rf"(?:{NUM}\s*\+?\s*{_LONG_WAIT}|{_MANY}\s*\+?\s*(?:minutes?|mins?))"
+_WAITING = (
+    r"(?:on hold|on the phone|in line|in (?:a |the )?queue|of waiting|waiting|sitting|stuck|on "
+    r"the tarmac|at the gate|of being|past (?:departure|the|our|my))"
 )
 # "a 45 min layover", "2 hrs early": a duration describing a thing is not time lost.
 _NOT_A_THING = (
@@ -189,9 +194,8 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"the )?queue|on the plane|at the (?:counter|desk|gate|door|airport|station|store|"
         rf"restaurant|table))\s+(?:\S+\s+){{0,3}}?(?:for\s+)?(?:over\s+|more than\s+|almost\s+|"
         rf"nearly\s+|about\s+|another\s+|an extra\s+)?{_WAITED}\b"
-        rf"|\b{_WAITED}\s+(?:on hold|on the phone|in line|in (?:a |the )?queue|of "
-        rf"waiting|waiting|sitting|stuck|on the tarmac|at the gate|of being|past (?:departure|"
-        rf"the|our|my))\b",
+        rf"|\b{NUM}\s*\+?\s*{_LONG_WAIT}\s+{_WAITING}\b"
+        rf"|\b{_MANY}\s*\+?\s*(?:minutes?|mins?)\s+{_WAITING}\b",
         negatable=True,
     ),
     Rule(

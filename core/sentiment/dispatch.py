@@ -163,6 +163,11 @@ _MAX_PREFIXES = 2048
 _PAIR = 2
 
 
+# What `\s` matches in a str pattern: the characters for which str.isspace() is true, none of
+# them above U+3000 (a test checks this against `re` over all of Unicode).
+SPACES = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
 def _class_chars(av: Any) -> set[str] | None:
     chars: set[str] = set()
     for kind, value in av:
@@ -170,7 +175,9 @@ def _class_chars(av: Any) -> set[str] | None:
             chars.add(chr(value))
         elif kind is sre.RANGE and value[1] - value[0] < _MAX_CLASS:
             chars.update(chr(c) for c in range(value[0], value[1] + 1))
-        else:  # categories and negations: unknown
+        elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE:
+            chars.update(SPACES)
+        else:  # other categories and negations: unknown
             return None
     return chars
 
