@@ -300,23 +300,27 @@ class FirstCharScanner:
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         end = 0
-        by_pair = self._by_pair
+        # Locals: this loop runs at every word start of every post.
+        by_pair, by_char, unknown, other = (
+            self._by_pair,
+            self._by_char,
+            self._by_char_unknown_pair,
+            self._other,
+        )
         for start in self._starts.finditer(text):
             at = start.start()
             if at < end:  # inside the previous match: finditer never overlaps matches
                 continue
             pair = text[at : at + _PAIR]
-            first = pair[0]
-            if len(pair) < _PAIR:
-                pattern = self._by_char.get(first, self._other)
-            elif pair in by_pair:
-                pattern = by_pair[pair]
-            elif first in self._by_char_unknown_pair:
-                pattern = self._by_char_unknown_pair[first]
-            else:
-                pattern = self._other
+            pattern = by_pair.get(pair)
             if pattern is None:
-                continue
+                first = pair[0]
+                if len(pair) < _PAIR:
+                    pattern = by_char.get(first, other)
+                else:
+                    pattern = unknown.get(first, other)
+                if pattern is None:
+                    continue
             found = pattern.match(text, at)
             if found is not None and found.lastgroup is not None:
                 end = found.end()
