@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.sentiment.dispatch import (
+    SPACES,
     FirstCharScanner,
     expand,
     first_characters,
+    first_pairs,
     top_level_alternatives,
 )
 from core.sentiment.evaluation import load_examples
@@ -26,7 +28,7 @@ SCANNER = FirstCharScanner([(r.name, r.pattern) for r in RULES], RULE_STARTS)
 # Words the rules are made of, so generated texts hit rules often, plus awkward characters.
 VOCABULARY = sorted(
     {w for r in RULES for w in re.findall(r"[a-z']{2,}", r.pattern)}
-    | {"3", "45", "٣", "10/10", "/s", "-", "  ", "\n", "!", "é", "İ", "but", "not"}
+    | {"3", "45", "٣", "10/10", "/s", "-", "  ", "\n", "!", "é", "İ", "but", "not", "#", "’"}
 )
 
 
@@ -56,6 +58,21 @@ def test_first_characters_are_a_superset_or_unknown() -> None:
     assert first_characters(r"a?") is None, "can match empty: could be anywhere"
     digits = first_characters(r"\d+ hours")
     assert digits is not None and set("0123456789") < digits
+
+
+def test_first_pairs_are_a_superset_or_unknown() -> None:
+    assert first_pairs(r"\bwhy (?:is|are)") == frozenset({"wh"})
+    assert first_pairs(r"\b(?:please|pls) help") == frozenset({"pl"})
+    assert first_pairs(r"[ab]c?d") == frozenset({"ac", "ad", "bc", "bd"})
+    assert first_pairs(r"/(?<![^\s]/)s\b") == frozenset({"/s"}), "a lookbehind is zero-width"
+    assert first_pairs(r"#\w*fail") is None, "a class of any word character: unknown"
+    assert first_pairs(r"\bi\s+need") == frozenset("i" + space for space in SPACES)
+    assert first_pairs(r"\bi\w+") is None
+    assert first_pairs(r"ab?") is None, "a match can be one character long"
+
+
+def test_spaces_are_what_backslash_s_matches() -> None:
+    assert {chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))} == SPACES
 
 
 def test_the_eval_texts_give_identical_matches() -> None:

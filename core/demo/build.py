@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
+from core.brand import client_brand_terms
 from core.config import sync_config
 from core.db.models import Account, Client, Mention, Source
 from core.demo import events
@@ -67,6 +68,7 @@ def _ids(session: Session) -> dict[str, ClientIds]:
             {s.name: s.id for s in sources},
             {s.name: s.kind for s in sources},
             {a.platform: a.id for a in accounts},
+            client_brand_terms(session, client),
         )
     return out
 

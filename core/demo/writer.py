@@ -29,7 +29,7 @@ class Scorer:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.cache: dict[tuple[str, float, float], SentimentResult] = {}
+        self.cache: dict[tuple[str, float, float, tuple[str, ...]], SentimentResult] = {}
         self.scored = 0
 
     def forget(self) -> None:
@@ -37,12 +37,17 @@ class Scorer:
         a million-mention build's memory flat."""
         self.cache.clear()
 
-    def score(self, text: str, negative: float, positive: float) -> SentimentResult:
-        key = (text, negative, positive)
+    def score(
+        self, text: str, negative: float, positive: float, brand_terms: tuple[str, ...] = ()
+    ) -> SentimentResult:
+        key = (text, negative, positive, brand_terms)
         result = self.cache.get(key)
         if result is None:
             result = self.analyzer.score(
-                text, negative_threshold=negative, positive_threshold=positive
+                text,
+                negative_threshold=negative,
+                positive_threshold=positive,
+                brand_terms=brand_terms,
             )
             self.cache[key] = result
             self.scored += 1
@@ -55,6 +60,7 @@ class ClientIds:
     source_ids: dict[str, int]  # source name -> id
     source_kinds: dict[str, str]  # source name -> kind
     account_ids: dict[str, int]  # platform -> account id
+    brand_terms: tuple[str, ...] = ()  # core.brand.client_brand_terms
 
 
 @dataclass
@@ -158,6 +164,7 @@ class MentionWriter:
                 f"{p.draft.title}\n{p.draft.text}" if p.draft.title else p.draft.text,
                 client.negative_threshold,
                 client.positive_threshold,
+                ids.brand_terms,
             )
             rows.append(
                 {

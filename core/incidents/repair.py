@@ -34,12 +34,15 @@ def run_due_repair_checks(
     fetch_text: Callable[[str], str | None],
     *,
     score: Callable[[str], float] | None = None,
+    score_mention: Callable[[Mention, str], float] | None = None,
     limit: int = 50,
 ) -> list[RepairResult]:
     """Re-fetch each due post: `fetch_text(url)` returns its text now, or None when it is gone.
 
     A fetch that raises is retried later rather than mistaken for a removal. `score` gives the
-    new text's sentiment compound (default: the project's analyzer, else VADER).
+    new text's sentiment compound (default: the project's analyzer, else VADER);
+    `score_mention(mention, text)`, when given, is used instead, so the score can follow the
+    mention's client (its thresholds and brand names).
     """
     if score is None:
         from core.policy.lint import _default_tone
@@ -72,7 +75,7 @@ def run_due_repair_checks(
             compound = mention.sentiment_compound
         else:
             outcome = "updated"
-            compound = score(text)
+            compound = score_mention(mention, text) if score_mention else score(text)
         check.done_at, check.outcome, check.new_compound = now, outcome, compound
         score_note = f", new score {compound:+.2f}" if compound is not None else ""
         session.add(

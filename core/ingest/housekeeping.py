@@ -31,8 +31,10 @@ from html import unescape
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from core.brand import client_brand_terms
+from core.db.models import Client, Mention
 from core.incidents import (
     RepairResult,
     refresh_clocks,
@@ -131,12 +133,23 @@ def post_text_fetcher(fetcher: Fetcher) -> Callable[[str], str | None]:
     return fetch_text
 
 
-def repair_score(services: Services) -> Callable[[str], float]:
-    """The analyzer's compound; for text the language guard leaves unscored, VADER's own."""
+def repair_score(services: Services) -> Callable[[Mention, str], float]:
+    """The analyzer's compound for a mention's new text, with its client's thresholds and brand
+    names; for text the language guard leaves unscored, VADER's own."""
 
-    def score(text: str) -> float:
+    def score(mention: Mention, text: str) -> float:
         analyzer = services.analyzer()
-        result = analyzer.score(text)
+        session = object_session(mention)
+        client = session.get(Client, mention.client_id) if session is not None else None
+        if session is None or client is None:
+            result = analyzer.score(text)
+        else:
+            result = analyzer.score(
+                text,
+                negative_threshold=client.negative_threshold,
+                positive_threshold=client.positive_threshold,
+                brand_terms=client_brand_terms(session, client),
+            )
         if result.compound is None:
             return analyzer.raw_vader_compound(text)
         return result.compound
@@ -191,7 +204,7 @@ def run_incident_jobs(
                     session,
                     now,
                     fetch_text or post_text_fetcher(services.fetcher),
-                    score=repair_score(services),
+                    score_mention=repair_score(services),
                 )
     except Exception:
         log.exception("repair checks failed")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.brand import client_brand_terms
 from core.errors import DouseError
 from core.ingest.adapters.files import iter_file
 from core.ingest.manual import active_client
@@ -66,6 +67,7 @@ def _rules(session: Session, client_slug: str, keep_all: bool) -> ClientRules:
         matcher=None if keep_all else KeywordMatcher(client.keywords, client.exclusions),
         negative_threshold=client.negative_threshold,
         positive_threshold=client.positive_threshold,
+        brand_terms=client_brand_terms(session, client),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.brand import client_brand_terms
 from core.db.models import Client, Mention, Staff
 from core.errors import DouseError, NotFound
 from core.ingest.dedupe import dedupe_key, normalize_handle
@@ -98,6 +99,7 @@ def add_manual_mention(
         matcher=None,
         negative_threshold=client.negative_threshold,
         positive_threshold=client.positive_threshold,
+        brand_terms=client_brand_terms(session, client),
     )
     result = store_mentions(session, rules, [item], now=now, scorer=scorer, on_stored=on_stored)
     mention_id = session.scalar(

@@ -49,7 +49,12 @@ class SentimentLike(Protocol):
 
 class Scorer(Protocol):
     def score(
-        self, text: str, *, negative_threshold: float, positive_threshold: float
+        self,
+        text: str,
+        *,
+        negative_threshold: float,
+        positive_threshold: float,
+        brand_terms: Sequence[str] = (),
     ) -> SentimentLike: ...
 
 
@@ -65,6 +70,8 @@ class ClientRules:
     matcher: Matcher | None
     negative_threshold: float = -0.05
     positive_threshold: float = 0.05
+    # The client's own names (core.brand.client_brand_terms): never scored as sentiment.
+    brand_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -275,6 +282,7 @@ def _score(candidate: _Candidate, rules: ClientRules, scorer: Scorer) -> dict[st
         body,
         negative_threshold=rules.negative_threshold,
         positive_threshold=rules.positive_threshold,
+        brand_terms=rules.brand_terms,
     )
     return {
         "sentiment_compound": scored.compound,

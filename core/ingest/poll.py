@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.brand import client_brand_terms
 from core.db.models import Account, Client, Source
 from core.errors import DouseError, NotFound
 from core.ingest.adapters import fetch_source
@@ -178,6 +179,7 @@ class Poller:
                     matcher=self._matcher(client),
                     negative_threshold=client.negative_threshold,
                     positive_threshold=client.positive_threshold,
+                    brand_terms=client_brand_terms(session, client),
                 ),
                 account_id=_account_id(session, client.id, source),
             )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DouseError
+from core.sentiment.brand import BrandMask
+from core.sentiment.context import (
+    GRATITUDE,
+    WHY,
+    Softened,
+    asks,
+    soften,
+    thanks_for_something_bad,
+)
 from core.sentiment.language import LanguageGuesser
 from core.sentiment.lexicon import load_vader
 from core.sentiment.rules import RuleHit, find_hits
@@ -23,6 +32,7 @@ MAX_SCORED_CHARS = 10_000
 # sarcasm or politeness; it keeps this share of its valence (tuned on the eval set).
 PRAISE_BESIDE_COMPLAINT = 0.25
 MAX_WORD_REASONS = 6
+MAX_SOFTENED_NOTES = 3
 MAX_PHRASE_CHARS = 60
 
 # Control characters, bidi overrides and zero-width marks: stripped from quoted phrases so a
@@ -76,6 +86,32 @@ def _signed(value: float) -> str:
     return f"−{-value:.1f}" if value < 0 else f"+{value:.1f}"
 
 
+def _brand_notes(hidden: list[str], lexicon: dict[str, float]) -> list[str]:
+    """Say so when a brand word would have moved the score: "united" is +1.8 to VADER."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    for word in hidden:
+        key = word.lower()
+        if key in seen or key not in lexicon:
+            continue
+        seen.add(key)
+        notes.append(f"brand name {_quote(word)} not scored (lexicon {_signed(lexicon[key])})")
+    return notes
+
+
+def _softened_notes(softened: list[Softened]) -> list[str]:
+    seen: set[str] = set()
+    notes: list[str] = []
+    for item in softened:
+        key = item.word.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        why = WHY[item.why]
+        notes.append(f"{_quote(item.word)} not scored ({why}; lexicon {_signed(item.was)})")
+    return notes[:MAX_SOFTENED_NOTES]
+
+
 class Analyzer:
     """VADER (nltk, with the lexicon vaderSentiment ships) plus douse's reputation layer.
 
@@ -100,9 +136,12 @@ class Analyzer:
         *,
         negative_threshold: float = -0.05,
         positive_threshold: float = 0.05,
+        brand_terms: Sequence[str] = (),
     ) -> SentimentResult:
+        """`brand_terms`: the client's own names (see `brand_terms_for`); inside them words
+        carry no sentiment and trigger no rule."""
         check_thresholds(negative_threshold, positive_threshold)
-        return self._score(text, negative_threshold, positive_threshold)
+        return self._score(text, negative_threshold, positive_threshold, BrandMask(brand_terms))
 
     def score_many(
         self,
@@ -110,11 +149,15 @@ class Analyzer:
         *,
         negative_threshold: float = -0.05,
         positive_threshold: float = 0.05,
+        brand_terms: Sequence[str] = (),
     ) -> list[SentimentResult]:
         check_thresholds(negative_threshold, positive_threshold)
-        return [self._score(text, negative_threshold, positive_threshold) for text in texts]
+        mask = BrandMask(brand_terms)
+        return [self._score(text, negative_threshold, positive_threshold, mask) for text in texts]
 
-    def _score(self, text: str, negative: float, positive: float) -> SentimentResult:
+    def _score(
+        self, text: str, negative: float, positive: float, mask: BrandMask
+    ) -> SentimentResult:
         notes: list[str] = []
         if len(text) > MAX_SCORED_CHARS:
             text = text[:MAX_SCORED_CHARS]
@@ -132,12 +175,28 @@ class Analyzer:
                     *notes,
                 ),
             )
-        words, valences = word_valences(self._vader, text)
-        hits = find_hits(text)
+        # "can’t" is "can't" (VADER's negation list only knows the straight apostrophe), and
+        # "McDonald’s" is "McDonald's"; same length, so reasons still quote the text as written.
+        scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
+        # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
+        # the "#" (complaint hashtags).
+        words, valences = word_valences(
+            self._vader, scored.replace("#", " ") if "#" in scored else scored
+        )
+        lowered = scored.lower()
+        hits = find_hits(scored, quote_from=text, lowered=lowered)
+        asking = any(hit.rule.asks for hit in hits) or asks(lowered)
+        lexicon = self._vader.lexicon
+        thanks_bad = "than" in lowered and thanks_for_something_bad(lowered, lexicon)
+        softened = soften(words, valences, lexicon, asking, thanks_bad, lowered)
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".
-        complaints = [hit for hit in hits if hit.rule.valence < 0]
+        complaints = [hit for hit in hits if hit.rule.valence < 0 and hit.rule.dampens]
         praise_weight = PRAISE_BESIDE_COMPLAINT if complaints else 1.0
+        # Even a weak sign ("for 7 hrs") makes thanks beside it politeness or sarcasm ("thank
+        # you for 7 hrs at the terminal"), though praise keeps its weight ("stayed for 5 days
+        # and loved it").
+        thanks_weight = 0.0 if any(hit.rule.valence < 0 for hit in hits) else 1.0
         after_but = len(words)
         if complaints and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
@@ -151,15 +210,23 @@ class Analyzer:
             if not valence:
                 continue
             word = words[index].lower()
-            if valence > 0 and praise_weight < 1.0 and index <= after_but:
+            gratitude = word.strip(_PUNCT) in GRATITUDE
+            if (
+                valence > 0
+                and index <= after_but
+                and (praise_weight < 1.0 or (gratitude and thanks_weight < 1.0))
+            ):
+                # Thanks beside a complaint is politeness or sarcasm, never praise.
+                weight = thanks_weight if gratitude else praise_weight
                 before = dampened.get(word, (0.0, 0.0))
-                valences[index] = valence * praise_weight
+                valences[index] = valence * weight
                 dampened[word] = (before[0] + valence, before[1] + valences[index])
             else:
                 moved[word] = moved.get(word, 0.0) + valence
         valences.extend(hit.valence for hit in hits)
-        compound = compound_of(self._vader, valences, text)
+        compound = compound_of(self._vader, valences, scored)
         reasons = self._reasons(moved, dampened, hits, self._vader.lexicon)
+        notes[:0] = [*_softened_notes(softened), *_brand_notes(hidden, self._vader.lexicon)]
         return SentimentResult(
             compound,
             label_for(compound, negative, positive),

@@ -15,20 +15,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.sentiment.care_rules import CARE_RULES
 from core.sentiment.dispatch import FirstCharScanner
-
-SERVICE_FAILURE = "service failure"
-LEGAL_SAFETY = "legal or safety"
-COMPLAINT_QUESTION = "complaint question"
-SARCASM = "sarcasm"
-PRAISE = "praise or a fix"
-
-_NUM = (
-    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
-    r"thirty|forty|forty[- ]five|fifty|several|multiple|many|a few|a couple(?: of)?)"
+from core.sentiment.rule import (
+    ANY_SPAN,
+    COMPLAINT_QUESTION,
+    LEGAL_SAFETY,
+    LONG,
+    NUM,
+    PRAISE,
+    SARCASM,
+    SERVICE_FAILURE,
+    Rule,
 )
-_LONG = r"(?:hours?|hrs?|days?|weeks?|months?)"
-_ANY_SPAN = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
+
+_NUM = NUM
+_LONG = LONG
+_ANY_SPAN = ANY_SPAN
 _MY = r"(?:my|our|the|a|any)"
 _GOODS = (
     r"(?:order|package|parcel|delivery|item|shipment|food|meal|luggage|bags?|suitcase|refund|"
@@ -36,20 +39,7 @@ _GOODS = (
 )
 
 
-@dataclass(frozen=True)
-class Rule:
-    name: str  # stable id, e.g. "wait_time"
-    category: str  # one of the four categories above, shown in reasons
-    valence: float  # added per match, on VADER's word scale
-    pattern: str  # a regex without capturing groups
-    # A match right after one of these words is a denial ("never waited 3 hours"), not a fact.
-    negatable: bool = False
-    # Other rules' matches inside this one's phrase don't count ("spotted a fraudulent payment"
-    # is praise; its "fraudulent" is not an accusation).
-    shields: bool = False
-
-
-RULES: tuple[Rule, ...] = (
+_BASE_RULES: tuple[Rule, ...] = (
     # --- service failures ---------------------------------------------------------------
     Rule(
         "wait_time",
@@ -85,7 +75,7 @@ RULES: tuple[Rule, ...] = (
         r"never received (?:a|any))"
         r" (?:response|reply|answer|callback|call back|call|update|word|follow[- ]?up|email)s?\b"
         r"|\b(?:haven't|hasn't|have not|has not|didn't|did not|never|not) (?:heard|gotten|"
-        r"received|got) (?:anything |a thing |a word )?(?:back|a (?:reply|response|call|"
+        r"received|got|had) (?:anything |a thing |a word )?(?:back|a (?:reply|response|call|"
         r"callback))\b|\bghost(?:ed|ing)\b|\bleft (?:me )?on read\b|\bignor(?:ed|ing) (?:me|my|"
         r"us|our)\b|\b(?:hung|hangs|hang) up on (?:me|us)\b|\btransferred (?:\w+ ){0,2}(?:times|"
         r"again)\b|\brun[- ]?around\b|\b(?:didn't|did not|never|failed to|doesn't|does not|won't)"
@@ -96,7 +86,8 @@ RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -1.5,
         r"\bstill (?:no(?: \w+)?\b|nothing|haven't|hasn't|have not|has not|hasnt|havent|"
-        r"waiting|broken|missing|down\b|charging me|no sign|not (?:here|arrived|delivered|"
+        r"waiting|broken|missing|down\b|charging me|(?:got |get |getting |being |been )?(?:charged|"
+        r"billed)\b|no sign|not (?:here|arrived|delivered|"
         r"fixed|working|refunded|resolved|received|back|shipped|answered|sorted|done|paid|credited|"
         r"replaced))",
     ),
@@ -137,9 +128,10 @@ RULES: tuple[Rule, ...] = (
         r"package|bus|shipment) (?:was |got |is |has been |have been |were )?(?:cancell?ed|"
         r"delayed|lost|late again)\b|\bcancell?ed (?:flights?|orders?|bookings?|trains?|"
         r"appointments?|classes|deliver(?:y|ies))\b|\b(?:was|were|got|get|gets|been|keeps? getting)"
-        r" (?:cancell?ed|delayed|bumped)\b|\boverbooked\b|\bbumped (?:me|us|my|our)\b|\b(?:was|"
-        r"were) supposed to\b|\bnever went through\b|\bmissed (?:my|our) (?:connection|connecting "
-        rf"flight|flight|appointment|train)\b|\b{_NUM} {_LONG} (?:late|delay(?:ed)?)\b",
+        r" (?:cancell?ed|delayed|bumped(?! up))\b|\boverbooked\b|\bbumped (?:me|us|my|our)\b"
+        r"(?! up)|\b(?:was|were) supposed to\b|\bnever went through\b|\bmissed (?:my|our) "
+        rf"(?:connection|connecting flight|flight|appointment|train)\b|\b{_NUM} {_LONG} "
+        r"(?:late|delay(?:ed)?)\b",
     ),
     Rule(
         "billing",
@@ -175,12 +167,19 @@ RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -2.0,
         r"\bnever (?:again|coming back|going back|ordering again|flying (?:with )?\w+ again|buying"
-        r" (?:from )?\w+ again|booking (?:with )?\w+ again)\b|\b(?:cancell?(?:ing|ed)|closing|"
+        r" (?:from )?\w+ again|booking (?:with )?\w+ again)\b|\b(?:never|won't|wont|will not)\s+"
+        r"(?:ever\s+)?(?:be\s+)?(?:choose\s+to\s+)?(?:fly|flying|use|using|buy|buying|order|ordering|"
+        r"book|booking|shop|shopping|stay|staying|recommend|recommending|choose|choosing)(?:\s+\S+)"
+        r"{0,3}?\s+(?:ever\s+)?again\b|\b(?:cancell?(?:ing|ed)|closing|"
         r"closed) my (?:account|subscription|membership|contract)\b|\bswitching to\b|\btaking my "
-        r"(?:business|money) elsewhere\b|\blost a (?:loyal )?customer\b|\bwaste of (?:time|money)"
-        r"\b|\brip[- ]?off\b|\bripped (?:me|us) off\b|\bfalse advertising\b|\b(?:customer "
-        r"service|support) (?:is|was) (?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|"
-        r"was) (?:a |an absolute |a complete |a total |such a )?joke\b",
+        r"(?:business|money) elsewhere\b|\b(?:choos(?:e|ing)|find(?:ing)?|go(?:ing)? with|"
+        r"tr(?:y|ying)|book(?:ing)? with|fly(?:ing)? with|switch(?:ing)? to|time to find)\s+"
+        r"(?:another|a different|a new|other)\s+(?:airline|carrier|bank|provider|company|store|"
+        r"shop|supplier|network|brand|hotel|insurer|operator)s?\b|\blost a (?:loyal )?(?:customer|"
+        r"passenger|client|member|subscriber|fan)\b|\bwaste of (?:time|money)\b|\brip[- ]?off\b|"
+        r"\bripped (?:me|us) off\b|\bfalse advertising\b|\b(?:customer service|support) (?:is|was) "
+        r"(?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|was) (?:a |an absolute |a "
+        r"complete |a total |such a )?joke\b",
     ),
     Rule(
         "complaint_words",
@@ -189,7 +188,12 @@ RULES: tuple[Rule, ...] = (
         # Words VADER's lexicon lacks that customers use for a bad product or service.
         r"\b(?:nightmare|garbage|trash|junk|bricked|leaking|leaky|overpriced|unreachable|"
         r"unresponsive|downhill|(?:so|too|very|painfully|really|super|incredibly|ridiculously) "
-        r"slow)\b",
+        r"slow|stranded|canceled|oversold|inept|subpar|mediocre|absurd|shambles|shambolic|outages?|"
+        r"glitch(?:es|y)?|buggy|laggy|unhelpful|unusable|misinformed|misinformation|mishandled|"
+        r"mismanag\w+|unanswered|understaffed|short[- ]staffed|bs|blatant lie|cop[- ]?out|geez|"
+        r"jeez|sigh|argh|ffs|screw(?:ed|s)? (?:you|u|them|this|up|over)|screwed|no thanks to|less "
+        r"than (?:friendly|helpful|pleasant|professional|satisfactory|stellar|ideal|impressed|"
+        r"happy|thrilled))\b",
     ),
     # --- legal and safety ----------------------------------------------------------------
     Rule(
@@ -258,7 +262,7 @@ RULES: tuple[Rule, ...] = (
         PRAISE,
         2.0,
         r"\b(?:five|5) stars?\b|\b5/5\b|\b10/10\b(?! would not)|\bhighly recommend\w*\b|"
-        r"\bcan't recommend (?:\S+ ){0,2}?enough\b|\bwould (?:definitely )?recommend\b",
+        r"\bcan't (?:recommend|thank) (?:\S+ ){0,2}?enough\b|\bwould (?:definitely )?recommend\b",
     ),
     Rule(
         "fixed_fast",
@@ -306,6 +310,9 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+# The customer-care rules come after the general ones: at one position the first rule wins.
+RULES: tuple[Rule, ...] = (*_BASE_RULES, *CARE_RULES)
+
 NEGATORS = re.compile(
     r"(?:\b(?:never|not|no|didn't|don't|barely|hardly|only|just|under|less than)|n't)\s+"
     r"(?:\w+\s+)?$"
@@ -315,7 +322,7 @@ _BUT = re.compile(r"\bbut\b")
 # Matched against lower-cased text: re.IGNORECASE makes this many alternatives ~3x slower.
 # Every rule starts at the start of a word (or at "/s"), so only those positions are tried, each
 # with the alternatives that can start with its character (see dispatch.py).
-RULE_STARTS = r"(?<!\w)(?=[\w/])"
+RULE_STARTS = r"(?<!\w)(?=[\w/#])"
 _SCANNER = FirstCharScanner([(rule.name, rule.pattern) for rule in RULES], RULE_STARTS)
 _BY_NAME = {rule.name: rule for rule in RULES}
 MAX_HITS = 6  # more matches add nothing a reader needs; VADER's normalisation saturates anyway
@@ -339,11 +346,21 @@ class RuleHit:
         return self.rule.valence
 
 
-def find_hits(text: str) -> list[RuleHit]:
-    lowered = text.lower()
+def find_hits(
+    text: str, *, quote_from: str | None = None, lowered: str | None = None
+) -> list[RuleHit]:
+    """Rule matches in `text`; phrases are quoted from `quote_from` (the same text before brand
+    names were masked, of the same length) when given. `lowered`: `text.lower()`, when the
+    caller has it already."""
+    if lowered is None:
+        lowered = text.lower()
+    # A curly apostrophe ("can’t") is the same word; same length, so offsets still line up.
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    original = text if quote_from is None else quote_from
     # lower() can change the length of a few characters (e.g. "İ"); quote the original only
     # when offsets still line up.
-    source = text if len(lowered) == len(text) else lowered
+    source = original if len(lowered) == len(original) else lowered
     but = _BUT.search(lowered)
     hits: list[RuleHit] = []
     shielded_until = -1

@@ -12,12 +12,16 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any, BinaryIO
 
+from core.brand import client_scoring
 from core.sentiment import Analyzer, SentimentResult, check_thresholds
 from tui.cli.context import Context
 
 EXIT_SOME_LINES_FAILED = 2
+DEFAULT_NEGATIVE = -0.05
+DEFAULT_POSITIVE = 0.05
 
 # JSON leaves C1 controls and bidi overrides unescaped when ensure_ascii=False; escape them so
 # a hostile post cannot drive the terminal that reads this output.
@@ -31,18 +35,24 @@ def register(sub: Any) -> None:
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument(
+        "--client",
+        metavar="SLUG",
+        help="score as this client's mentions are scored: its thresholds, and its own names "
+        "(name, keywords, account handles) carry no sentiment",
+    )
+    parser.add_argument(
         "--negative-threshold",
         type=float,
-        default=-0.05,
+        default=None,
         metavar="X",
-        help="compound at or below X is negative (default -0.05)",
+        help="compound at or below X is negative (default: the client's, else -0.05)",
     )
     parser.add_argument(
         "--positive-threshold",
         type=float,
-        default=0.05,
+        default=None,
         metavar="X",
-        help="compound at or above X is positive (default 0.05)",
+        help="compound at or above X is positive (default: the client's, else 0.05)",
     )
     parser.set_defaults(run=run)
 
@@ -84,6 +94,7 @@ def score_stream(
     *,
     negative_threshold: float,
     positive_threshold: float,
+    brand_terms: Sequence[str] = (),
 ) -> int:
     failed = 0
     for number, raw in enumerate(source, 1):
@@ -100,6 +111,7 @@ def score_stream(
                 text,
                 negative_threshold=negative_threshold,
                 positive_threshold=positive_threshold,
+                brand_terms=brand_terms,
             )
             out = result_object(result) if ident is None else {"id": ident, **result_object(result)}
         ctx.stdout.write(dumps(out) + "\n")
@@ -112,14 +124,25 @@ def score_stream(
 
 
 def run(ctx: Context) -> int:
-    negative = ctx.args.negative_threshold
-    positive = ctx.args.positive_threshold
+    negative, positive = DEFAULT_NEGATIVE, DEFAULT_POSITIVE
+    brand_terms: tuple[str, ...] = ()
+    if ctx.args.client:
+        # Only with --client is the database opened: plain scoring needs none.
+        with ctx.services.sessions() as session:
+            scoring = client_scoring(session, ctx.args.client)
+        negative, positive = scoring.negative_threshold, scoring.positive_threshold
+        brand_terms = scoring.brand_terms
+    if ctx.args.negative_threshold is not None:
+        negative = ctx.args.negative_threshold
+    if ctx.args.positive_threshold is not None:
+        positive = ctx.args.positive_threshold
     check_thresholds(negative, positive)
     return score_stream(
-        # Not services.analyzer(): scoring text needs no database, so none is opened or migrated.
+        # Not services.analyzer(): that one belongs to the services' own threads.
         Analyzer(),
         sys.stdin.buffer,
         ctx,
         negative_threshold=negative,
         positive_threshold=positive,
+        brand_terms=brand_terms,
     )

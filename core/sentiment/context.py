@@ -1,0 +1,230 @@
+"""Words VADER's lexicon counts as praise that, written to a company, are not.
+
+"Please" (+1.3), "help" (+1.7), "yes" (+1.7), "like" (+1.5) and "thanks" (+1.9) are how people
+ask for things: "please help, my bag never arrived" is not a happy customer. Each word here
+keeps its lexicon weight only where it is a verdict:
+
+- politeness ("please", "pls", "kindly") and replies ("yes", "ok", "yeah") never count;
+- "help" counts as a noun of praise ("thanks for your help", "a great help"), not as a request;
+- "like" counts as a verb after its subject ("I like the new app"), not as "looks like" or
+  "would like";
+- "pretty" before another sentiment word is an adverb ("pretty ridiculous"), not praise;
+- thanks and hopes ("thanks", "appreciate", "hope") do not count beside a request or a question:
+  "any update on my refund? thanks" asks, it does not praise.
+
+Only positive weights are removed: "no help" and "not like" stay as VADER scores them.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from core.sentiment.rule import FAILING
+
+_PUNCT = string.punctuation + "’‘“”"
+
+POLITENESS = frozenset({"please", "pls", "plz", "plse", "kindly"})
+# Words the lexicon scores that, to a company, are prices, wants and mockery: "free checked bag"
+# (not "for free"), "I want my bag", "the number to call", "your airline is a joke".
+NOT_SENTIMENT = frozenset({"free", "want", "wanted", "number", "joke"})
+# "better" after one of these asks for better: "could be better", "you need better staff".
+_BETTER_WANTED = frozenset(
+    {
+        "need", "needs", "should", "must", "could", "would", "expect", "expected", "deserve",
+        "deserved", "you", "u", "they", "had", "do", "be", "have", "want", "some", "get",
+    }
+)  # fmt: skip
+# Replies and greetings: "yes", "ok", "Dear Support".
+REPLIES = frozenset({"yes", "yeah", "yea", "yep", "ok", "okay", "alright", "dear"})
+GRATITUDE = frozenset(
+    {"thanks", "thank", "thx", "ty", "appreciate", "appreciated", "grateful", "hope", "hopefully"}
+)
+# "help" after one of these is the help someone gave: "thanks for the help", "a great help".
+_HELP_GIVEN = frozenset(
+    {
+        "the", "your", "ur", "his", "her", "their", "great", "big", "much", "such", "real",
+        "good", "excellent", "amazing", "all", "huge", "fantastic", "wonderful", "awesome",
+        "quick", "kind", "incredible", "brilliant", "super",
+    }
+)  # fmt: skip
+# "like" after one of these is the verb: "I like", "we really like", "don't like".
+_LIKE_VERB = frozenset(
+    {
+        "i", "we", "you", "they", "u", "ya", "really", "definitely", "totally", "also", "still",
+        "do", "does", "did", "don't", "didn't", "doesn't", "dont", "didnt", "doesnt", "not",
+        "never", "always", "genuinely", "honestly", "kids", "people", "everyone",
+    }
+)  # fmt: skip
+# Negated by VADER ("my bag never arrived. Thanks in advance"), these still say nothing.
+_NEVER_SENTIMENT = POLITENESS | REPLIES | GRATITUDE
+_PRETTY_ADVERB = frozenset({"much", "sure", "well", "soon", "quick", "quickly", "fast", "late"})
+# "customer care" and "health care" are departments, not kindness.
+_CARE_NOUN = frozenset(
+    {
+        "customer", "client", "guest", "health", "skin", "hair", "child", "day", "pet", "car",
+        "medical", "urgent", "intensive", "patient", "member", "passenger",
+    }
+)  # fmt: skip
+# VADER flips a negative word after "never"/"not": right for "not bad", wrong for "never seen
+# such awful service" and "couldn't be worse".
+_NO_FLIP_AFTER = frozenset({"such", "seen", "experienced", "encountered", "witnessed", "believe"})
+_NO_FLIP = frozenset({"worse", "worst"})
+_COMPARATIVES = frozenset(
+    {"happier", "better", "prouder", "nicer", "easier", "smoother", "cheaper", "friendlier"}
+)
+_COULD_NOT_BETTER = frozenset({"be", "find", "get", "ask", "wish", "have", "imagine"})
+# "thanks for <something bad>": sarcasm, or at best politeness around a complaint.
+_THANKS_FOR = re.compile(
+    r"\b(?:thanks|thank\s+(?:you|u)|thx|ty)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?for\s+"
+    r"([^.,;:!?]{1,80})"
+)
+_FAILING = frozenset(FAILING)
+_NEGATING = frozenset({"no", "not", "nothing", "never", "none", "without", "zero"})
+
+WHY = {
+    "politeness": "politeness",
+    "reply": "a reply or a greeting, not a verdict",
+    "help": "a request for help",
+    "like": "not the verb here",
+    "pretty": "an adverb here",
+    "thanks": "politeness beside a request",
+    "care": "a department, not kindness",
+    "idiom": "an idiom here",
+    "sure": "certainty, not praise",
+    "thanks_bad": "thanks for something bad",
+    "not_sentiment": "a price, a want or mockery here, not praise",
+    "better": "asks for better",
+}
+
+
+@dataclass(frozen=True)
+class Softened:
+    word: str  # as written
+    was: float  # its lexicon valence
+    why: str  # a key of WHY
+
+
+def _bare(token: str) -> str:
+    return token.lower().strip(_PUNCT)
+
+
+def _unflip(words: list[str], valences: list[float], index: int, word: str, base: float) -> None:
+    """Undo VADER's negation where it reads the sentence backwards: "never seen such awful
+    service", "couldn't be worse" (negative after all), "couldn't be more thankful" (positive)."""
+    previous = {_bare(w) for w in words[max(0, index - 3) : index]}
+    if base < 0:
+        restore = word in _NO_FLIP or bool(previous & _NO_FLIP_AFTER)
+    elif word in _COMPARATIVES:
+        # "couldn't be happier", "couldn't find a better deal"
+        restore = bool(previous & _COULD_NOT_BETTER)
+    else:
+        restore = "be" in previous and "more" in previous
+    if restore:
+        valences[index] = base
+
+
+def thanks_for_something_bad(lowered: str, lexicon: dict[str, float]) -> bool:
+    """ "thanks for the vague canned response", "thank you for no food": the thing thanked for
+    has a negative word in it (a lexicon word below zero, or a "no"/"nothing")."""
+    for match in _THANKS_FOR.finditer(lowered):
+        words = match.group(1).split()
+        # "thanks for fixing my 5 hour delay" thanks for a deed; "thanks for losing my bag" not.
+        if words[0].endswith("ing") and words[0] not in _FAILING:
+            continue
+        for word in words:
+            bare = word.strip(_PUNCT)
+            if bare in _NEGATING or bare.endswith("n't") or lexicon.get(bare, 0.0) < 0:
+                return True
+    return False
+
+
+def soften(
+    words: list[str],
+    valences: list[float],
+    lexicon: dict[str, float],
+    asking: bool,
+    thanks_bad: bool = False,
+    lowered: str = "",
+) -> list[Softened]:
+    """Zero the positive valences of words that only ask or reply; returns what was zeroed.
+
+    `asking`: the text is a request or a question (a rule found one, or it has a "?" or a
+    "please"), so thanks and hopes in it are politeness. `thanks_bad`: see
+    `thanks_for_something_bad`.
+    """
+    softened: list[Softened] = []
+    for index, valence in enumerate(valences):
+        if not valence:
+            continue
+        word = _bare(words[index])
+        base = lexicon.get(word, 0.0)
+        if base * valence < 0 and not (base > 0 and word in _NEVER_SENTIMENT):
+            _unflip(words, valences, index, word, base)
+            continue
+        if (
+            valence < 0
+            and word in GRATITUDE
+            and _bare(words[index - 1] if index else "")
+            in (
+                "can't",
+                "cannot",
+                "cant",
+            )
+        ):
+            valences[index] = 0.0  # "can't thank you enough": the praise rule counts it
+            continue
+        if valence < 0 and base <= 0:
+            continue
+        before = _bare(words[index - 1]) if index else ""
+        after = _bare(words[index + 1]) if index + 1 < len(words) else ""
+        why = None
+        if word in POLITENESS:
+            why = "politeness"
+        elif word in REPLIES:
+            why = "reply"
+        elif word in NOT_SENTIMENT:
+            # ...but "fixed it for free" is a happy customer.
+            if not (word == "free" and before == "for"):
+                why = "not_sentiment"
+        elif word == "better":
+            if {_bare(w) for w in words[max(0, index - 3) : index]} & _BETTER_WANTED:
+                why = "better"
+        elif word == "best" and before == "at":
+            why = "idiom"
+        elif word == "sure":
+            why = "sure"
+        elif word == "help":
+            if before not in _HELP_GIVEN:
+                why = "help"
+        elif word == "like":
+            # VADER drops one-letter words: "I like" reaches here as "like" alone.
+            if before not in _LIKE_VERB and not (lowered and _I_LIKE.search(lowered)):
+                why = "like"
+        elif word == "pretty":
+            if after in lexicon or after in _PRETTY_ADVERB:
+                why = "pretty"
+        elif word == "care":
+            if before in _CARE_NOUN:
+                why = "care"
+        elif (word == "trust" and after == "me") or (word == "well" and "as" in (before, after)):
+            why = "idiom"
+        elif word in GRATITUDE:
+            if thanks_bad or after == "anyway":
+                why = "thanks_bad"
+            elif asking:
+                why = "thanks"
+        if why is not None:
+            softened.append(Softened(words[index], base or valence, why))
+            valences[index] = 0.0
+    return softened
+
+
+_I_LIKE = re.compile(r"\b[iu]\s+(?:really\s+|do\s+|also\s+|still\s+)?like\b")
+_POLITE = re.compile(r"\b(?:please|pls|plz|plse|kindly)\b")
+
+
+def asks(lowered: str) -> bool:
+    """A question mark or a politeness word: the (lower-cased) text asks for something."""
+    return "?" in lowered or _POLITE.search(lowered) is not None

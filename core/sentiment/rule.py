@@ -1,0 +1,46 @@
+"""What a reputation rule is, the categories reasons name, and pattern pieces rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERVICE_FAILURE = "service failure"
+LEGAL_SAFETY = "legal or safety"
+COMPLAINT_QUESTION = "complaint question"
+REQUEST = "request for help"
+HASHTAG = "complaint hashtag"
+SARCASM = "sarcasm"
+PRAISE = "praise or a fix"
+
+NUM = (
+    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+    r"thirty|forty|forty[- ]five|fifty|several|multiple|many|a few|a couple(?: of)?)"
+)
+LONG = r"(?:hours?|hrs?|days?|weeks?|months?)"
+ANY_SPAN = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
+# What a company is thanked for doing, sarcastically: "thanks for losing my bag".
+FAILING = (
+    "losing", "ruining", "wasting", "delaying", "cancelling", "canceling", "ignoring", "leaving",
+    "making", "stranding", "breaking", "charging", "lying", "forcing", "overbooking",
+    "overcharging", "screwing", "ripping", "causing", "nothing",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # stable id, e.g. "wait_time"
+    category: str  # one of the categories above, shown in reasons
+    valence: float  # added per match, on VADER's word scale
+    pattern: str  # a regex without capturing groups, matched against lower-cased text
+    # A match right after one of these words is a denial ("never waited 3 hours"), not a fact.
+    negatable: bool = False
+    # Other rules' matches inside this one's phrase don't count ("spotted a fraudulent payment"
+    # is praise; its "fraudulent" is not an accusation).
+    shields: bool = False
+    # A request or a question, not a statement of fact: politeness beside it ("please",
+    # "thanks in advance") is not praise.
+    asks: bool = False
+    # A complaint makes praise beside it suspect (sarcasm, politeness) and dampens it; a weak
+    # sign ("for 5 days", "once again") adds its weight but leaves praise alone: "we stayed for
+    # 5 days and loved it", "once again brilliant service".
+    dampens: bool = True

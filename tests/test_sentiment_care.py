@@ -1,0 +1,211 @@
+"""How customers write to a care team: requests for help and questions about their own order are
+complaints, politeness is not praise, sarcasm is caught, and plain questions stay neutral."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.sentiment import Analyzer
+from core.sentiment.rules import find_hits
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
+    return Analyzer(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def rules(text: str) -> list[str]:
+    return [hit.rule.name for hit in find_hits(text)]
+
+
+# --- requests for help and questions about the customer's own service ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you help me with a refund. The phone guy couldn't help",
+        "Please help, my parcel never came. Thanks in advance!",
+        "Could someone please look into my booking, thank you",
+        "I need help with my account, appreciate it",
+        "Any update on my refund? Thanks",
+        "Where is my replacement card?",
+        "How do I get a refund for the cancelled order?",
+        "Is there a reason my order still says processing?",
+        "Why is my account locked again?",
+        "When will I get my money back?",
+        "I want my deposit back",
+    ],
+)
+def test_polite_requests_about_ones_own_service_are_complaints(
+    analyzer: Analyzer, text: str
+) -> None:
+    result = analyzer.score(text)
+    assert result.label == "negative", result.reasons
+
+
+def test_politeness_beside_a_request_is_not_praise(analyzer: Analyzer) -> None:
+    result = analyzer.score("Please help me with my booking, thanks so much, I appreciate it")
+    assert result.label == "negative"
+    assert "“Please” not scored (politeness; lexicon +1.3)" in result.reasons
+    assert "“thanks” not scored (politeness beside a request; lexicon +1.9)" in result.reasons
+    assert result.reasons[0] == "request for help: “Please help” −1.5"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you fly to Denver?",
+        "What's the baggage allowance on basic fares?",
+        "Does the store open on Sundays?",
+        "How long does delivery to Ireland take?",
+        "Can I change my delivery address online?",
+        "Is the new phone available in blue?",
+        "Can you tell me when the sale starts? Thanks!",
+        "Why is the sky blue, asking for my kid",
+    ],
+)
+def test_plain_information_questions_stay_neutral(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.score(text)
+    assert result.label == "neutral", result.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Thanks for the quick reply, all sorted!", "positive"),
+        ("Thank you, the crew were lovely", "positive"),
+        ("thanks!", "positive"),
+        ("Thank you for fixing my five hour delay so fast", "positive"),
+        ("The agent stayed late to help me, so kind", "positive"),
+        ("yes", "neutral"),
+        ("ok", "neutral"),
+    ],
+)
+def test_thanks_without_a_request_or_a_complaint_still_counts(
+    analyzer: Analyzer, text: str, label: str
+) -> None:
+    assert analyzer.score(text).label == label
+
+
+# --- sarcasm -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Thanks for nothing", "sarcasm"),
+        ("Great, another delay", "sarcasm"),
+        ("Love being on hold for my whole lunch break", "sarcastic_thanks"),
+        ("Awesome job losing my bag", "sarcastic_thanks"),
+        ("Thanks for leaving us at the station", "sarcastic_thanks"),
+        ("Funny how the app only breaks on payday", "sarcastic_thanks"),
+        ("Customer service (if you can call it that) finally wrote back", "sarcastic_thanks"),
+    ],
+)
+def test_sarcasm_is_a_complaint(analyzer: Analyzer, text: str, rule: str) -> None:
+    assert rule in rules(text)
+    result = analyzer.score(text)
+    assert result.label == "negative"
+    assert result.reasons[0].startswith("sarcasm: ")
+
+
+def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
+    result = analyzer.score("Thanks for the vague canned response")
+    assert result.label == "negative"
+    assert "“Thanks” not scored (thanks for something bad; lexicon +1.9)" in result.reasons
+
+
+# --- service failures customers report ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("I can't change my seat online", "could_not"),
+        ("I can’t change my seat online", "could_not"),  # a curly apostrophe is the same word
+        ("The app won't let me pay", "could_not"),
+        ("Still not receiving the verification email", "could_not"),
+        ("Was never offered a hotel", "could_not"),
+        ("Kept us waiting at the counter", "could_not"),
+        ("Been on hold since breakfast", "hold_and_hang_ups"),
+        ("The call got disconnected again", "hold_and_hang_ups"),
+        ("All I get is an automated message", "hold_and_hang_ups"),
+        ("Three days trying to get through to an agent", "hold_and_hang_ups"),
+        ("Sat at the counter for 3 hours", "time_waiting"),
+        ("2 hrs on the phone", "time_waiting"),
+        ("Still nothing after 3 days", "time_lost"),
+        ("Time to find a new bank", "churn"),
+        ("Home at last, no thanks to your staff", "complaint_words"),
+        ("The agent was less than helpful", "complaint_words"),
+        ("The least you could do is call", "should_have"),
+        ("It would be nice if someone called me back", "should_have"),
+        ("You should have told us before we drove there", "should_have"),
+        ("Delayed again, third time this month", "again_and_again"),
+        ("You need much better staff", "needs_better"),
+        ("Six hours at the gate #fail", "complaint_hashtag"),
+        ("#NeverAgain", "complaint_hashtag"),
+        ("Left stranded overnight", "complaint_words"),
+    ],
+)
+def test_each_customer_care_rule_finds_its_complaint(
+    analyzer: Analyzer, text: str, rule: str
+) -> None:
+    assert rule in rules(text)
+    assert analyzer.score(text).label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't wait for my trip!",
+        "Couldn't be happier with the new plan",
+        "Delivered in 20 minutes, amazing",
+        "We have a 45 min layover in Dublin",
+        "Landed 2 hours early, wow",
+        "Got bumped up to business, thank you",
+        "Never had a problem with them",
+        "Not bad at all, thanks",
+        # A duration or "once again" beside praise is a fact, not sarcasm.
+        "We stayed for 5 days and loved it",
+        "Once again brilliant service",
+        "Second time this month I have ordered, love it",
+        "I couldn't find a better price anywhere",
+        "I can't thank you enough",
+        "Stayed on the line for 5 minutes and they solved everything",
+        "Can someone help me pick a plan?",
+        "It would be great to have an offline mode",
+        "Why is this game so addictive?",
+    ],
+)
+def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(
+    analyzer: Analyzer, text: str
+) -> None:
+    assert analyzer.score(text).label != "negative", analyzer.score(text).reasons
+
+
+# --- VADER's negation, where it reads a sentence backwards ---------------------------------
+
+
+def test_never_seen_such_bad_service_is_negative(analyzer: Analyzer) -> None:
+    text = "I have never seen such awful service"
+    assert analyzer.raw_vader_compound(text) > 0, "VADER flips 'awful' after 'never'"
+    result = analyzer.score(text)
+    assert result.label == "negative"
+    assert "“awful” −2.0 (lexicon)" in result.reasons
+
+
+def test_could_not_be_worse_or_happier(analyzer: Analyzer) -> None:
+    assert analyzer.raw_vader_compound("It could not be worse") > 0
+    assert analyzer.score("It could not be worse").label == "negative"
+    assert analyzer.raw_vader_compound("Couldn't be more thankful") < 0
+    assert analyzer.score("Couldn't be more thankful").label == "positive"
+
+
+def test_words_that_only_ask_or_describe_carry_no_praise(analyzer: Analyzer) -> None:
+    # "like", "free", "number" and "pretty" are +1.5, +2.3, +0.3 and +2.2 in the lexicon.
+    result = analyzer.score("Looks like the free shuttle number is pretty useless")
+    assert result.label == "negative"
+    assert "“like” not scored (not the verb here; lexicon +1.5)" in result.reasons
+    assert analyzer.score("I like the new app").label == "positive"
+    assert analyzer.score("They fixed it for free").label == "positive"
