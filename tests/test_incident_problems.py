@@ -175,9 +175,35 @@ def test_the_same_file_sorted_either_way_gives_the_same_incidents(
 class _Scorer:
     """Labels by a few words, so the test is about grouping, not sentiment."""
 
-    def score(self, text: str, *, negative_threshold: float, positive_threshold: float):  # type: ignore[no-untyped-def]
+    def score(self, text: str, **_: object):  # type: ignore[no-untyped-def]
         from core.sentiment import SentimentResult
 
         if "thanks" in text:
             return SentimentResult(0.6, "positive", "en", ())
         return SentimentResult(-0.6, "negative", "en", ())
+
+
+def test_posts_an_interrupted_import_left_unjudged_are_judged_by_the_watch_jobs(
+    services: Services, tmp_path: Path
+) -> None:
+    from core.ingest.housekeeping import run_incident_jobs
+
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "id,author,text,published\n"
+        f"1,ann,Skyway cancelled my flight to Oslo,{(T0 - 2 * H).isoformat()}\n"
+        f"2,bob,Skyway cancelled my flight to Rome,{(T0 - H).isoformat()}\n",
+        encoding="utf-8",
+    )
+    with services.sessions.begin() as s:
+        f.client(s, "skyway", name="Skyway", keywords=["Skyway"], industry="airline")
+    # Stored, then killed before judging (judge=False stands for the kill).
+    import_file_batched(services.sessions, "skyway", path, now=T0, scorer=_Scorer(), judge=False)
+    with services.sessions() as s:
+        assert s.scalar(select(IncidentMention.incident_id).limit(1)) is None
+    result = run_incident_jobs(services, T0, http_post=lambda *a: None, fetch_text=lambda u: None)
+    with services.sessions() as s:
+        incidents = s.scalars(select(Incident).where(Incident.kind != "spike")).all()
+        waiting = s.scalar(select(Mention.id).where(Mention.triaged_at.is_(None)).limit(1))
+    assert result.judged == 2 and waiting is None
+    assert [(i.title, i.distinct_authors) for i in incidents] == [("Cancellations · Mon 23 Nov", 2)]

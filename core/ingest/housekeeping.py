@@ -7,6 +7,8 @@
    URL is never logged: errors from the shared Fetcher carry no URL.
 3. `run_due_repair_checks`: posts whose authors were asked to update them are re-fetched; a
    404/410 means the post is gone, a different text means it was edited and is re-scored.
+4. Posts stored but not judged yet (an import killed between storing and judging) are
+   judged, oldest first, a few batches a minute (`triage_pending`).
 
 There is no periodic spike scan: spikes are a matter of mention volume, which only changes when
 mentions arrive, and triage (run on every stored batch) already checks the hours it touched.
@@ -40,7 +42,9 @@ from core.incidents import (
     refresh_clocks,
     run_due_repair_checks,
     send_pending_webhooks,
+    triage_pending,
 )
+from core.incidents.triage import clients_waiting
 from core.ingest.fetch import Fetcher, HttpResult, HttpStatusError
 from core.ingest.normalize import clean_text, html_to_text
 from core.services import Services
@@ -68,6 +72,7 @@ class IncidentJobsResult:
     webhooks_sent: int = 0
     repairs: tuple[RepairResult, ...] = ()
     failed: tuple[str, ...] = ()
+    judged: int = 0
 
 
 def format_jobs(result: IncidentJobsResult) -> str | None:
@@ -79,6 +84,8 @@ def format_jobs(result: IncidentJobsResult) -> str | None:
         parts.append(f"{result.webhooks_sent} webhook(s) sent")
     for repair in result.repairs:
         parts.append(f"#{repair.incident_id} post re-checked: {repair.outcome}")
+    if result.judged:
+        parts.append(f"{result.judged} stored posts judged")
     if result.failed:
         parts.append("failed: " + ", ".join(result.failed) + " (see the log)")
     return "incidents: " + "; ".join(parts) if parts else None
@@ -209,6 +216,33 @@ def run_incident_jobs(
     except Exception:
         log.exception("repair checks failed")
         failed.append("repair checks")
+    judged = 0
+    try:
+        judged = judge_waiting_posts(services, now)
+    except Exception:
+        log.exception("judging waiting posts failed")
+        failed.append("waiting posts")
     if breached:
         log.info("breached response targets: %s", ", ".join(f"#{i}" for i in breached))
-    return IncidentJobsResult(tuple(breached), sent, tuple(repairs), tuple(failed))
+    return IncidentJobsResult(tuple(breached), sent, tuple(repairs), tuple(failed), judged)
+
+
+WAITING_BATCHES = 5
+
+
+def judge_waiting_posts(services: Services, now: datetime) -> int:
+    """Judge posts an import stored but did not judge: a few batches a minute, so the minute's
+    other jobs are never held up; the rest next minute."""
+    with services.sessions() as session:
+        clients = clients_waiting(session)
+    judged = 0
+    for client_id in clients:
+        for _ in range(WAITING_BATCHES):
+            with services.sessions.begin() as session:
+                summary = triage_pending(session, client_id, now)
+            if summary is None:
+                break
+            judged += summary.mentions_seen
+    if judged:
+        log.info("judged %d posts that were stored but not judged", judged)
+    return judged

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.db.models import Client, Mention, Staff
@@ -35,7 +35,13 @@ from core.incidents.triage.write import Run, finish
 MAX_TERMS = 40
 BATCH = 2_000
 
-__all__ = ["MAX_TERMS", "TriageSummary", "triage_new_mentions", "triage_pending"]
+__all__ = [
+    "MAX_TERMS",
+    "TriageSummary",
+    "clients_waiting",
+    "triage_new_mentions",
+    "triage_pending",
+]
 
 
 @dataclass(frozen=True)
@@ -115,9 +121,40 @@ def triage_pending(
     session: Session, client_id: int, now: datetime, *, limit: int = BATCH
 ) -> TriageSummary | None:
     """Judge the next `limit` of a client's stored-but-unjudged mentions, in time order; None
-    when there are none. Call it until it returns None, committing in between."""
+    when there are none. Call it until it returns None, committing in between.
+
+    Two judges of one client (an import and `douse watch`, or two workers) take turns: each
+    batch first claims the client, so the second finds the posts judged, never judges them
+    again."""
+    _claim(session, client_id)
     ids = pending_ids(session, client_id, limit=limit)
     return triage_new_mentions(session, ids, now) if ids else None
+
+
+JUDGE_LOCK = 0x646F7573  # with the client's id: one judge per client at a time (PostgreSQL)
+
+
+def _claim(session: Session, client_id: int) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:lock, :client)"),
+            {"lock": JUDGE_LOCK, "client": client_id},
+        )
+    else:
+        # SQLite: take the write lock before reading, so what is read is what is current (a
+        # transaction that read first could not write after another judge committed).
+        session.execute(
+            text("UPDATE clients SET id = id WHERE id = :client"), {"client": client_id}
+        )
+
+
+def clients_waiting(session: Session, *, limit: int = 50) -> list[int]:
+    """Clients with stored posts not yet judged (an import killed or still running)."""
+    return list(
+        session.scalars(
+            select(Mention.client_id).where(Mention.triaged_at.is_(None)).distinct().limit(limit)
+        )
+    )
 
 
 def _triage_client(

@@ -19,7 +19,6 @@ staff split away never join the incident they were split from (feedback.py).
 
 from __future__ import annotations
 
-from core.db.models import OPEN_STATUSES
 from core.incidents.problems import category_key, term_key
 from core.incidents.triage.post import Post
 from core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
@@ -177,26 +176,29 @@ def _follow_up(
     keys: list[str],
     avoid: list[Tracked],
 ) -> None:
-    """A post that is no complaint: part of the author's conversation, a voice on a problem it
-    names by identifier (not praise), or nothing for a person to answer."""
+    """A post that is no complaint: a voice on a problem it names by identifier (not praise),
+    part of the author's conversation, or nothing for a person to answer."""
+    if not post.positive:
+        shared = _by_identifier(state, post, keys, avoid)
+        if shared is not None and shared is not own_open:
+            join(state, shared, post, run, customer_reply=post.author_id in shared.author_last)
+            add_keys(state, shared, post, keys)
+            return
     if own_open is not None:
         target = _case_of(state, own_open, post)
         if target is None and post.positive:
             # A thank-you is kept on the problem's timeline; it opens no case and no clock.
             join(state, own_open, post, run, customer_reply=False)
         elif target is None:
-            open_incident(state, post, run, problem=own_open)
+            target = open_incident(state, post, run, problem=own_open)
         else:
             reply = not post.positive or target is not own_open
             join(state, target, post, run, customer_reply=reply)
+        if not post.positive and target is not None:
+            add_keys(state, target, post, keys)
         return
     if own_closed is not None:
         # A thank-you after the fix belongs on the timeline but must not reopen it.
         join(state, own_closed, post, run, customer_reply=False)
         return
-    if not post.positive:
-        shared = _by_identifier(state, post, keys, avoid)
-        if shared is not None and shared.people >= 1 and shared.incident.status in OPEN_STATUSES:
-            join(state, shared, post, run, customer_reply=False)
-            return
     run.ignored += 1
