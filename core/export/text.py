@@ -137,6 +137,8 @@ def client_log_line(kind: str, body: str, details: dict[str, object]) -> LogLine
     """
     if kind in INTERNAL_KINDS:
         return None
+    if kind == "correction" and details.get("undid") in INTERNAL_KINDS:
+        return None  # an undone assignment is as internal as the assignment
     if kind == "status_change":
         reopened = _REOPENED.fullmatch(body)
         if reopened:

@@ -8,7 +8,7 @@ GROUP BY queries whatever the number of clients, each bounded so it can use an i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -22,6 +22,7 @@ from core.db.models import (
     Activity,
     Author,
     Client,
+    Draft,
     Incident,
     IncidentMention,
     Mention,
@@ -30,6 +31,7 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.incidents.drafts import DraftRow, drafting, drafts_on
 from core.ingest.health import quiet_too_long
 
 SPARK_DAYS = 7
@@ -57,6 +59,7 @@ class StaffRef:
     handle: str
     name: str
     away: bool
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class IncidentRow:
     mention_count: int
     distinct_authors: int
     version: int
+    drafting: tuple[str, ...] = ()
+    """Staff with a draft reply on it (core.incidents.drafts), the latest first."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,8 @@ class MentionRow:
     shares: int
     replies: int
     incident_id: int | None
+    author_name: str | None = None
+    """The author's display name, when the platform has one."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,8 @@ class ActivityRow:
     outcome: str | None
     amount: str | None
     corrects_id: int | None
+    undo: bool = False
+    """A correction written by an undo (core.incidents.undo), shown as "undo"."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +268,8 @@ class IncidentDetail:
     reply_policy: dict[str, Any]
     canned_replies: tuple[tuple[str, str], ...]
     brand: str
+    drafts: tuple[DraftRow, ...] = ()
+    """Everyone's draft replies on it, the latest first."""
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -293,6 +304,9 @@ class DataStamp:
     incident_id: int
     activity_id: int
     notification_id: int
+    draft_id: int = 0
+    drafts: int = 0
+    """Someone starting or dropping a draft shows on colleagues' desks without a full refresh."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,18 +333,33 @@ def get_client(session: Session, client_id: int) -> ClientRef:
 
 def list_staff(session: Session) -> list[StaffRef]:
     rows = session.execute(
-        select(Staff.id, Staff.handle, Staff.name, Staff.away)
+        select(Staff.id, Staff.handle, Staff.name, Staff.away, Staff.role)
         .where(Staff.active.is_(True))
         .order_by(Staff.handle)
     )
-    return [StaffRef(id=r.id, handle=r.handle, name=r.name, away=r.away) for r in rows]
+    return [
+        StaffRef(id=r.id, handle=r.handle, name=r.name, away=r.away, role=r.role or "")
+        for r in rows
+    ]
 
 
 def staff_by_handle(session: Session, handle: str) -> StaffRef | None:
     row = session.execute(
-        select(Staff.id, Staff.handle, Staff.name, Staff.away).where(Staff.handle == handle)
+        select(Staff.id, Staff.handle, Staff.name, Staff.away, Staff.role).where(
+            Staff.handle == handle
+        )
     ).one_or_none()
-    return None if row is None else StaffRef(row.id, row.handle, row.name, row.away)
+    return None if row is None else StaffRef(row.id, row.handle, row.name, row.away, row.role or "")
+
+
+def canned_reply_names(session: Session, client_ids: Sequence[int]) -> list[str]:
+    """The canned replies these clients have between them, by name."""
+    names: set[str] = set()
+    for replies in session.scalars(
+        select(Client.canned_replies).where(Client.id.in_(sorted(set(client_ids))))
+    ):
+        names.update(str(k) for k in (replies or {}))
+    return sorted(names, key=str.lower)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,6 +535,11 @@ def _incident_row(r: Any) -> IncidentRow:
     return IncidentRow(*r)
 
 
+def _with_drafts(session: Session, rows: list[IncidentRow]) -> list[IncidentRow]:
+    who = drafting(session, [r.id for r in rows])
+    return [replace(r, drafting=who[r.id]) if r.id in who else r for r in rows]
+
+
 def client_incidents(
     session: Session,
     client_id: int,
@@ -538,7 +572,8 @@ def client_incidents(
     q = q.order_by(
         Incident.due_at.is_(None), Incident.due_at, Incident.opened_at.desc(), Incident.id.desc()
     )
-    return [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
+    rows = [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
+    return _with_drafts(session, rows)
 
 
 def _queue_filter(
@@ -583,7 +618,7 @@ def queue(
     )
     q = _queue_filter(q, now, owner=owner, overdue_only=overdue_only, horizon=horizon)
     q = q.order_by(Incident.due_at, Incident.id).limit(limit).offset(offset)
-    return [_incident_row(r) for r in session.execute(q)]
+    return _with_drafts(session, [_incident_row(r) for r in session.execute(q)])
 
 
 class QueueCounts(NamedTuple):
@@ -633,7 +668,7 @@ def incident_row(session: Session, incident_id: int) -> IncidentRow:
     ).one_or_none()
     if r is None:
         raise NotFound(f"no incident #{incident_id}")
-    return _incident_row(r)
+    return _with_drafts(session, [_incident_row(r)])[0]
 
 
 def incident_detail(
@@ -675,6 +710,7 @@ def incident_detail(
             Activity.amount,
             Activity.currency,
             Activity.corrects_id,
+            Activity.details,
         )
         .outerjoin(Corrector, Corrector.id == Activity.staff_id)
         .where(Activity.incident_id == incident_id)
@@ -691,6 +727,7 @@ def incident_detail(
             outcome=a.outcome,
             amount=f"{a.amount} {a.currency or ''}".strip() if a.amount is not None else None,
             corrects_id=a.corrects_id,
+            undo=a.kind == "correction" and bool((a.details or {}).get("undo")),
         )
         for a in acts
     )
@@ -723,6 +760,7 @@ def incident_detail(
             (str(k), str(v)) for k, v in sorted((client_obj.canned_replies or {}).items())
         ),
         brand=client_obj.name,
+        drafts=tuple(drafts_on(session, incident_id)),
     )
 
 
@@ -747,6 +785,7 @@ def _mention_query() -> Any:
         Mention.platform,
         Mention.author_id,
         Author.handle,
+        Author.display_name,
         Author.is_troll,
         Author.is_vip,
         Author.followers,
@@ -789,6 +828,7 @@ def _mention_rows(session: Session, q: Any, *, limit: int) -> list[MentionRow]:
             shares=r.shares,
             replies=r.replies,
             incident_id=r.incident_id,
+            author_name=r.display_name,
         )
         for r in session.execute(q.limit(limit))
     ]
@@ -1022,6 +1062,8 @@ def data_stamp(session: Session) -> DataStamp:
             select(func.max(Incident.id)).scalar_subquery(),
             select(func.max(Activity.id)).scalar_subquery(),
             select(func.max(Notification.id)).scalar_subquery(),
+            select(func.max(Draft.id)).scalar_subquery(),
+            select(func.count(Draft.id)).scalar_subquery(),
         )
     ).one()
     return DataStamp(*(int(v or 0) for v in row))

@@ -125,5 +125,6 @@ class ClientScreen(DeskScreen):
         # Handled here, entirely: left to bubble, the key would also reach the app's Escape
         # binding and close the view while it only meant to leave the search.
         event.stop()
-        if not self.active_pane.clear_search():
+        pane = self.active_pane
+        if not pane.clear_search() and not pane.clear_selection():
             self.desk.action_back()

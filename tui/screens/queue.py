@@ -2,7 +2,7 @@
 
 `m`: mine, due within a day or overdue. `o`: every open incident with a running deadline, anyone's,
 overdue ones first (in red), then the soonest; `n` jumps past the overdue ones to the next to
-breach.
+breach. Several can be selected and acted on at once, as on a client's Incidents tab.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
@@ -21,9 +21,10 @@ from textual.widgets import Static
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
+from tui.widgets.bulk import BulkIncidents, selection_hint
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
-from tui.widgets.incidents_pane import STATUS_SHORT
+from tui.widgets.incidents_pane import STATUS_SHORT, title_cell
 from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import DUE_WIDTH, count, countdown, plural, safe, severity
 
@@ -45,12 +46,12 @@ def queue_cells(r: q.IncidentRow, now: datetime) -> list[Text]:
         Text(STATUS_SHORT.get(r.status, r.status)),
         safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
         count(r.mention_count),
-        safe(r.title, "bold" if overdue else "", limit=60),
+        title_cell(r, overdue),
     ]
 
 
-class QueueScreen(DeskScreen):
-    BINDINGS: ClassVar = bindings("queue")
+class QueueScreen(BulkIncidents, DeskScreen):
+    BINDINGS: ClassVar = [*bindings("queue"), *bindings("bulk")]
     DEFAULT_CSS = """
     QueueScreen #queue { height: 1fr; }
     QueueScreen #queue-bar { height: 1; padding: 0 1; background: $boost; }
@@ -80,7 +81,7 @@ class QueueScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield DeskHeader(self._title())
         yield Static(id="queue-bar")
-        yield DeskTable(id="queue")
+        yield DeskTable(id="queue", selectable=True)
         yield DeskFooter()
 
     def _title(self) -> str:
@@ -104,7 +105,25 @@ class QueueScreen(DeskScreen):
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())
         self.rows = []  # another list: start again from its first page
+        self.query_one(DeskTable).clear_selection()
         self.reload()
+
+    def bulk_table(self) -> DeskTable:
+        return self.query_one(DeskTable)
+
+    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+        return {str(r.id): r for r in self.rows}
+
+    @on(DeskTable.SelectionChanged)
+    def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
+        event.stop()
+        self.query_one("#queue-bar", Static).update(self.bar())
+
+    def key_escape(self, event: events.Key) -> None:
+        # The selection first; left to bubble, Escape would also close the queue.
+        event.stop()
+        if not self.query_one(DeskTable).clear_selection():
+            self.desk.action_back()
 
     def reload(self) -> None:
         # A reload keeps as many rows as were scrolled into view, so the cursor stays put.
@@ -148,6 +167,8 @@ class QueueScreen(DeskScreen):
             self.action_next_due()
         elif event.offset == 0:
             table.keep_cursor(keep)
+        if event.offset == 0:
+            table.prune_selection()
         self.query_one("#queue-bar", Static).update(self.bar())
 
     def bar(self) -> Text:
@@ -158,8 +179,10 @@ class QueueScreen(DeskScreen):
         bar.append(f"  ·  {soon} due within 1 h", style="bold yellow" if soon else "dim")
         if soon:
             bar.append(" (n)", style="dim")
-        other = "o all deadlines" if self.mine else "m mine (due in 24 h)"
-        bar.append(f"  ·  {other}", style="dim")
+        if not self.query_one(DeskTable).selected_keys:
+            other = "o all deadlines" if self.mine else "m mine (due in 24 h)"
+            bar.append(f"  ·  {other}", style="dim")
+        bar.append_text(selection_hint(self.query_one(DeskTable)))
         return bar
 
     def tick(self) -> None:

@@ -1,4 +1,5 @@
-"""Incidents tab: a client's incidents by deadline, filtered by status, severity, owner, text."""
+"""Incidents tab: a client's incidents by deadline, filtered by status, severity, owner, text;
+several can be selected and acted on at once (tui.widgets.bulk)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.message import Message
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.widgets.bulk import BulkIncidents, selection_hint
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import DUE_WIDTH, count, countdown, safe, severity
@@ -26,6 +28,18 @@ STATUS_SHORT = {
 }
 
 
+def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
+    """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice."""
+    text = Text()
+    if row.drafting:
+        text.append(f"✎{row.drafting[0]}", style="bold yellow")
+        if len(row.drafting) > 1:
+            text.append(f"+{len(row.drafting) - 1}", style="yellow")
+        text.append(" ")
+    text.append_text(safe(row.title, "bold" if overdue else "", limit=60))
+    return text
+
+
 def incident_cells(row: q.IncidentRow, now) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
@@ -36,12 +50,12 @@ def incident_cells(row: q.IncidentRow, now) -> tuple[object, ...]:  # type: igno
         Text(STATUS_SHORT.get(row.status, row.status)),
         safe(row.owner, limit=10) if row.owner else Text("unowned", style="yellow"),
         count(row.mention_count),
-        safe(row.title, "bold" if overdue else "", limit=60),
+        title_cell(row, overdue),
     )
 
 
-class IncidentsPane(Pane):
-    BINDINGS: ClassVar = bindings("incidents")
+class IncidentsPane(BulkIncidents, Pane):
+    BINDINGS: ClassVar = [*bindings("incidents"), *bindings("bulk")]
     PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
 
     @dataclass
@@ -59,6 +73,24 @@ class IncidentsPane(Pane):
     def forget_rows(self) -> None:
         self.rows = []
         self.exhausted = False
+        self.table.clear_selection()
+
+    def compose_table(self) -> DeskTable:
+        return DeskTable(selectable=True)
+
+    def bulk_table(self) -> DeskTable:
+        return self.table
+
+    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+        return {str(r.id): r for r in self.rows}
+
+    @on(DeskTable.SelectionChanged)
+    def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
+        event.stop()
+        self.show_bar()
+
+    def clear_selection(self) -> bool:
+        return self.table.clear_selection()
 
     def setup_table(self, table: DeskTable) -> None:
         table.add_column("Due", key="due", width=DUE_WIDTH)
@@ -80,6 +112,7 @@ class IncidentsPane(Pane):
         text.append("  owner ", style="dim")
         text.append({None: "anyone", "-": "unowned"}.get(f.owner, f.owner or ""), style="bold")
         text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} shown", style="dim")
+        text.append_text(selection_hint(self.table))
         return text
 
     def reload(self) -> None:
@@ -115,6 +148,7 @@ class IncidentsPane(Pane):
         table.add_rows(new_rows)
         if event.offset == 0:
             table.keep_cursor(keep)
+            table.prune_selection()
         self.show_bar()
 
     def tick(self) -> None:

@@ -60,7 +60,14 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-bar")
         yield Input(placeholder=self.PLACEHOLDER, classes="pane-filter")
-        yield DeskTable()
+        yield self.compose_table()
+
+    def compose_table(self) -> DeskTable:
+        return DeskTable()
+
+    def clear_selection(self) -> bool:
+        """Escape's second job, after the search: forget a multi-selection (False: none)."""
+        return False
 
     def on_mount(self) -> None:
         # Panes are mounted when their tab is first shown: load and take focus at once.
