@@ -83,8 +83,24 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("quit", "ctrl+q", "app.quit", "Quit", "global", "Quit douse", show=False, priority=True),
     # Lists
     A("select", "space", "toggle_select", "Select", "select", "Select / unselect this incident"),
-    A("extend-down", "shift+down", "extend_down", "Extend", "select", "Extend the selection down"),
-    A("extend-up", "shift+up", "extend_up", "Extend up", "select", "Extend the selection up"),
+    A(
+        "extend-down",
+        "shift+down",
+        "extend_down",
+        "Extend",
+        "select",
+        "Extend the selection down",
+        show=False,
+    ),
+    A(
+        "extend-up",
+        "shift+up",
+        "extend_up",
+        "Extend up",
+        "select",
+        "Extend the selection up",
+        show=False,
+    ),
     A(
         "all",
         "asterisk",
@@ -92,6 +108,7 @@ ACTIONS: tuple[DeskAction, ...] = (
         "All",
         "select",
         "Select every incident shown (again: none)",
+        show=False,
     ),
     A(
         "ack",

@@ -37,7 +37,7 @@ from core.incidents.severity import Evidence, assess, level
 from core.incidents.snapshots import remember, snapshot
 from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
 from core.incidents.triage import MAX_TERMS
-from core.text import inert
+from core.text import inert, mention_ref
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
@@ -627,7 +627,7 @@ def split_incident(
     )
     missing = sorted(wanted - linked)
     if missing:
-        raise NotFound(f"mention {missing[0]} is not on incident #{incident.id}")
+        raise NotFound(f"mention {mention_ref(missing[0])} is not on incident #{incident.id}")
     if not wanted or wanted == linked:
         raise DouseError("split off some of the incident's mentions, not none or all")
     state: dict[str, Any] = {"incident": snapshot(incident), "mentions": sorted(wanted)}

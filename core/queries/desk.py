@@ -33,6 +33,7 @@ from core.db.models import (
 from core.errors import NotFound
 from core.incidents.drafts import DraftRow, drafting, drafts_on
 from core.ingest.health import quiet_too_long
+from core.text import mention_ref
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
@@ -875,7 +876,7 @@ def client_mentions(
 def mention_row(session: Session, mention_id: int) -> MentionRow:
     rows = _mention_rows(session, _mention_query().where(Mention.id == mention_id), limit=1)
     if not rows:
-        raise NotFound(f"no mention #{mention_id}")
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
     return rows[0]
 
 

@@ -27,6 +27,7 @@ from core.incidents import drafts, workflow
 from core.incidents.clocks import clock_state
 from core.incidents.undo import LastChange, last_change, undo
 from core.queries import desk as q
+from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
@@ -628,7 +629,7 @@ class IncidentScreen(DeskScreen):
             return
         mention_id = item.mention.id
         self.act(
-            f"Split mention #{mention_id} into a new incident",
+            f"Split mention {mention_ref(mention_id)} into a new incident",
             lambda s, me, now, v: workflow.split_incident(
                 s, self.incident_id, [mention_id], by=me, now=now, expected_version=v
             ),

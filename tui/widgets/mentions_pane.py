@@ -15,6 +15,7 @@ from textual.widgets import Static
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import CORRECTABLE_LABELS, correct_label
 from core.queries import desk as q
+from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
@@ -51,7 +52,7 @@ def author_cell(m: q.MentionRow) -> Text:
 def mention_detail(m: q.MentionRow) -> Text:
     """The whole post, as inert text, with why it got its label."""
     text = Text()
-    text.append(f"#{m.id} ", style="dim")
+    text.append(f"{mention_ref(m.id)} ", style="dim")
     text.append_text(label(m.label, m.corrected))
     if m.compound is not None:
         text.append(f" {m.compound:+.2f}", style="dim")
@@ -236,7 +237,7 @@ class MentionsPane(Pane):
 
         self.app.push_screen(
             PromptDialog(
-                f"New incident from mention #{m.id}: why? (optional)",
+                f"New incident from mention {mention_ref(m.id)}: why? (optional)",
                 placeholder="e.g. a complaint the model read as neutral",
             ),
             chosen,
@@ -258,12 +259,14 @@ class MentionsPane(Pane):
 
             def change(session: Session, me: str) -> str:
                 attach_mention(session, incident_id, m.id, by=me, now=self.desk.now())
-                return f"Mention #{m.id} attached to incident #{incident_id}"
+                return f"Mention {mention_ref(m.id)} attached to incident #{incident_id}"
 
             self.write("Attached", change)
 
         self.app.push_screen(
-            PromptDialog(f"Attach mention #{m.id} to which incident?", placeholder="e.g. 12"),
+            PromptDialog(
+                f"Attach mention {mention_ref(m.id)} to which incident?", placeholder="e.g. 12"
+            ),
             chosen,
         )
 
@@ -284,10 +287,10 @@ def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
 
         def change(session: Session, me: str) -> str:
             fixed = correct_label(session, m.id, value, by=me, now=node.desk.now())
-            return (
-                f"Mention #{m.id}: {fixed.before} → {fixed.label} (model said {fixed.model_label})"
-            )
+            ref = mention_ref(m.id)
+            return f"Mention {ref}: {fixed.before} → {fixed.label} (model said {fixed.model_label})"
 
         node.write("Label corrected", change)
 
-    node.app.push_screen(PickDialog(f"Mention #{m.id} is {m.label}; it should be", options), chosen)
+    title = f"Mention {mention_ref(m.id)} is {m.label}; it should be"
+    node.app.push_screen(PickDialog(title, options), chosen)

@@ -8,7 +8,9 @@ from typing import Any
 
 from core.errors import DouseError
 from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
+from core.text import mention_ref
 from tui.cli.context import Context
+from tui.cli.output import mention_arg
 
 
 def register(sub: Any) -> None:
@@ -40,7 +42,9 @@ def register(sub: Any) -> None:
         "split", help="move some mentions of an incident to a new incident"
     )
     split.add_argument("id", type=int, help="incident number")
-    split.add_argument("mentions", type=int, nargs="+", help="mention ids to move")
+    split.add_argument(
+        "mentions", type=mention_arg, nargs="+", metavar="MENTION", help="mentions to move (m777)"
+    )
     split.add_argument("--by", metavar="STAFF", help="who does it (default: --as / DOUSE_ME)")
     split.add_argument(
         "--expect-version", type=int, metavar="N", help="fail if the incident changed since"
@@ -103,12 +107,12 @@ def render(detail: IncidentDetail) -> list[str]:
         )
         score = f"{m.sentiment_compound:+.2f}" if m.sentiment_compound is not None else "  n/a"
         lines.append(
-            f"  {m.id:>7}  {_t(m.published_at)}  {m.platform:<10} "
+            f"  {mention_ref(m.id):>8}  {_t(m.published_at)}  {m.platform:<10} "
             f"@{inert(m.author_handle or '?', 40)}{flags}  {score}  shares {m.shares}"
         )
-        lines.append(f"           {inert(_post_text(m.title, m.text), 160)}")
+        lines.append(f"            {inert(_post_text(m.title, m.text), 160)}")
         if m.url:
-            lines.append(f"           {inert(m.url, 160)}")
+            lines.append(f"            {inert(m.url, 160)}")
     if detail.more_mentions:
         lines.append(f"  ... and {detail.more_mentions} older (use --mentions N)")
     lines.append("timeline:")
