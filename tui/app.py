@@ -34,7 +34,7 @@ from core.queries import desk as q
 from core.services import Services
 from tui.actions import bindings
 from tui.background import CHECK_EVERY_S, DeskIngest
-from tui.widgets.base import DataChanged
+from tui.widgets.base import WHO_AM_I, DataChanged
 from tui.widgets.palette import DeskCommands
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ class DouseApp(App[None]):
         services: Services,
         me: str | None = None,
         *,
+        me_from: str = "",
         watch_every: float = WATCH_EVERY,
         refresh_every: float = REFRESH_EVERY,
         export_dir: Path | None = None,
@@ -102,6 +103,8 @@ class DouseApp(App[None]):
         super().__init__()
         self.services = services
         self.me = me
+        self.me_from = me_from
+        """Where `me` came from ("--as", "DOUSE_ME", "agency.me"), for messages about it."""
         self.me_ref: q.StaffRef | None = None
         self.recent_clients: list[int] = []
         self.clients: list[q.ClientRef] = []
@@ -191,8 +194,10 @@ class DouseApp(App[None]):
             # Alerts are for what happens while the desk is open, not for yesterday's news.
             self._stamp = event.stamp
         if self.me and me is None:
+            where = f" ({self.me_from})" if self.me_from else ""
             self.notify(
-                f"No staff member with handle {self.me!r}: actions need a known handle (--as).",
+                f"No staff member with handle {self.me!r}{where}: actions need a handle on the "
+                "staff list (--as STAFF, or agency.me in clients.toml).",
                 severity="warning",
                 timeout=8,
             )
@@ -348,9 +353,7 @@ class DouseApp(App[None]):
             self.screen.mine = mine
             return
         if mine and not self.me:
-            self.notify(
-                "Who are you? Start the desk with --as STAFF or DOUSE_ME.", severity="warning"
-            )
+            self.notify(WHO_AM_I, severity="warning")
             return
         self.push_screen(QueueScreen(mine=mine))
 
@@ -396,14 +399,14 @@ class DouseApp(App[None]):
         """Screens handle DataChanged; the app itself has nothing to refresh."""
 
 
-def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
+def run_desk(services: Services, me: str | None, *, poll: bool = False, me_from: str = "") -> None:
     """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`).
 
     poll: also poll sources while no `douse watch` worker runs (`douse desk` does; the demo
     does not, and no desk polls a demo database: its feeds are made up and must not turn
     "failing" for want of a network). Either way the desk records breaches while no worker does.
     """
-    app = DouseApp(services, me=me, poll=poll)
+    app = DouseApp(services, me=me, me_from=me_from, poll=poll)
     try:
         app.run()
     finally:

@@ -40,6 +40,8 @@ class IncidentCard:
     updated_at: datetime
     updated_by: str | None
     version: int
+    resolution: str | None = None
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
         updated_at=incident.updated_at,
         updated_by=updated_by.handle if updated_by else None,
         version=incident.version,
+        resolution=incident.resolution,
+        resolved_at=incident.resolved_at,
     )
 
 

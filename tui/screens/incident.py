@@ -34,6 +34,7 @@ from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.screens.base import DeskScreen
+from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
@@ -332,9 +333,7 @@ class IncidentScreen(DeskScreen):
         if self.detail is None:
             return None
         if not self.desk.me:
-            self.notify(
-                "Actions are recorded by name: start the desk with --as STAFF.", severity="warning"
-            )
+            self.notify(WHO_AM_I, severity="warning")
             return None
         return self.detail
 

@@ -24,6 +24,7 @@ from core.queries import desk as q
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.widgets.base import WHO_AM_I
 from tui.widgets.table import DeskTable
 from tui.widgets.text import clean, plural
 
@@ -88,11 +89,7 @@ class BulkIncidents:
 
     def _ready_targets(self) -> list[q.IncidentRow] | None:
         if not self._desk.me:
-            self._desk.notify(
-                "Actions are recorded by name: start the desk with --as STAFF "
-                "(or set agency.me in clients.toml).",
-                severity="warning",
-            )
+            self._desk.notify(WHO_AM_I, severity="warning")
             return None
         targets = self.bulk_targets()
         if not targets:

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from core.accounts import reassign_account
 from core.authors import set_author
+from core.ingest.demo_marker import DemoDatabaseError
 from core.ingest.poll import Poller, format_outcome
 from core.queries import desk as q
 from tui.actions import bindings
@@ -264,7 +265,12 @@ class SourcesPane(Pane):
         # polling it at the same time.
         running = self.desk.ingest.scheduler if self.desk.ingest else None
         poller = running.poller if running is not None else Poller(self.desk.services, workers=1)
-        outcome = poller.poll_source(source_id)
+        try:
+            outcome = poller.poll_source(source_id)
+        except DemoDatabaseError as exc:
+            # Said plainly, not as an error: a demo's feeds are made up on purpose.
+            self.post_message(self.Wrote("Not polled", f"{exc}."))
+            return
         self.post_message(
             self.Wrote("Polled" if outcome.ok else "Poll failed", format_outcome(outcome))
         )

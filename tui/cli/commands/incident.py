@@ -95,6 +95,9 @@ def render(detail: IncidentDetail) -> list[str]:
         + (f"; shared terms: {', '.join(c.terms[:10])}" if c.terms else "")
     )
     lines.append(f"  opened {_t(c.opened_at)}; first response {_t(c.first_response_at)}")
+    if c.resolution:
+        when = f" ({_t(c.resolved_at)})" if c.resolved_at and c.status == "resolved" else ""
+        lines.append(f"  resolution{when}: {inert(c.resolution, 300)}")
     if c.repair_status:
         lines.append(f"  repair: {c.repair_status}")
     if c.merged_into_id:
