@@ -32,7 +32,7 @@ from core.ingest.housekeeping import format_jobs
 from core.ingest.scheduler import NOT_POLLED, is_demo_database, run_incident_jobs_unless_watched
 from core.queries import desk as q
 from core.services import Services
-from tui.actions import bindings
+from tui.actions import bindings, key_label
 from tui.background import CHECK_EVERY_S, DeskIngest
 from tui.widgets.base import WHO_AM_I, DataChanged
 from tui.widgets.palette import DeskCommands
@@ -366,8 +366,20 @@ class DouseApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        # Under a dialog, the screen below decides what "this screen" is.
+        here = next((s for s in reversed(self.screen_stack) if hasattr(s, "help_scopes")), None)
+        self.push_screen(HelpScreen(here.help_scopes() if here is not None else ()))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in a text field); say how to, in plain words
+        (Textual's own message carries markup, which this desk never renders)."""
+        bound = self.active_bindings.items()
+        keys = [k for k, a in bound if a.binding.action in ("quit", "app.quit")]
+        key = keys[0] if keys else "ctrl+q"
+        key = f"Ctrl+{key[5:].upper()}" if key.startswith("ctrl+") else key_label(key)
+        self.notify(f"Press {key} to quit douse.", title="Do you want to quit?")
 
     def action_refresh_data(self) -> None:
         self.load_context()

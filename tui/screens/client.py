@@ -65,6 +65,10 @@ class ClientScreen(DeskScreen):
     def on_mount(self) -> None:
         self.action_tab(self.active)
 
+    def help_scopes(self) -> list[str]:
+        selecting = ["select", "bulk"] if self.active == "incidents" else []
+        return [self.active, *selecting, "client", "table"]
+
     def on_screen_resume(self) -> None:
         self.desk.remember_client(self.client)
         super().on_screen_resume()

@@ -39,7 +39,17 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import clean, countdown, label, plural, safe, severity, show, stamp
+from tui.widgets.text import (
+    NARROW,
+    clean,
+    countdown,
+    label,
+    plural,
+    safe,
+    severity,
+    show,
+    stamp,
+)
 
 
 def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -52,10 +62,7 @@ def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untype
         style = "cyan"
     else:
         style = ""
-    text = Text(f" {state.label} ", style=style)
-    if state.breached_at is not None:
-        text.append(f"  breached {stamp(state.breached_at)}", style="red")
-    return text
+    return Text(f" {state.label} ", style=style)
 
 
 def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -72,13 +79,18 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
     text.append("  ")
     text.append_text(clock_text(detail, now))
     text.append("\n")
+    # The kind only when it is not a plain mention: a pattern, a spike, monitor.
+    kind = f"{detail.kind}  ·  " if detail.kind != "mention" else ""
     text.append(
-        f"{detail.kind}  ·  {plural(r.mention_count, 'mention')} from "
+        f"{kind}{plural(r.mention_count, 'mention')} from "
         f"{plural(r.distinct_authors, 'person', 'people')}",
         style="dim",
     )
     if detail.account:
         text.append(f"  ·  account {clean(detail.account)}", style="dim")
+    if detail.row.breached_at is not None:
+        # On its own line's end, so the status line fits 80 columns.
+        text.append(f"  ·  breached {detail.row.breached_at:%d %b %H:%M}", style="red")
     if detail.repair_status:
         text.append(f"  ·  repair {detail.repair_status}", style="dim")
     if detail.merged_into_id:
@@ -155,6 +167,14 @@ def history_text(h: q.AuthorHistory | None) -> Text:
     )
 
 
+MENTIONS_LEGEND = (
+    "Mentions · history: negative/all posts, clients · reach: f followers, ↻ shares, ♥ likes"
+)
+MENTIONS_LEGEND_NARROW = "Mentions · history: neg/all posts, clients · reach: f followers ↻ shares"
+SHORT = 30
+"""Terminals shorter than this get a smaller post detail box and more timeline."""
+
+
 class IncidentScreen(DeskScreen):
     BINDINGS: ClassVar = bindings("incident")
     CSS_PATH = "incident.tcss"
@@ -192,6 +212,9 @@ class IncidentScreen(DeskScreen):
         self._draft_lock = threading.Lock()
         self._drafts_pending = 0
 
+    def help_scopes(self) -> list[str]:
+        return ["incident", "table"]
+
     def compose(self) -> ComposeResult:
         yield DeskHeader(f"Incident #{self.incident_id}")
         yield Static("Loading…", id="summary")
@@ -200,11 +223,16 @@ class IncidentScreen(DeskScreen):
         yield DeskTable(id="timeline")
         yield DeskFooter()
 
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.height < SHORT, "short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT, "short")
         mentions = self.query_one("#mentions", DeskTable)
         mentions.add_column("When", key="when", width=16)
         mentions.add_column("Label", key="label", width=9)
-        mentions.add_column("Author", key="author", width=26)
+        narrow = self.app.size.width < NARROW
+        mentions.add_column("Author", key="author", width=18 if narrow else 26)
         mentions.add_column("History", key="history")
         mentions.add_column("Reach", key="reach")
         mentions.add_column("Text", key="text")
@@ -214,7 +242,7 @@ class IncidentScreen(DeskScreen):
         timeline.add_column("Who", key="who")
         timeline.add_column("Channel", key="channel")
         timeline.add_column("Text", key="text")
-        mentions.border_title = "Mentions"
+        mentions.border_title = MENTIONS_LEGEND_NARROW if narrow else MENTIONS_LEGEND
         timeline.border_title = "Timeline"
         mentions.focus()
         self.set_interval(1.0, self.tick)

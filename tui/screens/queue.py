@@ -24,9 +24,9 @@ from tui.screens.base import DeskScreen
 from tui.widgets.bulk import BulkIncidents, selection_hint
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
-from tui.widgets.incidents_pane import STATUS_SHORT, title_cell
+from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import DUE_WIDTH, count, countdown, plural, safe, severity
+from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, plural, safe
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
@@ -35,19 +35,22 @@ MINE_HORIZON = timedelta(hours=24)
 SOON = timedelta(hours=1)
 
 
-def queue_cells(r: q.IncidentRow, now: datetime) -> list[Text]:
+def queue_cells(r: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """An overdue row stands out (red number, bold client and title), not only its deadline."""
     overdue = r.due_at is not None and r.due_at <= now
-    return [
+    cells = [
         countdown(r.due_at, now),
-        safe(r.client_slug, "bold" if overdue else "", limit=18),
+        safe(r.client_slug, "bold" if overdue else "", limit=12 if narrow else 18),
         Text(f"#{r.id}", style="bold red" if overdue else "dim"),
-        severity(r.severity),
-        Text(STATUS_SHORT.get(r.status, r.status)),
-        safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
+        severity_cell(r.severity, narrow),
+        status_cell(r.status, narrow),
+        safe(r.owner, limit=8 if narrow else 10) if r.owner else Text("unowned", style="yellow"),
         count(r.mention_count),
         title_cell(r, overdue),
     ]
+    if narrow:
+        del cells[6]  # the mention count: the title needs the room more
+    return cells
 
 
 class QueueScreen(BulkIncidents, DeskScreen):
@@ -55,6 +58,10 @@ class QueueScreen(BulkIncidents, DeskScreen):
     DEFAULT_CSS = """
     QueueScreen #queue { height: 1fr; }
     QueueScreen #queue-bar { height: 1; padding: 0 1; background: $boost; }
+    QueueScreen #queue-empty {
+        display: none; height: auto; padding: 1 2; color: $text-muted;
+        &.shown { display: block; }
+    }
     """
 
     mine: reactive[bool] = reactive(True, init=False)
@@ -77,27 +84,48 @@ class QueueScreen(BulkIncidents, DeskScreen):
         self.counts = q.QueueCounts(0, 0, 0)
         self.exhausted = False
         self.loading = False
+        self.narrow = False
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self._title())
         yield Static(id="queue-bar")
+        yield Static(id="queue-empty")
         yield DeskTable(id="queue", selectable=True)
         yield DeskFooter()
 
-    def _title(self) -> str:
-        return "My queue" if self.mine else "All deadlines, overdue first"
-
-    def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
-        # Title last: on a narrow terminal it is the one clipped, never the deadline or owner.
+    def add_columns(self, table: DeskTable) -> None:
+        # Title last: on a narrow terminal it is the one clipped, never the deadline or owner;
+        # below NARROW columns the mention count goes and words shorten so the title stays.
+        self.narrow = self.app.size.width < NARROW
+        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("Client", key="client")
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
         table.add_column("Owner", key="owner")
-        table.add_column("Ment", key="mentions")
+        if not self.narrow:
+            table.add_column("Ment", key="mentions")
         table.add_column("Title", key="title")
+
+    def on_resize(self) -> None:
+        if (self.app.size.width < NARROW) != self.narrow:
+            table = self.query_one(DeskTable)
+            keep = table.selected_key
+            self.add_columns(table)
+            now = self.desk.now()
+            table.add_rows([(str(r.id), queue_cells(r, now, self.narrow)) for r in self.rows])
+            table.keep_cursor(keep)
+
+    def help_scopes(self) -> list[str]:
+        return ["queue", "select", "bulk", "table"]
+
+    def _title(self) -> str:
+        return "My queue" if self.mine else "All deadlines, overdue first"
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeskTable)
+        self.add_columns(table)
         table.focus()
         self.set_interval(1.0, self.tick)
         self.reload()
@@ -161,7 +189,7 @@ class QueueScreen(BulkIncidents, DeskScreen):
             if str(r.id) in table.rows:
                 continue  # moved up the queue between two pages
             self.rows.append(r)
-            new_rows.append((str(r.id), queue_cells(r, now)))
+            new_rows.append((str(r.id), queue_cells(r, now, self.narrow)))
         table.add_rows(new_rows)
         if event.jump:
             self.action_next_due()
@@ -170,6 +198,16 @@ class QueueScreen(BulkIncidents, DeskScreen):
         if event.offset == 0:
             table.prune_selection()
         self.query_one("#queue-bar", Static).update(self.bar())
+        empty = self.query_one("#queue-empty", Static)
+        empty.set_class(not self.rows, "shown")
+        if not self.rows:
+            empty.update(
+                "Nothing of yours is due in the next 24 hours, and nothing of yours is overdue. "
+                "o shows every running deadline, anyone's."
+                if self.mine
+                else "No running deadlines: every open incident is answered, waiting on the "
+                "customer, or in monitor."
+            )
 
     def bar(self) -> Text:
         total, overdue, soon = self.counts

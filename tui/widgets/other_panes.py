@@ -31,6 +31,20 @@ HEALTH_STYLE = {
 }
 
 
+def account_state(a: q.AccountRow) -> Text:
+    """One word on whether someone will answer for the account now, never "ok" when nobody
+    will (the Owner and Backup columns say who)."""
+    if a.archived:
+        return Text("archived", style="dim")
+    if a.owner is None:
+        return Text("NO OWNER", style="bold yellow")
+    if a.owner_away and not a.backup:
+        return Text("owner away, no backup", style="bold yellow")
+    if a.owner_away:
+        return Text(f"owner away: {clean(a.backup)}", style="yellow")
+    return Text("ok", style="green")
+
+
 class AccountsPane(Pane):
     BINDINGS: ClassVar = bindings("accounts")
 
@@ -93,19 +107,24 @@ class AccountsPane(Pane):
                     [
                         Text(a.platform),
                         safe(a.handle, limit=40),
-                        safe(a.owner) if a.owner else Text("UNOWNED", style="bold yellow"),
-                        safe(a.backup) if a.backup else Text("none", style="dim"),
-                        Text("archived", style="dim")
-                        if a.archived
-                        else Text("owner away", style="yellow")
-                        if a.owner_away
-                        else Text("ok", style="green"),
+                        safe(a.owner) if a.owner else Text("—", style="dim"),
+                        safe(a.backup) if a.backup else Text("—", style="dim"),
+                        account_state(a),
                     ],
                 )
             )
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "accounts",
+                f"No accounts for {self.client.name}: add [[clients.accounts]] (platform, handle, "
+                "owner) to clients.toml and run `douse sync`.",
+            )
+        )
 
     @property
     def selected(self) -> q.AccountRow | None:
@@ -242,6 +261,16 @@ class SourcesPane(Pane):
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "sources",
+                f"No sources for {self.client.name}: add [[clients.sources]] to clients.toml and "
+                "run `douse sync`. Meanwhile `douse import` and `douse mention add` record "
+                "mentions by hand.",
+            )
+        )
 
     @property
     def selected(self) -> q.SourceRow | None:
@@ -354,6 +383,15 @@ class AuthorsPane(Pane):
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "authors",
+                f"No authors yet: nobody with a known name or handle has written about "
+                f"{self.client.name}.",
+            )
+        )
 
     @property
     def selected(self) -> q.AuthorRow | None:
