@@ -10,7 +10,6 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -33,6 +32,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
@@ -42,7 +42,6 @@ from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import (
     NARROW,
     clean,
-    countdown,
     label,
     plural,
     safe,
@@ -118,45 +117,6 @@ def drafting_text(found: tuple[drafts.DraftRow, ...]) -> Text:
         text.append(clean(d.staff), style="bold yellow")
         text.append(f" is drafting {d.kind.replace('_', ' ')} ({d.updated_at:%H:%M})")
     return text
-
-
-def brief_lines(text: Text, briefs: tuple[Any, ...], now: datetime) -> None:
-    for b in briefs:
-        text.append(f"\n  #{b.id} ", style="bold")
-        text.append(b.status.replace("_", " "))
-        text.append("  ")
-        text.append_text(countdown(b.due_at, now) if b.due_at else Text("no deadline", "dim"))
-        text.append("  ")
-        text.append(clean(b.title, limit=50))
-
-
-def troll_question(p: TrollPreview, now: datetime) -> tuple[str, Text]:
-    """What flagging (or unflagging) will do, in words and with the deadlines at stake."""
-    who = clean(p.handle, limit=40) + (
-        f" ({clean(p.display_name, limit=30)})" if p.display_name else ""
-    )
-    text = Text()
-    if p.is_troll:
-        title = f"Unflag {who}?"
-        if p.restores:
-            text.append("These go back from monitor, status and clocks as before the flag:")
-            brief_lines(text, p.restores, now)
-        else:
-            text.append("Nothing the flag moved is still in monitor: only the flag goes.")
-        return title, text
-    title = f"Flag {who} as a troll?"
-    if p.moves:
-        text.append("Their open incidents go to monitor (no clock, no alerts, no reply):", "bold")
-        brief_lines(text, p.moves, now)
-    else:
-        text.append("None of their open incidents moves to monitor.")
-    if p.stays:
-        text.append("\nStay open, other people are on them:")
-        brief_lines(text, p.stays, now)
-    text.append(
-        "\nTheir new posts will go to monitor. u (undo) or unflagging restores these.", "dim"
-    )
-    return title, text
 
 
 def history_text(h: q.AuthorHistory | None) -> Text:

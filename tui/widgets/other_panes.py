@@ -11,13 +11,15 @@ from textual import on, work
 from textual.message import Message
 
 from core.accounts import reassign_account
-from core.authors import set_author
+from core.authors import TrollPreview, set_author, troll_preview
 from core.ingest.demo_marker import DemoDatabaseError
 from core.ingest.poll import Poller, format_outcome
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.dialogs.troll import troll_question
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import ago, clean, count, plural, safe
@@ -314,6 +316,10 @@ class AuthorsPane(Pane):
         rows: list[q.AuthorRow]
         client_id: int
 
+    @dataclass
+    class TrollLooked(Message):
+        preview: TrollPreview
+
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.rows: dict[str, q.AuthorRow] = {}
@@ -398,13 +404,16 @@ class AuthorsPane(Pane):
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
-    def _flag(self, title: str, **flags: bool | str) -> None:
-        author = self.selected
-        if author is None:
-            return
+    def _flag(self, title: str, author_id: int | None = None, **flags: bool | str) -> None:
+        """Change the highlighted author (or `author_id`, the one a question was about)."""
+        if author_id is None:
+            author = self.selected
+            if author is None:
+                return
+            author_id = author.id
 
         def change(session: Session, me: str) -> str:
-            done = set_author(session, author.id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
+            done = set_author(session, author_id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
             flags_now = ", ".join(
                 name for name, on_ in (("troll", done.is_troll), ("VIP", done.is_vip)) if on_
             )
@@ -415,14 +424,36 @@ class AuthorsPane(Pane):
                 line += "; left open (others on them): " + ", ".join(
                     f"#{i}" for i in done.left_open
                 )
+            if done.restored:
+                line += "; back as before the flag: " + ", ".join(f"#{i}" for i in done.restored)
             return line
 
         self.write(title, change)
 
     def action_toggle_troll(self) -> None:
+        """Asks first: which of their open incidents go to monitor (or, unflagging, come back),
+        with their deadlines."""
         author = self.selected
-        if author is not None:
-            self._flag("Troll flag", troll=not author.is_troll)
+        if author is not None and self.me() is not None:
+            self.look_troll(author.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="authors-look")
+    def look_troll(self, author_id: int) -> None:
+        with self.desk.services.sessions() as session:
+            preview = troll_preview(session, author_id)
+        self.post_message(self.TrollLooked(preview))
+
+    @on(TrollLooked)
+    def _troll_looked(self, event: TrollLooked) -> None:
+        event.stop()
+        preview = event.preview
+        title, body = troll_question(preview, self.desk.now())
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._flag("Troll flag", preview.author_id, troll=not preview.is_troll)
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
 
     def action_toggle_vip(self) -> None:
         author = self.selected
