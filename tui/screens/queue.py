@@ -21,7 +21,7 @@ from textual.widgets import Static
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
-from tui.widgets.bulk import BulkIncidents, selection_hint
+from tui.widgets.bulk import BulkIncidents, selection_bar
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
@@ -210,6 +210,9 @@ class QueueScreen(BulkIncidents, DeskScreen):
             )
 
     def bar(self) -> Text:
+        selected = selection_bar(self.query_one(DeskTable))
+        if selected is not None:
+            return selected
         total, overdue, soon = self.counts
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(plural(total, "incident"), style="bold")
@@ -217,10 +220,8 @@ class QueueScreen(BulkIncidents, DeskScreen):
         bar.append(f"  ·  {soon} due within 1 h", style="bold yellow" if soon else "dim")
         if soon:
             bar.append(" (n)", style="dim")
-        if not self.query_one(DeskTable).selected_keys:
-            other = "o all deadlines" if self.mine else "m mine (due in 24 h)"
-            bar.append(f"  ·  {other}", style="dim")
-        bar.append_text(selection_hint(self.query_one(DeskTable)))
+        other = "o all deadlines" if self.mine else "m mine (due in 24 h)"
+        bar.append(f"  ·  {other}", style="dim")
         return bar
 
     def tick(self) -> None:

@@ -36,13 +36,19 @@ BULK_KEYS = "a ack  A assign  s status  M merge  r reply  u undo"
 
 
 def selection_hint(table: DeskTable) -> Text:
-    """The bar's end: how many are selected and what to do with them, or how to select."""
+    """The bar's end while nothing is selected: how to select."""
+    return Text("  ·  Space selects", style="dim")
+
+
+def selection_bar(table: DeskTable) -> Text | None:
+    """The whole bar while incidents are selected (it fits 80 columns): how many, and what
+    to do with them. None when nothing is selected."""
     count = len(table.selected_keys)
     if not count:
-        return Text("  ·  Space selects", style="dim")
-    text = Text("  ·  ")
+        return None
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{count} selected", style="bold reverse")
-    text.append(f"  {BULK_KEYS}  Esc clears", style="dim")
+    text.append(f"  {BULK_KEYS}  Esc clears", style="bold")
     return text
 
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries import desk as q
 from tui.actions import bindings
-from tui.widgets.bulk import BulkIncidents, selection_hint
+from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
@@ -137,6 +137,9 @@ class IncidentsPane(BulkIncidents, Pane):
             table.keep_cursor(keep)
 
     def bar(self) -> Text:
+        selected = selection_bar(self.table)
+        if selected is not None:
+            return selected
         f = self.filters
         text = Text()
         text.append("status ", style="dim")
