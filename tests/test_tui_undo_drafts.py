@@ -273,3 +273,26 @@ async def test_email_and_call_take_their_own_channel(
         await pilot.press("ctrl+k")
         await settle(pilot)
         assert channel.value == "+44 ward 7 desk"
+
+
+@sync
+async def test_severity_by_judgement_then_undone(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.overdue_incident)
+        await pilot.press("v", *"crit", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # no reason: refused, still asking
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"tenant is a journalist", "enter")
+        await settle(pilot)
+        assert incident(sqlite_services, world.overdue_incident).severity == "critical"
+        await pilot.press("u", "y")
+        await settle(pilot)
+        back = incident(sqlite_services, world.overdue_incident)
+        assert back.severity == "high"
+        assert back.severity_reasons == ["negative -0.60", "complaint phrase"]

@@ -190,6 +190,15 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("log", "l", "log_outreach", "Log", "incident", "Log outreach (policy-checked)"),
     A("status", "s", "change_status", "Status", "incident", "Change the status"),
     A("escalate", "e", "escalate", "Escalate", "incident", "Escalate to a lead"),
+    A(
+        "severity",
+        "v",
+        "set_severity",
+        "Severity",
+        "incident",
+        "Set the severity by judgement, with a reason (triage never lowers it again)",
+        show=False,
+    ),
     A("resolve", "R", "resolve", "Resolve", "incident", "Resolve with a note"),
     A(
         "troll",

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from core.authors import TrollPreview, set_author, troll_preview
+from core.db.models import SEVERITIES
 from core.errors import DouseError
 from core.incidents import drafts, workflow
 from core.incidents.clocks import clock_state
@@ -400,6 +401,41 @@ class IncidentScreen(DeskScreen):
                 )
 
         self.app.push_screen(PickDialog(f"Status (now {detail.row.status})", options), chosen)
+
+    def action_set_severity(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        options = [(s, severity(s)) for s in reversed(SEVERITIES) if s != detail.row.severity]
+
+        def why(level: str, reason: str | None) -> None:
+            if reason is None:
+                return
+            self.act(
+                f"Severity {level}",
+                lambda s, me, now, v: workflow.set_severity(
+                    s,
+                    self.incident_id,
+                    level,
+                    by=me,
+                    now=now,
+                    expected_version=v,
+                    reason=reason.strip(),
+                ),
+            )
+
+        def chosen(level: str | None) -> None:
+            if level:
+                self.app.push_screen(
+                    PromptDialog(
+                        f"Severity {level}: why?",
+                        placeholder="e.g. the press is asking",
+                        required="Say why the severity changes.",
+                    ),
+                    lambda reason: why(level, reason),
+                )
+
+        self.app.push_screen(PickDialog(f"Severity (now {detail.row.severity})", options), chosen)
 
     def action_resolve(self) -> None:
         if self._ready() is None:
