@@ -80,10 +80,11 @@ def remember(
     now: datetime,
     before: dict[str, Any],
 ) -> None:
-    """Record an undo point after the change was flushed (so `incident.version` is final)."""
-    if activity is None:
+    """Record an undo point. Called after the change was flushed, so `incident.version` is the
+    version the change left and `activity.id` is known; the row itself is written with the
+    transaction's next flush (no flush of its own: a replay makes thousands of changes)."""
+    if activity is None or activity.id is None:
         return
-    session.flush()
     session.add(
         UndoPoint(
             incident_id=incident.id,
@@ -95,4 +96,3 @@ def remember(
             before=before,
         )
     )
-    session.flush()
