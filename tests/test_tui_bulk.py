@@ -11,6 +11,7 @@ from sqlalchemy import select
 from textual.widgets import Static
 
 from core.db.models import Activity, Client, Incident
+from core.incidents import change_status
 from core.services import Services
 from tests import factories
 from tests.conftest import T0
@@ -232,3 +233,22 @@ async def test_the_deadline_queue_selects_too(
         await pilot.press("escape")  # and then closes it
         await settle(pilot)
         assert not isinstance(app.screen, QueueScreen)
+
+
+@sync
+async def test_bulk_undo_takes_back_only_my_changes(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        ids = {i.title: i.id for i in s.scalars(select(Incident))}
+        change_status(s, ids["Complaint 1"], "acknowledged", by="alice", now=T0)
+        change_status(s, ids["Complaint 2"], "acknowledged", by="bob", now=T0)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await incidents_tab(pilot, app, world.acme)
+        await pilot.press("down", "space", "shift+down", "u", "y")
+        await settle(pilot)
+        got = statuses(sqlite_services)
+        assert got["Complaint 1"] == "new" and got["Complaint 2"] == "acknowledged"
+        assert any("is bob's, not yours" in n for n in notes(app))

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import work
 from textual.message import Message
 
 from core.db.models import INCIDENT_STATUSES
+from core.errors import DouseError
 from core.incidents import bulk, workflow
 from core.incidents.replies import log_canned_reply
-from core.incidents.undo import undo
+from core.incidents.undo import last_change, undo
 from core.queries import desk as q
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
@@ -55,6 +58,15 @@ def selection_bar(table: DeskTable) -> Text | None:
 def ids_text(rows: Sequence[q.IncidentRow], limit: int = 8) -> str:
     shown = ", ".join(f"#{r.id}" for r in rows[:limit])
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def undo_my_last(session: Session, incident_id: int, version: int, me: str, now: datetime) -> None:
+    """Undo in bulk takes back only what `me` did: a selection may hold a colleague's change,
+    which is undone from its incident, where the question names whose it is."""
+    change = last_change(session, incident_id)
+    if change is not None and change.possible and change.by != me:
+        raise DouseError(f"its last change ({change.what}) is {change.by or 'douse'}'s, not yours")
+    undo(session, incident_id, by=me, now=now, expected_version=version)
 
 
 class BulkIncidents:
@@ -332,11 +344,10 @@ class BulkIncidents:
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.run_bulk(
-                    "Undone",
-                    targets,
-                    lambda s, i, v, me, now: undo(s, i, by=me, now=now, expected_version=v),
-                )
+                self.run_bulk("Undone", targets, undo_my_last)
 
-        body = Text(f"The last change of {ids_text(targets)}, each if nobody changed it since.")
+        body = Text(
+            f"Your last change on {ids_text(targets)}, each if nobody changed it since. "
+            "Someone else's change is left alone: open that incident to undo it there."
+        )
         self.app.push_screen(ConfirmDialog("Undo?", body), confirmed)
