@@ -205,6 +205,8 @@ def test_flagging_a_troll_is_previewed_and_unflagging_restores(services: Service
     assert flagged.monitored == (ids["first"],)
     moved = _incident(services, ids["first"])
     assert moved.status == "monitor" and moved.due_at is None
+    with services.sessions.begin() as s, pytest.raises(DouseError, match="unflag the author"):
+        change_status(s, ids["first"], "new", by="ana", now=T0 + 2 * M)
     with services.sessions() as s:
         assert [b.id for b in troll_preview(s, ids["bob"]).restores] == [ids["first"]]
     with services.sessions.begin() as s:

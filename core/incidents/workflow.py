@@ -262,7 +262,13 @@ def _set_status(
         raise DouseError(f"incident #{incident.id} is already {status}")
     if status not in TRANSITIONS[before]:
         allowed = ", ".join(TRANSITIONS[before])
-        raise DouseError(f"incident #{incident.id} cannot go from {before} to {status} ({allowed})")
+        hint = ""
+        if before == "monitor" and status == "new":
+            # What a person means is "take the troll flag's move back": that restores it whole.
+            hint = "; to take back a troll flag's move, unflag the author or `douse undo`"
+        raise DouseError(
+            f"incident #{incident.id} cannot go from {before} to {status} ({allowed}){hint}"
+        )
     if before == "waiting_customer":
         clocks.resume(incident, client, now)
     incident.status = status
