@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import SENTIMENT_LABELS, Mention
+from core.db.models import SENTIMENT_LABELS, Incident, IncidentMention, Mention
 from core.errors import DouseError, NotFound
 from core.incidents.workflow import staff_by_handle
+from core.text import mention_ref
 
 # "unscored" means the model could not judge (a language it does not read); a person can.
 CORRECTABLE_LABELS = tuple(label for label in SENTIMENT_LABELS if label != "unscored")
@@ -38,10 +40,10 @@ def correct_label(
     staff = staff_by_handle(session, by)
     mention = session.get(Mention, mention_id, populate_existing=True)
     if mention is None:
-        raise NotFound(f"no mention #{mention_id}")
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
     before = mention.sentiment_label
     if before == label:
-        raise DouseError(f"mention #{mention.id} is already labelled {label}")
+        raise DouseError(f"mention {mention_ref(mention.id)} is already labelled {label}")
     if mention.label_corrected_by_id is None and mention.model_label is None:
         # Mentions stored before model_label existed keep what the model said now.
         mention.model_label = before
@@ -53,3 +55,40 @@ def correct_label(
     ]
     session.flush()
     return LabelCorrection(mention.id, before, label, mention.model_label, staff.handle)
+
+
+@dataclass(frozen=True)
+class MentionOutcome:
+    """What became of a recorded mention: its label and the incident it is on, if any."""
+
+    mention_id: int
+    label: str
+    incident_id: int | None
+    opened: bool
+    """True when this mention opened the incident (else it joined one already open)."""
+    status: str | None
+
+
+def mention_outcome(session: Session, mention_id: int) -> MentionOutcome:
+    mention = session.get(Mention, mention_id)
+    if mention is None:
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
+    incident = session.scalar(
+        select(Incident)
+        .join(IncidentMention, IncidentMention.incident_id == Incident.id)
+        .where(IncidentMention.mention_id == mention_id)
+        .order_by(Incident.id)
+        .limit(1)
+    )
+    if incident is None:
+        return MentionOutcome(mention_id, mention.sentiment_label, None, False, None)
+    first = session.scalar(
+        select(IncidentMention.mention_id)
+        .join(Mention, Mention.id == IncidentMention.mention_id)
+        .where(IncidentMention.incident_id == incident.id)
+        .order_by(Mention.published_at, Mention.id)
+        .limit(1)
+    )
+    return MentionOutcome(
+        mention_id, mention.sentiment_label, incident.id, first == mention_id, incident.status
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from core.errors import DouseError
+
 # ANSI/VT escape sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings up to BEL or ST,
 # and two-character ESC sequences. Their 8-bit forms (0x9b CSI, 0x9d OSC ...) are C1 controls,
 # removed below with the rest of C1.
@@ -43,3 +45,19 @@ def inert(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line
+
+
+def mention_ref(mention_id: int) -> str:
+    """How a mention is named to people: "m777". "#777" is always an incident."""
+    return f"m{mention_id}"
+
+
+_MENTION_REF = re.compile(r"[mM]?(\d+)")
+
+
+def parse_mention_ref(text: str) -> int:
+    """A mention as a person types it: "m777" (as shown) or plain "777"."""
+    found = _MENTION_REF.fullmatch(text.strip())
+    if found is None:
+        raise DouseError(f"not a mention: {text!r} (mentions are named like m777)")
+    return int(found.group(1))

@@ -95,7 +95,7 @@ def test_attach_mention_rejudges_and_checks_version(services: Services, world: W
         kinds = s.scalars(
             select(Activity.body).where(Activity.incident_id == world.overdue_incident)
         ).all()
-        assert kinds == [f"attached mention #{loud_id} by hand"]
+        assert kinds == [f"attached mention m{loud_id} by hand"]
     # A mention of another client, or one already handled elsewhere, is refused.
     with services.sessions.begin() as s, pytest.raises(DouseError, match="another client"):
         cobalt_mention = s.scalar(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -156,11 +157,21 @@ def test_manual_mention_is_recorded_once_and_scored(acme: Services) -> None:
 def test_mention_add_command(acme: Services, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["mention", "add", "--client", "acme", "--text", "Phoned: lift broken", "--author", "Li"]
     assert run(acme, *args) == 0
-    assert capsys.readouterr().out.startswith("recorded mention #")
+    out = capsys.readouterr().out
+    # Which mention, and which incident it opened: the next command needs the number.
+    assert re.fullmatch(r"recorded mention m\d+ \(negative\); opened incident #\d+ \(new\)\n", out)
     assert run(acme, *args) == 0
-    assert capsys.readouterr().out.startswith("already recorded as mention #")
+    out = capsys.readouterr().out
+    assert re.fullmatch(
+        r"already recorded as mention m\d+ \(negative\); on incident #\d+ \(new\)\n", out
+    )
+    happy = ["mention", "add", "--client", "acme", "--text", "Lovely staff, thank you"]
+    assert run(acme, *happy) == 0
+    assert "(positive); no incident (negative posts and critical terms open one)" in (
+        capsys.readouterr().out
+    )
     assert run(acme, "mention", "add", "--client", "zzz", "--text", "x") == 2
-    assert count(acme) == 1
+    assert count(acme) == 2
 
 
 def test_a_file_outside_windows_1252_imports_and_the_next_file_goes_on(

@@ -54,7 +54,12 @@ def test_show_log_and_conflict(
     )
     capsys.readouterr()
     assert (
-        main(["--db", db, "status", str(iid), "resolved", "--by", "ben", "--expect-version", "2"])
+        main(
+            [
+                *("--db", db, "status", str(iid), "resolved", "--by", "ben"),
+                *("--resolution", "refunded", "--expect-version", "2"),
+            ]
+        )
         == 2
     )
     err = capsys.readouterr().err

@@ -256,7 +256,7 @@ def test_author_posting_again_reopens_and_restarts_the_clock(services: Services)
         first = f.mention(s, c, bob, "Acme charged me twice", at=T0)
         (incident_id,) = triage_new_mentions(s, [first.id], T0).opened
         log_activity(s, incident_id, "public_reply", by="ana", now=T0 + H)
-        change_status(s, incident_id, "resolved", by="ana", now=T0 + 2 * H)
+        change_status(s, incident_id, "resolved", by="ana", now=T0 + 2 * H, resolution="fixed")
         thanks = f.mention(s, c, bob, "Thanks Acme, sorted!", at=T0 + 3 * H, compound=0.7)
         quiet = triage_new_mentions(s, [thanks.id], T0 + 3 * H)
         assert (

@@ -407,7 +407,7 @@ def test_a_hand_reopened_incident_records_its_new_breach(services: Services) -> 
     with services.sessions.begin() as s:
         assert refresh_clocks(s, T0 + 3 * H) == [iid]
         log_activity(s, iid, "public_reply", by="ana", now=T0 + 3 * H)
-        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H)
+        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H, resolution="fixed")
         change_status(s, iid, "in_progress", by="ana", now=T0 + 24 * H, note="not fixed")
     with services.sessions.begin() as s:
         # The reopen set a next response due 4 h later; missing it is a breach of its own.
@@ -432,7 +432,7 @@ def test_a_breach_after_a_reopen_by_triage_notifies_and_the_first_stays_known(
         (iid,) = triage_new_mentions(s, [m.id], T0).opened
         assert refresh_clocks(s, T0 + 3 * H) == [iid]
         log_activity(s, iid, "public_reply", by="ana", now=T0 + 3 * H)
-        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H)
+        change_status(s, iid, "resolved", by="ana", now=T0 + 4 * H, resolution="fixed")
     with services.sessions.begin() as s:
         again = f.mention(
             s, c, bob, "Acme lost my parcel AGAIN, the replacement too", at=T0 + 24 * H

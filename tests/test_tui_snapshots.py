@@ -97,3 +97,17 @@ def test_help(
 ) -> None:
     app = make_app(sqlite_services, tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=steps("question_mark"))
+
+
+def test_deadline_queue_with_a_selection(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("o", "space", "shift+down"))
+
+
+def test_troll_flag_asks_first(
+    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("enter", "enter", "t"))

@@ -137,7 +137,12 @@ async def test_author_flags_and_note(
         await settle(pilot)
         pane = await client_tab(pilot, app, world.acme, "5")
         await cursor_to(pilot, pane, jo)
-        await pilot.press("t")
+        await pilot.press("t")  # asks first, saying what goes to monitor
+        await settle(pilot)
+        assert f"#{world.overdue_incident} new" in str(
+            app.screen.query_one("#confirm-body Static").render()
+        )
+        await pilot.press("y")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             assert s.get(Author, jo).is_troll  # type: ignore[union-attr]
@@ -165,7 +170,7 @@ async def test_troll_and_relabel_from_incident_view(
         await settle(pilot)
         with sqlite_services.sessions() as s:
             assert s.get(Mention, world.negative_mention).sentiment_label == "neutral"  # type: ignore[union-attr]
-        await pilot.press("t")
+        await pilot.press("t", "y")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             assert s.get(Incident, world.overdue_incident).status == "monitor"  # type: ignore[union-attr]

@@ -32,9 +32,9 @@ from core.ingest.housekeeping import format_jobs
 from core.ingest.scheduler import NOT_POLLED, is_demo_database, run_incident_jobs_unless_watched
 from core.queries import desk as q
 from core.services import Services
-from tui.actions import bindings
+from tui.actions import bindings, key_label
 from tui.background import CHECK_EVERY_S, DeskIngest
-from tui.widgets.base import DataChanged
+from tui.widgets.base import WHO_AM_I, DataChanged
 from tui.widgets.palette import DeskCommands
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ class DouseApp(App[None]):
         services: Services,
         me: str | None = None,
         *,
+        me_from: str = "",
         watch_every: float = WATCH_EVERY,
         refresh_every: float = REFRESH_EVERY,
         export_dir: Path | None = None,
@@ -102,6 +103,8 @@ class DouseApp(App[None]):
         super().__init__()
         self.services = services
         self.me = me
+        self.me_from = me_from
+        """Where `me` came from ("--as", "DOUSE_ME", "agency.me"), for messages about it."""
         self.me_ref: q.StaffRef | None = None
         self.recent_clients: list[int] = []
         self.clients: list[q.ClientRef] = []
@@ -191,8 +194,10 @@ class DouseApp(App[None]):
             # Alerts are for what happens while the desk is open, not for yesterday's news.
             self._stamp = event.stamp
         if self.me and me is None:
+            where = f" ({self.me_from})" if self.me_from else ""
             self.notify(
-                f"No staff member with handle {self.me!r}: actions need a known handle (--as).",
+                f"No staff member with handle {self.me!r}{where}: actions need a handle on the "
+                "staff list (--as STAFF, or agency.me in clients.toml).",
                 severity="warning",
                 timeout=8,
             )
@@ -348,9 +353,7 @@ class DouseApp(App[None]):
             self.screen.mine = mine
             return
         if mine and not self.me:
-            self.notify(
-                "Who are you? Start the desk with --as STAFF or DOUSE_ME.", severity="warning"
-            )
+            self.notify(WHO_AM_I, severity="warning")
             return
         self.push_screen(QueueScreen(mine=mine))
 
@@ -363,8 +366,20 @@ class DouseApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        # Under a dialog, the screen below decides what "this screen" is.
+        here = next((s for s in reversed(self.screen_stack) if hasattr(s, "help_scopes")), None)
+        self.push_screen(HelpScreen(here.help_scopes() if here is not None else ()))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in a text field); say how to, in plain words
+        (Textual's own message carries markup, which this desk never renders)."""
+        bound = self.active_bindings.items()
+        keys = [k for k, a in bound if a.binding.action in ("quit", "app.quit")]
+        key = keys[0] if keys else "ctrl+q"
+        key = f"Ctrl+{key[5:].upper()}" if key.startswith("ctrl+") else key_label(key)
+        self.notify(f"Press {key} to quit douse.", title="Do you want to quit?")
 
     def action_refresh_data(self) -> None:
         self.load_context()
@@ -396,14 +411,14 @@ class DouseApp(App[None]):
         """Screens handle DataChanged; the app itself has nothing to refresh."""
 
 
-def run_desk(services: Services, me: str | None, *, poll: bool = False) -> None:
+def run_desk(services: Services, me: str | None, *, poll: bool = False, me_from: str = "") -> None:
     """Run the desk in this terminal until the user quits (`douse desk`, `douse demo`).
 
     poll: also poll sources while no `douse watch` worker runs (`douse desk` does; the demo
     does not, and no desk polls a demo database: its feeds are made up and must not turn
     "failing" for want of a network). Either way the desk records breaches while no worker does.
     """
-    app = DouseApp(services, me=me, poll=poll)
+    app = DouseApp(services, me=me, me_from=me_from, poll=poll)
     try:
         app.run()
     finally:

@@ -415,6 +415,45 @@ class Activity(Base):
     staff: Mapped[Staff | None] = relationship()
 
 
+class UndoPoint(Base):
+    """What one change did to an incident, kept so that it can be taken back (core.incidents.undo)
+    while the incident is exactly as that change left it: `version` is the incident's version
+    right after the change. `before` holds the fields as they were (and, for a merge or a split,
+    the other incidents involved with their versions). Append-only: an undo is a new correction
+    on the timeline, never an edit of this row or of the change's activity."""
+
+    __tablename__ = "undo_points"
+    __table_args__ = (Index("ix_undo_points_incident", "incident_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime]
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Draft(Base):
+    """A reply someone is writing on an incident, kept until it is logged or discarded on
+    purpose: closing the dialog keeps it, and colleagues see who is drafting."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("incident_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, default="")
+    offer: Mapped[str | None] = mapped_column(String(32))
+    amount: Mapped[str | None] = mapped_column(String(32))
+    """As typed: a draft may hold what is not a valid amount yet."""
+    updated_at: Mapped[datetime]
+
+
 class Notification(Base):
     """An event staff must see at once: a critical incident, a pattern, a spike, a breach.
 
@@ -497,6 +536,8 @@ class WorkerHeartbeat(Base):
 @event.listens_for(Activity, "before_delete")
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
+@event.listens_for(UndoPoint, "before_update")
+@event.listens_for(UndoPoint, "before_delete")
 def _activities_are_append_only(
     mapper: Mapper[Activity], connection: Any, target: Activity
 ) -> None:

@@ -18,6 +18,11 @@ _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 FORMAT_HINT = "use YYYY-MM-DD, or YYYY-MM-DDTHH:MM in the client's time zone"
 
 
+DEFAULT_SINCE: str | None = None
+"""The one default start of an export, for `douse export` and the desk's dialog alike: None,
+everything from the client's first record (a report then covers every mention it counts)."""
+
+
 @dataclass(frozen=True)
 class Period:
     """Incidents opened in [since, until); `since` None means from the client's first incident."""

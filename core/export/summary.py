@@ -348,8 +348,19 @@ def summarise(session: Session, client: ClientRecord, period: Period, now: datet
     )
     chart_start = period.since
     if chart_start is None:
-        first = session.scalar(select(func.min(Incident.opened_at)).where(*base))
-        chart_start = first if first is not None else period.until - timedelta(days=30)
+        # Everything: from the client's first record, a mention or an incident, so the period
+        # shown covers every mention the report counts (a positive post recorded before the
+        # first complaint is in it too).
+        firsts = [
+            session.scalar(select(func.min(Incident.opened_at)).where(*base)),
+            session.scalar(
+                select(func.min(Mention.published_at)).where(
+                    Mention.client_id == client.id, Mention.published_at < period.until
+                )
+            ),
+        ]
+        known = [f for f in firsts if f is not None]
+        chart_start = min(known) if known else period.until - timedelta(days=30)
     buckets, unit = volume_buckets(
         session, client, chart_start, period.until, anchored=period.since is not None
     )

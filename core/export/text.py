@@ -71,7 +71,7 @@ def period_text(since: datetime | None, until: datetime, tz: ZoneInfo, first: da
     ending at the midnight that starts the 23rd ends on the 22nd). Any other bound is shown to the
     minute ("Mon 16 Nov, 08:00 – Mon 23 Nov 2026, 08:00"): a weekly report from Monday 08:00 to
     Monday 08:00 is seven days, not eight. With no `since`, the log starts on the day of `first`
-    (the first incident).
+    (the client's first incident or mention, whichever came first).
     """
     start = (since or first).astimezone(tz)
     end = until.astimezone(tz)
@@ -137,6 +137,8 @@ def client_log_line(kind: str, body: str, details: dict[str, object]) -> LogLine
     """
     if kind in INTERNAL_KINDS:
         return None
+    if kind == "correction" and details.get("undid") in INTERNAL_KINDS:
+        return None  # an undone assignment is as internal as the assignment
     if kind == "status_change":
         reopened = _REOPENED.fullmatch(body)
         if reopened:

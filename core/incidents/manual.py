@@ -33,7 +33,7 @@ from core.incidents.workflow import (
     load_incident,
     staff_by_handle,
 )
-from core.text import inert
+from core.text import inert, mention_ref
 
 
 def _mention(session: Session, mention_id: int) -> Mention:
@@ -41,7 +41,7 @@ def _mention(session: Session, mention_id: int) -> Mention:
         select(Mention).options(selectinload(Mention.author)).where(Mention.id == mention_id)
     ).one_or_none()
     if mention is None:
-        raise NotFound(f"no mention #{mention_id}")
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
     return mention
 
 
@@ -70,7 +70,7 @@ def open_incident_from_mention(
     mention = _mention(session, mention_id)
     already = _handled_by(session, mention.id)
     if already is not None:
-        raise DouseError(f"mention #{mention.id} is already on incident #{already}")
+        raise DouseError(f"mention {mention_ref(mention.id)} is already on incident #{already}")
     client = session.scalars(
         select(Client).options(selectinload(Client.accounts)).where(Client.id == mention.client_id)
     ).one()
@@ -122,7 +122,7 @@ def open_incident_from_mention(
     session.add(incident)
     session.flush()
     session.add(IncidentMention(incident_id=incident.id, mention_id=mention.id, added_at=now))
-    body = f"opened by hand from mention #{mention.id}; routed to {routed.reason}"
+    body = f"opened by hand from mention {mention_ref(mention.id)}; routed to {routed.reason}"
     activity = Activity(
         incident_id=incident.id,
         kind="internal_note",
@@ -159,13 +159,15 @@ def attach_mention(
         )
     mention = _mention(session, mention_id)
     if mention.client_id != incident.client_id:
-        raise DouseError(f"mention #{mention.id} is about another client than #{incident.id}")
+        raise DouseError(
+            f"mention {mention_ref(mention.id)} is about another client than #{incident.id}"
+        )
     already = _handled_by(session, mention.id)
     if already == incident.id:
-        raise DouseError(f"mention #{mention.id} is already on incident #{incident.id}")
+        raise DouseError(f"mention {mention_ref(mention.id)} is already on incident #{incident.id}")
     if already is not None:
         raise DouseError(
-            f"mention #{mention.id} is on incident #{already}: merge #{already} into "
+            f"mention {mention_ref(mention.id)} is on incident #{already}: merge #{already} into "
             f"#{incident.id} instead, so its history moves with it"
         )
     client = session.get(Client, incident.client_id)
@@ -187,7 +189,7 @@ def attach_mention(
         kind="internal_note",
         staff_id=staff.id,
         at=now,
-        body=f"attached mention #{mention.id} by hand",
+        body=f"attached mention {mention_ref(mention.id)} by hand",
         details={"event": "attach_mention", "mention_id": mention.id},
     )
     session.add(activity)

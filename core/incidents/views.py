@@ -41,6 +41,8 @@ class IncidentCard:
     updated_at: datetime
     updated_by: str | None
     version: int
+    resolution: str | None = None
+    resolved_at: datetime | None = None
     category: str | None = None
     category_title: str | None = None
     problem_id: int | None = None  # this is one person's case under that problem
@@ -134,6 +136,8 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
         category_title=titles.get(incident.category or ""),
         problem_id=incident.problem_id,
         cases=_cases(session, incident) if incident.kind == "pattern" else (),
+        resolution=incident.resolution,
+        resolved_at=incident.resolved_at,
     )
 
 

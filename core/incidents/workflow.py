@@ -35,11 +35,12 @@ from core.errors import ConflictError, DouseError, NotFound
 from core.incidents import clocks, regroup
 from core.incidents.notify import notify
 from core.incidents.severity import assess, level
+from core.incidents.snapshots import remember, snapshot
 from core.incidents.text import ignore_stems, significant_terms
 from core.incidents.triage import MAX_TERMS
 from core.policy import ReplyPolicy
 from core.policy import gate as policy_gate
-from core.text import inert
+from core.text import inert, mention_ref
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
@@ -315,13 +316,20 @@ def _set_status(
     status: str,
     now: datetime,
     note: str,
+    details: Mapping[str, Any] | None = None,
 ) -> Activity:
     before = incident.status
     if status == before:
         raise DouseError(f"incident #{incident.id} is already {status}")
     if status not in TRANSITIONS[before]:
         allowed = ", ".join(TRANSITIONS[before])
-        raise DouseError(f"incident #{incident.id} cannot go from {before} to {status} ({allowed})")
+        hint = ""
+        if before == "monitor" and status == "new":
+            # What a person means is "take the troll flag's move back": that restores it whole.
+            hint = "; to take back a troll flag's move, unflag the author or `douse undo`"
+        raise DouseError(
+            f"incident #{incident.id} cannot go from {before} to {status} ({allowed}){hint}"
+        )
     if before == "waiting_customer":
         clocks.resume(incident, client, now)
     incident.status = status
@@ -346,7 +354,7 @@ def _set_status(
         staff_id=staff.id if staff else None,
         at=now,
         body=f"{before} -> {status}" + (f": {note}" if note else ""),
-        details={"from": before, "to": status},
+        details={**(details or {}), "from": before, "to": status},
     )
     session.add(activity)
     return activity
@@ -362,18 +370,29 @@ def change_status(
     expected_version: int | None = None,
     note: str = "",
     resolution: str | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> ActionResult:
+    """details: kept on the status-change entry; {"troll_author": id} marks a move to monitor
+    made by flagging that author, which unflagging restores (core.authors)."""
     if status not in INCIDENT_STATUSES:
         raise DouseError(f"unknown status {status!r}; use one of: {', '.join(INCIDENT_STATUSES)}")
+    resolution = (resolution or "").strip() or None
+    if status == "resolved" and not (resolution or note.strip()):
+        raise DouseError("say how it was resolved: a resolution note is required (--resolution)")
     staff = staff_by_handle(session, by)
     incident = load_incident(session, incident_id, expected_version)
     client = session.get(Client, incident.client_id)
     assert client is not None
-    activity = _set_status(session, incident, client, staff, status, now, note)
-    if resolution:
+    before = snapshot(incident)
+    activity = _set_status(session, incident, client, staff, status, now, note, details)
+    if status == "resolved":
+        incident.resolution = resolution or note.strip()
+    elif resolution:
         incident.resolution = resolution
     _touch(incident, staff, now)
     _flush(session, incident)
+    action = "troll" if details and details.get("troll_author") else "status"
+    remember(session, incident, activity, action, staff, now, before)
     return _result(session, incident, activity)
 
 
@@ -394,6 +413,7 @@ def assign(
     incident = load_incident(session, incident_id, expected_version)
     if incident.owner_id == target.id:
         raise DouseError(f"incident #{incident.id} is already assigned to {target.handle}")
+    state = snapshot(incident)
     before = session.get(Staff, incident.owner_id) if incident.owner_id else None
     incident.owner_id = target.id
     note = f"{before.handle if before else 'nobody'} -> {target.handle}"
@@ -410,6 +430,7 @@ def assign(
     session.add(activity)
     _touch(incident, staff, now)
     _flush(session, incident)
+    remember(session, incident, activity, "assign", staff, now, state)
     return _result(session, incident, activity)
 
 
@@ -435,6 +456,7 @@ def set_severity(
     before = incident.severity
     if before == severity:
         raise DouseError(f"incident #{incident.id} is already {severity}")
+    state = snapshot(incident)
     incident.severity = severity
     incident.severity_reasons = [
         *incident.severity_reasons,
@@ -456,6 +478,7 @@ def set_severity(
     session.add(activity)
     _touch(incident, staff, now)
     _flush(session, incident)
+    remember(session, incident, activity, "severity", staff, now, state)
     return _result(session, incident, activity)
 
 
@@ -569,6 +592,11 @@ def merge_incidents(
             select(IncidentMention.mention_id).where(IncidentMention.incident_id == target.id)
         )
     )
+    state: dict[str, Any] = {
+        "incident": snapshot(target),
+        "mentions": sorted(present),
+        "sources": [{"id": src.id, "state": snapshot(src)} for src in sources],
+    }
     for source in sources:
         for link in session.scalars(
             select(IncidentMention).where(IncidentMention.incident_id == source.id)
@@ -621,6 +649,9 @@ def merge_incidents(
     session.add(activity)
     _touch(target, staff, now)
     _flush(session, target)
+    for kept, src in zip(state["sources"], sources, strict=True):
+        kept["version"] = src.version  # an undo also needs each of them untouched since
+    remember(session, target, activity, "merge", staff, now, state)
     return _result(session, target, activity)
 
 
@@ -646,9 +677,10 @@ def split_incident(
     )
     missing = sorted(wanted - linked)
     if missing:
-        raise NotFound(f"mention {missing[0]} is not on incident #{incident.id}")
+        raise NotFound(f"mention {mention_ref(missing[0])} is not on incident #{incident.id}")
     if not wanted or wanted == linked:
         raise DouseError("split off some of the incident's mentions, not none or all")
+    state: dict[str, Any] = {"incident": snapshot(incident), "mentions": sorted(wanted)}
     first = session.scalar(
         select(Mention).where(Mention.id.in_(wanted)).order_by(Mention.published_at).limit(1)
     )
@@ -693,20 +725,23 @@ def split_incident(
     )
     clocks.sync_due(incident)
     regroup.after_split(session, incident, new, sorted(wanted), client, staff_id=staff.id, now=now)
+    entries = []
     for inc, body in (
         (incident, f"split {len(wanted)} mention(s) off to #{new.id}"),
         (new, f"split off from #{incident.id}"),
     ):
-        session.add(
-            Activity(
-                incident_id=inc.id,
-                kind="split",
-                staff_id=staff.id,
-                at=now,
-                body=body,
-                details={"mentions": sorted(wanted), "from": incident.id, "to": new.id},
-            )
+        entry = Activity(
+            incident_id=inc.id,
+            kind="split",
+            staff_id=staff.id,
+            at=now,
+            body=body,
+            details={"mentions": sorted(wanted), "from": incident.id, "to": new.id},
         )
+        session.add(entry)
+        entries.append(entry)
     _touch(incident, staff, now)
     _flush(session, incident)
+    state["new"] = {"id": new.id, "version": new.version}
+    remember(session, incident, entries[0], "split", staff, now, state)
     return _result(session, new, None)

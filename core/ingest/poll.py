@@ -25,6 +25,7 @@ from core.brand import client_brand_terms
 from core.db.models import Account, Client, Source
 from core.errors import DouseError, NotFound
 from core.ingest.adapters import fetch_source
+from core.ingest.demo_marker import refuse_demo
 from core.ingest.fetch import Fetcher, FetchError
 from core.ingest.health import record_failure, record_success
 from core.ingest.leases import DEFAULT_LEASE_S, claim_source, release_source
@@ -270,7 +271,10 @@ class Poller:
     # -- entry points ---------------------------------------------------------------------------
 
     def poll_source(self, source_id: int, *, only_if_due: bool = False) -> SourceOutcome:
-        """Poll one source now (the scheduler passes only_if_due=True to respect backoff)."""
+        """Poll one source now (the scheduler passes only_if_due=True to respect backoff).
+        DemoDatabaseError on a database `douse demo` built: its sources are made up."""
+        with self.services.sessions() as session:
+            refuse_demo(session)
         job = self._claim(source_id, only_if_due=only_if_due)
         if isinstance(job, SourceOutcome):
             return job
@@ -283,8 +287,10 @@ class Poller:
         only_due: bool = False,
         progress: Callable[[int, int, SourceOutcome], None] | None = None,
     ) -> list[SourceOutcome]:
-        """One pass over every enabled source (of one client): fetch in parallel, store in turn."""
+        """One pass over every enabled source (of one client): fetch in parallel, store in turn.
+        DemoDatabaseError, before any fetch, on a database `douse demo` built."""
         with self.services.sessions() as session:
+            refuse_demo(session)
             ids = pollable_source_ids(session, client_slug)
         outcomes: list[SourceOutcome] = []
         total = len(ids)

@@ -37,15 +37,28 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from core.db.models import AuditEntry, Source
-from core.errors import DouseError
+from core.db.models import Source
 from core.incidents import refresh_clocks
 from core.ingest import housekeeping
+from core.ingest.demo_marker import (  # re-exported: the demo's mark lives in its own module
+    DEMO_SUBJECT,
+    NOT_POLLED,
+    DemoDatabaseError,
+    is_demo_database,
+)
 from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
 from core.ingest.workers import HEARTBEAT_S, active_workers, beat, sign_off
 from core.services import Services
+
+__all__ = [
+    "DEMO_SUBJECT",
+    "NOT_POLLED",
+    "DemoDatabaseError",
+    "IngestScheduler",
+    "is_demo_database",
+    "run_incident_jobs_unless_watched",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +67,8 @@ MAX_JITTER_S = 120
 # Sources due at start are spread over this many seconds rather than fetched all at once.
 START_SPREAD_S = 10.0
 
-# `douse demo` records an audit entry with this subject in the database it builds.
-DEMO_SUBJECT = "demo"
-NOT_POLLED = "this is a demo database; its sources are not real and are not polled"
-
 OutcomeCallback = Callable[[SourceOutcome], None]
 JobsCallback = Callable[[housekeeping.IncidentJobsResult], None]
-
-
-class DemoDatabaseError(DouseError):
-    """Polling was asked of a database built by `douse demo`, whose feeds are made up."""
-
-
-def is_demo_database(session: Session) -> bool:
-    """True for a database `douse demo` built (core/demo/build.py marks it)."""
-    found = session.scalar(select(AuditEntry.id).where(AuditEntry.subject == DEMO_SUBJECT).limit(1))
-    return found is not None
 
 
 def run_incident_jobs_unless_watched(services: Services) -> housekeeping.IncidentJobsResult | None:

@@ -8,7 +8,7 @@ GROUP BY queries whatever the number of clients, each bounded so it can use an i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -22,6 +22,7 @@ from core.db.models import (
     Activity,
     Author,
     Client,
+    Draft,
     Incident,
     IncidentMention,
     Mention,
@@ -30,9 +31,11 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.incidents.drafts import DraftRow, drafting, drafts_on
 from core.incidents.workflow import reply_platform
 from core.ingest.health import quiet_too_long
 from core.policy import ReplyPolicy, policy_note
+from core.text import mention_ref
 
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
@@ -59,6 +62,7 @@ class StaffRef:
     handle: str
     name: str
     away: bool
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,8 @@ class IncidentRow:
     mention_count: int
     distinct_authors: int
     version: int
+    drafting: tuple[str, ...] = ()
+    """Staff with a draft reply on it (core.incidents.drafts), the latest first."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,8 @@ class MentionRow:
     shares: int
     replies: int
     incident_id: int | None
+    author_name: str | None = None
+    """The author's display name, when the platform has one."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,8 @@ class ActivityRow:
     corrects_id: int | None
     policy_note: str | None = None
     """Who recorded it over the reply policy and why, or that it was imported breaking it."""
+    undo: bool = False
+    """A correction written by an undo (core.incidents.undo), shown as "undo"."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +276,8 @@ class IncidentDetail:
     account_platform: str | None = None
     """The length limit's key for replies from the incident's account, as the policy gate uses
     it ("mastodon:fosstodon.org" when that instance has a limit of its own), or None."""
+    drafts: tuple[DraftRow, ...] = ()
+    """Everyone's draft replies on it, the latest first."""
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -300,6 +312,9 @@ class DataStamp:
     incident_id: int
     activity_id: int
     notification_id: int
+    draft_id: int = 0
+    drafts: int = 0
+    """Someone starting or dropping a draft shows on colleagues' desks without a full refresh."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,18 +341,33 @@ def get_client(session: Session, client_id: int) -> ClientRef:
 
 def list_staff(session: Session) -> list[StaffRef]:
     rows = session.execute(
-        select(Staff.id, Staff.handle, Staff.name, Staff.away)
+        select(Staff.id, Staff.handle, Staff.name, Staff.away, Staff.role)
         .where(Staff.active.is_(True))
         .order_by(Staff.handle)
     )
-    return [StaffRef(id=r.id, handle=r.handle, name=r.name, away=r.away) for r in rows]
+    return [
+        StaffRef(id=r.id, handle=r.handle, name=r.name, away=r.away, role=r.role or "")
+        for r in rows
+    ]
 
 
 def staff_by_handle(session: Session, handle: str) -> StaffRef | None:
     row = session.execute(
-        select(Staff.id, Staff.handle, Staff.name, Staff.away).where(Staff.handle == handle)
+        select(Staff.id, Staff.handle, Staff.name, Staff.away, Staff.role).where(
+            Staff.handle == handle
+        )
     ).one_or_none()
-    return None if row is None else StaffRef(row.id, row.handle, row.name, row.away)
+    return None if row is None else StaffRef(row.id, row.handle, row.name, row.away, row.role or "")
+
+
+def canned_reply_names(session: Session, client_ids: Sequence[int]) -> list[str]:
+    """The canned replies these clients have between them, by name."""
+    names: set[str] = set()
+    for replies in session.scalars(
+        select(Client.canned_replies).where(Client.id.in_(sorted(set(client_ids))))
+    ):
+        names.update(str(k) for k in (replies or {}))
+    return sorted(names, key=str.lower)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,6 +543,11 @@ def _incident_row(r: Any) -> IncidentRow:
     return IncidentRow(*r)
 
 
+def _with_drafts(session: Session, rows: list[IncidentRow]) -> list[IncidentRow]:
+    who = drafting(session, [r.id for r in rows])
+    return [replace(r, drafting=who[r.id]) if r.id in who else r for r in rows]
+
+
 def client_incidents(
     session: Session,
     client_id: int,
@@ -545,7 +580,8 @@ def client_incidents(
     q = q.order_by(
         Incident.due_at.is_(None), Incident.due_at, Incident.opened_at.desc(), Incident.id.desc()
     )
-    return [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
+    rows = [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
+    return _with_drafts(session, rows)
 
 
 def _queue_filter(
@@ -590,7 +626,7 @@ def queue(
     )
     q = _queue_filter(q, now, owner=owner, overdue_only=overdue_only, horizon=horizon)
     q = q.order_by(Incident.due_at, Incident.id).limit(limit).offset(offset)
-    return [_incident_row(r) for r in session.execute(q)]
+    return _with_drafts(session, [_incident_row(r) for r in session.execute(q)])
 
 
 class QueueCounts(NamedTuple):
@@ -640,7 +676,7 @@ def incident_row(session: Session, incident_id: int) -> IncidentRow:
     ).one_or_none()
     if r is None:
         raise NotFound(f"no incident #{incident_id}")
-    return _incident_row(r)
+    return _with_drafts(session, [_incident_row(r)])[0]
 
 
 def incident_detail(
@@ -700,6 +736,7 @@ def incident_detail(
             amount=f"{a.amount} {a.currency or ''}".strip() if a.amount is not None else None,
             corrects_id=a.corrects_id,
             policy_note=policy_note(a.details),
+            undo=a.kind == "correction" and bool((a.details or {}).get("undo")),
         )
         for a in acts
     )
@@ -735,6 +772,7 @@ def incident_detail(
         account_platform=reply_platform(
             session, inc, ReplyPolicy.from_dict(client_obj.reply_policy), None
         ),
+        drafts=tuple(drafts_on(session, incident_id)),
     )
 
 
@@ -759,6 +797,7 @@ def _mention_query() -> Any:
         Mention.platform,
         Mention.author_id,
         Author.handle,
+        Author.display_name,
         Author.is_troll,
         Author.is_vip,
         Author.followers,
@@ -801,6 +840,7 @@ def _mention_rows(session: Session, q: Any, *, limit: int) -> list[MentionRow]:
             shares=r.shares,
             replies=r.replies,
             incident_id=r.incident_id,
+            author_name=r.display_name,
         )
         for r in session.execute(q.limit(limit))
     ]
@@ -847,7 +887,7 @@ def client_mentions(
 def mention_row(session: Session, mention_id: int) -> MentionRow:
     rows = _mention_rows(session, _mention_query().where(Mention.id == mention_id), limit=1)
     if not rows:
-        raise NotFound(f"no mention #{mention_id}")
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
     return rows[0]
 
 
@@ -1034,6 +1074,8 @@ def data_stamp(session: Session) -> DataStamp:
             select(func.max(Incident.id)).scalar_subquery(),
             select(func.max(Activity.id)).scalar_subquery(),
             select(func.max(Notification.id)).scalar_subquery(),
+            select(func.max(Draft.id)).scalar_subquery(),
+            select(func.count(Draft.id)).scalar_subquery(),
         )
     ).one()
     return DataStamp(*(int(v or 0) for v in row))

@@ -8,7 +8,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import OperationalError
 
@@ -28,7 +28,17 @@ GLOBAL_OPTIONS = (
 )
 
 
-class SubcommandParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
+    """A usage mistake is one line, like every other error: `douse: ...`, exit status 2.
+    (argparse's own error prints the whole usage block first.)"""
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("douse").strip()
+        prefix = f"{where}: " if where else ""
+        self.exit(EXIT_USER_ERROR, f"douse: {prefix}{message} (see `{self.prog} --help`)\n")
+
+
+class SubcommandParser(OneLineParser):
     """Every subcommand also takes the global options, so `douse incidents --db X` works like
     `douse --db X incidents`. SUPPRESS keeps an absent option from hiding the global value."""
 
@@ -43,7 +53,7 @@ class SubcommandParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="douse",
         description="A keyboard-driven desk for guarding many brands' online reputation.",
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from core.errors import DouseError
 from core.queries.listing import as_dict
-from core.text import inert
+from core.text import inert, parse_mention_ref
 from tui.cli.context import Context
 
 
@@ -27,3 +29,11 @@ def print_table(ctx: Context, headers: Sequence[str], rows: Sequence[Sequence[An
     ctx.out("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in cells:
         ctx.out("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def mention_arg(text: str) -> int:
+    """An argparse type for a mention: "m777" as douse shows it, or plain "777"."""
+    try:
+        return parse_mention_ref(text)
+    except DouseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

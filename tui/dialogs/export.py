@@ -17,19 +17,22 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from core.errors import DouseError
 from core.export.api import FORMATS, export_client
-from core.export.period import make_period, parse_bound
+from core.export.period import DEFAULT_SINCE, make_period, parse_bound
 from core.queries.desk import ClientRef
 from core.services import Services
 from tui.dialogs.base import Dialog
 
 CUSTOM = -1
+EVERYTHING = 0
 PERIODS = (
+    ("everything (as douse export)", EVERYTHING),
     ("last 7 days", 7),
     ("last 30 days", 30),
     ("last 90 days", 90),
-    ("everything", 0),
     ("dates below", CUSTOM),
 )
+# The CLI's default (core.export.period.DEFAULT_SINCE) is the dialog's: everything.
+DEFAULT_PERIOD = EVERYTHING if DEFAULT_SINCE is None else CUSTOM
 HINT = "Ctrl+S export · Esc cancel · the file's path is shown when done"
 
 
@@ -107,7 +110,7 @@ class ExportDialog(Dialog[ExportRequest]):
                     [(f, f) for f in FORMATS], value="html", id="format", allow_blank=False
                 )
             with Horizontal(classes="row"):
-                yield Select(list(PERIODS), value=7, id="period", allow_blank=False)
+                yield Select(list(PERIODS), value=DEFAULT_PERIOD, id="period", allow_blank=False)
                 yield Input(id="since", placeholder="since YYYY-MM-DD")
                 yield Input(id="until", placeholder="until (now)")
             with Horizontal(classes="row"):
@@ -156,7 +159,9 @@ class ExportDialog(Dialog[ExportRequest]):
         days = self.query_one("#period", Select).value
         if days != CUSTOM:
             since = self.now - timedelta(days=int(days)) if isinstance(days, int) and days else None
-            return since, self.now
+            # Until the moment the export runs, not the moment this dialog opened: a mention
+            # recorded meanwhile is in it.
+            return since, None
         since = self.query_one("#since", Input).value.strip() or None
         until = self.query_one("#until", Input).value.strip() or None
         # The worker reads the dates again in the client's own zone; the syntax, and whether

@@ -7,6 +7,10 @@ findings and is refused; Ctrl+O records it anyway after asking why (the gate kee
 Given a `save` callable, the dialog stays open until the entry is written: a write that fails
 (someone else changed the incident meanwhile, the database is busy) is shown as a notification
 and the draft stays on screen to try again, instead of being thrown away with the dialog.
+
+Given a `keep` callable, what is typed is a draft kept in the database (core.incidents.drafts):
+kept as the typing pauses and when Escape closes the dialog, restored when it opens again
+(`draft`), thrown away only on purpose (Ctrl+D).
 """
 
 from __future__ import annotations
@@ -39,12 +43,25 @@ from tui.dialogs.prompt import PromptDialog
 from tui.widgets.text import clean, plural
 
 LINT_DEBOUNCE_S = 0.15
+DRAFT_DEBOUNCE_S = 1.5
+"""Typing pauses this long before the draft is kept (so colleagues see someone is drafting)."""
 FINDINGS_LINES = 5
 """The findings box's height: more than this scrolls, and a first line says how many there are."""
-HINT = "Ctrl+K next kind · Ctrl+S save · Esc cancel · Tab / Shift+Tab between fields"
+HINT = "Ctrl+K next kind · Ctrl+S log · Esc close · Tab / Shift+Tab between fields"
+DRAFT_HINT = "Ctrl+K next kind · Ctrl+S log · Esc close, draft kept · Ctrl+D discard draft"
 BLOCKED_HINT = "Blocked: fix the red findings, or Ctrl+O to record it anyway with a reason"
 # The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
 KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
+# Where an entry of each kind went, when not the platform of the post (a DM, a reply, an offer).
+KIND_CHANNELS = {
+    "email": "email",
+    "phone_call": "phone",
+    "internal_note": "",
+    "escalation": "",
+    "customer_replied": "",
+    "post_updated": "",
+    "post_removed": "",
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,10 @@ def findings_text(findings: list[Finding] | None) -> Text:
     return text
 
 
+def channel_for(kind: str, platform: str) -> str:
+    return KIND_CHANNELS.get(kind, platform)
+
+
 class LogOutreachDialog(Dialog[OutreachDraft]):
     # Compact one-line fields and no buttons (Ctrl+S / Esc), so the whole dialog, the policy
     # findings included, fits an 80x24 terminal.
@@ -133,10 +154,17 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         *,
         save: Callable[[OutreachDraft], object] | None = None,
         account_platform: str | None = None,
+        draft: OutreachDraft | None = None,
+        keep: Callable[[OutreachDraft | None], object] | None = None,
+        others: str = "",
     ) -> None:
-        """save: writes the draft (called in a worker thread). Without it the dialog only
+        """save: writes the entry (called in a worker thread). Without it the dialog only
         dismisses with the draft; with it, it dismisses once `save` returned and stays open,
-        the draft kept, when `save` raised (the error is notified)."""
+        the draft kept, when `save` raised (the error is notified).
+
+        draft: what to start from (a draft kept earlier). keep: called on the UI thread, must
+        not block, with the draft to keep (or None to discard it) as the typing pauses, on
+        Escape and on Ctrl+D. others: who else is drafting here, shown under the title."""
         super().__init__()
         self.incident_id = incident_id
         self.policy_dict = policy
@@ -145,16 +173,25 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.save = save
         # "mastodon:fosstodon.org": the instance's own length limit, as the gate will use it.
         self.account_platform = account_platform
+        self.draft = draft
+        self.keep = keep
+        self.others = others
         self.findings: list[Finding] | None = None
         self.saving: OutreachDraft | None = None
         """The draft being written by `save`, while it is."""
         self._debounce: Timer | None = None
+        self._keep_timer: Timer | None = None
+        self._kept: OutreachDraft | None = draft
+        """What the database holds, as far as this dialog knows."""
+        self._auto_channel = channel_for(draft.kind if draft else "public_reply", values.platform)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(
                 Text(f"Log outreach on incident #{self.incident_id}"), classes="dialog-title"
             )
+            if self.others:
+                yield Label(Text(self.others, style="bold yellow"), id="others")
             with Horizontal(classes="row"):
                 yield Select(
                     [(k.replace("_", " "), k) for k in KINDS],
@@ -185,11 +222,79 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             yield TextArea(id="body", soft_wrap=True)
             with VerticalScroll(id="findings-box"):
                 yield Static(findings_text(None), id="findings")
-            yield Label(HINT, id="hint", classes="dialog-hint")
+            yield Label(DRAFT_HINT if self.keep else HINT, id="hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        if self.draft is not None:
+            self._fill(self.draft)
         self.query_one("#body", TextArea).focus()
         self.lint()
+
+    def _fill(self, draft: OutreachDraft) -> None:
+        """Put a kept draft back into the fields, without counting it as typing."""
+        if draft.kind in KINDS:
+            self.query_one("#kind", Select).value = draft.kind
+            self.query_one("#offer-row").set_class(draft.kind == "offer_made", "shown")
+        self.query_one("#channel", Input).value = draft.channel or ""
+        if draft.offer in OFFER_TYPES:
+            self.query_one("#offer", Select).value = draft.offer
+        self.query_one("#amount", Input).value = draft.amount or ""
+        body = self.query_one("#body", TextArea)
+        body.text = draft.body
+        body.move_cursor(body.document.end)
+
+    def current(self) -> OutreachDraft:
+        """What the fields hold now (the text as typed, not stripped)."""
+        kind = str(self.query_one("#kind", Select).value)
+        return OutreachDraft(
+            kind=kind,
+            channel=self.query_one("#channel", Input).value.strip() or None,
+            body=self.query_one("#body", TextArea).text,
+            offer=str(self.query_one("#offer", Select).value) if kind == "offer_made" else None,
+            amount=self.query_one("#amount", Input).value.strip() or None
+            if kind == "offer_made"
+            else None,
+        )
+
+    def _keep_now(self) -> None:
+        """Hand the draft to `keep` when it differs from what was kept last."""
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+            self._keep_timer = None
+        if self.keep is None or self.saving is not None:
+            return
+        draft = self.current()
+        empty = not draft.body.strip() and not draft.amount
+        wanted = None if empty else draft
+        if wanted != self._kept:
+            self._kept = wanted
+            self.keep(wanted)
+
+    def _schedule_keep(self) -> None:
+        if self.keep is None:
+            return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(DRAFT_DEBOUNCE_S, self._keep_now)
+
+    def action_cancel(self) -> None:
+        """Escape: close; what was typed is kept as a draft (see `keep`)."""
+        if self.saving is not None:
+            return  # the entry is being logged: closing now would look like it was dropped
+        kept_before = self._kept
+        self._keep_now()
+        if self._kept is not None and self._kept != kept_before:
+            self.notify("Draft kept: l on the incident opens it again.", timeout=4)
+        self.dismiss(None)
+
+    def key_ctrl_d(self) -> None:
+        """Throw the draft away on purpose: the fields empty, the kept draft goes."""
+        if self.keep is None or self.saving is not None:
+            return
+        self.query_one("#body", TextArea).text = ""
+        self.query_one("#amount", Input).value = ""
+        self._keep_now()
+        self.query_one("#hint", Label).update(Text("Draft discarded. Esc closes.", style="bold"))
 
     def key_ctrl_s(self) -> None:
         self._save()
@@ -203,7 +308,17 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
         self.query_one("#offer-row").set_class(event.value == "offer_made", "shown")
+        # An email went by email, a call by phone: follow the kind unless a channel was typed.
+        box = self.query_one("#channel", Input)
+        if box.value.strip() == self._auto_channel:
+            self._auto_channel = channel_for(str(event.value), self.values.platform)
+            box.value = self._auto_channel
         self.lint()
+        self._schedule_keep()
+
+    @on(Input.Changed, "#channel, #amount")
+    def _field_changed(self) -> None:
+        self._schedule_keep()
 
     @on(Select.Changed, "#canned")
     def _canned(self, event: Select.Changed) -> None:
@@ -224,6 +339,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(LINT_DEBOUNCE_S, self.lint)
+        self._schedule_keep()
 
     def _fields(self) -> tuple[str, str, str, str]:
         """(text, kind, channel, amount) as typed; the amount only counts for an offer."""
@@ -330,6 +446,9 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         if self.save is None:
             self.dismiss(draft)
             return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()  # logged, it is no longer a draft
+            self._keep_timer = None
         self.saving = draft
         self.query_one("#hint", Label).update("Saving…")
         self.write_draft(self.save, draft)
@@ -348,5 +467,5 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             # Keep everything typed; the notification says what happened.
             self.saving = None
             self.query_one("#hint", Label).update(
-                Text("Not saved; the draft is kept: Ctrl+S tries again, Esc cancels", style="bold")
+                Text("Not saved; the draft is kept: Ctrl+S tries again, Esc closes", style="bold")
             )

@@ -13,13 +13,22 @@ from tui.dialogs.base import Dialog
 
 class PromptDialog(Dialog[str]):
     def __init__(
-        self, title: str, *, value: str = "", placeholder: str = "", hint: str = ""
+        self,
+        title: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        hint: str = "",
+        required: str = "",
     ) -> None:
+        """required: when set, an empty answer is refused with this message and the dialog
+        stays open."""
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.hint = hint or "Enter to save, Esc to cancel"
+        self.required = required
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -32,4 +41,7 @@ class PromptDialog(Dialog[str]):
 
     @on(Input.Submitted, "#answer")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.required and not event.value.strip():
+            self.notify(self.required, severity="warning")
+            return
         self.dismiss(event.value)

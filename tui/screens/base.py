@@ -23,6 +23,10 @@ class DeskScreen(DeskWrites, WorkerFailures, Screen[None]):
     def reload(self) -> None:
         """Start the workers that fetch this screen's data."""
 
+    def help_scopes(self) -> list[str]:
+        """The action scopes (tui.actions) of this screen, listed first by `?`."""
+        return []
+
     @on(DataChanged)
     def _data_changed(self) -> None:
         if self.is_current:

@@ -65,6 +65,10 @@ class ClientScreen(DeskScreen):
     def on_mount(self) -> None:
         self.action_tab(self.active)
 
+    def help_scopes(self) -> list[str]:
+        selecting = ["select", "bulk"] if self.active == "incidents" else []
+        return [self.active, *selecting, "client", "table"]
+
     def on_screen_resume(self) -> None:
         self.desk.remember_client(self.client)
         super().on_screen_resume()
@@ -125,5 +129,6 @@ class ClientScreen(DeskScreen):
         # Handled here, entirely: left to bubble, the key would also reach the app's Escape
         # binding and close the view while it only meant to leave the search.
         event.stop()
-        if not self.active_pane.clear_search():
+        pane = self.active_pane
+        if not pane.clear_search() and not pane.clear_selection():
             self.desk.action_back()

@@ -63,6 +63,9 @@ def sources_cell(row: q.DashboardRow) -> Text:
     return text
 
 
+LEGEND = "Open CHML: critical high medium low · Over: overdue · Unown: unowned accounts"
+"""What the columns' short names mean, under the table."""
+
 NARROW = 100
 """Terminals narrower than this get the compact dashboard."""
 
@@ -70,6 +73,9 @@ NARROW = 100
 class DashboardScreen(DeskScreen):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar = bindings("dashboard")
+    # Keys typed while the desk starts go to the list, never to the hidden filter (which is
+    # disabled until `/` shows it): a filter nobody sees must never hide clients.
+    AUTO_FOCUS = "#clients"
 
     @dataclass
     class Loaded(Message):
@@ -84,7 +90,9 @@ class DashboardScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader("Agency dashboard")
-        yield Input(placeholder="filter clients (name or slug) — Esc clears", id="filter")
+        yield Input(
+            placeholder="filter clients (name or slug) — Esc clears", id="filter", disabled=True
+        )
         yield DeskTable(id="clients")
         yield Static("Loading clients…", id="status")
         yield DeskFooter()
@@ -95,6 +103,9 @@ class DashboardScreen(DeskScreen):
         table.focus()
         self.set_interval(1.0, self.tick)
         self.reload()
+
+    def help_scopes(self) -> list[str]:
+        return ["dashboard", "table"]
 
     def on_resize(self) -> None:
         self.fit_width()
@@ -142,6 +153,9 @@ class DashboardScreen(DeskScreen):
         # Logged, not shown: a number that changes every load would only be noise on screen.
         log.debug("dashboard: %d clients in %.0f ms", len(event.rows), event.seconds * 1000)
         self.render_rows()
+        self.show_status()
+
+    def show_status(self) -> None:
         overdue = sum(r.overdue for r in self.rows)
         critical = sum(r.open_by_severity[3] for r in self.rows)
         status = Text()
@@ -154,12 +168,25 @@ class DashboardScreen(DeskScreen):
             )
             self.query_one("#status", Static).update(status)
             return
-        status.append(plural(len(self.rows), "client"))
+        status.append_text(self.shown_text())
         status.append("  ·  ")
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
         status.append("  ·  ")
         status.append(f"{critical} critical open", style="bold red" if critical else "")
+        status.append(f"\n{LEGEND}", style="dim")
         self.query_one("#status", Static).update(status)
+
+    def shown_text(self) -> Text:
+        """ "14 clients", or "5 of 14 clients (filter 'ac', Esc clears)" while filtered."""
+        needle = self.query_one("#filter", Input).value.strip()
+        if not needle:
+            return Text(plural(len(self.rows), "client"))
+        shown = self.query_one(DeskTable).row_count
+        text = Text(f"{shown} of {plural(len(self.rows), 'client')}", style="bold")
+        text.append(" (filter ")
+        text.append(repr(needle), style="bold")
+        text.append(", Esc clears)")
+        return text
 
     def render_rows(self) -> None:
         table = self.query_one(DeskTable)
@@ -207,12 +234,14 @@ class DashboardScreen(DeskScreen):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        box.disabled = False
         box.add_class("shown")
         box.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.render_rows()
+        self.show_status()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -223,4 +252,5 @@ class DashboardScreen(DeskScreen):
         if box.has_focus or box.value:
             box.value = ""
             box.remove_class("shown")
+            box.disabled = True
             self.query_one(DeskTable).focus()

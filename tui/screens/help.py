@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,12 +16,18 @@ from textual.widgets import Static
 from tui.actions import SCOPES, key_label, scope
 
 
-def help_table() -> Table:
+def help_table(first: Sequence[str] = ()) -> Table:
+    """Every key by scope; the scopes in `first` (the screen help was opened on) at the top."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", justify="right")
     table.add_column()
     table.add_column(style="dim")
-    for name, title in SCOPES.items():
+    order = [name for name in first if name in SCOPES]
+    order += [name for name in SCOPES if name not in order]
+    for n, name in enumerate(order):
+        title = SCOPES[name]
+        if n < len([f for f in first if f in SCOPES]):
+            title += "  (this screen)"
         table.add_row(Text(""), Text(title, style="bold underline"), Text(""))
         for a in scope(name):
             table.add_row(Text(key_label(a.key)), Text(a.description), Text(a.help))
@@ -28,6 +35,8 @@ def help_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every key; the keys of the screen it was opened on first."""
+
     BINDINGS: ClassVar = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="douse.help.close"),
         Binding("j", "scroll('down')", show=False),
@@ -41,10 +50,14 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, first: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.first = tuple(first)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Text("douse — keys  (Esc closes)", style="bold"))
-            yield Static(help_table())
+            yield Static(Text("douse — keys, this screen's first  (Esc closes)", style="bold"))
+            yield Static(help_table(self.first))
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -6,6 +6,8 @@ conflicting edit by someone else is refused (ConflictError) and shown, never ove
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -18,21 +20,36 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from core.authors import set_author
+from core.authors import TrollPreview, set_author, troll_preview
+from core.db.models import SEVERITIES
 from core.errors import DouseError
-from core.incidents import workflow
+from core.incidents import drafts, workflow
 from core.incidents.clocks import clock_state
+from core.incidents.undo import LastChange, last_change, undo
 from core.queries import desk as q
+from core.text import mention_ref
 from tui.actions import bindings
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
+from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import clean, label, plural, safe, severity, show, stamp
+from tui.widgets.text import (
+    NARROW,
+    clean,
+    label,
+    plural,
+    safe,
+    severity,
+    show,
+    stamp,
+)
 
 
 def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -45,10 +62,7 @@ def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untype
         style = "cyan"
     else:
         style = ""
-    text = Text(f" {state.label} ", style=style)
-    if state.breached_at is not None:
-        text.append(f"  breached {stamp(state.breached_at)}", style="red")
-    return text
+    return Text(f" {state.label} ", style=style)
 
 
 def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
@@ -65,13 +79,18 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
     text.append("  ")
     text.append_text(clock_text(detail, now))
     text.append("\n")
+    # The kind only when it is not a plain mention: a pattern, a spike, monitor.
+    kind = f"{detail.kind}  ·  " if detail.kind != "mention" else ""
     text.append(
-        f"{detail.kind}  ·  {plural(r.mention_count, 'mention')} from "
+        f"{kind}{plural(r.mention_count, 'mention')} from "
         f"{plural(r.distinct_authors, 'person', 'people')}",
         style="dim",
     )
     if detail.account:
         text.append(f"  ·  account {clean(detail.account)}", style="dim")
+    if detail.row.breached_at is not None:
+        # On its own line's end, so the status line fits 80 columns.
+        text.append(f"  ·  breached {detail.row.breached_at:%d %b %H:%M}", style="red")
     if detail.repair_status:
         text.append(f"  ·  repair {detail.repair_status}", style="dim")
     if detail.merged_into_id:
@@ -84,6 +103,20 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
     if detail.resolution:
         text.append("\nresolution ", style="dim")
         text.append(clean(detail.resolution, limit=200))
+    if detail.drafts:
+        text.append("\n")
+        text.append_text(drafting_text(detail.drafts))
+    return text
+
+
+def drafting_text(found: tuple[drafts.DraftRow, ...]) -> Text:
+    """ "✎ ana is drafting a public reply (10:32)": so nobody answers the customer twice."""
+    text = Text("✎ ", style="bold yellow")
+    for i, d in enumerate(found):
+        if i:
+            text.append("; ")
+        text.append(clean(d.staff), style="bold yellow")
+        text.append(f" is drafting {d.kind.replace('_', ' ')} ({d.updated_at:%H:%M})")
     return text
 
 
@@ -93,6 +126,14 @@ def history_text(h: q.AuthorHistory | None) -> Text:
     return Text(
         f"{h.negative}/{h.mentions} neg, {h.clients} cl", style="red" if h.negative > 2 else ""
     )
+
+
+MENTIONS_LEGEND = (
+    "Mentions · history: negative/all posts, clients · reach: f followers, ↻ shares, ♥ likes"
+)
+MENTIONS_LEGEND_NARROW = "Mentions · history: neg/all posts, clients · reach: f followers ↻ shares"
+SHORT = 30
+"""Terminals shorter than this get a smaller post detail box and more timeline."""
 
 
 class IncidentScreen(DeskScreen):
@@ -109,12 +150,31 @@ class IncidentScreen(DeskScreen):
         what: str
         result: workflow.ActionResult | None
 
+    @dataclass
+    class UndoLooked(Message):
+        change: LastChange | None
+        version: int
+
+    @dataclass
+    class TrollLooked(Message):
+        preview: TrollPreview
+
     def __init__(self, incident_id: int) -> None:
         super().__init__()
         self.incident_id = incident_id
         self.detail: q.IncidentDetail | None = None
         self.staff: list[q.StaffRef] = []
         self.mentions: dict[str, q.IncidentMentionRow] = {}
+        # My draft as this view last knew it: kept drafts are written by workers in order
+        # (a newer keep, or logging the entry, supersedes one still waiting).
+        self.my_draft: OutreachDraft | None = None
+        self._draft_seq = itertools.count(1)
+        self._draft_latest = 0
+        self._draft_lock = threading.Lock()
+        self._drafts_pending = 0
+
+    def help_scopes(self) -> list[str]:
+        return ["incident", "table"]
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(f"Incident #{self.incident_id}")
@@ -124,11 +184,16 @@ class IncidentScreen(DeskScreen):
         yield DeskTable(id="timeline")
         yield DeskFooter()
 
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.height < SHORT, "short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT, "short")
         mentions = self.query_one("#mentions", DeskTable)
         mentions.add_column("When", key="when", width=16)
         mentions.add_column("Label", key="label", width=9)
-        mentions.add_column("Author", key="author", width=26)
+        narrow = self.app.size.width < NARROW
+        mentions.add_column("Author", key="author", width=18 if narrow else 26)
         mentions.add_column("History", key="history")
         mentions.add_column("Reach", key="reach")
         mentions.add_column("Text", key="text")
@@ -138,7 +203,7 @@ class IncidentScreen(DeskScreen):
         timeline.add_column("Who", key="who")
         timeline.add_column("Channel", key="channel")
         timeline.add_column("Text", key="text")
-        mentions.border_title = "Mentions"
+        mentions.border_title = MENTIONS_LEGEND_NARROW if narrow else MENTIONS_LEGEND
         timeline.border_title = "Timeline"
         mentions.focus()
         self.set_interval(1.0, self.tick)
@@ -161,6 +226,13 @@ class IncidentScreen(DeskScreen):
         self.detail = detail = event.detail
         self.staff = event.staff
         self.desk.remember_client(detail.client)
+        if not self._drafts_pending:
+            mine = next((d for d in detail.drafts if d.staff == self.desk.me), None)
+            self.my_draft = (
+                OutreachDraft(mine.kind, mine.channel, mine.body, mine.offer, mine.amount)
+                if mine
+                else None
+            )
         now = self.desk.now()
         self.query_one("#summary", Static).update(summary(detail, now))
         mentions = self.query_one("#mentions", DeskTable)
@@ -203,7 +275,7 @@ class IncidentScreen(DeskScreen):
                     [
                         Text(stamp(a.at)),
                         Text(
-                            a.kind.replace("_", " "),
+                            "undo" if a.undo else a.kind.replace("_", " "),
                             style="bold" if a.kind in workflow.RESPONSE_KINDS else "",
                         ),
                         safe(a.staff) if a.staff else Text("douse", style="dim"),
@@ -252,9 +324,7 @@ class IncidentScreen(DeskScreen):
         if self.detail is None:
             return None
         if not self.desk.me:
-            self.notify(
-                "Actions are recorded by name: start the desk with --as STAFF.", severity="warning"
-            )
+            self.notify(WHO_AM_I, severity="warning")
             return None
         return self.detail
 
@@ -334,6 +404,41 @@ class IncidentScreen(DeskScreen):
 
         self.app.push_screen(PickDialog(f"Status (now {detail.row.status})", options), chosen)
 
+    def action_set_severity(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        options = [(s, severity(s)) for s in reversed(SEVERITIES) if s != detail.row.severity]
+
+        def why(level: str, reason: str | None) -> None:
+            if reason is None:
+                return
+            self.act(
+                f"Severity {level}",
+                lambda s, me, now, v: workflow.set_severity(
+                    s,
+                    self.incident_id,
+                    level,
+                    by=me,
+                    now=now,
+                    expected_version=v,
+                    reason=reason.strip(),
+                ),
+            )
+
+        def chosen(level: str | None) -> None:
+            if level:
+                self.app.push_screen(
+                    PromptDialog(
+                        f"Severity {level}: why?",
+                        placeholder="e.g. the press is asking",
+                        required="Say why the severity changes.",
+                    ),
+                    lambda reason: why(level, reason),
+                )
+
+        self.app.push_screen(PickDialog(f"Severity (now {detail.row.severity})", options), chosen)
+
     def action_resolve(self) -> None:
         if self._ready() is None:
             return
@@ -350,23 +455,47 @@ class IncidentScreen(DeskScreen):
                     by=me,
                     now=now,
                     expected_version=v,
-                    resolution=note.strip() or None,
+                    resolution=note.strip(),
                 ),
             )
 
         self.app.push_screen(
-            PromptDialog("Resolve: what was the outcome?", placeholder="resolution"), chosen
+            PromptDialog(
+                "Resolve: how was it resolved?",
+                placeholder="e.g. refunded, customer thanked us",
+                required="A resolution note is required: say how it was resolved.",
+                hint="Enter to resolve (u undoes), Esc to cancel",
+            ),
+            chosen,
         )
 
     def action_escalate(self) -> None:
+        """To whom first (a lead, by default at the top), then why; logged as an escalation."""
         if self._ready() is None:
             return
+        me = self.desk.me
+        people = sorted(
+            (s for s in self.staff if s.handle != me),
+            key=lambda s: (s.away, "lead" not in s.role.lower(), s.handle),
+        )
+        if not people:
+            self.notify("Nobody else is on the staff list to escalate to.", severity="warning")
+            return
+        options = [
+            (
+                s.handle,
+                Text(
+                    f"{s.handle}  {clean(s.name)}  {clean(s.role)}" + ("  (away)" if s.away else "")
+                ),
+            )
+            for s in people
+        ]
 
-        def chosen(note: str | None) -> None:
+        def why(handle: str, note: str | None) -> None:
             if note is None:
                 return
             self.act(
-                "Escalated",
+                f"Escalated to {handle}",
                 lambda s, me, now, v: workflow.log_activity(
                     s,
                     self.incident_id,
@@ -374,25 +503,74 @@ class IncidentScreen(DeskScreen):
                     by=me,
                     now=now,
                     expected_version=v,
-                    body=note.strip(),
+                    body=f"to {handle}: {note.strip()}",
+                    details={"to": handle},
                 ),
             )
 
-        self.app.push_screen(
-            PromptDialog("Escalate: why, and to whom?", placeholder="note"), chosen
-        )
+        def chosen(handle: str | None) -> None:
+            if not handle:
+                return
+            self.app.push_screen(
+                PromptDialog(
+                    f"Escalate to {handle}: why?",
+                    placeholder="what they need to know or decide",
+                    required="Say why, so they can act on it.",
+                ),
+                lambda note: why(handle, note),
+            )
+
+        self.app.push_screen(PickDialog("Escalate to whom?", options), chosen)
+
+    def keep_draft(self, draft: OutreachDraft | None) -> None:
+        """The outreach dialog's `keep`: write (or discard) my draft in the background."""
+        self.my_draft = draft
+        self._draft_latest = seq = next(self._draft_seq)
+        self._drafts_pending += 1
+        self._keep_draft(draft, seq, self.desk.me or "")
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="draft")
+    def _keep_draft(self, draft: OutreachDraft | None, seq: int, me: str) -> None:
+        try:
+            with self._draft_lock:
+                if seq != self._draft_latest:
+                    return  # a newer draft, or the logged entry, supersedes this one
+                with self.desk.services.sessions.begin() as s:
+                    if draft is None:
+                        drafts.discard_draft(s, self.incident_id, by=me)
+                    else:
+                        drafts.save_draft(
+                            s,
+                            self.incident_id,
+                            by=me,
+                            now=self.desk.now(),
+                            kind=draft.kind,
+                            body=draft.body,
+                            channel=draft.channel,
+                            offer=draft.offer,
+                            amount=draft.amount,
+                        )
+        finally:
+            self.app.call_from_thread(self._draft_written)
+
+    def _draft_written(self) -> None:
+        self._drafts_pending = max(0, self._drafts_pending - 1)
+        if not self._drafts_pending:
+            self.desk.broadcast_change()  # colleagues' lists and this view show who drafts
 
     def action_log_outreach(self) -> None:
         detail = self._ready()
         if detail is None:
             return
-        first = detail.mentions[0].mention if detail.mentions else None
+        latest = detail.mentions[0].mention if detail.mentions else None
         values = ReplyValues(
-            author=clean(first.author) if first and first.author else "there",
+            author=clean(latest.author_name or latest.author or "there", limit=80)
+            if latest
+            else "there",
             brand=detail.brand,
             agent=self.desk.me_ref.name if self.desk.me_ref else (self.desk.me or ""),
-            platform=first.platform if first else "",
-            url=first.url or "" if first else "",
+            platform=latest.platform if latest else "",
+            url=latest.url or "" if latest else "",
         )
 
         me = self.desk.me or ""
@@ -400,9 +578,11 @@ class IncidentScreen(DeskScreen):
         def save(draft: OutreachDraft) -> None:
             """In the dialog's worker: the dialog stays open, the draft kept, if this raises."""
             assert self.detail is not None
+            # Supersede any draft write still waiting: once logged, it is no longer a draft.
+            self._draft_latest = next(self._draft_seq)
             try:
-                with self.desk.services.sessions.begin() as s:
-                    workflow.log_activity(
+                with self._draft_lock, self.desk.services.sessions.begin() as s:
+                    drafts.log_and_discard(
                         s,
                         self.incident_id,
                         draft.kind,
@@ -423,9 +603,11 @@ class IncidentScreen(DeskScreen):
 
         def chosen(draft: OutreachDraft | None) -> None:
             if draft is not None:
+                self.my_draft = None
                 over = " over the reply policy (reason kept)" if draft.override else ""
                 self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}{over}", None))
 
+        others = [d for d in detail.drafts if d.staff != me]
         self.app.push_screen(
             LogOutreachDialog(
                 self.incident_id,
@@ -434,6 +616,9 @@ class IncidentScreen(DeskScreen):
                 values,
                 save=save,
                 account_platform=detail.account_platform,
+                draft=self.my_draft,
+                keep=self.keep_draft,
+                others=drafting_text(tuple(others)).plain if others else "",
             ),
             chosen,
         )
@@ -472,37 +657,94 @@ class IncidentScreen(DeskScreen):
             return
         mention_id = item.mention.id
         self.act(
-            f"Split mention #{mention_id} into a new incident",
+            f"Split mention {mention_ref(mention_id)} into a new incident",
             lambda s, me, now, v: workflow.split_incident(
                 s, self.incident_id, [mention_id], by=me, now=now, expected_version=v
             ),
         )
 
     def action_mark_troll(self) -> None:
-        """Don't feed the trolls: flag the highlighted post's author; core moves the incidents
-        that are theirs alone (this one included) to monitor, each through the workflow."""
+        """Don't feed the trolls: flag (or unflag) the highlighted post's author, after saying
+        which of their incidents go to monitor (or come back) and when they are due."""
         item = self.selected_mention
         if self._ready() is None or item is None:
             return
-        m = item.mention
-        if m.author_id is None:
+        if item.mention.author_id is None:
             self.notify("This post has no known author to flag.", severity="warning")
             return
-        if m.author_is_troll:
-            self.notify(f"{clean(m.author)} is already flagged a troll.", severity="warning")
+        self.look_troll(item.mention.author_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="incident-look")
+    def look_troll(self, author_id: int) -> None:
+        with self.desk.services.sessions() as session:
+            preview = troll_preview(session, author_id)
+        self.post_message(self.TrollLooked(preview))
+
+    @on(TrollLooked)
+    def _troll_looked(self, event: TrollLooked) -> None:
+        preview = event.preview
+        title, body = troll_question(preview, self.desk.now())
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            flag = not preview.is_troll
+
+            def change(session: Session, me: str) -> str:
+                done = set_author(
+                    session, preview.author_id, by=me, now=self.desk.now(), troll=flag
+                )
+                line = f"{clean(done.handle)} " + ("flagged a troll" if flag else "unflagged")
+                if done.monitored:
+                    line += "; to monitor: " + ", ".join(f"#{i}" for i in done.monitored)
+                if done.restored:
+                    line += "; back as before: " + ", ".join(f"#{i}" for i in done.restored)
+                if self.incident_id in done.left_open:
+                    line += f"; #{self.incident_id} stays open: other people are on it"
+                return line
+
+            self.write("Troll" if flag else "Troll flag removed", change)
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
+
+    def action_undo(self) -> None:
+        detail = self._ready()
+        if detail is None:
             return
-        author_id = m.author_id
+        self.look_undo(detail.row.version)
 
-        def change(session: Session, me: str) -> str:
-            done = set_author(session, author_id, by=me, now=self.desk.now(), troll=True)
-            line = f"{clean(done.handle)} flagged a troll"
-            if done.monitored:
-                line += "; to monitor: " + ", ".join(f"#{i}" for i in done.monitored)
-            if self.incident_id in done.left_open:
-                line += f"; #{self.incident_id} stays open: other people are on it"
-            return line
+    @work(thread=True, exclusive=True, exit_on_error=False, group="incident-look")
+    def look_undo(self, version: int) -> None:
+        with self.desk.services.sessions() as session:
+            change = last_change(session, self.incident_id)
+        self.post_message(self.UndoLooked(change, version))
 
-        self.write("Troll", change)
+    @on(UndoLooked)
+    def _undo_looked(self, event: UndoLooked) -> None:
+        change = event.change
+        if change is None:
+            self.notify("Nothing to undo on this incident.", severity="warning")
+            return
+        if not change.possible:
+            self.notify(f"Cannot undo the {change.what}: {change.why_not}.", severity="warning")
+            return
+        body = Text(f"{change.what}\nby {change.by or 'douse'} at {stamp(change.at)}")
+        if change.action == "troll":
+            body.append("\nThis unflags the author and restores what the flag moved.", "bold")
+        body.append("\nThe change stays on the timeline; the undo is added after it.", "dim")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_action_worker(
+                    f"Undone: {change.what}",
+                    lambda s, me, now, v: undo(
+                        s, self.incident_id, by=me, now=now, expected_version=v
+                    ),
+                    self.desk.me or "",
+                    event.version,
+                )
+
+        self.app.push_screen(ConfirmDialog("Undo the last change?", body), confirmed)
 
     def action_relabel(self) -> None:
         item = self.selected_mention

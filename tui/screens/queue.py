@@ -2,7 +2,7 @@
 
 `m`: mine, due within a day or overdue. `o`: every open incident with a running deadline, anyone's,
 overdue ones first (in red), then the soonest; `n` jumps past the overdue ones to the next to
-breach.
+breach. Several can be selected and acted on at once, as on a client's Incidents tab.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
@@ -21,11 +21,12 @@ from textual.widgets import Static
 from core.queries import desk as q
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
+from tui.widgets.bulk import BulkIncidents, selection_bar
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
-from tui.widgets.incidents_pane import STATUS_SHORT
+from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import DUE_WIDTH, count, countdown, plural, safe, severity
+from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, plural, safe
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
@@ -34,26 +35,33 @@ MINE_HORIZON = timedelta(hours=24)
 SOON = timedelta(hours=1)
 
 
-def queue_cells(r: q.IncidentRow, now: datetime) -> list[Text]:
+def queue_cells(r: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """An overdue row stands out (red number, bold client and title), not only its deadline."""
     overdue = r.due_at is not None and r.due_at <= now
-    return [
+    cells = [
         countdown(r.due_at, now),
-        safe(r.client_slug, "bold" if overdue else "", limit=18),
+        safe(r.client_slug, "bold" if overdue else "", limit=12 if narrow else 18),
         Text(f"#{r.id}", style="bold red" if overdue else "dim"),
-        severity(r.severity),
-        Text(STATUS_SHORT.get(r.status, r.status)),
-        safe(r.owner, limit=10) if r.owner else Text("unowned", style="yellow"),
+        severity_cell(r.severity, narrow),
+        status_cell(r.status, narrow),
+        safe(r.owner, limit=8 if narrow else 10) if r.owner else Text("unowned", style="yellow"),
         count(r.mention_count),
-        safe(r.title, "bold" if overdue else "", limit=60),
+        title_cell(r, overdue),
     ]
+    if narrow:
+        del cells[6]  # the mention count: the title needs the room more
+    return cells
 
 
-class QueueScreen(DeskScreen):
-    BINDINGS: ClassVar = bindings("queue")
+class QueueScreen(BulkIncidents, DeskScreen):
+    BINDINGS: ClassVar = [*bindings("queue"), *bindings("bulk")]
     DEFAULT_CSS = """
     QueueScreen #queue { height: 1fr; }
     QueueScreen #queue-bar { height: 1; padding: 0 1; background: $boost; }
+    QueueScreen #queue-empty {
+        display: none; height: auto; padding: 1 2; color: $text-muted;
+        &.shown { display: block; }
+    }
     """
 
     mine: reactive[bool] = reactive(True, init=False)
@@ -76,27 +84,48 @@ class QueueScreen(DeskScreen):
         self.counts = q.QueueCounts(0, 0, 0)
         self.exhausted = False
         self.loading = False
+        self.narrow = False
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self._title())
         yield Static(id="queue-bar")
-        yield DeskTable(id="queue")
+        yield Static(id="queue-empty")
+        yield DeskTable(id="queue", selectable=True)
         yield DeskFooter()
 
-    def _title(self) -> str:
-        return "My queue" if self.mine else "All deadlines, overdue first"
-
-    def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
-        # Title last: on a narrow terminal it is the one clipped, never the deadline or owner.
+    def add_columns(self, table: DeskTable) -> None:
+        # Title last: on a narrow terminal it is the one clipped, never the deadline or owner;
+        # below NARROW columns the mention count goes and words shorten so the title stays.
+        self.narrow = self.app.size.width < NARROW
+        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("Client", key="client")
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
         table.add_column("Owner", key="owner")
-        table.add_column("Ment", key="mentions")
+        if not self.narrow:
+            table.add_column("Ment", key="mentions")
         table.add_column("Title", key="title")
+
+    def on_resize(self) -> None:
+        if (self.app.size.width < NARROW) != self.narrow:
+            table = self.query_one(DeskTable)
+            keep = table.selected_key
+            self.add_columns(table)
+            now = self.desk.now()
+            table.add_rows([(str(r.id), queue_cells(r, now, self.narrow)) for r in self.rows])
+            table.keep_cursor(keep)
+
+    def help_scopes(self) -> list[str]:
+        return ["queue", "select", "bulk", "table"]
+
+    def _title(self) -> str:
+        return "My queue" if self.mine else "All deadlines, overdue first"
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeskTable)
+        self.add_columns(table)
         table.focus()
         self.set_interval(1.0, self.tick)
         self.reload()
@@ -104,7 +133,25 @@ class QueueScreen(DeskScreen):
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())
         self.rows = []  # another list: start again from its first page
+        self.query_one(DeskTable).clear_selection()
         self.reload()
+
+    def bulk_table(self) -> DeskTable:
+        return self.query_one(DeskTable)
+
+    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+        return {str(r.id): r for r in self.rows}
+
+    @on(DeskTable.SelectionChanged)
+    def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
+        event.stop()
+        self.query_one("#queue-bar", Static).update(self.bar())
+
+    def key_escape(self, event: events.Key) -> None:
+        # The selection first; left to bubble, Escape would also close the queue.
+        event.stop()
+        if not self.query_one(DeskTable).clear_selection():
+            self.desk.action_back()
 
     def reload(self) -> None:
         # A reload keeps as many rows as were scrolled into view, so the cursor stays put.
@@ -142,15 +189,30 @@ class QueueScreen(DeskScreen):
             if str(r.id) in table.rows:
                 continue  # moved up the queue between two pages
             self.rows.append(r)
-            new_rows.append((str(r.id), queue_cells(r, now)))
+            new_rows.append((str(r.id), queue_cells(r, now, self.narrow)))
         table.add_rows(new_rows)
         if event.jump:
             self.action_next_due()
         elif event.offset == 0:
             table.keep_cursor(keep)
+        if event.offset == 0:
+            table.prune_selection()
         self.query_one("#queue-bar", Static).update(self.bar())
+        empty = self.query_one("#queue-empty", Static)
+        empty.set_class(not self.rows, "shown")
+        if not self.rows:
+            empty.update(
+                "Nothing of yours is due in the next 24 hours, and nothing of yours is overdue. "
+                "o shows every running deadline, anyone's."
+                if self.mine
+                else "No running deadlines: every open incident is answered, waiting on the "
+                "customer, or in monitor."
+            )
 
     def bar(self) -> Text:
+        selected = selection_bar(self.query_one(DeskTable))
+        if selected is not None:
+            return selected
         total, overdue, soon = self.counts
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(plural(total, "incident"), style="bold")

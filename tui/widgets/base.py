@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from tui.app import DouseApp
 
 
+WHO_AM_I = (
+    "Actions are recorded by name: start the desk with --as STAFF, or set agency.me in "
+    "clients.toml."
+)
+
+
 class WorkerFailures:
     """Turns a failed worker of this node into one notification through the app.
 
@@ -57,9 +63,7 @@ class DeskWrites:
     def me(self) -> str | None:
         """The acting staff handle, or None (with a warning) on an anonymous desk."""
         if not self.desk.me:
-            self.desk.notify(
-                "Actions are recorded by name: start the desk with --as STAFF.", severity="warning"
-            )
+            self.desk.notify(WHO_AM_I, severity="warning")
             return None
         return self.desk.me
 

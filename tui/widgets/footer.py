@@ -36,17 +36,36 @@ class DeskFooter(Static):
         if self.is_attached and screen is self.screen:
             self.show_keys()
 
+    def on_resize(self) -> None:
+        self.show_keys()
+
     def show_keys(self) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        """As many keys as fit, whole; when some do not, a last "… ? all keys" says so."""
+        items: list[Text] = []
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            if text:
-                text.append("  ")
             style = "bold" if active.enabled else "dim"
-            text.append(key_label(key), style=f"{style} cyan")
-            text.append(f" {binding.description}", style="" if active.enabled else "dim")
+            item = Text(key_label(key), style=f"{style} cyan")
+            item.append(f" {binding.description}", style="" if active.enabled else "dim")
+            items.append(item)
+        room = self.size.width - 2 if self.size.width else 10_000  # less the padding
+        text = Text(no_wrap=True, overflow="crop")
+        for n, item in enumerate(items):
+            gap = 2 if text else 0
+            left = len(items) - n - 1
+            need = gap + item.cell_len + (len(MORE) if left else 0)
+            if text.cell_len + need > room:
+                text.append(MORE if text else MORE.strip(), style="bold")
+                break
+            if gap:
+                text.append("  ")
+            text.append_text(item)
         self.update(text)
+
+
+MORE = "  … ? all keys"
+"""Ends the line when some keys did not fit: help lists every key of this screen first."""

@@ -1,4 +1,5 @@
-"""Incidents tab: a client's incidents by deadline, filtered by status, severity, owner, text."""
+"""Incidents tab: a client's incidents by deadline, filtered by status, severity, owner, text;
+several can be selected and acted on at once (tui.widgets.bulk)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from textual.message import Message
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import DUE_WIDTH, count, countdown, safe, severity
+from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
 
 PAGE = 100
 STATUS_CYCLE = ("open", "all", *INCIDENT_STATUSES)
@@ -24,24 +26,54 @@ STATUS_SHORT = {
     "waiting_customer": "waiting",
     "acknowledged": "ack'd",
 }
+NARROW_STATUS = {**STATUS_SHORT, "in_progress": "in prog", "monitor": "monitor"}
+NARROW_SEVERITY = {"critical": "crit", "medium": "med"}
 
 
-def incident_cells(row: q.IncidentRow, now) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def status_cell(status: str, narrow: bool) -> Text:
+    return Text((NARROW_STATUS if narrow else STATUS_SHORT).get(status, status))
+
+
+def severity_cell(value: str, narrow: bool) -> Text:
+    text = severity(value)
+    if narrow:
+        text.plain = NARROW_SEVERITY.get(value, value)
+    return text
+
+
+def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
+    """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice."""
+    text = Text()
+    if row.drafting:
+        text.append(f"✎{row.drafting[0]}", style="bold yellow")
+        if len(row.drafting) > 1:
+            text.append(f"+{len(row.drafting) - 1}", style="yellow")
+        text.append(" ")
+    text.append_text(safe(row.title, "bold" if overdue else "", limit=60))
+    return text
+
+
+def incident_cells(row: q.IncidentRow, now, narrow: bool = False) -> list[Text]:  # type: ignore[no-untyped-def]
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
-    return (
+    cells = [
         countdown(row.due_at, now),
         Text(f"#{row.id}", style="bold red" if overdue else "dim"),
-        severity(row.severity),
-        Text(STATUS_SHORT.get(row.status, row.status)),
-        safe(row.owner, limit=10) if row.owner else Text("unowned", style="yellow"),
+        severity_cell(row.severity, narrow),
+        status_cell(row.status, narrow),
+        safe(row.owner, limit=8 if narrow else 10)
+        if row.owner
+        else Text("unowned", style="yellow"),
         count(row.mention_count),
-        safe(row.title, "bold" if overdue else "", limit=60),
-    )
+        title_cell(row, overdue),
+    ]
+    if narrow:
+        del cells[5]
+    return cells
 
 
-class IncidentsPane(Pane):
-    BINDINGS: ClassVar = bindings("incidents")
+class IncidentsPane(BulkIncidents, Pane):
+    BINDINGS: ClassVar = [*bindings("incidents"), *bindings("bulk")]
     PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
 
     @dataclass
@@ -55,22 +87,59 @@ class IncidentsPane(Pane):
         self.filters = q.IncidentFilter()
         self.rows: list[q.IncidentRow] = []
         self.exhausted = False
+        self.narrow = False
 
     def forget_rows(self) -> None:
         self.rows = []
         self.exhausted = False
+        self.table.clear_selection()
+
+    def compose_table(self) -> DeskTable:
+        return DeskTable(selectable=True)
+
+    def bulk_table(self) -> DeskTable:
+        return self.table
+
+    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+        return {str(r.id): r for r in self.rows}
+
+    @on(DeskTable.SelectionChanged)
+    def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
+        event.stop()
+        self.show_bar()
+
+    def clear_selection(self) -> bool:
+        return self.table.clear_selection()
 
     def setup_table(self, table: DeskTable) -> None:
+        self.add_columns(table)
+        self.set_interval(1.0, self.tick)
+
+    def add_columns(self, table: DeskTable) -> None:
+        self.narrow = self.app.size.width < NARROW
+        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
         table.add_column("Status", key="status")
         table.add_column("Owner", key="owner")
-        table.add_column("Ment", key="mentions")
+        if not self.narrow:
+            table.add_column("Ment", key="mentions")
         table.add_column("Title", key="title")
-        self.set_interval(1.0, self.tick)
+
+    def on_resize(self) -> None:
+        if (self.app.size.width < NARROW) != self.narrow:
+            table = self.table
+            keep = table.selected_key
+            self.add_columns(table)
+            now = self.desk.now()
+            table.add_rows([(str(r.id), incident_cells(r, now, self.narrow)) for r in self.rows])
+            table.keep_cursor(keep)
 
     def bar(self) -> Text:
+        selected = selection_bar(self.table)
+        if selected is not None:
+            return selected
         f = self.filters
         text = Text()
         text.append("status ", style="dim")
@@ -80,6 +149,7 @@ class IncidentsPane(Pane):
         text.append("  owner ", style="dim")
         text.append({None: "anyone", "-": "unowned"}.get(f.owner, f.owner or ""), style="bold")
         text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} shown", style="dim")
+        text.append_text(selection_hint(self.table))
         return text
 
     def reload(self) -> None:
@@ -111,11 +181,30 @@ class IncidentsPane(Pane):
             if str(row.id) in table.rows:
                 continue
             self.rows.append(row)
-            new_rows.append((str(row.id), incident_cells(row, now)))
+            new_rows.append((str(row.id), incident_cells(row, now, self.narrow)))
         table.add_rows(new_rows)
         if event.offset == 0:
             table.keep_cursor(keep)
+            table.prune_selection()
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "incidents",
+                f"No open incidents for {self.client.name}: nothing negative is waiting for an "
+                "answer. f shows all of them, resolved and closed too.",
+            )
+        )
+
+    def filtered(self) -> list[str]:
+        f = self.filters
+        found = [f"status {f.status}"] if f.status != "open" else []
+        if f.severity:
+            found.append(f"severity {f.severity}")
+        if f.owner:
+            found.append("unowned" if f.owner == "-" else f"owner {f.owner}")
+        return found + super().filtered()
 
     def tick(self) -> None:
         if not self.display or not self.rows:

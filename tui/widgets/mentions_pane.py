@@ -15,12 +15,13 @@ from textual.widgets import Static
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import CORRECTABLE_LABELS, correct_label
 from core.queries import desk as q
+from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import ago, clean, label, safe, show, stamp
+from tui.widgets.text import NARROW, ago, clean, label, plural, safe, show, stamp
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskScreen
@@ -51,7 +52,7 @@ def author_cell(m: q.MentionRow) -> Text:
 def mention_detail(m: q.MentionRow) -> Text:
     """The whole post, as inert text, with why it got its label."""
     text = Text()
-    text.append(f"#{m.id} ", style="dim")
+    text.append(f"{mention_ref(m.id)} ", style="dim")
     text.append_text(label(m.label, m.corrected))
     if m.compound is not None:
         text.append(f" {m.compound:+.2f}", style="dim")
@@ -91,6 +92,8 @@ class MentionsPane(Pane):
         rows: list[q.MentionRow]
         appended: bool
         client_id: int
+        sources: list[q.SourceRow] | None = None
+        """Loaded when the client has no mentions at all: to say why."""
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
@@ -98,6 +101,7 @@ class MentionsPane(Pane):
         self.rows: dict[str, q.MentionRow] = {}
         self.last: q.MentionRow | None = None
         self.exhausted = False
+        self.sources: list[q.SourceRow] | None = None
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -114,8 +118,10 @@ class MentionsPane(Pane):
         table.add_column("When", key="when", width=10)
         table.add_column("Label", key="label", width=9)
         table.add_column("Inc", key="incident")
-        table.add_column("Author", key="author", width=20)
-        table.add_column("Reach", key="reach")
+        narrow = self.app.size.width < NARROW
+        table.add_column("Author", key="author", width=16 if narrow else 20)
+        # Fixed: one account with a million followers must not squeeze every row's text.
+        table.add_column("Reach", key="reach", width=9 if narrow else 13)
         table.add_column("Text", key="text")
 
     def bar(self) -> Text:
@@ -123,6 +129,7 @@ class MentionsPane(Pane):
         text.append("show ", style="dim")
         text.append(self.kind, style="bold")
         text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} loaded", style="dim")
+        text.append("  ·  reach: f followers, ↻ shares, ♥ likes", style="dim")
         return text
 
     def reload(self) -> None:
@@ -131,11 +138,14 @@ class MentionsPane(Pane):
     @work(thread=True, exclusive=True, exit_on_error=False, group="mentions")
     def load(self, kind: str, search: str, after: q.MentionCursor | None) -> None:
         client_id = self.client.id
+        sources = None
         with self.desk.services.sessions() as session:
             rows = q.client_mentions(
                 session, client_id, kind=kind, search=search, after=after, limit=PAGE
             )
-        self.post_message(self.Loaded(rows, after is not None, client_id))
+            if not rows and after is None and kind == "all" and not search:
+                sources = q.client_sources(session, client_id, self.desk.now())
+        self.post_message(self.Loaded(rows, after is not None, client_id, sources))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
@@ -147,6 +157,7 @@ class MentionsPane(Pane):
         keep = table.selected_key
         if not event.appended:
             self.rows = {}
+            self.sources = event.sources
             table.clear()
         self.exhausted = len(event.rows) < PAGE
         now = self.desk.now()
@@ -179,7 +190,41 @@ class MentionsPane(Pane):
     def show_detail(self) -> None:
         m = self.selected
         detail = self.query_one("#mention-detail", Static)
-        show(detail, mention_detail(m) if m else Text("No mentions match.", style="dim"))
+        show(detail, mention_detail(m) if m else self.why_empty())
+
+    def filtered(self) -> list[str]:
+        return ([f"show {self.kind}"] if self.kind != "all" else []) + super().filtered()
+
+    def why_empty(self) -> Text:
+        """Why there is nothing to show, and what to do: a filter, no sources, nothing polled."""
+        if not self.loaded:
+            return Text("Loading…", style="dim")
+        name = self.client.name
+        sources = self.sources or []
+        enabled = [s for s in sources if s.enabled]
+        if self.filtered():
+            return self.empty_because("mentions", "")
+        if not enabled:
+            return Text(
+                f"No mentions yet: {name} has no {'enabled ' if sources else ''}sources. Add "
+                "[[clients.sources]] to clients.toml and run `douse sync`; `douse mention add` "
+                "and `douse import` record mentions by hand."
+            )
+        polled = [s.last_polled_at for s in enabled if s.last_polled_at is not None]
+        if not polled:
+            return Text(
+                f"No mentions yet: {plural(len(enabled), 'source')} of {name}, none polled so "
+                "far. `douse watch` polls them (the desk does while no watch runs); p on the "
+                "Sources tab (4) polls one now."
+            )
+        failing = [s for s in enabled if s.health == "failing"]
+        text = Text(
+            f"No mentions yet: {plural(len(enabled), 'source')} polled, last "
+            f"{ago(max(polled), self.desk.now()).plain}, and nothing found about {name}. "
+            "Check the client's keywords in clients.toml"
+        )
+        text.append(f", and the Sources tab (4): {len(failing)} failing." if failing else ".")
+        return text
 
     @property
     def selected(self) -> q.MentionRow | None:
@@ -236,7 +281,7 @@ class MentionsPane(Pane):
 
         self.app.push_screen(
             PromptDialog(
-                f"New incident from mention #{m.id}: why? (optional)",
+                f"New incident from mention {mention_ref(m.id)}: why? (optional)",
                 placeholder="e.g. a complaint the model read as neutral",
             ),
             chosen,
@@ -258,12 +303,14 @@ class MentionsPane(Pane):
 
             def change(session: Session, me: str) -> str:
                 attach_mention(session, incident_id, m.id, by=me, now=self.desk.now())
-                return f"Mention #{m.id} attached to incident #{incident_id}"
+                return f"Mention {mention_ref(m.id)} attached to incident #{incident_id}"
 
             self.write("Attached", change)
 
         self.app.push_screen(
-            PromptDialog(f"Attach mention #{m.id} to which incident?", placeholder="e.g. 12"),
+            PromptDialog(
+                f"Attach mention {mention_ref(m.id)} to which incident?", placeholder="e.g. 12"
+            ),
             chosen,
         )
 
@@ -284,10 +331,10 @@ def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
 
         def change(session: Session, me: str) -> str:
             fixed = correct_label(session, m.id, value, by=me, now=node.desk.now())
-            return (
-                f"Mention #{m.id}: {fixed.before} → {fixed.label} (model said {fixed.model_label})"
-            )
+            ref = mention_ref(m.id)
+            return f"Mention {ref}: {fixed.before} → {fixed.label} (model said {fixed.model_label})"
 
         node.write("Label corrected", change)
 
-    node.app.push_screen(PickDialog(f"Mention #{m.id} is {m.label}; it should be", options), chosen)
+    title = f"Mention {mention_ref(m.id)} is {m.label}; it should be"
+    node.app.push_screen(PickDialog(title, options), chosen)

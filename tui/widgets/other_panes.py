@@ -11,12 +11,15 @@ from textual import on, work
 from textual.message import Message
 
 from core.accounts import reassign_account
-from core.authors import set_author
+from core.authors import TrollPreview, set_author, troll_preview
+from core.ingest.demo_marker import DemoDatabaseError
 from core.ingest.poll import Poller, format_outcome
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.dialogs.troll import troll_question
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import ago, clean, count, plural, safe
@@ -28,6 +31,20 @@ HEALTH_STYLE = {
     "disabled": "dim",
     "new": "cyan",
 }
+
+
+def account_state(a: q.AccountRow) -> Text:
+    """One word on whether someone will answer for the account now, never "ok" when nobody
+    will (the Owner and Backup columns say who)."""
+    if a.archived:
+        return Text("archived", style="dim")
+    if a.owner is None:
+        return Text("NO OWNER", style="bold yellow")
+    if a.owner_away and not a.backup:
+        return Text("owner away, no backup", style="bold yellow")
+    if a.owner_away:
+        return Text(f"owner away: {clean(a.backup)}", style="yellow")
+    return Text("ok", style="green")
 
 
 class AccountsPane(Pane):
@@ -92,19 +109,24 @@ class AccountsPane(Pane):
                     [
                         Text(a.platform),
                         safe(a.handle, limit=40),
-                        safe(a.owner) if a.owner else Text("UNOWNED", style="bold yellow"),
-                        safe(a.backup) if a.backup else Text("none", style="dim"),
-                        Text("archived", style="dim")
-                        if a.archived
-                        else Text("owner away", style="yellow")
-                        if a.owner_away
-                        else Text("ok", style="green"),
+                        safe(a.owner) if a.owner else Text("—", style="dim"),
+                        safe(a.backup) if a.backup else Text("—", style="dim"),
+                        account_state(a),
                     ],
                 )
             )
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "accounts",
+                f"No accounts for {self.client.name}: add [[clients.accounts]] (platform, handle, "
+                "owner) to clients.toml and run `douse sync`.",
+            )
+        )
 
     @property
     def selected(self) -> q.AccountRow | None:
@@ -241,6 +263,16 @@ class SourcesPane(Pane):
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "sources",
+                f"No sources for {self.client.name}: add [[clients.sources]] to clients.toml and "
+                "run `douse sync`. Meanwhile `douse import` and `douse mention add` record "
+                "mentions by hand.",
+            )
+        )
 
     @property
     def selected(self) -> q.SourceRow | None:
@@ -264,7 +296,12 @@ class SourcesPane(Pane):
         # polling it at the same time.
         running = self.desk.ingest.scheduler if self.desk.ingest else None
         poller = running.poller if running is not None else Poller(self.desk.services, workers=1)
-        outcome = poller.poll_source(source_id)
+        try:
+            outcome = poller.poll_source(source_id)
+        except DemoDatabaseError as exc:
+            # Said plainly, not as an error: a demo's feeds are made up on purpose.
+            self.post_message(self.Wrote("Not polled", f"{exc}."))
+            return
         self.post_message(
             self.Wrote("Polled" if outcome.ok else "Poll failed", format_outcome(outcome))
         )
@@ -278,6 +315,10 @@ class AuthorsPane(Pane):
     class Loaded(Message):
         rows: list[q.AuthorRow]
         client_id: int
+
+    @dataclass
+    class TrollLooked(Message):
+        preview: TrollPreview
 
     def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
@@ -348,19 +389,31 @@ class AuthorsPane(Pane):
         table.add_rows(new_rows)
         table.keep_cursor(keep)
         self.show_bar()
+        self.show_empty(
+            None
+            if self.rows
+            else self.empty_because(
+                "authors",
+                f"No authors yet: nobody with a known name or handle has written about "
+                f"{self.client.name}.",
+            )
+        )
 
     @property
     def selected(self) -> q.AuthorRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
-    def _flag(self, title: str, **flags: bool | str) -> None:
-        author = self.selected
-        if author is None:
-            return
+    def _flag(self, title: str, author_id: int | None = None, **flags: bool | str) -> None:
+        """Change the highlighted author (or `author_id`, the one a question was about)."""
+        if author_id is None:
+            author = self.selected
+            if author is None:
+                return
+            author_id = author.id
 
         def change(session: Session, me: str) -> str:
-            done = set_author(session, author.id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
+            done = set_author(session, author_id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
             flags_now = ", ".join(
                 name for name, on_ in (("troll", done.is_troll), ("VIP", done.is_vip)) if on_
             )
@@ -371,14 +424,36 @@ class AuthorsPane(Pane):
                 line += "; left open (others on them): " + ", ".join(
                     f"#{i}" for i in done.left_open
                 )
+            if done.restored:
+                line += "; back as before the flag: " + ", ".join(f"#{i}" for i in done.restored)
             return line
 
         self.write(title, change)
 
     def action_toggle_troll(self) -> None:
+        """Asks first: which of their open incidents go to monitor (or, unflagging, come back),
+        with their deadlines."""
         author = self.selected
-        if author is not None:
-            self._flag("Troll flag", troll=not author.is_troll)
+        if author is not None and self.me() is not None:
+            self.look_troll(author.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="authors-look")
+    def look_troll(self, author_id: int) -> None:
+        with self.desk.services.sessions() as session:
+            preview = troll_preview(session, author_id)
+        self.post_message(self.TrollLooked(preview))
+
+    @on(TrollLooked)
+    def _troll_looked(self, event: TrollLooked) -> None:
+        event.stop()
+        preview = event.preview
+        title, body = troll_question(preview, self.desk.now())
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._flag("Troll flag", preview.author_id, troll=not preview.is_troll)
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
 
     def action_toggle_vip(self) -> None:
         author = self.selected

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 HIDDEN = ("palette", "quit", "back")
 # Sort rank by scope: the screen's own actions first, list movements last.
 GLOBAL_RANK, CLIENT_RANK, TABLE_RANK, SCREEN_RANK = 1, 2, 3, 0
+# Selecting rows is list handling, like moving in it: after the screen's own actions.
+RANKS = {"global": GLOBAL_RANK, "table": TABLE_RANK, "select": TABLE_RANK}
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class DeskCommands(Provider):
             if spec.binding_id in seen:
                 continue
             seen.add(spec.binding_id)
-            rank = {"global": GLOBAL_RANK, "table": TABLE_RANK}.get(spec.scope, SCREEN_RANK)
+            rank = RANKS.get(spec.scope, SCREEN_RANK)
             run = partial(self._run, active.node, spec.action)
             ranked.append(
                 (rank, len(ranked), Command(spec.description, key_label(key), spec.help, run))

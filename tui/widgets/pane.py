@@ -34,6 +34,13 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
             display: none;
             &.shown { display: block; }
         }
+        & > .pane-empty {
+            display: none;
+            height: auto;
+            padding: 1 2;
+            color: $text-muted;
+            &.shown { display: block; }
+        }
         & > DeskTable { height: 1fr; }
     }
     """
@@ -60,7 +67,15 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-bar")
         yield Input(placeholder=self.PLACEHOLDER, classes="pane-filter")
-        yield DeskTable()
+        yield Static(classes="pane-empty")
+        yield self.compose_table()
+
+    def compose_table(self) -> DeskTable:
+        return DeskTable()
+
+    def clear_selection(self) -> bool:
+        """Escape's second job, after the search: forget a multi-selection (False: none)."""
+        return False
 
     def on_mount(self) -> None:
         # Panes are mounted when their tab is first shown: load and take focus at once.
@@ -92,6 +107,27 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
 
     def bar(self) -> Text:
         return Text()
+
+    def show_empty(self, why: Text | None) -> None:
+        """Under an empty list: why it is empty and what to do about it (None hides it)."""
+        note = self.query_one(".pane-empty", Static)
+        note.set_class(why is not None, "shown")
+        if why is not None:
+            note.update(why)
+
+    def filtered(self) -> list[str]:
+        """The filters in force on this list, in words ("search 'mould'"), for an empty list."""
+        return [f"search {self.search!r}"] if self.search else []
+
+    def empty_because(self, subject: str, nothing: str) -> Text:
+        """Why a list is empty: "No incidents match status closed, search 'x'." and how to
+        widen it while filters are on; else `nothing`, which says what to do."""
+        filters = self.filtered()
+        if not filters:
+            return Text(nothing)
+        text = Text(f"No {subject} match {', '.join(filters)}.", style="bold")
+        text.append(" Esc clears the search; the keys below change the other filters.")
+        return text
 
     def show_bar(self) -> None:
         text = self.bar()

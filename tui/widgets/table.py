@@ -4,6 +4,11 @@ Textual's DataTable renders and measures every cell on its own through Rich, and
 that away on `clear()`; on the desk's lists (35 rows of 6-8 columns per page) that was 50-100 ms
 per reload, half of a key's budget. Here a row is one Text rendered once per column layout, only
 visible rows are drawn (the Line API), and moving the cursor repaints two lines.
+
+A table made `selectable` (the incident lists) also keeps a multi-selection: Space toggles the
+highlighted row, Shift+Up/Down extend, `*` selects every row shown (or clears when all are).
+Selected rows carry a ✓ in their first column; the selection survives reloads for the rows still
+listed.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ PADDING = 1
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+SELECT_ACTIONS = frozenset(("toggle_select", "extend_down", "extend_up", "select_all"))
+
 RowSpec = tuple[str, Sequence[Text | str]]
 """A row to add: its key (the record's id) and its cells."""
 
@@ -57,6 +64,7 @@ class _Styles:
     header: Style
     even: Style
     cursor: Style
+    selected: Style
 
 
 class RowNotFound(KeyError):
@@ -102,11 +110,13 @@ class DeskTable(ScrollView, can_focus=True):
         Binding("left", "scroll_left", "Left", show=False),
         Binding("right", "scroll_right", "Right", show=False),
         *bindings("table"),
+        *bindings("select"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "desk-table--header",
         "desk-table--even-row",
         "desk-table--cursor",
+        "desk-table--selected",
     }
     DEFAULT_CSS = """
     DeskTable {
@@ -135,6 +145,11 @@ class DeskTable(ScrollView, can_focus=True):
         }
         & > .desk-table--even-row { background: $surface-lighten-1 50%; }
         &:dark > .desk-table--even-row { background: $surface-darken-1 40%; }
+        & > .desk-table--selected {
+            background: $accent 30%;
+            color: $text-accent;
+            text-style: bold;
+        }
         & > .desk-table--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -159,8 +174,24 @@ class DeskTable(ScrollView, can_focus=True):
     class RowSelected(RowHighlighted):
         """Enter (or a click on the highlighted row) chose a row."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    class SelectionChanged(Message):
+        """Rows were added to or taken from the multi-selection."""
+
+        def __init__(self, table: DeskTable, count: int) -> None:
+            super().__init__()
+            self.table = table
+            self.count = count
+
+        @property
+        def control(self) -> DeskTable:
+            return self.table
+
+    def __init__(
+        self, *, id: str | None = None, classes: str | None = None, selectable: bool = False
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.selectable = selectable
+        self._selected: set[str] = set()
         self.columns: list[Column] = []
         self._keys: list[str] = []
         self._index: dict[str, int] = {}
@@ -171,7 +202,7 @@ class DeskTable(ScrollView, can_focus=True):
         self._width = 0
         self._widths: list[int] = []
         """Each column's width on screen, padding included."""
-        self._styles = _Styles(Style(), Style(), Style(), Style())
+        self._styles = _Styles(Style(), Style(), Style(), Style(), Style())
 
     # -- building ---------------------------------------------------------------------------
 
@@ -328,6 +359,72 @@ class DeskTable(ScrollView, can_focus=True):
         else:
             self.move_cursor(row=row)
 
+    # -- the multi-selection ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Selecting is neither shown nor run on a list without a selection.
+        return self.selectable or action not in SELECT_ACTIONS
+
+    @property
+    def selected_keys(self) -> list[str]:
+        """Selected rows still listed, in their order on screen."""
+        return [key for key in self._keys if key in self._selected]
+
+    def _selection_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.SelectionChanged(self, len(self.selected_keys)))
+
+    def set_selected(self, keys: Iterable[str]) -> None:
+        self._selected = {key for key in keys if key in self._index}
+        self._selection_changed()
+
+    def clear_selection(self) -> bool:
+        """Forget the selection; False when there was none."""
+        had = bool(self.selected_keys)
+        self._selected.clear()
+        if had:
+            self._selection_changed()
+        return had
+
+    def prune_selection(self) -> None:
+        """After a reload: rows no longer listed leave the selection."""
+        if self._selected - set(self._index):
+            self._selected &= set(self._index)
+            self._selection_changed()
+
+    def action_toggle_select(self) -> None:
+        key = self.selected_key
+        if not self.selectable or key is None:
+            return
+        self._selected ^= {key}
+        self._selection_changed()
+
+    def _extend(self, step: int) -> None:
+        key = self.selected_key
+        if not self.selectable or key is None:
+            return
+        self._selected.add(key)
+        self.move_cursor(row=self._cursor + step)
+        key = self.selected_key
+        if key is not None:
+            self._selected.add(key)
+        self._selection_changed()
+
+    def action_extend_down(self) -> None:
+        self._extend(1)
+
+    def action_extend_up(self) -> None:
+        self._extend(-1)
+
+    def action_select_all(self) -> None:
+        if not self.selectable or not self._keys:
+            return
+        if len(self.selected_keys) == len(self._keys):
+            self._selected.clear()
+        else:
+            self._selected = set(self._keys)
+        self._selection_changed()
+
     # -- drawing ----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -337,6 +434,7 @@ class DeskTable(ScrollView, can_focus=True):
             header=self.get_component_rich_style("desk-table--header"),
             even=self.get_component_rich_style("desk-table--even-row"),
             cursor=self.get_component_rich_style("desk-table--cursor"),
+            selected=self.get_component_rich_style("desk-table--selected"),
         )
         return super().render_lines(crop)
 
@@ -356,6 +454,9 @@ class DeskTable(ScrollView, can_focus=True):
         segments = self._rendered.get(key)
         if segments is None:
             segments = self._rendered[key] = self._segments(self._data[key])
+        if key in self._selected:
+            style += styles.selected
+            segments = [Segment("✓"), *segments[1:]]
         if index == self._cursor:
             # As in Textual's DataTable: the cursor's text colour wins, a cell's own background
             # (an overdue deadline on red) stays.

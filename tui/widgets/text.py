@@ -76,6 +76,10 @@ def due_span(delta: timedelta) -> str:
     return f"{minutes // 1440}d{(minutes % 1440) // 60}h"
 
 
+NARROW = 100
+"""Below this many columns lists drop their least needed column and shorten words, so what
+matters (the deadline, the title) fits an 80-column terminal."""
+
 DUE_WIDTH = len("overdue 47h59m")
 """The widest countdown below two days: the width of every Due column."""
 

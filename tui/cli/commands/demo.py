@@ -142,5 +142,7 @@ def run_demo(ctx: Context) -> int:
     if not sys.stdout.isatty():
         ctx.out("not a terminal: skipping the desk (use --no-tui to silence this)")
         return 0
-    run_desk(services, ctx.settings.me or LEAD)
+    # The demo's own staff: agency.me of the user's real clients.toml is nobody here.
+    chosen = ctx.settings.me if ctx.settings.me_from in ("--as", "DOUSE_ME") else None
+    run_desk(services, chosen or LEAD)
     return 0

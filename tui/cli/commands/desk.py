@@ -20,5 +20,6 @@ def run(ctx: Context) -> int:
     from tui.app import run_desk
 
     # The desk polls sources itself whenever no `douse watch` worker is running.
-    run_desk(ctx.services, ctx.settings.me, poll=True)
+    # Who runs it: --as, DOUSE_ME, or agency.me in clients.toml (core.settings).
+    run_desk(ctx.services, ctx.settings.me, poll=True, me_from=ctx.settings.me_from)
     return 0

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from core.export import FORMATS, export_client, export_to_stream
+from core.export.period import DEFAULT_SINCE
 from tui.cli.context import Context
 from tui.cli.output import inert
 
@@ -25,7 +26,11 @@ def register(sub: Any) -> None:
     parser.add_argument("slug", metavar="SLUG", help="the client")
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="html")
     parser.add_argument(
-        "--since", metavar="DATE", help="first day, e.g. 2026-11-01, or a time, 2026-11-01T10:00"
+        "--since",
+        metavar="DATE",
+        default=DEFAULT_SINCE,
+        help="first day, e.g. 2026-11-01, or a time, 2026-11-01T10:00 (default: everything, "
+        "from the client's first mention or incident; the desk's export dialog defaults the same)",
     )
     parser.add_argument(
         "--until", metavar="DATE", help="last day included, e.g. 2026-11-30, or a time (excluded)"

@@ -9,7 +9,9 @@ from typing import Any
 from core.errors import DouseError
 from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
 from core.policy import policy_note
+from core.text import mention_ref
 from tui.cli.context import Context
+from tui.cli.output import mention_arg
 
 
 def register(sub: Any) -> None:
@@ -41,7 +43,9 @@ def register(sub: Any) -> None:
         "split", help="move some mentions of an incident to a new incident"
     )
     split.add_argument("id", type=int, help="incident number")
-    split.add_argument("mentions", type=int, nargs="+", help="mention ids to move")
+    split.add_argument(
+        "mentions", type=mention_arg, nargs="+", metavar="MENTION", help="mentions to move (m777)"
+    )
     split.add_argument("--by", metavar="STAFF", help="who does it (default: --as / DOUSE_ME)")
     split.add_argument(
         "--expect-version", type=int, metavar="N", help="fail if the incident changed since"
@@ -104,6 +108,9 @@ def render(detail: IncidentDetail) -> list[str]:
                 f"{case.mention_count} mentions"
             )
     lines.append(f"  opened {_t(c.opened_at)}; first response {_t(c.first_response_at)}")
+    if c.resolution:
+        when = f" ({_t(c.resolved_at)})" if c.resolved_at and c.status == "resolved" else ""
+        lines.append(f"  resolution{when}: {inert(c.resolution, 300)}")
     if c.repair_status:
         lines.append(f"  repair: {c.repair_status}")
     if c.merged_into_id:
@@ -116,12 +123,12 @@ def render(detail: IncidentDetail) -> list[str]:
         )
         score = f"{m.sentiment_compound:+.2f}" if m.sentiment_compound is not None else "  n/a"
         lines.append(
-            f"  {m.id:>7}  {_t(m.published_at)}  {m.platform:<10} "
+            f"  {mention_ref(m.id):>8}  {_t(m.published_at)}  {m.platform:<10} "
             f"@{inert(m.author_handle or '?', 40)}{flags}  {score}  shares {m.shares}"
         )
-        lines.append(f"           {inert(_post_text(m.title, m.text), 160)}")
+        lines.append(f"            {inert(_post_text(m.title, m.text), 160)}")
         if m.url:
-            lines.append(f"           {inert(m.url, 160)}")
+            lines.append(f"            {inert(m.url, 160)}")
     if detail.more_mentions:
         lines.append(f"  ... and {detail.more_mentions} older (use --mentions N)")
     lines.append("timeline:")

@@ -8,8 +8,9 @@ from typing import Any
 
 from core.errors import DouseError
 from core.queries.listing import IncidentFilter, list_clients, list_incidents, list_mentions
+from core.text import mention_ref
 from tui.cli.context import Context
-from tui.cli.output import inert, print_json, print_table, when
+from tui.cli.output import inert, mention_arg, print_json, print_table, when
 
 _SPAN = re.compile(r"^(\d+)\s*(m|h|d)$")
 
@@ -34,7 +35,9 @@ def register(sub: Any) -> None:
     mentions.add_argument("--client", metavar="SLUG")
     mentions.add_argument("--label", choices=["negative", "neutral", "positive", "unscored"])
     mentions.add_argument("--limit", type=int, default=50)
-    mentions.add_argument("--before", type=int, metavar="ID", help="page: mentions older than ID")
+    mentions.add_argument(
+        "--before", type=mention_arg, metavar="MENTION", help="page: mentions older than this one"
+    )
     mentions.add_argument("--json", action="store_true", help="print JSON")
     mentions.set_defaults(run=run_mentions)
 
@@ -109,7 +112,7 @@ def run_mentions(ctx: Context) -> int:
         ["ID", "PUBLISHED", "CLIENT", "LABEL", "SCORE", "AUTHOR", "TEXT"],
         [
             [
-                r.id,
+                mention_ref(r.id),
                 when(r.published_at),
                 r.client,
                 r.label,

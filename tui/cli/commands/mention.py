@@ -7,6 +7,8 @@ from typing import Any
 
 from core.ingest.manual import add_manual_mention
 from core.ingest.poll import default_on_stored
+from core.mentions import mention_outcome
+from core.text import mention_ref
 from tui.cli.context import Context
 
 
@@ -45,8 +47,17 @@ def run_add(ctx: Context) -> int:
             staff=ctx.settings.me,
             on_stored=default_on_stored(),
         )
-    if result.created:
-        ctx.out(f"recorded mention #{result.mention_id}")
+    with services.sessions() as session:
+        outcome = mention_outcome(session, result.mention_id)
+    ref = mention_ref(result.mention_id)
+    line = f"recorded mention {ref}" if result.created else f"already recorded as mention {ref}"
+    line += f" ({outcome.label})"
+    if outcome.incident_id is None and outcome.label == "unscored":
+        line += "; no incident: it could not be scored (label it on the desk if it is a complaint)"
+    elif outcome.incident_id is None:
+        line += "; no incident (negative posts and critical terms open one)"
     else:
-        ctx.out(f"already recorded as mention #{result.mention_id}")
+        how = "opened" if outcome.opened and result.created else "on"
+        line += f"; {how} incident #{outcome.incident_id} ({outcome.status})"
+    ctx.out(line)
     return 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 12:45:04.624758
+Create Date: 2026-12-06 13:41:24.813148
 """
 
 from __future__ import annotations
@@ -391,6 +391,24 @@ def upgrade() -> None:
         batch_op.create_index("ix_activities_incident_at", ["incident_id", "at"], unique=False)
 
     op.create_table(
+        "drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("offer", sa.String(length=32), nullable=True),
+        sa.Column("amount", sa.String(length=32), nullable=True),
+        sa.Column("updated_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_drafts_incident_id_incidents")
+        ),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_drafts_staff_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_drafts")),
+        sa.UniqueConstraint("incident_id", "staff_id", name=op.f("uq_drafts_incident_id_staff_id")),
+    )
+    op.create_table(
         "grouping_hints",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
@@ -504,6 +522,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("repair_checks", schema=None) as batch_op:
         batch_op.create_index("ix_repair_checks_due", ["done_at", "due_at"], unique=False)
+
+    op.create_table(
+        "undo_points",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("activity_id", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=True),
+        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["activity_id"], ["activities.id"], name=op.f("fk_undo_points_activity_id_activities")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_undo_points_incident_id_incidents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_undo_points_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_undo_points")),
+    )
+    with op.batch_alter_table("undo_points", schema=None) as batch_op:
+        batch_op.create_index("ix_undo_points_incident", ["incident_id", "id"], unique=False)
 
     # ### end Alembic commands ###
 
