@@ -151,6 +151,14 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("status", "f", "cycle_status", "Status", "incidents", "Cycle the status filter"),
     A("severity", "v", "cycle_severity", "Severity", "incidents", "Cycle the severity filter"),
     A("owner", "w", "cycle_owner", "Owner", "incidents", "All / mine / unowned"),
+    A(
+        "category",
+        "C",
+        "pick_category",
+        "Category",
+        "incidents",
+        "Show one issue category's incidents (delays, refunds...), or any",
+    ),
     # Mentions tab
     A("kind", "f", "cycle_kind", "Show", "mentions", "All / negative / unscored / unhandled"),
     A("more", "n", "more", "More", "mentions", "Load the next page", show=False),
@@ -211,6 +219,23 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("label", "L", "relabel", "Label", "incident", "Correct the highlighted post's label"),
     A("merge", "M", "merge", "Merge", "incident", "Merge another incident into this one"),
     A("split", "S", "split", "Split", "incident", "Split the highlighted mention off"),
+    A(
+        "category",
+        "C",
+        "set_category",
+        "Category",
+        "incident",
+        "File it under another issue category (triage files posts like it the same way)",
+    ),
+    A(
+        "problem",
+        "p",
+        "open_problem",
+        "Problem",
+        "incident",
+        "Open the problem this case is under",
+        show=False,
+    ),
     A(
         "undo",
         "u",

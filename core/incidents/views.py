@@ -135,7 +135,7 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
         category=incident.category,
         category_title=titles.get(incident.category or ""),
         problem_id=incident.problem_id,
-        cases=_cases(session, incident) if incident.kind == "pattern" else (),
+        cases=cases_under(session, incident) if incident.kind == "pattern" else (),
         resolution=incident.resolution,
         resolved_at=incident.resolved_at,
     )
@@ -144,7 +144,7 @@ def incident_card(session: Session, incident: Incident, now: datetime) -> Incide
 MAX_CASES = 200
 
 
-def _cases(session: Session, problem: Incident) -> tuple[CaseRow, ...]:
+def cases_under(session: Session, problem: Incident) -> tuple[CaseRow, ...]:
     """The cases under a problem, soonest deadline first, each with its person."""
     rows = session.execute(
         select(Incident, Author.handle)

@@ -31,7 +31,9 @@ from core.db.models import (
     Staff,
 )
 from core.errors import NotFound
+from core.incidents.categories import client_categories
 from core.incidents.drafts import DraftRow, drafting, drafts_on
+from core.incidents.views import CaseRow, cases_under
 from core.incidents.workflow import reply_platform
 from core.ingest.health import quiet_too_long
 from core.policy import ReplyPolicy, policy_note
@@ -111,6 +113,7 @@ class IncidentFilter:
     severity: str | None = None
     owner: str | None = None  # a staff handle, or "-" for unowned
     text: str = ""
+    category: str | None = None  # one issue category's name
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ class IncidentRow:
     mention_count: int
     distinct_authors: int
     version: int
+    category: str | None = None
+    problem_id: int | None = None
+    """The problem this incident is one person's case under."""
     drafting: tuple[str, ...] = ()
     """Staff with a draft reply on it (core.incidents.drafts), the latest first."""
 
@@ -278,6 +284,11 @@ class IncidentDetail:
     it ("mastodon:fosstodon.org" when that instance has a limit of its own), or None."""
     drafts: tuple[DraftRow, ...] = ()
     """Everyone's draft replies on it, the latest first."""
+    category_title: str | None = None
+    cases: tuple[CaseRow, ...] = ()
+    """For a problem: each person's own case under it, soonest deadline first."""
+    categories: tuple[tuple[str, str], ...] = ()
+    """The client's issue categories (name, title), for filing it under another."""
 
     # The clock fields core.incidents.clocks.clock_state reads, so the desk can tick locally.
     @property
@@ -536,6 +547,8 @@ def _incident_columns() -> tuple[Any, ...]:
         Incident.mention_count,
         Incident.distinct_authors,
         Incident.version,
+        Incident.category,
+        Incident.problem_id,
     )
 
 
@@ -573,6 +586,8 @@ def client_incidents(
         q = q.where(Incident.owner_id.is_(None))
     elif filters.owner:
         q = q.where(Staff.handle == filters.owner)
+    if filters.category:
+        q = q.where(Incident.category == filters.category)
     if filters.text.strip():
         q = q.where(
             func.lower(Incident.title).contains(filters.text.strip().lower(), autoescape=True)
@@ -582,6 +597,26 @@ def client_incidents(
     )
     rows = [_incident_row(r) for r in session.execute(q.limit(limit).offset(offset))]
     return _with_drafts(session, rows)
+
+
+def category_counts(session: Session, client_id: int) -> list[tuple[str, str, int]]:
+    """The client's issue categories (name, title) with how many open incidents each holds."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"no client {client_id}")
+    counts = dict(
+        session.execute(
+            select(Incident.category, func.count())
+            .where(
+                Incident.client_id == client_id,
+                Incident.status.in_(OPEN_STATUSES),
+                Incident.category.is_not(None),
+            )
+            .group_by(Incident.category)
+        ).all()
+    )
+    titles = client_categories(client)
+    return [(name, title, int(counts.get(name, 0))) for name, title in titles.items()]
 
 
 def _queue_filter(
@@ -692,6 +727,7 @@ def incident_detail(
     if inc.account_id is not None:
         acc = session.get(Account, inc.account_id)
         account = f"{acc.platform} {acc.handle}" if acc else None
+    titles = client_categories(client_obj)
 
     mention_ids = select(IncidentMention.mention_id).where(
         IncidentMention.incident_id == incident_id
@@ -773,6 +809,9 @@ def incident_detail(
             session, inc, ReplyPolicy.from_dict(client_obj.reply_policy), None
         ),
         drafts=tuple(drafts_on(session, incident_id)),
+        category_title=titles.get(inc.category or ""),
+        cases=cases_under(session, inc) if inc.kind == "pattern" else (),
+        categories=tuple(titles.items()),
     )
 
 

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 from core.authors import TrollPreview, set_author, troll_preview
 from core.db.models import SEVERITIES
 from core.errors import DouseError
-from core.incidents import drafts, workflow
+from core.incidents import drafts, set_category, workflow
 from core.incidents.clocks import clock_state
 from core.incidents.undo import LastChange, last_change, undo
 from core.queries import desk as q
@@ -43,6 +43,7 @@ from tui.widgets.table import DeskTable, RowSpec
 from tui.widgets.text import (
     NARROW,
     clean,
+    countdown,
     label,
     plural,
     safe,
@@ -86,6 +87,8 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
         f"{plural(r.distinct_authors, 'person', 'people')}",
         style="dim",
     )
+    if detail.category_title:
+        text.append(f"  ·  {clean(detail.category_title)}", style="dim")
     if detail.account:
         text.append(f"  ·  account {clean(detail.account)}", style="dim")
     if detail.row.breached_at is not None:
@@ -103,9 +106,37 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
     if detail.resolution:
         text.append("\nresolution ", style="dim")
         text.append(clean(detail.resolution, limit=200))
+    if detail.row.problem_id is not None:
+        text.append("\none person's case under problem ", style="dim")
+        text.append(f"#{detail.row.problem_id}", style="bold cyan")
+        text.append("  (p opens it)", style="dim")
+    if detail.cases:
+        text.append("\n")
+        text.append_text(cases_text(detail.cases, now))
     if detail.drafts:
         text.append("\n")
         text.append_text(drafting_text(detail.drafts))
+    return text
+
+
+MAX_CASES_SHOWN = 6
+
+
+def cases_text(cases: tuple[q.CaseRow, ...], now) -> Text:  # type: ignore[no-untyped-def]
+    """The people's own cases under a problem, soonest deadline first: "cases #41 @ana due in
+    12m, #44 @bo waiting ...". Each opens from the client's incident list (↳#problem)."""
+    text = Text(f"{plural(len(cases), 'case')} under it: ", style="dim")
+    for i, case in enumerate(cases[:MAX_CASES_SHOWN]):
+        if i:
+            text.append(", ", style="dim")
+        text.append(f"#{case.id}", style="bold")
+        text.append(f" @{clean(case.author_handle or '?', limit=20)} ")
+        if case.due_at is not None:
+            text.append_text(countdown(case.due_at, now))
+        else:
+            text.append(case.status.replace("_", " "), style="dim")
+    if len(cases) > MAX_CASES_SHOWN:
+        text.append(f", and {len(cases) - MAX_CASES_SHOWN} more", style="dim")
     return text
 
 
@@ -751,3 +782,38 @@ class IncidentScreen(DeskScreen):
         if self._ready() is None or item is None:
             return
         relabel(self, item.mention)
+
+    def action_set_category(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        if not detail.categories:
+            self.notify("This client has no issue categories.", severity="warning")
+            return
+        now = detail.row.category
+        options = [
+            (name, f"{title}" + ("  (now)" if name == now else ""))
+            for name, title in detail.categories
+        ]
+
+        def chosen(name: str | None) -> None:
+            if name and name != now:
+                title = dict(detail.categories).get(name, name)
+                self.act(
+                    f"Filed under {title}",
+                    lambda s, me, t, v: set_category(
+                        s, self.incident_id, name, by=me, now=t, expected_version=v
+                    ),
+                )
+
+        title = f"File under (now {detail.category_title or 'no category'})"
+        self.app.push_screen(PickDialog(title, options), chosen)
+
+    def action_open_problem(self) -> None:
+        detail = self._ready()
+        if detail is None:
+            return
+        if detail.row.problem_id is None:
+            self.notify("This incident is not a case under a problem.", severity="information")
+            return
+        self.desk.open_incident(detail.row.problem_id)

@@ -13,6 +13,7 @@ from textual.message import Message
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries import desk as q
 from tui.actions import bindings
+from tui.dialogs.pick import PickDialog
 from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
@@ -42,8 +43,11 @@ def severity_cell(value: str, narrow: bool) -> Text:
 
 
 def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
-    """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice."""
+    """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice; a
+    person's case under a problem says which ("↳#12")."""
     text = Text()
+    if row.problem_id is not None:
+        text.append(f"↳#{row.problem_id} ", style="cyan")
     if row.drafting:
         text.append(f"✎{row.drafting[0]}", style="bold yellow")
         if len(row.drafting) > 1:
@@ -65,11 +69,20 @@ def incident_cells(row: q.IncidentRow, now, narrow: bool = False) -> list[Text]:
         if row.owner
         else Text("unowned", style="yellow"),
         count(row.mention_count),
+        category_cell(row.category, narrow),
         title_cell(row, overdue),
     ]
     if narrow:
-        del cells[5]
+        del cells[5:7]
     return cells
+
+
+def category_cell(category: str | None, narrow: bool = False) -> Text:
+    """An issue category's name, short ("cancellations" -> "cancellat."), or a dash."""
+    if not category:
+        return Text("-", style="dim")
+    name = category.replace("_", " ")
+    return Text(name if len(name) <= 10 else name[:9] + ".", style="dim" if narrow else "")
 
 
 class IncidentsPane(BulkIncidents, Pane):
@@ -125,6 +138,7 @@ class IncidentsPane(BulkIncidents, Pane):
         table.add_column("Owner", key="owner")
         if not self.narrow:
             table.add_column("Ment", key="mentions")
+            table.add_column("Category", key="category")
         table.add_column("Title", key="title")
 
     def on_resize(self) -> None:
@@ -148,6 +162,8 @@ class IncidentsPane(BulkIncidents, Pane):
         text.append(f.severity or "any", style="bold")
         text.append("  owner ", style="dim")
         text.append({None: "anyone", "-": "unowned"}.get(f.owner, f.owner or ""), style="bold")
+        text.append("  category ", style="dim")
+        text.append((f.category or "any").replace("_", " "), style="bold")
         text.append(f"  ·  {len(self.rows)}{'' if self.exhausted else '+'} shown", style="dim")
         text.append_text(selection_hint(self.table))
         return text
@@ -204,6 +220,8 @@ class IncidentsPane(BulkIncidents, Pane):
             found.append(f"severity {f.severity}")
         if f.owner:
             found.append("unowned" if f.owner == "-" else f"owner {f.owner}")
+        if f.category:
+            found.append(f"category {f.category.replace('_', ' ')}")
         return found + super().filtered()
 
     def tick(self) -> None:
@@ -245,6 +263,26 @@ class IncidentsPane(BulkIncidents, Pane):
     def action_cycle_severity(self) -> None:
         i = SEVERITY_CYCLE.index(self.filters.severity)
         self._set(severity=SEVERITY_CYCLE[(i + 1) % len(SEVERITY_CYCLE)])
+
+    def action_pick_category(self) -> None:
+        """Show one issue category's incidents (or any): a list of the client's categories."""
+        self.choose_category()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="categories")
+    def choose_category(self) -> None:
+        with self.desk.services.sessions() as session:
+            found = q.category_counts(session, self.client.id)
+        self.app.call_from_thread(self._pick_category, found)
+
+    def _pick_category(self, found: list[tuple[str, str, int]]) -> None:
+        options: list[tuple[str, str | Text]] = [("", "any category")]
+        options += [(name, f"{title}  ({n} open)") for name, title, n in found]
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._set(category=name or None)
+
+        self.app.push_screen(PickDialog("Show incidents about", options), chosen)
 
     def action_cycle_owner(self) -> None:
         me = self.desk.me
