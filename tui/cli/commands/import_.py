@@ -12,6 +12,7 @@ from core.ingest.importer import import_file_batched
 from core.ingest.manual import active_client
 from tui.cli.context import Context
 from tui.cli.output import inert
+from tui.cli.progress import progress_bar
 
 EXIT_REFUSED = 2
 
@@ -69,7 +70,10 @@ def run_import(ctx: Context) -> int:
     for path in ctx.args.files:
         name = inert(path)
         try:
-            with counting_skipped() as skipped:
+            with (
+                counting_skipped() as skipped,
+                progress_bar(ctx.stderr, f"{path}: storing", unit="posts") as bar,
+            ):
                 report = import_file_batched(
                     services.sessions,
                     ctx.args.client,
@@ -80,6 +84,7 @@ def run_import(ctx: Context) -> int:
                     column_map=ctx.args.column_map,
                     platform=ctx.args.platform,
                     keep_all=ctx.args.keep_all,
+                    progress=None if bar is None else _stage_reporter(bar, path),
                 )
         except DouseError as exc:
             refused += 1
@@ -112,6 +117,15 @@ def run_import(ctx: Context) -> int:
             f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}{judged}"
         )
     return EXIT_REFUSED if refused else 0
+
+
+def _stage_reporter(bar: Any, path: str) -> Any:
+    """import_file_batched says ("stored", posts so far) per batch, then ("judged", n)."""
+
+    def report(stage: str, count: int) -> None:
+        bar(count, what=f"{path}: {'judging' if stage == 'judged' else 'storing'}")
+
+    return report
 
 
 def run_douse_json_import(ctx: Context) -> int:
