@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
         dest="column_map",
         metavar="FIELD=COLUMN,...",
         help="where fields live, e.g. text=review,author=user,published=date,url=link,"
-        "id=review_id; label=COLUMN reads a person's label (negative/neutral/positive) to learn from, "
-        "client=COLUMN refuses rows of another client",
+        "id=review_id; label=COLUMN reads a person's label (negative/neutral/positive) "
+        "to learn from, client=COLUMN refuses rows of another client",
     )
     parser.add_argument(
         "--by",
