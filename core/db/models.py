@@ -285,6 +285,60 @@ class Mention(Base):
     client: Mapped[Client] = relationship()
 
 
+TRAINING_LABELS = ("negative", "neutral", "positive")
+LABEL_SOURCES = ("desk", "cli", "import")
+
+
+class TrainingLabel(Base):
+    """A label a person gave a post: what `douse learn` learns from. Append-only in spirit: a
+    correction of the same post marks the earlier label superseded (`superseded_at`) and adds a
+    new row, so the whole history of who said what, and when, stays."""
+
+    __tablename__ = "training_labels"
+    __table_args__ = (
+        CheckConstraint(_in("label", TRAINING_LABELS), name="label"),
+        CheckConstraint(_in("source", LABEL_SOURCES), name="source"),
+        # The labels in force of a client, read by learning and by "labels since the last model".
+        Index("ix_training_labels_client_current", "client_id", "superseded_at", "id"),
+        Index("ix_training_labels_mention", "mention_id", "superseded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    # The post labelled; its text is copied too, so what was learned never depends on a row
+    # that could change (a repair re-fetch rewrites a mention's text).
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(16))
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    given_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    superseded_at: Mapped[datetime | None]
+
+    given_by: Mapped[Staff | None] = relationship()
+
+
+class SentimentModel(Base):
+    """A classifier learned from labels, stored as data (weights in JSON, never pickled code: a
+    shared database must never run what it holds). `client_id` None is the agency's model. Only
+    an `active` model is used, and only one per client (or agency) is active at a time."""
+
+    __tablename__ = "sentiment_models"
+    __table_args__ = (Index("ix_sentiment_models_client_active", "client_id", "active", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    format_version: Mapped[int] = mapped_column(Integer)
+    douse_version: Mapped[str] = mapped_column(String(32))
+    n_labels: Mapped[int] = mapped_column(Integer)
+    # Cross-validated figures of the model and of the rules on the same labels.
+    cv: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    weights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
 class Incident(Base):
     """A negative situation someone must answer in time. `version` guards concurrent edits."""
 

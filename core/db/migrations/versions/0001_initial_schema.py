@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 15:01:25.068854
+Create Date: 2026-12-06 15:10:35.357243
 """
 
 from __future__ import annotations
@@ -153,6 +153,31 @@ def upgrade() -> None:
             "client_id", "period_start", name=op.f("uq_report_runs_client_id_period_start")
         ),
     )
+    op.create_table(
+        "sentiment_models",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=True),
+        sa.Column("format_version", sa.Integer(), nullable=False),
+        sa.Column("douse_version", sa.String(length=32), nullable=False),
+        sa.Column("n_labels", sa.Integer(), nullable=False),
+        sa.Column("cv", sa.JSON(), nullable=False),
+        sa.Column("weights", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_sentiment_models_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["staff.id"], name=op.f("fk_sentiment_models_created_by_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sentiment_models")),
+    )
+    with op.batch_alter_table("sentiment_models", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sentiment_models_client_active", ["client_id", "active", "id"], unique=False
+        )
+
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -525,6 +550,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("repair_checks", schema=None) as batch_op:
         batch_op.create_index("ix_repair_checks_due", ["done_at", "due_at"], unique=False)
+
+    op.create_table(
+        "training_labels",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("mention_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("label", sa.String(length=16), nullable=False),
+        sa.Column("given_by_id", sa.Integer(), nullable=True),
+        sa.Column("given_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("superseded_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "label IN ('negative', 'neutral', 'positive')", name=op.f("ck_training_labels_label")
+        ),
+        sa.CheckConstraint(
+            "source IN ('desk', 'cli', 'import')", name=op.f("ck_training_labels_source")
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_training_labels_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["given_by_id"], ["staff.id"], name=op.f("fk_training_labels_given_by_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mention_id"], ["mentions.id"], name=op.f("fk_training_labels_mention_id_mentions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_labels")),
+    )
+    with op.batch_alter_table("training_labels", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_training_labels_client_current", ["client_id", "superseded_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_training_labels_mention", ["mention_id", "superseded_at"], unique=False
+        )
 
     op.create_table(
         "outbox",
