@@ -109,6 +109,9 @@ class DouseApp(App[None]):
         self.me_ref: q.StaffRef | None = None
         self.recent_clients: list[int] = []
         self.clients: list[q.ClientRef] = []
+        # A client asked for before the list arrived (a key pressed at start) opens when it does.
+        self._clients_loaded = False
+        self._pending_client: int | None = None
         self._watch_every = watch_every
         self._refresh_every = refresh_every
         self._stamp: q.DataStamp | None = None
@@ -190,7 +193,11 @@ class DouseApp(App[None]):
     @on(ContextLoaded)
     def _context_loaded(self, event: ContextLoaded) -> None:
         self.clients = event.clients
+        self._clients_loaded = True
         self.me_ref = me = event.me
+        if self._pending_client is not None:
+            pending, self._pending_client = self._pending_client, None
+            self.open_client(pending)
         if self._stamp is None:
             # Alerts are for what happens while the desk is open, not for yesterday's news.
             self._stamp = event.stamp
@@ -302,6 +309,9 @@ class DouseApp(App[None]):
         from tui.screens.client import ClientScreen
         from tui.screens.dashboard import DashboardScreen
 
+        if not self._clients_loaded:
+            self._pending_client = client_id
+            return
         client = next((c for c in self.clients if c.id == client_id), None)
         if client is None:
             self.notify("That client is not (or no longer) listed.", severity="warning")
