@@ -24,6 +24,7 @@ from sqlalchemy import Insert, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db.base import table_of
 from core.db.models import Author, Mention
 from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
 from core.ingest.types import RawAuthor, RawMention
@@ -41,10 +42,15 @@ class Matcher(Protocol):
 
 
 class SentimentLike(Protocol):
-    compound: float
-    label: str
-    language: str | None
-    reasons: Any
+    # Read-only, as on core.sentiment's frozen SentimentResult.
+    @property
+    def compound(self) -> float | None: ...  # None: not scored (not English, no words)
+    @property
+    def label(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def reasons(self) -> Any: ...
 
 
 class Scorer(Protocol):
@@ -134,7 +140,7 @@ def bounded_raw(raw: dict[str, Any] | None) -> dict[str, Any] | None:
     clean = _jsonable(raw)
     dumped = json.dumps(clean, ensure_ascii=False, allow_nan=False, default=str)
     if len(dumped) <= MAX_RAW_BYTES:
-        return clean  # type: ignore[no-any-return]
+        return clean
     return {"_truncated_from": len(dumped), "excerpt": dumped[:MAX_RAW_BYTES]}
 
 
@@ -185,7 +191,7 @@ def upsert_authors(
             latest[key] = (newest, min(known[1], when), max(known[2], when))
     if not latest:
         return {}
-    table = Author.__table__
+    table = table_of(Author)
     stmt = _dialect_insert(session, table)
     if not isinstance(stmt, postgresql.Insert | sqlite.Insert):  # pragma: no cover
         raise NotImplementedError(f"no upsert for {session.get_bind().dialect.name}")
@@ -335,8 +341,8 @@ def _insert_mentions(session: Session, rows: list[dict[str, Any]]) -> dict[str, 
     if not rows:
         return {}
     stmt = _do_nothing(
-        _dialect_insert(session, Mention.__table__), ["client_id", "dedupe_key"]
-    ).returning(Mention.__table__.c.id, Mention.__table__.c.dedupe_key)
+        _dialect_insert(session, table_of(Mention)), ["client_id", "dedupe_key"]
+    ).returning(table_of(Mention).c.id, table_of(Mention).c.dedupe_key)
     return {row.dedupe_key: row.id for row in session.execute(stmt, rows)}
 
 
@@ -492,10 +498,11 @@ def _insert_copies(
         rows.append(batch.row(candidate, authors, candidate.original_id))
     stored = _insert_mentions(batch.session, rows)
     bumps: dict[int, int] = {}
-    for row in rows:
-        if row["dedupe_key"] in stored:
+    for copy_row in rows:
+        if copy_row["dedupe_key"] in stored:
             batch.result.near_duplicate += 1
-            bumps[row["duplicate_of_id"]] = bumps.get(row["duplicate_of_id"], 0) + 1
+            of = copy_row["duplicate_of_id"]
+            bumps[of] = bumps.get(of, 0) + 1
         else:
             batch.result.duplicate += 1
     for original_id, extra in bumps.items():

@@ -127,7 +127,8 @@ def _account(session: Session, incident: Incident, platform: str) -> Account | N
         )
     )
     ready = [a for a in accounts if a.sending]
-    return (ready or accounts or [None])[0]
+    chosen = ready or accounts
+    return chosen[0] if chosen else None
 
 
 def _where(

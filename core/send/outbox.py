@@ -28,6 +28,7 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from core.db.execute import rows_changed
 from core.db.models import Account, Client, Mention, OutboxEntry, Staff
 from core.errors import DouseError
 from core.incidents.drafts import discard_draft
@@ -126,6 +127,14 @@ def post_of(session: Session, mention_id: int | None, extra: Mapping[str, Any]) 
         title=mention.title if mention is not None else "",
         raw=raw,
     )
+
+
+def _held(session: Session, entry_id: int) -> OutboxEntry:
+    """An entry this send or recovery already holds (outbox rows are never deleted)."""
+    entry = session.get(OutboxEntry, entry_id)
+    if entry is None:
+        raise DouseError(f"no outbox entry #{entry_id}")
+    return entry
 
 
 def outgoing(entry: OutboxEntry) -> Outgoing:
@@ -251,7 +260,7 @@ def _send_entry(
         target = {**(entry.target or {}), **sender.prepare(post, entry.kind, entry.key, now)}
     except SendError as exc:
         with services.sessions.begin() as session:
-            entry = session.get(OutboxEntry, entry_id)
+            entry = _held(session, entry_id)
             fail(session, entry, exc, now)
             return _outcome(
                 entry,
@@ -263,7 +272,8 @@ def _send_entry(
     with services.sessions.begin() as session:
         # The intent, written before the platform is called. The condition claims the row: a
         # second desk pressing send on the same approved reply finds it taken.
-        claimed = session.execute(
+        claimed = rows_changed(
+            session,
             update(OutboxEntry)
             .where(OutboxEntry.id == entry_id, OutboxEntry.state == "approved")
             .values(
@@ -271,12 +281,12 @@ def _send_entry(
                 target=target,
                 attempted_at=now,
                 attempts=OutboxEntry.attempts + 1,
-            )
+            ),
         )
-        if getattr(claimed, "rowcount", 0) != 1:
+        if claimed != 1:
             raise DouseError(f"outbox #{entry_id} is already being sent by someone else")
     with services.sessions() as session:
-        entry = session.get(OutboxEntry, entry_id)
+        entry = _held(session, entry_id)
         out = outgoing(entry)
     return _attempt(services, entry_id, sender, out)
 
@@ -287,7 +297,7 @@ def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -
     except SendError as exc:
         now = services.clock.now()
         with services.sessions.begin() as session:
-            entry = session.get(OutboxEntry, entry_id)
+            entry = _held(session, entry_id)
             if exc.maybe_sent:
                 entry.reason = str(exc)[:1000]  # stays `sending`: recover() checks the platform
                 return _outcome(entry, "unconfirmed", reason=str(exc), reason_code=exc.reason)
@@ -301,7 +311,7 @@ def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -
             )
     now = services.clock.now()
     with services.sessions.begin() as session:
-        entry = session.get(OutboxEntry, entry_id)
+        entry = _held(session, entry_id)
         activity_id = complete(session, entry, posted, now)
         return _outcome(
             entry, "sent", activity_id=activity_id, post_id=entry.post_id, url=entry.post_url
@@ -405,7 +415,7 @@ def _recover_one(
     sender = sender_for(account, out_platform(services, entry_id), http, post.url)
     if not sender.checkable:
         with services.sessions.begin() as session:
-            entry = session.get(OutboxEntry, entry_id)
+            entry = _held(session, entry_id)
             fail(
                 session,
                 entry,
@@ -418,12 +428,12 @@ def _recover_one(
     found = sender.find(out)
     if found is not None:
         with services.sessions.begin() as session:
-            entry = session.get(OutboxEntry, entry_id)
+            entry = _held(session, entry_id)
             complete(session, entry, found, now, recovered=True)
         return Recovered(entry_id, incident_id, "found", found.url or found.post_id)
     if now - created > RETRY_WINDOW:
         with services.sessions.begin() as session:
-            entry = session.get(OutboxEntry, entry_id)
+            entry = _held(session, entry_id)
             fail(
                 session,
                 entry,
@@ -433,7 +443,7 @@ def _recover_one(
             )
         return Recovered(entry_id, incident_id, "failed", "too old to send on its own")
     with services.sessions.begin() as session:
-        entry = session.get(OutboxEntry, entry_id)
+        entry = _held(session, entry_id)
         entry.attempts += 1
         if not sender.resend_is_safe:
             entry.attempted_at = now

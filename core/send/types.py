@@ -48,14 +48,24 @@ class Sender(Protocol):
     """One platform's reply API. Tokens come from the environment variables the account names
     in clients.toml; a sender never stores one."""
 
-    platform: str
-    kinds: tuple[str, ...]
-    """The kinds of reply it can send (public_reply, private_message, email)."""
-    resend_is_safe: bool
-    """A repeated send cannot make a second post (an idempotency key, a fixed record key, a
-    PUT): after a crash, a reply not found on the platform is sent again at once."""
-    checkable: bool
-    """`find` can look on the platform for a reply sent earlier."""
+    # Read-only members, so a sender may declare them as plain class constants.
+    @property
+    def platform(self) -> str: ...
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of reply it can send (public_reply, private_message, email)."""
+        ...
+
+    @property
+    def resend_is_safe(self) -> bool:
+        """A repeated send cannot make a second post (an idempotency key, a fixed record key, a
+        PUT): after a crash, a reply not found on the platform is sent again at once."""
+        ...
+
+    @property
+    def checkable(self) -> bool:
+        """`find` can look on the platform for a reply sent earlier."""
+        ...
 
     def prepare(self, post: Post, kind: str, key: str, now: datetime) -> dict[str, Any]:
         """Work out where the reply goes (may read from the platform, never writes)."""
