@@ -22,13 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DouseError
 from core.export.csv_format import write_activities_csv, write_incidents_csv
 from core.export.douse_json import write_douse_json
+from core.export.formats import EXTENSIONS, FORMATS
 from core.export.html_report import write_html
 from core.export.markdown import write_markdown
 from core.export.period import Period, client_zone, make_period
 from core.export.records import ClientRecord, load_client
-
-FORMATS = ("csv", "json", "md", "html")
-EXTENSIONS = {"csv": "csv", "json": "json", "md": "md", "html": "html"}
 
 Writer = Callable[[Session, ClientRecord, Period, TextIO, datetime], int]
 
