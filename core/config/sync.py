@@ -98,6 +98,7 @@ def _sync_staff(session: Session, config: AgencyConfig, report: SyncReport) -> d
             "email": item.email,
             "role": item.role,
             "away": item.away,
+            "is_new": item.new,
             "active": True,
         }
         person = existing.pop(item.handle, None)
@@ -141,6 +142,7 @@ def _client_values(
         "reply_policy": layer_policies(agency.reply_policy, client.reply_policy),
         "canned_replies": client.canned_replies,
         "report_schedule": client.report_schedule,
+        "approvals": client.approvals,
         "default_owner_id": owner.id if owner else None,
         "archived": False,
     }
@@ -165,6 +167,7 @@ def _sync_accounts(
             "url": item.url,
             "owner_id": owner.id if owner else None,
             "backup_owner_id": backup.id if backup else None,
+            "sending": dict(item.send),
             "archived": False,
         }
         account = existing.pop((item.platform, item.handle.lower()), None)

@@ -54,7 +54,7 @@ def shipped_head() -> str | None:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text("utf-8")))
+        found = {m[1]: m[2] for m in _REVISION_LINE.finditer(path.read_text("utf-8"))}
         if "revision" not in found:
             continue
         revision, parent = found["revision"], found.get("down_revision", "None")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +27,10 @@ from core.export.html_report import write_html
 from core.export.markdown import write_markdown
 from core.export.period import Period, client_zone, make_period
 from core.export.records import ClientRecord, load_client
+
+if TYPE_CHECKING:
+    # collections.abc.Buffer is Python 3.12+.
+    from typing_extensions import Buffer
 
 Writer = Callable[[Session, ClientRecord, Period, TextIO, datetime], int]
 
@@ -68,7 +72,7 @@ class _Counting(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: Buffer, /) -> int:
         written = self.raw.write(data)
         self.count += written
         if self.progress is not None:

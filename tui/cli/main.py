@@ -25,7 +25,7 @@ EXIT_USER_ERROR = 2
 DEFAULT_COMMAND = "desk"
 
 
-GLOBAL_OPTIONS = (
+GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--db",), {"help": "SQLAlchemy URL or SQLite file path (default: DOUSE_DATABASE_URL)"}),
     (("--config",), {"help": "clients.toml path (default: DOUSE_CONFIG or user config dir)"}),
     (("--as",), {"dest": "as_staff", "metavar": "STAFF", "help": "act as this staff handle"}),

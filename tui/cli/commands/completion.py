@@ -102,21 +102,21 @@ def candidates(words: Sequence[str], ctx: Context) -> list[str]:
         return []
     parser = build_parser([command])
     rest = before[before.index(command) + 1 :]
-    parser, rest = _leaf(_subparser(parser, command), rest)
-    if parser is None:
+    leaf, rest = _leaf(_subparser(parser, command), rest)
+    if leaf is None:
         return []
-    action = _option_taking_value(parser, previous)
+    action = _option_taking_value(leaf, previous)
     if action is not None:
         return _action_values(action, current, before, ctx)
     if current.startswith("-"):
         flags = [
             flag
-            for action in parser._actions
+            for action in leaf._actions
             if action.help != argparse.SUPPRESS
             for flag in action.option_strings
         ]
         return _starting(flags, current)
-    positional = _next_positional(parser, rest)
+    positional = _next_positional(leaf, rest)
     return [] if positional is None else _action_values(positional, current, before, ctx)
 
 
@@ -224,8 +224,8 @@ def _read(query: str, before: Sequence[str], ctx: Context) -> list[str]:
 
         engine = make_engine(url)
         try:
-            with engine.connect() as connection:
-                return [str(row[0]) for row in connection.execute(text(query))]
+            with engine.connect() as db:
+                return [str(row[0]) for row in db.execute(text(query))]
         finally:
             engine.dispose()
     except Exception:
