@@ -50,12 +50,6 @@ COMMANDS: dict[str, Command] = {
     "approvals": Command("reply", "replies waiting for an approver, oldest first"),
     "approve": Command("reply", "approve a waiting reply (an API reply is sent at once)"),
     "return": Command("reply", "send a waiting reply back to its author with a note"),
-    "reply": Command(
-        "reply", "answer an incident on its platform (policy-checked, approved where needed)"
-    ),
-    "approvals": Command("reply", "replies waiting for an approver, oldest first"),
-    "approve": Command("reply", "approve a waiting reply (an API reply is sent at once)"),
-    "return": Command("reply", "send a waiting reply back to its author with a note"),
     "report": Command("report", "scheduled client reports (run the due ones, show the schedule)"),
     "score": Command("score", 'score sentiment of JSONL ({"text": ...}) or plain lines on stdin'),
     "status": Command("status", "change an incident's status (logged)"),
