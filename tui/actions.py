@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,8 @@ def scope(name: str) -> list[DeskAction]:
     return [a for a in ACTIONS if a.scope == name]
 
 
-def bindings(name: str) -> list[Binding]:
+def bindings(name: str) -> list[BindingType]:
+    # BindingType, as `BINDINGS` is declared in Textual (a list is invariant).
     return [a.binding() for a in scope(name)]
 
 

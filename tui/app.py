@@ -38,6 +38,7 @@ from tui.widgets.base import WHO_AM_I, DataChanged
 from tui.widgets.palette import DeskCommands
 
 if TYPE_CHECKING:
+    from tui.dialogs.export import ExportRequest
     from tui.screens.client import ClientScreen
 
 log = logging.getLogger(__name__)
@@ -338,11 +339,16 @@ class DouseApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
 
-    def action_back(self) -> None:
+    def go_back(self) -> None:
+        """Close this screen, never the dashboard (escape on the dashboard does nothing)."""
         from tui.screens.dashboard import DashboardScreen
 
         if len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
+
+    async def action_back(self) -> None:
+        # Async as in textual.App, which this overrides.
+        self.go_back()
 
     def action_switch_client(self) -> None:
         from tui.dialogs.switcher import ClientSwitcher
@@ -396,7 +402,7 @@ class DouseApp(App[None]):
         self.broadcast_change()
 
     def action_export(self) -> None:
-        from tui.dialogs.export import ExportDialog, ExportRequest
+        from tui.dialogs.export import ExportDialog
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -406,10 +412,10 @@ class DouseApp(App[None]):
         self.push_screen(ExportDialog(self.clients, current, self.now(), self.export_dir), chosen)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="export")
-    def run_export(self, request: object) -> None:
+    def run_export(self, request: ExportRequest) -> None:
         from tui.dialogs.export import run_export
 
-        path = run_export(self.services, request)  # type: ignore[arg-type]
+        path = run_export(self.services, request)
         self.post_message(self.Exported(str(path)))
 
     @on(Exported)

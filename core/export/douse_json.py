@@ -199,7 +199,7 @@ def _referenced_staff(session: Session, client_id: int, period: Period) -> list[
             .distinct()
         )
     )
-    ids.discard(None)  # type: ignore[arg-type]
+    ids.discard(None)
     rows = session.scalars(select(Staff).where(Staff.id.in_(ids)).order_by(Staff.handle))
     return [{"handle": s.handle, "name": s.name} for s in rows]
 

@@ -131,4 +131,4 @@ class ClientScreen(DeskScreen):
         event.stop()
         pane = self.active_pane
         if not pane.clear_search() and not pane.clear_selection():
-            self.desk.action_back()
+            self.desk.go_back()

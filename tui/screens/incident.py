@@ -10,6 +10,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -53,7 +54,7 @@ from tui.widgets.text import (
 )
 
 
-def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+def clock_text(detail: q.IncidentDetail, now: datetime) -> Text:
     state = clock_state(detail, now)
     if state.overdue_by is not None:
         style = "bold white on dark_red"
@@ -66,7 +67,7 @@ def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untype
     return Text(f" {state.label} ", style=style)
 
 
-def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+def summary(detail: q.IncidentDetail, now: datetime) -> Text:
     r = detail.row
     text = Text()
     text.append(f"#{r.id} ", style="dim")
@@ -122,7 +123,7 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
 MAX_CASES_SHOWN = 6
 
 
-def cases_text(cases: tuple[q.CaseRow, ...], now) -> Text:  # type: ignore[no-untyped-def]
+def cases_text(cases: tuple[q.CaseRow, ...], now: datetime) -> Text:
     """The people's own cases under a problem, soonest deadline first: "cases #41 @ana due in
     12m, #44 @bo waiting ...". Each opens from the client's incident list (↳#problem)."""
     text = Text(f"{plural(len(cases), 'case')} under it: ", style="dim")

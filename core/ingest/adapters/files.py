@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -383,7 +384,7 @@ def parse_json(
         if resolved is None:
             resolved = _resolve(mapping, _paths(record), name)
         mention, why = _mention(
-            lambda key, r=record: _dig(r, key), resolved, platform, (name, f"record {index}")
+            functools.partial(_dig, record), resolved, platform, (name, f"record {index}")
         )
         if mention is not None:
             mentions.append(mention)
@@ -417,7 +418,7 @@ def _dig(record: Any, path: str) -> Any:
     return current
 
 
-def _resolve(mapping: dict[str, str], columns: list[str], name: str) -> dict[str, str]:
+def _resolve(mapping: dict[str, str], columns: Sequence[str], name: str) -> dict[str, str]:
     """Complete a column map from the header; a mapped column that does not exist is an error."""
     available = set(columns)
     missing = [c for c in mapping.values() if c not in available]

@@ -12,6 +12,7 @@ from core.ingest.importer import LabelledFileRefused, import_file_batched
 from core.ingest.manual import active_client
 from tui.cli.context import Context
 from tui.cli.output import inert
+from tui.cli.progress import progress_bar
 
 EXIT_REFUSED = 2
 
@@ -76,7 +77,10 @@ def run_import(ctx: Context) -> int:
     for path in ctx.args.files:
         name = inert(path)
         try:
-            with counting_skipped() as skipped:
+            with (
+                counting_skipped() as skipped,
+                progress_bar(ctx.stderr, f"{path}: storing", unit="posts") as bar,
+            ):
                 report = import_file_batched(
                     services.sessions,
                     ctx.args.client,
@@ -88,6 +92,7 @@ def run_import(ctx: Context) -> int:
                     platform=ctx.args.platform,
                     keep_all=ctx.args.keep_all,
                     labels_by=ctx.args.by or ctx.settings.me,
+                    progress=None if bar is None else _stage_reporter(bar, path),
                 )
         except LabelledFileRefused as exc:
             refused += 1
@@ -127,6 +132,15 @@ def run_import(ctx: Context) -> int:
             f"{labels}"
         )
     return EXIT_REFUSED if refused else 0
+
+
+def _stage_reporter(bar: Any, path: str) -> Any:
+    """import_file_batched says ("stored", posts so far) per batch, then ("judged", n)."""
+
+    def report(stage: str, count: int) -> None:
+        bar(count, what=f"{path}: {'judging' if stage == 'judged' else 'storing'}")
+
+    return report
 
 
 def run_douse_json_import(ctx: Context) -> int:

@@ -73,11 +73,12 @@ def run(ctx: Context) -> int:
                 at=parse_instant(args.at) if args.at else None,
                 override=args.override,
             )
-            overridden = (
-                policy_note(session.get(Activity, result.activity_id).details)
+            entry = (
+                session.get(Activity, result.activity_id)
                 if result.activity_id is not None
                 else None
             )
+            overridden = policy_note(entry.details) if entry is not None else None
     except PolicyBlocked as exc:
         for line in exc.lines():
             print(f"douse: {line}", file=sys.stderr)

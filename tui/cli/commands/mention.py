@@ -56,7 +56,12 @@ def run_label(ctx: Context) -> int:
     label = ctx.args.label.strip().lower()
     with services.sessions.begin() as session:
         done = label_mention(
-            session, mention_id, label, by=ctx.settings.me, now=services.clock.now(), source="cli"
+            session,
+            mention_id,
+            label,
+            by=ctx.settings.me or "",
+            now=services.clock.now(),
+            source="cli",
         )
     ref = mention_ref(done.mention_id)
     if done.before == done.label:
