@@ -20,6 +20,7 @@ beside it. --tree runs another checkout of douse (e.g. an older commit unpacked 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -102,9 +103,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tree", type=Path, default=REPO, help="the douse checkout to run")
-    parser.add_argument("--db", type=Path, help="default: /tmp/douse-bench/cli-N.db")
+    parser.add_argument(
+        "--db", type=Path, help="default: /tmp/douse-bench/cli-CLIENTS-MENTIONS-SCHEMA.db"
+    )
     args = parser.parse_args()
-    db = args.db or Path(f"/tmp/douse-bench/cli-{args.clients}-{args.mentions}.db")
+    # The unreleased schema is regenerated in place (same revision id): the cached database is
+    # keyed by the migration's content, so a changed schema builds a new one.
+    schema = hashlib.sha256(
+        b"".join(
+            p.read_bytes() for p in sorted((REPO / "core/db/migrations/versions").glob("*.py"))
+        )
+    ).hexdigest()[:8]
+    db = args.db or Path(f"/tmp/douse-bench/cli-{args.clients}-{args.mentions}-{schema}.db")
     ensure_database(db, args.clients, args.mentions)
     tree = args.tree.resolve()
     work = Path(tempfile.mkdtemp(prefix="douse-cli-bench-"))

@@ -235,3 +235,11 @@ def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None
         if m.startswith(("apscheduler", "core.export.", "core.ingest.douse"))
         and m != "core.export.formats"
     ]
+
+
+def test_a_command_missing_from_the_registry_still_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(COMMANDS, "completion")
+    assert main(["completion", "bash"]) == 0
+    assert "_douse_complete" in capsys.readouterr().out
