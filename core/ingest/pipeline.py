@@ -28,6 +28,7 @@ from core.db.base import table_of
 from core.db.models import Author, Mention
 from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
 from core.ingest.types import RawAuthor, RawMention
+from core.learning.choose import scorer_for
 
 BATCH_SIZE = 1000
 MAX_RAW_BYTES = 16_000
@@ -529,9 +530,12 @@ def store_mentions(
     """Store a client's mentions from any iterable (read lazily, `batch_size` at a time).
 
     `on_stored(session, new_ids, now)` receives the ids of new original mentions of each batch,
-    in the same transaction, so the incident engine triages exactly what was stored.
+    in the same transaction, so the incident engine triages exactly what was stored. `scorer`
+    is the rules; a learned model in use for the client (or the agency) judges with them.
     """
     total = StoreResult()
+    # The client's learned model, else the agency's, else the rules (core.learning.choose).
+    scorer = scorer_for(session, rules.client_id, scorer)
     for chunk in _chunks(items, batch_size):
         result = _store_batch(session, rules, chunk, now, scorer, source_id, account_id)
         if on_stored is not None and result.new_ids:

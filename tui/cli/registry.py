@@ -37,6 +37,7 @@ COMMANDS: dict[str, Command] = {
     "incident": Command("incident", "show one incident with its mentions and timeline"),
     "merge": Command("incident", "merge incidents into one (the others close as merged)"),
     "split": Command("incident", "move some mentions of an incident to a new incident"),
+    "learn": Command("learn", "learn sentiment from staff labels (per agency and per client)"),
     "lint": Command("lint", "check draft replies (stdin) against a client's reply policy"),
     "clients": Command("listing", "list clients with accounts, sources and open incidents"),
     "mentions": Command("listing", "list mentions, newest first"),
