@@ -70,6 +70,7 @@ class FakePlatform:
         self.requests: list[Seen] = []
         self._failures: list[_Failure] = []
         self._stall = 0.0
+        self._abandon = threading.Event()
         self.hold_after_write = 0.0
         self.writes_seen = threading.Event()
         self._lock = threading.RLock()
@@ -106,6 +107,13 @@ class FakePlatform:
         """Every write (POST, PUT) waits this long before anything happens, then happens: a
         read timeout for a client that gives up sooner, a post made all the same."""
         self._stall = seconds
+        self._abandon.clear()
+
+    def abandon_stalled(self) -> None:
+        """Writes waiting in a stall are dropped without effect (the platform never made
+        them: a request lost on the way), and later writes are not stalled."""
+        self._stall = 0.0
+        self._abandon.set()
 
     def start(self) -> FakePlatform:
         self._thread.start()
@@ -142,6 +150,10 @@ class FakePlatform:
                 return failure.answer
         return None
 
+    def makes_a_post(self, req: Seen) -> bool:
+        """Whether this write publishes something (a login is a POST that does not)."""
+        return True
+
     def _held(self) -> None:
         self.writes_seen.set()
         if self.hold_after_write:
@@ -169,14 +181,21 @@ class FakePlatform:
                 )
                 with fake._lock:
                     fake.requests.append(req)
-                stall = fake._stall if req.method in ("POST", "PUT") else 0
-                if stall and fake._stopping.wait(stall):
-                    return
+                writes = req.method in ("POST", "PUT") and fake.makes_a_post(req)
+                stall = fake._stall if writes else 0
+                if stall:
+                    fake.writes_seen.set()
+                    if fake._abandon.wait(stall) or fake._stopping.is_set():
+                        return
                 answer = fake._injected(req)
                 if answer is None:
                     with fake._lock:
                         answer = fake.handle(req)
-                    if req.method in ("POST", "PUT") and 200 <= answer.status < 300:
+                    if (
+                        req.method in ("POST", "PUT")
+                        and 200 <= answer.status < 300
+                        and fake.makes_a_post(req)
+                    ):
                         fake._held()
                 if fake._stopping.is_set():
                     return
@@ -303,6 +322,9 @@ class FakeBluesky(FakePlatform):
         self.messages: list[dict[str, Any]] = []
         self.closed_dms: set[str] = set()
         self.jwt = "jwt-1"
+
+    def makes_a_post(self, req: Seen) -> bool:
+        return not req.path.endswith("createSession")
 
     def handle(self, req: Seen) -> Answer:
         nsid = req.path.removeprefix("/xrpc/")

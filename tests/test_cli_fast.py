@@ -209,3 +209,37 @@ def test_sync_draws_a_bar_only_for_a_terminal(
     assert "syncing clients" in screen.getvalue()
     # The bar is on stderr: stdout carries the same report either way.
     assert capsys.readouterr().out == piped.out
+
+
+def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from core.config import load_config\n"
+        f"load_config({EXAMPLE!r})\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    assert "core.report_schedule" in loaded
+    assert not [
+        m
+        for m in loaded
+        if m.startswith(("apscheduler", "core.export.", "core.ingest.douse"))
+        and m != "core.export.formats"
+    ]
+
+
+def test_a_command_missing_from_the_registry_still_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(COMMANDS, "completion")
+    assert main(["completion", "bash"]) == 0
+    assert "_douse_complete" in capsys.readouterr().out

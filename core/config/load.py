@@ -24,7 +24,7 @@ from core.config.schema import (
 )
 from core.db.models import SEVERITIES, SOURCE_KINDS
 from core.errors import ConfigError, DouseError
-from core.export.schedule import parse_report_schedule
+from core.report_schedule import parse_report_schedule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -512,7 +512,7 @@ def _holidays(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
 
 
 def _report(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
-    """The schedule is interpreted by core.export.schedule; validate with that same reader."""
+    """The schedule is interpreted by core.report_schedule; validate with that same reader."""
     if raw is None:
         return {}
     table = check.table(raw, where, {"every", "weekday", "day", "time", "format", "folder"})

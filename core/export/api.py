@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DouseError
 from core.export.csv_format import write_activities_csv, write_incidents_csv
 from core.export.douse_json import write_douse_json
+from core.export.formats import EXTENSIONS, FORMATS
 from core.export.html_report import write_html
 from core.export.markdown import write_markdown
 from core.export.period import Period, client_zone, make_period
@@ -30,9 +31,6 @@ from core.export.records import ClientRecord, load_client
 if TYPE_CHECKING:
     # collections.abc.Buffer is Python 3.12+.
     from typing_extensions import Buffer
-
-FORMATS = ("csv", "json", "md", "html")
-EXTENSIONS = {"csv": "csv", "json": "json", "md": "md", "html": "html"}
 
 Writer = Callable[[Session, ClientRecord, Period, TextIO, datetime], int]
 

@@ -41,15 +41,10 @@ UNPOLLED_KINDS = frozenset({"manual"})
 DEFAULT_WORKERS = 8
 
 
-def default_on_stored() -> OnStored | None:
-    """The incident engine's triage, when the incident engine is installed."""
-    try:
-        from core.incidents import triage_new_mentions
-    except ImportError as exc:
-        # Only a missing engine is tolerated; a broken one must surface.
-        if exc.name not in ("core.incidents", None) and "triage_new_mentions" not in str(exc):
-            raise
-        return None
+def default_on_stored() -> OnStored:
+    """What stores hand their new mentions to: the incident engine's triage."""
+    from core.incidents import triage_new_mentions
+
     return triage_new_mentions
 
 

@@ -37,6 +37,7 @@ COMMANDS: dict[str, Command] = {
     "incident": Command("incident", "show one incident with its mentions and timeline"),
     "merge": Command("incident", "merge incidents into one (the others close as merged)"),
     "split": Command("incident", "move some mentions of an incident to a new incident"),
+    "learn": Command("learn", "learn sentiment from staff labels (per agency and per client)"),
     "lint": Command("lint", "check draft replies (stdin) against a client's reply policy"),
     "clients": Command("listing", "list clients with accounts, sources and open incidents"),
     "mentions": Command("listing", "list mentions, newest first"),
@@ -44,6 +45,12 @@ COMMANDS: dict[str, Command] = {
     "log": Command("log", "record outreach or a note on an incident (append-only)"),
     "mention": Command("mention", "record a mention by hand (a phone complaint, a screenshot)"),
     "poll": Command("poll", "poll every source once and print what each brought"),
+    "reply": Command(
+        "reply", "answer an incident on its platform (policy-checked, approved where needed)"
+    ),
+    "approvals": Command("reply", "replies waiting for an approver, oldest first"),
+    "approve": Command("reply", "approve a waiting reply (an API reply is sent at once)"),
+    "return": Command("reply", "send a waiting reply back to its author with a note"),
     "report": Command("report", "scheduled client reports (run the due ones, show the schedule)"),
     "score": Command("score", 'score sentiment of JSONL ({"text": ...}) or plain lines on stdin'),
     "status": Command("status", "change an incident's status (logged)"),

@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from core.errors import DouseError
-from core.export.douse_json import import_douse_json
 from core.ingest.adapters.files import counting_skipped
+from core.ingest.douse_json import import_douse_json
 from core.ingest.importer import LabelledFileRefused, import_file_batched
 from core.ingest.manual import active_client
 from tui.cli.context import Context

@@ -9,6 +9,7 @@ from typing import Any
 from core.errors import DouseError
 from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
 from core.policy import policy_note
+from core.send.notes import sent_note
 from core.text import mention_ref
 from tui.cli.context import Context
 from tui.cli.output import mention_arg
@@ -151,6 +152,9 @@ def render(detail: IncidentDetail) -> list[str]:
         note = policy_note(a.details)
         if note:
             lines.append(f"          ! {note}")
+        sent = sent_note(a.details)
+        if sent:
+            lines.append(f"          → {sent}")
     if not detail.activities:
         lines.append("  (nothing yet)")
     return lines
