@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from core import __version__
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tui.cli import commands
 from tui.cli.main import build_parser, command_in, main
 from tui.cli.registry import COMMANDS, HIDDEN
