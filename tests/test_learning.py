@@ -19,7 +19,7 @@ from core.learning.learn import learn_scope
 from core.learning.model import FORMAT_VERSION, LearnedModel
 from core.sentiment import Analyzer
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tui.cli.main import main
 
 # Acme's customers say "zorbed" for broken and "plimmed" for sorted out: no lexicon knows either,
@@ -218,3 +218,88 @@ def test_stored_weights_score_exactly_as_fitted(analyzer: Analyzer) -> None:
     for row, example in enumerate(examples):
         got = model.judge(example.masked, example.rules, example.vader).probabilities
         assert max(abs(a - b) for a, b in zip(got, expected[row], strict=True)) < 1e-3
+
+
+def stored_post(session, client: int, key: str, text: str, label: str, by: int | None = None):  # type: ignore[no-untyped-def]
+    post = Mention(
+        client_id=client,
+        platform="import",
+        dedupe_key=key,
+        text=text,
+        published_at=T0,
+        fetched_at=T0,
+        sentiment_label=label,
+        model_label=label,
+        sentiment_reasons=[],
+        label_corrected_by_id=by,
+    )
+    session.add(post)
+    session.flush()
+    return post.id
+
+
+def test_rescore_follows_the_model_but_never_a_persons_label(
+    agency: Services, analyzer: Analyzer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acme = client_id(agency, "acme")
+    with agency.sessions.begin() as session:
+        alice = session.scalars(select(Staff)).one().id
+        loose = stored_post(session, acme, "r1", "Acme: the lift is zorbed again", "neutral")
+        pinned = stored_post(session, acme, "r2", "Acme: the gate is zorbed", "neutral", alice)
+        fine = stored_post(session, acme, "r3", "Acme: the roof was plimmed today", "neutral")
+    give(agency, "acme", slang_stream(8, 220))
+    assert run(agency, "rescore", "--client", "acme") == 0
+    assert "rescored 3 posts with rules: 0 changed label" in capsys.readouterr().out
+    learn_scope(agency.sessions, analyzer, "acme", agency.clock.now)
+    assert run(agency, "rescore", "--client", "acme", "--since", "2026-11-01") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "rescored 3 posts with client model 1: 1 changed label, "
+        "1 labelled by a person kept as they are"
+    )
+    assert out[1] == "  neutral -> negative: 1"
+    with agency.sessions() as session:
+        assert session.get(Mention, loose).sentiment_label == "negative"  # type: ignore[union-attr]
+        assert session.get(Mention, pinned).sentiment_label == "neutral"  # type: ignore[union-attr]
+        assert session.get(Mention, fine).sentiment_label == "neutral"  # type: ignore[union-attr]
+    assert run(agency, "rescore", "--client", "acme", "--since", "2027-01-01") == 0
+    assert capsys.readouterr().out.startswith("rescored 0 posts")
+    assert run(agency, "rescore", "--client", "nobody") == 2
+
+
+def test_score_for_a_client_uses_its_model(
+    agency: Services,
+    analyzer: Analyzer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    give(agency, "acme", slang_stream(9, 220))
+    learn_scope(agency.sessions, analyzer, "acme", agency.clock.now)
+    stdin = io.TextIOWrapper(io.BytesIO(b'{"id": 7, "text": "my shower is zorbed"}\n'))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert run(agency, "score", "--client", "acme") == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["id"] == 7 and answer["label"] == "negative"
+    assert answer["reasons"][0].startswith("learned from 220 labels")
+
+
+def test_watch_learns_again_after_enough_new_labels(agency: Services, analyzer: Analyzer) -> None:
+    from core.ingest.scheduler import IngestScheduler
+
+    scheduler = IngestScheduler(agency, incident_jobs=False)
+    learned: list[object] = []
+    scheduler.on_learned = learned.append
+    stream = slang_stream(10, 300)
+    give(agency, "acme", stream[:200])
+    # The agency and Acme: each has enough labels and no model yet.
+    assert [o.client for o in scheduler.run_learning()] == [None, "acme"]
+    give(agency, "acme", stream[200:249])
+    assert scheduler.run_learning() == []
+    give(agency, "acme", stream[249:250])
+    again = scheduler.run_learning()
+    assert [(o.client, o.counts.total) for o in again] == [(None, 250), ("acme", 250)]
+    assert len(learned) == 2
+    with agency.sessions() as session:
+        assert len(session.scalars(select(SentimentModel)).all()) == 4

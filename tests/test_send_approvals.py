@@ -15,7 +15,7 @@ from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.errors import ConfigError, DouseError
 from core.send import ReplyRequest, approval_queue, approve, reply, return_reply
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.cli.main import main
 

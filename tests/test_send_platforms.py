@@ -16,7 +16,7 @@ from core.policy import PolicyBlocked
 from core.send import NoReplyApi, ReplyRequest, recover, reply
 from core.send.http import new_client
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.platforms import FakeBluesky
 from tests.sendworld import BSKY_POST, SendWorld, build, fake_platforms
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import __version__
@@ -83,12 +83,17 @@ def enough(counts: LabelCounts) -> str | None:
     return None
 
 
-def _examples(session: Session, analyzer: Any, client_id: int | None) -> list[Example]:
+def _examples(session: Session, analyzer: Any, client_id: int | None) -> tuple[list[Example], int]:
+    """The labels in force as examples, and the newest label id among all the scope's labels."""
     query = select(TrainingLabel.client_id, TrainingLabel.text, TrainingLabel.label).where(
         TrainingLabel.superseded_at.is_(None)
     )
     if client_id is not None:
         query = query.where(TrainingLabel.client_id == client_id)
+    newest = select(func.max(TrainingLabel.id))
+    if client_id is not None:
+        newest = newest.where(TrainingLabel.client_id == client_id)
+    last_label_id = int(session.scalar(newest) or 0)
     rows = session.execute(query.order_by(TrainingLabel.id)).all()
     settings: dict[int, tuple[tuple[str, ...], float, float]] = {}
     for client in session.scalars(select(Client).where(Client.id.in_({r[0] for r in rows}))):
@@ -110,7 +115,7 @@ def _examples(session: Session, analyzer: Any, client_id: int | None) -> list[Ex
                 positive_threshold=positive,
             )
         )
-    return examples
+    return examples, last_label_id
 
 
 def _store(
@@ -120,6 +125,7 @@ def _store(
     n_labels: int,
     now: datetime,
     staff_id: int | None,
+    last_label_id: int,
 ) -> int:
     if fitted.beats_rules:
         # One model in use per scope: the new one replaces the one before (kept, inactive).
@@ -138,7 +144,8 @@ def _store(
         format_version=FORMAT_VERSION,
         douse_version=__version__,
         n_labels=n_labels,
-        cv=fitted.cv_record(),
+        # The newest label this fit saw: background retraining counts labels after it.
+        cv={**fitted.cv_record(), "last_label_id": last_label_id},
         weights=fitted.weights,
         active=fitted.beats_rules,
         created_at=now,
@@ -168,10 +175,10 @@ def learn_scope(
         why = enough(counts)
         if why:
             return Outcome(client_slug, counts, skipped=why)
-        examples = _examples(session, analyzer, client_id)
+        examples, last_label_id = _examples(session, analyzer, client_id)
     fitted = fit(examples)
     with sessions.begin() as session:
-        model_id = _store(session, client_id, fitted, len(examples), now(), staff_id)
+        model_id = _store(session, client_id, fitted, len(examples), now(), staff_id, last_label_id)
     return Outcome(client_slug, counts, fitted, model_id)
 
 

@@ -52,6 +52,7 @@ COMMANDS: dict[str, Command] = {
     "approve": Command("reply", "approve a waiting reply (an API reply is sent at once)"),
     "return": Command("reply", "send a waiting reply back to its author with a note"),
     "report": Command("report", "scheduled client reports (run the due ones, show the schedule)"),
+    "rescore": Command("rescore", "judge a client's stored posts again (after `douse learn`)"),
     "score": Command("score", 'score sentiment of JSONL ({"text": ...}) or plain lines on stdin'),
     "status": Command("status", "change an incident's status (logged)"),
     "severity": Command("status", "set an incident's severity by judgement (logged)"),
