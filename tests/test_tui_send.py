@@ -14,9 +14,8 @@ from textual.widgets import Label, TextArea
 from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.send import ReplyRequest, reply
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
 from tests.sendworld import SendWorld, build, fake_platforms
-from tests.test_tui_desk import SIZE, make_app, open_incident, settle, sync
 from tui.dialogs.outreach import LogOutreachDialog
 from tui.screens.approvals import ApprovalsScreen
 from tui.screens.incident import IncidentScreen
