@@ -199,3 +199,34 @@ async def test_an_approver_approves_from_the_approvals_screen(
             for a in s.scalars(select(Activity).where(Activity.kind == "approval"))
         ]
         assert steps == ["requested", "approved"]
+
+
+def on_platform(w: SendWorld, platform: str) -> int:
+    fakes = w.fakes
+    return {
+        "bluesky": lambda: len(fakes.bluesky.records),
+        "reddit": lambda: len(fakes.reddit.comments),
+        "google": lambda: fakes.google.puts,
+        "trustpilot": lambda: fakes.trustpilot.replies,
+    }[platform]()
+
+
+@pytest.mark.parametrize("platform", ["bluesky", "reddit", "google", "trustpilot"])
+@sync
+async def test_every_platform_with_a_reply_api_is_answered_from_the_desk(
+    world: SendWorld, tmp_path: Path, platform: str
+) -> None:
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents[platform])
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#body", TextArea).insert(TEXT)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert any(f"sent public reply on {platform}" in n for n in notes(app))
+    assert on_platform(world, platform) == 1
+    [entry] = logged(world, platform)
+    assert entry.details["sent"]["via"] == "api" and entry.body == TEXT
