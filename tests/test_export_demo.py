@@ -16,7 +16,7 @@ from core.export.records import load_client
 from core.export.summary import summarise
 from core.ingest.douse_json import import_douse_json
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 
 
 def _busiest(demo_db: Services) -> tuple[str, int, list[str]]:

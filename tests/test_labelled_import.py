@@ -13,7 +13,7 @@ from core.db.models import Client, Mention, Staff, TrainingLabel
 from core.learning.labels import label_counts, label_history
 from core.mentions import correct_label
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tui.cli.main import main
 
 LABELLED = """rid,who,body,verdict

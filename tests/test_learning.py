@@ -19,7 +19,7 @@ from core.learning.learn import learn_scope
 from core.learning.model import FORMAT_VERSION, LearnedModel
 from core.sentiment import Analyzer
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tui.cli.main import main
 
 # Acme's customers say "zorbed" for broken and "plimmed" for sorted out: no lexicon knows either,

@@ -15,7 +15,7 @@ from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.errors import ConfigError, DouseError
 from core.send import ReplyRequest, approval_queue, approve, reply, return_reply
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.cli.main import main
 
@@ -154,6 +154,10 @@ def test_cli_queue_approve_and_incident_timeline(
     exported = capsys.readouterr().out
     assert '"kind":"approval"' in exported.replace(" ", "")
     assert '"step":"approved"' in exported.replace(" ", "")
+    assert main(["--db", db, "export", "acme", "--format", "md", "-o", "-"]) == 0
+    report = capsys.readouterr().out
+    assert "Approval" in report and "approved the reply" in report
+    assert "sent through the mastodon API" in report and "approved by lead" in report
 
 
 HN_ACCOUNT = """

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from core.db.models import Activity, OutboxEntry
 from core.send import recover
 from core.services import Services
-from tests.conftest import REPO, T0
+from tests.helpers import REPO, T0
 from tests.platforms import wait_for
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.cli.main import main

@@ -16,7 +16,7 @@ from core.policy import PolicyBlocked
 from core.send import NoReplyApi, ReplyRequest, recover, reply
 from core.send.http import new_client
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.platforms import FakeBluesky
 from tests.sendworld import BSKY_POST, SendWorld, build, fake_platforms
 
@@ -352,3 +352,18 @@ def test_unfinished_send_blocks_a_second_reply_until_checked(world: SendWorld) -
     # The first was settled (sent again with its key, once) before the second went out.
     assert len(world.fakes.mastodon.own_replies("117020583223442465")) == 2
     assert [e.state for e in outbox(world)] == ["sent", "sent"]
+
+
+def test_send_and_recover_on_both_backends(services: Services) -> None:
+    """The outbox claims and completions hold on PostgreSQL as on SQLite."""
+    with fake_platforms() as fakes:
+        w = build(services, fakes, T0)
+        try:
+            assert send(w, "mastodon", "Sorry about this, we are on it.").state == "sent"
+            fakes.reddit.fail(503, path="/api/comment")
+            assert send(w, "reddit", "Sorry, on it.").state == "unconfirmed"
+            [done] = recover(services, now=T0 + timedelta(minutes=3), env=w.env, http=w.http)
+            assert done.outcome == "resent" and len(fakes.reddit.comments) == 1
+            assert [e.state for e in outbox(w)] == ["sent", "sent"]
+        finally:
+            w.http.close()

@@ -50,6 +50,7 @@ SCOPES: dict[str, str] = {
     "incident": "Incident view",
     "queue": "Queues",
     "review": "Teach douse (the posts it is least sure of)",
+    "approvals": "Approvals",
     "select": "Incident lists: selecting several",
     "bulk": "Incident lists: acting on the selection (or the highlighted incident)",
     "table": "Lists",
@@ -79,6 +80,15 @@ ACTIONS: tuple[DeskAction, ...] = (
         "Every running deadline, all clients: overdue first, then the soonest",
     ),
     A("export", "x", "app.export", "Export", "global", "Export a client's incident log"),
+    A(
+        "approvals",
+        "y",
+        "app.approvals",
+        "Approvals",
+        "global",
+        "Replies waiting for an approver (approve: sent at once; return with a note)",
+        show=False,
+    ),
     A("refresh", "ctrl+r", "app.refresh_data", "Refresh", "global", "Reload this screen now"),
     A("back", "escape", "app.back", "Back", "global", "Close this screen", show=False),
     A("quit", "ctrl+q", "app.quit", "Quit", "global", "Quit douse", show=False, priority=True),
@@ -261,6 +271,10 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("skip", "s", "skip", "Skip", "review", "Leave it unlabelled, next post"),
     # Queues
     A("open", "enter", "open_incident", "Open", "queue", "Open the highlighted incident"),
+    # Approvals
+    A("approve", "a", "approve", "Approve", "approvals", "Approve: an API reply is sent at once"),
+    A("return", "r", "return", "Return", "approvals", "Send it back to its author with a note"),
+    A("open", "enter", "open_incident", "Open", "approvals", "Open the reply's incident"),
     A("next", "n", "next_due", "Next due", "queue", "Past the overdue ones: the next to breach"),
 )
 

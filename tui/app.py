@@ -57,6 +57,7 @@ WARM_MODULES = (
     "tui.screens.client",
     "tui.screens.incident",
     "tui.screens.queue",
+    "tui.screens.approvals",
     "tui.screens.help",
     "tui.dialogs.export",
     "tui.dialogs.outreach",
@@ -140,6 +141,7 @@ class DouseApp(App[None]):
 
         self.push_screen(DashboardScreen())
         self.load_context()
+        self.finish_unfinished_sends()
         if self._watch_every > 0:
             self.set_interval(self._watch_every, self.watch_database)
         if self.ingest is not None:
@@ -390,6 +392,26 @@ class DouseApp(App[None]):
             self.notify(WHO_AM_I, severity="warning")
             return
         self.push_screen(QueueScreen(mine=mine))
+
+    def action_approvals(self) -> None:
+        from tui.screens.approvals import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="unfinished-sends")
+    def finish_unfinished_sends(self) -> None:
+        """At start: replies whose send was cut short (the desk or a CLI killed mid-send) are
+        checked on their platform and finished, never posted twice (core.send.recover)."""
+        from core.send import recover
+
+        done = recover(self.services)
+        if done:
+            self.call_from_thread(
+                self.notify,
+                f"{len(done)} interrupted send(s) checked on the platform and settled.",
+            )
+            self.call_from_thread(self.broadcast_change)
 
     def action_my_queue(self) -> None:
         self._queue(mine=True)

@@ -30,7 +30,7 @@ _warned: set[tuple[str, int]] = set()
 
 def _key(session: Session, model_id: int) -> tuple[str, int]:
     # Model ids are per database; a process may open several (tests, `--db`).
-    return (str(session.get_bind().url), model_id)
+    return (str(session.get_bind().engine.url), model_id)
 
 
 def _warn_once(key: tuple[str, int], message: str) -> None:

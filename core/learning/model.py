@@ -231,7 +231,7 @@ class LearnedScorer:
             brand_terms=brand_terms,
         )
         if result.compound is None:  # not English: left for a person, as with the rules
-            return result  # type: ignore[no-any-return]
+            return result
         return self.judge(text, result, brand_terms)
 
     def judge(

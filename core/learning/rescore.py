@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.brand import client_brand_terms
+from core.db.base import table_of
 from core.db.models import Client, Mention
 from core.errors import NotFound
 from core.learning.choose import scorer_for
@@ -113,7 +114,7 @@ def rescore_client(
                     }
                 )
             if changes:
-                table = Mention.__table__
+                table = table_of(Mention)
                 session.connection().execute(
                     update(table)
                     # A person may have labelled the post since it was read: theirs stays.
