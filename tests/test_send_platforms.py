@@ -367,3 +367,13 @@ def test_send_and_recover_on_both_backends(services: Services) -> None:
             assert [e.state for e in outbox(w)] == ["sent", "sent"]
         finally:
             w.http.close()
+
+
+def test_an_answer_in_an_unexpected_shape_is_one_line_not_a_crash(world: SendWorld) -> None:
+    world.fakes.bluesky.fail(200, {"posts": [{"uri": BSKY_POST}]}, path="getPosts", method="GET")
+    out = send(world, "bluesky", "Sorry, on it.")
+    assert out.state == "failed" and "not understood (KeyError)" in (out.reason or "")
+    assert world.fakes.bluesky.records == {}
+    world.fakes.mastodon.fail(200, {"unexpected": True}, path="/api/v1/statuses")
+    out = send(world, "mastodon", "Sorry, on it.")
+    assert out.state == "unconfirmed" and "without the new post's id" in (out.reason or "")
