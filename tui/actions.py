@@ -49,6 +49,7 @@ SCOPES: dict[str, str] = {
     "authors": "Client view › Authors",
     "incident": "Incident view",
     "queue": "Queues",
+    "review": "Teach douse (the posts it is least sure of)",
     "approvals": "Approvals",
     "select": "Incident lists: selecting several",
     "bulk": "Incident lists: acting on the selection (or the highlighted incident)",
@@ -156,6 +157,15 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("tab4", "4", "tab('sources')", "Sources", "client", "Sources tab", show=False),
     A("tab5", "5", "tab('authors')", "Authors", "client", "Authors tab", show=False),
     A("filter", "slash", "filter", "Filter", "client", "Filter / search this list"),
+    A(
+        "teach",
+        "T",
+        "teach",
+        "Teach",
+        "client",
+        "Label the posts douse is least sure of, one key each (it learns from them)",
+        show=False,
+    ),
     # Incidents tab
     A("open", "enter", "open_incident", "Open", "incidents", "Open the highlighted incident"),
     A("status", "f", "cycle_status", "Status", "incidents", "Cycle the status filter"),
@@ -254,6 +264,11 @@ ACTIONS: tuple[DeskAction, ...] = (
         "incident",
         "Take back the last change, while nobody has changed the incident since",
     ),
+    # Teach douse
+    A("negative", "n", "give('negative')", "Negative", "review", "Label it negative, next post"),
+    A("neutral", "u", "give('neutral')", "Neutral", "review", "Label it neutral, next post"),
+    A("positive", "p", "give('positive')", "Positive", "review", "Label it positive, next post"),
+    A("skip", "s", "skip", "Skip", "review", "Leave it unlabelled, next post"),
     # Queues
     A("open", "enter", "open_incident", "Open", "queue", "Open the highlighted incident"),
     # Approvals

@@ -126,6 +126,7 @@ class DouseApp(App[None]):
         # The minute jobs run here when neither the desk's polling nor a watch worker runs them.
         self._jobs_every = jobs_every
         self._jobs_running = threading.Lock()
+        self._learning = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
 
     # ----------------------------------------------------------------------------- lifecycle
@@ -240,6 +241,23 @@ class DouseApp(App[None]):
         line = format_jobs(result) if result is not None else None
         if line:
             log.info("desk %s", line)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="learning")
+    def learn_in_background(self) -> None:
+        """Learn again once enough labels came in since the last model (core.learning.retrain);
+        in a worker thread, never the UI thread: a refit takes seconds."""
+        if not self._learning.acquire(blocking=False):
+            return  # already learning: the labels given meanwhile count toward the next time
+        try:
+            from core.ingest.scoring import thread_analyzer
+            from core.learning.retrain import retrain_due
+
+            outcomes = retrain_due(self.services.sessions, thread_analyzer(), self.now)
+        finally:
+            self._learning.release()
+        for outcome in outcomes:
+            message = " ".join(line.strip() for line in outcome.lines())
+            self.call_from_thread(self.notify, message, title="Learned from labels", timeout=8)
 
     def stop_ingest(self) -> None:
         """Blocking: waits for polls in progress. Called once the UI has closed."""

@@ -15,10 +15,11 @@ lookup): no scikit-learn, no pickle, nothing in the database that could run code
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from core.learning.features import normalise, word_char_grams, word_grams
@@ -36,33 +37,38 @@ class ModelFormatError(ValueError):
     """Weights that do not have the shape this douse reads."""
 
 
+# A gram's (idf, weight for negative, neutral, positive).
+Entry = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class Judgement:
     label: str
     probabilities: tuple[float, float, float]
-    # The known word grams: (gram, TF-IDF value, its weights for the three classes).
-    grams: tuple[tuple[str, float, float, float, float], ...]
+    # The known word grams: (gram, TF-IDF value before the norm, (idf, w0, w1, w2)).
+    grams: list[tuple[str, float, Entry]]
+    norm: float
 
-    def pushes(self) -> list[tuple[str, float]]:
-        """Each word gram's push toward the label judged, strongest first: how much it raised
+    def pushes(self, most: int = 3) -> list[tuple[str, float]]:
+        """The word grams that pushed hardest toward the label judged: how much each raised
         that label's score over the others' average, signed like a compound (negative for a
         negative label, positive for the others)."""
-        k = CLASSES.index(self.label)
-        sign = -1.0 if self.label == "negative" else 1.0
-        out = []
-        for gram, value, *w in self.grams:
-            push = value * (w[k] - (sum(w) - w[k]) / 2)
+        if not self.norm:
+            return []
+        k = CLASSES.index(self.label) + 1
+        scale = (-1.0 if self.label == "negative" else 1.0) / self.norm
+        found = []
+        for gram, value, entry in self.grams:
+            w = entry[k]
+            push = value * (w - (entry[1] + entry[2] + entry[3] - w) / 2)
             if push > 0:
-                out.append((gram, sign * push))
-        return sorted(out, key=lambda item: -abs(item[1]))
+                found.append((push, gram))
+        return [(gram, scale * push) for push, gram in heapq.nlargest(most, found)]
 
     @property
     def compound(self) -> float:
         """−1…+1 like the rules' compound: positive probability minus negative."""
         return round(self.probabilities[2] - self.probabilities[0], 4)
-
-
-Entry = tuple[float, float, float, float]
 
 
 def _table(raw: Any, name: str) -> dict[str, Entry]:
@@ -122,7 +128,7 @@ class LearnedModel:
         ]
         # Word grams: sublinear TF-IDF, L2-normalised, dot products in one pass.
         s0 = s1 = s2 = squares = 0.0
-        seen: list[tuple[str, float, float, float, float]] = []
+        seen: list[tuple[str, float, Entry]] = []
         table = self._word
         for gram, n in Counter(word_grams(text)).items():
             entry = table.get(gram)
@@ -134,14 +140,12 @@ class LearnedModel:
             s0 += value * w0
             s1 += value * w1
             s2 += value * w2
-            seen.append((gram, value, w0, w1, w2))
-        grams: tuple[tuple[str, float, float, float, float], ...] = ()
+            seen.append((gram, value, entry))
+        word_norm = math.sqrt(squares)
         if squares:
-            norm = math.sqrt(squares)
-            logits[0] += s0 / norm
-            logits[1] += s1 / norm
-            logits[2] += s2 / norm
-            grams = tuple((g, value / norm, w0, w1, w2) for g, value, w0, w1, w2 in seen)
+            logits[0] += s0 / word_norm
+            logits[1] += s1 / word_norm
+            logits[2] += s2 / word_norm
         # Character grams: per-word sums (cached), normalised as features.char_norm says.
         q = d0 = d1 = d2 = 0.0
         cache = self._word_cache
@@ -163,7 +167,7 @@ class LearnedModel:
         total = exps[0] + exps[1] + exps[2]
         probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
         best = max(range(3), key=lambda k: probabilities[k])
-        return Judgement(CLASSES[best], probabilities, grams)
+        return Judgement(CLASSES[best], probabilities, seen, word_norm)
 
     def _word_sums(self, word: str) -> Entry:
         """One word's squared TF-IDF norm and its dot products with the three classes' weights
@@ -186,8 +190,8 @@ class LearnedModel:
 
     def reasons(self, judgement: Judgement, rules: SentimentResult) -> tuple[str, ...]:
         """ "learned from 412 labels: “still waiting” −1.1, ..." then what the rules said."""
-        pushes = judgement.pushes()
-        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes[:MAX_LEARNED_REASONS]]
+        pushes = judgement.pushes(MAX_LEARNED_REASONS)
+        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
         shown = ", ".join(words) if words else "no word it knows stood out"
         certainty = max(judgement.probabilities)
         head = (
@@ -233,13 +237,23 @@ class LearnedScorer:
     def judge(
         self, text: str, result: SentimentResult, brand_terms: Sequence[str]
     ) -> SentimentResult:
-        body = text[:MAX_SCORED_CHARS].replace("’", "'")
-        masked, _ = BrandMask(brand_terms).apply(body)
+        """The model's label for a text the rules scored as `result`."""
+        return self.judge_with(text, result, brand_terms)[0]
+
+    def judge_with(
+        self, text: str, result: SentimentResult, brand_terms: Sequence[str]
+    ) -> tuple[SentimentResult, Judgement]:
+        masked = result.masked
+        if masked is None:  # another scorer than the Analyzer: hide the names here
+            masked, _ = BrandMask(brand_terms).apply(text[:MAX_SCORED_CHARS].replace("’", "'"))
         vader = result.vader if result.vader is not None else result.compound or 0.0
         judgement = self.model.judge(masked, result.compound or 0.0, vader)
-        return replace(
-            result,
-            compound=judgement.compound,
-            label=judgement.label,
-            reasons=self.model.reasons(judgement, result),
+        judged = SentimentResult(
+            judgement.compound,
+            judgement.label,
+            result.language,
+            self.model.reasons(judgement, result),
+            result.vader,
+            masked,
         )
+        return judged, judgement
