@@ -85,7 +85,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
             assert s.scalar(select(Draft)) is None
         await pilot.pause(0.2)
         await settle(pilot)
-        assert any(TEXT[:20] in line for line in table_lines(app, "#timeline"))
+        [line] = [line for line in table_lines(app, "#timeline") if TEXT[:20] in line]
+        assert f"sent through the mastodon API: {status['url']}" in line
 
 
 @sync
