@@ -94,13 +94,20 @@ def build(services: Services, clients: int, mentions: int, seed: int = 7) -> Non
         )
     batch = 50_000
     done = 0
+    per_client = 15
+    # The first mentions of each client (ids are 1.. in insertion order in a fresh database):
+    # its incidents link to these, so every link names a mention that exists, of that client.
+    firsts: dict[int, list[int]] = {c: [] for c in range(1, clients + 1)}
     while done < mentions:
         rows = []
         for i in range(done, min(done + batch, mentions)):
             at = NOW - timedelta(seconds=rnd.randint(0, 90 * 86400))
+            client_id = rnd.randint(1, clients)
+            if len(firsts[client_id]) < per_client:
+                firsts[client_id].append(i + 1)
             rows.append(
                 {
-                    "client_id": rnd.randint(1, clients),
+                    "client_id": client_id,
                     "platform": "mastodon",
                     "author_id": rnd.randint(1, 20000),
                     "dedupe_key": f"k{i}",
@@ -117,7 +124,7 @@ def build(services: Services, clients: int, mentions: int, seed: int = 7) -> Non
         print(f"  {done:,} mentions", flush=True)
     with services.sessions.begin() as s:
         incidents = []
-        for i in range(clients * 15):
+        for i in range(clients * per_client):
             status = rnd.choice(
                 ("new", "acknowledged", "in_progress", "resolved", "closed", "closed")
             )
@@ -137,13 +144,13 @@ def build(services: Services, clients: int, mentions: int, seed: int = 7) -> Non
                 }
             )
         s.execute(insert(Incident), incidents)
-        s.execute(
-            insert(IncidentMention),
-            [
-                {"incident_id": i + 1, "mention_id": i * 7 + 1, "added_at": NOW}
-                for i in range(len(incidents))
-            ],
-        )
+        links = [
+            {"incident_id": i + 1, "mention_id": ids[i // clients], "added_at": NOW}
+            for i in range(len(incidents))
+            if len(ids := firsts[i % clients + 1]) > i // clients
+        ]
+        if links:
+            s.execute(insert(IncidentMention), links)
     with services.engine.connect() as c:
         c.exec_driver_sql("ANALYZE")
 

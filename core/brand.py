@@ -31,6 +31,7 @@ class ClientScoring:
     """What scoring a client's text needs beyond the text: its thresholds and its own names."""
 
     slug: str
+    client_id: int
     negative_threshold: float
     positive_threshold: float
     brand_terms: tuple[str, ...]
@@ -43,6 +44,7 @@ def client_scoring(session: Session, slug: str) -> ClientScoring:
         raise NotFound(f"no client {slug!r}")
     return ClientScoring(
         client.slug,
+        client.id,
         client.negative_threshold,
         client.positive_threshold,
         client_brand_terms(session, client),

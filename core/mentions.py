@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.models import SENTIMENT_LABELS, Incident, IncidentMention, Mention
 from core.errors import DouseError, NotFound
 from core.incidents.workflow import staff_by_handle
+from core.learning.labels import label_mention_row
 from core.text import mention_ref
 
 # "unscored" means the model could not judge (a language it does not read); a person can.
@@ -32,9 +33,16 @@ class LabelCorrection:
 
 
 def correct_label(
-    session: Session, mention_id: int, label: str, *, by: str, now: datetime
+    session: Session,
+    mention_id: int,
+    label: str,
+    *,
+    by: str,
+    now: datetime,
+    source: str = "desk",
 ) -> LabelCorrection:
-    """Set the label a person judged right; the model's label and the reason trail stay."""
+    """Set the label a person judged right; the model's label and the reason trail stay, and
+    the label is kept as a training example (`source`: desk or cli)."""
     if label not in CORRECTABLE_LABELS:
         raise DouseError(f"label must be one of: {', '.join(CORRECTABLE_LABELS)}")
     staff = staff_by_handle(session, by)
@@ -54,7 +62,40 @@ def correct_label(
         f"corrected {before} -> {label} by {staff.handle} at {now:%Y-%m-%d %H:%M} UTC",
     ]
     session.flush()
+    label_mention_row(session, mention, label, staff_id=staff.id, source=source, now=now)
     return LabelCorrection(mention.id, before, label, mention.model_label, staff.handle)
+
+
+def label_mention(
+    session: Session,
+    mention_id: int,
+    label: str,
+    *,
+    by: str,
+    now: datetime,
+    source: str = "desk",
+) -> LabelCorrection:
+    """A person's judgement of a post, whether it changes the label or confirms it: confirming
+    still teaches (and pins the label: re-scoring never changes what a person set)."""
+    if label not in CORRECTABLE_LABELS:
+        raise DouseError(f"label must be one of: {', '.join(CORRECTABLE_LABELS)}")
+    mention = session.get(Mention, mention_id, populate_existing=True)
+    if mention is None:
+        raise NotFound(f"no mention {mention_ref(mention_id)}")
+    if mention.sentiment_label != label:
+        return correct_label(session, mention_id, label, by=by, now=now, source=source)
+    staff = staff_by_handle(session, by)
+    if mention.model_label is None:
+        mention.model_label = label
+    if mention.label_corrected_by_id is None:
+        mention.label_corrected_by_id = staff.id
+        mention.sentiment_reasons = [
+            *(mention.sentiment_reasons or []),
+            f"confirmed {label} by {staff.handle} at {now:%Y-%m-%d %H:%M} UTC",
+        ]
+    session.flush()
+    label_mention_row(session, mention, label, staff_id=staff.id, source=source, now=now)
+    return LabelCorrection(mention.id, label, label, mention.model_label, staff.handle)
 
 
 @dataclass(frozen=True)

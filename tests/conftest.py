@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,8 @@ from core.settings import Settings
 
 if TYPE_CHECKING:
     from core.sentiment import Analyzer
+from tests.helpers import T0
 from tests.pg import PostgresDatabases, throwaway_server
-
-# A Monday morning in London; every test that cares about time starts here unless it says otherwise.
-T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)

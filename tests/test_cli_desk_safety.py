@@ -16,8 +16,8 @@ from core.ingest.scheduler import DEMO_SUBJECT, NOT_POLLED
 from core.services import Services
 from core.settings import load_settings
 from tests import factories
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 from tui.cli.main import main
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.db import engine as db_engine
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tui.cli.main import main
 
 EXAMPLE = str(REPO / "clients.example.toml")

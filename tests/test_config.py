@@ -11,7 +11,7 @@ from core.config import load_config, parse_config, sync_config
 from core.db.models import Account, Client, Incident, Source, Staff
 from core.errors import ConfigError
 from core.services import Services
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tui.cli.main import main
 
 EXAMPLE = REPO / "clients.example.toml"

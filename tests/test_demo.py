@@ -35,7 +35,7 @@ from core.ingest.scheduler import NOT_POLLED, is_demo_database
 from core.policy import ReplyPolicy
 from core.sentiment import Analyzer
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tui.cli.main import main
 
 DEMO_ENV = {"DOUSE_NOW": T0.isoformat()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from tests.test_tui_desk import sync
+from tests.helpers import sync
 from tui.widgets.table import DeskTable
 
 

@@ -26,8 +26,8 @@ from core.mentions import correct_label
 from core.queries import desk
 from core.services import Services
 from tests import factories as f
-from tests.conftest import T0
 from tests.factories import World, desk_world
+from tests.helpers import T0
 
 
 @pytest.fixture

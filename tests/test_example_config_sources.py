@@ -20,7 +20,7 @@ from core.ingest.adapters import ADAPTERS, fetch_source
 from core.ingest.adapters.files import ALIASES, parse_column_map, source_column_map
 from core.ingest.fetch import Fetcher, FetchLimits
 from core.ingest.types import SourceSpec, SourceState
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EXAMPLE = REPO / "clients.example.toml"
 SOURCES = [

@@ -9,8 +9,8 @@ from datetime import timedelta
 from core.export import export_to_stream
 from core.incidents import triage_new_mentions
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db.models import Client, Incident, Mention
-from core.export import export_to_stream, import_douse_json
+from core.export import export_to_stream
 from core.export.period import client_zone, make_period
 from core.export.records import load_client
 from core.export.summary import summarise
+from core.ingest.douse_json import import_douse_json
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 
 
 def _busiest(demo_db: Services) -> tuple[str, int, list[str]]:

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, Label, Select
 
 from core.services import Services
-from tests.factories import World
-from tests.test_tui_desk import make_app, settle, sync, world  # noqa: F401  (fixture)
+from tests.factories import World, desk_world
+from tests.helpers import T0, make_app, settle, sync
 from tui.dialogs.export import HINT, ExportDialog
 
 SMALL = (80, 24)
+
+
+@pytest.fixture
+def world(sqlite_services: Services) -> World:
+    with sqlite_services.sessions.begin() as s:
+        return desk_world(s, T0)
 
 
 async def _open(app, pilot) -> ExportDialog:  # type: ignore[no-untyped-def]
@@ -25,7 +32,7 @@ async def _open(app, pilot) -> ExportDialog:  # type: ignore[no-untyped-def]
 @sync
 async def test_dialog_fits_a_small_terminal(
     sqlite_services: Services,
-    world: World,  # noqa: F811
+    world: World,
     tmp_path: Path,
 ) -> None:
     app = make_app(sqlite_services, tmp_path)
@@ -43,7 +50,7 @@ async def test_dialog_fits_a_small_terminal(
 @sync
 async def test_custom_dates_and_csv_options(
     sqlite_services: Services,
-    world: World,  # noqa: F811
+    world: World,
     tmp_path: Path,
 ) -> None:
     app = make_app(sqlite_services, tmp_path)
@@ -51,12 +58,12 @@ async def test_custom_dates_and_csv_options(
         app.open_client(world.acme)
         dialog = await _open(app, pilot)
         dialog.query_one("#format", Select).value = "csv"
-        await pilot.pause(0.05)
+        await pilot.pause()  # its Changed message handled
         assert not dialog.query_one("#activities", Checkbox).disabled
         assert dialog.query_one("#internal", Checkbox).disabled  # md/html only
         dialog.query_one("#since", Input).value = "2026-11-1"  # the CLI's lenient date
         dialog.query_one("#until", Input).value = "2026-11-23"
-        await pilot.pause(0.05)
+        await pilot.pause()
         assert dialog.query_one("#period", Select).value == -1  # typing a date chose "dates"
         dialog.query_one("#activities", Checkbox).value = True
         dialog.query_one("#bom", Checkbox).value = True
@@ -70,7 +77,7 @@ async def test_custom_dates_and_csv_options(
 @sync
 async def test_a_bad_period_is_refused_in_the_dialog(
     sqlite_services: Services,
-    world: World,  # noqa: F811
+    world: World,
     tmp_path: Path,
 ) -> None:
     app = make_app(sqlite_services, tmp_path)

@@ -13,7 +13,7 @@ from core.errors import DouseError, NotFound
 from core.ingest.manual import add_manual_mention
 from core.ingest.scoring import thread_analyzer
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tui.cli.main import main
 
 REVIEWS = """review_id,user,date,review,link

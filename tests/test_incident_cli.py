@@ -6,8 +6,8 @@ import pytest
 
 from core.incidents import triage_new_mentions
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 from tui.cli.main import main
 
 

@@ -14,8 +14,8 @@ from core.db.models import Incident, IncidentMention, Mention
 from core.incidents import triage_new_mentions
 from core.ingest.importer import import_file_batched
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

@@ -11,8 +11,8 @@ from core.incidents import triage_new_mentions
 from core.incidents.harm import find_harm
 from core.incidents.severity import Evidence, assess
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from core.db.models import Author, Incident, IncidentMention, Mention
 from core.incidents import triage_new_mentions
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 START = T0 - 36 * H

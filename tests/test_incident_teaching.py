@@ -17,8 +17,8 @@ from core.incidents import merge_incidents, set_category, triage_new_mentions
 from core.incidents.categories import Categorizer, merge_specs
 from core.incidents.category_defaults import industry_categories
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 

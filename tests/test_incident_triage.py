@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from core.db.models import Incident, IncidentMention, Notification
 from core.incidents import get_incident, triage_new_mentions
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 

@@ -22,8 +22,8 @@ from core.incidents import (
 )
 from core.incidents.undo import last_change, undo
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 M = timedelta(minutes=1)
 H = timedelta(hours=1)

@@ -24,8 +24,8 @@ from core.incidents import (
     triage_new_mentions,
 )
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

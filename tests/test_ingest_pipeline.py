@@ -22,7 +22,7 @@ from core.ingest.pipeline import (
 from core.ingest.types import RawAuthor, RawMention
 from core.sentiment.analyzer import Analyzer
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 
 
 @pytest.fixture(scope="module")

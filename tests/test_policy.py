@@ -11,7 +11,7 @@ import pytest
 from core.errors import DouseError
 from core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
 from core.services import Services
-from tests import test_incident_factories as f
+from tests import incident_factories as f
 from tui.cli.main import main
 
 POLICY = ReplyPolicy.from_dict({"max_offer": 20, "max_discount_percent": 15})

@@ -19,10 +19,9 @@ from core.errors import DouseError
 from core.incidents import triage_new_mentions, workflow
 from core.policy import PolicyBlocked
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
 from tests.factories import World, desk_world
-from tests.test_tui_desk import SIZE, make_app, open_incident, rendered, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 from tui.cli.main import main
 from tui.dialogs.outreach import BLOCKED_HINT, LogOutreachDialog
 from tui.dialogs.prompt import PromptDialog
@@ -227,8 +226,7 @@ async def test_every_writer_holds_the_policy(
         dialog = app.screen
         assert isinstance(dialog, LogOutreachDialog)
         dialog.query_one("#body", TextArea).text = HOSTILE
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: "our lawyers" in rendered(app, "#findings"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
@@ -312,9 +310,12 @@ async def test_the_desk_checks_the_offer_amount_against_the_limit(
             assert isinstance(dialog, LogOutreachDialog)
             while dialog.query_one("#kind").value != "offer_made":  # type: ignore[attr-defined]
                 await pilot.press("ctrl+k")
+            await settle(pilot)  # the checks the kind changes started are in
+            before = dialog.findings
             dialog.query_one("#body", TextArea).text = "Refund for the mould clean-up"
             dialog.query_one("#amount", Input).value = amount
-            await pilot.pause(0.3)
+            # One check of both (the typing pause restarts with each change), then shown.
+            await until(pilot, lambda: dialog.findings is not before)  # noqa: B023
             await settle(pilot)
             findings = rendered(app, "#findings")
             if saved:

@@ -15,7 +15,7 @@ import pytest
 from core.errors import DouseError
 from core.policy import ReplyPolicy, check_reply, has_blocking, measure
 from core.services import Services
-from tests import test_incident_factories as f
+from tests import incident_factories as f
 from tui.cli.main import main
 
 DEFAULT = ReplyPolicy.from_dict({})

@@ -15,7 +15,7 @@ from core.ingest.fetch import Fetcher, FetchLimits
 from core.ingest.health import BACKOFF_CAP_S
 from core.ingest.poll import Poller, SourceOutcome, format_outcome
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import FEED, T0, rss
 from tests.httpserver import LocalHTTPServer, local_http_server
 
 pytestmark = pytest.mark.network
@@ -27,26 +27,6 @@ FAST = FetchLimits(
     max_bytes=64_000,
     attempts=2,
     max_retry_wait=1.0,
-)
-
-
-def rss(*items: tuple[str, str], title: str = "Local news") -> bytes:
-    entries = "".join(
-        f"<item><guid>{guid}</guid><link>https://news.example/{guid}</link>"
-        f"<title>{text[:30]}</title><description>{text}</description>"
-        "<pubDate>Mon, 23 Nov 2026 08:00:00 GMT</pubDate></item>"
-        for guid, text in items
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}'
-        f"</title><link>https://news.example/</link>{entries}</channel></rss>"
-    ).encode()
-
-
-FEED = rss(
-    ("a1", "Acme Rentals ignored my mould complaint for months, terrible landlord"),
-    ("a2", "Acme Rentals fixed the heating in a day, lovely people"),
-    ("a3", "The weather in town is mild this week"),
 )
 
 

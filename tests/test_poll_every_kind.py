@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.db.models import Mention, Source
 from core.services import Services, build_services
 from core.settings import Settings
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer
 from tui.cli.main import main
 

@@ -20,7 +20,7 @@ from core.ingest.health import (
 )
 from core.ingest.leases import claim_due_sources, claim_source, release_source
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 
 
 def add_sources(services: Services, n: int, **kw: object) -> list[int]:

@@ -22,7 +22,7 @@ from core.sentiment import Analyzer
 from core.sentiment.brand import BrandMask, brand_terms_for
 from core.sentiment.rules import find_hits
 from core.services import Services
-from tests.conftest import T0
+from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, local_http_server
 from tui.cli.main import main
 

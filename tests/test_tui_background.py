@@ -3,24 +3,20 @@ demo database's) and, polling or not, the minute jobs that record breaches."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
-import time
-from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
-from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+import tui.app
 from core import audit
 from core.clock import FrozenClock
 from core.db.models import Incident, Notification, Source
 from core.incidents import triage_new_mentions
+from core.ingest.housekeeping import IncidentJobsResult
 from core.ingest.scheduler import (
     DEMO_SUBJECT,
     NOT_POLLED,
@@ -31,8 +27,8 @@ from core.ingest.scheduler import (
 )
 from core.ingest.workers import beat, sign_off
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0, sync, until
 from tests.httpserver import local_http_server
 from tui.app import DouseApp
 from tui.background import DeskIngest
@@ -90,30 +86,31 @@ def breaches(services: Services) -> list[tuple[int | None, str]]:
         ]
 
 
-async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
+class JobRuns:
+    """Every run of the desk's minute jobs and what it returned (None: left to a worker)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.results: list[IncidentJobsResult | None] = []
+        real = tui.app.run_incident_jobs_unless_watched
+
+        def counted(services: Services) -> IncidentJobsResult | None:
+            result = real(services)
+            self.results.append(result)
+            return result
+
+        monkeypatch.setattr(tui.app, "run_incident_jobs_unless_watched", counted)
 
 
 def alerts(app: DouseApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 @sync
 async def test_a_desk_that_does_not_poll_records_a_breach_once_and_rings(
-    sqlite_services: Services, tmp_path: Path
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services = sqlite_services
+    runs = JobRuns(monkeypatch)
     iid = open_incident(services)
     services.clock = FrozenClock(T0 + H)
     # As `douse demo` opens it: no polling; the jobs and the watcher on short intervals.
@@ -124,11 +121,18 @@ async def test_a_desk_that_does_not_poll_records_a_breach_once_and_rings(
     app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app._stamp is not None)
-        await pilot.pause(0.3)  # several minute-job runs before the deadline: nothing to record
+        # Several minute-job runs before the deadline: each looked and found nothing to record.
+        await until(pilot, lambda: len(runs.results) >= 3)
+        assert all(r is not None and r.breached == () for r in runs.results)
         assert breaches(services) == [] and rings == []
         services.clock = FrozenClock(T0 + 3 * H)  # the deadline passes while the desk is open
         await until(pilot, lambda: bool(rings))
-        await pilot.pause(0.5)  # more runs and more watcher ticks: still one of each
+        # More runs, and the watcher seeing the database after them: still one of each.
+        seen = len(runs.results)
+        await until(pilot, lambda: len(runs.results) >= seen + 3)
+        stamp = app._stamp
+        await until(pilot, lambda: app._stamp is not stamp)
+        assert [r.breached for r in runs.results if r is not None and r.breached] == [(iid,)]
         assert breaches(services) == [(iid, "breach")]
         assert rings == [1]
         (alert,) = [a for a in alerts(app) if a.startswith("BREACH")]
@@ -142,16 +146,19 @@ async def test_a_desk_that_does_not_poll_records_a_breach_once_and_rings(
 
 @sync
 async def test_the_desk_leaves_the_minute_jobs_to_a_watch_worker(
-    sqlite_services: Services, tmp_path: Path
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services = sqlite_services
+    runs = JobRuns(monkeypatch)
     open_incident(services)
     services.clock = FrozenClock(T0 + 3 * H)
     with services.sessions.begin() as s:
         beat(s, "host:42", T0 + 3 * H, T0)
     app = DouseApp(services, poll=False, watch_every=0, jobs_every=0.05, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.5)
+        # Several runs, each leaving the jobs to the live worker.
+        await until(pilot, lambda: len(runs.results) >= 3)
+        assert all(r is None for r in runs.results)
         assert breaches(services) == [], "the worker records breaches, not the desk"
         with services.sessions.begin() as s:
             sign_off(s, "host:42")

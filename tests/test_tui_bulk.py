@@ -14,9 +14,8 @@ from core.db.models import Activity, Client, Incident
 from core.incidents import change_status
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import make_app, settle, sync
+from tests.helpers import T0, make_app, settle, sync
 from tui.app import DouseApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.client import ClientScreen

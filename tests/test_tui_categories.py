@@ -11,10 +11,8 @@ from sqlalchemy import select
 from core.db.models import Activity, Incident, IncidentMention, Staff
 from core.incidents import triage_new_mentions
 from core.services import Services
-from tests import test_incident_factories as f
-from tests.conftest import T0
-from tests.test_tui_desk import SIZE, make_app, open_incident, settle, sync
-from tests.test_tui_writes import client_tab
+from tests import incident_factories as f
+from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
 from tui.widgets.table import DeskTable
 
 H = timedelta(hours=1)

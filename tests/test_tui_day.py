@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from core.db.models import Activity, Incident
 from core.services import Services
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import make_app, rendered, settle, sync
+from tests.helpers import T0, make_app, rendered, settle, sync, until
 from tui.screens.client import ClientScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.incident import IncidentScreen
@@ -72,9 +71,8 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         await pilot.press("l")
         await settle(pilot)
         await pilot.press(*"Our lawyers say the flat is fine")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert "banned phrase 'our lawyers'" in rendered(app, "#findings")
+        # The policy check runs once typing pauses.
+        await until(pilot, lambda: "banned phrase 'our lawyers'" in rendered(app, "#findings"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert logged(sqlite_services, world.overdue_incident) == []

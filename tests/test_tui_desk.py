@@ -2,48 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
-from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from core.db.models import Activity, Client, Incident
 from core.queries import desk as q
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
+from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 from tui.actions import ACTIONS, key_label
-from tui.app import DouseApp
 from tui.screens.client import ClientScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen, help_table
 from tui.screens.incident import IncidentScreen
 from tui.screens.queue import PAGE, QueueScreen
 from tui.widgets.table import DeskTable
-
-SIZE = (100, 30)
-
-
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test on a fresh event loop (no async pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @pytest.fixture
@@ -52,33 +34,11 @@ def world(sqlite_services: Services) -> World:
         return desk_world(s, T0)
 
 
-def make_app(services: Services, tmp_path: Path, me: str | None = "alice") -> DouseApp:
-    return DouseApp(services, me=me, watch_every=0, export_dir=tmp_path / "exports")
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-
-
-def rendered(app: DouseApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
 def incident(services: Services, incident_id: int) -> Incident:
     with services.sessions() as s:
         found = s.get(Incident, incident_id)
         assert found is not None
         return found
-
-
-async def open_incident(pilot: Pilot[None], app: DouseApp, incident_id: int) -> IncidentScreen:
-    app.open_incident(incident_id)
-    await settle(pilot)
-    assert isinstance(app.screen, IncidentScreen)
-    return app.screen
 
 
 @sync
@@ -139,9 +99,8 @@ async def test_log_outreach_with_policy_warning(
         await pilot.press("l")
         await settle(pilot)
         await pilot.press(*"Our lawyers say no")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert "our lawyers" in rendered(app, "#findings")
+        # The policy check runs once typing pauses.
+        await until(pilot, lambda: "our lawyers" in rendered(app, "#findings"))
         await pilot.press("ctrl+s")  # blocked: nothing written
         await settle(pilot)
         with sqlite_services.sessions() as s:
@@ -270,7 +229,7 @@ async def test_help_lists_every_registry_action(
     async with app.run_test(size=(100, 200)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         console = Console(width=200, record=True, file=io.StringIO())
         console.print(help_table())
@@ -347,6 +306,10 @@ async def test_overdue_queue_pages_by_deadline(
         assert dues == sorted(dues) and len(set(r.id for r in screen.rows)) == total
 
 
+def bar(screen: ClientScreen) -> str:
+    return str(screen.active_pane.query_one(".pane-bar", Static).render())
+
+
 @sync
 async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
     sqlite_services: Services, world: World, tmp_path: Path
@@ -359,7 +322,8 @@ async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
         screen = app.screen
         assert isinstance(screen, ClientScreen)
         await pilot.press("2", "slash", *"bank")
-        await pilot.pause(0.4)  # the search waits for typing to pause
+        # The search runs once typing pauses, and names itself in the tab's bar.
+        await until(pilot, lambda: "search: bank" in bar(screen))
         await settle(pilot)
         assert screen.active_pane.search == "bank"
         await pilot.press("escape")
@@ -373,7 +337,7 @@ async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
 
         # A kept search (Enter) is cleared by the first Escape too, from the list.
         await pilot.press("enter", "2", "slash", *"mould", "enter")
-        await pilot.pause(0.4)
+        await until(pilot, lambda: "search: mould" in bar(screen))
         await settle(pilot)
         assert app.screen is screen and screen.active_pane.search == "mould"
         await pilot.press("escape")

@@ -16,9 +16,8 @@ from textual.widgets import TextArea
 from core.db.models import Activity, Incident
 from core.incidents import workflow
 from core.services import Services
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import SIZE, make_app, open_incident, rendered, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 from tui.app import DouseApp
 from tui.dialogs import outreach
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
@@ -52,7 +51,8 @@ async def test_every_finding_is_shown_and_the_box_scrolls(
         await settle(pilot)
         await open_dialog(pilot, app, {"banned_phrases": BANNED})
         await pilot.press(*" ".join(BANNED))
-        await pilot.pause(0.3)
+        # The policy check runs once typing pauses.
+        await until(pilot, lambda: "7 findings" in rendered(app, "#findings"))
         await settle(pilot)
         shown = rendered(app, "#findings")
         assert "7 findings, 7 blocking" in shown  # more than the box holds: say so
@@ -72,7 +72,10 @@ async def test_no_verdict_before_the_first_check(
     release = threading.Event()
     real = outreach.check_outreach
 
+    started = threading.Event()
+
     def slow_check(*args: Any, **kw: Any) -> Any:
+        started.set()
         release.wait(5)
         return real(*args, **kw)
 
@@ -81,7 +84,9 @@ async def test_no_verdict_before_the_first_check(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.push_screen(LogOutreachDialog(1, {"banned_phrases": ["sue"]}, (), VALUES))
-        await pilot.pause(0.2)
+        # Shown, and its first check started (held up above) but not finished.
+        await until(pilot, lambda: isinstance(app.screen, LogOutreachDialog) and started.is_set())
+        await pilot.pause()
         shown = rendered(app, "#findings")
         assert "no findings" not in shown and "checking" in shown
         release.set()

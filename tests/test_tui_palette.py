@@ -12,9 +12,8 @@ from textual.pilot import Pilot
 
 from core.db.models import Client
 from core.services import Services
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import SIZE, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
 from tui.app import DouseApp
 from tui.screens.client import ClientScreen
 
@@ -32,8 +31,7 @@ async def palette_lines(pilot: Pilot[None], app: DouseApp, query: str = "") -> l
     assert isinstance(app.screen, CommandPalette)
     if query:
         await pilot.press(*query)
-    await pilot.pause(0.5)  # the palette gathers hits in batches
-    await settle(pilot)
+    await settle(pilot)  # the palette gathers its hits in a worker
     options = app.screen.query_one(CommandList).options
     lines = [str(o.prompt).split("\n")[0] for o in options]
     await pilot.press("escape")

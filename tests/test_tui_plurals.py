@@ -7,8 +7,7 @@ from pathlib import Path
 
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
-from tests.test_tui_desk import SIZE, make_app, rendered, settle, sync
+from tests.helpers import SIZE, T0, make_app, rendered, settle, sync
 from tui.screens.client import ClientScreen
 from tui.widgets.text import plural
 

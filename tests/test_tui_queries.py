@@ -8,8 +8,8 @@ from core.db.models import Client
 from core.queries import desk
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
 from tests.factories import HOSTILE, desk_world
+from tests.helpers import T0
 
 
 def test_dashboard_counts_and_urgency(services: Services) -> None:

@@ -18,9 +18,8 @@ from core.export.summary import summarise
 from core.ingest.scheduler import DEMO_SUBJECT
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import make_app, open_incident, rendered, settle, sync
+from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
 from tui.app import DouseApp
 from tui.dialogs.export import EVERYTHING, ExportDialog
 from tui.dialogs.outreach import LogOutreachDialog
@@ -203,7 +202,8 @@ async def test_empty_lists_say_why_and_what_to_do(
         app.open_client(world.cobalt)  # no sources, one mention
         await settle(pilot)
         await pilot.press("2", "slash", *"zebra")
-        await pilot.pause(0.5)
+        # The search runs once typing pauses.
+        await until(pilot, lambda: "zebra" in rendered(app, "#pane-mentions #mention-detail"))
         await settle(pilot)
         shown = rendered(app, "#pane-mentions #mention-detail")
         assert shown.startswith("No mentions match search 'zebra'.") and "Esc clears" in shown

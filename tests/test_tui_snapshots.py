@@ -17,9 +17,8 @@ from textual.widgets import Input, TextArea
 
 from core.services import Services
 from tests import factories
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import make_app, settle
+from tests.helpers import T0, PolicyChecks, make_app, settle
 
 SIZE = (80, 24)
 Compare = Callable[..., bool]
@@ -50,7 +49,7 @@ def steps(*keys: str, then: Callable[[Pilot[Any]], Any] | None = None) -> Callab
         for widget in pilot.app.screen.query("Input, TextArea"):
             if isinstance(widget, Input | TextArea):
                 widget.cursor_blink = False
-        await pilot.pause(0.1)
+        await pilot.pause()
 
     return run
 
@@ -77,13 +76,19 @@ def test_incident_view(
 
 
 def test_outreach_dialog_with_policy_warning(
-    snap_compare: Compare, sqlite_services: Services, world: World, tmp_path: Path
+    snap_compare: Compare,
+    sqlite_services: Services,
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = make_app(sqlite_services, tmp_path)
+    checks = PolicyChecks(monkeypatch)
 
     async def draft(pilot: Pilot[Any]) -> None:
-        await pilot.press(*"Our lawyers say the flat is fine")
-        await pilot.pause(0.3)  # the policy check waits for typing to pause
+        text = "Our lawyers say the flat is fine"
+        await pilot.press(*text)
+        await checks.wait_for(pilot, text)  # the policy check waits for typing to pause
         # Whether a terminal draws the text cursor depends on focus timing: take it away.
         pilot.app.screen.set_focus(None)
 

@@ -13,9 +13,8 @@ from textual.widgets import Input, TextArea
 from core.db.models import Activity, Author, Draft, Incident
 from core.incidents import log_activity
 from core.services import Services
-from tests.conftest import T0
 from tests.factories import World, desk_world
-from tests.test_tui_desk import make_app, open_incident, rendered, settle, sync
+from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
 from tui.app import DouseApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.outreach import LogOutreachDialog
@@ -224,10 +223,14 @@ async def test_logging_or_discarding_ends_the_draft(
         await pilot.press("l")
         await settle(pilot)
         await pilot.press(*"First thoughts")
-        await pilot.pause(1.7)  # the typing pauses: the draft is kept without leaving
+
+        def kept() -> list[str]:
+            with sqlite_services.sessions() as s:
+                return [d.body for d in s.scalars(select(Draft))]
+
+        # The typing pauses: the draft is kept without leaving.
+        await until(pilot, lambda: kept() == ["First thoughts"])
         await settle(pilot)
-        with sqlite_services.sessions() as s:
-            assert [d.body for d in s.scalars(select(Draft))] == ["First thoughts"]
         await pilot.press("ctrl+d")  # thrown away on purpose
         await settle(pilot)
         assert app.screen.query_one("#body", TextArea).text == ""

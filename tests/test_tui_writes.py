@@ -10,12 +10,10 @@ from sqlalchemy import select, update
 
 from core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Source
 from core.services import Services
-from tests.conftest import T0
 from tests.factories import World, desk_world
+from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
 from tests.httpserver import LocalHTTPServer
-from tests.test_tui_desk import SIZE, make_app, open_incident, settle, sync
 from tui.app import DouseApp
-from tui.screens.client import ClientScreen
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable
 
@@ -34,16 +32,6 @@ def world(sqlite_services: Services) -> World:
 
 def notes(app: DouseApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
-
-
-async def client_tab(pilot, app: DouseApp, client_id: int, key: str) -> Pane:  # type: ignore[no-untyped-def]
-    app.open_client(client_id)
-    await settle(pilot)
-    await pilot.press(key)
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, ClientScreen)
-    return screen.active_pane
 
 
 async def cursor_to(pilot, pane: Pane, key: int) -> None:  # type: ignore[no-untyped-def]

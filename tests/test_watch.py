@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,8 @@ from core.ingest.poll import Poller, SourceOutcome
 from core.ingest.scheduler import IngestScheduler
 from core.ingest.workers import active_workers
 from core.services import Services
-from tests.conftest import REPO, T0
+from tests.helpers import FEED, REPO, T0
 from tests.httpserver import LocalHTTPServer, local_http_server
-from tests.test_poll import FEED
 from tui.cli.main import main
 
 pytestmark = pytest.mark.network
@@ -80,9 +80,15 @@ def test_scheduler_polls_each_source_once_when_due_and_beats(
         wait_for(lambda: len(seen) == 2)
         with services.sessions() as session:
             assert active_workers(session, T0) == ["test-worker"]
-        # The frozen clock never reaches next_poll_at again: nothing is polled twice.
+        # The frozen clock never reaches next_poll_at again: nothing is polled twice. A refresh
+        # leaves both jobs a full interval away, and running them now polls nothing.
         scheduler.refresh()
-        time.sleep(0.5)
+        assert scheduler.job_count() == 2
+        wall = datetime.now(UTC)
+        for job in scheduler._scheduler.get_jobs():
+            if job.id.startswith("source:"):
+                assert job.next_run_time > wall + timedelta(seconds=30), job
+                scheduler.run_source(job.args[0])
     finally:
         scheduler.shutdown()
         fetcher.close()

@@ -25,8 +25,8 @@ from core.ingest.poll import SourceOutcome, format_outcome
 from core.ingest.scheduler import IngestScheduler
 from core.services import Services, build_services
 from core.settings import Settings
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, Reply, local_http_server
 from tui.cli.logs import setup_logging
 from tui.cli.main import main

@@ -38,6 +38,7 @@ from tui.widgets.base import WHO_AM_I, DataChanged
 from tui.widgets.palette import DeskCommands
 
 if TYPE_CHECKING:
+    from tui.dialogs.export import ExportRequest
     from tui.screens.client import ClientScreen
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ WARM_MODULES = (
     "tui.screens.client",
     "tui.screens.incident",
     "tui.screens.queue",
+    "tui.screens.approvals",
     "tui.screens.help",
     "tui.dialogs.export",
     "tui.dialogs.outreach",
@@ -108,6 +110,9 @@ class DouseApp(App[None]):
         self.me_ref: q.StaffRef | None = None
         self.recent_clients: list[int] = []
         self.clients: list[q.ClientRef] = []
+        # A client asked for before the list arrived (a key pressed at start) opens when it does.
+        self._clients_loaded = False
+        self._pending_client: int | None = None
         self._watch_every = watch_every
         self._refresh_every = refresh_every
         self._stamp: q.DataStamp | None = None
@@ -121,6 +126,7 @@ class DouseApp(App[None]):
         # The minute jobs run here when neither the desk's polling nor a watch worker runs them.
         self._jobs_every = jobs_every
         self._jobs_running = threading.Lock()
+        self._learning = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
 
     # ----------------------------------------------------------------------------- lifecycle
@@ -135,6 +141,7 @@ class DouseApp(App[None]):
 
         self.push_screen(DashboardScreen())
         self.load_context()
+        self.finish_unfinished_sends()
         if self._watch_every > 0:
             self.set_interval(self._watch_every, self.watch_database)
         if self.ingest is not None:
@@ -189,7 +196,11 @@ class DouseApp(App[None]):
     @on(ContextLoaded)
     def _context_loaded(self, event: ContextLoaded) -> None:
         self.clients = event.clients
+        self._clients_loaded = True
         self.me_ref = me = event.me
+        if self._pending_client is not None:
+            pending, self._pending_client = self._pending_client, None
+            self.open_client(pending)
         if self._stamp is None:
             # Alerts are for what happens while the desk is open, not for yesterday's news.
             self._stamp = event.stamp
@@ -230,6 +241,23 @@ class DouseApp(App[None]):
         line = format_jobs(result) if result is not None else None
         if line:
             log.info("desk %s", line)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="learning")
+    def learn_in_background(self) -> None:
+        """Learn again once enough labels came in since the last model (core.learning.retrain);
+        in a worker thread, never the UI thread: a refit takes seconds."""
+        if not self._learning.acquire(blocking=False):
+            return  # already learning: the labels given meanwhile count toward the next time
+        try:
+            from core.ingest.scoring import thread_analyzer
+            from core.learning.retrain import retrain_due
+
+            outcomes = retrain_due(self.services.sessions, thread_analyzer(), self.now)
+        finally:
+            self._learning.release()
+        for outcome in outcomes:
+            message = " ".join(line.strip() for line in outcome.lines())
+            self.call_from_thread(self.notify, message, title="Learned from labels", timeout=8)
 
     def stop_ingest(self) -> None:
         """Blocking: waits for polls in progress. Called once the UI has closed."""
@@ -301,6 +329,9 @@ class DouseApp(App[None]):
         from tui.screens.client import ClientScreen
         from tui.screens.dashboard import DashboardScreen
 
+        if not self._clients_loaded:
+            self._pending_client = client_id
+            return
         client = next((c for c in self.clients if c.id == client_id), None)
         if client is None:
             self.notify("That client is not (or no longer) listed.", severity="warning")
@@ -328,11 +359,16 @@ class DouseApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
 
-    def action_back(self) -> None:
+    def go_back(self) -> None:
+        """Close this screen, never the dashboard (escape on the dashboard does nothing)."""
         from tui.screens.dashboard import DashboardScreen
 
         if len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
+
+    async def action_back(self) -> None:
+        # Async as in textual.App, which this overrides.
+        self.go_back()
 
     def action_switch_client(self) -> None:
         from tui.dialogs.switcher import ClientSwitcher
@@ -356,6 +392,26 @@ class DouseApp(App[None]):
             self.notify(WHO_AM_I, severity="warning")
             return
         self.push_screen(QueueScreen(mine=mine))
+
+    def action_approvals(self) -> None:
+        from tui.screens.approvals import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="unfinished-sends")
+    def finish_unfinished_sends(self) -> None:
+        """At start: replies whose send was cut short (the desk or a CLI killed mid-send) are
+        checked on their platform and finished, never posted twice (core.send.recover)."""
+        from core.send import recover
+
+        done = recover(self.services)
+        if done:
+            self.call_from_thread(
+                self.notify,
+                f"{len(done)} interrupted send(s) checked on the platform and settled.",
+            )
+            self.call_from_thread(self.broadcast_change)
 
     def action_my_queue(self) -> None:
         self._queue(mine=True)
@@ -386,7 +442,7 @@ class DouseApp(App[None]):
         self.broadcast_change()
 
     def action_export(self) -> None:
-        from tui.dialogs.export import ExportDialog, ExportRequest
+        from tui.dialogs.export import ExportDialog
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -396,10 +452,10 @@ class DouseApp(App[None]):
         self.push_screen(ExportDialog(self.clients, current, self.now(), self.export_dir), chosen)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="export")
-    def run_export(self, request: object) -> None:
+    def run_export(self, request: ExportRequest) -> None:
         from tui.dialogs.export import run_export
 
-        path = run_export(self.services, request)  # type: ignore[arg-type]
+        path = run_export(self.services, request)
         self.post_message(self.Exported(str(path)))
 
     @on(Exported)

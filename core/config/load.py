@@ -24,7 +24,7 @@ from core.config.schema import (
 )
 from core.db.models import SEVERITIES, SOURCE_KINDS
 from core.errors import ConfigError, DouseError
-from core.export.schedule import parse_report_schedule
+from core.report_schedule import parse_report_schedule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -61,8 +61,8 @@ SOURCE_TARGET_KEY = {
     "manual": None,
 }
 
-AGENCY_KEYS = {"name", "timezone", "targets", "reply_policy", "critical_terms", "me"}
-STAFF_KEYS = {"handle", "name", "email", "role", "away"}
+AGENCY_KEYS = {"name", "timezone", "targets", "reply_policy", "critical_terms", "me", "approvals"}
+STAFF_KEYS = {"handle", "name", "email", "role", "away", "new"}
 CLIENT_KEYS = {
     "slug",
     "name",
@@ -83,8 +83,27 @@ CLIENT_KEYS = {
     "sources",
     "industry",
     "categories",
+    "approvals",
 }
-ACCOUNT_KEYS = {"platform", "handle", "url", "owner", "backup", "unowned"}
+ACCOUNT_KEYS = {"platform", "handle", "url", "owner", "backup", "unowned", "send"}
+# [clients.accounts.send], per platform: keys ending in _env name environment variables.
+SEND_KEYS: dict[str, set[str]] = {
+    "mastodon": {"token_env", "base_url"},
+    "bluesky": {"identifier", "password_env", "base_url"},
+    "reddit": {"token_env", "base_url", "site_url"},
+    "google": {"token_env", "account_id", "location_id", "base_url"},
+    "trustpilot": {"token_env", "business_user_id", "base_url"},
+    "email": {"host_env", "user_env", "password_env", "from", "port", "starttls"},
+}
+SEND_REQUIRED: dict[str, tuple[str, ...]] = {
+    "mastodon": ("token_env",),
+    "bluesky": ("password_env",),
+    "reddit": ("token_env",),
+    "google": ("token_env", "account_id", "location_id"),
+    "trustpilot": ("token_env", "business_user_id"),
+    "email": ("host_env", "from"),
+}
+APPROVAL_KEYS = {"approvers", "critical", "offer_above", "every_reply", "new_staff"}
 SOURCE_KEYS = {"name", "kind", "url", "query", "path", "interval", "token_env", "params"}
 TARGET_KEYS = {"first_response", "next_response", "resolution"}
 CATEGORY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -234,6 +253,9 @@ def _agency(check: _Checker, data: dict[str, Any]) -> AgencyConfig:
 
     staff = _staff(check, data.get("staff", []))
     handles = {s.handle for s in staff}
+    agency_approvals = _approvals(
+        check, agency.get("approvals", {}), ("agency", "approvals"), handles, {}
+    )
     me = agency.get("me")
     if me is not None and me not in handles:
         check.fail(("agency", "me"), f"agency.me {me!r} is not on the staff list")
@@ -245,7 +267,7 @@ def _agency(check: _Checker, data: dict[str, Any]) -> AgencyConfig:
     clients: list[ClientConfig] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_clients):
-        client = _client(check, raw, ("clients", i), timezone, targets, handles)
+        client = _client(check, raw, ("clients", i), timezone, targets, handles, agency_approvals)
         if client is None:
             continue
         if client.slug in seen:
@@ -265,6 +287,7 @@ def _agency(check: _Checker, data: dict[str, Any]) -> AgencyConfig:
         staff=tuple(staff),
         clients=tuple(clients),
         me=me if isinstance(me, str) else None,
+        approvals=agency_approvals,
     )
 
 
@@ -294,6 +317,10 @@ def _staff(check: _Checker, raw: Any) -> list[StaffConfig]:
         if not isinstance(away, bool):
             check.fail((*where, "away"), "away must be true or false")
             away = False
+        new = table.get("new", False)
+        if not isinstance(new, bool):
+            check.fail((*where, "new"), "new must be true or false")
+            new = False
         staff.append(
             StaffConfig(
                 handle=handle,
@@ -301,6 +328,7 @@ def _staff(check: _Checker, raw: Any) -> list[StaffConfig]:
                 email=check.text(table, "email", where, required=False) or None,
                 role=check.text(table, "role", where, required=False) or "community manager",
                 away=away,
+                new=new,
             )
         )
     return staff
@@ -322,6 +350,7 @@ def _client(
     agency_tz: str,
     agency_targets: Targets,
     handles: set[str],
+    agency_approvals: dict[str, Any] | None = None,
 ) -> ClientConfig | None:
     table = check.table(raw, where, CLIENT_KEYS)
     slug = check.text(table, "slug", where)
@@ -375,6 +404,13 @@ def _client(
         report_schedule=_report(check, table.get("report"), (*where, "report")),
         accounts=tuple(_accounts(check, table.get("accounts", []), where, handles)),
         sources=tuple(_sources(check, table.get("sources", []), where)),
+        approvals=_approvals(
+            check,
+            table.get("approvals", {}),
+            (*where, "approvals"),
+            handles,
+            agency_approvals or {},
+        ),
     )
 
 
@@ -476,7 +512,7 @@ def _holidays(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
 
 
 def _report(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
-    """The schedule is interpreted by core.export.schedule; validate with that same reader."""
+    """The schedule is interpreted by core.report_schedule; validate with that same reader."""
     if raw is None:
         return {}
     table = check.table(raw, where, {"every", "weekday", "day", "time", "format", "folder"})
@@ -522,6 +558,7 @@ def _accounts(check: _Checker, raw: Any, client: KeyPath, handles: set[str]) -> 
                 url=check.text(table, "url", where, required=False) or None,
                 owner=owner,
                 backup=_staff_ref(check, table.get("backup"), (*where, "backup"), handles),
+                send=_send(check, table.get("send"), (*where, "send"), platform),
             )
         )
     return accounts
@@ -619,3 +656,94 @@ def _check_policy(check: _Checker, policy: dict[str, Any], where: KeyPath) -> No
         ReplyPolicy.from_dict(policy)
     except DouseError as exc:
         check.fail(where, f"reply_policy: {exc}")
+
+
+def _send(check: _Checker, raw: Any, where: KeyPath, platform: str) -> dict[str, Any]:
+    """[clients.accounts.send]: how douse sends from the account. Secrets are never here: keys
+    ending in _env name the environment variables that hold them."""
+    if raw is None:
+        return {}
+    allowed = SEND_KEYS.get(platform)
+    if allowed is None:
+        check.fail(
+            where,
+            f"douse cannot send on {platform!r}: replies there are posted by hand "
+            f"(sending works on {', '.join(SEND_KEYS)})",
+        )
+        return {}
+    table = check.table(raw, where, allowed)
+    good: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in allowed:
+            continue
+        if key.endswith("_env"):
+            if not isinstance(value, str) or not ENV_NAME.match(value):
+                check.fail(
+                    (*where, key),
+                    f"{key} names an environment variable (e.g. ACME_TOKEN), not the secret",
+                )
+                continue
+        elif key == "base_url" or key == "site_url":
+            if not isinstance(value, str) or not re.match(r"^https?://[^\s]+$", value):
+                check.fail((*where, key), f"{key} must start with http:// or https://")
+                continue
+        elif key == "port":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+                check.fail((*where, key), "port must be a number from 1 to 65535")
+                continue
+        elif key == "starttls":
+            if not isinstance(value, bool):
+                check.fail((*where, key), "starttls must be true or false")
+                continue
+        elif not isinstance(value, str) or not value.strip():
+            check.fail((*where, key), f"{key} must be a non-empty string")
+            continue
+        good[key] = value.strip() if isinstance(value, str) else value
+    for key in SEND_REQUIRED.get(platform, ()):
+        if key not in good and key not in table:
+            check.fail(where, f"sending on {platform} needs {key} in [clients.accounts.send]")
+    return good
+
+
+def _approvals(
+    check: _Checker,
+    raw: Any,
+    where: KeyPath,
+    handles: set[str],
+    base: dict[str, Any],
+) -> dict[str, Any]:
+    """Which replies need an approver ([agency.approvals], then [clients.approvals] key by key)."""
+    table = check.table(raw, where, APPROVAL_KEYS)
+    result = dict(base)
+    for key in ("critical", "every_reply", "new_staff"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                check.fail((*where, key), f"{key} must be true or false")
+            else:
+                result[key] = table[key]
+    if "offer_above" in table:
+        value = table["offer_above"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            check.fail((*where, "offer_above"), "offer_above must be an amount (0 or more)")
+        else:
+            result["offer_above"] = value
+    if "approvers" in table:
+        value = table["approvers"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            check.fail((*where, "approvers"), "approvers must be a list of staff handles")
+        else:
+            approvers = []
+            for handle in value:
+                if handle.lower() not in handles:
+                    check.fail(
+                        (*where, "approvers"), f"approver {handle!r} is not on the staff list"
+                    )
+                else:
+                    approvers.append(handle.lower())
+            result["approvers"] = approvers
+    rules = [k for k in ("critical", "every_reply", "new_staff") if result.get(k)]
+    if "offer_above" in result:
+        rules.append("offer_above")
+    if rules and not result.get("approvers") and table:
+        check.fail(where, f"approvals ({', '.join(rules)}) need approvers = [staff handles]")
+    return result

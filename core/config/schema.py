@@ -13,6 +13,7 @@ class StaffConfig:
     email: str | None = None
     role: str = "community manager"
     away: bool = False
+    new: bool = False  # new staff: their replies need an approver where a client says so
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class AccountConfig:
     url: str | None
     owner: str | None
     backup: str | None
+    # [clients.accounts.send]: env var *names* and API settings for sending (core/send).
+    send: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class ClientConfig:
     # The trade whose issue categories apply, and the client's own (name -> phrases).
     industry: str | None = None
     categories: dict[str, Any] = field(default_factory=dict)
+    # Which replies need an approver, and who (core/send/approvals.py), over the agency's.
+    approvals: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,4 @@ class AgencyConfig:
     staff: tuple[StaffConfig, ...]
     clients: tuple[ClientConfig, ...]
     me: str | None = None
+    approvals: dict[str, Any] = field(default_factory=dict)

@@ -7,6 +7,7 @@ disabled, never deleted: a client's incidents and mentions outlive its removal f
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,11 +54,18 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def sync_config(session: Session, config: AgencyConfig, now: datetime) -> SyncReport:
+def sync_config(
+    session: Session,
+    config: AgencyConfig,
+    now: datetime,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """Write the config into the database; `progress(done, total)` after each client."""
     report = SyncReport()
     staff = _sync_staff(session, config, report)
     existing = {c.slug: c for c in session.scalars(select(Client))}
-    for client_config in config.clients:
+    for done, client_config in enumerate(config.clients, 1):
         client = existing.pop(client_config.slug, None)
         values = _client_values(client_config, config, staff)
         if client is None:
@@ -70,6 +78,8 @@ def sync_config(session: Session, config: AgencyConfig, now: datetime) -> SyncRe
             report.updated["clients"] += 1
         _sync_accounts(session, client, client_config, staff, report)
         _sync_sources(session, client, client_config, report, now)
+        if progress is not None:
+            progress(done, len(config.clients))
     for client in existing.values():
         if not client.archived:
             client.archived = True
@@ -88,6 +98,7 @@ def _sync_staff(session: Session, config: AgencyConfig, report: SyncReport) -> d
             "email": item.email,
             "role": item.role,
             "away": item.away,
+            "is_new": item.new,
             "active": True,
         }
         person = existing.pop(item.handle, None)
@@ -131,6 +142,7 @@ def _client_values(
         "reply_policy": layer_policies(agency.reply_policy, client.reply_policy),
         "canned_replies": client.canned_replies,
         "report_schedule": client.report_schedule,
+        "approvals": client.approvals,
         "default_owner_id": owner.id if owner else None,
         "archived": False,
     }
@@ -155,6 +167,7 @@ def _sync_accounts(
             "url": item.url,
             "owner_id": owner.id if owner else None,
             "backup_owner_id": backup.id if backup else None,
+            "sending": dict(item.send),
             "archived": False,
         }
         account = existing.pop((item.platform, item.handle.lower()), None)

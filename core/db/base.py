@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -48,3 +48,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Table, for Core statements (plain UPDATEs, executemany, upserts).
+
+    SQLAlchemy types `__table__` as any FromClause, since a class can be mapped to a join or a
+    select; every douse model is mapped to one table.
+    """
+    table = model.__table__
+    if not isinstance(table, Table):  # pragma: no cover - a model mapped to something else
+        raise TypeError(f"{model.__name__} is not mapped to a single table")
+    return table

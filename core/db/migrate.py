@@ -1,24 +1,36 @@
-"""Alembic migrations shipped in the package; the database is brought to head on start."""
+"""Alembic migrations shipped in the package; the database is brought to head on start.
+
+Every douse process checks the schema on start, and nearly always it is already at head. That
+check reads the version table and the migration files' own `revision` lines directly; Alembic
+(a third of a second to import) is loaded only when there is something to upgrade.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from core.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant works: it only has to be the same for every douse process sharing a database.
 PG_MIGRATION_LOCK = 0x646F757365
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -26,21 +38,64 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
+@cache
+def shipped_head() -> str | None:
+    """The head revision read from the migration files' `revision = "..."` and
+    `down_revision = ...` lines, or None when they do not make exactly one plain head (then
+    Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = {m[1]: m[2] for m in _REVISION_LINE.finditer(path.read_text("utf-8"))}
+        if "revision" not in found:
+            continue
+        revision, parent = found["revision"], found.get("down_revision", "None")
+        if not _is_quoted(revision) or not (parent == "None" or _is_quoted(parent)):
+            return None  # a merge point or a computed value: not for a line reader
+        revisions.add(revision[1:-1])
+        if parent != "None":
+            parents.add(parent[1:-1])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _is_quoted(value: str) -> bool:
+    return len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+
+
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def _at_shipped_head(engine: Engine) -> bool:
+    head = shipped_head()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        if not engine.dialect.has_table(connection, "alembic_version"):
+            return False
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return [row[0] for row in versions] == [head]
 
 
 def upgrade(engine: Engine) -> None:
     """Upgrade to head. Several workers starting at once on PostgreSQL take turns."""
     try:
-        if current_revision(engine) == head_revision():
+        if _at_shipped_head(engine) or current_revision(engine) == head_revision():
             return
+        from alembic import command
+
         with engine.connect() as connection:
             if engine.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK})

@@ -64,7 +64,12 @@ ACTIVITY_KINDS = (
     "repair_check",
     "correction",
     "category_change",
+    "approval",
 )
+OUTBOX_STATES = ("awaiting_approval", "returned", "approved", "sending", "sent", "failed")
+"""A reply's way out: waiting for an approver (or sent back with a note), approved, being sent
+(the intent is recorded before the platform is called), sent, or failed with a reason."""
+UNFINISHED_OUTBOX = ("sending",)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -98,6 +103,8 @@ class Client(Base):
     negative_threshold: Mapped[float] = mapped_column(Float, default=-0.05)
     positive_threshold: Mapped[float] = mapped_column(Float, default=0.05)
     reply_policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Which replies need an approver first, and who approves (core/send/approvals.py).
+    approvals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     canned_replies: Mapped[dict[str, Any]] = mapped_column(default=dict)
     report_schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
     default_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -120,6 +127,8 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(64), default="community manager")
     away: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # New staff: a client whose approvals say `new_staff = true` has their replies approved.
+    is_new: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Account(Base):
@@ -136,6 +145,9 @@ class Account(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     backup_owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How douse sends from this account (core/send): the *names* of the environment variables
+    # holding its credentials and the API's base URL. Never a token itself.
+    sending: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     client: Mapped[Client] = relationship(back_populates="accounts")
     owner: Mapped[Staff | None] = relationship(foreign_keys=[owner_id])
@@ -271,6 +283,60 @@ class Mention(Base):
 
     author: Mapped[Author | None] = relationship()
     client: Mapped[Client] = relationship()
+
+
+TRAINING_LABELS = ("negative", "neutral", "positive")
+LABEL_SOURCES = ("desk", "cli", "import")
+
+
+class TrainingLabel(Base):
+    """A label a person gave a post: what `douse learn` learns from. Append-only in spirit: a
+    correction of the same post marks the earlier label superseded (`superseded_at`) and adds a
+    new row, so the whole history of who said what, and when, stays."""
+
+    __tablename__ = "training_labels"
+    __table_args__ = (
+        CheckConstraint(_in("label", TRAINING_LABELS), name="label"),
+        CheckConstraint(_in("source", LABEL_SOURCES), name="source"),
+        # The labels in force of a client, read by learning and by "labels since the last model".
+        Index("ix_training_labels_client_current", "client_id", "superseded_at", "id"),
+        Index("ix_training_labels_mention", "mention_id", "superseded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    # The post labelled; its text is copied too, so what was learned never depends on a row
+    # that could change (a repair re-fetch rewrites a mention's text).
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(16))
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    given_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    superseded_at: Mapped[datetime | None]
+
+    given_by: Mapped[Staff | None] = relationship()
+
+
+class SentimentModel(Base):
+    """A classifier learned from labels, stored as data (weights in JSON, never pickled code: a
+    shared database must never run what it holds). `client_id` None is the agency's model. Only
+    an `active` model is used, and only one per client (or agency) is active at a time."""
+
+    __tablename__ = "sentiment_models"
+    __table_args__ = (Index("ix_sentiment_models_client_active", "client_id", "active", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    format_version: Mapped[int] = mapped_column(Integer)
+    douse_version: Mapped[str] = mapped_column(String(32))
+    n_labels: Mapped[int] = mapped_column(Integer)
+    # Cross-validated figures of the model and of the rules on the same labels.
+    cv: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    weights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Incident(Base):
@@ -454,6 +520,54 @@ class Draft(Base):
     updated_at: Mapped[datetime]
 
 
+class OutboxEntry(Base):
+    """One reply on its way to a platform (core/send/outbox.py). The row is written with its
+    idempotency `key` *before* the platform is called and completed after, so a send cut short by
+    a crash is found again and checked on the platform before any retry: never posted twice,
+    never lost. Approval steps live here too (a reply waiting for an approver is a row)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        CheckConstraint(_in("state", OUTBOX_STATES), name="state"),
+        Index("ix_outbox_state", "state", "attempted_at"),
+        Index("ix_outbox_incident", "incident_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    # "api": douse posts it; "by_hand": a person posts it and douse records it.
+    mode: Mapped[str] = mapped_column(String(16), default="api")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Where the reply goes, as the platform names it (status id, at:// uri + cid, fullname...).
+    target: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    override: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    retry_after: Mapped[datetime | None]
+    post_id: Mapped[str | None] = mapped_column(String(500))
+    post_url: Mapped[str | None] = mapped_column(String(2000))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    attempted_at: Mapped[datetime | None]
+    # When a recovery last looked at an unfinished send (claims it, so two do not at once).
+    checked_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Why an approval is needed ({"rules": [...], "approvers": [...]}) and how it was decided.
+    approval: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+
+
 class Notification(Base):
     """An event staff must see at once: a critical incident, a pattern, a spike, a breach.
 
@@ -545,6 +659,7 @@ def _activities_are_append_only(
 
 
 @event.listens_for(Mention, "before_delete")
+@event.listens_for(OutboxEntry, "before_delete")
 @event.listens_for(Incident, "before_delete")
 @event.listens_for(Client, "before_delete")
 def _never_deleted(mapper: Mapper[Any], connection: Any, target: Any) -> None:

@@ -112,8 +112,8 @@ class Replay:
             .order_by(Incident.id, Mention.published_at.desc(), Mention.id)
         ).all()
         latest: dict[int, tuple[Incident, str, str | None]] = {}
-        for incident, platform, handle in rows:
-            latest.setdefault(incident.id, (incident, platform, handle))
+        for found, on, by in rows:
+            latest.setdefault(found.id, (found, on, by))
         for incident_id in incident_ids:
             if incident_id not in latest:
                 continue
@@ -153,7 +153,7 @@ class Replay:
             .order_by(Incident.id)
         ).all()
         for incident_id, client_id, due in rows:
-            if (incident_id, due) in self.answered:
+            if due is None or (incident_id, due) in self.answered:
                 continue
             self.answered.add((incident_id, due))
             client = session.get(Client, client_id)

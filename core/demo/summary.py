@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from core.db.models import (
     INCIDENT_STATUSES,
@@ -64,8 +65,8 @@ class DemoSummary:
 
 
 def summarize(session: Session, now: datetime) -> DemoSummary:
-    def count(stmt: object) -> int:
-        return int(session.scalar(stmt) or 0)  # type: ignore[call-overload]
+    def count(stmt: Executable) -> int:
+        return int(session.scalar(stmt) or 0)
 
     mentions = dict(
         session.execute(

@@ -8,6 +8,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -150,7 +151,7 @@ class MentionWriter:
     ) -> None:
         log = self.log
         self._author_ids(session, batch)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for p in batch:
             source_name = client.source_for[p.platform]
             source_id = ids.source_ids[source_name]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DouseError
 from core.export.csv_format import write_activities_csv, write_incidents_csv
 from core.export.douse_json import write_douse_json
+from core.export.formats import EXTENSIONS, FORMATS
 from core.export.html_report import write_html
 from core.export.markdown import write_markdown
 from core.export.period import Period, client_zone, make_period
 from core.export.records import ClientRecord, load_client
 
-FORMATS = ("csv", "json", "md", "html")
-EXTENSIONS = {"csv": "csv", "json": "json", "md": "md", "html": "html"}
+if TYPE_CHECKING:
+    # collections.abc.Buffer is Python 3.12+.
+    from typing_extensions import Buffer
 
 Writer = Callable[[Session, ClientRecord, Period, TextIO, datetime], int]
 
@@ -59,18 +61,22 @@ def _writer(fmt: str, activities: bool, internal: bool = False) -> Writer:
 
 
 class _Counting(io.RawIOBase):
-    """Counts the bytes on their way to the file: a device or a pipe has no size to stat."""
+    """Counts the bytes on their way to the file: a device or a pipe has no size to stat.
+    `progress(bytes so far)` hears of each write (a buffer's worth, not each row)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         self.raw = raw
         self.count = 0
+        self.progress = progress
 
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: Buffer, /) -> int:
         written = self.raw.write(data)
         self.count += written
+        if self.progress is not None:
+            self.progress(self.count)
         return written
 
 
@@ -129,8 +135,10 @@ def export_client(
     activities: bool = False,
     bom: bool = False,
     internal: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ExportResult:
-    """Write one client's export to `path` (a folder gets the default file name).
+    """Write one client's export to `path` (a folder gets the default file name);
+    `progress(bytes written)` as the file grows.
 
     A regular file appears only when complete: it is written beside the target and renamed into
     place, so a failure or an interrupted export never leaves half a report where a client might
@@ -151,7 +159,7 @@ def export_client(
         encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
 
         def write(raw: BinaryIO) -> tuple[int, int]:
-            counting = _Counting(raw)
+            counting = _Counting(raw, progress)
             with io.TextIOWrapper(
                 io.BufferedWriter(counting), encoding=encoding, newline=""
             ) as out:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -305,7 +306,8 @@ def category_lines(
     titles = client_categories(row) if row is not None else {}
     lines = [
         CategoryLine(name, titles.get(name, name), int(n), int(people), int(waiting.get(name, 0)))
-        for name, n, people in counts
+        # `published` leaves NULL categories out.
+        for name, n, people in cast("Sequence[tuple[str, int, int]]", counts)
     ]
     lines.sort(key=lambda line: (-line.complaints, line.name))
     return tuple(lines)

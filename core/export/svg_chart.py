@@ -141,8 +141,8 @@ def volume_chart(buckets: Sequence[Bucket], unit: str) -> str:
             'stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>'
         )
     for p in points if len(points) <= 62 else ():
-        cx, cy = p.split(",")
-        parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.4" fill="{LINE}"/>')
+        px, py = p.split(",")
+        parts.append(f'<circle cx="{px}" cy="{py}" r="2.4" fill="{LINE}"/>')
     parts.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" '
         'stroke="#8b95a3" stroke-width="1"/></svg>'

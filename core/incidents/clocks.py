@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.db.execute import rows_changed
 from core.db.models import Activity, Client, Incident, Notification
 from core.incidents.business_time import (
     BusinessCalendar,
@@ -51,14 +52,23 @@ class ClockState:
 
 
 class _ClockFields(Protocol):
-    status: str
-    due_at: datetime | None
-    paused_at: datetime | None
-    breached_at: datetime | None
-    first_response_at: datetime | None
-    first_response_due_at: datetime | None
-    next_response_due_at: datetime | None
-    resolution_due_at: datetime | None
+    # Read-only: an Incident, a query row, or the desk's frozen IncidentDetail.
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def breached_at(self) -> datetime | None: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def first_response_due_at(self) -> datetime | None: ...
+    @property
+    def next_response_due_at(self) -> datetime | None: ...
+    @property
+    def resolution_due_at(self) -> datetime | None: ...
 
 
 @lru_cache(maxsize=1024)
@@ -290,7 +300,7 @@ def _recorded(session: Session, incident_ids: list[int]) -> dict[int, set[str]]:
                 Notification.incident_id.in_(incident_ids[start : start + _CHUNK]),
             )
         ):
-            keys[incident_id].add(key)
+            keys[cast(int, incident_id)].add(key)  # IN never matches a NULL incident_id
     return keys
 
 
@@ -303,13 +313,14 @@ def _first_breach(session: Session, incident: Incident, keys: set[str]) -> None:
     first = min(filter(None, map(_parse_key, keys)), default=None)
     if first is None:
         return
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Incident)
         .where(Incident.id == incident.id, Incident.breached_at.is_(None))
         .values(breached_at=first[0], breach_kind=first[1])
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if changed == 1:
         session.refresh(incident, ["breached_at", "breach_kind"])
 
 
@@ -351,7 +362,7 @@ def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> lis
         keys = recorded[row.id]
         missed = [
             (due, kind)
-            for due, kind in _pending(row)  # type: ignore[arg-type]
+            for due, kind in _pending(row)
             if due <= now and breach_key(kind, due) not in keys
         ]
         if not missed:
@@ -392,7 +403,8 @@ def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> lis
             _first_breach(session, incident, keys)
     # A first breach a reopen cleared from the row is put back from the history.
     cleared = session.execute(
-        select(Notification.incident_id, Notification.key)
+        select(Incident.id, Notification.key)
+        .select_from(Notification)
         .join(Incident, Incident.id == Notification.incident_id)
         .where(Notification.kind == "breach", Incident.breached_at.is_(None))
     ).all()

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.db.execute import rows_changed
 from core.db.models import Draft, Incident, Staff
 from core.errors import DouseError, NotFound
 from core.incidents.workflow import LOGGABLE_KINDS, ActionResult, log_activity, staff_by_handle
@@ -107,10 +108,10 @@ def get_draft(session: Session, incident_id: int, *, by: str) -> DraftRow | None
 def discard_draft(session: Session, incident_id: int, *, by: str) -> bool:
     """Throw `by`'s draft on the incident away; False when there was none."""
     staff = staff_by_handle(session, by)
-    gone = session.execute(
-        delete(Draft).where(Draft.incident_id == incident_id, Draft.staff_id == staff.id)
+    gone = rows_changed(
+        session, delete(Draft).where(Draft.incident_id == incident_id, Draft.staff_id == staff.id)
     )
-    return bool(getattr(gone, "rowcount", 0))
+    return bool(gone)
 
 
 def drafts_on(session: Session, incident_id: int) -> list[DraftRow]:

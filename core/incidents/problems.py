@@ -49,6 +49,9 @@ IDENTIFIER_REACH = Reach(timedelta(hours=24), timedelta(hours=48))
 # that shares at least two of its distinctive words (rare among the client's recent posts),
 # for up to three days: the login outage that people keep reporting the next morning.
 TOPIC_REACH = Reach(timedelta(hours=24), timedelta(hours=72))
+# The longest a key can lie idle and still draw a post: older keys are never looked up, so
+# finding candidates costs the same at any size of history (the index ends in last_at).
+MAX_REACH_GAP = max(r.gap for r in (*REACH.values(), IDENTIFIER_REACH, TOPIC_REACH))
 DISTINCTIVE_SHARE = 0.05
 # Continuing a problem past its category's reach takes words rarer still, and a problem
 # small enough to be about one thing (a broad "customer service" day is never continued).

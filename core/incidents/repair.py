@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.db.base import table_of
 from core.db.models import Activity, Incident, Mention, RepairCheck
 from core.text import inert
 
@@ -33,8 +34,8 @@ def run_due_repair_checks(
     now: datetime,
     fetch_text: Callable[[str], str | None],
     *,
-    score: Callable[[str], float] | None = None,
-    score_mention: Callable[[Mention, str], float] | None = None,
+    score: Callable[[str], float | None] | None = None,
+    score_mention: Callable[[Mention, str], float | None] | None = None,
     limit: int = 50,
 ) -> list[RepairResult]:
     """Re-fetch each due post: `fetch_text(url)` returns its text now, or None when it is gone.
@@ -100,8 +101,9 @@ def run_due_repair_checks(
             )
             # A plain UPDATE keeps `version` as it is: a re-check is not a person's edit.
             session.execute(
-                Incident.__table__.update()
-                .where(Incident.__table__.c.id == incident.id)
+                table_of(Incident)
+                .update()
+                .where(table_of(Incident).c.id == incident.id)
                 .values(repair_status=outcome)
             )
         results.append(RepairResult(check.id, incident.id, mention.id, outcome, compound))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -42,7 +43,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_BOILERPLATE_TEXT.spli
 
 
 @cache
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     from nltk.stem.porter import PorterStemmer
 
     return PorterStemmer()

@@ -293,8 +293,8 @@ def _split_entry(session: Session, incident_id: int) -> int | None:
 def _undo_troll(
     session: Session, incident: Incident, activity: Activity, staff: Staff, now: datetime
 ) -> ActionResult:
-    author_id = (activity.details or {}).get("troll_author")
-    set_author(session, int(author_id), by=staff.handle, now=now, troll=False)
+    author_id = int((activity.details or {})["troll_author"])
+    set_author(session, author_id, by=staff.handle, now=now, troll=False)
     fresh = session.get(Incident, incident.id, populate_existing=True)
     assert fresh is not None
     entry = session.scalar(

@@ -9,6 +9,9 @@
    404/410 means the post is gone, a different text means it was edited and is re-scored.
 4. Posts stored but not judged yet (an import killed between storing and judging) are
    judged, oldest first, a few batches a minute (`triage_pending`).
+5. Replies whose send was cut short (a crash, kill -9, a lost answer) are checked on their
+   platform and finished (core.send.recover): completed when the post is there, sent again
+   with the same idempotency key when it is not, never posted twice.
 
 There is no periodic spike scan: spikes are a matter of mention volume, which only changes when
 mentions arrive, and triage (run on every stored batch) already checks the hours it touched.
@@ -73,6 +76,7 @@ class IncidentJobsResult:
     repairs: tuple[RepairResult, ...] = ()
     failed: tuple[str, ...] = ()
     judged: int = 0
+    recovered: tuple[str, ...] = ()
 
 
 def format_jobs(result: IncidentJobsResult) -> str | None:
@@ -86,6 +90,7 @@ def format_jobs(result: IncidentJobsResult) -> str | None:
         parts.append(f"#{repair.incident_id} post re-checked: {repair.outcome}")
     if result.judged:
         parts.append(f"{result.judged} stored posts judged")
+    parts.extend(result.recovered)
     if result.failed:
         parts.append("failed: " + ", ".join(result.failed) + " (see the log)")
     return "incidents: " + "; ".join(parts) if parts else None
@@ -222,9 +227,29 @@ def run_incident_jobs(
     except Exception:
         log.exception("judging waiting posts failed")
         failed.append("waiting posts")
+    recovered: list[str] = []
+    try:
+        recovered = finish_unfinished_sends(services, now, env)
+    except Exception:
+        log.exception("checking unfinished sends failed")
+        failed.append("unfinished sends")
     if breached:
         log.info("breached response targets: %s", ", ".join(f"#{i}" for i in breached))
-    return IncidentJobsResult(tuple(breached), sent, tuple(repairs), tuple(failed), judged)
+    return IncidentJobsResult(
+        tuple(breached), sent, tuple(repairs), tuple(failed), judged, tuple(recovered)
+    )
+
+
+def finish_unfinished_sends(
+    services: Services, now: datetime, env: Mapping[str, str] | None = None
+) -> list[str]:
+    """One line per reply whose cut-short send was settled (found, sent again, or failed)."""
+    from core.send import recover
+
+    return [
+        f"reply #{r.outbox_id} on #{r.incident_id}: {r.outcome}"
+        for r in recover(services, now=now, env=env)
+    ]
 
 
 WAITING_BATCHES = 5

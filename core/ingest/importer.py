@@ -19,11 +19,15 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.brand import client_brand_terms
+from core.db.models import Mention
 from core.errors import DouseError
-from core.ingest.adapters.files import iter_file
+from core.incidents.workflow import staff_by_handle
+from core.ingest.adapters.files import Skipped, iter_file, parse_column_map
+from core.ingest.dedupe import dedupe_key
 from core.ingest.manual import active_client
 from core.ingest.match import KeywordMatcher
 from core.ingest.pipeline import (
@@ -34,6 +38,8 @@ from core.ingest.pipeline import (
     StoreResult,
     store_mentions,
 )
+from core.ingest.types import RawMention
+from core.learning.labels import record_label, scored_text
 
 # `--format` speaks of feeds the way people do; the file reader calls them all "feed".
 FORMAT_ALIASES = {"rss": "feed", "atom": "feed", "xml": "feed", "ndjson": "jsonl"}
@@ -82,6 +88,18 @@ class ImportReport:
     judged: int = 0
     opened: int = 0
     joined: int = 0
+    labelled: int = 0  # labels a person gave in the file, recorded as training examples
+
+
+class LabelledFileRefused(DouseError):
+    """A labelled file with bad rows: one line per refused row, and nothing stored."""
+
+    def __init__(self, refusals: list[str]) -> None:
+        super().__init__(f"{len(refusals)} row(s) refused")
+        self.refusals = refusals
+
+    def lines(self) -> list[str]:
+        return [*self.refusals, f"nothing imported: {len(self.refusals)} row(s) refused"]
 
 
 class ImportInterrupted(DouseError):
@@ -109,13 +127,29 @@ def import_file_batched(
     judge: bool = True,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    labels_by: str | None = None,
 ) -> ImportReport:
     """Store a file batch by batch, each committed, then judge the client's waiting posts in
     time order. A bad row raises ImportInterrupted saying what was stored before it (which is
-    judged all the same)."""
+    judged all the same).
+
+    A file with a label column (`label=COLUMN` in the map) is checked whole first: any bad row
+    (an unknown label, a labelled row without text, a row of another client) refuses the file
+    with LabelledFileRefused, one line per row, before anything is written. Its labels are then
+    recorded as given by `labels_by` (a staff handle) with each batch, in the same transaction
+    as the posts they judge."""
     report = ImportReport()
+    mapping = parse_column_map(column_map)
+    labelled = "label" in mapping or "client" in mapping
+    staff_id: int | None = None
     with sessions() as session:
         rules = _rules(session, client_slug, keep_all)
+        if "label" in mapping:
+            staff_id = staff_by_handle(session, labels_by).id
+    if labelled:
+        refusals = _check_labelled(path, fmt, column_map, platform, client_slug)
+        if refusals:
+            raise LabelledFileRefused(refusals)
     items = iter_file(path, fmt=_format(fmt), column_map=column_map, platform=platform)
     try:
         while True:
@@ -126,6 +160,8 @@ def import_file_batched(
                 stored = store_mentions(
                     session, rules, chunk, now=now, scorer=scorer, batch_size=batch_size
                 )
+                if staff_id is not None:
+                    report.labelled += apply_labels(session, rules.client_id, chunk, staff_id, now)
             stored.new_ids.clear()  # ids are not kept: a million of them is memory for nothing
             report.stored.add(stored)
             report.batches += 1
@@ -138,6 +174,70 @@ def import_file_batched(
     if judge:
         judge_waiting(sessions, rules.client_id, now, report, progress)
     return report
+
+
+def _check_labelled(
+    path: str | Path,
+    fmt: str | None,
+    column_map: str | Mapping[str, str] | None,
+    platform: str,
+    client_slug: str,
+) -> list[str]:
+    """Every refused row of a labelled file, as `file:line: why`, read before anything is
+    stored."""
+    refusals: list[str] = []
+    items = iter_file(
+        path,
+        fmt=_format(fmt),
+        column_map=column_map,
+        platform=platform,
+        on_problem=refusals.append,
+        skipped=Skipped(),
+    )
+    wanted = client_slug.casefold()
+    for item in items:
+        if item.client is not None and item.client.casefold() != wanted:
+            refusals.append(f"{item.row}: a row of client {item.client!r}, not {client_slug!r}")
+    return refusals
+
+
+def apply_labels(
+    session: Session, client_id: int, items: list[RawMention], staff_id: int, now: datetime
+) -> int:
+    """Set the labels a file gives its (just stored) posts, as a person's: the label in force,
+    the model's kept beside it, and a training example each. Returns the examples recorded."""
+    wanted = {dedupe_key(item): item.label for item in items if item.label}
+    if not wanted:
+        return 0
+    recorded = 0
+    mentions = session.scalars(
+        select(Mention).where(Mention.client_id == client_id, Mention.dedupe_key.in_(wanted))
+    )
+    for mention in mentions:
+        label = wanted[mention.dedupe_key]
+        assert label is not None
+        if mention.sentiment_label != label or mention.label_corrected_by_id is None:
+            if mention.model_label is None:
+                mention.model_label = mention.sentiment_label
+            if mention.sentiment_label != label:
+                mention.sentiment_reasons = [
+                    *(mention.sentiment_reasons or []),
+                    f"labelled {label} in an import at {now:%Y-%m-%d %H:%M} UTC",
+                ]
+            mention.sentiment_label = label
+            mention.label_corrected_by_id = staff_id
+        example = record_label(
+            session,
+            client_id=client_id,
+            mention_id=mention.id,
+            text=scored_text(mention.title, mention.text),
+            label=label,
+            source="import",
+            now=now,
+            given_by_id=staff_id,
+        )
+        recorded += example is not None
+    return recorded
 
 
 def judge_waiting(

@@ -13,20 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.db.execute import rows_changed
 from core.db.models import Client, Source
 
 # Longer than any single poll can take (the fetcher bounds an attempt to a minute, with retries).
 DEFAULT_LEASE_S = 600
 
 
-def _free(now: datetime) -> object:
+def _free(now: datetime) -> ColumnElement[bool]:
     return or_(Source.lease_until.is_(None), Source.lease_until < now)
 
 
-def _due(now: datetime) -> object:
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now)
 
 
@@ -43,13 +44,14 @@ def claim_source(
     conditions = [Source.id == source_id, Source.enabled.is_(True), _free(now)]
     if only_if_due:
         conditions.append(_due(now))
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Source)
         .where(and_(*conditions))
         .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(changed)
 
 
 def claim_due_sources(

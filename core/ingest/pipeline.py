@@ -24,9 +24,11 @@ from sqlalchemy import Insert, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db.base import table_of
 from core.db.models import Author, Mention
 from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
 from core.ingest.types import RawAuthor, RawMention
+from core.learning.choose import scorer_for
 
 BATCH_SIZE = 1000
 MAX_RAW_BYTES = 16_000
@@ -41,10 +43,15 @@ class Matcher(Protocol):
 
 
 class SentimentLike(Protocol):
-    compound: float
-    label: str
-    language: str | None
-    reasons: Any
+    # Read-only, as on core.sentiment's frozen SentimentResult.
+    @property
+    def compound(self) -> float | None: ...  # None: not scored (not English, no words)
+    @property
+    def label(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def reasons(self) -> Any: ...
 
 
 class Scorer(Protocol):
@@ -134,7 +141,7 @@ def bounded_raw(raw: dict[str, Any] | None) -> dict[str, Any] | None:
     clean = _jsonable(raw)
     dumped = json.dumps(clean, ensure_ascii=False, allow_nan=False, default=str)
     if len(dumped) <= MAX_RAW_BYTES:
-        return clean  # type: ignore[no-any-return]
+        return clean
     return {"_truncated_from": len(dumped), "excerpt": dumped[:MAX_RAW_BYTES]}
 
 
@@ -185,7 +192,7 @@ def upsert_authors(
             latest[key] = (newest, min(known[1], when), max(known[2], when))
     if not latest:
         return {}
-    table = Author.__table__
+    table = table_of(Author)
     stmt = _dialect_insert(session, table)
     if not isinstance(stmt, postgresql.Insert | sqlite.Insert):  # pragma: no cover
         raise NotImplementedError(f"no upsert for {session.get_bind().dialect.name}")
@@ -335,9 +342,27 @@ def _insert_mentions(session: Session, rows: list[dict[str, Any]]) -> dict[str, 
     if not rows:
         return {}
     stmt = _do_nothing(
-        _dialect_insert(session, Mention.__table__), ["client_id", "dedupe_key"]
-    ).returning(Mention.__table__.c.id, Mention.__table__.c.dedupe_key)
+        _dialect_insert(session, table_of(Mention)), ["client_id", "dedupe_key"]
+    ).returning(table_of(Mention).c.id, table_of(Mention).c.dedupe_key)
     return {row.dedupe_key: row.id for row in session.execute(stmt, rows)}
+
+
+@dataclass
+class _Batch:
+    """One batch on its way in: who stores it, for which client and source, and the tally."""
+
+    session: Session
+    rules: ClientRules
+    now: datetime
+    scorer: Scorer
+    source_id: int | None
+    account_id: int | None
+    result: StoreResult = field(default_factory=StoreResult)
+
+    def row(
+        self, candidate: _Candidate, authors: dict[tuple[str, str], int], of: int | None
+    ) -> dict[str, Any]:
+        return _row(candidate, self.rules, self.now, self.source_id, self.account_id, authors, of)
 
 
 def _store_batch(
@@ -349,14 +374,27 @@ def _store_batch(
     source_id: int | None,
     account_id: int | None,
 ) -> StoreResult:
-    result = StoreResult()
-    candidates = _candidates(items, rules, now, result)
+    batch = _Batch(session, rules, now, scorer, source_id, account_id)
+    fresh = _fresh(batch, _candidates(items, rules, now, batch.result))
+    if not fresh:
+        return batch.result
+    firsts, copies = _split_copies(fresh, _originals(batch, fresh))
+    authors = upsert_authors(
+        session, [(c.item.author, c.published_at) for c in fresh if c.item.author is not None]
+    )
+    ids = _insert_firsts(batch, firsts, authors)
+    _insert_copies(batch, copies, ids, authors)
+    return batch.result
+
+
+def _fresh(batch: _Batch, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates not stored yet; a key repeated within the batch is a duplicate too."""
     if not candidates:
-        return result
+        return []
     stored = set(
-        session.scalars(
+        batch.session.scalars(
             select(Mention.dedupe_key).where(
-                Mention.client_id == rules.client_id,
+                Mention.client_id == batch.rules.client_id,
                 Mention.dedupe_key.in_({c.key for c in candidates}),
             )
         )
@@ -364,43 +402,47 @@ def _store_batch(
     fresh: list[_Candidate] = []
     for candidate in candidates:
         if candidate.key in stored:
-            result.duplicate += 1
+            batch.result.duplicate += 1
         else:
-            stored.add(candidate.key)  # a key repeated within the batch is a duplicate too
+            stored.add(candidate.key)
             fresh.append(candidate)
-    if not fresh:
-        return result
+    return fresh
+
+
+_INHERITED = (
+    "sentiment_compound",
+    "sentiment_label",
+    "model_label",
+    "sentiment_reasons",
+    "language",
+)
+
+
+def _originals(batch: _Batch, fresh: list[_Candidate]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Stored originals by fingerprint, with the sentiment their copies inherit."""
     prints = {c.fingerprint for c in fresh if c.fingerprint}
     originals: dict[str, tuple[int, dict[str, Any]]] = {}
-    if prints:
-        for row in session.execute(
-            select(
-                Mention.fingerprint,
-                Mention.id,
-                Mention.sentiment_compound,
-                Mention.sentiment_label,
-                Mention.model_label,
-                Mention.sentiment_reasons,
-                Mention.language,
-            )
-            .where(
-                Mention.client_id == rules.client_id,
-                Mention.fingerprint.in_(prints),
-                Mention.duplicate_of_id.is_(None),
-            )
-            .order_by(Mention.id)
-        ):
-            if row.fingerprint not in originals:
-                originals[row.fingerprint] = (
-                    row.id,
-                    {
-                        "sentiment_compound": row.sentiment_compound,
-                        "sentiment_label": row.sentiment_label,
-                        "model_label": row.model_label,
-                        "sentiment_reasons": row.sentiment_reasons,
-                        "language": row.language,
-                    },
-                )
+    if not prints:
+        return originals
+    columns = [getattr(Mention, name) for name in _INHERITED]
+    for row in batch.session.execute(
+        select(Mention.fingerprint, Mention.id, *columns)
+        .where(
+            Mention.client_id == batch.rules.client_id,
+            Mention.fingerprint.in_(prints),
+            Mention.duplicate_of_id.is_(None),
+        )
+        .order_by(Mention.id)
+    ):
+        if row.fingerprint not in originals:
+            originals[row.fingerprint] = (row.id, {name: row._mapping[name] for name in _INHERITED})
+    return originals
+
+
+def _split_copies(
+    fresh: list[_Candidate], originals: dict[str, tuple[int, dict[str, Any]]]
+) -> tuple[list[_Candidate], list[_Candidate]]:
+    """First sightings, and copies of a stored original or of an earlier post in the batch."""
     firsts: list[_Candidate] = []
     copies: list[_Candidate] = []
     first_in_batch: dict[str, _Candidate] = {}
@@ -416,52 +458,61 @@ def _store_batch(
             if fp:
                 first_in_batch[fp] = candidate
             firsts.append(candidate)
-    author_ids = upsert_authors(
-        session, [(c.item.author, c.published_at) for c in fresh if c.item.author is not None]
-    )
+    return firsts, copies
+
+
+def _insert_firsts(
+    batch: _Batch, firsts: list[_Candidate], authors: dict[tuple[str, str], int]
+) -> dict[str, int]:
+    """Score and insert the first sightings; their ids by dedupe key."""
     for candidate in firsts:
-        candidate.sentiment = _score(candidate, rules, scorer)
-    ids = _insert_mentions(
-        session,
-        [_row(c, rules, now, source_id, account_id, author_ids, None) for c in firsts],
-    )
+        candidate.sentiment = _score(candidate, batch.rules, batch.scorer)
+    ids = _insert_mentions(batch.session, [batch.row(c, authors, None) for c in firsts])
     for candidate in firsts:
         if candidate.key in ids:
-            result.new += 1
-            result.new_ids.append(ids[candidate.key])
+            batch.result.new += 1
+            batch.result.new_ids.append(ids[candidate.key])
         else:
-            result.duplicate += 1
-    copy_rows = []
-    bumps: dict[int, int] = {}
+            batch.result.duplicate += 1
+    return ids
+
+
+def _insert_copies(
+    batch: _Batch,
+    copies: list[_Candidate],
+    ids: dict[str, int],
+    authors: dict[tuple[str, str], int],
+) -> None:
+    """Store copies pointing at their originals, and count them on the originals."""
+    rows = []
     for candidate in copies:
         if candidate.original is not None:
             original_id = ids.get(candidate.original.key)
             if original_id is None:
                 # The batch original lost a race to another worker; its copy is left for the
                 # next poll, which will find that worker's row as the original.
-                result.duplicate += 1
+                batch.result.duplicate += 1
                 continue
             candidate.original_id = original_id
             candidate.sentiment = candidate.original.sentiment
         assert candidate.original_id is not None
-        copy_rows.append(
-            _row(candidate, rules, now, source_id, account_id, author_ids, candidate.original_id)
-        )
-    copy_ids = _insert_mentions(session, copy_rows)
-    for row in copy_rows:
-        if row["dedupe_key"] in copy_ids:
-            result.near_duplicate += 1
-            bumps[row["duplicate_of_id"]] = bumps.get(row["duplicate_of_id"], 0) + 1
+        rows.append(batch.row(candidate, authors, candidate.original_id))
+    stored = _insert_mentions(batch.session, rows)
+    bumps: dict[int, int] = {}
+    for copy_row in rows:
+        if copy_row["dedupe_key"] in stored:
+            batch.result.near_duplicate += 1
+            of = copy_row["duplicate_of_id"]
+            bumps[of] = bumps.get(of, 0) + 1
         else:
-            result.duplicate += 1
+            batch.result.duplicate += 1
     for original_id, extra in bumps.items():
-        session.execute(
+        batch.session.execute(
             update(Mention)
             .where(Mention.id == original_id)
             .values(duplicate_count=Mention.duplicate_count + extra)
             .execution_options(synchronize_session=False)
         )
-    return result
 
 
 def store_mentions(
@@ -479,9 +530,12 @@ def store_mentions(
     """Store a client's mentions from any iterable (read lazily, `batch_size` at a time).
 
     `on_stored(session, new_ids, now)` receives the ids of new original mentions of each batch,
-    in the same transaction, so the incident engine triages exactly what was stored.
+    in the same transaction, so the incident engine triages exactly what was stored. `scorer`
+    is the rules; a learned model in use for the client (or the agency) judges with them.
     """
     total = StoreResult()
+    # The client's learned model, else the agency's, else the rules (core.learning.choose).
+    scorer = scorer_for(session, rules.client_id, scorer)
     for chunk in _chunks(items, batch_size):
         result = _store_batch(session, rules, chunk, now, scorer, source_id, account_id)
         if on_stored is not None and result.new_ids:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,16 +41,11 @@ UNPOLLED_KINDS = frozenset({"manual"})
 DEFAULT_WORKERS = 8
 
 
-def default_on_stored() -> OnStored | None:
-    """The incident engine's triage, when the incident engine is installed."""
-    try:
-        from core.incidents import triage_new_mentions
-    except ImportError as exc:
-        # Only a missing engine is tolerated; a broken one must surface.
-        if exc.name not in ("core.incidents", None) and "triage_new_mentions" not in str(exc):
-            raise
-        return None
-    return triage_new_mentions  # type: ignore[no-any-return]
+def default_on_stored() -> OnStored:
+    """What stores hand their new mentions to: the incident engine's triage."""
+    from core.incidents import triage_new_mentions
+
+    return triage_new_mentions
 
 
 def worker_name() -> str:
@@ -83,6 +78,15 @@ class SourceOutcome:
         return self.error is None and self.skipped is None
 
 
+class _Names(TypedDict):
+    """What names a source in a SourceOutcome and a _Job."""
+
+    source_id: int
+    client_slug: str
+    name: str
+    kind: str
+
+
 @dataclass(frozen=True)
 class _Job:
     source_id: int
@@ -112,7 +116,7 @@ class Poller:
         *,
         fetcher: Fetcher | None = None,
         scorer_factory: Callable[[], Scorer] | None = None,
-        on_stored: OnStored | str | None = "default",
+        on_stored: OnStored | Literal["default"] | None = "default",
         owner: str | None = None,
         workers: int = DEFAULT_WORKERS,
         lease_s: int = DEFAULT_LEASE_S,
@@ -122,9 +126,7 @@ class Poller:
         # thread. The Poller closes neither; Services.close() does.
         self.fetcher = fetcher or services.fetcher
         self._scorer_factory = scorer_factory or services.analyzer
-        self.on_stored: OnStored | None = (
-            default_on_stored() if on_stored == "default" else on_stored  # type: ignore[assignment]
-        )
+        self.on_stored = default_on_stored() if on_stored == "default" else on_stored
         self.owner = owner or worker_name()
         self.workers = max(1, workers)
         self.lease_s = lease_s
@@ -152,7 +154,7 @@ class Poller:
                 raise NotFound(f"no source with id {source_id}")
             client = session.get(Client, source.client_id)
             assert client is not None
-            base = {
+            base: _Names = {
                 "source_id": source.id,
                 "client_slug": client.slug,
                 "name": source.name,
@@ -199,7 +201,7 @@ class Poller:
             return _Fetched(error=f"internal error: {type(exc).__name__}: {exc}")
 
     def _store(self, job: _Job, fetched: _Fetched) -> SourceOutcome:
-        base = {
+        base: _Names = {
             "source_id": job.source_id,
             "client_slug": job.client_slug,
             "name": job.name,

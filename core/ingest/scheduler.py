@@ -31,6 +31,7 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -63,6 +64,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 REFRESH_S = 60
+# How often `douse watch` looks for enough new labels to learn from again.
+LEARNING_S = 300
 MAX_JITTER_S = 120
 # Sources due at start are spread over this many seconds rather than fetched all at once.
 START_SPREAD_S = 10.0
@@ -122,6 +125,8 @@ class IngestScheduler:
         refresh_s: float = REFRESH_S,
         incident_jobs: bool = True,
         incident_jobs_s: float = housekeeping.INTERVAL_S,
+        learning_s: float = LEARNING_S,
+        on_learned: Callable[[list[Any]], None] | None = None,
         client_slug: str | None = None,
         name: str | None = None,
     ) -> None:
@@ -136,6 +141,8 @@ class IngestScheduler:
         self.refresh_s = refresh_s
         self.incident_jobs = incident_jobs
         self.incident_jobs_s = incident_jobs_s
+        self.learning_s = learning_s
+        self.on_learned = on_learned
         self.client_slug = client_slug
         self._started_at: datetime | None = None
         self._intervals: dict[int, int] = {}
@@ -168,6 +175,11 @@ class IngestScheduler:
                 self.run_incident_jobs,
                 IntervalTrigger(seconds=self.incident_jobs_s),
                 id="incidents",
+            )
+            # Housekeeping of its own: a refit can take seconds, and must not hold up the
+            # minute's clocks and webhooks.
+            self._scheduler.add_job(
+                self.run_learning, IntervalTrigger(seconds=self.learning_s), id="learning"
             )
         self._scheduler.start()
 
@@ -231,6 +243,21 @@ class IngestScheduler:
         if self.on_incident_jobs is not None:
             self.on_incident_jobs(result)
         return result
+
+    def run_learning(self) -> list[Any]:
+        """Refit the models that have RETRAIN_AFTER new labels (core.learning.retrain)."""
+        from core.learning.retrain import retrain_due
+
+        try:
+            outcomes = retrain_due(
+                self.services.sessions, self.services.analyzer(), self.services.clock.now
+            )
+        except Exception:
+            log.exception("learning from new labels failed")
+            return []
+        if outcomes and self.on_learned is not None:
+            self.on_learned(outcomes)
+        return outcomes
 
     def _beat(self) -> None:
         assert self._started_at is not None

@@ -37,6 +37,11 @@ class RawMention:
     replies: int = 0
     language: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # A labelled import's row: the label a person gave it (negative / neutral / positive), the
+    # client the row says it belongs to, and where it is ("file.csv:12") for a refusal line.
+    label: str | None = None
+    client: str | None = None
+    row: str | None = None
 
 
 @dataclass(frozen=True)

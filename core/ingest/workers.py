@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.db.execute import rows_changed
 from core.db.models import WorkerHeartbeat
 
 HEARTBEAT_S = 30
@@ -16,13 +17,14 @@ STALE_AFTER_S = 3 * HEARTBEAT_S
 
 def beat(session: Session, name: str, now: datetime, started_at: datetime) -> None:
     """Record that worker `name` is alive now (insert on its first beat)."""
-    updated = session.execute(
+    updated = rows_changed(
+        session,
         update(WorkerHeartbeat)
         .where(WorkerHeartbeat.name == name)
         .values(seen_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if not updated.rowcount:  # type: ignore[attr-defined]
+    if not updated:
         session.add(WorkerHeartbeat(name=name, seen_at=now, started_at=started_at))
 
 

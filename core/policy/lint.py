@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from core.policy.hostile import hostile_findings
 from core.policy.length import measure
@@ -31,6 +32,11 @@ from core.policy.links import blank_out, find_links
 from core.policy.offers import field_offer, text_offers
 from core.policy.private import private_data
 from core.policy.rules import ReplyPolicy
+
+if TYPE_CHECKING:
+    # Imported when called: loading VADER's lexicon costs a policy check nothing until needed.
+    from core.sentiment import Analyzer
+    from core.sentiment.language import LanguageGuesser
 
 BLOCK = "block"
 WARN = "warn"
@@ -86,7 +92,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 @cache
-def _analyzer() -> object:
+def _analyzer() -> Analyzer:
     from core.sentiment import Analyzer
 
     return Analyzer()
@@ -98,7 +104,7 @@ def _default_tone() -> Callable[[str], float | None]:
     analyzer = _analyzer()
 
     def score(text: str) -> float | None:
-        compound = analyzer.score(text).compound  # type: ignore[attr-defined]
+        compound = analyzer.score(text).compound
         return None if compound is None else float(compound)
 
     return score
@@ -109,11 +115,11 @@ def _reply_tone() -> Callable[[str], float | None]:
     layer is there to find customers' complaints ("error", "cancelled", "crashes"), which a
     helpful reply names too."""
     analyzer = _analyzer()
-    return analyzer.raw_vader_compound  # type: ignore[attr-defined,no-any-return]
+    return analyzer.raw_vader_compound
 
 
 @cache
-def _guesser() -> object:
+def _guesser() -> LanguageGuesser:
     from core.sentiment.language import LanguageGuesser
 
     # Its model loads on first need: most English drafts are decided without it.
@@ -122,7 +128,7 @@ def _guesser() -> object:
 
 def draft_language(text: str) -> str | None:
     """ "en", another ISO 639-1 code, or None when the draft has no words to tell by."""
-    detection = _guesser().detect(text)  # type: ignore[attr-defined]
+    detection = _guesser().detect(text)
     if detection.english:
         return "en"
     return detection.language if detection.language not in (None, "und") else None

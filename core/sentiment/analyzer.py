@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import DouseError
@@ -53,6 +53,11 @@ class SentimentResult:
     label: str  # negative / neutral / positive / unscored
     language: str | None  # "en", another ISO 639 code, "und", or None for no words at all
     reasons: tuple[str, ...]  # what moved the score, strongest first, human-readable
+    # VADER's own compound of the text with the brand's names hidden, before the reputation
+    # layer: one more signal for a learned model, computed in the same pass.
+    vader: float | None = field(default=None, compare=False)
+    # The text as scored (the client's names hidden): a learned model reads the same.
+    masked: str | None = field(default=None, compare=False, repr=False)
 
 
 def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
@@ -183,6 +188,7 @@ class Analyzer:
         words, valences = word_valences(
             self._vader, scored.replace("#", " ") if "#" in scored else scored
         )
+        plain = compound_of(self._vader, list(valences), scored)
         lowered = scored.lower()
         hits = find_hits(scored, quote_from=text, lowered=lowered)
         asking = any(hit.rule.asks for hit in hits) or asks(lowered)
@@ -232,6 +238,8 @@ class Analyzer:
             label_for(compound, negative, positive),
             detection.language,
             (*reasons, *notes),
+            plain,
+            scored,
         )
 
     @staticmethod

@@ -17,11 +17,18 @@ stay in every pair of their first character, in their place.
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Iterator, Sequence
-from re import _constants as sre
-from re import _parser as sre_parse
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+# re's own parser: private, and typeshed does not describe it, so what it returns is Any here.
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
+
+# What an alternative is known to start with: (first characters, first two characters), each
+# None when it could be anything.
+_Firsts = tuple[frozenset[str] | None, frozenset[str] | None]
 
 # A character class wider than this is treated as "any character" rather than enumerated.
 _MAX_CLASS = 256
@@ -277,25 +284,15 @@ class FirstCharScanner:
         known.discard(_OTHER_DIGITS)
         self._starts = re.compile(starts)
         # Used where fewer than two characters are left.
-        self._by_char = {
-            char: _union(split, lambda f, c=char: f[0] is None or c in f[0])
-            for char in sorted(known)
-        }
+        self._by_char = {char: _union(split, _starts_with(char)) for char in sorted(known)}
         # Any other character: only alternatives that could start with anything (or with a
         # non-ASCII digit) can match there.
-        self._other = _union(split, lambda f: f[0] is None or _OTHER_DIGITS in f[0])
+        self._other = _union(split, _starts_with(_OTHER_DIGITS))
         pairs = {p for _, alts in split for _, (_, ps) in alts if ps for p in ps}
-        self._by_pair = {
-            pair: _union(
-                split,
-                lambda f, p=pair: (f[0] is None or p[0] in f[0]) and (f[1] is None or p in f[1]),
-            )
-            for pair in sorted(pairs)
-        }
+        self._by_pair = {pair: _union(split, _starts_with_pair(pair)) for pair in sorted(pairs)}
         # A pair no alternative names: only those whose second character is unknown.
         self._by_char_unknown_pair = {
-            char: _union(split, lambda f, c=char: (f[0] is None or c in f[0]) and f[1] is None)
-            for char in sorted(known)
+            char: _union(split, _starts_with_unknown_pair(char)) for char in sorted(known)
         }
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
@@ -327,8 +324,20 @@ class FirstCharScanner:
                 yield found.lastgroup, at, end
 
 
+def _starts_with(char: str) -> Callable[[_Firsts], bool]:
+    return lambda f: f[0] is None or char in f[0]
+
+
+def _starts_with_pair(pair: str) -> Callable[[_Firsts], bool]:
+    return lambda f: (f[0] is None or pair[0] in f[0]) and (f[1] is None or pair in f[1])
+
+
+def _starts_with_unknown_pair(char: str) -> Callable[[_Firsts], bool]:
+    return lambda f: (f[0] is None or char in f[0]) and f[1] is None
+
+
 def _union(
-    split: list[tuple[str, list[tuple[str, frozenset[str] | None]]]], wanted: Any
+    split: list[tuple[str, list[tuple[str, _Firsts]]]], wanted: Callable[[_Firsts], bool]
 ) -> re.Pattern[str] | None:
     pieces = []
     for name, alts in split:

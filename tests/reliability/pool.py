@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.db.models import Client
 from core.services import build_services
 from core.settings import Settings
-from tests.conftest import REPO, T0
+from tests.helpers import REPO, T0
 from tui.cli.main import main
 
 EXAMPLE = str(REPO / "clients.example.toml")
@@ -74,7 +74,7 @@ def test_an_export_to_the_end_of_time_is_everything(
     capsys.readouterr()
     assert main(["--db", db, "export", "northwind-air", "--format", "csv", *bound, "-o", "-"]) == 0
     captured = capsys.readouterr()
-    assert captured.err == "" and captured.out.startswith("\ufeff") or "," in captured.out
+    assert (captured.err == "" and captured.out.startswith("\ufeff")) or "," in captured.out
 
 
 def test_a_typo_in_a_db_path_creates_nothing(

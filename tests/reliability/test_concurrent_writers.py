@@ -17,8 +17,8 @@ from core.db.models import Activity, Incident, Staff
 from core.incidents import TRANSITIONS, triage_new_mentions
 from core.services import build_services
 from core.settings import Settings
-from tests import test_incident_factories as f
-from tests.conftest import T0
+from tests import incident_factories as f
+from tests.helpers import T0
 from tests.reliability.pool import Outcome, WorkerPool
 
 WRITERS = 8

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field, replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from core.services import Services, build_services
 from core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from core.services import Services
 
 
 @dataclass
@@ -30,6 +32,9 @@ class Context:
     @property
     def services(self) -> Services:
         if self._services is None:
+            # Imported on first use: SQLAlchemy is not needed by every command (`douse score`).
+            from core.services import build_services
+
             self._services = build_services(self.settings)
         return self._services
 

@@ -162,24 +162,26 @@ class ExportDialog(Dialog[ExportRequest]):
             # Until the moment the export runs, not the moment this dialog opened: a mention
             # recorded meanwhile is in it.
             return since, None
-        since = self.query_one("#since", Input).value.strip() or None
-        until = self.query_one("#until", Input).value.strip() or None
+        since_text = self.query_one("#since", Input).value.strip() or None
+        until_text = self.query_one("#until", Input).value.strip() or None
         # The worker reads the dates again in the client's own zone; the syntax, and whether
         # since comes before until, are the same in any zone.
         utc = ZoneInfo("UTC")
         field = "#since"
         try:
-            if since:
-                parse_bound(since, utc, end=False)
+            if since_text:
+                parse_bound(since_text, utc, end=False)
             field = "#until"
-            if until:
-                parse_bound(until, utc, end=True)
-            make_period(since, until, utc, self.now.astimezone(UTC), names=("since", "until"))
+            if until_text:
+                parse_bound(until_text, utc, end=True)
+            make_period(
+                since_text, until_text, utc, self.now.astimezone(UTC), names=("since", "until")
+            )
         except DouseError as exc:
             self.notify(str(exc), title="Period", severity="error")
             self.query_one(field, Input).focus()
             return None
-        return since, until
+        return since_text, until_text
 
     @on(Input.Submitted, "#folder")
     @on(Button.Pressed, "#go")

@@ -10,6 +10,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -30,11 +31,12 @@ from core.queries import desk as q
 from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
+from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
+from tui.send import send_reply
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
@@ -53,7 +55,7 @@ from tui.widgets.text import (
 )
 
 
-def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+def clock_text(detail: q.IncidentDetail, now: datetime) -> Text:
     state = clock_state(detail, now)
     if state.overdue_by is not None:
         style = "bold white on dark_red"
@@ -66,7 +68,7 @@ def clock_text(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untype
     return Text(f" {state.label} ", style=style)
 
 
-def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-def]
+def summary(detail: q.IncidentDetail, now: datetime) -> Text:
     r = detail.row
     text = Text()
     text.append(f"#{r.id} ", style="dim")
@@ -122,7 +124,7 @@ def summary(detail: q.IncidentDetail, now) -> Text:  # type: ignore[no-untyped-d
 MAX_CASES_SHOWN = 6
 
 
-def cases_text(cases: tuple[q.CaseRow, ...], now) -> Text:  # type: ignore[no-untyped-def]
+def cases_text(cases: tuple[q.CaseRow, ...], now: datetime) -> Text:
     """The people's own cases under a problem, soonest deadline first: "cases #41 @ana due in
     12m, #44 @bo waiting ...". Each opens from the client's incident list (↳#problem)."""
     text = Text(f"{plural(len(cases), 'case')} under it: ", style="dim")
@@ -300,6 +302,8 @@ class IncidentScreen(DeskScreen):
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
             if a.policy_note:
                 body.append(f"  ⚠ {clean(a.policy_note, limit=160)}", style="bold red")
+            if a.sent_note:
+                body.append(f"  ↗ {clean(a.sent_note, limit=160)}", style="green")
             steps.append(
                 (
                     str(a.id),
@@ -632,8 +636,17 @@ class IncidentScreen(DeskScreen):
                 self.app.call_from_thread(self.reload)
                 raise
 
+        def send(draft: OutreachDraft) -> SendResult:
+            """In the dialog's worker: check, route, send and log (core.send.reply)."""
+            # Supersede any draft write still waiting: core.send keeps its own draft row.
+            self._draft_latest = next(self._draft_seq)
+            return send_reply(self.desk.services, self.incident_id, draft, me)
+
         def chosen(draft: OutreachDraft | None) -> None:
-            if draft is not None:
+            if draft is not None and draft.sent is not None:
+                self.my_draft = None
+                self.post_message(self.Acted(draft.sent, None))
+            elif draft is not None:
                 self.my_draft = None
                 over = " over the reply policy (reason kept)" if draft.override else ""
                 self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}{over}", None))
@@ -650,6 +663,7 @@ class IncidentScreen(DeskScreen):
                 draft=self.my_draft,
                 keep=self.keep_draft,
                 others=drafting_text(tuple(others)).plain if others else "",
+                send=send,
             ),
             chosen,
         )

@@ -151,7 +151,7 @@ class QueueScreen(BulkIncidents, DeskScreen):
         # The selection first; left to bubble, Escape would also close the queue.
         event.stop()
         if not self.query_one(DeskTable).clear_selection():
-            self.desk.action_back()
+            self.desk.go_back()
 
     def reload(self) -> None:
         # A reload keeps as many rows as were scrolled into view, so the cursor stays put.

@@ -49,7 +49,9 @@ class DeskWrites:
     tells every screen to reload. (A naming-convention handler, like WorkerFailures.)
     """
 
+    # Provided by the widget or screen this is mixed into.
     app: Any
+    post_message: Callable[[Message], bool]
 
     @dataclass
     class Wrote(Message):
@@ -58,7 +60,7 @@ class DeskWrites:
 
     @property
     def desk(self) -> DouseApp:
-        return self.app  # type: ignore[no-any-return]
+        return self.app
 
     def me(self) -> str | None:
         """The acting staff handle, or None (with a warning) on an anonymous desk."""
@@ -76,9 +78,12 @@ class DeskWrites:
     def _write(self, title: str, change: Callable[[Session, str], str], me: str) -> None:
         with self.desk.services.sessions.begin() as session:
             message = change(session, me)
-        self.post_message(self.Wrote(title, message))  # type: ignore[attr-defined]
+        self.post_message(self.Wrote(title, message))
 
     def on_desk_writes_wrote(self, event: Wrote) -> None:
         event.stop()
         self.desk.notify(event.message, title=event.title)
         self.desk.broadcast_change()
+        if event.title == "Label corrected":
+            # A label is a training example: enough new ones and the desk learns again.
+            self.desk.learn_in_background()

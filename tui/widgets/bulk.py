@@ -72,7 +72,9 @@ def undo_my_last(session: Session, incident_id: int, version: int, me: str, now:
 class BulkIncidents:
     """Mixin for a list of incidents (host: a Pane or a DeskScreen with DeskWrites)."""
 
+    # Provided by the widget or screen this is mixed into.
     app: Any
+    post_message: Callable[[Message], bool]
 
     @dataclass
     class BulkDone(Message):
@@ -97,7 +99,7 @@ class BulkIncidents:
 
     @property
     def _desk(self) -> DouseApp:
-        return self.app  # type: ignore[no-any-return]
+        return self.app
 
     def bulk_targets(self) -> list[q.IncidentRow]:
         table = self.bulk_table()
@@ -134,7 +136,7 @@ class BulkIncidents:
                 session, incident_id, version, me, desk.now()
             ),
         )
-        self.post_message(self.BulkDone(verb, result))  # type: ignore[attr-defined]
+        self.post_message(self.BulkDone(verb, result))
 
     def on_bulk_incidents_bulk_done(self, event: BulkDone) -> None:
         event.stop()
@@ -156,7 +158,7 @@ class BulkIncidents:
         with self._desk.services.sessions() as session:
             staff = q.list_staff(session)
             canned = q.canned_reply_names(session, client_ids)
-        self.post_message(self.BulkLooked(what, staff, canned))  # type: ignore[attr-defined]
+        self.post_message(self.BulkLooked(what, staff, canned))
 
     def on_bulk_incidents_bulk_looked(self, event: BulkLooked) -> None:
         event.stop()
@@ -293,7 +295,7 @@ class BulkIncidents:
         _merged, result = bulk.merge_selected(
             desk.services.sessions, (target_id, version), others, by=me, now=desk.now()
         )
-        self.post_message(self.BulkDone(f"Merged into #{target_id}", result))  # type: ignore[attr-defined]
+        self.post_message(self.BulkDone(f"Merged into #{target_id}", result))
 
     def action_bulk_reply(self) -> None:
         targets = self._ready_targets()

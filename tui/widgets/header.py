@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.widgets import Static
@@ -38,7 +38,7 @@ class DeskHeader(Static):
         self.update_text()
 
     def update_text(self) -> None:
-        app: DouseApp = self.app  # type: ignore[assignment]
+        app = cast("DouseApp", self.app)
         text = Text()
         text.append(" douse ", style="bold reverse")
         text.append(" ")

@@ -4,6 +4,7 @@ several can be selected and acted on at once (tui.widgets.bulk)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -57,7 +58,7 @@ def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
     return text
 
 
-def incident_cells(row: q.IncidentRow, now, narrow: bool = False) -> list[Text]:  # type: ignore[no-untyped-def]
+def incident_cells(row: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
     cells = [
@@ -250,19 +251,19 @@ class IncidentsPane(BulkIncidents, Pane):
         if key is not None:
             self.desk.open_incident(int(key))
 
-    def _set(self, **changes: object) -> None:
-        self.filters = replace(self.filters, **changes)  # type: ignore[arg-type]
+    def _set(self, filters: q.IncidentFilter) -> None:
+        self.filters = filters
         self.rows = []
         self.show_bar()
         self.load(self.filters, 0, PAGE)
 
     def action_cycle_status(self) -> None:
         i = STATUS_CYCLE.index(self.filters.status)
-        self._set(status=STATUS_CYCLE[(i + 1) % len(STATUS_CYCLE)])
+        self._set(replace(self.filters, status=STATUS_CYCLE[(i + 1) % len(STATUS_CYCLE)]))
 
     def action_cycle_severity(self) -> None:
         i = SEVERITY_CYCLE.index(self.filters.severity)
-        self._set(severity=SEVERITY_CYCLE[(i + 1) % len(SEVERITY_CYCLE)])
+        self._set(replace(self.filters, severity=SEVERITY_CYCLE[(i + 1) % len(SEVERITY_CYCLE)]))
 
     def action_pick_category(self) -> None:
         """Show one issue category's incidents (or any): a list of the client's categories."""
@@ -280,7 +281,7 @@ class IncidentsPane(BulkIncidents, Pane):
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self._set(category=name or None)
+                self._set(replace(self.filters, category=name or None))
 
         self.app.push_screen(PickDialog("Show incidents about", options), chosen)
 
@@ -288,4 +289,4 @@ class IncidentsPane(BulkIncidents, Pane):
         me = self.desk.me
         cycle = [None, *([me] if me else []), "-"]
         current = self.filters.owner if self.filters.owner in cycle else None
-        self._set(owner=cycle[(cycle.index(current) + 1) % len(cycle)])
+        self._set(replace(self.filters, owner=cycle[(cycle.index(current) + 1) % len(cycle)]))

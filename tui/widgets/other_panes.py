@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -31,6 +31,14 @@ HEALTH_STYLE = {
     "disabled": "dim",
     "new": "cyan",
 }
+
+
+class _AuthorFlags(TypedDict, total=False):
+    """What the authors pane changes on an author (set_author's keywords)."""
+
+    troll: bool
+    vip: bool
+    notes: str
 
 
 def account_state(a: q.AccountRow) -> Text:
@@ -404,7 +412,9 @@ class AuthorsPane(Pane):
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
-    def _flag(self, title: str, author_id: int | None = None, **flags: bool | str) -> None:
+    def _flag(
+        self, title: str, author_id: int | None = None, **flags: Unpack[_AuthorFlags]
+    ) -> None:
         """Change the highlighted author (or `author_id`, the one a question was about)."""
         if author_id is None:
             author = self.selected
@@ -413,7 +423,7 @@ class AuthorsPane(Pane):
             author_id = author.id
 
         def change(session: Session, me: str) -> str:
-            done = set_author(session, author_id, by=me, now=self.desk.now(), **flags)  # type: ignore[arg-type]
+            done = set_author(session, author_id, by=me, now=self.desk.now(), **flags)
             flags_now = ", ".join(
                 name for name, on_ in (("troll", done.is_troll), ("VIP", done.is_vip)) if on_
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -22,6 +22,8 @@ from tui.actions import by_binding_id, key_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from textual.dom import DOMNode
 
     from tui.app import DouseApp
 
@@ -59,7 +61,7 @@ class Command:
 
 class DeskCommands(Provider):
     def _commands(self) -> list[Command]:
-        app: DouseApp = self.app  # type: ignore[assignment]
+        app = cast("DouseApp", self.app)
         seen: set[str] = set()
         ranked: list[tuple[int, int, Command]] = []
         for key, active in self.screen.active_bindings.items():
@@ -84,8 +86,8 @@ class DeskCommands(Provider):
             ranked.append((CLIENT_RANK, len(ranked), command))
         return [command for _rank, _n, command in sorted(ranked, key=lambda r: r[:2])]
 
-    async def _run(self, node: object, action: str) -> None:
-        await self.app.run_action(action, default_namespace=node)  # type: ignore[arg-type]
+    async def _run(self, node: DOMNode, action: str) -> None:
+        await self.app.run_action(action, default_namespace=node)
 
     async def discover(self) -> Hits:
         for c in self._commands():

@@ -444,8 +444,8 @@ class DeskTable(ScrollView, can_focus=True):
         styles = self._styles
         if y == 0:
             style = styles.base + styles.header
-            segments = Segment.apply_style(self._segments(None), style)
-            return Strip(segments, self._width).crop_extend(scroll_x, scroll_x + width, style)
+            header = Segment.apply_style(self._segments(None), style)
+            return Strip(header, self._width).crop_extend(scroll_x, scroll_x + width, style)
         index = scroll_y + y - 1
         if index >= len(self._keys):
             return Strip.blank(width, styles.base)

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from core.db.base import table_of
 from core.db.models import Client, Mention, Staff
 from core.incidents.notify import notify
 from core.incidents.problems import distinctive
@@ -171,7 +172,7 @@ def _triage_client(
         state.categorize(post)
         state.resemble(post)
     background = background_for(
-        str(session.get_bind().url),
+        str(session.get_bind().engine.url),
         client.id,
         (p.terms for p in posts if not p.positive),
         seed=lambda: _recent_terms(session, state, posts[0].published_at),
@@ -207,8 +208,8 @@ def _recent_terms(session: Session, state: ClientState, before: datetime) -> lis
 
 
 _SET_CATEGORY = (
-    update(Mention.__table__)
-    .where(Mention.__table__.c.id == bindparam("mention_id"))
+    update(table_of(Mention))
+    .where(table_of(Mention).c.id == bindparam("mention_id"))
     .values(category=bindparam("name"), category_reason=bindparam("reason"))
 )
 

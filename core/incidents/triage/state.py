@@ -31,6 +31,7 @@ from core.incidents.feedback import HintIndex, HintMatch, load_hints
 from core.incidents.harm import find_harm
 from core.incidents.problems import (
     FOCUSED_PEOPLE,
+    MAX_REACH_GAP,
     TOPIC_OVERLAP,
     category_key,
     continues_topic,
@@ -166,6 +167,7 @@ class ClientState:
     def prepare(self, posts: Sequence[Post]) -> None:
         """Load the incidents these posts can reach: by key, and their authors' own."""
         keys = sorted({k for p in posts for k in self.wanted_keys(p)})
+        earliest = min((p.published_at for p in posts), default=self.now)
         ids: set[int] = set()
         for start in range(0, len(keys), _CHUNK):
             ids.update(
@@ -175,6 +177,7 @@ class ClientState:
                     .where(
                         IncidentKey.client_id == self.client.id,
                         IncidentKey.key.in_(keys[start : start + _CHUNK]),
+                        IncidentKey.last_at >= earliest - MAX_REACH_GAP,
                         Incident.status.in_(OPEN_STATUSES),
                         Incident.merged_into_id.is_(None),
                     )
@@ -182,7 +185,6 @@ class ClientState:
             )
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
         author_rows: list[tuple[int, int, datetime, int]] = []
-        earliest = min((p.published_at for p in posts), default=self.now)
         for start in range(0, len(authors), _CHUNK):
             author_rows.extend(
                 self.session.execute(

@@ -71,10 +71,14 @@ def parse(payload: Any) -> list[RawMention]:
 
 def _post(post: dict[str, Any]) -> RawMention | None:
     uri = post.get("uri")
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    record = post.get("record")
+    if not isinstance(record, dict):
+        record = {}
     if not isinstance(uri, str) or not uri.startswith("at://"):
         return None
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    author = post.get("author")
+    if not isinstance(author, dict):
+        author = {}
     handle = text_field(author.get("handle"))
     did = text_field(author.get("did"))
     rkey = uri.rsplit("/", 1)[-1]

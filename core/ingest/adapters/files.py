@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -41,8 +42,10 @@ from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, Sour
 
 FIELDS = (
     "id", "text", "title", "author", "author_name", "author_url", "followers", "published",
-    "url", "likes", "shares", "replies", "rating", "language", "platform",
+    "url", "likes", "shares", "replies", "rating", "language", "platform", "label", "client",
 )  # fmt: skip
+# A labelled import's label column: what a person judged the post. Only read when mapped.
+LABELS = ("negative", "neutral", "positive")
 # Column names review sites and spreadsheets commonly use, tried when no map names a field.
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "review_id", "post_id", "guid", "external_id"),
@@ -275,7 +278,7 @@ def iter_csv(
         except csv.Error as exc:
             report(f"{name}:{reader.line_num}: {clean_text(str(exc))}")
             continue
-        mention, why = _mention(row.get, mapping, platform)
+        mention, why = _mention(row.get, mapping, platform, (name, reader.line_num))
         if mention is not None:
             found += 1
             yield mention
@@ -336,7 +339,7 @@ def iter_jsonl(
             flat = not any("." in column for column in mapping.values())
         # Flat exports (the usual case) need no dotted-path walk: a plain dict lookup per field.
         get = record.get if flat else partial(_dig, record)
-        mention, why = _mention(get, mapping, platform)
+        mention, why = _mention(get, mapping, platform, (name, number))
         if mention is not None:
             found += 1
             yield mention
@@ -380,7 +383,9 @@ def parse_json(
             raise BadSource(f"{name}: record {index} is not an object")
         if resolved is None:
             resolved = _resolve(mapping, _paths(record), name)
-        mention, why = _mention(lambda key, r=record: _dig(r, key), resolved, platform)
+        mention, why = _mention(
+            functools.partial(_dig, record), resolved, platform, (name, f"record {index}")
+        )
         if mention is not None:
             mentions.append(mention)
         elif why is NO_TEXT:
@@ -413,7 +418,7 @@ def _dig(record: Any, path: str) -> Any:
     return current
 
 
-def _resolve(mapping: dict[str, str], columns: list[str], name: str) -> dict[str, str]:
+def _resolve(mapping: dict[str, str], columns: Sequence[str], name: str) -> dict[str, str]:
     """Complete a column map from the header; a mapped column that does not exist is an error."""
     available = set(columns)
     missing = [c for c in mapping.values() if c not in available]
@@ -435,8 +440,25 @@ def _resolve(mapping: dict[str, str], columns: list[str], name: str) -> dict[str
     return resolved
 
 
+def _label(get: Callable[[str], Any], mapping: Mapping[str, str]) -> tuple[str | None, str]:
+    """The row's label (None when the cell is empty), or why it is refused."""
+    raw = get(mapping["label"])
+    if raw is None or isinstance(raw, dict | list):
+        return None, ""
+    label = str(raw).strip().lower()
+    if not label:
+        return None, ""
+    if label not in LABELS:
+        shown = clean_text(str(raw))[:30]
+        return None, f"unknown label {shown!r} (negative, neutral or positive)"
+    return label, ""
+
+
 def _mention(
-    get: Callable[[str], Any], mapping: Mapping[str, str], platform: str
+    get: Callable[[str], Any],
+    mapping: Mapping[str, str],
+    platform: str,
+    at: tuple[str, Any] = ("", ""),
 ) -> tuple[RawMention | None, str]:
     # Called once per row of exports with millions of rows: unmapped fields cost one dict miss.
     def value(field: str) -> Any:
@@ -451,6 +473,17 @@ def _mention(
         return html_to_text(str(raw)) if field == "text" else text_field(str(raw))
 
     text, title = as_text("text"), as_text("title")
+    label = client = row = None
+    if "label" in mapping or "client" in mapping:
+        row = f"{at[0]}:{at[1]}"
+        client = as_text("client") or None
+        if "label" in mapping:
+            label, why = _label(get, mapping)
+            if why:
+                return None, why
+            if label and not text and not title:
+                # A label without the words it judges teaches nothing: refused, not skipped.
+                return None, f"labelled {label} but has no text"
     if not text and not title:
         return None, NO_TEXT
     published_raw = value("published")
@@ -504,6 +537,9 @@ def _mention(
             replies=count(value("replies")),
             language=as_text("language")[:16] or None,
             raw=raw,
+            label=label,
+            client=client,
+            row=row,
         ),
         "",
     )

@@ -61,7 +61,9 @@ def _hit(hit: dict[str, Any]) -> RawMention | None:
     object_id = text_field(str(hit.get("objectID") or ""))
     if not object_id:
         return None
-    tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
+    tags = hit.get("_tags")
+    if not isinstance(tags, list):
+        tags = []
     is_comment = "comment" in tags or bool(hit.get("comment_text"))
     discussion = ITEM_URL.format(object_id)
     if is_comment:

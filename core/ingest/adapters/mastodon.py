@@ -32,8 +32,8 @@ def fetch(fetcher: Fetcher, spec: SourceSpec, state: SourceState) -> FetchPage:
             headers=headers,
             params={"q": query, "type": "statuses", "limit": PAGE_SIZE, "resolve": "false"},
         )
-        items = parse(payload, instance=instance)
-        return FetchPage(items=items, cursor=_newest_id(items, state.cursor))
+        found = parse(payload, instance=instance)
+        return FetchPage(items=found, cursor=_newest_id(found, state.cursor))
     max_pages = int_param(spec, "max_pages", 3, 1, 20)
     url = f"{instance}/api/v1/timelines/tag/{quote(tag, safe='')}"
     items: list[RawMention] = []
@@ -100,12 +100,15 @@ def parse(payload: Any, *, instance: str | None = None) -> list[RawMention]:
 
 def _status(status: dict[str, Any], host: str | None) -> RawMention | None:
     # A boost is the original post seen again: keep the original, counted once.
-    original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
+    reblog = status.get("reblog")
+    original = reblog if isinstance(reblog, dict) else status
     uri = original.get("uri") or original.get("url")
     if not isinstance(uri, str) or not uri.strip():
         return None
     url = text_field(original.get("url") or uri)
-    account = original.get("account") if isinstance(original.get("account"), dict) else {}
+    account = original.get("account")
+    if not isinstance(account, dict):
+        account = {}
     return RawMention(
         platform="mastodon",
         external_id=clean_text(str(uri)),

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.config import load_config, sync_config
 from tui.cli.context import Context
+from tui.cli.progress import progress_bar
 
 
 def register(sub: Any) -> None:
@@ -48,8 +49,12 @@ def run_path(ctx: Context) -> int:
 def run_sync(ctx: Context) -> int:
     config = load_config(_path(ctx))
     services = ctx.services
-    with services.sessions.begin() as session:
-        report = sync_config(session, config, services.clock.now())
+    total = len(config.clients)
+    with (
+        progress_bar(ctx.stderr, "syncing clients", total=total, unit="clients") as bar,
+        services.sessions.begin() as session,
+    ):
+        report = sync_config(session, config, services.clock.now(), progress=bar)
     for line in report.lines():
         ctx.out(line)
     return 0

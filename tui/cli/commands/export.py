@@ -12,6 +12,7 @@ from core.export import FORMATS, export_client, export_to_stream
 from core.export.period import DEFAULT_SINCE
 from tui.cli.context import Context
 from tui.cli.output import inert
+from tui.cli.progress import progress_bar
 
 
 def register(sub: Any) -> None:
@@ -61,18 +62,20 @@ def run_export(ctx: Context) -> int:
     if args.output == "-" or _is_stdout(ctx, args.output):
         _to_stdout(ctx, now)
         return 0
-    result = export_client(
-        services.sessions,
-        args.slug,
-        args.fmt,
-        args.since,
-        args.until,
-        args.output or ".",
-        now,
-        activities=args.activities,
-        bom=args.bom,
-        internal=args.internal,
-    )
+    with progress_bar(ctx.stderr, f"{args.slug}: {args.fmt} export", unit="bytes") as bar:
+        result = export_client(
+            services.sessions,
+            args.slug,
+            args.fmt,
+            args.since,
+            args.until,
+            args.output or ".",
+            now,
+            activities=args.activities,
+            bom=args.bom,
+            internal=args.internal,
+            progress=bar,
+        )
     what = "activities" if args.activities and args.fmt == "csv" else "incidents"
     ctx.out(f"{result.rows:,} {what} written to {inert(str(result.path))} ({result.bytes:,} bytes)")
     return 0

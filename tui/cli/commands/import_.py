@@ -6,12 +6,13 @@ import argparse
 from typing import Any
 
 from core.errors import DouseError
-from core.export.douse_json import import_douse_json
 from core.ingest.adapters.files import counting_skipped
-from core.ingest.importer import import_file_batched
+from core.ingest.douse_json import import_douse_json
+from core.ingest.importer import LabelledFileRefused, import_file_batched
 from core.ingest.manual import active_client
 from tui.cli.context import Context
 from tui.cli.output import inert
+from tui.cli.progress import progress_bar
 
 EXIT_REFUSED = 2
 
@@ -42,7 +43,14 @@ def register(sub: Any) -> None:
         "--map",
         dest="column_map",
         metavar="FIELD=COLUMN,...",
-        help="where fields live, e.g. text=review,author=user,published=date,url=link,id=review_id",
+        help="where fields live, e.g. text=review,author=user,published=date,url=link,"
+        "id=review_id; label=COLUMN reads a person's label (negative/neutral/positive) "
+        "to learn from, client=COLUMN refuses rows of another client",
+    )
+    parser.add_argument(
+        "--by",
+        metavar="STAFF",
+        help="who gave the file's labels (default: --as, DOUSE_ME or agency.me)",
     )
     parser.add_argument(
         "--platform", default="import", help="platform name for the rows (default: import)"
@@ -69,7 +77,10 @@ def run_import(ctx: Context) -> int:
     for path in ctx.args.files:
         name = inert(path)
         try:
-            with counting_skipped() as skipped:
+            with (
+                counting_skipped() as skipped,
+                progress_bar(ctx.stderr, f"{path}: storing", unit="posts") as bar,
+            ):
                 report = import_file_batched(
                     services.sessions,
                     ctx.args.client,
@@ -80,7 +91,14 @@ def run_import(ctx: Context) -> int:
                     column_map=ctx.args.column_map,
                     platform=ctx.args.platform,
                     keep_all=ctx.args.keep_all,
+                    labels_by=ctx.args.by or ctx.settings.me,
+                    progress=None if bar is None else _stage_reporter(bar, path),
                 )
+        except LabelledFileRefused as exc:
+            refused += 1
+            for line in exc.lines():
+                print(f"{name}: refused: {inert(line)}", file=ctx.stderr)
+            continue
         except DouseError as exc:
             refused += 1
             print(f"{name}: refused: {inert(str(exc))}", file=ctx.stderr)
@@ -106,12 +124,23 @@ def run_import(ctx: Context) -> int:
             if report.judged
             else ""
         )
+        labels = f"; {report.labelled} labels recorded to learn from" if report.labelled else ""
         ctx.out(
             f"{name}: imported {result.new} new, "
             f"{result.duplicate + result.near_duplicate} duplicate "
             f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}{judged}"
+            f"{labels}"
         )
     return EXIT_REFUSED if refused else 0
+
+
+def _stage_reporter(bar: Any, path: str) -> Any:
+    """import_file_batched says ("stored", posts so far) per batch, then ("judged", n)."""
+
+    def report(stage: str, count: int) -> None:
+        bar(count, what=f"{path}: {'judging' if stage == 'judged' else 'storing'}")
+
+    return report
 
 
 def run_douse_json_import(ctx: Context) -> int:

@@ -16,6 +16,7 @@ from core.incidents import (
     write_incident,
 )
 from core.policy import policy_note
+from core.send.notes import sent_note
 from core.text import mention_ref
 from tui.cli.context import Context
 from tui.cli.numbers import count
@@ -159,6 +160,9 @@ def render(detail: IncidentDetail) -> list[str]:
         note = policy_note(a.details)
         if note:
             lines.append(f"          ! {note}")
+        sent = sent_note(a.details)
+        if sent:
+            lines.append(f"          → {sent}")
     if not detail.activities:
         lines.append("  (nothing yet)")
     return lines

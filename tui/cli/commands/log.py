@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from core.clock import parse_instant
 from core.db.models import Activity
 from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, ActionResult, log_activity, write_incident
 from core.policy import PolicyBlocked, policy_note
 from tui.cli.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 EXIT_USER_ERROR = 2
 

@@ -1,13 +1,15 @@
-"""`douse mention add`: record a mention staff received by phone, mail or screenshot."""
+"""`douse mention add`: record a mention staff received by phone, mail or screenshot.
+`douse mention label ID LABEL`: a person's label for a post (kept, and learned from)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from core.errors import DouseError
 from core.ingest.manual import add_manual_mention
 from core.ingest.poll import default_on_stored
-from core.mentions import mention_outcome
+from core.mentions import CORRECTABLE_LABELS, label_mention, mention_outcome
 from core.text import mention_ref
 from tui.cli.context import Context
 
@@ -29,6 +31,44 @@ def register(sub: Any) -> None:
         help="where it came from: phone, email, ... (default manual)",
     )
     add.set_defaults(run=run_add)
+    label = actions.add_parser(
+        "label",
+        help="set a post's label as a person judged it (douse learns from it)",
+        description="Set the label of mention ID: it wins over the model, re-scoring never "
+        "changes it, and `douse learn` learns from it. Giving the label it already has confirms "
+        "it (and is learned from too).",
+    )
+    label.add_argument("mention_id", metavar="ID", help="the mention's number, e.g. 42 or m42")
+    label.add_argument("label", metavar="LABEL", help=", ".join(CORRECTABLE_LABELS))
+    label.set_defaults(run=run_label)
+
+
+def _mention_id(value: str) -> int:
+    digits = value.strip().lower().removeprefix("m").removeprefix("#")
+    if not digits.isdigit():
+        raise DouseError(f"mention id must be a number, not {value!r}")
+    return int(digits)
+
+
+def run_label(ctx: Context) -> int:
+    services = ctx.services
+    mention_id = _mention_id(ctx.args.mention_id)
+    label = ctx.args.label.strip().lower()
+    with services.sessions.begin() as session:
+        done = label_mention(
+            session,
+            mention_id,
+            label,
+            by=ctx.settings.me or "",
+            now=services.clock.now(),
+            source="cli",
+        )
+    ref = mention_ref(done.mention_id)
+    if done.before == done.label:
+        ctx.out(f"mention {ref}: {done.label} confirmed by {done.by}")
+    else:
+        ctx.out(f"mention {ref}: {done.before} -> {done.label} by {done.by}")
+    return 0
 
 
 def run_add(ctx: Context) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from core.brand import client_scoring
+from core.learning.choose import scorer_for
 from core.sentiment import Analyzer, SentimentResult, check_thresholds
 from tui.cli.context import Context
 
@@ -37,8 +38,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--client",
         metavar="SLUG",
-        help="score as this client's mentions are scored: its thresholds, and its own names "
-        "(name, keywords, account handles) carry no sentiment",
+        help="score as this client's mentions are scored: its learned model if one is in use "
+        "(else the agency's, else the rules), its thresholds, and its own names (name, "
+        "keywords, account handles) carry no sentiment",
     )
     parser.add_argument(
         "--negative-threshold",
@@ -88,7 +90,7 @@ def parse_line(line: str) -> tuple[str, Any]:
 
 
 def score_stream(
-    analyzer: Analyzer,
+    analyzer: Any,
     source: BinaryIO,
     ctx: Context,
     *,
@@ -126,10 +128,14 @@ def score_stream(
 def run(ctx: Context) -> int:
     negative, positive = DEFAULT_NEGATIVE, DEFAULT_POSITIVE
     brand_terms: tuple[str, ...] = ()
+    # Not services.analyzer(): that one belongs to the services' own threads.
+    scorer: Any = Analyzer()
     if ctx.args.client:
         # Only with --client is the database opened: plain scoring needs none.
         with ctx.services.sessions() as session:
             scoring = client_scoring(session, ctx.args.client)
+            # The client's learned model, else the agency's, else the rules.
+            scorer = scorer_for(session, scoring.client_id, scorer)
         negative, positive = scoring.negative_threshold, scoring.positive_threshold
         brand_terms = scoring.brand_terms
     if ctx.args.negative_threshold is not None:
@@ -138,8 +144,7 @@ def run(ctx: Context) -> int:
         positive = ctx.args.positive_threshold
     check_thresholds(negative, positive)
     return score_stream(
-        # Not services.analyzer(): that one belongs to the services' own threads.
-        Analyzer(),
+        scorer,
         sys.stdin.buffer,
         ctx,
         negative_threshold=negative,

@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
         "workers may share one PostgreSQL database; each source is polled by one at a time. "
         "Every minute it also records breached response targets, posts new notifications to "
         "the webhook in DOUSE_WEBHOOK_URL (if set) and re-checks posts whose authors were "
-        "asked to update them. Stops cleanly on Ctrl-C or SIGTERM.",
+        "asked to update them; every five minutes it learns again from the labels staff "
+        "gave, once 50 new ones have come in (see `douse learn`). Stops cleanly on Ctrl-C or "
+        "SIGTERM.",
     )
     parser.add_argument("--client", metavar="SLUG", help="only this client's sources")
     parser.add_argument(
@@ -56,6 +58,13 @@ def run_watch(ctx: Context) -> int:
             ctx.out(inert(line))
             ctx.stdout.flush()
 
+    def report_learning(outcomes: list[Any]) -> None:
+        with print_lock:
+            for outcome in outcomes:
+                for line in outcome.lines():
+                    ctx.out(inert(f"learning: {line.strip()}"))
+            ctx.stdout.flush()
+
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
@@ -63,6 +72,7 @@ def run_watch(ctx: Context) -> int:
         ctx.services,
         on_outcome=report,
         on_incident_jobs=report_jobs,
+        on_learned=report_learning,
         workers=max(1, ctx.args.workers),
         heartbeat=True,
         client_slug=ctx.args.client,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 13:41:24.813148
+Create Date: 2026-12-06 15:10:35.357243
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=64), nullable=False),
         sa.Column("away", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("is_new", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff")),
         sa.UniqueConstraint("handle", name=op.f("uq_staff_handle")),
     )
@@ -94,6 +95,7 @@ def upgrade() -> None:
         sa.Column("negative_threshold", sa.Float(), nullable=False),
         sa.Column("positive_threshold", sa.Float(), nullable=False),
         sa.Column("reply_policy", sa.JSON(), nullable=False),
+        sa.Column("approvals", sa.JSON(), nullable=False),
         sa.Column("canned_replies", sa.JSON(), nullable=False),
         sa.Column("report_schedule", sa.JSON(), nullable=False),
         sa.Column("default_owner_id", sa.Integer(), nullable=True),
@@ -116,6 +118,7 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("backup_owner_id", sa.Integer(), nullable=True),
         sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("sending", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["backup_owner_id"], ["staff.id"], name=op.f("fk_accounts_backup_owner_id_staff")
         ),
@@ -150,6 +153,31 @@ def upgrade() -> None:
             "client_id", "period_start", name=op.f("uq_report_runs_client_id_period_start")
         ),
     )
+    op.create_table(
+        "sentiment_models",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=True),
+        sa.Column("format_version", sa.Integer(), nullable=False),
+        sa.Column("douse_version", sa.String(length=32), nullable=False),
+        sa.Column("n_labels", sa.Integer(), nullable=False),
+        sa.Column("cv", sa.JSON(), nullable=False),
+        sa.Column("weights", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_sentiment_models_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["staff.id"], name=op.f("fk_sentiment_models_created_by_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sentiment_models")),
+    )
+    with op.batch_alter_table("sentiment_models", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sentiment_models_client_active", ["client_id", "active", "id"], unique=False
+        )
+
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -373,7 +401,7 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("corrects_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('public_reply', 'private_message', 'email', 'phone_call', 'internal_note', 'offer_made', 'asked_to_update', 'post_updated', 'post_removed', 'positive_follow_up', 'customer_replied', 'escalation', 'assignment', 'status_change', 'severity_change', 'merge', 'split', 'repair_check', 'correction', 'category_change')",
+            "kind IN ('public_reply', 'private_message', 'email', 'phone_call', 'internal_note', 'offer_made', 'asked_to_update', 'post_updated', 'post_removed', 'positive_follow_up', 'customer_replied', 'escalation', 'assignment', 'status_change', 'severity_change', 'merge', 'split', 'repair_check', 'correction', 'category_change', 'approval')",
             name=op.f("ck_activities_kind"),
         ),
         sa.ForeignKeyConstraint(
@@ -522,6 +550,102 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("repair_checks", schema=None) as batch_op:
         batch_op.create_index("ix_repair_checks_due", ["done_at", "due_at"], unique=False)
+
+    op.create_table(
+        "training_labels",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("mention_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("label", sa.String(length=16), nullable=False),
+        sa.Column("given_by_id", sa.Integer(), nullable=True),
+        sa.Column("given_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("superseded_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "label IN ('negative', 'neutral', 'positive')", name=op.f("ck_training_labels_label")
+        ),
+        sa.CheckConstraint(
+            "source IN ('desk', 'cli', 'import')", name=op.f("ck_training_labels_source")
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_training_labels_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["given_by_id"], ["staff.id"], name=op.f("fk_training_labels_given_by_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mention_id"], ["mentions.id"], name=op.f("fk_training_labels_mention_id_mentions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_labels")),
+    )
+    with op.batch_alter_table("training_labels", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_training_labels_client_current", ["client_id", "superseded_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_training_labels_mention", ["mention_id", "superseded_at"], unique=False
+        )
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=True),
+        sa.Column("mention_id", sa.Integer(), nullable=True),
+        sa.Column("platform", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("target", sa.JSON(), nullable=False),
+        sa.Column("override", sa.Text(), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("retry_after", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("post_id", sa.String(length=500), nullable=True),
+        sa.Column("post_url", sa.String(length=2000), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempted_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checked_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("approval", sa.JSON(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("activity_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "state IN ('awaiting_approval', 'returned', 'approved', 'sending', 'sent', 'failed')",
+            name=op.f("ck_outbox_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_outbox_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["activity_id"], ["activities.id"], name=op.f("fk_outbox_activity_id_activities")
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_outbox_client_id_clients")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["staff.id"], name=op.f("fk_outbox_decided_by_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_outbox_incident_id_incidents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mention_id"], ["mentions.id"], name=op.f("fk_outbox_mention_id_mentions")
+        ),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_outbox_staff_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_incident", ["incident_id", "id"], unique=False)
+        batch_op.create_index("ix_outbox_state", ["state", "attempted_at"], unique=False)
 
     op.create_table(
         "undo_points",

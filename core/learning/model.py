@@ -1,0 +1,259 @@
+"""A learned model as data, and scoring with it in plain Python.
+
+The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 1:
+
+    {"classes": ["negative", "neutral", "positive"], "intercept": [b0, b1, b2],
+     "sublinear_tf": true, "char_norm": "per_word",
+     "word": {"still waiting": [idf, w0, w1, w2], ...},     # word 1-2 grams
+     "char": {" wait": [idf, w0, w1, w2], ...},             # character 3-5 grams in words
+     "numeric": {"rules": [w0, w1, w2], "vader": [w0, w1, w2]}}
+
+Scoring a post is a TF-IDF vector per n-gram family (core.learning.features), a dot product per
+class and a softmax (character grams are summed per word, and a word seen before costs one
+lookup): no scikit-learn, no pickle, nothing in the database that could run code.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.learning.features import normalise, word_char_grams, word_grams
+from core.sentiment.analyzer import MAX_SCORED_CHARS, SentimentResult
+from core.sentiment.brand import BrandMask
+
+FORMAT_VERSION = 1
+CLASSES = ("negative", "neutral", "positive")
+MAX_LEARNED_REASONS = 3
+MAX_GRAM_CHARS = 40
+WORD_CACHE = 200_000
+
+
+class ModelFormatError(ValueError):
+    """Weights that do not have the shape this douse reads."""
+
+
+# A gram's (idf, weight for negative, neutral, positive).
+Entry = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    label: str
+    probabilities: tuple[float, float, float]
+    # The known word grams: (gram, TF-IDF value before the norm, (idf, w0, w1, w2)).
+    grams: list[tuple[str, float, Entry]]
+    norm: float
+
+    def pushes(self, most: int = 3) -> list[tuple[str, float]]:
+        """The word grams that pushed hardest toward the label judged: how much each raised
+        that label's score over the others' average, signed like a compound (negative for a
+        negative label, positive for the others)."""
+        if not self.norm:
+            return []
+        k = CLASSES.index(self.label) + 1
+        scale = (-1.0 if self.label == "negative" else 1.0) / self.norm
+        found = []
+        for gram, value, entry in self.grams:
+            w = entry[k]
+            push = value * (w - (entry[1] + entry[2] + entry[3] - w) / 2)
+            if push > 0:
+                found.append((push, gram))
+        return [(gram, scale * push) for push, gram in heapq.nlargest(most, found)]
+
+    @property
+    def compound(self) -> float:
+        """−1…+1 like the rules' compound: positive probability minus negative."""
+        return round(self.probabilities[2] - self.probabilities[0], 4)
+
+
+def _table(raw: Any, name: str) -> dict[str, Entry]:
+    if not isinstance(raw, dict):
+        raise ModelFormatError(f"{name} is not a table")
+    table: dict[str, Entry] = {}
+    for gram, values in raw.items():
+        if not isinstance(values, list) or len(values) != 4:
+            raise ModelFormatError(f"{name} entry {gram!r} is not [idf, w0, w1, w2]")
+        idf, w0, w1, w2 = (float(v) for v in values)
+        table[str(gram)] = (idf, w0, w1, w2)
+    return table
+
+
+def _triple(raw: Any, name: str) -> tuple[float, float, float]:
+    if not isinstance(raw, list) or len(raw) != 3:
+        raise ModelFormatError(f"{name} is not three numbers")
+    a, b, c = (float(v) for v in raw)
+    return (a, b, c)
+
+
+class LearnedModel:
+    """A stored model, parsed once; `judge` scores one post with it. Safe to share between
+    threads (it holds no per-call state)."""
+
+    def __init__(self, model_id: int, client_id: int | None, n_labels: int, weights: Any) -> None:
+        if not isinstance(weights, dict) or tuple(weights.get("classes", ())) != CLASSES:
+            raise ModelFormatError("classes are not negative, neutral, positive")
+        self.model_id = model_id
+        self.client_id = client_id
+        self.n_labels = n_labels
+        self.sublinear = bool(weights.get("sublinear_tf", True))
+        self._intercept = _triple(weights.get("intercept"), "intercept")
+        if weights.get("char_norm", "per_word") != "per_word":
+            raise ModelFormatError("unknown character normalisation")
+        self._word = _table(weights.get("word", {}), "word")
+        self._char = _table(weights.get("char", {}), "char")
+        # Words seen before cost one lookup: their character grams' sums are kept (bounded).
+        self._word_cache: dict[str, Entry] = {}
+        numeric = weights.get("numeric", {})
+        if not isinstance(numeric, dict):
+            raise ModelFormatError("numeric is not a table")
+        self._rules_w = _triple(numeric.get("rules", [0, 0, 0]), "numeric.rules")
+        self._vader_w = _triple(numeric.get("vader", [0, 0, 0]), "numeric.vader")
+
+    @property
+    def scope(self) -> str:
+        return "agency" if self.client_id is None else "client"
+
+    def judge(self, masked: str, rules: float, vader: float) -> Judgement:
+        """`masked`: the post with the client's names hidden (BrandMask); `rules` and `vader`:
+        the rules' compound and VADER's own for it."""
+        text = normalise(masked)
+        logits = [
+            self._intercept[k] + rules * self._rules_w[k] + vader * self._vader_w[k]
+            for k in range(3)
+        ]
+        # Word grams: sublinear TF-IDF, L2-normalised, dot products in one pass.
+        s0 = s1 = s2 = squares = 0.0
+        seen: list[tuple[str, float, Entry]] = []
+        table = self._word
+        for gram, n in Counter(word_grams(text)).items():
+            entry = table.get(gram)
+            if entry is None:
+                continue
+            idf, w0, w1, w2 = entry
+            value = (1.0 + math.log(n)) * idf if n > 1 else idf
+            squares += value * value
+            s0 += value * w0
+            s1 += value * w1
+            s2 += value * w2
+            seen.append((gram, value, entry))
+        word_norm = math.sqrt(squares)
+        if squares:
+            logits[0] += s0 / word_norm
+            logits[1] += s1 / word_norm
+            logits[2] += s2 / word_norm
+        # Character grams: per-word sums (cached), normalised as features.char_norm says.
+        q = d0 = d1 = d2 = 0.0
+        cache = self._word_cache
+        for word in text.split():
+            sums = cache.get(word)
+            if sums is None:
+                sums = self._word_sums(word)
+            q += sums[0]
+            d0 += sums[1]
+            d1 += sums[2]
+            d2 += sums[3]
+        if q:
+            norm = math.sqrt(q)
+            logits[0] += d0 / norm
+            logits[1] += d1 / norm
+            logits[2] += d2 / norm
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = exps[0] + exps[1] + exps[2]
+        probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
+        best = max(range(3), key=lambda k: probabilities[k])
+        return Judgement(CLASSES[best], probabilities, seen, word_norm)
+
+    def _word_sums(self, word: str) -> Entry:
+        """One word's squared TF-IDF norm and its dot products with the three classes' weights
+        over its character grams (raw counts, as fitted)."""
+        q = d0 = d1 = d2 = 0.0
+        table = self._char
+        for gram, n in Counter(word_char_grams(word)).items():
+            entry = table.get(gram)
+            if entry is None:
+                continue
+            value = n * entry[0]
+            q += value * value
+            d0 += value * entry[1]
+            d1 += value * entry[2]
+            d2 += value * entry[3]
+        sums = (q, d0, d1, d2)
+        if len(self._word_cache) < WORD_CACHE:
+            self._word_cache[word] = sums
+        return sums
+
+    def reasons(self, judgement: Judgement, rules: SentimentResult) -> tuple[str, ...]:
+        """ "learned from 412 labels: “still waiting” −1.1, ..." then what the rules said."""
+        pushes = judgement.pushes(MAX_LEARNED_REASONS)
+        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
+        shown = ", ".join(words) if words else "no word it knows stood out"
+        certainty = max(judgement.probabilities)
+        head = (
+            f"learned from {self.n_labels:,} labels ({self.scope} model {self.model_id}, "
+            f"{judgement.label} {certainty:.0%}): {shown}"
+        )
+        said = f"rules said {rules.label} ({_signed(rules.compound or 0.0)})"
+        return (head, said, *rules.reasons)
+
+
+def _signed(value: float) -> str:
+    return f"−{-value:.1f}" if value < 0 else f"+{value:.1f}"
+
+
+class LearnedScorer:
+    """Scores like the rules' Analyzer (same call), then lets a learned model decide the label.
+
+    The rules still run on every post: their compound is one of the model's inputs, and their
+    reasons stay beside the model's, so every label can be explained."""
+
+    def __init__(self, base: Any, model: LearnedModel) -> None:
+        self.base = base
+        self.model = model
+
+    def score(
+        self,
+        text: str,
+        *,
+        negative_threshold: float = -0.05,
+        positive_threshold: float = 0.05,
+        brand_terms: Sequence[str] = (),
+    ) -> SentimentResult:
+        result = self.base.score(
+            text,
+            negative_threshold=negative_threshold,
+            positive_threshold=positive_threshold,
+            brand_terms=brand_terms,
+        )
+        if result.compound is None:  # not English: left for a person, as with the rules
+            return result
+        return self.judge(text, result, brand_terms)
+
+    def judge(
+        self, text: str, result: SentimentResult, brand_terms: Sequence[str]
+    ) -> SentimentResult:
+        """The model's label for a text the rules scored as `result`."""
+        return self.judge_with(text, result, brand_terms)[0]
+
+    def judge_with(
+        self, text: str, result: SentimentResult, brand_terms: Sequence[str]
+    ) -> tuple[SentimentResult, Judgement]:
+        masked = result.masked
+        if masked is None:  # another scorer than the Analyzer: hide the names here
+            masked, _ = BrandMask(brand_terms).apply(text[:MAX_SCORED_CHARS].replace("’", "'"))
+        vader = result.vader if result.vader is not None else result.compound or 0.0
+        judgement = self.model.judge(masked, result.compound or 0.0, vader)
+        judged = SentimentResult(
+            judgement.compound,
+            judgement.label,
+            result.language,
+            self.model.reasons(judgement, result),
+            result.vader,
+            masked,
+        )
+        return judged, judgement

@@ -1,0 +1,53 @@
+"""Sending replies to the platforms: senders, the outbox (exactly once), approvals.
+
+`core.send` never imports textual. Public API:
+
+    reply(services, ReplyRequest(incident_id, text, by, mode="send"|"log_only", private=False,
+          override=None, mention_id=None, email=None)) -> SendOutcome
+        policy-checked (PolicyBlocked), routed to an approver when the client's rules say so,
+        then sent through the platform's API with an outbox row written before the call
+    reply_target(session, incident_id, private=False) -> ReplyTarget   (what the desk shows)
+    approve(services, outbox_id, by=...) / return_reply(services, outbox_id, by=..., note=...)
+    approval_queue(session, client_slug=None, approver=None) -> list[ApprovalRow]
+    recover(services, now=None, incident_id=None) -> list[Recovered]   (douse watch, desk start)
+    SendOutcome.state: sent | logged | awaiting_approval | returned | failed | unconfirmed
+    SendError(reason, message, retry_after, maybe_sent), NoReplyApi; REASONS
+    SENDERS: platform -> sender (mastodon, bluesky, reddit, google, trustpilot, email)
+"""
+
+from core.send.errors import REASONS, NoReplyApi, SendError, wait_text
+from core.send.flow import (
+    ApprovalRow,
+    ReplyRequest,
+    ReplyTarget,
+    approval_queue,
+    approve,
+    reply,
+    reply_target,
+    return_reply,
+)
+from core.send.outbox import GRACE, RETRY_WINDOW, Recovered, SendOutcome, recover, send_entry
+from core.send.registry import SENDERS, has_api
+
+__all__ = [
+    "GRACE",
+    "REASONS",
+    "RETRY_WINDOW",
+    "SENDERS",
+    "ApprovalRow",
+    "NoReplyApi",
+    "Recovered",
+    "ReplyRequest",
+    "ReplyTarget",
+    "SendError",
+    "SendOutcome",
+    "approval_queue",
+    "approve",
+    "has_api",
+    "recover",
+    "reply",
+    "reply_target",
+    "return_reply",
+    "send_entry",
+    "wait_text",
+]

@@ -1,0 +1,145 @@
+"""What many test modules share: the frozen start time, the repository's paths, a feed to serve,
+and driving the desk with Pilot (run it, wait for it to settle, read what it shows).
+
+Waiting is always for something to happen (workers done and their messages handled, a cell
+changed, a line shown), never for a fixed time: a loaded machine only makes a test slower.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from core.services import Services
+    from tui.app import DouseApp
+    from tui.screens.incident import IncidentScreen
+    from tui.widgets.pane import Pane
+
+# A Monday morning in London; every test that cares about time starts here unless it says otherwise.
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+# The desk's usual terminal in tests.
+SIZE = (100, 30)
+
+
+def rss(*items: tuple[str, str], title: str = "Local news") -> bytes:
+    """An RSS 2.0 document with one item per (guid, text), all published before T0."""
+    entries = "".join(
+        f"<item><guid>{guid}</guid><link>https://news.example/{guid}</link>"
+        f"<title>{text[:30]}</title><description>{text}</description>"
+        "<pubDate>Mon, 23 Nov 2026 08:00:00 GMT</pubDate></item>"
+        for guid, text in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}'
+        f"</title><link>https://news.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+# Two posts about Acme (one complaint, one praise) and one about nothing.
+FEED = rss(
+    ("a1", "Acme Rentals ignored my mould complaint for months, terrible landlord"),
+    ("a2", "Acme Rentals fixed the heating in a day, lovely people"),
+    ("a3", "The weather in town is mild this week"),
+)
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on a fresh event loop (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make_app(services: Services, tmp_path: Path, me: str | None = "alice") -> DouseApp:
+    from tui.app import DouseApp
+
+    return DouseApp(services, me=me, watch_every=0, export_dir=tmp_path / "exports")
+
+
+async def settle(pilot: Pilot[Any], timeout: float = 30.0) -> None:
+    """Wait until no worker is left and every message is handled: a worker's result may start
+    another load, so this repeats until a pass finds nothing running."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
+        assert time.monotonic() < deadline, "the desk did not settle"
+
+
+async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait for `check()` to hold (a timer fired, a debounced check ran), or fail the test."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause()
+
+
+def rendered(app: DouseApp, selector: str) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_incident(pilot: Pilot[Any], app: DouseApp, incident_id: int) -> IncidentScreen:
+    from tui.screens.incident import IncidentScreen
+
+    app.open_incident(incident_id)
+    await settle(pilot)
+    assert isinstance(app.screen, IncidentScreen)
+    return app.screen
+
+
+async def client_tab(pilot: Pilot[Any], app: DouseApp, client_id: int, key: str) -> Pane:
+    """Open a client and one of its tabs (its number key); the tab's pane."""
+    from tui.screens.client import ClientScreen
+
+    app.open_client(client_id)
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ClientScreen)
+    return screen.active_pane
+
+
+class PolicyChecks:
+    """The texts the outreach dialog's live policy check has looked at, in order.
+
+    The check runs once typing pauses, off the UI thread: a test waits for the check of the text
+    it typed, rather than for however long the pause and the check take on this machine.
+    """
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from tui.dialogs import outreach
+
+        self.texts: list[str] = []
+        real = outreach.check_outreach
+
+        def recorded(policy: Any, kind: str, text: str, **kw: Any) -> Any:
+            found = real(policy, kind, text, **kw)
+            self.texts.append(text)
+            return found
+
+        monkeypatch.setattr(outreach, "check_outreach", recorded)
+
+    async def wait_for(self, pilot: Pilot[Any], text: str) -> None:
+        """Until `text` has been checked and its findings are on the screen."""
+        await until(pilot, lambda: text in self.texts)
+        await settle(pilot)
