@@ -377,3 +377,16 @@ def test_an_answer_in_an_unexpected_shape_is_one_line_not_a_crash(world: SendWor
     world.fakes.mastodon.fail(200, {"unexpected": True}, path="/api/v1/statuses")
     out = send(world, "mastodon", "Sorry, on it.")
     assert out.state == "unconfirmed" and "without the new post's id" in (out.reason or "")
+
+
+def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) -> None:
+    out = send(world, "reddit", "Dear customer, your refund is on its way.", email="dc@example.org")
+    assert out.state == "sent" and out.kind == "email"
+    [message] = world.fakes.smtp.messages
+    assert message["To"] == "dc@example.org" and message["In-Reply-To"] is None
+    assert message["Subject"] == "Re: Problem using OAuth2Util"
+    assert world.fakes.reddit.writes() == []
+    from core.errors import DouseError
+
+    with pytest.raises(DouseError, match="is not an email address"):
+        send(world, "reddit", "Hello", email="not-an-address")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import Label, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.send import ReplyRequest, reply
@@ -85,7 +85,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
             assert s.scalar(select(Draft)) is None
         await pilot.pause(0.2)
         await settle(pilot)
-        assert any(TEXT[:20] in line for line in table_lines(app, "#timeline"))
+        [line] = [line for line in table_lines(app, "#timeline") if TEXT[:20] in line]
+        assert f"sent through the mastodon API: {status['url']}" in line
 
 
 @sync
@@ -230,3 +231,33 @@ async def test_every_platform_with_a_reply_api_is_answered_from_the_desk(
     assert on_platform(world, platform) == 1
     [entry] = logged(world, platform)
     assert entry.details["sent"]["via"] == "api" and entry.body == TEXT
+
+
+@sync
+async def test_an_email_from_the_desk_goes_by_email_never_as_a_public_post(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents["mastodon"])
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogOutreachDialog)
+        dialog.query_one("#kind", Select).value = "email"
+        await settle(pilot)
+        dialog.query_one("#body", TextArea).insert(TEXT)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        # The author of this post has no known address: nothing goes anywhere, and it says so.
+        assert isinstance(app.screen, LogOutreachDialog)
+        assert "does not know the customer's email address" in hint(app)
+        assert world.fakes.mastodon.writes() == [] and world.fakes.smtp.messages == []
+        dialog.query_one("#channel", Input).value = "jo@customer.example"
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+    [message] = world.fakes.smtp.messages
+    assert message["To"] == "jo@customer.example"
+    assert world.fakes.mastodon.writes() == []

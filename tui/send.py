@@ -21,6 +21,7 @@ def send_reply(services: Services, incident_id: int, draft: OutreachDraft, me: s
         mode="send",
         private=draft.kind == "private_message",
         email=email,
+        as_email=draft.kind == "email",
     )
     try:
         outcome = reply(services, request)

@@ -302,6 +302,8 @@ class IncidentScreen(DeskScreen):
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
             if a.policy_note:
                 body.append(f"  ⚠ {clean(a.policy_note, limit=160)}", style="bold red")
+            if a.sent_note:
+                body.append(f"  ↗ {clean(a.sent_note, limit=160)}", style="green")
             steps.append(
                 (
                     str(a.id),
