@@ -16,9 +16,7 @@ from itertools import pairwise
 
 # Links, @handles, numbers and the client's hidden names (what BrandMask leaves of them: "Xxxxx")
 # say something by being there, never by their exact value: one scan makes each one token.
-_GENERIC = re.compile(
-    r"(https?://\S+|www\.\S+)|((?<!\w)@\w+)|(\d+(?:[.,:]\d+)*)|(\b[xX]{2,}\b)", re.IGNORECASE
-)
+_GENERIC = re.compile(r"((?i:https?://|www\.)\S+)|((?<!\w)@\w+)|(\d+(?:[.,:]\d+)*)|(\b[xX]{2,}\b)")
 _PLACEHOLDERS = (" http ", " @user ", "0", "brand")
 # Words (with inner apostrophes), runs of "!" or "?", and the placeholders above.
 _TOKEN = re.compile(r"[^\W\d_][\w']*|0|[!?]+")

@@ -6,7 +6,8 @@ The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 1:
      "sublinear_tf": true, "char_norm": "per_word",
      "word": {"still waiting": [idf, w0, w1, w2], ...},     # word 1-2 grams
      "char": {" wait": [idf, w0, w1, w2], ...},             # character 3-5 grams in words
-     "numeric": {"rules": [w0, w1, w2], "vader": [w0, w1, w2]}}
+     "numeric": {"rules": [w0, w1, w2], "vader": [...], "rules:negative": [...],
+                 "hit:sarcasm": [...], ...}}                # see NUMERIC
 
 Scoring a post is a TF-IDF vector per n-gram family (core.learning.features), a dot product per
 class and a softmax (character grams are summed per word, and a word seen before costs one
@@ -31,6 +32,40 @@ CLASSES = ("negative", "neutral", "positive")
 MAX_LEARNED_REASONS = 3
 MAX_GRAM_CHARS = 40
 WORD_CACHE = 200_000
+# What the rules say of a post, as the model's numeric inputs: their compound, VADER's own, their
+# label, and which kinds of rule matched. General signals, not one trade's words.
+RULE_CATEGORIES = (
+    "service failure",
+    "legal or safety",
+    "complaint question",
+    "request for help",
+    "complaint hashtag",
+    "sarcasm",
+    "praise or a fix",
+)
+NUMERIC = (
+    "rules",
+    "vader",
+    "rules:negative",
+    "rules:positive",
+    *(f"hit:{category}" for category in RULE_CATEGORIES),
+)
+
+
+_NO_HITS = (0.0,) * len(RULE_CATEGORIES)
+_HIT_AT = {category: 4 + i for i, category in enumerate(RULE_CATEGORIES)}
+
+
+def numeric_inputs(
+    rules: float, vader: float, label: str, categories: frozenset[str] | set[str]
+) -> list[float]:
+    """The numeric features, in NUMERIC's order."""
+    values = [rules, vader, float(label == "negative"), float(label == "positive"), *_NO_HITS]
+    for category in categories:
+        at = _HIT_AT.get(category)
+        if at is not None:
+            values[at] = 1.0
+    return values
 
 
 class ModelFormatError(ValueError):
@@ -111,35 +146,39 @@ class LearnedModel:
         numeric = weights.get("numeric", {})
         if not isinstance(numeric, dict):
             raise ModelFormatError("numeric is not a table")
-        self._rules_w = _triple(numeric.get("rules", [0, 0, 0]), "numeric.rules")
-        self._vader_w = _triple(numeric.get("vader", [0, 0, 0]), "numeric.vader")
+        # An input this model was not fitted with weighs nothing.
+        self._numeric = [
+            _triple(numeric.get(name, [0, 0, 0]), f"numeric.{name}") for name in NUMERIC
+        ]
 
     @property
     def scope(self) -> str:
         return "agency" if self.client_id is None else "client"
 
-    def judge(self, masked: str, rules: float, vader: float) -> Judgement:
-        """`masked`: the post with the client's names hidden (BrandMask); `rules` and `vader`:
-        the rules' compound and VADER's own for it."""
+    def judge(self, masked: str, inputs: list[float]) -> Judgement:
+        """`masked`: the post with the client's names hidden (BrandMask); `inputs`: what the
+        rules said of it (`numeric_inputs`)."""
         text = normalise(masked)
-        logits = [
-            self._intercept[k] + rules * self._rules_w[k] + vader * self._vader_w[k]
-            for k in range(3)
-        ]
+        logits = list(self._intercept)
+        for value, w in zip(inputs, self._numeric, strict=True):
+            if value:
+                logits[0] += value * w[0]
+                logits[1] += value * w[1]
+                logits[2] += value * w[2]
         # Word grams: sublinear TF-IDF, L2-normalised, dot products in one pass.
         s0 = s1 = s2 = squares = 0.0
         seen: list[tuple[str, float, Entry]] = []
-        table = self._word
+        get = self._word.get
+        log = math.log
         for gram, n in Counter(word_grams(text)).items():
-            entry = table.get(gram)
+            entry = get(gram)
             if entry is None:
                 continue
-            idf, w0, w1, w2 = entry
-            value = (1.0 + math.log(n)) * idf if n > 1 else idf
+            value = entry[0] if n == 1 else (1.0 + log(n)) * entry[0]
             squares += value * value
-            s0 += value * w0
-            s1 += value * w1
-            s2 += value * w2
+            s0 += value * entry[1]
+            s1 += value * entry[2]
+            s2 += value * entry[3]
             seen.append((gram, value, entry))
         word_norm = math.sqrt(squares)
         if squares:
@@ -148,9 +187,9 @@ class LearnedModel:
             logits[2] += s2 / word_norm
         # Character grams: per-word sums (cached), normalised as features.char_norm says.
         q = d0 = d1 = d2 = 0.0
-        cache = self._word_cache
+        cached = self._word_cache.get
         for word in text.split():
-            sums = cache.get(word)
+            sums = cached(word)
             if sums is None:
                 sums = self._word_sums(word)
             q += sums[0]
@@ -246,8 +285,10 @@ class LearnedScorer:
         masked = result.masked
         if masked is None:  # another scorer than the Analyzer: hide the names here
             masked, _ = BrandMask(brand_terms).apply(text[:MAX_SCORED_CHARS].replace("’", "'"))
-        vader = result.vader if result.vader is not None else result.compound or 0.0
-        judgement = self.model.judge(masked, result.compound or 0.0, vader)
+        compound = result.compound or 0.0
+        vader = result.vader if result.vader is not None else compound
+        inputs = numeric_inputs(compound, vader, result.label, result.categories)
+        judgement = self.model.judge(masked, inputs)
         judged = SentimentResult(
             judgement.compound,
             judgement.label,
@@ -255,5 +296,6 @@ class LearnedScorer:
             self.model.reasons(judgement, result),
             result.vader,
             masked,
+            result.categories,
         )
         return judged, judgement

@@ -58,6 +58,9 @@ class SentimentResult:
     vader: float | None = field(default=None, compare=False)
     # The text as scored (the client's names hidden): a learned model reads the same.
     masked: str | None = field(default=None, compare=False, repr=False)
+    # The rule categories that matched ("request for help", "sarcasm"...): a learned model's
+    # inputs too.
+    categories: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
 def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
@@ -240,6 +243,7 @@ class Analyzer:
             (*reasons, *notes),
             plain,
             scored,
+            frozenset(hit.rule.category for hit in hits),
         )
 
     @staticmethod
