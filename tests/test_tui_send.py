@@ -176,6 +176,7 @@ async def test_an_approver_approves_from_the_approvals_screen(
     app = make_app(world.services, tmp_path, me="lead")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert "1 reply waiting for approval (y)" in str(app.screen.query_one("#status").render())
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)

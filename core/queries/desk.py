@@ -27,6 +27,7 @@ from core.db.models import (
     IncidentMention,
     Mention,
     Notification,
+    OutboxEntry,
     Source,
     Staff,
 )
@@ -386,6 +387,18 @@ def canned_reply_names(session: Session, client_ids: Sequence[int]) -> list[str]
 
 # ---------------------------------------------------------------------------------------------
 # Dashboard
+
+
+def approvals_waiting(session: Session) -> int:
+    """How many replies wait for an approver (core.send's queue), from the outbox's index."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.state == "awaiting_approval")
+        )
+        or 0
+    )
 
 
 def dashboard(session: Session, now: datetime) -> list[DashboardRow]:
