@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from core.learning.features import normalise, word_char_grams, word_grams
@@ -74,15 +75,24 @@ class ModelFormatError(ValueError):
 
 # A gram's (idf, weight for negative, neutral, positive).
 Entry = tuple[float, float, float, float]
+WordEntry = tuple[float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
 class Judgement:
     label: str
     probabilities: tuple[float, float, float]
-    # The known word grams: (gram, TF-IDF value before the norm, (idf, w0, w1, w2)).
-    grams: list[tuple[str, float, Entry]]
+    # The known word grams, their stored entries (see LearnedModel._word), every gram's count in
+    # the post, and the word family's norm: enough to say which grams pushed hardest.
+    grams: list[str]
+    found: list[WordEntry]
+    counts: Counter[str]
     norm: float
+
+    @property
+    def compound(self) -> float:
+        """−1…+1 like the rules' compound: positive probability minus negative."""
+        return round(self.probabilities[2] - self.probabilities[0], 4)
 
     def pushes(self, most: int = 3) -> list[tuple[str, float]]:
         """The word grams that pushed hardest toward the label judged: how much each raised
@@ -90,20 +100,23 @@ class Judgement:
         negative label, positive for the others)."""
         if not self.norm:
             return []
-        k = CLASSES.index(self.label) + 1
+        k = CLASSES.index(self.label)
         scale = (-1.0 if self.label == "negative" else 1.0) / self.norm
-        found = []
-        for gram, value, entry in self.grams:
-            w = entry[k]
-            push = value * (w - (entry[1] + entry[2] + entry[3] - w) / 2)
-            if push > 0:
-                found.append((push, gram))
-        return [(gram, scale * push) for push, gram in heapq.nlargest(most, found)]
+        strongest = heapq.nlargest(
+            most, zip(map(itemgetter(4 + k), self.found), self.grams, strict=True)
+        )
+        out = []
+        for push, gram in strongest:
+            if push <= 0:
+                break
+            n = self.counts[gram]
+            out.append((gram, scale * push * (1.0 + math.log(n) if n > 1 else 1.0)))
+        return out
 
-    @property
-    def compound(self) -> float:
-        """−1…+1 like the rules' compound: positive probability minus negative."""
-        return round(self.probabilities[2] - self.probabilities[0], 4)
+
+def _scaled(idf: float, w0: float, w1: float, w2: float) -> WordEntry:
+    a0, a1, a2 = idf * w0, idf * w1, idf * w2
+    return (idf * idf, a0, a1, a2, a0 - (a1 + a2) / 2, a1 - (a0 + a2) / 2, a2 - (a0 + a1) / 2)
 
 
 def _table(raw: Any, name: str) -> dict[str, Entry]:
@@ -139,8 +152,18 @@ class LearnedModel:
         self._intercept = _triple(weights.get("intercept"), "intercept")
         if weights.get("char_norm", "per_word") != "per_word":
             raise ModelFormatError("unknown character normalisation")
-        self._word = _table(weights.get("word", {}), "word")
-        self._char = _table(weights.get("char", {}), "char")
+        # Word grams as (idf², idf·w0, idf·w1, idf·w2, then how much the gram raises each
+        # class over the other two's average): a gram seen once adds exactly that.
+        self._word = {
+            gram: _scaled(idf, w0, w1, w2)
+            for gram, (idf, w0, w1, w2) in _table(weights.get("word", {}), "word").items()
+        }
+        # Character grams as (idf², idf·w0, idf·w1, idf·w2): counted raw, so a gram seen once
+        # in a word adds exactly that.
+        self._char = {
+            gram: (idf * idf, idf * w0, idf * w1, idf * w2)
+            for gram, (idf, w0, w1, w2) in _table(weights.get("char", {}), "char").items()
+        }
         # Words seen before cost one lookup: their character grams' sums are kept (bounded).
         self._word_cache: dict[str, Entry] = {}
         numeric = weights.get("numeric", {})
@@ -165,64 +188,68 @@ class LearnedModel:
                 logits[0] += value * w[0]
                 logits[1] += value * w[1]
                 logits[2] += value * w[2]
-        # Word grams: sublinear TF-IDF, L2-normalised, dot products in one pass.
-        s0 = s1 = s2 = squares = 0.0
-        seen: list[tuple[str, float, Entry]] = []
+        # Word grams: sublinear TF-IDF, L2-normalised. A gram seen once (nearly all) adds its
+        # stored (idf², idf·w0, idf·w1, idf·w2); the columns are summed in C, not in a loop.
+        counts = Counter(word_grams(text))
         get = self._word.get
-        log = math.log
-        for gram, n in Counter(word_grams(text)).items():
-            entry = get(gram)
-            if entry is None:
-                continue
-            value = entry[0] if n == 1 else (1.0 + log(n)) * entry[0]
-            squares += value * value
-            s0 += value * entry[1]
-            s1 += value * entry[2]
-            s2 += value * entry[3]
-            seen.append((gram, value, entry))
-        word_norm = math.sqrt(squares)
-        if squares:
+        grams = [gram for gram in counts if gram in self._word]
+        found = [get(gram) for gram in grams]
+        word_norm = 0.0
+        if found:
+            squares, s0, s1, s2, *_ = map(sum, zip(*found, strict=True))
+            for gram, n in counts.items():
+                if n > 1 and gram in self._word:
+                    # tf = 1 + ln(n) instead of the 1 already counted.
+                    f = 1.0 + math.log(n)
+                    e = self._word[gram]
+                    squares += (f * f - 1.0) * e[0]
+                    s0 += (f - 1.0) * e[1]
+                    s1 += (f - 1.0) * e[2]
+                    s2 += (f - 1.0) * e[3]
+            word_norm = math.sqrt(squares)
             logits[0] += s0 / word_norm
             logits[1] += s1 / word_norm
             logits[2] += s2 / word_norm
         # Character grams: per-word sums (cached), normalised as features.char_norm says.
-        q = d0 = d1 = d2 = 0.0
         cached = self._word_cache.get
-        for word in text.split():
-            sums = cached(word)
-            if sums is None:
-                sums = self._word_sums(word)
-            q += sums[0]
-            d0 += sums[1]
-            d1 += sums[2]
-            d2 += sums[3]
-        if q:
-            norm = math.sqrt(q)
-            logits[0] += d0 / norm
-            logits[1] += d1 / norm
-            logits[2] += d2 / norm
+        sums = [cached(word) or self._word_sums(word) for word in text.split()]
+        if sums:
+            q, d0, d1, d2 = map(sum, zip(*sums, strict=True))
+            if q:
+                norm = math.sqrt(q)
+                logits[0] += d0 / norm
+                logits[1] += d1 / norm
+                logits[2] += d2 / norm
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = exps[0] + exps[1] + exps[2]
         probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
-        best = max(range(3), key=lambda k: probabilities[k])
-        return Judgement(CLASSES[best], probabilities, seen, word_norm)
+        best = probabilities.index(max(probabilities))
+        return Judgement(CLASSES[best], probabilities, grams, found, counts, word_norm)
 
     def _word_sums(self, word: str) -> Entry:
         """One word's squared TF-IDF norm and its dot products with the three classes' weights
         over its character grams (raw counts, as fitted)."""
-        q = d0 = d1 = d2 = 0.0
-        table = self._char
-        for gram, n in Counter(word_char_grams(word)).items():
-            entry = table.get(gram)
-            if entry is None:
-                continue
-            value = n * entry[0]
-            q += value * value
-            d0 += value * entry[1]
-            d1 += value * entry[2]
-            d2 += value * entry[3]
-        sums = (q, d0, d1, d2)
+        grams = word_char_grams(word)
+        get = self._char.get
+        if len(set(grams)) == len(grams):
+            # Each gram once (nearly every word): the stored (idf², idf·w...) add up as they are.
+            found = [entry for entry in map(get, grams) if entry is not None]
+            sums: Entry = (0.0, 0.0, 0.0, 0.0)
+            if found:
+                q, d0, d1, d2 = map(sum, zip(*found, strict=True))
+                sums = (q, d0, d1, d2)
+        else:
+            q = d0 = d1 = d2 = 0.0
+            for gram, n in Counter(grams).items():
+                entry = get(gram)
+                if entry is None:
+                    continue
+                q += n * n * entry[0]
+                d0 += n * entry[1]
+                d1 += n * entry[2]
+                d2 += n * entry[3]
+            sums = (q, d0, d1, d2)
         if len(self._word_cache) < WORD_CACHE:
             self._word_cache[word] = sums
         return sums

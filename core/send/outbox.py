@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from core.db.execute import rows_changed
 from core.db.models import Account, Client, Mention, OutboxEntry, Staff
-from core.errors import ConflictError, DouseError
+from core.errors import DouseError
 from core.incidents.drafts import discard_draft
+from core.incidents.retry import write_incident
 from core.incidents.workflow import log_activity
 from core.policy import PolicyBlocked
 from core.send.account import AccountSetup
@@ -310,34 +311,17 @@ def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -
                 reason_code=exc.reason,
                 retry_after=exc.retry_after,
             )
-    for _ in range(3):
-        now = services.clock.now()
-        try:
-            with services.sessions.begin() as session:
-                entry = _held(session, entry_id)
-                activity_id = complete(session, entry, posted, now)
-                return _outcome(
-                    entry,
-                    "sent",
-                    activity_id=activity_id,
-                    post_id=entry.post_id,
-                    url=entry.post_url,
-                )
-        except ConflictError:
-            # A colleague changed the incident while the reply was out: it is posted, so it
-            # is logged on the incident as it is now.
-            continue
-    with services.sessions() as session:
+    now = services.clock.now()
+
+    def record(session: Session) -> SendOutcome:
         entry = _held(session, entry_id)
+        activity_id = complete(session, entry, posted, now)
         return _outcome(
-            entry,
-            "unconfirmed",
-            reason="it was posted, but the incident kept changing while douse logged it; "
-            "douse watch logs it within minutes",
-            reason_code="server",
-            post_id=posted.post_id,
-            url=posted.url,
+            entry, "sent", activity_id=activity_id, post_id=entry.post_id, url=entry.post_url
         )
+
+    # It is out: a colleague's edit landing at the same moment must not lose the record of it.
+    return write_incident(services.sessions, record, pinned=False)
 
 
 def _guarded(call: Any, *args: Any) -> Any:
