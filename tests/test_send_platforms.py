@@ -284,8 +284,8 @@ def test_a_server_error_is_checked_on_the_platform_before_any_retry(
 
 def test_a_timeout_after_the_post_was_made_is_found_not_posted_again(world: SendWorld) -> None:
     fake = world.fakes.mastodon
-    fake.stall(1.5)  # the post is made after the client gave up waiting
-    quick = new_client(httpx.Timeout(0.5, connect=1.0))
+    fake.stall(4.0)  # the post is made after the client gave up waiting
+    quick = new_client(httpx.Timeout(1.5, connect=2.0))
     services = world.services
     try:
         out = reply(
