@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from core import __version__
 from tests.helpers import REPO
 from tui.cli import commands
 from tui.cli.main import build_parser, command_in, main
@@ -243,3 +244,15 @@ def test_a_command_missing_from_the_registry_still_runs(
     monkeypatch.delitem(COMMANDS, "completion")
     assert main(["completion", "bash"]) == 0
     assert "_douse_complete" in capsys.readouterr().out
+
+
+def test_python_dash_m_douse_is_the_douse_command(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "douse", "--version"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DOUSE_LOG_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"douse {__version__}\n", "")

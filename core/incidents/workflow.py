@@ -53,6 +53,7 @@ SYSTEM_KINDS = (
     "split",
     "repair_check",
     "category_change",
+    "approval",  # written by core.send.approvals, step by step
 )
 LOGGABLE_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in SYSTEM_KINDS)
 OFFER_TYPES = ("refund", "discount", "tutorial", "fix", "replacement", "voucher", "other")

@@ -31,11 +31,12 @@ from core.queries import desk as q
 from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
+from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
+from tui.send import send_reply
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
@@ -301,6 +302,8 @@ class IncidentScreen(DeskScreen):
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
             if a.policy_note:
                 body.append(f"  ⚠ {clean(a.policy_note, limit=160)}", style="bold red")
+            if a.sent_note:
+                body.append(f"  ↗ {clean(a.sent_note, limit=160)}", style="green")
             steps.append(
                 (
                     str(a.id),
@@ -633,8 +636,17 @@ class IncidentScreen(DeskScreen):
                 self.app.call_from_thread(self.reload)
                 raise
 
+        def send(draft: OutreachDraft) -> SendResult:
+            """In the dialog's worker: check, route, send and log (core.send.reply)."""
+            # Supersede any draft write still waiting: core.send keeps its own draft row.
+            self._draft_latest = next(self._draft_seq)
+            return send_reply(self.desk.services, self.incident_id, draft, me)
+
         def chosen(draft: OutreachDraft | None) -> None:
-            if draft is not None:
+            if draft is not None and draft.sent is not None:
+                self.my_draft = None
+                self.post_message(self.Acted(draft.sent, None))
+            elif draft is not None:
                 self.my_draft = None
                 over = " over the reply policy (reason kept)" if draft.override else ""
                 self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}{over}", None))
@@ -651,6 +663,7 @@ class IncidentScreen(DeskScreen):
                 draft=self.my_draft,
                 keep=self.keep_draft,
                 others=drafting_text(tuple(others)).plain if others else "",
+                send=send,
             ),
             chosen,
         )

@@ -1,0 +1,1 @@
+"""`python -m douse` runs the `douse` command (the code lives in the core and tui packages)."""
