@@ -262,3 +262,26 @@ async def test_an_email_from_the_desk_goes_by_email_never_as_a_public_post(
     [message] = world.fakes.smtp.messages
     assert message["To"] == "jo@customer.example"
     assert world.fakes.mastodon.writes() == []
+
+
+@sync
+async def test_a_reply_logged_by_hand_that_needs_approval_waits_for_it(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    with world.services.sessions.begin() as s:
+        s.get(Incident, world.incidents["hackernews"]).severity = "critical"
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents["hackernews"])
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#body", TextArea).insert(TEXT)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert any("waiting for approval by lead" in n for n in notes(app))
+    assert logged(world, "hackernews") == []
+    with world.services.sessions() as s:
+        [entry] = s.scalars(select(OutboxEntry))
+        assert entry.state == "awaiting_approval" and entry.mode == "by_hand"
