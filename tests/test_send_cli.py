@@ -168,7 +168,7 @@ def _server_replies(world: SendWorld, platform: str) -> list[str]:
 
 
 def _kill_when_seen(proc: subprocess.Popen[bytes], seen: object) -> None:
-    assert wait_for(lambda: seen.is_set() or proc.poll() is not None, timeout=30), "no request"  # type: ignore[attr-defined]
+    assert wait_for(lambda: seen.is_set() or proc.poll() is not None, timeout=90), "no request"  # type: ignore[attr-defined]
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
@@ -210,7 +210,7 @@ def test_kill_9_after_the_platform_posted_leaves_exactly_one_reply_logged_once(
         "trustpilot": "/reply",
     }[platform]
     assert wait_for(
-        lambda: any(target in r.path for r in fake.requests) or proc.poll() is not None, timeout=30
+        lambda: any(target in r.path for r in fake.requests) or proc.poll() is not None, timeout=90
     )
     assert wait_for(lambda: len(_server_replies(world, platform)) == 1, timeout=10)
     _kill_when_seen(proc, fake.writes_seen)
@@ -241,7 +241,9 @@ def test_douse_watch_housekeeping_settles_a_killed_send(world: SendWorld, tmp_pa
 
     world.fakes.mastodon.hold_after_write = 60
     proc = _spawn(world, "mastodon", tmp_path)
-    assert wait_for(lambda: len(_server_replies(world, "mastodon")) == 1 or proc.poll() is not None)
+    assert wait_for(
+        lambda: len(_server_replies(world, "mastodon")) == 1 or proc.poll() is not None, timeout=90
+    )
     _kill_when_seen(proc, world.fakes.mastodon.writes_seen)
     world.fakes.mastodon.hold_after_write = 0
     os.environ.update(world.env)

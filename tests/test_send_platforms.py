@@ -284,8 +284,8 @@ def test_a_server_error_is_checked_on_the_platform_before_any_retry(
 
 def test_a_timeout_after_the_post_was_made_is_found_not_posted_again(world: SendWorld) -> None:
     fake = world.fakes.mastodon
-    fake.stall(1.5)  # the post is made after the client gave up waiting
-    quick = new_client(httpx.Timeout(0.5, connect=1.0))
+    fake.stall(4.0)  # the post is made after the client gave up waiting
+    quick = new_client(httpx.Timeout(1.5, connect=2.0))
     services = world.services
     try:
         out = reply(
@@ -390,3 +390,25 @@ def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) 
 
     with pytest.raises(DouseError, match="is not an email address"):
         send(world, "reddit", "Hello", email="not-an-address")
+
+
+def test_a_colleagues_change_during_the_send_still_logs_the_reply(
+    world: SendWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import ConflictError
+    from core.send import outbox as module
+
+    real = module.complete
+    calls: list[int] = []
+
+    def changed_meanwhile(*args: object, **kw: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConflictError("incident 1 was changed by lead; reload and try again")
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "complete", changed_meanwhile)
+    out = send(world, "mastodon", "Sorry about this, we are on it.")
+    assert out.state == "sent" and len(calls) == 2
+    assert len(activities(world, "mastodon")) == 1
+    assert len(world.fakes.mastodon.own_replies("117020583223442465")) == 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,11 @@ def numeric_inputs(
         if at is not None:
             values[at] = 1.0
     return values
+
+
+def _column_sums(rows: Sequence[Sequence[float]]) -> Iterator[float]:
+    """Each column's total, summed in C (the judge's inner loop)."""
+    return map(sum, zip(*rows, strict=True))
 
 
 class ModelFormatError(ValueError):
@@ -199,7 +204,7 @@ class LearnedModel:
         found = [entry for entry in map(table.get, counts) if entry is not None]
         word_norm = 0.0
         if found:
-            squares, s0, s1, s2, *_ = map(sum, zip(*found, strict=True))
+            squares, s0, s1, s2, *_ = _column_sums(found)
             if len(counts) < len(grams):  # a gram said twice: tf = 1 + ln(n), not 1
                 for gram, n in counts.items():
                     entry = table.get(gram) if n > 1 else None
@@ -217,7 +222,7 @@ class LearnedModel:
         cached = self._word_cache.get
         sums = [cached(word) or self._word_sums(word) for word in text.split()]
         if sums:
-            q, d0, d1, d2 = map(sum, zip(*sums, strict=True))
+            q, d0, d1, d2 = _column_sums(sums)
             if q:
                 norm = math.sqrt(q)
                 logits[0] += d0 / norm
@@ -240,7 +245,7 @@ class LearnedModel:
             found = [entry for entry in map(get, grams) if entry is not None]
             sums: Entry = (0.0, 0.0, 0.0, 0.0)
             if found:
-                q, d0, d1, d2 = map(sum, zip(*found, strict=True))
+                q, d0, d1, d2 = _column_sums(found)
                 sums = (q, d0, d1, d2)
         else:
             q = d0 = d1 = d2 = 0.0

@@ -304,6 +304,16 @@ def _plan(
     return None, entry.id
 
 
+def needs_approval(session: Session, incident_id: int, by: str, text: str) -> list[str]:
+    """Why a reply by `by` with this text on the incident needs an approver (empty: it does
+    not): what the desk asks before logging a reply posted by hand."""
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, None)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    return approvals.rules_for(client, incident, staff, text)
+
+
 def _log_by_hand(
     session: Session, entry: OutboxEntry, staff: Staff, now: datetime, mention: Mention | None
 ) -> int | None:

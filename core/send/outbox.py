@@ -32,6 +32,7 @@ from core.db.execute import rows_changed
 from core.db.models import Account, Client, Mention, OutboxEntry, Staff
 from core.errors import DouseError
 from core.incidents.drafts import discard_draft
+from core.incidents.retry import write_incident
 from core.incidents.workflow import log_activity
 from core.policy import PolicyBlocked
 from core.send.account import AccountSetup
@@ -311,12 +312,16 @@ def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -
                 retry_after=exc.retry_after,
             )
     now = services.clock.now()
-    with services.sessions.begin() as session:
+
+    def record(session: Session) -> SendOutcome:
         entry = _held(session, entry_id)
         activity_id = complete(session, entry, posted, now)
         return _outcome(
             entry, "sent", activity_id=activity_id, post_id=entry.post_id, url=entry.post_url
         )
+
+    # It is out: a colleague's edit landing at the same moment must not lose the record of it.
+    return write_incident(services.sessions, record, pinned=False)
 
 
 def _guarded(call: Any, *args: Any) -> Any:
