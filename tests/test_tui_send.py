@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.send import ReplyRequest, reply
 from core.services import Services
-from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync, until
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.dialogs.outreach import LogOutreachDialog
 from tui.screens.approvals import ApprovalsScreen
@@ -85,8 +85,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
         with world.services.sessions() as s:
             assert s.get(Incident, world.incidents["mastodon"]).first_response_at == T0
             assert s.scalar(select(Draft)) is None
-        await pilot.pause(0.2)
-        await settle(pilot)
+        # The incident view reloads its timeline with the sent reply.
+        await until(pilot, lambda: any(TEXT[:20] in line for line in table_lines(app, "#timeline")))
         [line] = [line for line in table_lines(app, "#timeline") if TEXT[:20] in line]
         assert f"sent through the mastodon API: {status['url']}" in line
 
@@ -132,8 +132,8 @@ async def test_the_desk_answers_while_a_slow_platform_sends(
         await settle(pilot)
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")
-        await pilot.pause(0.2)
-        assert hint(app) == "Sending…"  # drawn while the worker waits on the platform
+        # Drawn while the worker waits on the platform (stalled for a second).
+        await until(pilot, lambda: hint(app) == "Sending…")
         await pilot.press("end")  # keys still land
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)

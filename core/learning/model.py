@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -67,6 +67,11 @@ def numeric_inputs(
         if at is not None:
             values[at] = 1.0
     return values
+
+
+def _column_sums(rows: Sequence[Sequence[float]]) -> Iterator[float]:
+    """Each column's total, summed in C (the judge's inner loop)."""
+    return map(sum, zip(*rows, strict=True))
 
 
 class ModelFormatError(ValueError):
@@ -191,12 +196,12 @@ class LearnedModel:
         # Word grams: sublinear TF-IDF, L2-normalised. A gram seen once (nearly all) adds its
         # stored (idf², idf·w0, idf·w1, idf·w2); the columns are summed in C, not in a loop.
         counts = Counter(word_grams(text))
-        get = self._word.get
-        grams = [gram for gram in counts if gram in self._word]
-        found = [get(gram) for gram in grams]
+        stored = self._word
+        grams = [gram for gram in counts if gram in stored]
+        found = [stored[gram] for gram in grams]
         word_norm = 0.0
         if found:
-            squares, s0, s1, s2, *_ = map(sum, zip(*found, strict=True))
+            squares, s0, s1, s2, *_ = _column_sums(found)
             for gram, n in counts.items():
                 if n > 1 and gram in self._word:
                     # tf = 1 + ln(n) instead of the 1 already counted.
@@ -214,7 +219,7 @@ class LearnedModel:
         cached = self._word_cache.get
         sums = [cached(word) or self._word_sums(word) for word in text.split()]
         if sums:
-            q, d0, d1, d2 = map(sum, zip(*sums, strict=True))
+            q, d0, d1, d2 = _column_sums(sums)
             if q:
                 norm = math.sqrt(q)
                 logits[0] += d0 / norm
@@ -237,7 +242,7 @@ class LearnedModel:
             found = [entry for entry in map(get, grams) if entry is not None]
             sums: Entry = (0.0, 0.0, 0.0, 0.0)
             if found:
-                q, d0, d1, d2 = map(sum, zip(*found, strict=True))
+                q, d0, d1, d2 = _column_sums(found)
                 sums = (q, d0, d1, d2)
         else:
             q = d0 = d1 = d2 = 0.0
