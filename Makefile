@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # Figures go to docs/benchmarks.md; each benchmark prints its own numbers.
 bench: $(STAMP)
-	@for b in ingest_bench export_bench desk_bench bench_ingest_normalize sentiment_eval sentiment_real policy_eval judgement_eval triage_import_bench; do \
+	@for b in ingest_bench export_bench desk_bench bench_ingest_normalize sentiment_eval sentiment_real policy_eval judgement_eval triage_import_bench send_bench; do \
 		echo "== bench.$$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 # Regenerate the (unreleased) initial migration after changing core/db/models.py.

@@ -39,9 +39,11 @@ def parse_instant(text: str) -> datetime:
     """Parse an ISO 8601 instant such as 2026-11-23T09:30:00Z; naive means UTC."""
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return as_utc(parsed)
     except ValueError:
         raise DouseError(f"not an ISO 8601 time: {text!r}") from None
-    return as_utc(parsed)
+    except OverflowError:  # "0001-01-01T00:00+05:00" is before the first representable instant
+        raise DouseError(f"time out of range: {text!r}") from None
 
 
 def clock_from_env(value: str | None) -> Clock:

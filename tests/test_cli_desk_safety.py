@@ -47,7 +47,7 @@ def test_undo_from_the_command_line(
         "can be undone\n"
     )
     # A stale version is refused like any other edit.
-    assert main(["--db", db, "undo", str(iid), "--by", "ben", "--expect-version", "1"]) == 2
+    assert main(["--db", db, "undo", str(iid), "--by", "ben", "--expect-version", "1"]) == 3
     assert "was changed by ana" in capsys.readouterr().err
     assert main(["--db", db, "undo", str(iid), "--by", "ben", "--expect-version", "2"]) == 0
     assert capsys.readouterr().out == (
@@ -117,7 +117,7 @@ def test_agency_me_is_who_acts_unless_told_otherwise(
 @pytest.mark.parametrize(
     ("argv", "line"),
     [
-        (["incident", "abc"], "douse: incident: argument id: invalid int value: 'abc'"),
+        (["incident", "abc"], "douse: incident: argument id: not a whole number: 'abc'"),
         (["split", "3", "x7"], "douse: split: argument MENTION: not a mention: 'x7'"),
         (["mention", "add", "--client"], "douse: mention add: argument --client: expected one"),
         (["undo"], "douse: undo: the following arguments are required: id"),

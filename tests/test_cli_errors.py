@@ -49,7 +49,7 @@ def test_unwritable_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     assert main(["--db", str(blocker / "douse.db"), "clients"]) == 2
-    assert capsys.readouterr().err.startswith("douse: cannot create data directory")
+    assert capsys.readouterr().err.startswith(f"douse: no directory {blocker} for the database")
 
 
 def test_unknown_client_slug(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

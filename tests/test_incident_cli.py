@@ -60,11 +60,12 @@ def test_show_log_and_conflict(
                 *("--resolution", "refunded", "--expect-version", "2"),
             ]
         )
-        == 2
+        == 3  # a conflict: news to read, not a mistake to fix
     )
     err = capsys.readouterr().err
-    assert err.strip() == (
-        f"douse: incident {iid} was changed by ana at 2026-11-23 10:30 UTC; reload and try again"
+    assert err == (
+        f"douse: incident {iid} was changed by ana at 2026-11-23 10:30 UTC "
+        "(assignment: ana -> ben); reload and try again\n"
     )
     assert main(["--db", db, "log", str(iid), "--kind", "email", "--by", "nobody"]) == 2
     assert "no staff member with handle 'nobody'" in capsys.readouterr().err
@@ -107,9 +108,9 @@ def test_merge_refuses_a_stale_version(
     monkeypatch.setenv("DOUSE_NOW", "2026-11-23T10:30:00Z")
     db, (target, other), _ = _world(sqlite_services)
     merge = ["--db", db, "merge", str(target), str(other), "--by", "ana"]
-    assert main([*merge, "--expect-version", "7"]) == 2
+    assert main([*merge, "--expect-version", "7"]) == 3
     assert "reload and try again" in capsys.readouterr().err
-    assert main([*merge, "--expect-version", "1", "--expect-version", f"{other}=9"]) == 2
+    assert main([*merge, "--expect-version", "1", "--expect-version", f"{other}=9"]) == 3
     assert f"incident {other} was changed" in capsys.readouterr().err
     assert main([*merge, "--expect-version", "x=1"]) == 2
     assert "takes N or ID=N" in capsys.readouterr().err

@@ -125,7 +125,8 @@ def test_conflicting_edits_are_detected_and_nothing_is_lost(services: Services) 
     with services.sessions.begin() as s, pytest.raises(ConflictError) as err:
         change_status(s, iid, "acknowledged", by="ben", now=T0 + 3 * M, expected_version=seen)
     assert str(err.value) == (
-        f"incident {iid} was changed by ana at 2026-11-23 10:02 UTC; reload and try again"
+        f"incident {iid} was changed by ana at 2026-11-23 10:02 UTC "
+        "(assignment: nobody -> ben); reload and try again"
     )
     with services.sessions() as s:
         detail = get_incident(s, iid, T0)

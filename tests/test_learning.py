@@ -201,7 +201,7 @@ def test_a_model_from_a_newer_douse_is_ignored_with_a_warning(
 
 
 def test_stored_weights_score_exactly_as_fitted(analyzer: Analyzer) -> None:
-    from core.learning.fit import _classifier, _matrix, prepare
+    from core.learning.fit import _classifier, _matrix, indicators, prepare
 
     examples = [prepare(analyzer, t, label) for t, label in slang_stream(6, 120)]
     examples += [prepare(analyzer, t, label) for t, label in plain_stream(7, 80)]
@@ -216,7 +216,7 @@ def test_stored_weights_score_exactly_as_fitted(analyzer: Analyzer) -> None:
     )
     expected = fitted.predict_proba(x)
     for row, example in enumerate(examples):
-        got = model.judge(example.masked, example.rules, example.vader).probabilities
+        got = model.judge(example.masked, indicators(example)).probabilities
         assert max(abs(a - b) for a, b in zip(got, expected[row], strict=True)) < 1e-3
 
 

@@ -154,6 +154,10 @@ def test_cli_queue_approve_and_incident_timeline(
     exported = capsys.readouterr().out
     assert '"kind":"approval"' in exported.replace(" ", "")
     assert '"step":"approved"' in exported.replace(" ", "")
+    assert main(["--db", db, "export", "acme", "--format", "md", "-o", "-"]) == 0
+    report = capsys.readouterr().out
+    assert "Approval" in report and "approved the reply" in report
+    assert "sent through the mastodon API" in report and "approved by lead" in report
 
 
 HN_ACCOUNT = """

@@ -284,8 +284,8 @@ def test_a_server_error_is_checked_on_the_platform_before_any_retry(
 
 def test_a_timeout_after_the_post_was_made_is_found_not_posted_again(world: SendWorld) -> None:
     fake = world.fakes.mastodon
-    fake.stall(1.5)  # the post is made after the client gave up waiting
-    quick = new_client(httpx.Timeout(0.5, connect=1.0))
+    fake.stall(4.0)  # the post is made after the client gave up waiting
+    quick = new_client(httpx.Timeout(1.5, connect=2.0))
     services = world.services
     try:
         out = reply(
@@ -352,3 +352,63 @@ def test_unfinished_send_blocks_a_second_reply_until_checked(world: SendWorld) -
     # The first was settled (sent again with its key, once) before the second went out.
     assert len(world.fakes.mastodon.own_replies("117020583223442465")) == 2
     assert [e.state for e in outbox(world)] == ["sent", "sent"]
+
+
+def test_send_and_recover_on_both_backends(services: Services) -> None:
+    """The outbox claims and completions hold on PostgreSQL as on SQLite."""
+    with fake_platforms() as fakes:
+        w = build(services, fakes, T0)
+        try:
+            assert send(w, "mastodon", "Sorry about this, we are on it.").state == "sent"
+            fakes.reddit.fail(503, path="/api/comment")
+            assert send(w, "reddit", "Sorry, on it.").state == "unconfirmed"
+            [done] = recover(services, now=T0 + timedelta(minutes=3), env=w.env, http=w.http)
+            assert done.outcome == "resent" and len(fakes.reddit.comments) == 1
+            assert [e.state for e in outbox(w)] == ["sent", "sent"]
+        finally:
+            w.http.close()
+
+
+def test_an_answer_in_an_unexpected_shape_is_one_line_not_a_crash(world: SendWorld) -> None:
+    world.fakes.bluesky.fail(200, {"posts": [{"uri": BSKY_POST}]}, path="getPosts", method="GET")
+    out = send(world, "bluesky", "Sorry, on it.")
+    assert out.state == "failed" and "not understood (KeyError)" in (out.reason or "")
+    assert world.fakes.bluesky.records == {}
+    world.fakes.mastodon.fail(200, {"unexpected": True}, path="/api/v1/statuses")
+    out = send(world, "mastodon", "Sorry, on it.")
+    assert out.state == "unconfirmed" and "without the new post's id" in (out.reason or "")
+
+
+def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) -> None:
+    out = send(world, "reddit", "Dear customer, your refund is on its way.", email="dc@example.org")
+    assert out.state == "sent" and out.kind == "email"
+    [message] = world.fakes.smtp.messages
+    assert message["To"] == "dc@example.org" and message["In-Reply-To"] is None
+    assert message["Subject"] == "Re: Problem using OAuth2Util"
+    assert world.fakes.reddit.writes() == []
+    from core.errors import DouseError
+
+    with pytest.raises(DouseError, match="is not an email address"):
+        send(world, "reddit", "Hello", email="not-an-address")
+
+
+def test_a_colleagues_change_during_the_send_still_logs_the_reply(
+    world: SendWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import ConflictError
+    from core.send import outbox as module
+
+    real = module.complete
+    calls: list[int] = []
+
+    def changed_meanwhile(*args: object, **kw: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConflictError("incident 1 was changed by lead; reload and try again")
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "complete", changed_meanwhile)
+    out = send(world, "mastodon", "Sorry about this, we are on it.")
+    assert out.state == "sent" and len(calls) == 2
+    assert len(activities(world, "mastodon")) == 1
+    assert len(world.fakes.mastodon.own_replies("117020583223442465")) == 1

@@ -95,11 +95,19 @@ def test_corrupt_database_file_is_a_clear_error(tmp_path) -> None:
     assert path.read_bytes().startswith(b"this is not sqlite"), "the file was changed"
 
 
-def test_unwritable_data_dir_is_a_clear_error(tmp_path) -> None:
+def test_unwritable_data_dir_is_a_clear_error(tmp_path, monkeypatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
+    with pytest.raises(StorageError, match=r"no directory .* for the database douse\.db"):
+        make_engine(f"sqlite:///{blocker}/sub/douse.db")
+    # douse's own data directory is made on first run; a blocked one is named clearly.
+    monkeypatch.setattr("core.db.engine.default_data_dir", lambda: blocker / "sub")
     with pytest.raises(StorageError, match="cannot create data directory"):
         make_engine(f"sqlite:///{blocker}/sub/douse.db")
+    fresh = tmp_path / "data" / "douse"
+    monkeypatch.setattr("core.db.engine.default_data_dir", lambda: fresh)
+    make_engine(f"sqlite:///{fresh}/douse.db").dispose()
+    assert fresh.is_dir()
 
 
 def test_core_never_imports_textual_or_rich() -> None:

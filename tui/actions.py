@@ -49,6 +49,8 @@ SCOPES: dict[str, str] = {
     "authors": "Client view › Authors",
     "incident": "Incident view",
     "queue": "Queues",
+    "review": "Teach douse (the posts it is least sure of)",
+    "approvals": "Approvals",
     "select": "Incident lists: selecting several",
     "bulk": "Incident lists: acting on the selection (or the highlighted incident)",
     "table": "Lists",
@@ -78,6 +80,15 @@ ACTIONS: tuple[DeskAction, ...] = (
         "Every running deadline, all clients: overdue first, then the soonest",
     ),
     A("export", "x", "app.export", "Export", "global", "Export a client's incident log"),
+    A(
+        "approvals",
+        "y",
+        "app.approvals",
+        "Approvals",
+        "global",
+        "Replies waiting for an approver (approve: sent at once; return with a note)",
+        show=False,
+    ),
     A("refresh", "ctrl+r", "app.refresh_data", "Refresh", "global", "Reload this screen now"),
     A("back", "escape", "app.back", "Back", "global", "Close this screen", show=False),
     A("quit", "ctrl+q", "app.quit", "Quit", "global", "Quit douse", show=False, priority=True),
@@ -146,6 +157,15 @@ ACTIONS: tuple[DeskAction, ...] = (
     A("tab4", "4", "tab('sources')", "Sources", "client", "Sources tab", show=False),
     A("tab5", "5", "tab('authors')", "Authors", "client", "Authors tab", show=False),
     A("filter", "slash", "filter", "Filter", "client", "Filter / search this list"),
+    A(
+        "teach",
+        "T",
+        "teach",
+        "Teach",
+        "client",
+        "Label the posts douse is least sure of, one key each (it learns from them)",
+        show=False,
+    ),
     # Incidents tab
     A("open", "enter", "open_incident", "Open", "incidents", "Open the highlighted incident"),
     A("status", "f", "cycle_status", "Status", "incidents", "Cycle the status filter"),
@@ -244,8 +264,17 @@ ACTIONS: tuple[DeskAction, ...] = (
         "incident",
         "Take back the last change, while nobody has changed the incident since",
     ),
+    # Teach douse
+    A("negative", "n", "give('negative')", "Negative", "review", "Label it negative, next post"),
+    A("neutral", "u", "give('neutral')", "Neutral", "review", "Label it neutral, next post"),
+    A("positive", "p", "give('positive')", "Positive", "review", "Label it positive, next post"),
+    A("skip", "s", "skip", "Skip", "review", "Leave it unlabelled, next post"),
     # Queues
     A("open", "enter", "open_incident", "Open", "queue", "Open the highlighted incident"),
+    # Approvals
+    A("approve", "a", "approve", "Approve", "approvals", "Approve: an API reply is sent at once"),
+    A("return", "r", "return", "Return", "approvals", "Send it back to its author with a note"),
+    A("open", "enter", "open_incident", "Open", "approvals", "Open the reply's incident"),
     A("next", "n", "next_due", "Next due", "queue", "Past the overdue ones: the next to breach"),
 )
 

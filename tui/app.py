@@ -57,6 +57,7 @@ WARM_MODULES = (
     "tui.screens.client",
     "tui.screens.incident",
     "tui.screens.queue",
+    "tui.screens.approvals",
     "tui.screens.help",
     "tui.dialogs.export",
     "tui.dialogs.outreach",
@@ -125,6 +126,7 @@ class DouseApp(App[None]):
         # The minute jobs run here when neither the desk's polling nor a watch worker runs them.
         self._jobs_every = jobs_every
         self._jobs_running = threading.Lock()
+        self._learning = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
 
     # ----------------------------------------------------------------------------- lifecycle
@@ -139,6 +141,7 @@ class DouseApp(App[None]):
 
         self.push_screen(DashboardScreen())
         self.load_context()
+        self.finish_unfinished_sends()
         if self._watch_every > 0:
             self.set_interval(self._watch_every, self.watch_database)
         if self.ingest is not None:
@@ -238,6 +241,23 @@ class DouseApp(App[None]):
         line = format_jobs(result) if result is not None else None
         if line:
             log.info("desk %s", line)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="learning")
+    def learn_in_background(self) -> None:
+        """Learn again once enough labels came in since the last model (core.learning.retrain);
+        in a worker thread, never the UI thread: a refit takes seconds."""
+        if not self._learning.acquire(blocking=False):
+            return  # already learning: the labels given meanwhile count toward the next time
+        try:
+            from core.ingest.scoring import thread_analyzer
+            from core.learning.retrain import retrain_due
+
+            outcomes = retrain_due(self.services.sessions, thread_analyzer(), self.now)
+        finally:
+            self._learning.release()
+        for outcome in outcomes:
+            message = " ".join(line.strip() for line in outcome.lines())
+            self.call_from_thread(self.notify, message, title="Learned from labels", timeout=8)
 
     def stop_ingest(self) -> None:
         """Blocking: waits for polls in progress. Called once the UI has closed."""
@@ -372,6 +392,26 @@ class DouseApp(App[None]):
             self.notify(WHO_AM_I, severity="warning")
             return
         self.push_screen(QueueScreen(mine=mine))
+
+    def action_approvals(self) -> None:
+        from tui.screens.approvals import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="unfinished-sends")
+    def finish_unfinished_sends(self) -> None:
+        """At start: replies whose send was cut short (the desk or a CLI killed mid-send) are
+        checked on their platform and finished, never posted twice (core.send.recover)."""
+        from core.send import recover
+
+        done = recover(self.services)
+        if done:
+            self.call_from_thread(
+                self.notify,
+                f"{len(done)} interrupted send(s) checked on the platform and settled.",
+            )
+            self.call_from_thread(self.broadcast_change)
 
     def action_my_queue(self) -> None:
         self._queue(mine=True)

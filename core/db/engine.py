@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.errors import StorageError
+from core.settings import default_data_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -23,10 +24,18 @@ def _prepare_sqlite_file(database: str) -> None:
     if database in ("", ":memory:") or database.startswith("file:"):
         return
     folder = Path(database).expanduser().resolve().parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"cannot create data directory {folder}: {exc.strerror}") from None
+    if not folder.is_dir():
+        # Only douse's own data directory is made on first run: a typo in a --db path must
+        # not quietly become a new, empty agency.
+        if folder != default_data_dir().resolve():
+            raise StorageError(
+                f"no directory {folder} for the database {Path(database).name}; "
+                "check the path, or create the directory first"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create data directory {folder}: {exc.strerror}") from None
     if not os.access(folder, os.W_OK):
         raise StorageError(f"data directory {folder} is not writable")
     path = Path(database)

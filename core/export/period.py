@@ -41,9 +41,22 @@ def client_zone(name: str | None) -> ZoneInfo:
         raise DouseError(f"unknown time zone {name!r}") from None
 
 
+# What "--until 9999-12-31" or "--since 0001-01-01" mean: no bound on that side. The day after
+# the last representable date, or a local time shifted to UTC, would not exist as a datetime.
+FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
+FAR_FUTURE = datetime(9999, 12, 30, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=366)
+
+
 def parse_bound(text: str, tz: ZoneInfo, *, end: bool) -> datetime:
     """A plain date is a whole local day: `--until 2026-11-30` includes all of the 30th."""
-    text = text.strip()
+    try:
+        return _parse_bound(text.strip(), tz, end=end)
+    except OverflowError:
+        return FAR_FUTURE if end else FAR_PAST
+
+
+def _parse_bound(text: str, tz: ZoneInfo, *, end: bool) -> datetime:
     whole_day = _DATE.fullmatch(text)
     if whole_day:
         try:
@@ -81,7 +94,9 @@ def make_period(
 ) -> Period:
     start = parse_bound(since, tz, end=False) if isinstance(since, str) else since
     stop = parse_bound(until, tz, end=True) if isinstance(until, str) else until
-    stop = (stop or now).astimezone(UTC)
+    # Nothing opens in the future: an end beyond a year from now (`--until 9999-12-31`, "no
+    # end") is read as a year from now, so the report's charts stay a few bars long.
+    stop = min((stop or now).astimezone(UTC), now.astimezone(UTC) + LATEST_AHEAD)
     if start is not None:
         start = start.astimezone(UTC)
         if start >= stop:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.send.notes import sent_note
 from core.text import inert
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -39,6 +40,7 @@ ACTIVITY_LABELS = {
     "split": "Split",
     "repair_check": "Repair check",
     "correction": "Correction",
+    "approval": "Approval",
 }
 
 
@@ -151,6 +153,10 @@ def client_log_line(kind: str, body: str, details: dict[str, object]) -> LogLine
     if kind == "severity_change":
         to = str(details.get("to") or "")
         return LogLine(f"Severity set to {to}" if to else "Severity changed", "")
+    sent = sent_note(details)
+    if sent:
+        # How it reached the customer: the new post's link, by hand, approved by whom.
+        return LogLine(label(kind, ACTIVITY_LABELS), f"{body} ({sent})" if body else sent)
     return LogLine(label(kind, ACTIVITY_LABELS), body)
 
 

@@ -38,6 +38,8 @@ activity_id) and raises ConflictError when `expected_version` is stale.
         files the incident and its posts under a category; triage learns from it
     client_categories(client) -> {name: title}
     split_incident(session, incident_id, mention_ids, *, by, now, expected_version=None)
+    write_incident(sessions, change, *, pinned) -> change(session)'s result, in its own
+        transaction; a lost race is re-run on the new version unless the caller pinned one
     LOGGABLE_KINDS, OFFER_TYPES, TRANSITIONS
 
 Reading
@@ -73,6 +75,7 @@ from core.incidents.clocks import (
 from core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
 from core.incidents.recategorize import set_category
 from core.incidents.repair import RepairResult, run_due_repair_checks
+from core.incidents.retry import write_incident
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess
 from core.incidents.spikes import SpikeCheck, detect_spikes
@@ -146,4 +149,5 @@ __all__ = [
     "triage_new_mentions",
     "triage_pending",
     "unowned_accounts",
+    "write_incident",
 ]

@@ -14,8 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.db.models import (
@@ -40,7 +42,7 @@ from core.incidents.text import ignore_stems, significant_terms
 from core.incidents.triage import MAX_TERMS
 from core.policy import ReplyPolicy
 from core.policy import gate as policy_gate
-from core.text import inert, mention_ref
+from core.text import inert, mention_ref, strip_controls
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
@@ -53,6 +55,7 @@ SYSTEM_KINDS = (
     "split",
     "repair_check",
     "category_change",
+    "approval",  # written by core.send.approvals, step by step
 )
 LOGGABLE_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in SYSTEM_KINDS)
 OFFER_TYPES = ("refund", "discount", "tutorial", "fix", "replacement", "voucher", "other")
@@ -100,29 +103,69 @@ def load_incident(session: Session, incident_id: int, expected_version: int | No
 
 
 def _conflict(session: Session, incident: Incident) -> ConflictError:
+    """One line naming who changed the incident, when, and what their latest entry was."""
     who = "douse (a new mention or the scheduler)"
     if incident.updated_by_id is not None:
         person = session.get(Staff, incident.updated_by_id)
         who = person.handle if person else who
     when = f"{incident.updated_at:%Y-%m-%d %H:%M} UTC" if incident.updated_at else "an unknown time"
+    what = ""
+    with session.no_autoflush:
+        latest = session.scalar(
+            select(Activity)
+            .where(Activity.incident_id == incident.id)
+            .order_by(Activity.id.desc())
+            .limit(1)
+        )
+    # Only when that entry is the changer's own: a mention's arrival leaves no entry.
+    changer = incident.updated_by_id
+    if latest is not None and changer is not None and latest.staff_id == changer:
+        said = inert(latest.body or "", 60)
+        what = f" ({latest.kind.replace('_', ' ')}{': ' + said if said else ''})"
     return ConflictError(
-        f"incident {incident.id} was changed by {who} at {when}; reload and try again"
+        f"incident {incident.id} was changed by {who} at {when}{what}; reload and try again"
     )
 
 
 def _touch(incident: Incident, staff: Staff, now: datetime) -> None:
     incident.updated_at = now
     incident.updated_by_id = staff.id
+    # Even when nothing else changes (a note by the last editor within the same instant), the
+    # row is written, so its version is checked and stepped: one winner per version, always.
+    flag_modified(incident, "updated_at")
 
 
 def _flush(session: Session, incident: Incident) -> None:
+    """Write the change; a row that moved under us since it was read is a ConflictError.
+
+    The session is left for its caller's `sessions.begin()` to roll back: rolling back here
+    would close the transaction the caller's context manager still owns. Who won the race is
+    read through a session of its own."""
+    incident_id = incident.id  # read now: a failed flush expires every loaded attribute
     try:
         session.flush()
     except StaleDataError:
-        session.rollback()
-        # The row moved under us between read and write: report it like a version mismatch.
-        fresh = session.get(Incident, incident.id, populate_existing=True)
-        raise _conflict(session, fresh or incident) from None
+        raise _stale_conflict(session, incident_id) from None
+
+
+def _stale_conflict(session: Session, incident_id: int) -> ConflictError:
+    bind = session.get_bind()
+    return stale_conflict(bind.engine if isinstance(bind, Connection) else bind, incident_id)
+
+
+def stale_conflict(engine: Engine, incident_id: int) -> ConflictError:
+    """The ConflictError for a write that found the incident at a newer version than it read;
+    who won is read through a session of its own (the losing one must only roll back)."""
+    try:
+        with Session(engine) as fresh:
+            current = fresh.get(Incident, incident_id)
+            if current is not None:
+                return _conflict(fresh, current)
+    except SQLAlchemyError:
+        pass  # the database is busy or gone: the conflict is still the news
+    return ConflictError(
+        f"incident {incident_id} was changed by someone else meanwhile; reload and try again"
+    )
 
 
 def _result(session: Session, incident: Incident, activity: Activity | None) -> ActionResult:
@@ -175,6 +218,11 @@ def log_activity(
     kept in the entry's details["policy"]."""
     if kind not in LOGGABLE_KINDS:
         raise DouseError(f"unknown activity kind {kind!r}; use one of: {', '.join(LOGGABLE_KINDS)}")
+    # Typed or pasted text stays inert like internet text: an ESC or BEL pasted into a note
+    # would otherwise travel into every CSV and HTML export of the log.
+    body = strip_controls(body)
+    channel = inert(channel, 32) or None if channel is not None else None
+    outcome = strip_controls(outcome) if outcome is not None else None
     at = at or now
     if at > now:
         raise DouseError("an activity cannot be logged in the future")

@@ -253,9 +253,14 @@ class Poller:
             if page.cursor is not None:
                 source.cursor = page.cursor
             record_success(source, now, result.new)
+            warning = "; ".join(w for w in (page.warning, result.warning()) if w) or None
+            if warning:
+                # Kept on the source: a clamped number or a lenient parse is worth a look later.
+                source.last_warning = _clip(warning, 1000)
+                source.last_warning_at = now
             release_source(session, job.source_id, self.owner)
-        if page.warning:
-            log.warning("source %s (%s): %s", job.source_id, job.kind, page.warning)
+        if warning:
+            log.warning("source %s (%s): %s", job.source_id, job.kind, warning)
         return SourceOutcome(
             source_id=job.source_id,
             client_slug=job.client_slug,
@@ -266,7 +271,7 @@ class Poller:
             near_duplicate=result.near_duplicate,
             dropped=result.dropped,
             not_modified=page.not_modified,
-            warning=page.warning,
+            warning=warning,
             new_ids=tuple(result.new_ids),
         )
 

@@ -14,11 +14,10 @@ import math
 import re
 from itertools import pairwise
 
-# Links, @handles and numbers say something by being there, never by their exact value.
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<!\w)@\w+")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_BRAND = re.compile(r"\b[x]{2,}\b")  # what BrandMask leaves of a name, once lower-cased
+# Links, @handles, numbers and the client's hidden names (what BrandMask leaves of them: "Xxxxx")
+# say something by being there, never by their exact value: one scan makes each one token.
+_GENERIC = re.compile(r"((?i:https?://|www\.)\S+)|((?<!\w)@\w+)|(\d+(?:[.,:]\d+)*)|(\b[xX]{2,}\b)")
+_PLACEHOLDERS = (" http ", " @user ", "0", "brand")
 # Words (with inner apostrophes), runs of "!" or "?", and the placeholders above.
 _TOKEN = re.compile(r"[^\W\d_][\w']*|0|[!?]+")
 CHAR_MIN = 3
@@ -26,12 +25,13 @@ CHAR_MAX = 5
 _SIZES = tuple(range(CHAR_MIN, CHAR_MAX + 1))
 
 
+def _placeholder(match: re.Match[str]) -> str:
+    return _PLACEHOLDERS[(match.lastindex or 1) - 1]
+
+
 def normalise(masked: str) -> str:
     """Lower-cased text with links, handles, numbers and hidden brand names made generic."""
-    text = _URL.sub(" http ", masked)
-    text = _HANDLE.sub(" @user ", text)
-    text = _NUMBER.sub("0", text).lower()
-    return _BRAND.sub("brand", text)
+    return _GENERIC.sub(_placeholder, masked).lower()
 
 
 def word_grams(text: str) -> list[str]:

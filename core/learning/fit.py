@@ -30,7 +30,7 @@ from core.learning.features import (
     word_char_grams,
     word_grams,
 )
-from core.learning.model import CLASSES, FORMAT_VERSION
+from core.learning.model import CLASSES, FORMAT_VERSION, NUMERIC, numeric_inputs
 from core.sentiment.analyzer import MAX_SCORED_CHARS
 from core.sentiment.brand import BrandMask
 
@@ -58,6 +58,7 @@ class Example:
     rules: float
     vader: float
     rules_label: str
+    categories: frozenset[str] = frozenset()
 
 
 def prepare(
@@ -79,7 +80,9 @@ def prepare(
     masked, _ = BrandMask(brand_terms).apply(body)
     compound = result.compound or 0.0
     vader = result.vader if result.vader is not None else compound
-    return Example(text, label, masked, compound, vader, result.label)
+    if result.masked is not None:
+        masked = result.masked
+    return Example(text, label, masked, compound, vader, result.label, result.categories)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,10 @@ def _vectorizer(**options: Any) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=_identity, min_df=MIN_DF, dtype=np.float64, **settings)
 
 
+def indicators(example: Example) -> list[float]:
+    return numeric_inputs(example.rules, example.vader, example.rules_label, example.categories)
+
+
 def _matrix(examples: Sequence[Example]) -> tuple[Any, TfidfVectorizer, TfidfVectorizer]:
     texts = [normalise(e.masked) for e in examples]
     words = _vectorizer()
@@ -163,7 +170,7 @@ def _matrix(examples: Sequence[Example]) -> tuple[Any, TfidfVectorizer, TfidfVec
     norms = np.array([char_norm(text.split(), square) for text in texts])
     norms[norms == 0] = 1.0
     x_chars = sparse.diags(1.0 / norms) @ x_chars
-    numeric = sparse.csr_matrix(np.array([[e.rules, e.vader] for e in examples]))
+    numeric = sparse.csr_matrix(np.array([indicators(e) for e in examples]))
     return sparse.hstack([x_words, x_chars, numeric]).tocsr(), words, chars
 
 
@@ -201,7 +208,7 @@ def _weights(
 
     n_words = len(words.vocabulary_)
     n_chars = len(chars.vocabulary_)
-    numeric = n_words + n_chars
+    first = n_words + n_chars
     return {
         "format_version": FORMAT_VERSION,
         "classes": list(CLASSES),
@@ -211,8 +218,8 @@ def _weights(
         "word": table(words, 0),
         "char": table(chars, n_words),
         "numeric": {
-            "rules": [round(float(coef[k, numeric]), DIGITS) for k in range(3)],
-            "vader": [round(float(coef[k, numeric + 1]), DIGITS) for k in range(3)],
+            name: [round(float(coef[k, first + i]), DIGITS) for k in range(3)]
+            for i, name in enumerate(NUMERIC)
         },
     }
 

@@ -6,7 +6,8 @@ The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 1:
      "sublinear_tf": true, "char_norm": "per_word",
      "word": {"still waiting": [idf, w0, w1, w2], ...},     # word 1-2 grams
      "char": {" wait": [idf, w0, w1, w2], ...},             # character 3-5 grams in words
-     "numeric": {"rules": [w0, w1, w2], "vader": [w0, w1, w2]}}
+     "numeric": {"rules": [w0, w1, w2], "vader": [...], "rules:negative": [...],
+                 "hit:sarcasm": [...], ...}}                # see NUMERIC
 
 Scoring a post is a TF-IDF vector per n-gram family (core.learning.features), a dot product per
 class and a softmax (character grams are summed per word, and a word seen before costs one
@@ -15,10 +16,12 @@ lookup): no scikit-learn, no pickle, nothing in the database that could run code
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from core.learning.features import normalise, word_char_grams, word_grams
@@ -30,39 +33,95 @@ CLASSES = ("negative", "neutral", "positive")
 MAX_LEARNED_REASONS = 3
 MAX_GRAM_CHARS = 40
 WORD_CACHE = 200_000
+# What the rules say of a post, as the model's numeric inputs: their compound, VADER's own, their
+# label, and which kinds of rule matched. General signals, not one trade's words.
+RULE_CATEGORIES = (
+    "service failure",
+    "legal or safety",
+    "complaint question",
+    "request for help",
+    "complaint hashtag",
+    "sarcasm",
+    "praise or a fix",
+)
+NUMERIC = (
+    "rules",
+    "vader",
+    "rules:negative",
+    "rules:positive",
+    *(f"hit:{category}" for category in RULE_CATEGORIES),
+)
+
+
+_NO_HITS = (0.0,) * len(RULE_CATEGORIES)
+_HIT_AT = {category: 4 + i for i, category in enumerate(RULE_CATEGORIES)}
+
+
+def numeric_inputs(
+    rules: float, vader: float, label: str, categories: frozenset[str] | set[str]
+) -> list[float]:
+    """The numeric features, in NUMERIC's order."""
+    values = [rules, vader, float(label == "negative"), float(label == "positive"), *_NO_HITS]
+    for category in categories:
+        at = _HIT_AT.get(category)
+        if at is not None:
+            values[at] = 1.0
+    return values
+
+
+def _column_sums(rows: Sequence[Sequence[float]]) -> Iterator[float]:
+    """Each column's total, summed in C (the judge's inner loop)."""
+    return map(sum, zip(*rows, strict=True))
 
 
 class ModelFormatError(ValueError):
     """Weights that do not have the shape this douse reads."""
 
 
+# A gram's (idf, weight for negative, neutral, positive).
+Entry = tuple[float, float, float, float]
+WordEntry = tuple[float, float, float, float, float, float, float]
+
+
 @dataclass(frozen=True)
 class Judgement:
     label: str
     probabilities: tuple[float, float, float]
-    # The known word grams: (gram, TF-IDF value, its weights for the three classes).
-    grams: tuple[tuple[str, float, float, float, float], ...]
-
-    def pushes(self) -> list[tuple[str, float]]:
-        """Each word gram's push toward the label judged, strongest first: how much it raised
-        that label's score over the others' average, signed like a compound (negative for a
-        negative label, positive for the others)."""
-        k = CLASSES.index(self.label)
-        sign = -1.0 if self.label == "negative" else 1.0
-        out = []
-        for gram, value, *w in self.grams:
-            push = value * (w[k] - (sum(w) - w[k]) / 2)
-            if push > 0:
-                out.append((gram, sign * push))
-        return sorted(out, key=lambda item: -abs(item[1]))
+    # The known word grams, their stored entries (see LearnedModel._word), every gram's count in
+    # the post, and the word family's norm: enough to say which grams pushed hardest.
+    grams: list[str]
+    found: list[WordEntry]
+    counts: Counter[str]
+    norm: float
 
     @property
     def compound(self) -> float:
         """−1…+1 like the rules' compound: positive probability minus negative."""
         return round(self.probabilities[2] - self.probabilities[0], 4)
 
+    def pushes(self, most: int = 3) -> list[tuple[str, float]]:
+        """The word grams that pushed hardest toward the label judged: how much each raised
+        that label's score over the others' average, signed like a compound (negative for a
+        negative label, positive for the others)."""
+        if not self.norm:
+            return []
+        k = CLASSES.index(self.label)
+        scale = (-1.0 if self.label == "negative" else 1.0) / self.norm
+        strongest = heapq.nlargest(
+            most, zip(map(itemgetter(4 + k), self.found), self.grams, strict=True)
+        )
+        out = []
+        for push, gram in strongest:
+            if push <= 0:
+                break
+            n = self.counts[gram]
+            out.append((gram, scale * push * (1.0 + math.log(n) if n > 1 else 1.0)))
+        return out
 
-Entry = tuple[float, float, float, float]
+
+def _scaled(idf: float, w0: float, w1: float, w2: float) -> WordEntry:
+    a0, a1, a2 = idf * w0, idf * w1, idf * w2
+    return (idf * idf, a0, a1, a2, a0 - (a1 + a2) / 2, a1 - (a0 + a2) / 2, a2 - (a0 + a1) / 2)
 
 
 def _table(raw: Any, name: str) -> dict[str, Entry]:
@@ -98,96 +157,112 @@ class LearnedModel:
         self._intercept = _triple(weights.get("intercept"), "intercept")
         if weights.get("char_norm", "per_word") != "per_word":
             raise ModelFormatError("unknown character normalisation")
-        self._word = _table(weights.get("word", {}), "word")
-        self._char = _table(weights.get("char", {}), "char")
+        # Word grams as (idf², idf·w0, idf·w1, idf·w2, then how much the gram raises each
+        # class over the other two's average): a gram seen once adds exactly that.
+        self._word = {
+            gram: _scaled(idf, w0, w1, w2)
+            for gram, (idf, w0, w1, w2) in _table(weights.get("word", {}), "word").items()
+        }
+        # Character grams as (idf², idf·w0, idf·w1, idf·w2): counted raw, so a gram seen once
+        # in a word adds exactly that.
+        self._char = {
+            gram: (idf * idf, idf * w0, idf * w1, idf * w2)
+            for gram, (idf, w0, w1, w2) in _table(weights.get("char", {}), "char").items()
+        }
         # Words seen before cost one lookup: their character grams' sums are kept (bounded).
         self._word_cache: dict[str, Entry] = {}
         numeric = weights.get("numeric", {})
         if not isinstance(numeric, dict):
             raise ModelFormatError("numeric is not a table")
-        self._rules_w = _triple(numeric.get("rules", [0, 0, 0]), "numeric.rules")
-        self._vader_w = _triple(numeric.get("vader", [0, 0, 0]), "numeric.vader")
+        # An input this model was not fitted with weighs nothing.
+        self._numeric = [
+            _triple(numeric.get(name, [0, 0, 0]), f"numeric.{name}") for name in NUMERIC
+        ]
 
     @property
     def scope(self) -> str:
         return "agency" if self.client_id is None else "client"
 
-    def judge(self, masked: str, rules: float, vader: float) -> Judgement:
-        """`masked`: the post with the client's names hidden (BrandMask); `rules` and `vader`:
-        the rules' compound and VADER's own for it."""
+    def judge(self, masked: str, inputs: list[float]) -> Judgement:
+        """`masked`: the post with the client's names hidden (BrandMask); `inputs`: what the
+        rules said of it (`numeric_inputs`)."""
         text = normalise(masked)
-        logits = [
-            self._intercept[k] + rules * self._rules_w[k] + vader * self._vader_w[k]
-            for k in range(3)
-        ]
-        # Word grams: sublinear TF-IDF, L2-normalised, dot products in one pass.
-        s0 = s1 = s2 = squares = 0.0
-        seen: list[tuple[str, float, float, float, float]] = []
-        table = self._word
-        for gram, n in Counter(word_grams(text)).items():
-            entry = table.get(gram)
-            if entry is None:
-                continue
-            idf, w0, w1, w2 = entry
-            value = (1.0 + math.log(n)) * idf if n > 1 else idf
-            squares += value * value
-            s0 += value * w0
-            s1 += value * w1
-            s2 += value * w2
-            seen.append((gram, value, w0, w1, w2))
-        grams: tuple[tuple[str, float, float, float, float], ...] = ()
-        if squares:
-            norm = math.sqrt(squares)
-            logits[0] += s0 / norm
-            logits[1] += s1 / norm
-            logits[2] += s2 / norm
-            grams = tuple((g, value / norm, w0, w1, w2) for g, value, w0, w1, w2 in seen)
+        logits = list(self._intercept)
+        for value, w in zip(inputs, self._numeric, strict=True):
+            if value:
+                logits[0] += value * w[0]
+                logits[1] += value * w[1]
+                logits[2] += value * w[2]
+        # Word grams: sublinear TF-IDF, L2-normalised. A gram seen once (nearly all) adds its
+        # stored (idf², idf·w0, idf·w1, idf·w2); the columns are summed in C, not in a loop.
+        counts = Counter(word_grams(text))
+        stored = self._word
+        grams = [gram for gram in counts if gram in stored]
+        found = [stored[gram] for gram in grams]
+        word_norm = 0.0
+        if found:
+            squares, s0, s1, s2, *_ = _column_sums(found)
+            for gram, n in counts.items():
+                if n > 1 and gram in self._word:
+                    # tf = 1 + ln(n) instead of the 1 already counted.
+                    f = 1.0 + math.log(n)
+                    e = self._word[gram]
+                    squares += (f * f - 1.0) * e[0]
+                    s0 += (f - 1.0) * e[1]
+                    s1 += (f - 1.0) * e[2]
+                    s2 += (f - 1.0) * e[3]
+            word_norm = math.sqrt(squares)
+            logits[0] += s0 / word_norm
+            logits[1] += s1 / word_norm
+            logits[2] += s2 / word_norm
         # Character grams: per-word sums (cached), normalised as features.char_norm says.
-        q = d0 = d1 = d2 = 0.0
-        cache = self._word_cache
-        for word in text.split():
-            sums = cache.get(word)
-            if sums is None:
-                sums = self._word_sums(word)
-            q += sums[0]
-            d0 += sums[1]
-            d1 += sums[2]
-            d2 += sums[3]
-        if q:
-            norm = math.sqrt(q)
-            logits[0] += d0 / norm
-            logits[1] += d1 / norm
-            logits[2] += d2 / norm
+        cached = self._word_cache.get
+        sums = [cached(word) or self._word_sums(word) for word in text.split()]
+        if sums:
+            q, d0, d1, d2 = _column_sums(sums)
+            if q:
+                norm = math.sqrt(q)
+                logits[0] += d0 / norm
+                logits[1] += d1 / norm
+                logits[2] += d2 / norm
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = exps[0] + exps[1] + exps[2]
         probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
-        best = max(range(3), key=lambda k: probabilities[k])
-        return Judgement(CLASSES[best], probabilities, grams)
+        best = probabilities.index(max(probabilities))
+        return Judgement(CLASSES[best], probabilities, grams, found, counts, word_norm)
 
     def _word_sums(self, word: str) -> Entry:
         """One word's squared TF-IDF norm and its dot products with the three classes' weights
         over its character grams (raw counts, as fitted)."""
-        q = d0 = d1 = d2 = 0.0
-        table = self._char
-        for gram, n in Counter(word_char_grams(word)).items():
-            entry = table.get(gram)
-            if entry is None:
-                continue
-            value = n * entry[0]
-            q += value * value
-            d0 += value * entry[1]
-            d1 += value * entry[2]
-            d2 += value * entry[3]
-        sums = (q, d0, d1, d2)
+        grams = word_char_grams(word)
+        get = self._char.get
+        if len(set(grams)) == len(grams):
+            # Each gram once (nearly every word): the stored (idf², idf·w...) add up as they are.
+            found = [entry for entry in map(get, grams) if entry is not None]
+            sums: Entry = (0.0, 0.0, 0.0, 0.0)
+            if found:
+                q, d0, d1, d2 = _column_sums(found)
+                sums = (q, d0, d1, d2)
+        else:
+            q = d0 = d1 = d2 = 0.0
+            for gram, n in Counter(grams).items():
+                entry = get(gram)
+                if entry is None:
+                    continue
+                q += n * n * entry[0]
+                d0 += n * entry[1]
+                d1 += n * entry[2]
+                d2 += n * entry[3]
+            sums = (q, d0, d1, d2)
         if len(self._word_cache) < WORD_CACHE:
             self._word_cache[word] = sums
         return sums
 
     def reasons(self, judgement: Judgement, rules: SentimentResult) -> tuple[str, ...]:
         """ "learned from 412 labels: “still waiting” −1.1, ..." then what the rules said."""
-        pushes = judgement.pushes()
-        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes[:MAX_LEARNED_REASONS]]
+        pushes = judgement.pushes(MAX_LEARNED_REASONS)
+        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
         shown = ", ".join(words) if words else "no word it knows stood out"
         certainty = max(judgement.probabilities)
         head = (
@@ -233,13 +308,26 @@ class LearnedScorer:
     def judge(
         self, text: str, result: SentimentResult, brand_terms: Sequence[str]
     ) -> SentimentResult:
-        body = text[:MAX_SCORED_CHARS].replace("’", "'")
-        masked, _ = BrandMask(brand_terms).apply(body)
-        vader = result.vader if result.vader is not None else result.compound or 0.0
-        judgement = self.model.judge(masked, result.compound or 0.0, vader)
-        return replace(
-            result,
-            compound=judgement.compound,
-            label=judgement.label,
-            reasons=self.model.reasons(judgement, result),
+        """The model's label for a text the rules scored as `result`."""
+        return self.judge_with(text, result, brand_terms)[0]
+
+    def judge_with(
+        self, text: str, result: SentimentResult, brand_terms: Sequence[str]
+    ) -> tuple[SentimentResult, Judgement]:
+        masked = result.masked
+        if masked is None:  # another scorer than the Analyzer: hide the names here
+            masked, _ = BrandMask(brand_terms).apply(text[:MAX_SCORED_CHARS].replace("’", "'"))
+        compound = result.compound or 0.0
+        vader = result.vader if result.vader is not None else compound
+        inputs = numeric_inputs(compound, vader, result.label, result.categories)
+        judgement = self.model.judge(masked, inputs)
+        judged = SentimentResult(
+            judgement.compound,
+            judgement.label,
+            result.language,
+            self.model.reasons(judgement, result),
+            result.vader,
+            masked,
+            result.categories,
         )
+        return judged, judgement

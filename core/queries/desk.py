@@ -27,6 +27,7 @@ from core.db.models import (
     IncidentMention,
     Mention,
     Notification,
+    OutboxEntry,
     Source,
     Staff,
 )
@@ -37,6 +38,7 @@ from core.incidents.views import CaseRow, cases_under
 from core.incidents.workflow import reply_platform
 from core.ingest.health import quiet_too_long
 from core.policy import ReplyPolicy, policy_note
+from core.send.notes import sent_note
 from core.text import mention_ref
 
 SPARK_DAYS = 7
@@ -249,6 +251,8 @@ class ActivityRow:
     corrects_id: int | None
     policy_note: str | None = None
     """Who recorded it over the reply policy and why, or that it was imported breaking it."""
+    sent_note: str | None = None
+    """How a reply went out: the new post's link, posted by hand, approved by whom."""
     undo: bool = False
     """A correction written by an undo (core.incidents.undo), shown as "undo"."""
 
@@ -383,6 +387,18 @@ def canned_reply_names(session: Session, client_ids: Sequence[int]) -> list[str]
 
 # ---------------------------------------------------------------------------------------------
 # Dashboard
+
+
+def approvals_waiting(session: Session) -> int:
+    """How many replies wait for an approver (core.send's queue), from the outbox's index."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.state == "awaiting_approval")
+        )
+        or 0
+    )
 
 
 def dashboard(session: Session, now: datetime) -> list[DashboardRow]:
@@ -772,6 +788,7 @@ def incident_detail(
             amount=f"{a.amount} {a.currency or ''}".strip() if a.amount is not None else None,
             corrects_id=a.corrects_id,
             policy_note=policy_note(a.details),
+            sent_note=sent_note(a.details),
             undo=a.kind == "correction" and bool((a.details or {}).get("undo")),
         )
         for a in acts

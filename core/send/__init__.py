@@ -15,20 +15,34 @@
     SENDERS: platform -> sender (mastodon, bluesky, reddit, google, trustpilot, email)
 """
 
-from core.send.errors import REASONS, NoReplyApi, SendError, wait_text
-from core.send.flow import (
-    ApprovalRow,
-    ReplyRequest,
-    ReplyTarget,
-    approval_queue,
-    approve,
-    reply,
-    reply_target,
-    return_reply,
-)
-from core.send.outbox import GRACE, RETRY_WINDOW, Recovered, SendOutcome, recover, send_entry
-from core.send.registry import SENDERS, has_api
+# Loaded on first use: the desk's read models and the exports only need core.send.notes, and
+# must not pay for the senders and httpx at start.
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
+_WHERE = {
+    "REASONS": "errors",
+    "NoReplyApi": "errors",
+    "SendError": "errors",
+    "wait_text": "errors",
+    "ApprovalRow": "flow",
+    "ReplyRequest": "flow",
+    "ReplyTarget": "flow",
+    "approval_queue": "flow",
+    "approve": "flow",
+    "needs_approval": "flow",
+    "reply": "flow",
+    "reply_target": "flow",
+    "return_reply": "flow",
+    "GRACE": "outbox",
+    "RETRY_WINDOW": "outbox",
+    "Recovered": "outbox",
+    "SendOutcome": "outbox",
+    "recover": "outbox",
+    "send_entry": "outbox",
+    "SENDERS": "registry",
+    "has_api": "registry",
+}
 __all__ = [
     "GRACE",
     "REASONS",
@@ -44,6 +58,7 @@ __all__ = [
     "approval_queue",
     "approve",
     "has_api",
+    "needs_approval",
     "recover",
     "reply",
     "reply_target",
@@ -51,3 +66,26 @@ __all__ = [
     "send_entry",
     "wait_text",
 ]
+
+if TYPE_CHECKING:
+    from core.send.errors import REASONS, NoReplyApi, SendError, wait_text
+    from core.send.flow import (
+        ApprovalRow,
+        ReplyRequest,
+        ReplyTarget,
+        approval_queue,
+        approve,
+        needs_approval,
+        reply,
+        reply_target,
+        return_reply,
+    )
+    from core.send.outbox import GRACE, RETRY_WINDOW, Recovered, SendOutcome, recover, send_entry
+    from core.send.registry import SENDERS, has_api
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core.send' has no attribute {name!r}")
+    return getattr(import_module(f"core.send.{module}"), name)

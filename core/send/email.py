@@ -48,7 +48,8 @@ class EmailSender:
         if to is None:
             raise SendError(
                 "config",
-                "douse does not know the customer's email address: give it with --email",
+                "douse does not know the customer's email address: give it (douse reply "
+                "--email ADDRESS, or in the desk the dialog's channel field)",
             )
         thread = (post.raw or {}).get("message_id") or (
             post.external_id if (post.external_id or "").startswith("<") else None

@@ -51,6 +51,7 @@ class ReplyRequest:
     mention_id: int | None = None  # which post to answer (default: the incident's latest)
     email: str | None = None  # an email to this address instead of a reply on the platform
     expected_version: int | None = None
+    as_email: bool = False  # an email follow-up, to the address douse knows (or `email`)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def _where(
 ) -> tuple[Mention | None, str, str, Account | None]:
     """(post answered, platform sent on, kind of entry, account sending)."""
     mention = _mention(session, incident, req.mention_id)
-    if req.email is not None:
-        if address_of(req.email) is None:
+    if req.email is not None or req.as_email:
+        if req.email is not None and address_of(req.email) is None:
             raise DouseError(f"{req.email!r} is not an email address")
         return mention, "email", EMAIL, _account(session, incident, "email")
     if mention is None:
@@ -301,6 +302,16 @@ def _plan(
         session, incident.id, by=staff.handle, now=now, kind=kind, body=text, channel=channel
     )
     return None, entry.id
+
+
+def needs_approval(session: Session, incident_id: int, by: str, text: str) -> list[str]:
+    """Why a reply by `by` with this text on the incident needs an approver (empty: it does
+    not): what the desk asks before logging a reply posted by hand."""
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, None)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    return approvals.rules_for(client, incident, staff, text)
 
 
 def _log_by_hand(

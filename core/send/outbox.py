@@ -32,6 +32,7 @@ from core.db.execute import rows_changed
 from core.db.models import Account, Client, Mention, OutboxEntry, Staff
 from core.errors import DouseError
 from core.incidents.drafts import discard_draft
+from core.incidents.retry import write_incident
 from core.incidents.workflow import log_activity
 from core.policy import PolicyBlocked
 from core.send.account import AccountSetup
@@ -257,7 +258,8 @@ def _send_entry(
         post = post_of(session, entry.mention_id, entry.target or {})
     try:
         sender = sender_for(account, entry.platform, http, post.url)
-        target = {**(entry.target or {}), **sender.prepare(post, entry.kind, entry.key, now)}
+        prepared = _guarded(sender.prepare, post, entry.kind, entry.key, now)
+        target = {**(entry.target or {}), **prepared}
     except SendError as exc:
         with services.sessions.begin() as session:
             entry = _held(session, entry_id)
@@ -293,7 +295,7 @@ def _send_entry(
 
 def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -> SendOutcome:
     try:
-        posted = sender.send(out)
+        posted = _guarded(sender.send, out)
     except SendError as exc:
         now = services.clock.now()
         with services.sessions.begin() as session:
@@ -310,12 +312,33 @@ def _attempt(services: Services, entry_id: int, sender: Sender, out: Outgoing) -
                 retry_after=exc.retry_after,
             )
     now = services.clock.now()
-    with services.sessions.begin() as session:
+
+    def record(session: Session) -> SendOutcome:
         entry = _held(session, entry_id)
         activity_id = complete(session, entry, posted, now)
         return _outcome(
             entry, "sent", activity_id=activity_id, post_id=entry.post_id, url=entry.post_url
         )
+
+    # It is out: a colleague's edit landing at the same moment must not lose the record of it.
+    return write_incident(services.sessions, record, pinned=False)
+
+
+def _guarded(call: Any, *args: Any) -> Any:
+    """A platform's answer in a shape the sender did not expect (a missing field) is the
+    platform's failure, said in one line; the send may have happened, so it is checked."""
+    try:
+        return call(*args)
+    except SendError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        log.exception("a platform answer was not understood")
+        raise SendError(
+            "server",
+            f"the platform's answer was not understood ({type(exc).__name__}); douse checks "
+            "whether it was posted before any retry",
+            maybe_sent=True,
+        ) from None
 
 
 def unfinished(session: Session, incident_id: int | None = None) -> list[int]:
@@ -339,9 +362,13 @@ def recover(
     from core.send.http import new_client
 
     now = services.clock.now() if now is None else now
-    with services.sessions.begin() as session:
-        _drop_stale_ready(session, now, grace)
+    with services.sessions() as session:
+        # Read first: the desk and every reply call this, and there is usually nothing to do.
+        stale = _stale_ready(session, now, grace)
         ids = unfinished(session, incident_id)
+    if stale:
+        with services.sessions.begin() as session:
+            _drop_stale_ready(session, now, grace)
     if not ids:
         return []
     own_http = http is None
@@ -354,12 +381,31 @@ def recover(
             except SendError as exc:
                 result = None
                 log.warning("outbox #%s: could not check the platform: %s", entry_id, exc)
+            except Exception:
+                # One odd answer must not keep the other sends from being settled.
+                result = None
+                log.exception("outbox #%s: checking the platform failed", entry_id)
             if result is not None:
                 results.append(result)
     finally:
         if own_http:
             client.close()
     return results
+
+
+def _stale_ready(session: Session, now: datetime, grace: timedelta) -> bool:
+    return (
+        session.scalar(
+            select(OutboxEntry.id)
+            .where(
+                OutboxEntry.state == "approved",
+                OutboxEntry.decided_by_id.is_(None),
+                OutboxEntry.created_at < now - grace,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _drop_stale_ready(session: Session, now: datetime, grace: timedelta) -> None:

@@ -56,6 +56,11 @@ class SentimentResult:
     # VADER's own compound of the text with the brand's names hidden, before the reputation
     # layer: one more signal for a learned model, computed in the same pass.
     vader: float | None = field(default=None, compare=False)
+    # The text as scored (the client's names hidden): a learned model reads the same.
+    masked: str | None = field(default=None, compare=False, repr=False)
+    # The rule categories that matched ("request for help", "sarcasm"...): a learned model's
+    # inputs too.
+    categories: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
 def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
@@ -237,6 +242,8 @@ class Analyzer:
             detection.language,
             (*reasons, *notes),
             plain,
+            scored,
+            frozenset(hit.rule.category for hit in hits),
         )
 
     @staticmethod

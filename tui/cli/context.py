@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
 from core.settings import Settings, load_settings
@@ -37,6 +37,11 @@ class Context:
 
             self._services = build_services(self.settings)
         return self._services
+
+    def use_database(self, url: str) -> None:
+        """Point this run at another database (the demo's own) before services are built."""
+        assert self._services is None, "services already built on the other database"
+        self._settings = replace(self.settings, database_url=url)
 
     def out(self, line: str = "") -> None:
         print(line, file=self.stdout)

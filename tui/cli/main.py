@@ -1,5 +1,10 @@
 """The `douse` command: global options, subcommand discovery, and the one place errors become
-a single line on stderr with exit code 2.
+a single line on stderr.
+
+Exit codes: 0 done; 1 a command's own "found something" answer (documented per command);
+2 a user error or an unavailable database; 3 a conflict (someone else changed the incident since
+the version you named); 70 a bug in douse (one line on stderr, the traceback in the log file);
+130 interrupted.
 
 Only the module of the command being run is imported (tui.cli.registry names them all), so
 `douse --help`, `douse --version` and the read commands start without the sentiment rules, the
@@ -11,19 +16,25 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from core import __version__
-from core.errors import DouseError
+from core.errors import ConflictError, DouseError
+from core.text import inert
 from tui.cli import commands
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
+from tui.cli.numbers import whole
 from tui.cli.registry import COMMANDS, HIDDEN, module_of
 
 EXIT_USER_ERROR = 2
+EXIT_CONFLICT = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h
 DEFAULT_COMMAND = "desk"
 
 
@@ -39,6 +50,12 @@ _VALUE_OPTIONS = tuple(flags[0] for flags, _options in GLOBAL_OPTIONS)
 class OneLineParser(argparse.ArgumentParser):
     """A usage mistake is one line, like every other error: `douse: ...`, exit status 2.
     (argparse's own error prints the whole usage block first.)"""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        # A bare int would let 99999999999999999999 through to the database driver.
+        if kwargs.get("type") is int:
+            kwargs["type"] = whole
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         where = self.prog.removeprefix("douse").strip()
@@ -154,9 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser([]).print_help(sys.stderr)
         return EXIT_USER_ERROR
     ctx = Context(args)
+    log_path: Path | None = None
     try:
-        setup_logging(ctx.settings.log_dir)
+        log_path = setup_logging(ctx.settings.log_dir)
         return int(args.run(ctx) or 0)
+    except ConflictError as exc:
+        # Not a mistake to fix but news to read: who changed what, and when.
+        print(f"douse: {exc}", file=sys.stderr)
+        return EXIT_CONFLICT
     except DouseError as exc:
         # A config check or a policy refusal has several findings: one line each.
         for line in exc.lines():
@@ -168,10 +190,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        if not _is_database_unavailable(exc):
-            raise
-        # A locked, unreachable or vanished database is the environment, not a bug in douse.
-        print(f"douse: database unavailable: {_first_line(exc)}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        if _is_database_unavailable(exc):
+            # A locked, unreachable or vanished database is the environment, not a bug.
+            print(f"douse: database unavailable: {_first_line(exc)}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        return _internal_error(exc, log_path)
     finally:
         ctx.close()
+
+
+def _internal_error(exc: Exception, log_path: Path | None) -> int:
+    """A bug: one line for the person, the whole story for whoever fixes it."""
+    if log_path is not None:
+        logging.getLogger("douse").error("internal error", exc_info=exc)
+        where = f"details in {log_path}"
+    else:
+        # Without a log file, logging's last resort would print the traceback on stderr.
+        where = "no log file could be written"
+    message = inert(f"{type(exc).__name__}: {exc}", 160)
+    print(f"douse: internal error: {message} (bug; {where})", file=sys.stderr)
+    return EXIT_INTERNAL

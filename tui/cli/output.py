@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.errors import DouseError
 from core.queries.listing import as_dict
-from core.text import inert, parse_mention_ref
+from core.text import inert
 from tui.cli.context import Context
+from tui.cli.numbers import mention
 
 
 def print_json(ctx: Context, rows: Sequence[Any]) -> None:
@@ -33,7 +32,4 @@ def print_table(ctx: Context, headers: Sequence[str], rows: Sequence[Sequence[An
 
 def mention_arg(text: str) -> int:
     """An argparse type for a mention: "m777" as douse shows it, or plain "777"."""
-    try:
-        return parse_mention_ref(text)
-    except DouseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return mention(text)

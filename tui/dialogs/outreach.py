@@ -11,12 +11,18 @@ and the draft stays on screen to try again, instead of being thrown away with th
 Given a `keep` callable, what is typed is a draft kept in the database (core.incidents.drafts):
 kept as the typing pauses and when Escape closes the dialog, restored when it opens again
 (`draft`), thrown away only on purpose (Ctrl+D).
+
+Given a `send` callable, Ctrl+T sends a reply, DM or email through the platform's API
+(core.send.reply) in a worker: the dialog closes once it is sent and logged, or waits for an
+approver; a refusal (expired token, rate limit with the wait, post deleted, no network) keeps the
+dialog and the draft open with the reason. A platform with no reply API copies the text and
+names the link to post it at by hand; Ctrl+S then logs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,6 +55,8 @@ FINDINGS_LINES = 5
 """The findings box's height: more than this scrolls, and a first line says how many there are."""
 HINT = "Ctrl+K next kind · Ctrl+S log · Esc close · Tab / Shift+Tab between fields"
 DRAFT_HINT = "Ctrl+K next kind · Ctrl+S log · Esc close, draft kept · Ctrl+D discard draft"
+SEND_HINT = "Ctrl+T send · Ctrl+S log · Ctrl+K kind · Esc close, draft kept"
+SENDABLE = ("public_reply", "private_message", "email")
 BLOCKED_HINT = "Blocked: fix the red findings, or Ctrl+O to record it anyway with a reason"
 # The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
 KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
@@ -73,6 +81,18 @@ class OutreachDraft:
     amount: str | None = None
     override: str | None = None
     """Why it is recorded although the reply policy blocks it (asked for by Ctrl+O)."""
+    sent: str | None = None
+    """How it went out when sent through the platform (Ctrl+T): one line for the desk."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What `send` answers: core.send's outcome state (sent, awaiting_approval, failed,
+    unconfirmed, no_api) and one line saying it."""
+
+    state: str
+    line: str
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         draft: OutreachDraft | None = None,
         keep: Callable[[OutreachDraft | None], object] | None = None,
         others: str = "",
+        send: Callable[[OutreachDraft], SendResult] | None = None,
     ) -> None:
         """save: writes the entry (called in a worker thread). Without it the dialog only
         dismisses with the draft; with it, it dismisses once `save` returned and stays open,
@@ -176,6 +197,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.draft = draft
         self.keep = keep
         self.others = others
+        self.send = send
         self.findings: list[Finding] | None = None
         self.saving: OutreachDraft | None = None
         """The draft being written by `save`, while it is."""
@@ -222,7 +244,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             yield TextArea(id="body", soft_wrap=True)
             with VerticalScroll(id="findings-box"):
                 yield Static(findings_text(None), id="findings")
-            yield Label(DRAFT_HINT if self.keep else HINT, id="hint", classes="dialog-hint")
+            hint = SEND_HINT if self.send else DRAFT_HINT if self.keep else HINT
+            yield Label(hint, id="hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         if self.draft is not None:
@@ -298,6 +321,65 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
 
     def key_ctrl_s(self) -> None:
         self._save()
+
+    def key_ctrl_t(self) -> None:
+        """Send it through the platform's API: checked, sent, logged, in a worker."""
+        if self.send is None or self.saving is not None:
+            return
+        text, kind, channel, amount = self._fields()
+        body = text.strip()
+        if not body:
+            self.notify("Write the reply first.", severity="warning")
+            return
+        if kind not in SENDABLE:
+            self.notify(
+                f"A {kind.replace('_', ' ')} is not sent anywhere: Ctrl+S logs it.",
+                severity="warning",
+            )
+            return
+        findings = self.findings_for(body, kind, channel, amount)
+        if has_blocking(findings):
+            self.findings = findings
+            self.query_one("#findings", Static).update(findings_text(findings))
+            self.notify(
+                "The reply policy blocks this: fix the red findings before sending "
+                '(to send it anyway: douse reply --override "why").',
+                severity="error",
+            )
+            return
+        draft = OutreachDraft(kind=kind, channel=channel or None, body=body)
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+            self._keep_timer = None
+        self.saving = draft
+        self.query_one("#hint", Label).update("Sending…")
+        self.send_draft(self.send, draft)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outreach-send")
+    def send_draft(
+        self, send: Callable[[OutreachDraft], SendResult], draft: OutreachDraft
+    ) -> SendResult:
+        return send(draft)
+
+    def _sent(self, result: SendResult) -> None:
+        draft = self.saving
+        self.saving = None
+        if draft is None:
+            return
+        if result.state in ("sent", "awaiting_approval"):
+            self.dismiss(replace(draft, sent=result.line))
+            return
+        hint = self.query_one("#hint", Label)
+        if result.state == "no_api":
+            self.app.copy_to_clipboard(draft.body)
+            where = f" at {result.link}" if result.link else ""
+            hint.update(Text(f"Copied. Post it by hand{where}, then Ctrl+S logs it.", style="bold"))
+            self.notify(result.line, timeout=8)
+            return
+        # Refused or unconfirmed: the draft stays, with why.
+        line = clean(result.line)
+        hint.update(Text(line[:1].upper() + line[1:], style="bold red"))
+        self.notify(result.line, severity="error", timeout=10)
 
     def key_ctrl_k(self) -> None:
         """Next kind without leaving the text: reply, DM, email, call, note, offer…"""
@@ -459,6 +541,15 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)  # a failure becomes a notification
+        if event.worker.group == "outreach-send":
+            if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, SendResult):
+                self._sent(event.worker.result)
+            elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+                self.saving = None
+                self.query_one("#hint", Label).update(
+                    Text("Not sent; the draft is kept: Ctrl+T tries again", style="bold")
+                )
+            return
         if event.worker.group != "outreach-save":
             return
         if event.state == WorkerState.SUCCESS and self.saving is not None:

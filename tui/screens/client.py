@@ -105,6 +105,11 @@ class ClientScreen(DeskScreen):
                 pane.loaded = False
         self.active_pane.reload()
 
+    def action_teach(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.client))
+
     def action_tab(self, tab_id: str) -> None:
         switcher = self.query_one(ContentSwitcher)
         pane = self.mounted_pane(tab_id)

@@ -81,10 +81,13 @@ class DashboardScreen(DeskScreen):
     class Loaded(Message):
         rows: list[q.DashboardRow]
         seconds: float
+        waiting: int = 0
+        """Replies waiting for an approver."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[q.DashboardRow] = []
+        self.waiting = 0
         self.loaded_once = False
         self.narrow = False
 
@@ -142,11 +145,13 @@ class DashboardScreen(DeskScreen):
         started = time.perf_counter()
         with self.desk.services.sessions() as session:
             rows = q.dashboard(session, self.desk.now())
-        self.post_message(self.Loaded(rows, time.perf_counter() - started))
+            waiting = q.approvals_waiting(session)
+        self.post_message(self.Loaded(rows, time.perf_counter() - started, waiting))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.rows = event.rows
+        self.waiting = event.waiting
         if not self.loaded_once:
             self.call_after_refresh(self.desk.warm_up)
         self.loaded_once = True
@@ -173,6 +178,12 @@ class DashboardScreen(DeskScreen):
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
         status.append("  ·  ")
         status.append(f"{critical} critical open", style="bold red" if critical else "")
+        if self.waiting:
+            status.append("  ·  ")
+            status.append(
+                f"{plural(self.waiting, 'reply', 'replies')} waiting for approval (y)",
+                style="bold yellow",
+            )
         status.append(f"\n{LEGEND}", style="dim")
         self.query_one("#status", Static).update(status)
 

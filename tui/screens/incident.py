@@ -31,11 +31,12 @@ from core.queries import desk as q
 from core.text import mention_ref
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
+from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
+from tui.send import approval_first, send_reply
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
@@ -171,6 +172,8 @@ SHORT = 30
 class IncidentScreen(DeskScreen):
     BINDINGS: ClassVar = bindings("incident")
     CSS_PATH = "incident.tcss"
+    _approval_line: str | None = None
+    """Set by the outreach dialog's save when the reply went to an approver instead."""
 
     @dataclass
     class Loaded(Message):
@@ -301,6 +304,8 @@ class IncidentScreen(DeskScreen):
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
             if a.policy_note:
                 body.append(f"  ⚠ {clean(a.policy_note, limit=160)}", style="bold red")
+            if a.sent_note:
+                body.append(f"  ↗ {clean(a.sent_note, limit=160)}", style="green")
             steps.append(
                 (
                     str(a.id),
@@ -612,6 +617,13 @@ class IncidentScreen(DeskScreen):
             assert self.detail is not None
             # Supersede any draft write still waiting: once logged, it is no longer a draft.
             self._draft_latest = next(self._draft_seq)
+            # A reply the client's rules send to an approver waits in the queue, not the log.
+            waiting = approval_first(
+                self.desk.services, self.incident_id, draft, me, self.detail.row.version
+            )
+            if waiting is not None:
+                self._approval_line = waiting
+                return
             try:
                 with self._draft_lock, self.desk.services.sessions.begin() as s:
                     drafts.log_and_discard(
@@ -633,8 +645,23 @@ class IncidentScreen(DeskScreen):
                 self.app.call_from_thread(self.reload)
                 raise
 
+        def send(draft: OutreachDraft) -> SendResult:
+            """In the dialog's worker: check, route, send and log (core.send.reply)."""
+            # Supersede any draft write still waiting: core.send keeps its own draft row.
+            self._draft_latest = next(self._draft_seq)
+            return send_reply(self.desk.services, self.incident_id, draft, me)
+
+        self._approval_line = None
+
         def chosen(draft: OutreachDraft | None) -> None:
-            if draft is not None:
+            waiting, self._approval_line = self._approval_line, None
+            if draft is not None and waiting is not None:
+                self.my_draft = None
+                self.post_message(self.Acted(waiting, None))
+            elif draft is not None and draft.sent is not None:
+                self.my_draft = None
+                self.post_message(self.Acted(draft.sent, None))
+            elif draft is not None:
                 self.my_draft = None
                 over = " over the reply policy (reason kept)" if draft.override else ""
                 self.post_message(self.Acted(f"Logged {draft.kind.replace('_', ' ')}{over}", None))
@@ -651,6 +678,7 @@ class IncidentScreen(DeskScreen):
                 draft=self.my_draft,
                 keep=self.keep_draft,
                 others=drafting_text(tuple(others)).plain if others else "",
+                send=send,
             ),
             chosen,
         )

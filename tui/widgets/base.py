@@ -84,3 +84,6 @@ class DeskWrites:
         event.stop()
         self.desk.notify(event.message, title=event.title)
         self.desk.broadcast_change()
+        if event.title == "Label corrected":
+            # A label is a training example: enough new ones and the desk learns again.
+            self.desk.learn_in_background()

@@ -63,6 +63,9 @@ def parse_leniently(
     bozo reasons (a wrong declared encoding, a feed served as text/plain) are not XML errors.
     """
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if not data.strip():
+        # feedparser returns an object without even a `version` for an empty document.
+        raise InvalidPayload("empty response: the server sent no feed (200 with no body, or 204)")
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data, base_url=base_url), None

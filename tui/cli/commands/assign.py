@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.incidents import assign, inert, unowned_accounts
+from core.incidents import assign, inert, unowned_accounts, write_incident
 from tui.cli.context import Context
 
 
@@ -26,8 +26,9 @@ def register(sub: Any) -> None:
 
 def run_assign(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = assign(
+    result = write_incident(
+        services.sessions,
+        lambda session: assign(
             session,
             ctx.args.id,
             ctx.args.to,
@@ -35,7 +36,10 @@ def run_assign(ctx: Context) -> int:
             now=services.clock.now(),
             expected_version=ctx.args.expect_version,
             reason=ctx.args.reason,
-        )
+        ),
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     ctx.out(f"#{result.incident_id} now owned by {result.owner_handle} (version {result.version})")
     return 0
 

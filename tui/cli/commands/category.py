@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.db.models import Incident, Mention
-from core.incidents import client_categories, set_category
+from core.incidents import client_categories, set_category, write_incident
 from core.ingest.manual import active_client
 from tui.cli.context import Context
 from tui.cli.output import inert
@@ -40,15 +40,19 @@ def register(sub: Any) -> None:
 
 def run_category(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = set_category(
+    result = write_incident(
+        services.sessions,
+        lambda session: set_category(
             session,
             ctx.args.id,
             ctx.args.category,
             by=ctx.args.by or ctx.settings.me or "",
             now=services.clock.now(),
             expected_version=ctx.args.expect_version,
-        )
+        ),
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     ctx.out(f"#{result.incident_id} filed under {ctx.args.category} (version {result.version})")
     return 0
 

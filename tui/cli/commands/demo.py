@@ -13,12 +13,13 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from core.db.engine import make_engine
+from core.db.engine import make_engine, sqlite_url
 from core.demo.agency import LEAD
 from core.demo.build import WINDOW, DemoOptions, build_demo
 from core.demo.summary import summarize
 from core.errors import DouseError, StorageError
-from core.settings import database_url_from
+from core.ingest.demo_marker import DEMO_SUBJECT
+from core.settings import database_url_from, default_data_dir
 from tui.cli.context import Context
 
 
@@ -42,30 +43,42 @@ def register(sub: Any) -> None:
         "--mentions", type=int, default=6000, help="approximate number of mentions (default 6000)"
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace an existing SQLite file that holds data"
+        "--force",
+        action="store_true",
+        help="replace an earlier demo (never a database douse did not build as a demo)",
     )
     parser.set_defaults(run=run_demo)
 
 
-def _has_data(url: str) -> bool:
+def _contents(url: str) -> tuple[bool, bool]:
+    """(holds data, douse demo built it), read without upgrading or changing anything."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            for table in inspect(connection).get_table_names():
-                if table == "alembic_version":
-                    continue
+            tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+            has_data = False
+            for table in sorted(tables):
                 quoted = connection.dialect.identifier_preparer.quote(table)
                 if connection.execute(text(f"SELECT 1 FROM {quoted} LIMIT 1")).first():
-                    return True
+                    has_data = True
+                    break
+            is_demo = "audit_entries" in tables and (
+                connection.execute(
+                    text("SELECT 1 FROM audit_entries WHERE subject = :s LIMIT 1"),
+                    {"s": DEMO_SUBJECT},
+                ).first()
+                is not None
+            )
     except DatabaseError as exc:
         raise StorageError(f"cannot open database: {str(exc.orig).splitlines()[0]}") from None
     finally:
         engine.dispose()
-    return False
+    return has_data, is_demo
 
 
 def _make_room(url: str, force: bool) -> None:
-    """Never build over someone's data; with --force, a SQLite file is replaced."""
+    """Never build over someone's data. --force replaces only a database douse itself built
+    as a demo (and only a SQLite file): a real agency's database is never touched."""
     parsed = make_url(url)
     is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (
         None,
@@ -76,15 +89,30 @@ def _make_room(url: str, force: bool) -> None:
         path = Path(str(parsed.database))
         if not path.exists() or path.stat().st_size == 0:
             return
-    if not _has_data(url):
+    has_data, is_demo = _contents(url)
+    if not has_data:
         return
     where = str(path) if is_file else parsed.render_as_string(hide_password=True)
+    if not is_demo:
+        raise DouseError(
+            f"{where} holds an agency's data, not a demo; douse demo never replaces it "
+            "(not even with --force): choose another --db"
+        )
     if not force:
-        raise DouseError(f"{where} already holds data; choose another --db or pass --force")
+        raise DouseError(
+            f"{where} already holds data from an earlier demo; choose another --db, "
+            "or pass --force to replace it"
+        )
     if not is_file:
         raise DouseError(f"{where} already holds data; --force only replaces a SQLite file")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def demo_url(db: str | None) -> str:
+    """Where the demo goes: --db when given, else demo.db beside (never instead of) the real
+    database in douse's data directory. DOUSE_DATABASE_URL names the real one: not used."""
+    return database_url_from(db) or sqlite_url(default_data_dir() / "demo.db")
 
 
 class _Progress:
@@ -113,8 +141,10 @@ def run_demo(ctx: Context) -> int:
     args = ctx.args
     options = DemoOptions(seed=args.seed, clients=args.clients, mentions=args.mentions)
     options.check()
-    url = database_url_from(args.db) or ctx.settings.database_url
+    url = demo_url(args.db)
     _make_room(url, args.force)
+    # The demo's own database, whatever DOUSE_DATABASE_URL or the default would have opened.
+    ctx.use_database(url)
     services = ctx.services
     now = services.clock.now()
     progress = _Progress(ctx.stderr)

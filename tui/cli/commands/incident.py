@@ -7,11 +7,19 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import DouseError
-from core.incidents import IncidentDetail, get_incident, inert, merge_incidents, split_incident
+from core.incidents import (
+    IncidentDetail,
+    get_incident,
+    inert,
+    merge_incidents,
+    split_incident,
+    write_incident,
+)
 from core.policy import policy_note
 from core.send.notes import sent_note
 from core.text import mention_ref
 from tui.cli.context import Context
+from tui.cli.numbers import count
 from tui.cli.output import mention_arg
 
 
@@ -21,7 +29,7 @@ def register(sub: Any) -> None:
     )
     show.add_argument("id", type=int, help="incident number")
     show.add_argument(
-        "--mentions", type=int, default=20, metavar="N", help="newest mentions to show (20)"
+        "--mentions", type=count, default=20, metavar="N", help="newest mentions to show (20)"
     )
     show.set_defaults(run=run_show)
 
@@ -173,29 +181,37 @@ def run_show(ctx: Context) -> int:
 
 def run_merge(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = merge_incidents(
+    result = write_incident(
+        services.sessions,
+        lambda session: merge_incidents(
             session,
             ctx.args.target,
             ctx.args.sources,
             by=ctx.args.by or ctx.settings.me or "",
             now=services.clock.now(),
             expected_versions=_versions(ctx.args.target, ctx.args.expect_version),
-        )
+        ),
+        pinned=bool(ctx.args.expect_version),
+        incident_id=ctx.args.target,
+    )
     ctx.out(f"merged into #{result.incident_id} (version {result.version})")
     return 0
 
 
 def run_split(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = split_incident(
+    result = write_incident(
+        services.sessions,
+        lambda session: split_incident(
             session,
             ctx.args.id,
             ctx.args.mentions,
             by=ctx.args.by or ctx.settings.me or "",
             now=services.clock.now(),
             expected_version=ctx.args.expect_version,
-        )
+        ),
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     ctx.out(f"split off as #{result.incident_id}")
     return 0

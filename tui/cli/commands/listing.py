@@ -10,9 +10,11 @@ from core.errors import DouseError
 from core.queries.listing import IncidentFilter, list_clients, list_incidents, list_mentions
 from core.text import mention_ref
 from tui.cli.context import Context
+from tui.cli.numbers import count
 from tui.cli.output import inert, mention_arg, print_json, print_table, when
 
 _SPAN = re.compile(r"^(\d+)\s*(m|h|d)$")
+LONGEST_SPAN_DAYS = 36_500
 
 
 def duration(text: str) -> timedelta:
@@ -20,7 +22,11 @@ def duration(text: str) -> timedelta:
     if not match:
         raise DouseError(f"not a duration: {text!r} (use e.g. 30m, 2h, 1d)")
     amount, unit = int(match.group(1)), match.group(2)
-    return timedelta(minutes=amount * {"m": 1, "h": 60, "d": 1440}[unit])
+    minutes = amount * {"m": 1, "h": 60, "d": 1440}[unit]
+    # Far beyond any deadline, and `now + span` must still be a date a computer can hold.
+    if minutes > LONGEST_SPAN_DAYS * 1440:
+        raise DouseError(f"duration too long: {text.strip()} (at most {LONGEST_SPAN_DAYS}d)")
+    return timedelta(minutes=minutes)
 
 
 def register(sub: Any) -> None:
@@ -34,7 +40,7 @@ def register(sub: Any) -> None:
     mentions = sub.add_parser("mentions", help="list mentions, newest first")
     mentions.add_argument("--client", metavar="SLUG")
     mentions.add_argument("--label", choices=["negative", "neutral", "positive", "unscored"])
-    mentions.add_argument("--limit", type=int, default=50)
+    mentions.add_argument("--limit", type=count, default=50)
     mentions.add_argument(
         "--before", type=mention_arg, metavar="MENTION", help="page: mentions older than this one"
     )
@@ -61,7 +67,7 @@ def register(sub: Any) -> None:
     )
     # Parsed in run_incidents, not by argparse: a bad span is a `douse: ...` line like any other.
     incidents.add_argument("--due-within", metavar="SPAN", help="e.g. 30m, 2h, 1d")
-    incidents.add_argument("--limit", type=int, default=500)
+    incidents.add_argument("--limit", type=count, default=500)
     incidents.add_argument("--json", action="store_true", help="print JSON")
     incidents.set_defaults(run=run_incidents)
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.clock import parse_instant
 from core.db.models import Activity
-from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, log_activity
+from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, ActionResult, log_activity, write_incident
 from core.policy import PolicyBlocked, policy_note
 from tui.cli.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 EXIT_USER_ERROR = 2
 
@@ -54,31 +57,33 @@ def register(sub: Any) -> None:
 def run(ctx: Context) -> int:
     args = ctx.args
     services = ctx.services
+
+    def change(session: Session) -> tuple[ActionResult, str | None]:
+        result = log_activity(
+            session,
+            args.id,
+            args.kind,
+            by=args.by or ctx.settings.me or "",
+            now=services.clock.now(),
+            expected_version=args.expect_version,
+            channel=args.channel,
+            body=args.text,
+            outcome=args.outcome,
+            amount=args.amount,
+            currency=args.currency,
+            offer=args.offer,
+            corrects_id=args.corrects,
+            at=at,
+            override=args.override,
+        )
+        entry = session.get(Activity, result.activity_id) if result.activity_id else None
+        return result, policy_note(entry.details) if entry is not None else None
+
+    at = parse_instant(args.at) if args.at else None
     try:
-        with services.sessions.begin() as session:
-            result = log_activity(
-                session,
-                args.id,
-                args.kind,
-                by=args.by or ctx.settings.me or "",
-                now=services.clock.now(),
-                expected_version=args.expect_version,
-                channel=args.channel,
-                body=args.text,
-                outcome=args.outcome,
-                amount=args.amount,
-                currency=args.currency,
-                offer=args.offer,
-                corrects_id=args.corrects,
-                at=parse_instant(args.at) if args.at else None,
-                override=args.override,
-            )
-            entry = (
-                session.get(Activity, result.activity_id)
-                if result.activity_id is not None
-                else None
-            )
-            overridden = policy_note(entry.details) if entry is not None else None
+        result, overridden = write_incident(
+            services.sessions, change, pinned=args.expect_version is not None, incident_id=args.id
+        )
     except PolicyBlocked as exc:
         for line in exc.lines():
             print(f"douse: {line}", file=sys.stderr)

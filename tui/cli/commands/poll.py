@@ -8,6 +8,7 @@ from typing import Any
 from core.ingest.poll import Poller, SourceOutcome, format_outcome, summarize
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
+from tui.cli.numbers import between
 from tui.cli.output import inert
 
 
@@ -26,7 +27,11 @@ def register(sub: Any) -> None:
         "--due", action="store_true", help="only sources that are due (respects backoff)"
     )
     parser.add_argument(
-        "--workers", type=int, default=8, metavar="N", help="parallel fetches (default 8)"
+        "--workers",
+        type=between(1, 64),
+        default=8,
+        metavar="N",
+        help="parallel fetches (default 8)",
     )
     parser.set_defaults(run=run_poll)
 

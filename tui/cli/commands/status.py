@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.incidents import change_status, set_severity
+from core.incidents import change_status, set_severity, write_incident
 from tui.cli.context import Context
 
 
@@ -39,8 +39,9 @@ def register(sub: Any) -> None:
 
 def run_status(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = change_status(
+    result = write_incident(
+        services.sessions,
+        lambda session: change_status(
             session,
             ctx.args.id,
             ctx.args.status,
@@ -49,15 +50,19 @@ def run_status(ctx: Context) -> int:
             expected_version=ctx.args.expect_version,
             note=ctx.args.note,
             resolution=ctx.args.resolution,
-        )
+        ),
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     ctx.out(f"#{result.incident_id} is {result.status} (version {result.version})")
     return 0
 
 
 def run_severity(ctx: Context) -> int:
     services = ctx.services
-    with services.sessions.begin() as session:
-        result = set_severity(
+    result = write_incident(
+        services.sessions,
+        lambda session: set_severity(
             session,
             ctx.args.id,
             ctx.args.severity,
@@ -65,6 +70,9 @@ def run_severity(ctx: Context) -> int:
             now=services.clock.now(),
             expected_version=ctx.args.expect_version,
             reason=ctx.args.reason,
-        )
+        ),
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     ctx.out(f"#{result.incident_id} severity set (version {result.version})")
     return 0

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from core.incidents import write_incident
 from core.incidents.undo import last_change, undo
 from tui.cli.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(sub: Any) -> None:
@@ -42,7 +46,8 @@ def run_undo(ctx: Context) -> int:
         line = f"#{ctx.args.id}: last change {change.what} by {who} at {change.at:%Y-%m-%d %H:%M}"
         ctx.out(line + ("; can be undone" if change.possible else f"; cannot: {change.why_not}"))
         return 0 if change.possible else 1
-    with services.sessions.begin() as session:
+
+    def take_back(session: Session) -> tuple[Any, Any]:
         change = last_change(session, ctx.args.id)
         result = undo(
             session,
@@ -51,6 +56,14 @@ def run_undo(ctx: Context) -> int:
             now=services.clock.now(),
             expected_version=ctx.args.expect_version,
         )
+        return change, result
+
+    change, result = write_incident(
+        services.sessions,
+        take_back,
+        pinned=ctx.args.expect_version is not None,
+        incident_id=ctx.args.id,
+    )
     what = change.what if change else "the last change"
     ctx.out(
         f"#{result.incident_id}: undone {what}; now {result.status.replace('_', ' ')} "

@@ -13,6 +13,7 @@ from core.ingest.poll import SourceOutcome, format_outcome
 from core.ingest.scheduler import IngestScheduler
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
+from tui.cli.numbers import between
 from tui.cli.output import inert
 
 
@@ -30,7 +31,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--client", metavar="SLUG", help="only this client's sources")
     parser.add_argument(
-        "--workers", type=int, default=4, metavar="N", help="parallel polls (default 4)"
+        "--workers", type=between(1, 64), default=4, metavar="N", help="parallel polls (default 4)"
     )
     parser.add_argument("--name", help="worker name in heartbeats and leases (default host:pid)")
     parser.add_argument("--quiet", action="store_true", help="print only failures, not every poll")

@@ -1,0 +1,99 @@
+"""Teach douse from the desk: the review list of the posts douse is least sure of, one key per
+label, checked in the database after the keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.db.models import Client, Mention, Staff, TrainingLabel
+from core.services import Services
+from tests.helpers import SIZE, T0, make_app, settle, sync
+from tui.screens.review import ReviewScreen
+from tui.widgets.table import DeskTable
+
+POSTS = {
+    "plain": "Acme office opens at nine on Saturdays",
+    "angry": "Acme is awful, terrible and rude, I hate them",
+    "happy": "Acme was wonderful, the best landlord, I love them",
+    "mixed": "Acme fixed the lift but it was slow",
+    "pinned": "Acme answered the phone",
+}
+
+
+def seed(services: Services) -> dict[str, int]:
+    ids = {}
+    with services.sessions.begin() as session:
+        acme = Client(
+            slug="acme", name="Acme Rentals", keywords=["acme"], created_at=T0, updated_at=T0
+        )
+        alice = Staff(handle="alice", name="Alice")
+        session.add_all([acme, alice])
+        session.flush()
+        for key, text in POSTS.items():
+            post = Mention(
+                client_id=acme.id,
+                platform="import",
+                dedupe_key=key,
+                text=text,
+                published_at=T0,
+                fetched_at=T0,
+                sentiment_label="neutral",
+                model_label="neutral",
+                sentiment_reasons=[],
+                # A person already judged this one: nothing to learn from asking again.
+                label_corrected_by_id=alice.id if key == "pinned" else None,
+            )
+            session.add(post)
+            session.flush()
+            ids[key] = post.id
+        ids["client"] = acme.id
+        ids["alice"] = alice.id
+    return ids
+
+
+@sync
+async def test_review_list_labels_one_key_each(sqlite_services: Services, tmp_path: Path) -> None:
+    ids = seed(sqlite_services)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(ids["client"])
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one(DeskTable)
+        order = [
+            int(table.get_row_at(i)[0].plain.removeprefix("m")) for i in range(table.row_count)
+        ]
+        # Every post but the one a person labelled; the loud ones, which the rules are sure
+        # of, last.
+        assert sorted(order) == sorted(ids[k] for k in ("plain", "angry", "happy", "mixed"))
+        assert set(order[2:]) == {ids["angry"], ids["happy"]}
+        sure = [int(table.get_row_at(i)[2].plain.rstrip("%")) for i in range(table.row_count)]
+        assert sure == sorted(sure)
+        await pilot.press("n", "u", "s", "p")
+        await settle(pilot)
+        assert table.cursor_row == 3  # moved on after each key, and stays on the last
+        assert "3 labelled, 1 skipped" in str(screen.query_one("#review-bar").render())
+        await pilot.press("escape")
+        await settle(pilot)
+    with sqlite_services.sessions() as session:
+        labels = {
+            m.id: (m.sentiment_label, m.label_corrected_by_id)
+            for m in session.scalars(select(Mention))
+        }
+        assert labels[order[0]] == ("negative", ids["alice"])
+        assert labels[order[1]] == ("neutral", ids["alice"])  # confirmed: pinned as a person's
+        assert labels[order[2]] == ("neutral", None)  # skipped: untouched
+        assert labels[order[3]] == ("positive", ids["alice"])
+        examples = session.scalars(select(TrainingLabel).order_by(TrainingLabel.mention_id)).all()
+        assert {(e.mention_id, e.label) for e in examples} == {
+            (order[0], "negative"),
+            (order[1], "neutral"),
+            (order[3], "positive"),
+        }
+        assert {(e.source, e.given_by_id) for e in examples} == {("desk", ids["alice"])}
