@@ -72,6 +72,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
         await settle(pilot)
         assert isinstance(app.screen, LogOutreachDialog)
         assert "Ctrl+T send" in hint(app)
+        where = str(app.screen.query_one("#target", Label).render())
+        assert where == "Ctrl+T replies to mastodonpy_test@localhost on mastodon as acme-mastodon"
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")  # the one key after the text
         await settle(pilot)
@@ -149,6 +151,8 @@ async def test_no_reply_api_copies_the_text_and_names_the_link(
         await pilot.press("l")
         await settle(pilot)
         app.screen.query_one("#body", TextArea).insert(TEXT)
+        where = str(app.screen.query_one("#target", Label).render())
+        assert where == "Ctrl+T cannot send here: no reply API: copy, post by hand, log"
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert "Copied. Post it by hand at https://news.ycombinator.com/item?id=4242" in hint(app)

@@ -3,7 +3,7 @@ it answers a SendResult the dialog shows (never raises for what the platform ref
 
 from __future__ import annotations
 
-from core.send import NoReplyApi, ReplyRequest, needs_approval, reply
+from core.send import NoReplyApi, ReplyRequest, needs_approval, reply, reply_target
 from core.send.email import address_of
 from core.services import Services
 from tui.dialogs.outreach import OutreachDraft, SendResult
@@ -59,3 +59,9 @@ def approval_first(
         ),
     )
     return outcome.line()
+
+
+def describe_target(services: Services, incident_id: int) -> str:
+    """Where Ctrl+T sends a public reply from, and to whom (or why it cannot)."""
+    with services.sessions() as session:
+        return reply_target(session, incident_id).line()

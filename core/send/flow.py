@@ -68,6 +68,13 @@ class ReplyTarget:
     can_send: bool
     why_not: str | None
 
+    def line(self) -> str:
+        """What Ctrl+T would do, in one line for the dialog."""
+        if self.can_send:
+            to = f" to {self.author}" if self.author else ""
+            return f"Ctrl+T replies{to} on {self.platform} as {self.account}"
+        return f"Ctrl+T cannot send here: {self.why_not}"
+
 
 @dataclass(frozen=True)
 class ApprovalRow:
@@ -155,7 +162,10 @@ def reply_target(
 ) -> ReplyTarget:
     incident = load_incident(session, incident_id, None)
     req = ReplyRequest(incident_id, "", "", private=private, mention_id=mention_id)
-    mention, platform, _kind, account = _where(session, incident, req)
+    try:
+        mention, platform, _kind, account = _where(session, incident, req)
+    except DouseError as exc:
+        return ReplyTarget(incident.id, None, "", None, None, None, False, False, str(exc))
     api = has_api(platform)
     why = None
     if not api:

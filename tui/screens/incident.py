@@ -36,7 +36,7 @@ from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
-from tui.send import approval_first, send_reply
+from tui.send import approval_first, describe_target, send_reply
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
@@ -679,6 +679,7 @@ class IncidentScreen(DeskScreen):
                 keep=self.keep_draft,
                 others=drafting_text(tuple(others)).plain if others else "",
                 send=send,
+                target=lambda: describe_target(self.desk.services, self.incident_id),
             ),
             chosen,
         )
