@@ -198,7 +198,8 @@ def test_something_is_about_to_breach_at_night_too(tmp_path: Path, analyzer: Ana
         clock=FrozenClock(sunday_night),
     )
     try:
-        build_demo(services.sessions, sunday_night, DemoOptions(mentions=800), analyzer=analyzer)
+        # Every client, few posts: the demo sets its near deadlines up whatever its size.
+        build_demo(services.sessions, sunday_night, DemoOptions(mentions=150), analyzer=analyzer)
         with services.sessions() as session:
             assert len(_about_to_breach(session, sunday_night)) >= 2
     finally:
@@ -234,7 +235,13 @@ def _small(tmp_path: Path, name: str, analyzer: Analyzer, seed: int) -> str:
         clock=FrozenClock(T0),
     )
     try:
-        build_demo(services.sessions, T0, DemoOptions(seed=seed, mentions=800), analyzer=analyzer)
+        # The smallest demo: determinism does not depend on size, and each build costs seconds.
+        build_demo(
+            services.sessions,
+            T0,
+            DemoOptions(seed=seed, clients=3, mentions=100),
+            analyzer=analyzer,
+        )
         with services.sessions() as session:
             return _digest(session)
     finally:
@@ -249,7 +256,7 @@ def test_same_seed_same_database(tmp_path: Path, analyzer: Analyzer) -> None:
 
 def test_cli_refuses_to_overwrite_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "taken.db"
-    args = ["demo", "--no-tui", "--db", str(db), "--mentions", "300", "--clients", "3"]
+    args = ["demo", "--no-tui", "--db", str(db), "--mentions", "100", "--clients", "3"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOUSE_NOW", T0.isoformat())
         assert main(args) == 0
@@ -274,7 +281,7 @@ def test_the_clock_sets_the_month(tmp_path: Path, analyzer: Analyzer) -> None:
     )
     try:
         build_demo(
-            services.sessions, later, DemoOptions(clients=4, mentions=400), analyzer=analyzer
+            services.sessions, later, DemoOptions(clients=4, mentions=100), analyzer=analyzer
         )
         with services.sessions() as session:
             newest = session.scalar(select(func.max(Mention.published_at)))
@@ -309,7 +316,7 @@ def test_watch_refuses_a_demo_database_in_one_line(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOUSE_NOW", T0.isoformat())
         assert (
-            main(["demo", "--no-tui", "--db", str(db), "--mentions", "300", "--clients", "3"]) == 0
+            main(["demo", "--no-tui", "--db", str(db), "--mentions", "100", "--clients", "3"]) == 0
         )
         capsys.readouterr()
         services = build_services(

@@ -303,3 +303,21 @@ def test_watch_learns_again_after_enough_new_labels(agency: Services, analyzer: 
     assert len(learned) == 2
     with agency.sessions() as session:
         assert len(session.scalars(select(SentimentModel)).all()) == 4
+
+
+def test_review_list_asks_the_model_what_it_is_least_sure_of(
+    agency: Services, analyzer: Analyzer
+) -> None:
+    from core.learning.review import least_sure
+
+    acme = client_id(agency, "acme")
+    with agency.sessions.begin() as session:
+        sure = stored_post(session, acme, "v1", "Acme: the lift is zorbed again", "neutral")
+        torn = stored_post(session, acme, "v2", "Acme: the lift is fine, nothing to say", "neutral")
+    give(agency, "acme", slang_stream(11, 220))
+    learn_scope(agency.sessions, analyzer, "acme", agency.clock.now)
+    with agency.sessions() as session:
+        items = least_sure(session, acme, analyzer)
+    assert [item.mention_id for item in items] == [torn, sure]
+    assert items[0].certainty < items[1].certainty
+    assert items[1].label == "negative" and items[1].why.startswith("learned from 220 labels")

@@ -25,6 +25,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen, help_table
 from tui.screens.incident import IncidentScreen
 from tui.screens.queue import PAGE, QueueScreen
+from tui.widgets import pane as pane_module
 from tui.widgets.table import DeskTable
 
 
@@ -304,6 +305,38 @@ async def test_overdue_queue_pages_by_deadline(
         assert table.row_count == total
         dues = [r.due_at for r in screen.rows]
         assert dues == sorted(dues) and len(set(r.id for r in screen.rows)) == total
+
+
+@sync
+async def test_escape_on_a_search_searches_once_and_leaves_nothing_to_come(
+    sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 1 ms typing pause: a search still to come would run within the settle below.
+    monkeypatch.setattr(pane_module, "SEARCH_DEBOUNCE_S", 0.001)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(world.acme)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientScreen)
+        await pilot.press("2", "slash", *"bank")
+        await until(pilot, lambda: "search: bank" in bar(screen))
+        await settle(pilot)
+        pane = screen.active_pane
+        reloads: list[str] = []
+        real = pane.reload
+
+        def counted() -> None:
+            reloads.append(pane.search)
+            real()
+
+        monkeypatch.setattr(pane, "reload", counted)
+        await pilot.press("escape")
+        await settle(pilot)
+        # The list is searched again once, unfiltered; clearing the box is not typing.
+        assert reloads == [""]
+        assert "search:" not in bar(screen)
 
 
 def bar(screen: ClientScreen) -> str:

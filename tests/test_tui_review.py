@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from core.db.models import Client, Mention, Staff, TrainingLabel
 from core.services import Services
-from tests.conftest import T0
-from tests.test_tui_desk import SIZE, make_app, settle, sync
+from tests.helpers import SIZE, T0, make_app, settle, sync
 from tui.screens.review import ReviewScreen
 from tui.widgets.table import DeskTable
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from core.db.models import Activity, Draft, Incident, OutboxEntry
 from core.send import ReplyRequest, reply
 from core.services import Services
-from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync, until
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.dialogs.outreach import LogOutreachDialog
 from tui.screens.approvals import ApprovalsScreen
@@ -72,6 +72,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
         await settle(pilot)
         assert isinstance(app.screen, LogOutreachDialog)
         assert "Ctrl+T send" in hint(app)
+        where = str(app.screen.query_one("#target", Label).render())
+        assert where == "Ctrl+T replies to mastodonpy_test@localhost on mastodon as acme-mastodon"
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")  # the one key after the text
         await settle(pilot)
@@ -83,8 +85,8 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
         with world.services.sessions() as s:
             assert s.get(Incident, world.incidents["mastodon"]).first_response_at == T0
             assert s.scalar(select(Draft)) is None
-        await pilot.pause(0.2)
-        await settle(pilot)
+        # The incident view reloads its timeline with the sent reply.
+        await until(pilot, lambda: any(TEXT[:20] in line for line in table_lines(app, "#timeline")))
         [line] = [line for line in table_lines(app, "#timeline") if TEXT[:20] in line]
         assert f"sent through the mastodon API: {status['url']}" in line
 
@@ -130,8 +132,8 @@ async def test_the_desk_answers_while_a_slow_platform_sends(
         await settle(pilot)
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")
-        await pilot.pause(0.2)
-        assert hint(app) == "Sending…"  # drawn while the worker waits on the platform
+        # Drawn while the worker waits on the platform (stalled for a second).
+        await until(pilot, lambda: hint(app) == "Sending…")
         await pilot.press("end")  # keys still land
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)
@@ -149,6 +151,8 @@ async def test_no_reply_api_copies_the_text_and_names_the_link(
         await pilot.press("l")
         await settle(pilot)
         app.screen.query_one("#body", TextArea).insert(TEXT)
+        where = str(app.screen.query_one("#target", Label).render())
+        assert where == "Ctrl+T cannot send here: no reply API: copy, post by hand, log"
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert "Copied. Post it by hand at https://news.ycombinator.com/item?id=4242" in hint(app)
@@ -262,3 +266,26 @@ async def test_an_email_from_the_desk_goes_by_email_never_as_a_public_post(
     [message] = world.fakes.smtp.messages
     assert message["To"] == "jo@customer.example"
     assert world.fakes.mastodon.writes() == []
+
+
+@sync
+async def test_a_reply_logged_by_hand_that_needs_approval_waits_for_it(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    with world.services.sessions.begin() as s:
+        s.get(Incident, world.incidents["hackernews"]).severity = "critical"
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents["hackernews"])
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#body", TextArea).insert(TEXT)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert any("waiting for approval by lead" in n for n in notes(app))
+    assert logged(world, "hackernews") == []
+    with world.services.sessions() as s:
+        [entry] = s.scalars(select(OutboxEntry))
+        assert entry.state == "awaiting_approval" and entry.mode == "by_hand"

@@ -24,11 +24,16 @@ from core.config.schema import (
 )
 from core.db.models import SEVERITIES, SOURCE_KINDS
 from core.errors import ConfigError, DouseError
+from core.policy.canned import CANNED_PLACEHOLDERS, unknown_placeholders
 from core.report_schedule import parse_report_schedule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
+# Longer than any poll interval or response target makes sense for: a year.
+LONGEST_MINUTES = 366 * 1440
+# Deeper than any clients.toml needs; tomllib and the checks recurse once per level.
+DEEPEST = 64
 HOURS_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -164,12 +169,17 @@ class _Checker:
         """Durations are '90m', '2h', '1.5d' or a whole number of minutes."""
         if isinstance(value, bool):
             value = None
+        amount: float | None = None
         if isinstance(value, int) and value > 0:
-            return value
-        if isinstance(value, str) and (m := DURATION.match(value)):
+            amount = value
+        elif isinstance(value, str) and (m := DURATION.match(value)):
             amount = float(m.group(1)) * {"m": 1, "min": 1, "h": 60, "d": 1440}[m.group(2)]
-            if amount >= 1:
-                return round(amount)
+        if amount is not None and amount > LONGEST_MINUTES:
+            # "99999999999999999999d" passed here once and then overflowed in `douse sync`.
+            self.fail(where, f"{_name(where)} is too long: at most {LONGEST_MINUTES // 1440}d")
+            return None
+        if amount is not None and amount >= 1:
+            return round(amount)
         self.fail(where, f"{_name(where)} must be a duration such as '30m', '2h' or '1d'")
         return None
 
@@ -194,18 +204,80 @@ def load_config(path: Path | str) -> AgencyConfig:
 
 def parse_config(text: str, path: Path | str = "clients.toml") -> AgencyConfig:
     path = Path(path)
+    too_deep = ConfigError([f"{path}: nested more than {DEEPEST} levels deep; not a clients.toml"])
+    if _deepest_bracket(text) > DEEPEST:
+        raise too_deep
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
         raise ConfigError([f"{path}:{line}: invalid TOML: {message}"]) from None
+    except RecursionError:
+        raise too_deep from None
     check = _Checker(path, LineIndex(text))
+    _no_controls(check, data, ())
+    if check.findings:
+        # A NUL in a name breaks PostgreSQL later: nothing else is worth checking first.
+        check.findings.sort(key=lambda f: f[0])
+        raise ConfigError([f"{path}:{line}: {message}" for line, message in check.findings])
     config = _agency(check, data)
     if check.findings:
         check.findings.sort(key=lambda f: f[0])
         raise ConfigError([f"{path}:{line}: {message}" for line, message in check.findings])
     return config
+
+
+def _deepest_bracket(text: str) -> int:
+    """How deep [ and { nest, ignoring quoted strings and comments roughly: a cheap guard that
+    runs before tomllib, which would otherwise recurse until Python gives up."""
+    depth = deepest = 0
+    quote: str | None = None
+    comment = False
+    for char in text:
+        if comment:
+            comment = char != "\n"
+        elif quote:
+            if char == quote or char == "\n":
+                quote = None
+        elif char == "#":
+            comment = True
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _no_controls(check: _Checker, value: Any, where: KeyPath) -> None:
+    """Every key and string free of control characters (a tab or newline in a text is fine):
+    a NUL in a client's name passed `check` and then broke PostgreSQL in `sync`."""
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            found = _CONTROL.search(value)
+            assert found is not None
+            check.fail(
+                where,
+                f"{_name(where) or 'a value'} contains the control character "
+                f"U+{ord(found.group()):04X}; remove it",
+            )
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            if _CONTROL.search(str(key)):
+                check.fail(
+                    where, f"a key in {_name(where) or 'the top level'} has a control character"
+                )
+                continue
+            _no_controls(check, inner, (*where, key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _no_controls(check, inner, (*where, i))
 
 
 def _line_from_message(message: str) -> int:
@@ -382,6 +454,16 @@ def _client(
     if not isinstance(canned, dict) or not all(isinstance(v, str) for v in canned.values()):
         check.fail((*where, "canned_replies"), "canned_replies must map names to reply texts")
         canned = {}
+    for name, template in canned.items():
+        unknown = unknown_placeholders(template)
+        if unknown:
+            check.fail(
+                (*where, "canned_replies", name),
+                f"canned reply {name!r} uses unknown placeholder(s) "
+                f"{', '.join('{' + u + '}' for u in unknown)} (known: "
+                f"{', '.join('{' + p + '}' for p in CANNED_PLACEHOLDERS)}; "
+                "{{ and }} for braces)",
+            )
     return ClientConfig(
         slug=slug,
         industry=_industry(check, table.get("industry"), (*where, "industry")),
@@ -459,20 +541,33 @@ def _business_hours(check: _Checker, raw: Any, client: KeyPath) -> dict[str, lis
     for key, value in table.items():
         days = {"weekdays": DAYS[:5], "weekends": DAYS[5:]}.get(key, (key,))
         expanded.extend((day, key, value) for day in days)
-    for day, key, value in expanded:
+    parsed_by_key: dict[str, list[list[str]]] = {}
+    for key, value in table.items():
+        # Checked once per key, so a bad "weekdays" range is said once, not once per day.
         ranges = value if isinstance(value, list) else [value]
         parsed: list[list[str]] = []
         for item in ranges:
             match = HOURS_RANGE.match(item) if isinstance(item, str) else None
-            if not match or item.split("-")[0] >= item.split("-")[1]:
+            if not match:
                 check.fail(
                     (*where, key),
                     f"business_hours.{key} must look like '09:00-17:30' (or a list of them)",
                 )
                 break
-            parsed.append(item.split("-"))
+            start, end = item.split("-")
+            if start >= end:
+                check.fail(
+                    (*where, key),
+                    f"business_hours.{key} {item!r} ends before it starts; for hours past "
+                    f"midnight give '{start}-24:00' here and '00:00-{end}' on the next day",
+                )
+                break
+            parsed.append([start, end])
         else:
-            hours[day] = sorted(parsed)
+            parsed_by_key[key] = sorted(parsed)
+    for day, key, _value in expanded:
+        if key in parsed_by_key:
+            hours[day] = parsed_by_key[key]
     if raw != "24/7" and not hours and not check.findings:
         check.fail(where, "business_hours needs at least one day, or the string '24/7'")
     return hours

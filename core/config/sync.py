@@ -201,8 +201,18 @@ def _sync_sources(
         if source is None:
             session.add(Source(client_id=client.id, name=item.name, next_poll_at=now, **values))
             report.created["sources"] += 1
-        elif _assign(source, values):
+            continue
+        before = (source.kind, source.target, source.params)
+        if _assign(source, values):
             report.updated["sources"] += 1
+            if before != (source.kind, source.target, source.params):
+                # The paging cursor and the conditional-GET validators belong to what was read
+                # before: kept, a new feed would be asked only for what is newer than the old
+                # one's last item (or answered 304 for the old one's ETag).
+                source.cursor = None
+                source.etag = None
+                source.last_modified = None
+                source.next_poll_at = now
     for source in existing.values():
         if source.enabled:
             source.enabled = False

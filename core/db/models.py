@@ -181,6 +181,10 @@ class Source(Base):
     last_ok_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
+    # The last poll that worked but not quite (broken XML read leniently, a hostile number
+    # clamped): kept until the next such note, so it can be looked at later.
+    last_warning: Mapped[str | None] = mapped_column(Text)
+    last_warning_at: Mapped[datetime | None]
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     next_poll_at: Mapped[datetime | None]
     last_new_at: Mapped[datetime | None]

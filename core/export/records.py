@@ -7,7 +7,7 @@ The records are frozen dataclasses: writers never touch ORM objects or lazy load
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -211,54 +211,150 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     return first
 
 
+# Column lists run on the session's connection, not ORM entities: an export reads every row once
+# and never writes, and building an ORM object per row (identity map, instance state, attribute
+# events) cost more than the query and the writing together. The rows still go through the
+# column types (UTC datetimes, JSON).
+_ORIGINAL = aliased(Mention)
+_MENTION_COLUMNS = (
+    Mention.id,
+    Mention.platform,
+    Mention.external_id,
+    Mention.dedupe_key,
+    Mention.url,
+    Mention.canonical_url,
+    Mention.title,
+    Mention.text,
+    Mention.published_at,
+    Mention.fetched_at,
+    Mention.language,
+    Mention.sentiment_compound,
+    Mention.sentiment_label,
+    Mention.sentiment_reasons,
+    Mention.model_label,
+    Mention.label_corrected_by_id,
+    Mention.likes,
+    Mention.shares,
+    Mention.replies,
+    Mention.fingerprint,
+    Mention.duplicate_count,
+    Mention.raw,
+    Mention.account_id,
+    Mention.source_id,
+    Mention.author_id,
+    Author.platform.label("author_platform"),
+    Author.handle.label("author_handle"),
+    Author.display_name.label("author_display_name"),
+    Author.profile_url.label("author_profile_url"),
+    Author.followers.label("author_followers"),
+    Author.is_troll.label("author_is_troll"),
+    Author.is_vip.label("author_is_vip"),
+    _ORIGINAL.dedupe_key.label("duplicate_of"),
+)
+
+
+# Rows are read through these: a namedtuple's attribute is a C-level index, a Row's a lookup.
+_MentionRow = namedtuple(  # type: ignore[misc]
+    "_MentionRow", [c.key if hasattr(c, "key") else c.name for c in _MENTION_COLUMNS]
+)
+# What an IncidentRecord is made of (not the incident's cached summary and other desk state).
+_INCIDENT_COLUMNS = tuple(
+    Incident.__table__.columns[name]
+    for name in (
+        "id",
+        "kind",
+        "title",
+        "severity",
+        "severity_reasons",
+        "status",
+        "owner_id",
+        "account_id",
+        "is_pattern",
+        "distinct_authors",
+        "mention_count",
+        "terms",
+        "opened_at",
+        "acknowledged_at",
+        "first_response_at",
+        "last_customer_at",
+        "last_response_at",
+        "resolved_at",
+        "closed_at",
+        "first_response_due_at",
+        "next_response_due_at",
+        "resolution_due_at",
+        "due_at",
+        "paused_at",
+        "breached_at",
+        "breach_kind",
+        "resolution",
+        "repair_status",
+        "merged_into_id",
+        "updated_at",
+        "updated_by_id",
+        "version",
+    )
+)
+_IncidentRow = namedtuple(  # type: ignore[misc]
+    "_IncidentRow", [c.name for c in _INCIDENT_COLUMNS]
+)
+
+
+def _with_author_and_original(query: Any) -> Any:
+    return query.outerjoin(Author, Author.id == Mention.author_id).outerjoin(
+        _ORIGINAL, _ORIGINAL.id == Mention.duplicate_of_id
+    )
+
+
 def _mention_record(
-    m: Mention,
-    a: Author | None,
-    duplicate_of: str | None,
+    r: Any,
     added_at: datetime | None,
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     sources: dict[int, tuple[str, str, str]],
 ) -> MentionRecord:
+    """A MentionRecord from a row of _MENTION_COLUMNS."""
+    r = _MentionRow._make(r)
     author = None
-    if a is not None:
+    if r.author_id is not None and r.author_handle is not None:
         author = AuthorRecord(
-            platform=a.platform,
-            handle=a.handle,
-            display_name=a.display_name,
-            profile_url=a.profile_url,
-            followers=a.followers,
-            is_troll=a.is_troll,
-            is_vip=a.is_vip,
+            platform=r.author_platform,
+            handle=r.author_handle,
+            display_name=r.author_display_name,
+            profile_url=r.author_profile_url,
+            followers=r.author_followers,
+            is_troll=r.author_is_troll,
+            is_vip=r.author_is_vip,
         )
+    corrected_by = r.label_corrected_by_id
     return MentionRecord(
-        id=m.id,
+        id=r.id,
         added_at=added_at,
-        platform=m.platform,
-        external_id=m.external_id,
-        dedupe_key=m.dedupe_key,
-        url=m.url,
-        canonical_url=m.canonical_url,
-        title=m.title or "",
-        text=m.text or "",
-        published_at=m.published_at,
-        fetched_at=m.fetched_at,
-        language=m.language,
-        sentiment_compound=m.sentiment_compound,
-        sentiment_label=m.sentiment_label,
-        sentiment_reasons=list(m.sentiment_reasons or []),
-        model_label=m.model_label,
-        label_corrected_by=staff.get(m.label_corrected_by_id) if m.label_corrected_by_id else None,
-        likes=m.likes,
-        shares=m.shares,
-        replies=m.replies,
-        fingerprint=m.fingerprint,
-        duplicate_of=duplicate_of,
-        duplicate_count=m.duplicate_count,
-        raw=m.raw,
+        platform=r.platform,
+        external_id=r.external_id,
+        dedupe_key=r.dedupe_key,
+        url=r.url,
+        canonical_url=r.canonical_url,
+        title=r.title or "",
+        text=r.text or "",
+        published_at=r.published_at,
+        fetched_at=r.fetched_at,
+        language=r.language,
+        sentiment_compound=r.sentiment_compound,
+        sentiment_label=r.sentiment_label,
+        sentiment_reasons=list(r.sentiment_reasons or []),
+        model_label=r.model_label,
+        label_corrected_by=staff.get(corrected_by) if corrected_by else None,
+        likes=r.likes,
+        shares=r.shares,
+        replies=r.replies,
+        fingerprint=r.fingerprint,
+        duplicate_of=r.duplicate_of,
+        duplicate_count=r.duplicate_count,
+        raw=r.raw,
         author=author,
-        account=accounts.get(m.account_id) if m.account_id else None,
-        source=sources.get(m.source_id) if m.source_id else None,
+        account=accounts.get(r.account_id) if r.account_id else None,
+        source=sources.get(r.source_id) if r.source_id else None,
     )
 
 
@@ -269,26 +365,26 @@ def _mentions(
     accounts: dict[int, tuple[str, str]],
     sources: dict[int, tuple[str, str, str]],
 ) -> dict[int, list[MentionRecord]]:
-    original = aliased(Mention)
-    rows = session.execute(
+    query = _with_author_and_original(
         select(
-            IncidentMention.incident_id,
-            IncidentMention.added_at,
-            Mention,
-            Author,
-            original.dedupe_key,
+            IncidentMention.incident_id.label("incident_id"),
+            IncidentMention.added_at.label("added_at"),
+            *_MENTION_COLUMNS,
+        ).join(Mention, Mention.id == IncidentMention.mention_id)
+    )
+    # all(): one fetchall for the page (iterating a cursor result fetches row by row).
+    rows = (
+        session.connection()
+        .execute(
+            query.where(IncidentMention.incident_id.in_(ids)).order_by(
+                IncidentMention.incident_id, Mention.published_at, Mention.id
+            )
         )
-        .join(Mention, Mention.id == IncidentMention.mention_id)
-        .outerjoin(Author, Author.id == Mention.author_id)
-        .outerjoin(original, original.id == Mention.duplicate_of_id)
-        .where(IncidentMention.incident_id.in_(ids))
-        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
+        .all()
     )
     out: dict[int, list[MentionRecord]] = defaultdict(list)
-    for incident_id, added_at, m, a, duplicate_of in rows:
-        out[incident_id].append(
-            _mention_record(m, a, duplicate_of, added_at, staff, accounts, sources)
-        )
+    for row in rows:
+        out[row[0]].append(_mention_record(row[2:], row[1], staff, accounts, sources))
     return out
 
 
@@ -325,47 +421,73 @@ def iter_unlinked_mentions(
     staff = _staff_handles(session)
     accounts = _accounts(session, client_id)
     sources = _sources(session, client_id)
-    original = aliased(Mention)
-    rows = session.execute(
-        select(Mention, Author, original.dedupe_key)
-        .outerjoin(Author, Author.id == Mention.author_id)
-        .outerjoin(original, original.id == Mention.duplicate_of_id)
+    rows = session.connection().execute(
+        _with_author_and_original(select(*_MENTION_COLUMNS))
         .where(unlinked_mentions_filter(client_id, period))
         .order_by(Mention.published_at, Mention.id)
         .execution_options(yield_per=page_size)
     )
     for page in rows.partitions():
-        for m, a, duplicate_of in page:
-            yield _mention_record(m, a, duplicate_of, None, staff, accounts, sources)
-        for m, a, _ in page:  # read-only: let the page go
-            session.expunge(m)
-            if a is not None and a in session:
-                session.expunge(a)
+        for row in page:
+            yield _mention_record(row, None, staff, accounts, sources)
+
+
+_ACTIVITY_COLUMNS = (
+    Activity.incident_id,
+    Activity.id,
+    Activity.kind,
+    Activity.channel,
+    Activity.staff_id,
+    Activity.at,
+    Activity.body,
+    Activity.outcome,
+    Activity.amount,
+    Activity.currency,
+    Activity.details,
+    Activity.corrects_id,
+)
 
 
 def _activities(
     session: Session, ids: Sequence[int], staff: dict[int, str]
 ) -> dict[int, list[ActivityRecord]]:
-    rows = session.scalars(
-        select(Activity)
-        .where(Activity.incident_id.in_(ids))
-        .order_by(Activity.incident_id, Activity.at, Activity.id)
+    rows = (
+        session.connection()
+        .execute(
+            select(*_ACTIVITY_COLUMNS)
+            .where(Activity.incident_id.in_(ids))
+            .order_by(Activity.incident_id, Activity.at, Activity.id)
+        )
+        .all()
     )
     out: dict[int, list[ActivityRecord]] = defaultdict(list)
-    for a in rows:
-        out[a.incident_id].append(
+    for (
+        incident_id,
+        id_,
+        kind,
+        channel,
+        staff_id,
+        at,
+        body,
+        outcome,
+        amount,
+        currency,
+        details,
+        corrects_id,
+    ) in rows:
+        out[incident_id].append(
             ActivityRecord(
-                id=a.id,
-                kind=a.kind,
-                channel=a.channel,
-                staff=staff.get(a.staff_id) if a.staff_id else None,
-                at=a.at,
-                body=a.body or "",
-                outcome=a.outcome,
-                amount=a.amount,
-                currency=a.currency,
-                details=dict(a.details or {}),
-                corrects_id=a.corrects_id,
+                id=id_,
+                kind=kind,
+                channel=channel,
+                staff=staff.get(staff_id) if staff_id else None,
+                at=at,
+                body=body or "",
+                outcome=outcome,
+                amount=amount,
+                currency=currency,
+                details=dict(details or {}),
+                corrects_id=corrects_id,
             )
         )
     return out
@@ -386,7 +508,7 @@ def iter_incidents(
     sources = _sources(session, client_id)
     after: tuple[datetime, int] | None = None
     while True:
-        query = select(Incident).where(Incident.client_id == client_id, in_period(period))
+        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
         if after is not None:
             query = query.where(
                 or_(
@@ -394,8 +516,10 @@ def iter_incidents(
                     and_(Incident.opened_at == after[0], Incident.id > after[1]),
                 )
             )
-        page = list(
-            session.scalars(query.order_by(Incident.opened_at, Incident.id).limit(page_size))
+        page = (
+            session.connection()
+            .execute(query.order_by(Incident.opened_at, Incident.id).limit(page_size))
+            .all()
         )
         if not page:
             return
@@ -408,14 +532,14 @@ def iter_incidents(
             first_url = first.get(i.id) if mentions == "first_url" else None
             if linked:
                 first_url = linked[0].url or linked[0].canonical_url
-            yield _incident_record(i, staff, accounts, first_url, linked, tuple(acts.get(i.id, ())))
+            yield _incident_record(
+                _IncidentRow._make(i), staff, accounts, first_url, linked, tuple(acts.get(i.id, ()))
+            )
         after = (page[-1].opened_at, page[-1].id)
-        # Pages are read-only snapshots; dropping them keeps the identity map from growing.
-        session.expunge_all()
 
 
 def _incident_record(
-    i: Incident,
+    i: Any,
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     first_url: str | None,

@@ -42,7 +42,7 @@ from core.incidents.text import ignore_stems, significant_terms
 from core.incidents.triage import MAX_TERMS
 from core.policy import ReplyPolicy
 from core.policy import gate as policy_gate
-from core.text import inert, mention_ref
+from core.text import inert, mention_ref, strip_controls
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")
@@ -218,6 +218,11 @@ def log_activity(
     kept in the entry's details["policy"]."""
     if kind not in LOGGABLE_KINDS:
         raise DouseError(f"unknown activity kind {kind!r}; use one of: {', '.join(LOGGABLE_KINDS)}")
+    # Typed or pasted text stays inert like internet text: an ESC or BEL pasted into a note
+    # would otherwise travel into every CSV and HTML export of the log.
+    body = strip_controls(body)
+    channel = inert(channel, 32) or None if channel is not None else None
+    outcome = strip_controls(outcome) if outcome is not None else None
     at = at or now
     if at > now:
         raise DouseError("an activity cannot be logged in the future")

@@ -8,6 +8,7 @@ dedupe_key, incident opened_at+kind+title), so importing the same file twice add
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,8 +37,10 @@ from core.db.models import (
 )
 from core.errors import DouseError
 from core.ingest.jsonstream import iter_members
+from core.ingest.tame import LARGEST_COUNT as LARGEST_INT
 from core.policy import ReplyPolicy
 from core.policy import imported as policy_imported
+from core.text import strip_controls
 
 # The format this douse writes and reads; the writer stamps these on every file.
 SCHEMA = "douse-incident-log"
@@ -98,7 +101,9 @@ class _Fields:
             return None
         if not isinstance(value, str):
             raise DouseError(f"{self.where}: {key!r} must be a string")
-        return value
+        # Internet text stays inert: a file that carries ESC or BEL bytes (edited by hand, or
+        # written by another tool) must not put them in the database and so in every export.
+        return strip_controls(value)
 
     def text(self, key: str) -> str:
         return self.str_(key) or ""
@@ -109,6 +114,8 @@ class _Fields:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
             raise DouseError(f"{self.where}: {key!r} must be an integer")
+        if abs(value) > LARGEST_INT:
+            raise DouseError(f"{self.where}: {key!r} is out of range: {value}")
         return value
 
     def float_(self, key: str) -> float | None:
@@ -117,7 +124,13 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise DouseError(f"{self.where}: {key!r} must be a number")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise DouseError(f"{self.where}: {key!r} is not a finite number: {value!r}")
+        return number
 
     def bool_(self, key: str) -> bool:
         value = self._get(key, False)

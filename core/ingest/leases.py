@@ -10,7 +10,9 @@ behind each other's rows. A lease expires by itself, so a crashed worker's sourc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import socket
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -87,3 +89,53 @@ def release_source(session: Session, source_id: int, owner: str) -> None:
         .values(lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def worker_name() -> str:
+    """A lease owner is "host:pid", so a worker on this machine can tell a dead one's leases."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: alive, and not ours to judge
+    return True
+
+
+def release_dead_local_leases(
+    session: Session,
+    now: datetime,
+    *,
+    host: str | None = None,
+    alive: Callable[[int], bool] = _pid_alive,
+) -> list[int]:
+    """Free the unexpired leases held by workers of this machine whose process is gone (a
+    `douse watch` killed with SIGKILL), so their sources are polled now rather than when the
+    lease runs out. Another machine's leases are left to expire: its pids mean nothing here.
+    Returns the ids of the sources released."""
+    host = host or socket.gethostname()
+    held = session.execute(
+        select(Source.id, Source.lease_owner).where(
+            Source.lease_owner.like(f"%{host}:%"), Source.lease_until >= now
+        )
+    ).all()
+    released = []
+    for source_id, owner in held:
+        # "host:pid", or a named worker's "desk:host:pid".
+        prefix, _, pid_text = str(owner).rpartition(":")
+        ours = prefix == host or prefix.endswith(f":{host}")
+        if not (ours and pid_text.isdigit()) or int(pid_text) == os.getpid():
+            continue
+        if not alive(int(pid_text)):
+            session.execute(
+                update(Source)
+                .where(Source.id == source_id, Source.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            released.append(source_id)
+    return released

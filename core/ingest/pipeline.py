@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.db.base import table_of
 from core.db.models import Author, Mention
 from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
+from core.ingest.tame import tame
 from core.ingest.types import RawAuthor, RawMention
 from core.learning.choose import scorer_for
 
@@ -81,6 +82,9 @@ class ClientRules:
     brand_terms: tuple[str, ...] = ()
 
 
+MAX_TAME_NOTES = 5
+
+
 @dataclass
 class StoreResult:
     new: int = 0
@@ -88,6 +92,8 @@ class StoreResult:
     near_duplicate: int = 0  # a copy of an earlier mention, linked to it
     dropped: int = 0  # does not mention the brand, or has no text at all
     new_ids: list[int] = field(default_factory=list)
+    tamed: int = 0  # posts kept with a hostile number or date clamped (core.ingest.tame)
+    tame_notes: list[str] = field(default_factory=list)  # the first few, for the source's note
 
     def add(self, other: StoreResult) -> None:
         self.new += other.new
@@ -95,6 +101,23 @@ class StoreResult:
         self.near_duplicate += other.near_duplicate
         self.dropped += other.dropped
         self.new_ids.extend(other.new_ids)
+        self.tamed += other.tamed
+        self.tame_notes.extend(other.tame_notes[: MAX_TAME_NOTES - len(self.tame_notes)])
+
+    def note(self, item: RawMention, notes: list[str]) -> None:
+        self.tamed += 1
+        if len(self.tame_notes) < MAX_TAME_NOTES:
+            said = " ".join((item.title or item.text or "").split())
+            where = item.row or (f"{said[:40]!r}" if said else item.url or "a post")
+            self.tame_notes.append(f"{where}: {'; '.join(notes)}")
+
+    def warning(self) -> str | None:
+        """One line for the source's note, or None when no number had to be tamed."""
+        if not self.tamed:
+            return None
+        first = self.tame_notes[0] if self.tame_notes else ""
+        more = f" (and {self.tamed - 1} more)" if self.tamed > 1 else ""
+        return f"{self.tamed} post(s) kept with out-of-range numbers or dates: {first}{more}"
 
 
 @dataclass
@@ -256,7 +279,10 @@ def _candidates(
     items: Sequence[RawMention], rules: ClientRules, now: datetime, result: StoreResult
 ) -> list[_Candidate]:
     found: list[_Candidate] = []
-    for item in items:
+    for original in items:
+        item, notes = tame(original)
+        if notes:
+            result.note(original, notes)
         title = _clip(item.title or "", MAX_TITLE) or ""
         text = _clip(item.text or "", MAX_TEXT) or ""
         if not title.strip() and not text.strip():

@@ -9,8 +9,6 @@ stops the others. Every outcome, good or bad, lands on the source's health colum
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -28,7 +26,13 @@ from core.ingest.adapters import fetch_source
 from core.ingest.demo_marker import refuse_demo
 from core.ingest.fetch import Fetcher, FetchError
 from core.ingest.health import record_failure, record_success
-from core.ingest.leases import DEFAULT_LEASE_S, claim_source, release_source
+from core.ingest.leases import (
+    DEFAULT_LEASE_S,
+    claim_source,
+    release_dead_local_leases,
+    release_source,
+    worker_name,
+)
 from core.ingest.match import KeywordMatcher
 from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
 from core.ingest.types import FetchPage, SourceSpec, SourceState
@@ -46,10 +50,6 @@ def default_on_stored() -> OnStored:
     from core.incidents import triage_new_mentions
 
     return triage_new_mentions
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ class Poller:
         self._scorer_factory = scorer_factory or services.analyzer
         self.on_stored = default_on_stored() if on_stored == "default" else on_stored
         self.owner = owner or worker_name()
+        self._swept = False
         self.workers = max(1, workers)
         self.lease_s = lease_s
         self._matchers: dict[tuple[int, str, str], KeywordMatcher] = {}
@@ -146,7 +147,18 @@ class Poller:
                 self._matchers[key] = matcher
             return matcher
 
+    def _sweep_dead_leases(self) -> None:
+        """Once per poller: leases left by killed workers of this machine are freed at start."""
+        if self._swept:
+            return
+        self._swept = True
+        with self.services.sessions.begin() as session:
+            freed = release_dead_local_leases(session, self.services.clock.now())
+        if freed:
+            log.info("released %d lease(s) of dead local workers: %s", len(freed), freed)
+
     def _claim(self, source_id: int, *, only_if_due: bool) -> _Job | SourceOutcome:
+        self._sweep_dead_leases()
         now = self.services.clock.now()
         with self.services.sessions.begin() as session:
             source = session.get(Source, source_id)
@@ -253,9 +265,14 @@ class Poller:
             if page.cursor is not None:
                 source.cursor = page.cursor
             record_success(source, now, result.new)
+            warning = "; ".join(w for w in (page.warning, result.warning()) if w) or None
+            if warning:
+                # Kept on the source: a clamped number or a lenient parse is worth a look later.
+                source.last_warning = _clip(warning, 1000)
+                source.last_warning_at = now
             release_source(session, job.source_id, self.owner)
-        if page.warning:
-            log.warning("source %s (%s): %s", job.source_id, job.kind, page.warning)
+        if warning:
+            log.warning("source %s (%s): %s", job.source_id, job.kind, warning)
         return SourceOutcome(
             source_id=job.source_id,
             client_slug=job.client_slug,
@@ -266,7 +283,7 @@ class Poller:
             near_duplicate=result.near_duplicate,
             dropped=result.dropped,
             not_modified=page.not_modified,
-            warning=page.warning,
+            warning=warning,
             new_ids=tuple(result.new_ids),
         )
 

@@ -19,9 +19,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from core.learning.features import normalise, word_char_grams, word_grams
@@ -69,6 +68,11 @@ def numeric_inputs(
     return values
 
 
+def _column_sums(rows: Sequence[Sequence[float]]) -> Iterator[float]:
+    """Each column's total, summed in C (the judge's inner loop)."""
+    return map(sum, zip(*rows, strict=True))
+
+
 class ModelFormatError(ValueError):
     """Weights that do not have the shape this douse reads."""
 
@@ -78,14 +82,13 @@ Entry = tuple[float, float, float, float]
 WordEntry = tuple[float, float, float, float, float, float, float]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Judgement:
     label: str
     probabilities: tuple[float, float, float]
-    # The known word grams, their stored entries (see LearnedModel._word), every gram's count in
-    # the post, and the word family's norm: enough to say which grams pushed hardest.
-    grams: list[str]
-    found: list[WordEntry]
+    # The model's word table (see LearnedModel._word), every word gram's count in the post and
+    # the word family's norm: enough to say which grams pushed hardest.
+    table: dict[str, WordEntry]
     counts: Counter[str]
     norm: float
 
@@ -102,9 +105,9 @@ class Judgement:
             return []
         k = CLASSES.index(self.label)
         scale = (-1.0 if self.label == "negative" else 1.0) / self.norm
-        strongest = heapq.nlargest(
-            most, zip(map(itemgetter(4 + k), self.found), self.grams, strict=True)
-        )
+        table = self.table
+        known = [(table[gram][4 + k], gram) for gram in self.counts if gram in table]
+        strongest = heapq.nlargest(most, known)
         out = []
         for push, gram in strongest:
             if push <= 0:
@@ -165,7 +168,12 @@ class LearnedModel:
             for gram, (idf, w0, w1, w2) in _table(weights.get("char", {}), "char").items()
         }
         # Words seen before cost one lookup: their character grams' sums are kept (bounded).
+        # The words the model knows are summed now, once, so a fresh process (an import
+        # starting) does not pay for each common word on its first posts.
         self._word_cache: dict[str, Entry] = {}
+        for gram in self._word:
+            if " " not in gram:
+                self._word_sums(gram)
         numeric = weights.get("numeric", {})
         if not isinstance(numeric, dict):
             raise ModelFormatError("numeric is not a table")
@@ -190,22 +198,22 @@ class LearnedModel:
                 logits[2] += value * w[2]
         # Word grams: sublinear TF-IDF, L2-normalised. A gram seen once (nearly all) adds its
         # stored (idf², idf·w0, idf·w1, idf·w2); the columns are summed in C, not in a loop.
-        counts = Counter(word_grams(text))
-        get = self._word.get
-        grams = [gram for gram in counts if gram in self._word]
-        found = [get(gram) for gram in grams]
+        grams = word_grams(text)
+        counts = Counter(grams)
+        table = self._word
+        found = [entry for entry in map(table.get, counts) if entry is not None]
         word_norm = 0.0
         if found:
-            squares, s0, s1, s2, *_ = map(sum, zip(*found, strict=True))
-            for gram, n in counts.items():
-                if n > 1 and gram in self._word:
-                    # tf = 1 + ln(n) instead of the 1 already counted.
-                    f = 1.0 + math.log(n)
-                    e = self._word[gram]
-                    squares += (f * f - 1.0) * e[0]
-                    s0 += (f - 1.0) * e[1]
-                    s1 += (f - 1.0) * e[2]
-                    s2 += (f - 1.0) * e[3]
+            squares, s0, s1, s2, *_ = _column_sums(found)
+            if len(counts) < len(grams):  # a gram said twice: tf = 1 + ln(n), not 1
+                for gram, n in counts.items():
+                    entry = table.get(gram) if n > 1 else None
+                    if entry is not None:
+                        f = 1.0 + math.log(n)
+                        squares += (f * f - 1.0) * entry[0]
+                        s0 += (f - 1.0) * entry[1]
+                        s1 += (f - 1.0) * entry[2]
+                        s2 += (f - 1.0) * entry[3]
             word_norm = math.sqrt(squares)
             logits[0] += s0 / word_norm
             logits[1] += s1 / word_norm
@@ -214,7 +222,7 @@ class LearnedModel:
         cached = self._word_cache.get
         sums = [cached(word) or self._word_sums(word) for word in text.split()]
         if sums:
-            q, d0, d1, d2 = map(sum, zip(*sums, strict=True))
+            q, d0, d1, d2 = _column_sums(sums)
             if q:
                 norm = math.sqrt(q)
                 logits[0] += d0 / norm
@@ -225,7 +233,7 @@ class LearnedModel:
         total = exps[0] + exps[1] + exps[2]
         probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
         best = probabilities.index(max(probabilities))
-        return Judgement(CLASSES[best], probabilities, grams, found, counts, word_norm)
+        return Judgement(CLASSES[best], probabilities, table, counts, word_norm)
 
     def _word_sums(self, word: str) -> Entry:
         """One word's squared TF-IDF norm and its dot products with the three classes' weights
@@ -237,7 +245,7 @@ class LearnedModel:
             found = [entry for entry in map(get, grams) if entry is not None]
             sums: Entry = (0.0, 0.0, 0.0, 0.0)
             if found:
-                q, d0, d1, d2 = map(sum, zip(*found, strict=True))
+                q, d0, d1, d2 = _column_sums(found)
                 sums = (q, d0, d1, d2)
         else:
             q = d0 = d1 = d2 = 0.0

@@ -11,6 +11,14 @@ CANNED_PLACEHOLDERS = ("author", "brand", "agent", "client", "platform", "url")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
+def unknown_placeholders(template: str) -> list[str]:
+    """The {names} in a template that render_canned would refuse, in order, each once."""
+    names = (
+        (m.group(1) or "").strip() for m in _TOKEN.finditer(template) if m.group(1) is not None
+    )
+    return list(dict.fromkeys(n for n in names if n not in CANNED_PLACEHOLDERS))
+
+
 def render_canned(template: str, values: Mapping[str, str]) -> str:
     """Fill placeholders in one pass, so a value containing "{brand}" is never expanded again.
 

@@ -68,6 +68,13 @@ class ReplyTarget:
     can_send: bool
     why_not: str | None
 
+    def line(self) -> str:
+        """What Ctrl+T would do, in one line for the dialog."""
+        if self.can_send:
+            to = f" to {self.author}" if self.author else ""
+            return f"Ctrl+T replies{to} on {self.platform} as {self.account}"
+        return f"Ctrl+T cannot send here: {self.why_not}"
+
 
 @dataclass(frozen=True)
 class ApprovalRow:
@@ -155,7 +162,10 @@ def reply_target(
 ) -> ReplyTarget:
     incident = load_incident(session, incident_id, None)
     req = ReplyRequest(incident_id, "", "", private=private, mention_id=mention_id)
-    mention, platform, _kind, account = _where(session, incident, req)
+    try:
+        mention, platform, _kind, account = _where(session, incident, req)
+    except DouseError as exc:
+        return ReplyTarget(incident.id, None, "", None, None, None, False, False, str(exc))
     api = has_api(platform)
     why = None
     if not api:
@@ -302,6 +312,16 @@ def _plan(
         session, incident.id, by=staff.handle, now=now, kind=kind, body=text, channel=channel
     )
     return None, entry.id
+
+
+def needs_approval(session: Session, incident_id: int, by: str, text: str) -> list[str]:
+    """Why a reply by `by` with this text on the incident needs an approver (empty: it does
+    not): what the desk asks before logging a reply posted by hand."""
+    staff = staff_by_handle(session, by)
+    incident = load_incident(session, incident_id, None)
+    client = session.get(Client, incident.client_id)
+    assert client is not None
+    return approvals.rules_for(client, incident, staff, text)
 
 
 def _log_by_hand(

@@ -154,6 +154,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
     LogOutreachDialog .row Select { width: 1fr; }
     LogOutreachDialog .row Input { width: 1fr; margin-left: 1; }
     LogOutreachDialog #canned { margin-bottom: 1; }
+    LogOutreachDialog #target { margin-bottom: 1; }
     LogOutreachDialog TextArea { height: 6; }
     LogOutreachDialog #findings-box { height: auto; max-height: 5; }  /* FINDINGS_LINES */
     LogOutreachDialog #findings { height: auto; padding: 0 1; }
@@ -178,6 +179,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         keep: Callable[[OutreachDraft | None], object] | None = None,
         others: str = "",
         send: Callable[[OutreachDraft], SendResult] | None = None,
+        target: Callable[[], str] | None = None,
     ) -> None:
         """save: writes the entry (called in a worker thread). Without it the dialog only
         dismisses with the draft; with it, it dismisses once `save` returned and stays open,
@@ -198,6 +200,7 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self.keep = keep
         self.others = others
         self.send = send
+        self.target = target
         self.findings: list[Finding] | None = None
         self.saving: OutreachDraft | None = None
         """The draft being written by `save`, while it is."""
@@ -214,6 +217,8 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             )
             if self.others:
                 yield Label(Text(self.others, style="bold yellow"), id="others")
+            if self.target is not None:
+                yield Label(Text("…", style="dim"), id="target")
             with Horizontal(classes="row"):
                 yield Select(
                     [(k.replace("_", " "), k) for k in KINDS],
@@ -247,7 +252,13 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             hint = SEND_HINT if self.send else DRAFT_HINT if self.keep else HINT
             yield Label(hint, id="hint", classes="dialog-hint")
 
+    @dataclass
+    class TargetLooked(Message):
+        line: str
+
     def on_mount(self) -> None:
+        if self.target is not None:
+            self.look_target(self.target)
         if self.draft is not None:
             self._fill(self.draft)
         self.query_one("#body", TextArea).focus()
@@ -360,6 +371,14 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
         self, send: Callable[[OutreachDraft], SendResult], draft: OutreachDraft
     ) -> SendResult:
         return send(draft)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outreach-target")
+    def look_target(self, target: Callable[[], str]) -> None:
+        self.post_message(self.TargetLooked(target()))
+
+    @on(TargetLooked)
+    def _target_looked(self, event: TargetLooked) -> None:
+        self.query_one("#target", Label).update(Text(clean(event.line), style="dim"))
 
     def _sent(self, result: SendResult) -> None:
         draft = self.saving

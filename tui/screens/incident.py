@@ -36,7 +36,7 @@ from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.screens.base import DeskScreen
-from tui.send import send_reply
+from tui.send import approval_first, describe_target, send_reply
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
@@ -172,6 +172,8 @@ SHORT = 30
 class IncidentScreen(DeskScreen):
     BINDINGS: ClassVar = bindings("incident")
     CSS_PATH = "incident.tcss"
+    _approval_line: str | None = None
+    """Set by the outreach dialog's save when the reply went to an approver instead."""
 
     @dataclass
     class Loaded(Message):
@@ -615,6 +617,13 @@ class IncidentScreen(DeskScreen):
             assert self.detail is not None
             # Supersede any draft write still waiting: once logged, it is no longer a draft.
             self._draft_latest = next(self._draft_seq)
+            # A reply the client's rules send to an approver waits in the queue, not the log.
+            waiting = approval_first(
+                self.desk.services, self.incident_id, draft, me, self.detail.row.version
+            )
+            if waiting is not None:
+                self._approval_line = waiting
+                return
             try:
                 with self._draft_lock, self.desk.services.sessions.begin() as s:
                     drafts.log_and_discard(
@@ -642,8 +651,14 @@ class IncidentScreen(DeskScreen):
             self._draft_latest = next(self._draft_seq)
             return send_reply(self.desk.services, self.incident_id, draft, me)
 
+        self._approval_line = None
+
         def chosen(draft: OutreachDraft | None) -> None:
-            if draft is not None and draft.sent is not None:
+            waiting, self._approval_line = self._approval_line, None
+            if draft is not None and waiting is not None:
+                self.my_draft = None
+                self.post_message(self.Acted(waiting, None))
+            elif draft is not None and draft.sent is not None:
                 self.my_draft = None
                 self.post_message(self.Acted(draft.sent, None))
             elif draft is not None:
@@ -664,6 +679,7 @@ class IncidentScreen(DeskScreen):
                 keep=self.keep_draft,
                 others=drafting_text(tuple(others)).plain if others else "",
                 send=send,
+                target=lambda: describe_target(self.desk.services, self.incident_id),
             ),
             chosen,
         )

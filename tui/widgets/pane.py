@@ -167,7 +167,12 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
         if not (box.has_focus or box.value):
             return False
         had = bool(box.value)
-        box.value = ""
+        # Searched again right here: a debounced search still to come would run after the
+        # view may have closed (Esc, Esc, quit) and find its widgets gone.
+        if self._debounce is not None:
+            self._debounce.stop()
+        with box.prevent(Input.Changed):
+            box.value = ""
         box.remove_class("shown")
         self.focus_table()
         if had:

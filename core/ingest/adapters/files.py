@@ -14,8 +14,10 @@ star-only review, common in review-site exports) is not an error: it is skipped 
 `Skipped` tally for the file's summary line; a file where no row has text is refused.
 
 Text encodings: a BOM says UTF-8, UTF-16 (Excel's "Unicode text") or UTF-32; a file without one
-is UTF-8 when the whole file decodes as such, else Windows-1252, with the five bytes Windows-1252
-leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as Latin-1, so decoding never fails.
+is UTF-8 when the whole file decodes as such, else each line is decided on its own: UTF-8 when
+it is valid UTF-8, else Windows-1252, with the five bytes Windows-1252 leaves undefined (0x81,
+0x8D, 0x8F, 0x90, 0x9D) read as Latin-1, so decoding never fails. (A CSV appended to by two
+tools mixes both; decided for the whole file, "café" in the UTF-8 rows became "cafÃ©".)
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ Problem = Callable[[str], None]
 NO_TEXT = "no text"
 # Windows-1252 for the bytes it defines, Latin-1 for the five it does not.
 CP1252_OR_LATIN1 = "douse-cp1252-latin1"
+# Not a codec: a file that is not all UTF-8 is decoded one line at a time (see _open_text).
+PER_LINE = "per-line utf-8 or windows-1252"
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -187,7 +191,7 @@ def iter_file(
         return
     encoding, errors = _encoding(path)
     try:
-        with path.open(encoding=encoding, errors=errors, newline="") as stream:
+        with _open_text(path, encoding, errors) as stream:
             if kind == "csv":
                 delimiter = "\t" if path.suffix.lower() == ".tsv" else None
                 rows = iter_csv(stream, mapping, platform=platform, name=path.name,
@@ -228,9 +232,31 @@ def _encoding(path: Path) -> tuple[str, str]:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252", CP1252_OR_LATIN1
+            return PER_LINE, CP1252_OR_LATIN1
     # Valid UTF-8 when scanned; "replace" only matters if the file changes while it is read.
     return "utf-8-sig", "replace"
+
+
+@contextmanager
+def _open_text(path: Path, encoding: str, errors: str) -> Iterator[Iterable[str]]:
+    """The file's lines as text. A file that is not all UTF-8 is decided line by line: rows
+    appended by different tools (one UTF-8, one Windows-1252) each keep their own "café"."""
+    if encoding != PER_LINE:
+        with path.open(encoding=encoding, errors=errors, newline="") as stream:
+            yield stream
+        return
+    with path.open("rb") as raw:
+        # Splitting at b"\n" is safe in both: neither encodes another character with that byte.
+        yield (decode_line(line) for line in raw)
+
+
+def decode_line(line: bytes) -> str:
+    """One line as UTF-8 when it is valid UTF-8, else as Windows-1252 (undefined bytes as
+    Latin-1): a UTF-8 line is almost never also a plausible Windows-1252 one, so this is safe."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors=CP1252_OR_LATIN1)
 
 
 def decode_bytes(payload: bytes) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config import load_config, sync_config
+from core.config import AgencyConfig, load_config, sync_config
+from core.errors import DouseError
 from tui.cli.context import Context
 from tui.cli.progress import progress_bar
 
@@ -15,13 +16,28 @@ def register(sub: Any) -> None:
     actions = parser.add_subparsers(dest="config_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="validate a clients.toml (exit 2 on problems)")
     check.add_argument("file", nargs="?", help="file to check (default: --config)")
+    check.add_argument("--allow-empty", action="store_true", help=ALLOW_EMPTY_HELP)
     check.set_defaults(run=run_check)
     actions.add_parser("path", help="print the config file douse reads").set_defaults(run=run_path)
     sync = sub.add_parser(
         "sync", help="write clients, staff, accounts and sources into the database"
     )
     sync.add_argument("file", nargs="?", help="file to sync (default: --config)")
+    sync.add_argument("--allow-empty", action="store_true", help=ALLOW_EMPTY_HELP)
     sync.set_defaults(run=run_sync)
+
+
+ALLOW_EMPTY_HELP = "accept a file without clients (syncing it archives every client)"
+
+
+def _not_empty(ctx: Context, path: Path, config: AgencyConfig) -> None:
+    """An empty (or emptied) clients.toml looks like a valid agency of nobody: syncing it would
+    archive every client. That is refused unless it is said to be meant."""
+    if not config.clients and not ctx.args.allow_empty:
+        raise DouseError(
+            f"{path}: no clients; syncing it would archive every client in the database "
+            "(pass --allow-empty if that is what you mean)"
+        )
 
 
 def _path(ctx: Context) -> Path:
@@ -31,6 +47,7 @@ def _path(ctx: Context) -> Path:
 def run_check(ctx: Context) -> int:
     path = _path(ctx)
     config = load_config(path)
+    _not_empty(ctx, path, config)
     accounts = sum(len(c.accounts) for c in config.clients)
     unowned = sum(1 for c in config.clients for a in c.accounts if a.owner is None)
     sources = sum(len(c.sources) for c in config.clients)
@@ -47,7 +64,9 @@ def run_path(ctx: Context) -> int:
 
 
 def run_sync(ctx: Context) -> int:
-    config = load_config(_path(ctx))
+    path = _path(ctx)
+    config = load_config(path)
+    _not_empty(ctx, path, config)
     services = ctx.services
     total = len(config.clients)
     with (

@@ -131,6 +131,9 @@ def run_import(ctx: Context) -> int:
             f"({result.near_duplicate} near), {result.dropped} dropped{hint}{extra}{judged}"
             f"{labels}"
         )
+        tamed = result.warning()
+        if tamed:
+            print(f"{name}: note: {inert(tamed, 400)}", file=ctx.stderr)
     return EXIT_REFUSED if refused else 0
 
 

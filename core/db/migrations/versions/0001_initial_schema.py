@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-06 15:10:35.357243
+Create Date: 2026-12-06 16:10:26.645988
 """
 
 from __future__ import annotations
@@ -196,6 +196,8 @@ def upgrade() -> None:
         sa.Column("last_ok_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_error_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_warning", sa.Text(), nullable=True),
+        sa.Column("last_warning_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
         sa.Column("next_poll_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_new_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
