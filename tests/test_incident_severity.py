@@ -28,6 +28,8 @@ H = timedelta(hours=1)
         ("Got food poisoning after the chicken wrap, whole family sick", "health"),
         ("Found glass in my salad at the Leeds branch", "health"),
         ("I will take you to court over this", "legal"),
+        ("I was injured while I was in the gym by a loose cable", "injury"),
+        ("My son was sick from your food while we were on holiday", "health"),
         ("My card details were stolen after your data breach", "breach"),
     ],
 )
@@ -44,6 +46,8 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "I am sick and tired of waiting on hold",
         "Thankfully nobody was injured when the bag fell",
         "This service makes me sick",
+        "They let me pause my membership while I was injured, no fuss",
+        "Rebooked me for free while my wife was in hospital",
     ],
 )
 def test_idioms_and_denials_report_no_harm(text: str) -> None:

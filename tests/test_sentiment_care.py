@@ -209,3 +209,23 @@ def test_words_that_only_ask_or_describe_carry_no_praise(analyzer: Analyzer) -> 
     assert "“like” not scored (not the verb here; lexicon +1.5)" in result.reasons
     assert analyzer.score("I like the new app").label == "positive"
     assert analyzer.score("They fixed it for free").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Five stars. They let me pause my membership while I was injured, no fuss.",
+        "5 stars, refunded my ticket while I was recovering from surgery",
+    ],
+)
+def test_a_state_the_customer_was_in_is_no_safety_report(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.score(text)
+    assert result.label == "positive", result.reasons
+    assert "circumstance" not in rules(text)  # context keeps other rules off; it is no reason
+    assert not any("legal or safety" in reason for reason in result.reasons)
+
+
+def test_an_injury_the_service_caused_is_still_a_safety_report(analyzer: Analyzer) -> None:
+    result = analyzer.score("I was injured by a loose cable in your gym and nobody helped")
+    assert result.label == "negative"
+    assert any("legal or safety" in reason for reason in result.reasons)

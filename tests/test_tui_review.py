@@ -97,3 +97,44 @@ async def test_review_list_labels_one_key_each(sqlite_services: Services, tmp_pa
             (order[3], "positive"),
         }
         assert {(e.source, e.given_by_id) for e in examples} == {("desk", ids["alice"])}
+
+
+@sync
+async def test_labels_on_the_desk_make_it_learn_in_the_background(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    from core.db.models import SentimentModel
+    from core.learning.labels import record_label
+    from tests.test_learning import slang_stream
+
+    ids = seed(sqlite_services)
+    with sqlite_services.sessions.begin() as session:
+        for text, label in slang_stream(12, 220):
+            record_label(
+                session,
+                client_id=ids["client"],
+                text=text,
+                label=label,
+                source="import",
+                now=T0,
+                given_by_id=ids["alice"],
+            )
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(ids["client"])
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        await pilot.press("n")
+        # The refit runs in a worker thread; the desk stays responsive meanwhile.
+        for _ in range(100):
+            await settle(pilot)
+            with sqlite_services.sessions() as session:
+                if session.scalars(select(SentimentModel)).first() is not None:
+                    break
+        assert any(n.title == "Learned from labels" for n in app._notifications)
+    with sqlite_services.sessions() as session:
+        models = session.scalars(select(SentimentModel)).all()
+        # The agency's and Acme's, each from the 221 labels (220 imported, one on the desk).
+        assert {(m.client_id, m.n_labels) for m in models} == {(None, 221), (ids["client"], 221)}

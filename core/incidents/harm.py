@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from core.sentiment.rule import CIRCUMSTANCE
+
 # Severity each class sets at least (see severity.py).
 HIGH = "high"
 MEDIUM = "medium"
@@ -139,7 +141,8 @@ CLASSES: tuple[HarmClass, ...] = (
     ),
 )
 
-# Figures of speech that name a harm without one, removed before matching.
+# Figures of speech that name a harm without one, and states the customer was in ("while I
+# was injured"), removed before matching.
 IDIOMS = re.compile(
     r"\b(?:add(?:s|ed|ing)? |adding )?insult to injury\b|\binjury time\b|\bsick (?:of|and tired|to "
     r"death|day|note|leave|beat|burn)\b|\bmakes? me (?:sick|ill)\b|\bhomesick\b|\bkill(?:ing|ed|s)"
@@ -148,7 +151,7 @@ IDIOMS = re.compile(
     r" (?:good|close|tasty|addictive)\b|\bassault on (?:the|my|our) (?:senses|ears|eyes|taste ?buds"
     r"|"
     r"wallet|intelligence)\b|\bhighway robbery\b|\bdaylight robbery\b|\bon fire\b(?= (?:today|"
-    r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b"
+    r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b|" + CIRCUMSTANCE
 )
 # A denial just before the phrase ("nobody was injured", "not racist", "without injury").
 _DENIAL = re.compile(

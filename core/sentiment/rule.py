@@ -18,6 +18,16 @@ NUM = (
 )
 LONG = r"(?:hours?|hrs?|days?|weeks?|months?)"
 ANY_SPAN = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
+# A state the customer was in, not something done to them: "paused my membership while I was
+# injured", "while recovering from surgery". Neither a safety report nor a complaint by itself;
+# a cause after it ("while I was sick from your food") keeps it a report.
+CIRCUMSTANCE = (
+    r"\bwhile (?:i|we|he|she|they|my \w+|our \w+) (?:was|were|am|is|are|had been|have been)"
+    r"(?: still)? (?:off )?(?:injured|ill|sick|unwell|in hospital|pregnant)\b"
+    r"(?! (?:by|from|because|due|after|at|in|on|with)\b)"
+    r"|\bwhile (?:i|we|he|she|they|my \w+)? ?(?:was |were |am |is |are )?recover(?:ing|ed) "
+    r"from (?:an? |my |his |her |their )?(?:injury|surgery|illness|operation|accident)\b"
+)
 # What a company is thanked for doing, sarcastically: "thanks for losing my bag".
 FAILING = (
     "losing", "ruining", "wasting", "delaying", "cancelling", "canceling", "ignoring", "leaving",

@@ -19,6 +19,7 @@ from core.sentiment.care_rules import CARE_RULES
 from core.sentiment.dispatch import FirstCharScanner
 from core.sentiment.rule import (
     ANY_SPAN,
+    CIRCUMSTANCE,
     COMPLAINT_QUESTION,
     LEGAL_SAFETY,
     LONG,
@@ -297,6 +298,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         # ...and "no problems" costs -2.9 to VADER ("no" and "problems"): a satisfied customer.
         r"\bno (?:problems?|issues?|complaints|worries|fuss|hassle)\b",
     ),
+    # --- what is context, not a report -------------------------------------------------------
+    Rule("circumstance", PRAISE, 0.0, CIRCUMSTANCE, shields=True),
     # --- sarcasm that needs no context --------------------------------------------------------
     Rule(
         "sarcasm",
@@ -370,6 +373,8 @@ def find_hits(
             continue
         if rule.shields:
             shielded_until = end
+        if not rule.valence:
+            continue  # context that only keeps other rules off its words; it says nothing itself
         if rule.negatable and NEGATORS.search(lowered, max(0, start - 24), start):
             continue
         hits.append(
