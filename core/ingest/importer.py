@@ -240,6 +240,12 @@ def apply_labels(
     return recorded
 
 
+# Posts judged per transaction after an import. Each batch holds SQLite's write lock while it
+# judges (it claims the client first, so two judges take turns): 100 keeps that near a quarter
+# of a second, so the desk and the pollers get in between batches (bench/import_contention.py).
+JUDGE_BATCH = 100
+
+
 def judge_waiting(
     sessions: sessionmaker[Session],
     client_id: int,
@@ -253,7 +259,7 @@ def judge_waiting(
     report = report or ImportReport()
     while True:
         with sessions.begin() as session:
-            summary = triage_pending(session, client_id, now)
+            summary = triage_pending(session, client_id, now, limit=JUDGE_BATCH)
         if summary is None:
             return report
         report.judged += summary.mentions_seen

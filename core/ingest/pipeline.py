@@ -405,6 +405,11 @@ def _store_batch(
     if not fresh:
         return batch.result
     firsts, copies = _split_copies(fresh, _originals(batch, fresh))
+    # Scored before the first write: SQLite holds its one write lock from the first INSERT to
+    # the commit, and scoring is most of a batch's time. Done under the lock, a long import
+    # kept the desk and the pollers waiting seconds for every batch.
+    for candidate in firsts:
+        candidate.sentiment = _score(candidate, batch.rules, batch.scorer)
     authors = upsert_authors(
         session, [(c.item.author, c.published_at) for c in fresh if c.item.author is not None]
     )
@@ -490,9 +495,7 @@ def _split_copies(
 def _insert_firsts(
     batch: _Batch, firsts: list[_Candidate], authors: dict[tuple[str, str], int]
 ) -> dict[str, int]:
-    """Score and insert the first sightings; their ids by dedupe key."""
-    for candidate in firsts:
-        candidate.sentiment = _score(candidate, batch.rules, batch.scorer)
+    """Insert the first sightings (scored already); their ids by dedupe key."""
     ids = _insert_mentions(batch.session, [batch.row(c, authors, None) for c in firsts])
     for candidate in firsts:
         if candidate.key in ids:
