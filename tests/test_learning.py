@@ -321,3 +321,23 @@ def test_review_list_asks_the_model_what_it_is_least_sure_of(
     assert [item.mention_id for item in items] == [torn, sure]
     assert items[0].certainty < items[1].certainty
     assert items[1].label == "negative" and items[1].why.startswith("learned from 220 labels")
+
+
+def test_learning_in_the_background_on_both_backends(
+    services: Services, analyzer: Analyzer
+) -> None:
+    from core.learning.retrain import retrain_due
+
+    with services.sessions.begin() as session:
+        session.add(
+            Client(
+                slug="acme", name="Acme Rentals", keywords=["acme"], created_at=T0, updated_at=T0
+            )
+        )
+    give(services, "acme", slang_stream(13, 210))
+    outcomes = retrain_due(services.sessions, analyzer, services.clock.now)
+    assert [(o.client, o.used) for o in outcomes] == [(None, True), ("acme", True)]
+    assert retrain_due(services.sessions, analyzer, services.clock.now) == []
+    with services.sessions() as session:
+        model = active_model(session, client_id(services, "acme"))
+        assert model is not None and model.n_labels == 210
