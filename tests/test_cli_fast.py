@@ -269,3 +269,12 @@ def test_rescore_draws_a_bar_only_for_a_terminal(
     assert main(["--db", agency, "rescore", "--client", "northwind-air"]) == 0
     assert "northwind-air: rescoring" in screen.getvalue()
     assert capsys.readouterr().out == piped.out
+
+
+def test_bare_douse_opens_the_desk(agency: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(tui.app, "run_desk", lambda services, me, **kw: opened.append(me))
+    assert main(["--db", agency, "--as", "ana"]) == 0
+    assert opened == ["ana"]
