@@ -19,26 +19,8 @@ from core.learning.learn import learn_scope
 from core.learning.model import FORMAT_VERSION, LearnedModel
 from core.sentiment import Analyzer
 from core.services import Services
-from tests.helpers import T0
+from tests.helpers import PLACES, T0, slang_stream
 from tui.cli.main import main
-
-# Acme's customers say "zorbed" for broken and "plimmed" for sorted out: no lexicon knows either,
-# so the rules call both neutral; only the labels can teach them.
-PLACES = ["boiler", "lift", "gate", "shower", "heating", "front door", "kitchen tap", "roof"]
-WHEN = ["again", "this morning", "since Monday", "for the third time", "last night", "today"]
-WHO = ["my", "our", "the", "flat 4's", "the block's"]
-
-
-def slang_stream(seed: int, n: int) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        place, when, who = rng.choice(PLACES), rng.choice(WHEN), rng.choice(WHO)
-        if i % 5 < 3:
-            out.append((f"Acme: {who} {place} is zorbed {when}", "negative"))
-        else:
-            out.append((f"Acme: {who} {place} was plimmed {when}", "neutral"))
-    return out
 
 
 def plain_stream(seed: int, n: int) -> list[tuple[str, str]]:
