@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import random
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -52,6 +53,26 @@ FEED = rss(
     ("a2", "Acme Rentals fixed the heating in a day, lovely people"),
     ("a3", "The weather in town is mild this week"),
 )
+
+
+# Acme's customers say "zorbed" for broken and "plimmed" for sorted out: no lexicon knows either,
+# so the rules call both neutral; only the labels can teach them.
+PLACES = ["boiler", "lift", "gate", "shower", "heating", "front door", "kitchen tap", "roof"]
+WHEN = ["again", "this morning", "since Monday", "for the third time", "last night", "today"]
+WHO = ["my", "our", "the", "flat 4's", "the block's"]
+
+
+def slang_stream(seed: int, n: int) -> list[tuple[str, str]]:
+    """n labelled posts in Acme's slang, three negative to two neutral."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        place, when, who = rng.choice(PLACES), rng.choice(WHEN), rng.choice(WHO)
+        if i % 5 < 3:
+            out.append((f"Acme: {who} {place} is zorbed {when}", "negative"))
+        else:
+            out.append((f"Acme: {who} {place} was plimmed {when}", "neutral"))
+    return out
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

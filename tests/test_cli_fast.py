@@ -256,3 +256,25 @@ def test_python_dash_m_douse_is_the_douse_command(tmp_path: Path) -> None:
         timeout=120,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, f"douse {__version__}\n", "")
+
+
+def test_rescore_draws_a_bar_only_for_a_terminal(
+    agency: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--db", agency, "rescore", "--client", "northwind-air"]) == 0
+    piped = capsys.readouterr()
+    assert piped.err == "" and piped.out.startswith("rescored 0 posts")
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert main(["--db", agency, "rescore", "--client", "northwind-air"]) == 0
+    assert "northwind-air: rescoring" in screen.getvalue()
+    assert capsys.readouterr().out == piped.out
+
+
+def test_bare_douse_opens_the_desk(agency: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(tui.app, "run_desk", lambda services, me, **kw: opened.append(me))
+    assert main(["--db", agency, "--as", "ana"]) == 0
+    assert opened == ["ana"]

@@ -19,26 +19,8 @@ from core.learning.learn import learn_scope
 from core.learning.model import FORMAT_VERSION, LearnedModel
 from core.sentiment import Analyzer
 from core.services import Services
-from tests.helpers import T0
+from tests.helpers import PLACES, T0, slang_stream
 from tui.cli.main import main
-
-# Acme's customers say "zorbed" for broken and "plimmed" for sorted out: no lexicon knows either,
-# so the rules call both neutral; only the labels can teach them.
-PLACES = ["boiler", "lift", "gate", "shower", "heating", "front door", "kitchen tap", "roof"]
-WHEN = ["again", "this morning", "since Monday", "for the third time", "last night", "today"]
-WHO = ["my", "our", "the", "flat 4's", "the block's"]
-
-
-def slang_stream(seed: int, n: int) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        place, when, who = rng.choice(PLACES), rng.choice(WHEN), rng.choice(WHO)
-        if i % 5 < 3:
-            out.append((f"Acme: {who} {place} is zorbed {when}", "negative"))
-        else:
-            out.append((f"Acme: {who} {place} was plimmed {when}", "neutral"))
-    return out
 
 
 def plain_stream(seed: int, n: int) -> list[tuple[str, str]]:
@@ -321,3 +303,23 @@ def test_review_list_asks_the_model_what_it_is_least_sure_of(
     assert [item.mention_id for item in items] == [torn, sure]
     assert items[0].certainty < items[1].certainty
     assert items[1].label == "negative" and items[1].why.startswith("learned from 220 labels")
+
+
+def test_learning_in_the_background_on_both_backends(
+    services: Services, analyzer: Analyzer
+) -> None:
+    from core.learning.retrain import retrain_due
+
+    with services.sessions.begin() as session:
+        session.add(
+            Client(
+                slug="acme", name="Acme Rentals", keywords=["acme"], created_at=T0, updated_at=T0
+            )
+        )
+    give(services, "acme", slang_stream(13, 210))
+    outcomes = retrain_due(services.sessions, analyzer, services.clock.now)
+    assert [(o.client, o.used) for o in outcomes] == [(None, True), ("acme", True)]
+    assert retrain_due(services.sessions, analyzer, services.clock.now) == []
+    with services.sessions() as session:
+        model = active_model(session, client_id(services, "acme"))
+        assert model is not None and model.n_labels == 210

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db.models import Client, Mention, Staff, TrainingLabel
 from core.services import Services
-from tests.helpers import SIZE, T0, make_app, settle, sync
+from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync
 from tui.screens.review import ReviewScreen
 from tui.widgets.table import DeskTable
 
@@ -105,7 +105,6 @@ async def test_labels_on_the_desk_make_it_learn_in_the_background(
 ) -> None:
     from core.db.models import SentimentModel
     from core.learning.labels import record_label
-    from tests.test_learning import slang_stream
 
     ids = seed(sqlite_services)
     with sqlite_services.sessions.begin() as session:

@@ -21,7 +21,7 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateNotFound
@@ -67,8 +67,7 @@ def _printable(value: object) -> object:
     escape sequences, control characters and bidi overrides are removed from text, as on every
     other surface (core.text; one_line has already done it for the long texts)."""
     if value.__class__ is str:  # not Markup (a str too): douse's own markup is left alone
-        text = cast(str, value)
-        return text if text.isprintable() else strip_controls(text)
+        return value if value.isprintable() else strip_controls(value)
     return "" if value is None else value
 
 

@@ -50,6 +50,7 @@ from core.incidents import (
 from core.incidents.triage import clients_waiting
 from core.ingest.fetch import Fetcher, HttpResult, HttpStatusError
 from core.ingest.normalize import clean_text, html_to_text
+from core.learning.choose import scorer_for
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,9 @@ def post_text_fetcher(fetcher: Fetcher) -> Callable[[str], str | None]:
 
 
 def repair_score(services: Services) -> Callable[[Mention, str], float]:
-    """The analyzer's compound for a mention's new text, with its client's thresholds and brand
-    names; for text the language guard leaves unscored, VADER's own."""
+    """The compound for a mention's new text as its client's posts are scored (its learned
+    model, else the agency's, else the rules; its thresholds and brand names); for text the
+    language guard leaves unscored, VADER's own."""
 
     def score(mention: Mention, text: str) -> float:
         analyzer = services.analyzer()
@@ -156,7 +158,8 @@ def repair_score(services: Services) -> Callable[[Mention, str], float]:
         if session is None or client is None:
             result = analyzer.score(text)
         else:
-            result = analyzer.score(
+            # The client's learned model, if one is in use, as for the post when it came in.
+            result = scorer_for(session, client.id, analyzer).score(
                 text,
                 negative_threshold=client.negative_threshold,
                 positive_threshold=client.positive_threshold,

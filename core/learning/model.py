@@ -265,7 +265,7 @@ class LearnedModel:
     def reasons(self, judgement: Judgement, rules: SentimentResult) -> tuple[str, ...]:
         """ "learned from 412 labels: “still waiting” −1.1, ..." then what the rules said."""
         pushes = judgement.pushes(MAX_LEARNED_REASONS)
-        words = [f"“{g[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
+        words = [f"“{_readable(g)[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
         shown = ", ".join(words) if words else "no word it knows stood out"
         certainty = max(judgement.probabilities)
         head = (
@@ -274,6 +274,15 @@ class LearnedModel:
         )
         said = f"rules said {rules.label} ({_signed(rules.compound or 0.0)})"
         return (head, said, *rules.reasons)
+
+
+# What features.normalise made of links, handles, numbers and the client's names, as a reader
+# would say it.
+_SHOWN = {"0": "<number>", "user": "<@handle>", "http": "<link>", "brand": "<brand>"}
+
+
+def _readable(gram: str) -> str:
+    return " ".join(_SHOWN.get(token, token) for token in gram.split(" "))
 
 
 def _signed(value: float) -> str:

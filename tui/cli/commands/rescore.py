@@ -6,14 +6,15 @@ import argparse
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from core.db.models import Client
+from core.db.models import Client, Mention
 from core.errors import NotFound
 from core.export.period import parse_bound
 from core.learning.rescore import rescore_client
 from core.sentiment import Analyzer
 from tui.cli.context import Context
+from tui.cli.progress import progress_bar, watching
 
 
 def register(sub: Any) -> None:
@@ -41,9 +42,27 @@ def run(ctx: Context) -> int:
         if client is None:
             raise NotFound(f"no client {ctx.args.client!r}")
         zone = client.timezone
+        client_id = client.id
     if ctx.args.since:
         since = parse_bound(ctx.args.since, ZoneInfo(zone), end=False)
-    report = rescore_client(services.sessions, Analyzer(), ctx.args.client, since=since)
+    total = None
+    if watching(ctx.stderr):
+        # Only for the bar: how many posts there are to go through.
+        with services.sessions() as session:
+            query = select(func.count()).select_from(Mention).where(Mention.client_id == client_id)
+            if since is not None:
+                query = query.where(Mention.published_at >= since)
+            total = session.scalar(query)
+    with progress_bar(
+        ctx.stderr, f"{ctx.args.client}: rescoring", total=total, unit="posts"
+    ) as bar:
+        report = rescore_client(
+            services.sessions,
+            Analyzer(),
+            ctx.args.client,
+            since=since,
+            progress=None if bar is None else lambda r: bar(r.seen),
+        )
     for line in report.lines():
         ctx.out(line)
     return 0
