@@ -192,6 +192,27 @@ def test_bash_completes_client_slugs_through_the_script(agency: str, tmp_path: P
     assert done.stdout.split() == ["northwind-air"]
 
 
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_client_slugs_through_the_script(agency: str, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    douse = bin_dir / "douse"
+    douse.write_text(f'#!/bin/sh\nexec {sys.executable} -m tui --db {agency} "$@"\n')
+    douse.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+        "DOUSE_LOG_DIR": str(tmp_path / "logs"),
+        "HOME": str(tmp_path),
+    }
+    script = 'douse completion fish | source; complete -C "douse incidents --client nor"'
+    done = subprocess.run(
+        ["fish", "-c", script], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["northwind-air"]
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -269,3 +290,12 @@ def test_rescore_draws_a_bar_only_for_a_terminal(
     assert main(["--db", agency, "rescore", "--client", "northwind-air"]) == 0
     assert "northwind-air: rescoring" in screen.getvalue()
     assert capsys.readouterr().out == piped.out
+
+
+def test_bare_douse_opens_the_desk(agency: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(tui.app, "run_desk", lambda services, me, **kw: opened.append(me))
+    assert main(["--db", agency, "--as", "ana"]) == 0
+    assert opened == ["ana"]

@@ -13,6 +13,7 @@ judgement are judged.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -162,6 +163,7 @@ def import_file_batched(
                 )
                 if staff_id is not None:
                     report.labelled += apply_labels(session, rules.client_id, chunk, staff_id, now)
+            _let_others_write(sessions)
             stored.new_ids.clear()  # ids are not kept: a million of them is memory for nothing
             report.stored.add(stored)
             report.batches += 1
@@ -241,9 +243,20 @@ def apply_labels(
 
 
 # Posts judged per transaction after an import. Each batch holds SQLite's write lock while it
-# judges (it claims the client first, so two judges take turns): 100 keeps that near a quarter
-# of a second, so the desk and the pollers get in between batches (bench/import_contention.py).
-JUDGE_BATCH = 100
+# judges (it claims the client first, so two judges take turns): 200 keeps that well under a
+# second on a loaded machine (bench/import_contention.py).
+JUDGE_BATCH = 200
+# SQLite has no queue for its write lock: a waiting writer's busy handler looks again every
+# 100 ms at most, and an import that starts its next transaction the instant it commits can
+# starve the desk and the pollers for seconds. A pause a little longer than that between
+# transactions lets every waiting writer in. PostgreSQL locks rows, so it needs none.
+SQLITE_YIELD_S = 0.11
+
+
+def _let_others_write(sessions: sessionmaker[Session]) -> None:
+    bind = sessions.kw.get("bind")
+    if bind is not None and bind.dialect.name == "sqlite":
+        time.sleep(SQLITE_YIELD_S)
 
 
 def judge_waiting(
@@ -262,6 +275,7 @@ def judge_waiting(
             summary = triage_pending(session, client_id, now, limit=JUDGE_BATCH)
         if summary is None:
             return report
+        _let_others_write(sessions)
         report.judged += summary.mentions_seen
         report.opened += len(summary.opened)
         report.joined += summary.joined

@@ -168,6 +168,10 @@ class ClientState:
         """Load the incidents these posts can reach: by key, and their authors' own."""
         keys = sorted({k for p in posts for k in self.wanted_keys(p)})
         earliest = min((p.published_at for p in posts), default=self.now)
+        # Without statistics SQLite would walk the client's last weeks by date (a range that
+        # grows with traffic) instead of these authors' own posts: "+ 0" keeps it off that index.
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        client_of = Mention.client_id + 0 if sqlite else Mention.client_id
         ids: set[int] = set()
         for start in range(0, len(keys), _CHUNK):
             ids.update(
@@ -197,7 +201,7 @@ class ClientState:
                     .join(Mention, Mention.id == IncidentMention.mention_id)
                     .join(Incident, Incident.id == IncidentMention.incident_id)
                     .where(
-                        Mention.client_id == self.client.id,
+                        client_of == self.client.id,
                         Mention.author_id.in_(authors[start : start + _CHUNK]),
                         # Their conversations of the last weeks, not an author's whole history.
                         Mention.published_at >= earliest - REOPEN_WINDOW - CONVERSATION,
