@@ -132,7 +132,7 @@ def test_demo_force_never_touches_the_real_database(
     assert main(["--config", EXAMPLE, "sync"]) == 0  # the real agency, at the default path
     before = _clients(real)
     assert before > 0
-    small = ["--no-tui", "--mentions", "300", "--clients", "3", "--force"]
+    small = ["--no-tui", "--mentions", "100", "--clients", "3", "--force"]
     assert main(["demo", *small]) == 0
     capsys.readouterr()
     assert _clients(real) == before  # untouched: the demo went beside it
