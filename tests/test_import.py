@@ -240,3 +240,46 @@ def test_star_only_reviews_are_skipped_and_counted_not_refused(
     assert run(acme, "import", str(nothing), "--client", "acme") == 2
     err = capsys.readouterr().err
     assert "stars.csv: refused: stars.csv: no row has text (2 rows without text)" in err
+
+
+def test_an_imported_storm_is_one_spike_checked_once_at_the_end(
+    acme: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big file is judged in small transactions, but its hours are checked for spikes once
+    (not per batch): a quiet week and then one hour of fifty complaints opens one spike."""
+    from datetime import timedelta
+
+    import core.ingest.importer as importer
+    from core.db.models import Incident
+
+    monkeypatch.setattr(importer, "JUDGE_BATCH", 20)
+    monkeypatch.setattr(importer, "SQLITE_YIELD_S", 0.0)
+    checks: list[int] = []
+    import core.incidents as incidents  # judge_waiting imports check_spikes from here
+
+    original = incidents.check_spikes
+
+    def counting(session, client_id, hours, now):  # type: ignore[no-untyped-def]
+        checks.append(len(hours))
+        return original(session, client_id, hours, now)
+
+    monkeypatch.setattr(incidents, "check_spikes", counting)
+    start = T0 - timedelta(days=3)
+    lines = ["id,author,date,text"]
+    for h in range(60):  # a quiet baseline: one post an hour
+        at = start + timedelta(hours=h)
+        lines.append(f"q{h},quiet{h},{at.isoformat()},Acme lift was slow today number {h}")
+    storm = start + timedelta(hours=60, minutes=5)
+    for i in range(50):
+        at = storm + timedelta(seconds=30 * i)
+        lines.append(f"s{i},angry{i},{at.isoformat()},Acme flooded my flat again, awful {i}")
+    path = tmp_path / "storm.csv"
+    path.write_text("\n".join(lines) + "\n")
+    column_map = "id=id,author=author,published=date,text=text"
+    assert run(acme, "import", str(path), "--client", "acme", "--map", column_map) == 0
+    with acme.sessions() as session:
+        spikes = session.scalars(select(Incident).where(Incident.kind == "spike")).all()
+    assert [s.opened_at.replace(tzinfo=None) for s in spikes] == [
+        storm.replace(minute=0, tzinfo=None)
+    ]
+    assert len(checks) == 1 and checks[0] >= 61  # every hour of the file, in one check

@@ -9,8 +9,10 @@ Triage (ingestion pipeline, demo generator)
     triage_new_mentions(session, mention_ids, now) -> TriageSummary
         opened / joined / reopened / monitored / ignored / already_triaged / spikes counts;
         idempotent (mentions already on an incident are skipped); batch of thousands is fine.
-    triage_pending(session, client_id, now, *, limit=500) -> TriageSummary | None
+    triage_pending(session, client_id, now, *, limit=500, spikes=True) -> TriageSummary | None
         the client's stored-but-unjudged mentions, oldest first; None when none wait.
+    check_spikes(session, client_id, hours, now) -> spike incident ids opened
+        for callers judging many small batches with spikes=False (an import).
 
 Clocks (scheduler every minute; desk countdowns)
     refresh_clocks(session, now, *, limit=1000) -> list[int]     breaches recorded once
@@ -79,7 +81,12 @@ from core.incidents.retry import write_incident
 from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
 from core.incidents.severity import Assessment, Evidence, assess
 from core.incidents.spikes import SpikeCheck, detect_spikes
-from core.incidents.triage import TriageSummary, triage_new_mentions, triage_pending
+from core.incidents.triage import (
+    TriageSummary,
+    check_spikes,
+    triage_new_mentions,
+    triage_pending,
+)
 from core.incidents.views import (
     ActivityRow,
     IncidentCard,
@@ -129,6 +136,7 @@ __all__ = [
     "business_minutes_between",
     "calendar_for",
     "change_status",
+    "check_spikes",
     "client_categories",
     "clock_state",
     "detect_spikes",

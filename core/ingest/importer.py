@@ -246,6 +246,7 @@ def apply_labels(
 # judges (it claims the client first, so two judges take turns): 200 keeps that well under a
 # second on a loaded machine (bench/import_contention.py).
 JUDGE_BATCH = 200
+SPIKE_CHECK_EVERY = 10_000
 # SQLite has no queue for its write lock: a waiting writer's busy handler looks again every
 # 100 ms at most, and an import that starts its next transaction the instant it commits can
 # starve the desk and the pollers for seconds. A pause a little longer than that between
@@ -267,14 +268,26 @@ def judge_waiting(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Triage a client's stored-but-unjudged posts, oldest first, a batch per transaction."""
-    from core.incidents import triage_pending
+    from core.incidents import check_spikes, triage_pending
 
     report = report or ImportReport()
+    hours: set[datetime] = set()
+    judged_since_check = 0
     while True:
         with sessions.begin() as session:
-            summary = triage_pending(session, client_id, now, limit=JUDGE_BATCH)
+            summary = triage_pending(session, client_id, now, limit=JUDGE_BATCH, spikes=False)
+        if summary is None or judged_since_check >= SPIKE_CHECK_EVERY:
+            # Spikes are checked every few thousand posts and at the end, not per small batch:
+            # each check counts the client's week by hour.
+            if hours:
+                with sessions.begin() as session:
+                    report.opened += len(check_spikes(session, client_id, hours, now))
+            hours.clear()
+            judged_since_check = 0
         if summary is None:
             return report
+        hours.update(summary.hours)
+        judged_since_check += summary.mentions_seen
         _let_others_write(sessions)
         report.judged += summary.mentions_seen
         report.opened += len(summary.opened)

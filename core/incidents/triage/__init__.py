@@ -24,7 +24,7 @@ from core.db.models import Client, Mention, Staff
 from core.incidents.notify import notify
 from core.incidents.problems import distinctive
 from core.incidents.routing import staff_map
-from core.incidents.spikes import detect_spikes
+from core.incidents.spikes import detect_spikes, hour_floor
 from core.incidents.text import significant_terms
 from core.incidents.triage.background import SEED, background_for
 from core.incidents.triage.decide import place
@@ -39,6 +39,7 @@ BATCH = 2_000
 __all__ = [
     "MAX_TERMS",
     "TriageSummary",
+    "check_spikes",
     "clients_waiting",
     "triage_new_mentions",
     "triage_pending",
@@ -56,16 +57,21 @@ class TriageSummary:
     already_triaged: int
     spikes: tuple[int, ...]
     notifications: int
+    # The hours of the posts judged, for a caller that checks spikes itself (`spikes=False`).
+    hours: frozenset[datetime] = frozenset()
 
 
 def triage_new_mentions(
-    session: Session, mention_ids: Iterable[int], now: datetime
+    session: Session, mention_ids: Iterable[int], now: datetime, *, spikes: bool = True
 ) -> TriageSummary:
-    """Open, join or reopen incidents for these mentions; then check their hours for spikes."""
+    """Open, join or reopen incidents for these mentions; then check their hours for spikes
+    (unless `spikes` is False: a caller judging many small batches checks them once, with
+    `check_spikes`, instead of counting the client's week again for every batch)."""
     ids = sorted(set(mention_ids))
     run = Run()
     seen = already = 0
     by_client: dict[int, list[Post]] = defaultdict(list)
+    hours: set[datetime] = set()
     for start in range(0, len(ids), BATCH):
         for post in load_posts(session, ids[start : start + BATCH]):
             seen += 1
@@ -83,7 +89,10 @@ def triage_new_mentions(
         posts.sort(key=lambda p: (p.published_at, p.id))
         for start in range(0, len(posts), BATCH):
             _triage_client(session, client, posts[start : start + BATCH], staff, now, run)
-        _spikes(session, client, posts, now, run)
+        client_hours = {hour_floor(p.published_at) for p in posts}
+        hours.update(client_hours)
+        if spikes:
+            _spikes(session, client, client_hours, now, run)
     if ids:
         for start in range(0, len(ids), BATCH):
             session.execute(
@@ -103,6 +112,7 @@ def triage_new_mentions(
         already_triaged=already,
         spikes=tuple(run.spikes),
         notifications=run.notifications,
+        hours=frozenset(hours),
     )
 
 
@@ -119,7 +129,7 @@ def pending_ids(session: Session, client_id: int, *, limit: int = BATCH) -> list
 
 
 def triage_pending(
-    session: Session, client_id: int, now: datetime, *, limit: int = BATCH
+    session: Session, client_id: int, now: datetime, *, limit: int = BATCH, spikes: bool = True
 ) -> TriageSummary | None:
     """Judge the next `limit` of a client's stored-but-unjudged mentions, in time order; None
     when there are none. Call it until it returns None, committing in between.
@@ -129,7 +139,20 @@ def triage_pending(
     again."""
     _claim(session, client_id)
     ids = pending_ids(session, client_id, limit=limit)
-    return triage_new_mentions(session, ids, now) if ids else None
+    return triage_new_mentions(session, ids, now, spikes=spikes) if ids else None
+
+
+def check_spikes(
+    session: Session, client_id: int, hours: Iterable[datetime], now: datetime
+) -> tuple[int, ...]:
+    """Check a client's hours for spikes (opening or extending one incident per spiking hour);
+    the ids of the spikes opened."""
+    client = session.scalars(
+        select(Client).options(selectinload(Client.accounts)).where(Client.id == client_id)
+    ).one()
+    run = Run()
+    _spikes(session, client, hours, now, run)
+    return tuple(run.spikes)
 
 
 JUDGE_LOCK = 0x646F7573  # with the client's id: one judge per client at a time (PostgreSQL)
@@ -225,10 +248,10 @@ def _store_categories(session: Session, posts: list[Post]) -> None:
         session.connection().execute(_SET_CATEGORY, rows)
 
 
-def _spikes(session: Session, client: Client, posts: list[Post], now: datetime, run: Run) -> None:
-    for incident, check, is_new in detect_spikes(
-        session, client, (p.published_at for p in posts), now
-    ):
+def _spikes(
+    session: Session, client: Client, hours: Iterable[datetime], now: datetime, run: Run
+) -> None:
+    for incident, check, is_new in detect_spikes(session, client, hours, now):
         if is_new:
             run.spikes.append(incident.id)
             if notify(
