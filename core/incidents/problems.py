@@ -49,9 +49,6 @@ IDENTIFIER_REACH = Reach(timedelta(hours=24), timedelta(hours=48))
 # that shares at least two of its distinctive words (rare among the client's recent posts),
 # for up to three days: the login outage that people keep reporting the next morning.
 TOPIC_REACH = Reach(timedelta(hours=24), timedelta(hours=72))
-# The longest a key can lie idle and still draw a post: older keys are never looked up, so
-# finding candidates costs the same at any size of history (the index ends in last_at).
-MAX_REACH_GAP = max(r.gap for r in (*REACH.values(), IDENTIFIER_REACH, TOPIC_REACH))
 DISTINCTIVE_SHARE = 0.05
 # Continuing a problem past its category's reach takes words rarer still, and a problem
 # small enough to be about one thing (a broad "customer service" day is never continued).
@@ -89,6 +86,17 @@ def hint_key(group: int) -> str:
 
 def reach_of(key: str) -> Reach:
     return REACH.get(key.partition(":")[0], IDENTIFIER_REACH)
+
+
+def lookup_gap(key: str) -> timedelta:
+    """How long `key` can lie idle and still draw a post (its own reach, or a topic's for the
+    category and critical-term keys a problem is continued by): older keys are never looked
+    up, so finding candidates costs the same at any size of history (the index ends in
+    last_at)."""
+    gap = reach_of(key).gap
+    if key.startswith(("cat:", "crit:")):
+        return max(gap, TOPIC_REACH.gap)
+    return gap
 
 
 def draws(key: str, first_at: datetime, last_at: datetime, at: datetime) -> bool:

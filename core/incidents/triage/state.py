@@ -31,12 +31,12 @@ from core.incidents.feedback import HintIndex, HintMatch, load_hints
 from core.incidents.harm import find_harm
 from core.incidents.problems import (
     FOCUSED_PEOPLE,
-    MAX_REACH_GAP,
     TOPIC_OVERLAP,
     category_key,
     continues_topic,
     critical_key,
     draws,
+    lookup_gap,
     term_key,
 )
 from core.incidents.severity import Evidence, EvidenceSummary
@@ -166,27 +166,31 @@ class ClientState:
 
     def prepare(self, posts: Sequence[Post]) -> None:
         """Load the incidents these posts can reach: by key, and their authors' own."""
-        keys = sorted({k for p in posts for k in self.wanted_keys(p)})
+        by_gap: dict[timedelta, set[str]] = defaultdict(set)
+        for key in {k for p in posts for k in self.wanted_keys(p)}:
+            by_gap[lookup_gap(key)].add(key)
         earliest = min((p.published_at for p in posts), default=self.now)
         # Without statistics SQLite would walk the client's last weeks by date (a range that
         # grows with traffic) instead of these authors' own posts: "+ 0" keeps it off that index.
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         client_of = Mention.client_id + 0 if sqlite else Mention.client_id
         ids: set[int] = set()
-        for start in range(0, len(keys), _CHUNK):
-            ids.update(
-                self.session.scalars(
-                    select(IncidentKey.incident_id)
-                    .join(Incident, Incident.id == IncidentKey.incident_id)
-                    .where(
-                        IncidentKey.client_id == self.client.id,
-                        IncidentKey.key.in_(keys[start : start + _CHUNK]),
-                        IncidentKey.last_at >= earliest - MAX_REACH_GAP,
-                        Incident.status.in_(OPEN_STATUSES),
-                        Incident.merged_into_id.is_(None),
+        for gap, group in sorted(by_gap.items()):
+            keys = sorted(group)
+            for start in range(0, len(keys), _CHUNK):
+                ids.update(
+                    self.session.scalars(
+                        select(IncidentKey.incident_id)
+                        .join(Incident, Incident.id == IncidentKey.incident_id)
+                        .where(
+                            IncidentKey.client_id == self.client.id,
+                            IncidentKey.key.in_(keys[start : start + _CHUNK]),
+                            IncidentKey.last_at >= earliest - gap,
+                            Incident.status.in_(OPEN_STATUSES),
+                            Incident.merged_into_id.is_(None),
+                        )
                     )
                 )
-            )
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
         author_rows: list[tuple[int, int, datetime, int]] = []
         for start in range(0, len(authors), _CHUNK):
