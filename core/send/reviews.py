@@ -39,20 +39,67 @@ def review_id(post: Post, platform: str) -> str:
     return value
 
 
-class GoogleSender:
-    platform = "google"
+class _ReviewReplySender:
+    """One public reply per review: sent with one call, found again by reading the review."""
+
+    platform = ""
+    name = ""  # how errors name the platform
     kinds = (PUBLIC,)
-    resend_is_safe = True
     checkable = True
+    default_base = ""
+    token_help = ""
+    reply_method = "POST"
+    review_path = "{review}"  # below the base URL, to read the review
+    reply_field = ""  # where the review shows the business's reply...
+    reply_text = ""  # ...and its text
 
     def __init__(self, account: AccountSetup, http: httpx.Client) -> None:
         self.account = account
         self.http = http
-        self.base = account.base_url("https://mybusiness.googleapis.com/v4")
+        self.base = account.base_url(self.default_base)
 
     def _headers(self) -> dict[str, str]:
-        token = self.account.secret("token_env", "an OAuth token with business.manage")
+        token = self.account.secret("token_env", self.token_help)
         return {"Authorization": f"Bearer {token}"}
+
+    def _body(self, out: Outgoing) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return call(
+            self.http,
+            self.name,
+            method,
+            f"{self.base}/{path}",
+            headers=self._headers(),
+            token_env=self.account.sending.get("token_env"),
+            **kwargs,
+        )
+
+    def send(self, out: Outgoing) -> Posted:
+        review = out.target["review"]
+        path = self.review_path.format(review=review) + "/reply"
+        self._call(self.reply_method, path, json=self._body(out), writes=True)
+        return Posted(f"{review}/reply", out.target.get("url"))
+
+    def find(self, out: Outgoing) -> Posted | None:
+        review = out.target["review"]
+        data = json_body(self.name, self._call("GET", self.review_path.format(review=review)))
+        reply = data.get(self.reply_field) if isinstance(data, dict) else None
+        if isinstance(reply, dict) and same_text(str(reply.get(self.reply_text) or ""), out.text):
+            return Posted(f"{review}/reply", out.target.get("url"))
+        return None
+
+
+class GoogleSender(_ReviewReplySender):
+    platform = "google"
+    name = "Google"
+    resend_is_safe = True  # a PUT replaces the reply
+    default_base = "https://mybusiness.googleapis.com/v4"
+    token_help = "an OAuth token with business.manage"
+    reply_method = "PUT"
+    reply_field = "reviewReply"
+    reply_text = "comment"
 
     def prepare(self, post: Post, kind: str, key: str, now: datetime) -> dict[str, Any]:
         review = review_id(post, "google")
@@ -68,51 +115,19 @@ class GoogleSender:
             review = f"accounts/{account_id}/locations/{location_id}/reviews/{review}"
         return {"review": review, "url": post.url}
 
-    def send(self, out: Outgoing) -> Posted:
-        review = out.target["review"]
-        call(
-            self.http,
-            "Google",
-            "PUT",
-            f"{self.base}/{review}/reply",
-            headers=self._headers(),
-            json={"comment": out.text},
-            token_env=self.account.sending.get("token_env"),
-            writes=True,
-        )
-        return Posted(f"{review}/reply", out.target.get("url"))
-
-    def find(self, out: Outgoing) -> Posted | None:
-        review = out.target["review"]
-        response = call(
-            self.http,
-            "Google",
-            "GET",
-            f"{self.base}/{review}",
-            headers=self._headers(),
-            token_env=self.account.sending.get("token_env"),
-        )
-        data = json_body("Google", response)
-        reply = data.get("reviewReply") if isinstance(data, dict) else None
-        if isinstance(reply, dict) and same_text(str(reply.get("comment") or ""), out.text):
-            return Posted(f"{review}/reply", out.target.get("url"))
-        return None
+    def _body(self, out: Outgoing) -> dict[str, Any]:
+        return {"comment": out.text}
 
 
-class TrustpilotSender:
+class TrustpilotSender(_ReviewReplySender):
     platform = "trustpilot"
-    kinds = (PUBLIC,)
+    name = "Trustpilot"
     resend_is_safe = False
-    checkable = True
-
-    def __init__(self, account: AccountSetup, http: httpx.Client) -> None:
-        self.account = account
-        self.http = http
-        self.base = account.base_url("https://api.trustpilot.com/v1")
-
-    def _headers(self) -> dict[str, str]:
-        token = self.account.secret("token_env", "a business user's OAuth token")
-        return {"Authorization": f"Bearer {token}"}
+    default_base = "https://api.trustpilot.com/v1"
+    token_help = "a business user's OAuth token"
+    review_path = "private/reviews/{review}"
+    reply_field = "companyReply"
+    reply_text = "text"
 
     def prepare(self, post: Post, kind: str, key: str, now: datetime) -> dict[str, Any]:
         user = self.account.setting("business_user_id")
@@ -125,32 +140,5 @@ class TrustpilotSender:
         url = post.url or f"https://www.trustpilot.com/reviews/{review}"
         return {"review": review, "user": str(user), "url": url}
 
-    def send(self, out: Outgoing) -> Posted:
-        review = out.target["review"]
-        call(
-            self.http,
-            "Trustpilot",
-            "POST",
-            f"{self.base}/private/reviews/{review}/reply",
-            headers=self._headers(),
-            json={"authorBusinessUserId": out.target["user"], "message": out.text},
-            token_env=self.account.sending.get("token_env"),
-            writes=True,
-        )
-        return Posted(f"{review}/reply", out.target.get("url"))
-
-    def find(self, out: Outgoing) -> Posted | None:
-        review = out.target["review"]
-        response = call(
-            self.http,
-            "Trustpilot",
-            "GET",
-            f"{self.base}/private/reviews/{review}",
-            headers=self._headers(),
-            token_env=self.account.sending.get("token_env"),
-        )
-        data = json_body("Trustpilot", response)
-        reply = data.get("companyReply") if isinstance(data, dict) else None
-        if isinstance(reply, dict) and same_text(str(reply.get("text") or ""), out.text):
-            return Posted(f"{review}/reply", out.target.get("url"))
-        return None
+    def _body(self, out: Outgoing) -> dict[str, Any]:
+        return {"authorBusinessUserId": out.target["user"], "message": out.text}
