@@ -33,7 +33,7 @@ from core.db.models import Account, Client, Mention, OutboxEntry, Staff
 from core.errors import DouseError
 from core.incidents.drafts import discard_draft
 from core.incidents.retry import write_incident
-from core.incidents.workflow import log_activity
+from core.incidents.workflow import ActionResult, log_activity
 from core.policy import PolicyBlocked
 from core.send.account import AccountSetup
 from core.send.errors import SendError
@@ -185,8 +185,9 @@ def complete(
         approver = session.get(Staff, entry.decided_by_id)
         details["sent"]["approved_by"] = approver.handle if approver else None
     when = min(entry.attempted_at or now, now)
-    try:
-        result = log_activity(
+
+    def log(override: str | None) -> ActionResult:
+        return log_activity(
             session,
             entry.incident_id,
             entry.kind,
@@ -196,22 +197,14 @@ def complete(
             channel=entry.platform,
             body=entry.body,
             details=details,
-            override=entry.override,
+            override=override,
         )
+
+    try:
+        result = log(entry.override)
     except PolicyBlocked:
         # It is out already: the log must say so even if the policy changed since it was sent.
-        result = log_activity(
-            session,
-            entry.incident_id,
-            entry.kind,
-            by=staff.handle,
-            now=now,
-            at=when,
-            channel=entry.platform,
-            body=entry.body,
-            details=details,
-            override="sent before the reply policy was changed to block it",
-        )
+        result = log("sent before the reply policy was changed to block it")
     entry.activity_id = result.activity_id
     discard_draft(session, entry.incident_id, by=staff.handle)
     return result.activity_id
