@@ -145,3 +145,24 @@ def test_a_demo_database_is_never_polled(
     with sqlite_services.sessions() as s:
         source = s.scalar(select(Source))
         assert source is not None and source.last_polled_at is None and not source.last_error
+
+
+def test_logging_a_reply_from_the_cli_ends_the_desk_draft_a_note_keeps_it(
+    one: tuple[str, int], sqlite_services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.incidents import drafts
+
+    db, iid = one
+    with sqlite_services.sessions.begin() as s:
+        drafts.save_draft(
+            s, iid, by="ana", now=T0, kind="public_reply", body="Sorry Bob, DM us your order"
+        )
+    note = ["log", str(iid), "--kind", "internal_note", "--by", "ana", "--text", "called depot"]
+    assert main(["--db", db, *note]) == 0
+    with sqlite_services.sessions() as s:
+        assert [d.staff for d in drafts.drafts_on(s, iid)] == ["ana"]  # a note is no reply
+    reply = ["log", str(iid), "--kind", "public_reply", "--by", "ana", "--channel", "x"]
+    assert main(["--db", db, *reply, "--text", "Sorry Bob, DM us your order"]) == 0
+    assert "logged #" in capsys.readouterr().out
+    with sqlite_services.sessions() as s:
+        assert drafts.drafts_on(s, iid) == []  # logged, so no longer a draft

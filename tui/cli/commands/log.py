@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from core.clock import parse_instant
 from core.db.models import Activity
-from core.incidents import LOGGABLE_KINDS, OFFER_TYPES, ActionResult, log_activity, write_incident
+from core.incidents import (
+    LOGGABLE_KINDS,
+    OFFER_TYPES,
+    ActionResult,
+    drafts,
+    log_activity,
+    write_incident,
+)
 from core.policy import PolicyBlocked, policy_note
 from tui.cli.context import Context
 
@@ -58,8 +65,12 @@ def run(ctx: Context) -> int:
     args = ctx.args
     services = ctx.services
 
+    # Logging what was said to the customer is what the desk's draft was for: it goes, as when
+    # the desk logs it. A note to colleagues leaves the reply being drafted alone.
+    write = log_activity if args.kind == "internal_note" else drafts.log_and_discard
+
     def change(session: Session) -> tuple[ActionResult, str | None]:
-        result = log_activity(
+        result = write(
             session,
             args.id,
             args.kind,
