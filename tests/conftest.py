@@ -19,6 +19,7 @@ from core.settings import Settings
 if TYPE_CHECKING:
     from core.sentiment import Analyzer
 from tests.helpers import T0
+from tests.httpserver import LocalHTTPServer, local_http_server
 from tests.pg import PostgresDatabases, throwaway_server
 
 
@@ -155,3 +156,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Ite
     build_demo(services.sessions, T0, DemoOptions(), analyzer=analyzer)
     yield services
     services.close()
+
+
+@pytest.fixture
+def server() -> Iterator[LocalHTTPServer]:
+    """A real HTTP server on 127.0.0.1 for the test (network tests)."""
+    with local_http_server() as running:
+        yield running

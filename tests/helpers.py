@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.ingest.fetch import FetchLimits
+
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
@@ -28,6 +30,15 @@ if TYPE_CHECKING:
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+# Fetch limits for tests against a local server: short timeouts, one retry, no real waiting.
+FAST = FetchLimits(
+    connect_timeout=1.0,
+    read_timeout=0.5,
+    total_timeout=2.0,
+    max_bytes=64_000,
+    attempts=2,
+    max_retry_wait=1.0,
+)
 
 # The desk's usual terminal in tests.
 SIZE = (100, 30)

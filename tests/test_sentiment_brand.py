@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from core.sentiment.brand import BrandMask, brand_terms_for
 from core.sentiment.rules import find_hits
 from core.services import Services
 from tests.helpers import T0
-from tests.httpserver import LocalHTTPServer, local_http_server
+from tests.httpserver import LocalHTTPServer
 from tui.cli.main import main
 
 UNITED = brand_terms_for("United Airlines", "united", ["@united", "United Airlines"])
@@ -198,12 +197,6 @@ def test_a_manual_mention_scores_with_the_clients_brand_terms(joy: Services) -> 
         )
     (mention,) = stored(joy).values()
     assert mention.sentiment_label == "neutral"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with local_http_server() as running:
-        yield running
 
 
 @pytest.mark.network

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from core.ingest.fetch import Fetcher, FetchLimits
 from core.ingest.poll import Poller
 from core.services import Services
 from tests.helpers import FEED, T0, rss
-from tests.httpserver import LocalHTTPServer, Reply, local_http_server
+from tests.httpserver import LocalHTTPServer, Reply
 
 pytestmark = pytest.mark.network
 
@@ -110,12 +109,6 @@ def _faults(kind: str) -> dict[str, tuple[list[Reply], str | None]]:
 
 
 CASES = [(kind, fault) for kind in GOOD for fault in _faults(kind)]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with local_http_server() as running:
-        yield running
 
 
 def _source(services: Services, kind: str, server: LocalHTTPServer) -> tuple[int, str]:

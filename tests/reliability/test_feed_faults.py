@@ -10,28 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db.models import Client, Mention, Source
-from core.ingest.fetch import Fetcher, FetchLimits
+from core.ingest.fetch import Fetcher
 from core.ingest.poll import Poller
 from core.services import Services
-from tests.helpers import FEED, T0
-from tests.httpserver import LocalHTTPServer, local_http_server
+from tests.helpers import FAST, FEED, T0
+from tests.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.network
-
-FAST = FetchLimits(
-    connect_timeout=1.0,
-    read_timeout=0.5,
-    total_timeout=2.0,
-    max_bytes=64_000,
-    attempts=2,
-    max_retry_wait=1.0,
-)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with local_http_server() as running:
-        yield running
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from core.ingest.poll import Poller
 from core.ingest.tame import LARGEST_COUNT
 from core.services import Services
 from tests.helpers import REPO, SHARED, T0
-from tests.httpserver import LocalHTTPServer, local_http_server
+from tests.httpserver import LocalHTTPServer
 from tui.cli.main import main
 
 pytestmark = pytest.mark.network
@@ -52,12 +51,6 @@ def _status(n: int, text: str) -> dict[str, Any]:
         created_at="2026-11-23T09:00:00.000Z",
     )
     return status
-
-
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with local_http_server() as running:
-        yield running
 
 
 def _mastodon_source(services: Services, base: str) -> int:
