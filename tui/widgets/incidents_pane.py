@@ -12,7 +12,9 @@ from textual import on, work
 from textual.message import Message
 
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.queries import desk as q
+from core.queries.detail import category_counts
+from core.queries.incidents import list_incidents
+from core.queries.rows import ClientRef, IncidentFilter, IncidentRow
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
@@ -43,7 +45,7 @@ def severity_cell(value: str, narrow: bool) -> Text:
     return text
 
 
-def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
+def title_cell(row: IncidentRow, overdue: bool) -> Text:
     """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice; a
     person's case under a problem says which ("↳#12")."""
     text = Text()
@@ -58,7 +60,7 @@ def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
     return text
 
 
-def incident_cells(row: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
+def incident_cells(row: IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
     cells = [
@@ -92,14 +94,14 @@ class IncidentsPane(BulkIncidents, Pane):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.IncidentRow]
+        rows: list[IncidentRow]
         offset: int
         client_id: int
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.filters = q.IncidentFilter()
-        self.rows: list[q.IncidentRow] = []
+        self.filters = IncidentFilter()
+        self.rows: list[IncidentRow] = []
         self.exhausted = False
         self.narrow = False
 
@@ -114,7 +116,7 @@ class IncidentsPane(BulkIncidents, Pane):
     def bulk_table(self) -> DeskTable:
         return self.table
 
-    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+    def bulk_rows(self) -> dict[str, IncidentRow]:
         return {str(r.id): r for r in self.rows}
 
     @on(DeskTable.SelectionChanged)
@@ -158,7 +160,7 @@ class IncidentsPane(BulkIncidents, Pane):
         f = self.filters
         text = Text()
         text.append("status ", style="dim")
-        text.append(f.status, style="bold")
+        text.append(f.status or "all", style="bold")
         text.append("  severity ", style="dim")
         text.append(f.severity or "any", style="bold")
         text.append("  owner ", style="dim")
@@ -174,10 +176,17 @@ class IncidentsPane(BulkIncidents, Pane):
         self.load(self.filters, 0, max(PAGE, len(self.rows)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="incidents")
-    def load(self, filters: q.IncidentFilter, offset: int, limit: int) -> None:
+    def load(self, filters: IncidentFilter, offset: int, limit: int) -> None:
         client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_incidents(session, client_id, filters, limit=limit, offset=offset)
+            rows = list_incidents(
+                session,
+                self.desk.now(),
+                filters,
+                client_id=client_id,
+                limit=limit,
+                offset=offset,
+            )
         self.post_message(self.Loaded(rows, offset, client_id))
 
     @on(Loaded)
@@ -251,7 +260,7 @@ class IncidentsPane(BulkIncidents, Pane):
         if key is not None:
             self.desk.open_incident(int(key))
 
-    def _set(self, filters: q.IncidentFilter) -> None:
+    def _set(self, filters: IncidentFilter) -> None:
         self.filters = filters
         self.rows = []
         self.show_bar()
@@ -272,7 +281,7 @@ class IncidentsPane(BulkIncidents, Pane):
     @work(thread=True, exclusive=True, exit_on_error=False, group="categories")
     def choose_category(self) -> None:
         with self.desk.services.sessions() as session:
-            found = q.category_counts(session, self.client.id)
+            found = category_counts(session, self.client.id)
         self.app.call_from_thread(self._pick_category, found)
 
     def _pick_category(self, found: list[tuple[str, str, int]]) -> None:

@@ -14,14 +14,17 @@ from textual.widgets import Static
 
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import CORRECTABLE_LABELS, correct_label
-from core.queries import desk as q
+from core.queries.accounts import client_sources
+from core.queries.mentions import list_mentions
+from core.queries.rows import MENTION_FILTERS, ClientRef, MentionCursor, MentionRow, SourceRow
 from core.text import mention_ref
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import NARROW, ago, clean, label, plural, safe, show, stamp
+from tui.widgets.text import NARROW, ago, clean, label, safe, show, stamp
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskScreen
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 PAGE = 100
 
 
-def reach(m: q.MentionRow) -> Text:
+def reach(m: MentionRow) -> Text:
     parts = []
     if m.followers:
         parts.append(f"{m.followers:,}f")
@@ -40,7 +43,7 @@ def reach(m: q.MentionRow) -> Text:
     return Text(" ".join(parts) or "·", style="bold" if m.shares >= 50 else "dim")
 
 
-def author_cell(m: q.MentionRow) -> Text:
+def author_cell(m: MentionRow) -> Text:
     text = safe(m.author or "unknown", limit=24)
     if m.author_is_troll:
         text.append(" troll", style="bold magenta")
@@ -49,7 +52,7 @@ def author_cell(m: q.MentionRow) -> Text:
     return text
 
 
-def mention_detail(m: q.MentionRow) -> Text:
+def mention_detail(m: MentionRow) -> Text:
     """The whole post, as inert text, with why it got its label."""
     text = Text()
     text.append(f"{mention_ref(m.id)} ", style="dim")
@@ -89,19 +92,19 @@ class MentionsPane(Pane):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.MentionRow]
+        rows: list[MentionRow]
         appended: bool
         client_id: int
-        sources: list[q.SourceRow] | None = None
+        sources: list[SourceRow] | None = None
         """Loaded when the client has no mentions at all: to say why."""
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.kind = "all"
-        self.rows: dict[str, q.MentionRow] = {}
-        self.last: q.MentionRow | None = None
+        self.rows: dict[str, MentionRow] = {}
+        self.last: MentionRow | None = None
         self.exhausted = False
-        self.sources: list[q.SourceRow] | None = None
+        self.sources: list[SourceRow] | None = None
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -136,15 +139,15 @@ class MentionsPane(Pane):
         self.load(self.kind, self.search, None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mentions")
-    def load(self, kind: str, search: str, after: q.MentionCursor | None) -> None:
+    def load(self, kind: str, search: str, after: MentionCursor | None) -> None:
         client_id = self.client.id
         sources = None
         with self.desk.services.sessions() as session:
-            rows = q.client_mentions(
-                session, client_id, kind=kind, search=search, after=after, limit=PAGE
+            rows = list_mentions(
+                session, client_id=client_id, kind=kind, search=search, after=after, limit=PAGE
             )
             if not rows and after is None and kind == "all" and not search:
-                sources = q.client_sources(session, client_id, self.desk.now())
+                sources = client_sources(session, client_id, self.desk.now())
         self.post_message(self.Loaded(rows, after is not None, client_id, sources))
 
     @on(Loaded)
@@ -227,7 +230,7 @@ class MentionsPane(Pane):
         return text
 
     @property
-    def selected(self) -> q.MentionRow | None:
+    def selected(self) -> MentionRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
@@ -242,11 +245,11 @@ class MentionsPane(Pane):
         if self.exhausted or self.last is None:
             return
         self.loaded = False
-        self.load(self.kind, self.search, q.MentionCursor(self.last.published_at, self.last.id))
+        self.load(self.kind, self.search, MentionCursor(self.last.published_at, self.last.id))
 
     def action_cycle_kind(self) -> None:
-        i = q.MENTION_FILTERS.index(self.kind)
-        self.kind = q.MENTION_FILTERS[(i + 1) % len(q.MENTION_FILTERS)]
+        i = MENTION_FILTERS.index(self.kind)
+        self.kind = MENTION_FILTERS[(i + 1) % len(MENTION_FILTERS)]
         self.show_bar()
         self.reload()
 
@@ -321,7 +324,7 @@ class MentionsPane(Pane):
         relabel(self, m)
 
 
-def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
+def relabel(node: Pane | DeskScreen, m: MentionRow) -> None:
     """Ask for the right label of a mention and record the correction (from a pane or screen)."""
     options = [(name, label(name)) for name in CORRECTABLE_LABELS if name != m.label]
 

@@ -14,7 +14,11 @@ from core.accounts import reassign_account
 from core.authors import TrollPreview, set_author, troll_preview
 from core.ingest.demo_marker import DemoDatabaseError
 from core.ingest.poll import Poller, format_outcome
-from core.queries import desk as q
+from core.queries.accounts import client_accounts, client_sources
+from core.queries.authors import client_authors
+from core.queries.clients import list_staff
+from core.queries.rows import AccountRow, AuthorRow, ClientRef, SourceRow, StaffRef
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
@@ -22,7 +26,7 @@ from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import ago, clean, count, plural, safe
+from tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
     "ok": "green",
@@ -41,7 +45,7 @@ class _AuthorFlags(TypedDict, total=False):
     notes: str
 
 
-def account_state(a: q.AccountRow) -> Text:
+def account_state(a: AccountRow) -> Text:
     """One word on whether someone will answer for the account now, never "ok" when nobody
     will (the Owner and Backup columns say who)."""
     if a.archived:
@@ -60,14 +64,14 @@ class AccountsPane(Pane):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.AccountRow]
+        rows: list[AccountRow]
         client_id: int
-        staff: list[q.StaffRef]
+        staff: list[StaffRef]
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.rows: dict[str, q.AccountRow] = {}
-        self.staff: list[q.StaffRef] = []
+        self.rows: dict[str, AccountRow] = {}
+        self.staff: list[StaffRef] = []
 
     def forget_rows(self) -> None:
         self.rows = {}
@@ -90,8 +94,8 @@ class AccountsPane(Pane):
     def load(self) -> None:
         client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_accounts(session, client_id)
-            staff = q.list_staff(session)
+            rows = client_accounts(session, client_id)
+            staff = list_staff(session)
         self.post_message(self.Loaded(rows, client_id, staff))
 
     @on(Loaded)
@@ -137,7 +141,7 @@ class AccountsPane(Pane):
         )
 
     @property
-    def selected(self) -> q.AccountRow | None:
+    def selected(self) -> AccountRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
@@ -194,12 +198,12 @@ class SourcesPane(Pane):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.SourceRow]
+        rows: list[SourceRow]
         client_id: int
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.rows: dict[str, q.SourceRow] = {}
+        self.rows: dict[str, SourceRow] = {}
 
     def forget_rows(self) -> None:
         self.rows = {}
@@ -229,7 +233,7 @@ class SourcesPane(Pane):
     def load(self) -> None:
         client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_sources(session, client_id, self.desk.now())
+            rows = client_sources(session, client_id, self.desk.now())
         self.post_message(self.Loaded(rows, client_id))
 
     @on(Loaded)
@@ -283,7 +287,7 @@ class SourcesPane(Pane):
         )
 
     @property
-    def selected(self) -> q.SourceRow | None:
+    def selected(self) -> SourceRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
@@ -321,16 +325,16 @@ class AuthorsPane(Pane):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.AuthorRow]
+        rows: list[AuthorRow]
         client_id: int
 
     @dataclass
     class TrollLooked(Message):
         preview: TrollPreview
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.rows: dict[str, q.AuthorRow] = {}
+        self.rows: dict[str, AuthorRow] = {}
 
     def forget_rows(self) -> None:
         self.rows = {}
@@ -353,7 +357,7 @@ class AuthorsPane(Pane):
     def load(self, search: str) -> None:
         client_id = self.client.id
         with self.desk.services.sessions() as session:
-            rows = q.client_authors(session, client_id, search=search, limit=100)
+            rows = client_authors(session, client_id, search=search, limit=100)
         self.post_message(self.Loaded(rows, client_id))
 
     @on(Loaded)
@@ -408,7 +412,7 @@ class AuthorsPane(Pane):
         )
 
     @property
-    def selected(self) -> q.AuthorRow | None:
+    def selected(self) -> AuthorRow | None:
         key = self.table.selected_key
         return self.rows.get(key) if key else None
 
