@@ -36,7 +36,7 @@ from core.incidents.categories import client_categories
 from core.incidents.drafts import DraftRow, drafting, drafts_on
 from core.incidents.views import CaseRow, cases_under
 from core.incidents.workflow import reply_platform
-from core.ingest.health import quiet_too_long
+from core.jobs.health import quiet_too_long
 from core.policy import ReplyPolicy, policy_note
 from core.send.notes import sent_note
 from core.text import mention_ref
@@ -44,7 +44,7 @@ from core.text import mention_ref
 SPARK_DAYS = 7
 # A source whose last poll failed this many times in a row is "failing" on the dashboard.
 FAILING_AFTER = 1
-# A source is "silent" by core.ingest.health's one rule (`quiet_too_long`).
+# A source is "silent" by core.jobs.health's one rule (`quiet_too_long`).
 # Clocks run while an incident waits on us; these statuses have no response deadline that counts.
 CLOCKED_STATUSES = ("new", "acknowledged", "in_progress")
 
