@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db.models import Client, Source
-from core.ingest.health import (
+from core.jobs.health import (
     BACKOFF_CAP_S,
     RETRY_AFTER_CAP_S,
     backoff_seconds,
@@ -18,7 +18,7 @@ from core.ingest.health import (
     silent_sources,
     source_health,
 )
-from core.ingest.leases import claim_due_sources, claim_source, release_source
+from core.jobs.leases import claim_due_sources, claim_source, release_source
 from core.services import Services
 from tests.helpers import T0
 

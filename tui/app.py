@@ -27,9 +27,10 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from core.errors import DouseError
-from core.ingest.housekeeping import INTERVAL_S as JOBS_EVERY
-from core.ingest.housekeeping import format_jobs
-from core.ingest.scheduler import NOT_POLLED, is_demo_database, run_incident_jobs_unless_watched
+from core.jobs.demo_marker import NOT_POLLED, is_demo_database
+from core.jobs.housekeeping import INTERVAL_S as JOBS_EVERY
+from core.jobs.housekeeping import format_jobs
+from core.jobs.scheduler import run_incident_jobs_unless_watched
 from core.queries.clients import active_clients, staff_by_handle
 from core.queries.dashboard import data_stamp, notifications_after
 from core.queries.rows import ClientRef, DataStamp, NotificationRow, StaffRef

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from core.db.models import Account, Source, Staff
-from core.ingest.health import quiet_too_long
+from core.jobs.health import quiet_too_long
 from core.queries.rows import AccountRow, SourceRow
 
 FAILING_AFTER = 1

@@ -12,8 +12,8 @@ from textual.message import Message
 
 from core.accounts import reassign_account
 from core.authors import TrollPreview, set_author, troll_preview
-from core.ingest.demo_marker import DemoDatabaseError
-from core.ingest.poll import Poller, format_outcome
+from core.jobs.demo_marker import DemoDatabaseError
+from core.jobs.poll import Poller, format_outcome
 from core.queries.accounts import client_accounts, client_sources
 from core.queries.authors import client_authors
 from core.queries.clients import list_staff
