@@ -306,6 +306,7 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
     for x in negatives:
         for f in _flights(x.text):
             flight_posts[(x.airline, f, x.created.strftime("%Y-%m-%d"))].append(x)
+
     # A person's own case under a problem is part of that problem (issue 11: "cases of the
     # same problem live under it"), so a pair counts as grouped under one problem too.
     def problem_of(iid: int | None) -> int | None:
