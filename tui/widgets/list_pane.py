@@ -73,6 +73,7 @@ class ListPane(Pane, Generic[RowT, AsideT]):
         # Bumped by each fresh load and each client switch: what an older load brings back
         # (another client's rows, a search typed over) is dropped when it lands.
         self._generation = 0
+        self._fresh_pending = False
 
     # -- what a list says about itself ------------------------------------------------------
 
@@ -123,6 +124,7 @@ class ListPane(Pane, Generic[RowT, AsideT]):
 
     def forget_rows(self) -> None:
         self._generation += 1
+        self._fresh_pending = False
         self.rows = {}
         self.exhausted = False
 
@@ -141,16 +143,20 @@ class ListPane(Pane, Generic[RowT, AsideT]):
         last = self.last
         if self.PAGE is None or self.exhausted or not self.loaded or last is None:
             return
+        if self._fresh_pending:
+            return  # the next page of a list about to be replaced
         self.loaded = False
         self._load_page(self.fetcher(), Window(len(self.rows), self.PAGE, last), self._generation)
 
     def _fresh(self, window: Window[RowT]) -> None:
         self._generation += 1
+        self._fresh_pending = True
         self._load_fresh(self.fetcher(), self.aside_fetcher(), window, self._generation)
 
-    # Two groups: a page asked for while a fresh list loads must not cancel it (a pending
-    # worker that is cancelled never runs); what it brings back is dropped instead.
-    @work(thread=True, exclusive=True, exit_on_error=False, group="list-fresh")
+    # One group: a fresh load cancels a page still loading (a thread already running cannot
+    # be stopped; what it brings back is dropped when it lands). No page is asked for while a
+    # fresh load is pending, so a page never cancels one.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="list")
     def _load_fresh(
         self,
         fetch: Fetch[RowT],
@@ -163,7 +169,7 @@ class ListPane(Pane, Generic[RowT, AsideT]):
             aside = fetch_aside(session, rows) if fetch_aside is not None else None
         self.post_message(RowsLoaded(rows, window, generation, aside))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="list-page")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="list")
     def _load_page(self, fetch: Fetch[RowT], window: Window[RowT], generation: int) -> None:
         with self.desk.services.sessions() as session:
             rows = fetch(session, window)
@@ -179,6 +185,7 @@ class ListPane(Pane, Generic[RowT, AsideT]):
         keep = table.selected_key
         fresh = event.window.offset == 0
         if fresh:
+            self._fresh_pending = False
             self.rows = {}
             table.clear()
             self.took_aside(event.aside)
