@@ -14,13 +14,14 @@ from sqlalchemy.exc import OperationalError
 from textual.widgets import Static
 
 from core.db.models import Activity, Client, Incident
-from core.queries import desk as q
+from core.queries.rows import DashboardRow
 from core.services import Services
 from tests import factories
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
 from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 from tui.actions import ACTIONS, key_label
+from tui.screens import dashboard as dashboard_screen
 from tui.screens.client import ClientScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen, help_table
@@ -212,10 +213,10 @@ async def test_export_runs_in_background(
 async def test_database_failure_is_a_notification(
     sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def down(*_args: object, **_kw: object) -> list[q.DashboardRow]:
+    def down(*_args: object, **_kw: object) -> list[DashboardRow]:
         raise OperationalError("SELECT", {}, Exception("could not connect to server"))
 
-    monkeypatch.setattr(q, "dashboard", down)
+    monkeypatch.setattr(dashboard_screen, "dashboard", down)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from textual import on, work
 
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.queries import desk as q
+from core.queries.detail import category_counts
+from core.queries.incidents import list_incidents
+from core.queries.rows import ClientRef, IncidentFilter, IncidentRow
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
@@ -43,7 +45,7 @@ def severity_cell(value: str, narrow: bool) -> Text:
     return text
 
 
-def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
+def title_cell(row: IncidentRow, overdue: bool) -> Text:
     """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice; a
     person's case under a problem says which ("↳#12")."""
     text = Text()
@@ -58,7 +60,7 @@ def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
     return text
 
 
-def incident_cells(row: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
+def incident_cells(row: IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
     cells = [
@@ -86,14 +88,14 @@ def category_cell(category: str | None, narrow: bool = False) -> Text:
     return Text(name if len(name) <= 10 else name[:9] + ".", style="dim" if narrow else "")
 
 
-class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
+class IncidentsPane(BulkIncidents, ListPane[IncidentRow, None]):
     BINDINGS: ClassVar = [*bindings("incidents"), *bindings("bulk")]
     PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
     PAGE = PAGE
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.filters = q.IncidentFilter()
+        self.filters = IncidentFilter()
         self.narrow = False
 
     def forget_rows(self) -> None:
@@ -106,7 +108,7 @@ class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
     def bulk_table(self) -> DeskTable:
         return self.table
 
-    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+    def bulk_rows(self) -> dict[str, IncidentRow]:
         return self.rows
 
     @on(DeskTable.SelectionChanged)
@@ -144,7 +146,7 @@ class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
         f = self.filters
         text = Text()
         text.append("status ", style="dim")
-        text.append(f.status, style="bold")
+        text.append(f.status or "all", style="bold")
         text.append("  severity ", style="dim")
         text.append(f.severity or "any", style="bold")
         text.append("  owner ", style="dim")
@@ -155,18 +157,23 @@ class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
         text.append_text(selection_hint(self.table))
         return text
 
-    def fetcher(self) -> Fetch[q.IncidentRow]:
+    def fetcher(self) -> Fetch[IncidentRow]:
         self.filters = replace(self.filters, text=self.search)
-        client_id, filters = self.client.id, self.filters
+        client_id, filters, now = self.client.id, self.filters, self.desk.now()
 
-        def fetch(session: Session, window: Window[q.IncidentRow]) -> list[q.IncidentRow]:
-            return q.client_incidents(
-                session, client_id, filters, limit=window.limit or PAGE, offset=window.offset
+        def fetch(session: Session, window: Window[IncidentRow]) -> list[IncidentRow]:
+            return list_incidents(
+                session,
+                now,
+                filters,
+                client_id=client_id,
+                limit=window.limit or PAGE,
+                offset=window.offset,
             )
 
         return fetch
 
-    def cells(self, row: q.IncidentRow, now: datetime) -> list[Text]:
+    def cells(self, row: IncidentRow, now: datetime) -> list[Text]:
         return incident_cells(row, now, self.narrow)
 
     def why_empty(self) -> Text:
@@ -206,7 +213,7 @@ class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
         if key is not None:
             self.desk.open_incident(int(key))
 
-    def _set(self, filters: q.IncidentFilter) -> None:
+    def _set(self, filters: IncidentFilter) -> None:
         self.filters = filters
         self.show_bar()
         self.refilter()
@@ -226,7 +233,7 @@ class IncidentsPane(BulkIncidents, ListPane[q.IncidentRow, None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="categories")
     def choose_category(self) -> None:
         with self.desk.services.sessions() as session:
-            found = q.category_counts(session, self.client.id)
+            found = category_counts(session, self.client.id)
         self.app.call_from_thread(self._pick_category, found)
 
     def _pick_category(self, found: list[tuple[str, str, int]]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from textual import on, work
 from textual.message import Message
 
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable, RowSpec
 

@@ -13,15 +13,18 @@ from textual.widgets import Static
 
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import CORRECTABLE_LABELS, correct_label
-from core.queries import desk as q
+from core.queries.accounts import client_sources
+from core.queries.mentions import list_mentions
+from core.queries.rows import MENTION_FILTERS, ClientRef, MentionCursor, MentionRow, SourceRow
 from core.text import mention_ref
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
 from tui.widgets.pane import Pane
 from tui.widgets.table import DeskTable
-from tui.widgets.text import NARROW, ago, clean, label, plural, safe, show, stamp
+from tui.widgets.text import NARROW, ago, clean, label, safe, show, stamp
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskScreen
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 PAGE = 100
 
 
-def reach(m: q.MentionRow) -> Text:
+def reach(m: MentionRow) -> Text:
     parts = []
     if m.followers:
         parts.append(f"{m.followers:,}f")
@@ -40,7 +43,7 @@ def reach(m: q.MentionRow) -> Text:
     return Text(" ".join(parts) or "·", style="bold" if m.shares >= 50 else "dim")
 
 
-def author_cell(m: q.MentionRow) -> Text:
+def author_cell(m: MentionRow) -> Text:
     text = safe(m.author or "unknown", limit=24)
     if m.author_is_troll:
         text.append(" troll", style="bold magenta")
@@ -49,7 +52,7 @@ def author_cell(m: q.MentionRow) -> Text:
     return text
 
 
-def mention_detail(m: q.MentionRow) -> Text:
+def mention_detail(m: MentionRow) -> Text:
     """The whole post, as inert text, with why it got its label."""
     text = Text()
     text.append(f"{mention_ref(m.id)} ", style="dim")
@@ -77,7 +80,7 @@ def mention_detail(m: q.MentionRow) -> Text:
     return text
 
 
-class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
+class MentionsPane(ListPane[MentionRow, list[SourceRow]]):
     BINDINGS: ClassVar = bindings("mentions")
     DEFAULT_CSS = """
     MentionsPane #mention-detail {
@@ -88,10 +91,10 @@ class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
     """
     PAGE = PAGE
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.kind = "all"
-        self.sources: list[q.SourceRow] | None = None
+        self.sources: list[SourceRow] | None = None
         """Loaded when the client has no mentions at all: to say why."""
 
     def compose(self) -> ComposeResult:
@@ -121,15 +124,15 @@ class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
         text.append("  ·  reach: f followers, ↻ shares, ♥ likes", style="dim")
         return text
 
-    def fetcher(self) -> Fetch[q.MentionRow]:
+    def fetcher(self) -> Fetch[MentionRow]:
         client_id, kind, search = self.client.id, self.kind, self.search
 
-        def fetch(session: Session, window: Window[q.MentionRow]) -> list[q.MentionRow]:
+        def fetch(session: Session, window: Window[MentionRow]) -> list[MentionRow]:
             last = window.last
-            after = None if last is None else q.MentionCursor(last.published_at, last.id)
-            return q.client_mentions(
+            after = None if last is None else MentionCursor(last.published_at, last.id)
+            return list_mentions(
                 session,
-                client_id,
+                client_id=client_id,
                 kind=kind,
                 search=search,
                 after=after,
@@ -138,20 +141,20 @@ class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
 
         return fetch
 
-    def aside_fetcher(self) -> FetchAside[q.MentionRow, list[q.SourceRow]] | None:
+    def aside_fetcher(self) -> FetchAside[MentionRow, list[SourceRow]] | None:
         if self.filtered():
             return None
         client_id, now = self.client.id, self.desk.now()
 
-        def sources(session: Session, rows: Sequence[q.MentionRow]) -> list[q.SourceRow] | None:
-            return None if rows else q.client_sources(session, client_id, now)
+        def sources(session: Session, rows: Sequence[MentionRow]) -> list[SourceRow] | None:
+            return None if rows else client_sources(session, client_id, now)
 
         return sources
 
-    def took_aside(self, aside: list[q.SourceRow] | None) -> None:
+    def took_aside(self, aside: list[SourceRow] | None) -> None:
         self.sources = aside
 
-    def cells(self, row: q.MentionRow, now: datetime) -> list[Text]:
+    def cells(self, row: MentionRow, now: datetime) -> list[Text]:
         return [
             ago(row.published_at, now),
             label(row.label, row.corrected),
@@ -212,8 +215,8 @@ class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
         self.more()
 
     def action_cycle_kind(self) -> None:
-        i = q.MENTION_FILTERS.index(self.kind)
-        self.set_kind(q.MENTION_FILTERS[(i + 1) % len(q.MENTION_FILTERS)])
+        i = MENTION_FILTERS.index(self.kind)
+        self.set_kind(MENTION_FILTERS[(i + 1) % len(MENTION_FILTERS)])
 
     def set_kind(self, kind: str) -> None:
         self.kind = kind
@@ -286,7 +289,7 @@ class MentionsPane(ListPane[q.MentionRow, list[q.SourceRow]]):
         relabel(self, m)
 
 
-def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
+def relabel(node: Pane | DeskScreen, m: MentionRow) -> None:
     """Ask for the right label of a mention and record the correction (from a pane or screen)."""
     options = [(name, label(name)) for name in CORRECTABLE_LABELS if name != m.label]
 

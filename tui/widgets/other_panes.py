@@ -15,7 +15,11 @@ from core.accounts import reassign_account
 from core.authors import TrollPreview, set_author, troll_preview
 from core.jobs.demo_marker import DemoDatabaseError
 from core.jobs.poll import Poller, format_outcome
-from core.queries import desk as q
+from core.queries.accounts import client_accounts, client_sources
+from core.queries.authors import client_authors
+from core.queries.clients import list_staff
+from core.queries.rows import AccountRow, AuthorRow, ClientRef, SourceRow, StaffRef
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
@@ -23,7 +27,7 @@ from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
 from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
 from tui.widgets.table import DeskTable
-from tui.widgets.text import ago, clean, count, plural, safe
+from tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
     "ok": "green",
@@ -42,7 +46,7 @@ class _AuthorFlags(TypedDict, total=False):
     notes: str
 
 
-def account_state(a: q.AccountRow) -> Text:
+def account_state(a: AccountRow) -> Text:
     """One word on whether someone will answer for the account now, never "ok" when nobody
     will (the Owner and Backup columns say who)."""
     if a.archived:
@@ -56,12 +60,12 @@ def account_state(a: q.AccountRow) -> Text:
     return Text("ok", style="green")
 
 
-class AccountsPane(ListPane[q.AccountRow, list[q.StaffRef]]):
+class AccountsPane(ListPane[AccountRow, list[StaffRef]]):
     BINDINGS: ClassVar = bindings("accounts")
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.staff: list[q.StaffRef] = []
+        self.staff: list[StaffRef] = []
 
     def columns(self, table: DeskTable) -> None:
         for name in ("Platform", "Handle", "Owner", "Backup", "State"):
@@ -74,25 +78,25 @@ class AccountsPane(ListPane[q.AccountRow, list[q.StaffRef]]):
             text.append(f"  ·  {unowned} without an owner", style="bold yellow")
         return text
 
-    def fetcher(self) -> Fetch[q.AccountRow]:
+    def fetcher(self) -> Fetch[AccountRow]:
         client_id, needle = self.client.id, self.search.lower()
 
-        def fetch(session: Session, window: Window[q.AccountRow]) -> list[q.AccountRow]:
+        def fetch(session: Session, window: Window[AccountRow]) -> list[AccountRow]:
             return [
                 a
-                for a in q.client_accounts(session, client_id)
+                for a in client_accounts(session, client_id)
                 if not needle or needle in a.handle.lower() or needle in (a.owner or "")
             ]
 
         return fetch
 
-    def aside_fetcher(self) -> FetchAside[q.AccountRow, list[q.StaffRef]]:
-        return lambda session, rows: q.list_staff(session)
+    def aside_fetcher(self) -> FetchAside[AccountRow, list[StaffRef]]:
+        return lambda session, rows: list_staff(session)
 
-    def took_aside(self, aside: list[q.StaffRef] | None) -> None:
+    def took_aside(self, aside: list[StaffRef] | None) -> None:
         self.staff = aside or []
 
-    def cells(self, row: q.AccountRow, now: datetime) -> list[Text]:
+    def cells(self, row: AccountRow, now: datetime) -> list[Text]:
         return [
             Text(row.platform),
             safe(row.handle, limit=40),
@@ -156,7 +160,7 @@ class AccountsPane(ListPane[q.AccountRow, list[q.StaffRef]]):
         )
 
 
-class SourcesPane(ListPane[q.SourceRow, None]):
+class SourcesPane(ListPane[SourceRow, None]):
     BINDINGS: ClassVar = bindings("sources")
 
     def columns(self, table: DeskTable) -> None:
@@ -177,19 +181,19 @@ class SourcesPane(ListPane[q.SourceRow, None]):
             )
         return text
 
-    def fetcher(self) -> Fetch[q.SourceRow]:
+    def fetcher(self) -> Fetch[SourceRow]:
         client_id, needle, now = self.client.id, self.search.lower(), self.desk.now()
 
-        def fetch(session: Session, window: Window[q.SourceRow]) -> list[q.SourceRow]:
+        def fetch(session: Session, window: Window[SourceRow]) -> list[SourceRow]:
             return [
                 s
-                for s in q.client_sources(session, client_id, now)
+                for s in client_sources(session, client_id, now)
                 if not needle or needle in s.name.lower() or needle in s.target.lower()
             ]
 
         return fetch
 
-    def cells(self, row: q.SourceRow, now: datetime) -> list[Text]:
+    def cells(self, row: SourceRow, now: datetime) -> list[Text]:
         health = Text(row.health, style=HEALTH_STYLE.get(row.health, ""))
         if row.consecutive_failures:
             health.append(f" ×{row.consecutive_failures}")
@@ -239,7 +243,7 @@ class SourcesPane(ListPane[q.SourceRow, None]):
         )
 
 
-class AuthorsPane(ListPane[q.AuthorRow, None]):
+class AuthorsPane(ListPane[AuthorRow, None]):
     BINDINGS: ClassVar = bindings("authors")
     PLACEHOLDER = "handle or name — Enter keeps it, Esc clears"
     SHOWN = 100
@@ -259,15 +263,15 @@ class AuthorsPane(ListPane[q.AuthorRow, None]):
     def bar(self) -> Text:
         return Text(f"{plural(len(self.rows), 'author')}, most negative first", style="dim")
 
-    def fetcher(self) -> Fetch[q.AuthorRow]:
+    def fetcher(self) -> Fetch[AuthorRow]:
         client_id, search, limit = self.client.id, self.search, self.SHOWN
 
-        def fetch(session: Session, window: Window[q.AuthorRow]) -> list[q.AuthorRow]:
-            return q.client_authors(session, client_id, search=search, limit=limit)
+        def fetch(session: Session, window: Window[AuthorRow]) -> list[AuthorRow]:
+            return client_authors(session, client_id, search=search, limit=limit)
 
         return fetch
 
-    def cells(self, row: q.AuthorRow, now: datetime) -> list[Text]:
+    def cells(self, row: AuthorRow, now: datetime) -> list[Text]:
         name = safe(row.handle, limit=30)
         if row.display_name:
             name.append(" ")

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from tui.widgets.base import DeskWrites, WorkerFailures
 from tui.widgets.table import DeskTable
 
