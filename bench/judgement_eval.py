@@ -166,7 +166,7 @@ class Replay:
             )
         else:
             from core.ingest.importer import import_file
-            from core.ingest.poll import default_on_stored
+            from core.jobs.poll import default_on_stored
 
             with self.services.sessions.begin() as session:
                 import_file(
