@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -27,6 +28,7 @@ from tui.screens.help import HelpScreen, help_table
 from tui.screens.incident import IncidentScreen
 from tui.screens.queue import PAGE, QueueScreen
 from tui.widgets import pane as pane_module
+from tui.widgets.list_pane import ListPane
 from tui.widgets.table import DeskTable
 
 
@@ -325,14 +327,16 @@ async def test_escape_on_a_search_searches_once_and_leaves_nothing_to_come(
         await until(pilot, lambda: "search: bank" in bar(screen))
         await settle(pilot)
         pane = screen.active_pane
+        assert isinstance(pane, ListPane)
         reloads: list[str] = []
-        real = pane.reload
+        real = pane.fetcher
 
-        def counted() -> None:
+        def counted() -> Any:
             reloads.append(pane.search)
-            real()
+            return real()
 
-        monkeypatch.setattr(pane, "reload", counted)
+        # Every load asks the list what to fetch, with the search of that moment.
+        monkeypatch.setattr(pane, "fetcher", counted)
         await pilot.press("escape")
         await settle(pilot)
         # The list is searched again once, unfiltered; clearing the box is not typing.

@@ -3,13 +3,13 @@ several can be selected and acted on at once (tui.widgets.bulk)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on, work
-from textual.message import Message
 
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
 from core.queries.detail import category_counts
@@ -18,8 +18,8 @@ from core.queries.rows import ClientRef, IncidentFilter, IncidentRow
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
-from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable, RowSpec
+from tui.widgets.list_pane import Fetch, ListPane, Window
+from tui.widgets.table import DeskTable
 from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
 
 PAGE = 100
@@ -88,26 +88,18 @@ def category_cell(category: str | None, narrow: bool = False) -> Text:
     return Text(name if len(name) <= 10 else name[:9] + ".", style="dim" if narrow else "")
 
 
-class IncidentsPane(BulkIncidents, Pane):
+class IncidentsPane(BulkIncidents, ListPane[IncidentRow, None]):
     BINDINGS: ClassVar = [*bindings("incidents"), *bindings("bulk")]
     PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
-
-    @dataclass
-    class Loaded(Message):
-        rows: list[IncidentRow]
-        offset: int
-        client_id: int
+    PAGE = PAGE
 
     def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.filters = IncidentFilter()
-        self.rows: list[IncidentRow] = []
-        self.exhausted = False
         self.narrow = False
 
     def forget_rows(self) -> None:
-        self.rows = []
-        self.exhausted = False
+        super().forget_rows()
         self.table.clear_selection()
 
     def compose_table(self) -> DeskTable:
@@ -117,7 +109,7 @@ class IncidentsPane(BulkIncidents, Pane):
         return self.table
 
     def bulk_rows(self) -> dict[str, IncidentRow]:
-        return {str(r.id): r for r in self.rows}
+        return self.rows
 
     @on(DeskTable.SelectionChanged)
     def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
@@ -128,12 +120,11 @@ class IncidentsPane(BulkIncidents, Pane):
         return self.table.clear_selection()
 
     def setup_table(self, table: DeskTable) -> None:
-        self.add_columns(table)
+        self.columns(table)
         self.set_interval(1.0, self.tick)
 
-    def add_columns(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         self.narrow = self.app.size.width < NARROW
-        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
@@ -146,12 +137,7 @@ class IncidentsPane(BulkIncidents, Pane):
 
     def on_resize(self) -> None:
         if (self.app.size.width < NARROW) != self.narrow:
-            table = self.table
-            keep = table.selected_key
-            self.add_columns(table)
-            now = self.desk.now()
-            table.add_rows([(str(r.id), incident_cells(r, now, self.narrow)) for r in self.rows])
-            table.keep_cursor(keep)
+            self.redraw()
 
     def bar(self) -> Text:
         selected = selection_bar(self.table)
@@ -171,56 +157,30 @@ class IncidentsPane(BulkIncidents, Pane):
         text.append_text(selection_hint(self.table))
         return text
 
-    def reload(self) -> None:
+    def fetcher(self) -> Fetch[IncidentRow]:
         self.filters = replace(self.filters, text=self.search)
-        self.load(self.filters, 0, max(PAGE, len(self.rows)))
+        client_id, filters, now = self.client.id, self.filters, self.desk.now()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="incidents")
-    def load(self, filters: IncidentFilter, offset: int, limit: int) -> None:
-        client_id = self.client.id
-        with self.desk.services.sessions() as session:
-            rows = list_incidents(
+        def fetch(session: Session, window: Window[IncidentRow]) -> list[IncidentRow]:
+            return list_incidents(
                 session,
-                self.desk.now(),
+                now,
                 filters,
                 client_id=client_id,
-                limit=limit,
-                offset=offset,
+                limit=window.limit or PAGE,
+                offset=window.offset,
             )
-        self.post_message(self.Loaded(rows, offset, client_id))
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        table = self.table
-        keep = table.selected_key
-        if event.offset == 0:
-            self.rows = []
-            table.clear()
-        self.exhausted = len(event.rows) < PAGE
-        now = self.desk.now()
-        new_rows: list[RowSpec] = []
-        for row in event.rows:
-            if str(row.id) in table.rows:
-                continue
-            self.rows.append(row)
-            new_rows.append((str(row.id), incident_cells(row, now, self.narrow)))
-        table.add_rows(new_rows)
-        if event.offset == 0:
-            table.keep_cursor(keep)
-            table.prune_selection()
-        self.show_bar()
-        self.show_empty(
-            None
-            if self.rows
-            else self.empty_because(
-                "incidents",
-                f"No open incidents for {self.client.name}: nothing negative is waiting for an "
-                "answer. f shows all of them, resolved and closed too.",
-            )
+        return fetch
+
+    def cells(self, row: IncidentRow, now: datetime) -> list[Text]:
+        return incident_cells(row, now, self.narrow)
+
+    def why_empty(self) -> Text:
+        return self.empty_because(
+            "incidents",
+            f"No open incidents for {self.client.name}: nothing negative is waiting for an "
+            "answer. f shows all of them, resolved and closed too.",
         )
 
     def filtered(self) -> list[str]:
@@ -239,16 +199,9 @@ class IncidentsPane(BulkIncidents, Pane):
             return
         now = self.desk.now()
         table = self.table
-        for row in self.rows:
+        for key, row in self.rows.items():
             if row.due_at is not None:
-                table.refresh_cell(str(row.id), "due", countdown(row.due_at, now))
-
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
-        if self.table.near_end and not self.exhausted and self.loaded:
-            self.loaded = False  # one page request at a time
-            self.load(self.filters, len(self.rows), PAGE)
+                table.refresh_cell(key, "due", countdown(row.due_at, now))
 
     @on(DeskTable.RowSelected)
     def _selected(self, event: DeskTable.RowSelected) -> None:
@@ -262,9 +215,8 @@ class IncidentsPane(BulkIncidents, Pane):
 
     def _set(self, filters: IncidentFilter) -> None:
         self.filters = filters
-        self.rows = []
         self.show_bar()
-        self.load(self.filters, 0, PAGE)
+        self.refilter()
 
     def action_cycle_status(self) -> None:
         i = STATUS_CYCLE.index(self.filters.status)
