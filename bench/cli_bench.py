@@ -15,8 +15,9 @@ builder), then runs each command in a fresh process several times and reads the 
 
 The best of --runs is reported (the shared machine's load only ever adds time) with the median
 beside it. Each command runs once unmeasured first, which also writes the tree's bytecode cache
-(PYTHONDONTWRITEBYTECODE is dropped for the children), as installing douse would. --tree runs another checkout of douse (e.g. an older commit unpacked with
-`git archive`) against the same database, for before/after figures.
+(PYTHONDONTWRITEBYTECODE is dropped for the children), as installing douse would. --tree runs
+another checkout of douse (e.g. an older commit unpacked with `git archive`) against the same
+database, for before/after figures.
 """
 
 from __future__ import annotations
