@@ -72,3 +72,22 @@ def test_learned_reasons_name_the_grams_that_pushed_hardest(analyzer: Analyzer) 
             assert judgement.pushes(most) == plain_pushes(judgement, most)
         shown += bool(judgement.pushes())
     assert shown > len(examples) // 2
+
+
+def test_scoring_a_batch_gives_what_scoring_each_post_gives(analyzer: Analyzer) -> None:
+    import numpy as np
+
+    from core.learning.model import LearnedScorer
+
+    examples = [prepare(analyzer, t, label) for t, label in slang_stream(12, 120)]
+    x, words, chars = _matrix(examples)
+    fitted = _classifier().fit(x, np.array([e.label for e in examples]))
+    scorer = LearnedScorer(analyzer, LearnedModel(1, None, 120, _weights(fitted, words, chars)))
+    texts = [e.text for e in examples] + ["Das ist nicht gut, gar nicht", "", "Acme!!"]
+    options = {"negative_threshold": -0.2, "positive_threshold": 0.3, "brand_terms": ("acme",)}
+    many = scorer.score_many(iter(texts), **options)  # type: ignore[arg-type]
+    one_by_one = [scorer.score(text, **options) for text in texts]  # type: ignore[arg-type]
+    assert many == one_by_one
+    assert [r.reasons for r in many] == [r.reasons for r in one_by_one]
+    assert any(r.reasons[0].startswith("learned from 120 labels") for r in many)
+    assert many[-3].label == "unscored"

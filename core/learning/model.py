@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,6 +320,40 @@ class LearnedScorer:
         if result.compound is None:  # not English: left for a person, as with the rules
             return result
         return self.judge(text, result, brand_terms)
+
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *,
+        negative_threshold: float = -0.05,
+        positive_threshold: float = 0.05,
+        brand_terms: Sequence[str] = (),
+    ) -> list[SentimentResult]:
+        """`score` for many texts: the rules score them all, then the model judges them all.
+        The same results; in two passes each keeps its own tables in the processor's caches
+        (alternating post by post, each evicted the other's and cost a fifth more time)."""
+        texts = list(texts)
+        base_many = getattr(self.base, "score_many", None)
+        if base_many is None:
+            return [
+                self.score(
+                    text,
+                    negative_threshold=negative_threshold,
+                    positive_threshold=positive_threshold,
+                    brand_terms=brand_terms,
+                )
+                for text in texts
+            ]
+        results = base_many(
+            texts,
+            negative_threshold=negative_threshold,
+            positive_threshold=positive_threshold,
+            brand_terms=brand_terms,
+        )
+        return [
+            result if result.compound is None else self.judge(text, result, brand_terms)
+            for text, result in zip(texts, results, strict=True)
+        ]
 
     def judge(
         self, text: str, result: SentimentResult, brand_terms: Sequence[str]
