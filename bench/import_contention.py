@@ -28,8 +28,8 @@ from sqlalchemy import select
 
 from core.config import load_config, sync_config
 from core.db.models import Source
-from core.ingest.health import record_success
 from core.ingest.manual import add_manual_mention
+from core.jobs.health import record_success
 from core.services import build_services
 from core.settings import Settings
 

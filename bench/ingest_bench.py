@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.clock import FrozenClock
 from core.db.models import Client, Source
 from core.ingest.importer import import_file
-from core.ingest.poll import Poller
+from core.jobs.poll import Poller
 from core.services import Services, build_services
 from core.settings import Settings
 

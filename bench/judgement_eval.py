@@ -166,7 +166,7 @@ class Replay:
             )
         else:
             from core.ingest.importer import import_file
-            from core.ingest.poll import default_on_stored
+            from core.jobs.poll import default_on_stored
 
             with self.services.sessions.begin() as session:
                 import_file(
@@ -306,7 +306,14 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
     for x in negatives:
         for f in _flights(x.text):
             flight_posts[(x.airline, f, x.created.strftime("%Y-%m-%d"))].append(x)
-    pairs = together = 0
+
+    # A person's own case under a problem is part of that problem (issue 11: "cases of the
+    # same problem live under it"), so a pair counts as grouped under one problem too.
+    def problem_of(iid: int | None) -> int | None:
+        problem = getattr(out.incidents.get(iid), "problem_id", None) if iid else None
+        return problem or iid
+
+    pairs = together = grouped = 0
     for posts in flight_posts.values():
         for i, a in enumerate(posts):
             for b in posts[i + 1 :]:
@@ -315,9 +322,11 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
                 pairs += 1
                 ia, ib = out.incident_of.get(a.tweet_id), out.incident_of.get(b.tweet_id)
                 together += ia is not None and ia == ib
+                grouped += ia is not None and problem_of(ia) == problem_of(ib)
     print(
         f"same flight, same day, different people: {together}/{pairs} pairs on one incident "
-        f"({together / pairs if pairs else 0:.1%})"
+        f"({together / pairs if pairs else 0:.1%}); {grouped}/{pairs} under one problem "
+        f"({grouped / pairs if pairs else 0:.1%})"
     )
 
     # Size and span.

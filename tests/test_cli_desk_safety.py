@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core import audit
 from core.db.models import Source
 from core.incidents import triage_new_mentions
-from core.ingest.scheduler import DEMO_SUBJECT, NOT_POLLED
+from core.jobs.demo_marker import DEMO_SUBJECT, NOT_POLLED
 from core.services import Services
 from core.settings import load_settings
 from tests import factories

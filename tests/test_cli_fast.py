@@ -250,12 +250,12 @@ def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None
         check=True,
     )
     loaded = set(done.stdout.split())
-    assert "core.report_schedule" in loaded
+    assert "core.jobs.report_schedule" in loaded
     assert not [
         m
         for m in loaded
-        if m.startswith(("apscheduler", "core.export.", "core.ingest.douse"))
-        and m != "core.export.formats"
+        if m.startswith(("apscheduler", "core.export.", "core.ingest.douse", "core.jobs."))
+        and m not in ("core.export.formats", "core.jobs.report_schedule")
     ]
 
 

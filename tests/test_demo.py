@@ -30,8 +30,8 @@ from core.db.models import (
 from core.demo.agency import build_agency
 from core.demo.build import DemoOptions, build_demo
 from core.demo.summary import summarize
-from core.ingest.health import source_health
-from core.ingest.scheduler import NOT_POLLED, is_demo_database
+from core.jobs.demo_marker import NOT_POLLED, is_demo_database
+from core.jobs.health import source_health
 from core.policy import ReplyPolicy
 from core.sentiment import Analyzer
 from core.services import Services

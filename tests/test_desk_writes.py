@@ -23,7 +23,8 @@ from core.db.models import (
 from core.errors import ConflictError, DouseError
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import correct_label
-from core.queries import desk
+from core.queries.dashboard import dashboard
+from core.queries.mentions import mention_row
 from core.services import Services
 from tests import factories as f
 from tests.factories import World, desk_world
@@ -59,7 +60,7 @@ def test_open_incident_from_unscored_mention(services: Services, world: World) -
         assert note.details["mention_id"] == world.unscored_mention
         assert "French complaint" in note.body
         # The mentions tab now shows it as handled.
-        assert desk.mention_row(s, world.unscored_mention).incident_id == inc.id
+        assert mention_row(s, world.unscored_mention).incident_id == inc.id
     with services.sessions.begin() as s, pytest.raises(DouseError, match="already on incident"):
         open_incident_from_mention(s, world.unscored_mention, by="bob", now=T0)
 
@@ -134,7 +135,7 @@ def test_correct_label_keeps_the_models(services: Services, world: World) -> Non
         assert m is not None
         assert m.sentiment_label == "neutral"
         assert m.label_corrected_by_id == world.bob
-        row = desk.mention_row(s, world.unscored_mention)
+        row = mention_row(s, world.unscored_mention)
         assert row.corrected and row.model_label == "unscored"
         assert any("negative -> neutral by bob" in r for r in row.reasons)
         assert any("unscored -> negative by alice" in r for r in row.reasons)
@@ -154,7 +155,7 @@ def test_reassign_account_is_audited_after_commit(
     with services.sessions() as s:
         acc = s.get(Account, world.unowned_account)
         assert acc is not None and (acc.owner_id, acc.backup_owner_id) == (world.bob, world.alice)
-        assert desk.dashboard(s, T0)[0].unowned_accounts == 0
+        assert dashboard(s, T0)[0].unowned_accounts == 0
     lines = [r.getMessage() for r in caplog.records if r.name == "douse.audit"]
     assert len(lines) == 1
     assert "carol reassigned acme bluesky acme.bsky.social" in lines[0]

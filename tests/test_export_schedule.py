@@ -12,15 +12,15 @@ from sqlalchemy import select
 
 from core.db.models import Client, ReportRun
 from core.errors import DouseError
-from core.export.schedule import (
+from core.jobs.report_schedule import (
     describe_schedule,
     due_periods,
     latest_fire,
     next_fire,
     parse_report_schedule,
     previous_fire,
-    run_due_reports,
 )
+from core.jobs.reports import run_due_reports
 from core.services import Services
 from tests.export_factory import build_agency
 

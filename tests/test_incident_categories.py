@@ -17,6 +17,11 @@ from core.incidents.identifiers import identifiers
         ("airline", "Landed in Rome, my suitcase did not. Where is my bag?", "baggage"),
         ("airline", "On hold for 90 minutes trying to rebook my cancelled flight", "service"),
         ("airline", "The flight attendant rolled her eyes at my toddler", "crew"),
+        ("airline", "Waited an hour at the carousel and still no sign of our suitcases", "baggage"),
+        ("airline", "Two hours sitting on the runway, then back to the gate", "delays"),
+        ("airline", "Stranded overnight in Denver with a toddler", "delays"),
+        ("airline", "Terrible service, nobody is helping anyone here", "service"),
+        ("airline", "You offered us nothing and hung around smiling", "service"),
         ("restaurant", "Whole family got sick after the chicken, food poisoning", "food_safety"),
         ("restaurant", "Burger was cold and the fries were soggy", "food_quality"),
         ("restaurant", "Saw a cockroach running across the counter", "hygiene"),
@@ -66,6 +71,10 @@ def test_every_industry_and_alias_has_categories() -> None:
         ("store #12 was closed at 3pm", ["store:12"]),
         ("my XPS13 screen cracked", ["model:xps13"]),
         ("waited 3hrs at 10am on the 2nd in 2015", []),
+        # A lower-case carrier code is a flight only where someone is on it.
+        ("sitting at the gate on us 728, what gives", ["flight:728"]),
+        ("boarded aa 2401 an hour ago", ["flight:2401"]),
+        ("give us 100 reasons, on my 747 trip, on an 800 number", []),
         ("#neptune storm grounded everything #fail", ["tag:neptune"]),
     ],
 )

@@ -186,7 +186,7 @@ class _Scorer:
 def test_posts_an_interrupted_import_left_unjudged_are_judged_by_the_watch_jobs(
     services: Services, tmp_path: Path
 ) -> None:
-    from core.ingest.housekeeping import run_incident_jobs
+    from core.jobs.housekeeping import run_incident_jobs
 
     path = tmp_path / "reviews.csv"
     path.write_text(

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.db.models import Incident, IncidentMention, Notification
-from core.incidents import get_incident, triage_new_mentions
+from core.incidents import clock_state, triage_new_mentions
+from core.queries.detail import incident_detail
 from core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
@@ -24,8 +25,8 @@ def test_negative_mention_opens_an_incident_and_neutral_one_does_not(services: S
         meh = f.mention(s, c, f.author(s, "cy"), "Acme has a new logo", compound=0.0)
         summary = triage_new_mentions(s, [bad.id, meh.id], T0)
         assert len(summary.opened) == 1 and summary.ignored == 1
-        card = get_incident(s, summary.opened[0], T0).incident
-    assert card.status == "new" and card.severity == "low" and card.owner_handle == "ana"
+        card = incident_detail(s, summary.opened[0])
+    assert card.status == "new" and card.severity == "low" and card.owner == "ana"
     assert card.severity_reasons == ("negative (-0.40)",)
     assert card.due_at == T0 + 2 * H  # 24/7 client, default 2-hour first response
 
@@ -55,15 +56,15 @@ def test_cluster_grows_with_a_third_author_into_a_pattern(services: Services) ->
                 f.mention(s, c, f.author(s, who), text, at=T0 - (5 - i) * H, compound=-0.4).id
             )
         first_two = triage_new_mentions(s, ids[:3], T0)
-        card = get_incident(s, first_two.opened[0], T0).incident
-        assert card.distinct_authors == 2 and not card.is_pattern
+        card = incident_detail(s, first_two.opened[0])
+        assert card.row.distinct_authors == 2 and not card.row.is_pattern
         third = triage_new_mentions(s, ids[3:], T0)
         assert third.opened == () and third.joined == 1
-        card = get_incident(s, first_two.opened[0], T0).incident
+        card = incident_detail(s, first_two.opened[0])
         notes = s.scalars(
             select(Notification.kind).where(Notification.incident_id == card.id)
         ).all()
-    assert card.distinct_authors == 3 and card.is_pattern and card.kind == "pattern"
+    assert card.row.distinct_authors == 3 and card.row.is_pattern and card.kind == "pattern"
     assert card.severity == "medium"  # low, +1 for three different people
     assert "3 different people say this (pattern)" in card.severity_reasons
     assert {"crash", "checkout"} <= set(card.terms)
@@ -147,7 +148,7 @@ def test_critical_terms_groups_and_escalates(services: Services) -> None:
         m1 = f.mention(s, c, f.author(s, "bob"), "Got food poisoning from Acme", compound=-0.3)
         m2 = f.mention(s, c, vip, "My whole table had food poisoning after Acme", compound=-0.7)
         summary = triage_new_mentions(s, [m1.id, m2.id], T0)
-        card = get_incident(s, summary.opened[0], T0).incident
+        card = incident_detail(s, summary.opened[0])
         kinds = s.scalars(select(Notification.kind)).all()
     assert len(summary.opened) == 1 and summary.joined == 1
     assert card.severity == "critical"
@@ -191,8 +192,8 @@ def test_reach_and_share_velocity_raise_severity(services: Services) -> None:
             fetched_at=T0,
         )
         summary = triage_new_mentions(s, [viral.id, loud.id, slow.id], T0)
-        cards = {i: get_incident(s, i, T0).incident for i in summary.opened}
-    by_title = {c.title: c for c in cards.values()}
+        cards = {i: incident_detail(s, i) for i in summary.opened}
+    by_title = {c.row.title: c for c in cards.values()}
     assert by_title["Acme staff were rude to me"].severity == "high"
     assert "shared 64 times in 24 h" in by_title["Acme staff were rude to me"].severity_reasons
     assert by_title["Acme refund still missing"].severity == "high"
@@ -227,9 +228,9 @@ def test_a_troll_does_not_make_a_pattern(services: Services) -> None:
             f.mention(s, c, f.author(s, "t", is_troll=True), "Acme checkout crashing lol").id,
         ]
         summary = triage_new_mentions(s, ids, T0)
-        cards = [get_incident(s, i, T0).incident for i in summary.opened]
+        cards = [incident_detail(s, i) for i in summary.opened]
     assert sorted(c.kind for c in cards) == ["mention", "monitor"]
-    assert not any(c.is_pattern for c in cards)
+    assert not any(c.row.is_pattern for c in cards)
 
 
 def test_routing_to_account_owner_backup_and_default(services: Services) -> None:
@@ -242,7 +243,7 @@ def test_routing_to_account_owner_backup_and_default(services: Services) -> None
         m2 = f.mention(s, c, f.author(s, "cy"), "hey @acmefood your app is broken and slow")
         m3 = f.mention(s, c, f.author(s, "di"), "Acme raised prices again, terrible")
         summary = triage_new_mentions(s, [m1.id, m2.id, m3.id], T0)
-        owners = [get_incident(s, i, T0).incident.owner_handle for i in summary.opened]
+        owners = [incident_detail(s, i).owner for i in summary.opened]
     assert owners == ["cat", "cat", "ana"]  # backup for away ben, @handle owner, default
 
 
@@ -259,15 +260,14 @@ def test_author_posting_again_reopens_and_restarts_the_clock(services: Services)
         change_status(s, incident_id, "resolved", by="ana", now=T0 + 2 * H, resolution="fixed")
         thanks = f.mention(s, c, bob, "Thanks Acme, sorted!", at=T0 + 3 * H, compound=0.7)
         quiet = triage_new_mentions(s, [thanks.id], T0 + 3 * H)
-        assert (
-            quiet.reopened == () and get_incident(s, incident_id, T0).incident.status == "resolved"
-        )
+        assert quiet.reopened == () and incident_detail(s, incident_id).status == "resolved"
         again = f.mention(s, c, bob, "Acme charged me AGAIN. Unbelievable", at=T0 + 5 * H)
         loud = triage_new_mentions(s, [again.id], T0 + 5 * H)
-        card = get_incident(s, incident_id, T0 + 5 * H).incident
+        card = incident_detail(s, incident_id)
     assert loud.reopened == (incident_id,) and loud.opened == ()
-    assert card.status == "in_progress" and card.mention_count == 3
-    assert card.clock.kind == "next_response" and card.due_at == T0 + 9 * H  # 4 h next response
+    assert card.status == "in_progress" and card.row.mention_count == 3
+    assert clock_state(card, T0 + 5 * H).kind == "next_response"
+    assert card.due_at == T0 + 9 * H  # 4 h next response
 
 
 def test_volume_spike_opens_a_spike_incident_with_its_numbers(services: Services) -> None:
@@ -291,11 +291,11 @@ def test_volume_spike_opens_a_spike_incident_with_its_numbers(services: Services
         ]
         summary = triage_new_mentions(s, burst, T0)
         assert len(summary.spikes) == 1
-        spike = get_incident(s, summary.spikes[0], T0, mention_limit=100)
+        spike = incident_detail(s, summary.spikes[0], mention_limit=100)
         again = triage_new_mentions(s, burst, T0)
     # The spike holds every mention of its hour: the burst and the hour's two usual ones.
-    assert spike.incident.kind == "spike" and len(spike.mentions) == 32
-    assert set(burst) <= {m.id for m in spike.mentions}
-    assert spike.incident.severity == "high"
-    assert any("baseline of 1." in r and "σ band" in r for r in spike.incident.severity_reasons)
+    assert spike.kind == "spike" and len(spike.mentions) == 32
+    assert set(burst) <= {m.mention.id for m in spike.mentions}
+    assert spike.severity == "high"
+    assert any("baseline of 1." in r and "σ band" in r for r in spike.severity_reasons)
     assert again.spikes == ()

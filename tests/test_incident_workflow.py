@@ -13,7 +13,6 @@ from core.incidents import (
     assign,
     change_status,
     clock_state,
-    get_incident,
     log_activity,
     merge_incidents,
     refresh_clocks,
@@ -23,6 +22,7 @@ from core.incidents import (
     split_incident,
     triage_new_mentions,
 )
+from core.queries.detail import incident_detail
 from core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
@@ -51,7 +51,7 @@ def test_business_hours_clock_runs_over_the_weekend(services: Services) -> None:
         assert incident.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
         saturday = clock_state(incident, datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
         late = clock_state(incident, datetime(2026, 11, 30, 10, 5, tzinfo=UTC))
-    assert saturday.label == "first response due in 1d 21h" and saturday.overdue_by is None
+    assert saturday.label == "first response due in 45h 30m" and saturday.overdue_by is None
     assert late.label == "first response overdue by 35m" and late.overdue_by == 35 * M
 
 
@@ -110,16 +110,16 @@ def test_first_response_stops_the_first_clock(services: Services) -> None:
         log_activity(s, iid, "internal_note", by="ana", now=T0 + 10 * M, body="looking")
         assert s.get(Incident, iid).first_response_at is None  # type: ignore[union-attr]
         log_activity(s, iid, "private_message", by="ana", now=T0 + 20 * M, channel="dm")
-        card = get_incident(s, iid, T0 + 3 * H).incident
+        card = incident_detail(s, iid)
         assert refresh_clocks(s, T0 + 3 * H) == []
     assert card.first_response_at == T0 + 20 * M
-    assert card.status == "in_progress" and card.clock.kind == "resolution"
+    assert card.status == "in_progress" and clock_state(card, T0 + 3 * H).kind == "resolution"
 
 
 def test_conflicting_edits_are_detected_and_nothing_is_lost(services: Services) -> None:
     iid = _one(services)
     with services.sessions() as s:
-        seen = get_incident(s, iid, T0).incident.version
+        seen = incident_detail(s, iid).version
     with services.sessions.begin() as s:
         assign(s, iid, "ben", by="ana", now=T0 + 2 * M, expected_version=seen)
     with services.sessions.begin() as s, pytest.raises(ConflictError) as err:
@@ -129,8 +129,8 @@ def test_conflicting_edits_are_detected_and_nothing_is_lost(services: Services) 
         "(assignment: nobody -> ben); reload and try again"
     )
     with services.sessions() as s:
-        detail = get_incident(s, iid, T0)
-    assert detail.incident.owner_handle == "ben" and detail.incident.status == "new"
+        detail = incident_detail(s, iid)
+    assert detail.owner == "ben" and detail.status == "new"
     assert [a.kind for a in detail.activities] == ["assignment"]
 
 
@@ -202,17 +202,18 @@ def test_merge_and_split(services: Services) -> None:
         opened = triage_new_mentions(s, [m.id for m in ms], T0).opened
         assert len(opened) == 3
         merged = merge_incidents(s, opened[0], opened[1:], by="ana", now=T0 + M)
-        target = get_incident(s, opened[0], T0).incident
+        target = incident_detail(s, opened[0])
         source = s.get(Incident, opened[1])
         assert source is not None
-        assert target.distinct_authors == 3 and target.is_pattern and merged.version > 1
+        assert target.row.distinct_authors == 3 and target.row.is_pattern and merged.version > 1
         assert source.status == "closed" and source.merged_into_id == opened[0]
         new = split_incident(s, opened[0], [ms[1].id], by="ana", now=T0 + 2 * M)
-        after = get_incident(s, opened[0], T0).incident
-        split_off = get_incident(s, new.incident_id, T0)
-    assert after.distinct_authors == 2 and not after.is_pattern and after.mention_count == 2
-    assert [m.id for m in split_off.mentions] == [ms[1].id]
-    assert split_off.incident.due_at is not None
+        after = incident_detail(s, opened[0])
+        split_off = incident_detail(s, new.incident_id)
+    assert after.row.distinct_authors == 2 and not after.row.is_pattern
+    assert after.row.mention_count == 2
+    assert [m.mention.id for m in split_off.mentions] == [ms[1].id]
+    assert split_off.due_at is not None
 
 
 def test_asked_to_update_schedules_a_recheck_that_records_the_repair(services: Services) -> None:
@@ -296,10 +297,10 @@ def test_merge_keeps_a_severity_a_person_set(services: Services) -> None:
     with services.sessions.begin() as s:
         set_severity(s, target, "critical", by="tom", now=T0 + M, reason="on the evening news")
         merge_incidents(s, target, [other], by="tom", now=T0 + 2 * M)
-        card = get_incident(s, target, T0 + 2 * M).incident
+        card = incident_detail(s, target)
     assert card.severity == "critical"
     assert "set to critical by tom: on the evening news" in card.severity_reasons
-    assert card.distinct_authors == 2
+    assert card.row.distinct_authors == 2
 
 
 def test_merge_keeps_the_severity_a_person_set_on_the_merged_in_incident(
@@ -309,7 +310,7 @@ def test_merge_keeps_the_severity_a_person_set_on_the_merged_in_incident(
     with services.sessions.begin() as s:
         set_severity(s, other, "high", by="tom", now=T0 + M, reason="a journalist asked")
         merge_incidents(s, target, [other], by="tom", now=T0 + 2 * M)
-        card = get_incident(s, target, T0 + 2 * M).incident
+        card = incident_detail(s, target)
     assert card.severity == "high"
     assert "set to high by tom: a journalist asked" in card.severity_reasons
 
@@ -320,8 +321,8 @@ def test_split_keeps_a_severity_a_person_set(services: Services) -> None:
         merge_incidents(s, target, [other], by="tom", now=T0 + M)
         set_severity(s, target, "critical", by="tom", now=T0 + 2 * M, reason="the CEO called")
         new = split_incident(s, target, [mids[1]], by="tom", now=T0 + 3 * M)
-        kept = get_incident(s, target, T0 + 3 * M).incident
-        split_off = get_incident(s, new.incident_id, T0 + 3 * M).incident
+        kept = incident_detail(s, target)
+        split_off = incident_detail(s, new.incident_id)
     assert kept.severity == "critical"
     assert "set to critical by tom: the CEO called" in kept.severity_reasons
     assert split_off.severity == "medium"  # judged on its own mention (strongly negative)
@@ -415,11 +416,11 @@ def test_a_hand_reopened_incident_records_its_new_breach(services: Services) -> 
         assert refresh_clocks(s, T0 + 29 * H) == [iid]
         incident = s.get(Incident, iid)
         assert incident is not None and incident.breached_at == T0 + 2 * H
-        card = get_incident(s, iid, T0 + 29 * H).incident
+        card = incident_detail(s, iid)
     entries, notes = _breaches(services, iid)
     assert entries == [("first_response", T0 + 2 * H), ("next_response", T0 + 28 * H)]
     assert len(notes) == 2
-    assert card.clock.label == "next response overdue by 1h 00m"
+    assert clock_state(card, T0 + 29 * H).label == "next response overdue by 1h 00m"
 
 
 def test_a_breach_after_a_reopen_by_triage_notifies_and_the_first_stays_known(

@@ -268,7 +268,7 @@ def test_score_for_a_client_uses_its_model(
 
 
 def test_watch_learns_again_after_enough_new_labels(agency: Services, analyzer: Analyzer) -> None:
-    from core.ingest.scheduler import IngestScheduler
+    from core.jobs.scheduler import IngestScheduler
 
     scheduler = IngestScheduler(agency, incident_jobs=False)
     learned: list[object] = []

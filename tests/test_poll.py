@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from core.db.models import Client, Mention, Source
 from core.ingest.fetch import Fetcher
-from core.ingest.health import BACKOFF_CAP_S
-from core.ingest.poll import Poller, SourceOutcome, format_outcome
+from core.jobs.health import BACKOFF_CAP_S
+from core.jobs.poll import Poller, SourceOutcome, format_outcome
 from core.services import Services
 from tests.helpers import FAST, FEED, T0, rss
 from tests.httpserver import LocalHTTPServer

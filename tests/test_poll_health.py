@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db.models import Client, Source
-from core.ingest.health import (
+from core.jobs.health import (
     BACKOFF_CAP_S,
     RETRY_AFTER_CAP_S,
     backoff_seconds,
@@ -18,7 +18,7 @@ from core.ingest.health import (
     silent_sources,
     source_health,
 )
-from core.ingest.leases import claim_due_sources, claim_source, release_source
+from core.jobs.leases import claim_due_sources, claim_source, release_source
 from core.services import Services
 from tests.helpers import T0
 
@@ -79,7 +79,8 @@ def test_silence_is_reported_not_mistaken_for_calm(sqlite_services: Services) ->
 
 
 def test_the_desk_and_source_health_share_one_silence_rule(sqlite_services: Services) -> None:
-    from core.queries import desk
+    from core.queries.accounts import client_sources
+    from core.queries.dashboard import dashboard
 
     services = sqlite_services
     now = T0 + timedelta(days=2)
@@ -113,8 +114,8 @@ def test_the_desk_and_source_health_share_one_silence_rule(sqlite_services: Serv
             )
     with services.sessions() as session:
         by_health = {h.name: h.state for h in source_health(session, now)}
-        on_desk = {row.name: row.health for row in desk.client_sources(session, client_id, now)}
-        (row,) = desk.dashboard(session, now)
+        on_desk = {row.name: row.health for row in client_sources(session, client_id, now)}
+        (row,) = dashboard(session, now)
         listed = {s.name for s in silent_sources(session, now)}
     expected = {"fast-feed", "hourly-news", "bursty"}
     assert {n for n, state in by_health.items() if state == "silent"} == expected

@@ -237,7 +237,7 @@ def test_kill_9_before_the_platform_posted_sends_it_once_after_checking(
 def test_douse_watch_housekeeping_settles_a_killed_send(world: SendWorld, tmp_path: Path) -> None:
     """The minute jobs of `douse watch` (run_incident_jobs) do the settling, with the tokens
     from the environment as a real worker has them."""
-    from core.ingest.housekeeping import format_jobs, run_incident_jobs
+    from core.jobs.housekeeping import format_jobs, run_incident_jobs
 
     world.fakes.mastodon.hold_after_write = 60
     proc = _spawn(world, "mastodon", tmp_path)

@@ -239,3 +239,16 @@ def test_huge_text_is_scored_on_its_start_and_says_so(analyzer: Analyzer) -> Non
     result = analyzer.score("still no refund. " + "blah " * 100_000)
     assert result.label == "negative"
     assert result.reasons[-1] == "only the first 10000 characters were scored"
+
+
+def test_a_negation_stays_in_its_own_sentence(analyzer: Analyzer) -> None:
+    # VADER alone reads "nothing. HORRID" as "not horrid" and calls the post positive.
+    text = "Stuck at the airport and you offered nothing. HORRID"
+    assert analyzer.raw_vader_compound(text) > 0
+    assert analyzer.score(text).label == "negative"
+
+
+def test_words_joined_by_dots_are_still_read(analyzer: Analyzer) -> None:
+    result = analyzer.score("They moved my seat again...NOT COOL")
+    assert result.label == "negative"
+    assert any("cool" in reason.lower() for reason in result.reasons)

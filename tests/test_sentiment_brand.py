@@ -16,7 +16,7 @@ from core.brand import client_brand_terms
 from core.db.models import Account, Client, Mention, Source
 from core.ingest.fetch import Fetcher, FetchLimits
 from core.ingest.manual import add_manual_mention
-from core.ingest.poll import Poller
+from core.jobs.poll import Poller
 from core.sentiment import Analyzer
 from core.sentiment.brand import BrandMask, brand_terms_for
 from core.sentiment.rules import find_hits

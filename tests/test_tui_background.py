@@ -16,16 +16,10 @@ from core import audit
 from core.clock import FrozenClock
 from core.db.models import Incident, Notification, Source
 from core.incidents import triage_new_mentions
-from core.ingest.housekeeping import IncidentJobsResult
-from core.ingest.scheduler import (
-    DEMO_SUBJECT,
-    NOT_POLLED,
-    DemoDatabaseError,
-    IngestScheduler,
-    is_demo_database,
-    run_incident_jobs_unless_watched,
-)
-from core.ingest.workers import beat, sign_off
+from core.jobs.demo_marker import DEMO_SUBJECT, NOT_POLLED, DemoDatabaseError, is_demo_database
+from core.jobs.housekeeping import IncidentJobsResult
+from core.jobs.scheduler import IngestScheduler, run_incident_jobs_unless_watched
+from core.jobs.workers import beat, sign_off
 from core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0, sync, until

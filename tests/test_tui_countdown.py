@@ -1,4 +1,4 @@
-"""Countdowns say what they mean: 'in 29m', 'in 3h05m', 'overdue 1h22m' (the words of
+"""Countdowns say what they mean: 'in 29m', 'in 3h 05m', 'overdue 1h 22m' (the words of
 `douse incidents`), never '−01:22', which read like an hour and 22 minutes."""
 
 from __future__ import annotations
@@ -28,16 +28,16 @@ def world(sqlite_services: Services) -> World:
 @pytest.mark.parametrize(
     ("offset", "shown"),
     [
-        (timedelta(minutes=-82), "overdue 1h22m"),
+        (timedelta(minutes=-82), "overdue 1h 22m"),
         (timedelta(minutes=-25), "overdue 25m"),
         (timedelta(seconds=-12), "overdue 12s"),
         (timedelta(0), "overdue 0s"),
         (timedelta(seconds=45), "in 45s"),
         (timedelta(minutes=29, seconds=59), "in 29m"),
-        (timedelta(hours=3, minutes=5), "in 3h05m"),
-        (timedelta(hours=47, minutes=59), "in 47h59m"),
-        (timedelta(days=7, hours=12), "in 7d12h"),
-        (-timedelta(hours=47, minutes=59), "overdue 47h59m"),
+        (timedelta(hours=3, minutes=5), "in 3h 05m"),
+        (timedelta(hours=47, minutes=59), "in 47h 59m"),
+        (timedelta(days=7, hours=12), "in 7d 12h"),
+        (-timedelta(hours=47, minutes=59), "overdue 47h 59m"),
     ],
 )
 def test_countdown_words(offset: timedelta, shown: str) -> None:
@@ -60,21 +60,21 @@ async def test_every_due_column_uses_the_words(
         await settle(pilot)
         dashboard = app.screen.query_one(DeskTable)
         due = {dashboard.get_row_at(i)[0].plain: dashboard.get_row_at(i)[3].plain for i in (0, 1)}
-        assert due == {"Acme Rentals": "overdue 1h22m", "Cobalt Bank": "in 30m"}
+        assert due == {"Acme Rentals": "overdue 1h 22m", "Cobalt Bank": "in 30m"}
         assert dashboard.virtual_size.width <= dashboard.size.width  # still fits 80 columns
 
         # The clock moves: the cells tick without a reload.
         app.now = lambda: T0 + timedelta(seconds=61)  # type: ignore[method-assign]
         # The next tick (every second) redraws it; under load it may take a while.
         await until(pilot, lambda: dashboard.get_row_at(1)[3].plain == "in 28m")
-        assert dashboard.get_row_at(0)[3].plain == "overdue 1h23m"
+        assert dashboard.get_row_at(0)[3].plain == "overdue 1h 23m"
 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientScreen)
         incidents = app.screen.active_pane.table
         assert [incidents.get_row_at(i)[0].plain for i in (0, 1)] == [
-            "overdue 1h23m",
+            "overdue 1h 23m",
             "overdue 26m",
         ]
         await pilot.press("o")
@@ -82,7 +82,7 @@ async def test_every_due_column_uses_the_words(
         assert isinstance(app.screen, QueueScreen)
         queue = app.screen.query_one(DeskTable)
         assert [queue.get_row_at(i)[0].plain for i in range(3)] == [
-            "overdue 1h23m",
+            "overdue 1h 23m",
             "overdue 26m",
             "in 28m",
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -13,19 +14,21 @@ from sqlalchemy.exc import OperationalError
 from textual.widgets import Static
 
 from core.db.models import Activity, Client, Incident
-from core.queries import desk as q
+from core.queries.rows import DashboardRow
 from core.services import Services
 from tests import factories
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
 from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 from tui.actions import ACTIONS, key_label
+from tui.screens import dashboard as dashboard_screen
 from tui.screens.client import ClientScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen, help_table
 from tui.screens.incident import IncidentScreen
 from tui.screens.queue import PAGE, QueueScreen
 from tui.widgets import pane as pane_module
+from tui.widgets.list_pane import ListPane
 from tui.widgets.table import DeskTable
 
 
@@ -210,10 +213,10 @@ async def test_export_runs_in_background(
 async def test_database_failure_is_a_notification(
     sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def down(*_args: object, **_kw: object) -> list[q.DashboardRow]:
+    def down(*_args: object, **_kw: object) -> list[DashboardRow]:
         raise OperationalError("SELECT", {}, Exception("could not connect to server"))
 
-    monkeypatch.setattr(q, "dashboard", down)
+    monkeypatch.setattr(dashboard_screen, "dashboard", down)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -324,14 +327,16 @@ async def test_escape_on_a_search_searches_once_and_leaves_nothing_to_come(
         await until(pilot, lambda: "search: bank" in bar(screen))
         await settle(pilot)
         pane = screen.active_pane
+        assert isinstance(pane, ListPane)
         reloads: list[str] = []
-        real = pane.reload
+        real = pane.fetcher
 
-        def counted() -> None:
+        def counted() -> Any:
             reloads.append(pane.search)
-            real()
+            return real()
 
-        monkeypatch.setattr(pane, "reload", counted)
+        # Every load asks the list what to fetch, with the search of that moment.
+        monkeypatch.setattr(pane, "fetcher", counted)
         await pilot.press("escape")
         await settle(pilot)
         # The list is searched again once, unfiltered; clearing the box is not typing.

@@ -6,10 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from core.services import Services
+from core.wording import plural
 from tests import factories
 from tests.helpers import SIZE, T0, make_app, rendered, settle, sync
 from tui.screens.client import ClientScreen
-from tui.widgets.text import plural
 
 
 def test_plural() -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.db.models import Client
-from core.queries import desk
+from core.queries.accounts import client_accounts, client_sources
+from core.queries.authors import client_authors
+from core.queries.dashboard import dashboard, data_stamp
+from core.queries.detail import incident_detail
+from core.queries.incidents import list_incidents, queue, queue_counts
+from core.queries.mentions import list_mentions
+from core.queries.rows import SPARK_DAYS, IncidentFilter, MentionCursor
 from core.services import Services
 from tests import factories
 from tests.factories import HOSTILE, desk_world
@@ -16,7 +22,7 @@ def test_dashboard_counts_and_urgency(services: Services) -> None:
     with services.sessions.begin() as s:
         w = desk_world(s, T0)
     with services.sessions() as s:
-        rows = desk.dashboard(s, T0)
+        rows = dashboard(s, T0)
     by_slug = {r.slug: r for r in rows}
     # Overdue first, then critical.
     assert [r.slug for r in rows] == ["acme", "cobalt", "bistro"]
@@ -27,7 +33,7 @@ def test_dashboard_counts_and_urgency(services: Services) -> None:
     assert acme.next_due_at == T0 - timedelta(minutes=25)
     assert acme.negative_24h == 3  # hostile, mould, vip day 0
     assert sum(acme.negative_daily) == 8
-    assert len(acme.negative_daily) == desk.SPARK_DAYS
+    assert len(acme.negative_daily) == SPARK_DAYS
     assert acme.unowned_accounts == 1
     assert acme.failing_sources == 1
     assert by_slug["bistro"].silent_sources == 1
@@ -39,69 +45,70 @@ def test_incidents_filters_and_queue(services: Services) -> None:
     with services.sessions.begin() as s:
         w = desk_world(s, T0)
     with services.sessions() as s:
-        open_rows = desk.client_incidents(s, w.acme)
+        open_rows = list_incidents(s, T0, client_id=w.acme)
         assert [r.title for r in open_rows] == ["Mould in rented flat, no call back", "Troll post"]
-        assert [r.title for r in desk.client_incidents(s, w.acme, desk.IncidentFilter("all"))][
+        assert [r.title for r in list_incidents(s, T0, IncidentFilter("all"), client_id=w.acme)][
             -1
         ] == "Late delivery complaint"
-        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(owner="bob"))[0].owner == "bob"
-        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(text="MOULD"))[0].id == (
+        bobs = list_incidents(s, T0, IncidentFilter(owner="bob"), client_id=w.acme)
+        assert bobs[0].owner == "bob"
+        assert list_incidents(s, T0, IncidentFilter(text="MOULD"), client_id=w.acme)[0].id == (
             w.overdue_incident
         )
-        assert desk.client_incidents(s, w.acme, desk.IncidentFilter(severity="critical")) == []
-        everything = desk.queue(s, T0)
+        assert list_incidents(s, T0, IncidentFilter(severity="critical"), client_id=w.acme) == []
+        everything = queue(s, T0)
         assert [r.id for r in everything] == [w.overdue_incident, w.critical_incident]
-        assert [r.id for r in desk.queue(s, T0, owner="alice")] == [w.overdue_incident]
-        assert [r.id for r in desk.queue(s, T0, overdue_only=True)] == [w.overdue_incident]
-        assert [r.id for r in desk.queue(s, T0, limit=1, offset=1)] == [w.critical_incident]
-        assert desk.queue_counts(s, T0) == (2, 1, 1)  # the critical one is due in 30 min
-        assert desk.queue_counts(s, T0, owner="alice") == (1, 1, 0)
-        assert desk.queue_counts(s, T0, owner="bob", overdue_only=True) == (0, 0, 0)
+        assert [r.id for r in queue(s, T0, owner="alice")] == [w.overdue_incident]
+        assert [r.id for r in queue(s, T0, overdue_only=True)] == [w.overdue_incident]
+        assert [r.id for r in queue(s, T0, limit=1, offset=1)] == [w.critical_incident]
+        assert queue_counts(s, T0) == (2, 1, 1)  # the critical one is due in 30 min
+        assert queue_counts(s, T0, owner="alice") == (1, 1, 0)
+        assert queue_counts(s, T0, owner="bob", overdue_only=True) == (0, 0, 0)
 
 
 def test_mentions_paging_and_filters(services: Services) -> None:
     with services.sessions.begin() as s:
         w = desk_world(s, T0)
     with services.sessions() as s:
-        first = desk.client_mentions(s, w.acme, limit=2)
+        first = list_mentions(s, client_id=w.acme, limit=2)
         assert [m.id for m in first] == [w.hostile_mention, w.negative_mention]
         assert first[0].text == HOSTILE
-        rest = desk.client_mentions(
-            s, w.acme, after=desk.MentionCursor(first[-1].published_at, first[-1].id), limit=50
+        rest = list_mentions(
+            s, client_id=w.acme, after=MentionCursor(first[-1].published_at, first[-1].id), limit=50
         )
         assert rest[0].id == w.unscored_mention
         assert len(first) + len(rest) == 9
-        unhandled = desk.client_mentions(s, w.acme, kind="unhandled")
+        unhandled = list_mentions(s, client_id=w.acme, kind="unhandled")
         assert w.negative_mention not in {m.id for m in unhandled}
         assert len(unhandled) == 6
-        assert [m.id for m in desk.client_mentions(s, w.acme, kind="unscored")] == [
+        assert [m.id for m in list_mentions(s, client_id=w.acme, kind="unscored")] == [
             w.unscored_mention
         ]
-        assert desk.client_mentions(s, w.acme, search="mould")[0].incident_id == (
+        assert list_mentions(s, client_id=w.acme, search="mould")[0].incident_id == (
             w.overdue_incident
         )
-        assert desk.client_mentions(s, w.acme, search="100%") == []
+        assert list_mentions(s, client_id=w.acme, search="100%") == []
 
 
 def test_detail_accounts_sources_authors(services: Services) -> None:
     with services.sessions.begin() as s:
         w = desk_world(s, T0)
     with services.sessions() as s:
-        detail = desk.incident_detail(s, w.overdue_incident)
+        detail = incident_detail(s, w.overdue_incident)
         assert detail.row.owner == "alice"
         assert detail.severity_reasons == ("negative -0.60", "complaint phrase")
         assert detail.mentions[0].history is not None
         assert detail.mentions[0].history.mentions == 3
-        resolved = desk.incident_detail(s, w.acme_resolved)
+        resolved = incident_detail(s, w.acme_resolved)
         assert [a.kind for a in resolved.activities] == ["public_reply"]
-        accounts = desk.client_accounts(s, w.acme)
+        accounts = client_accounts(s, w.acme)
         assert {a.handle: a.owner for a in accounts} == {"@acme": "alice", "acme.bsky.social": None}
-        health = {src.name: src.health for src in desk.client_sources(s, w.acme, T0)}
+        health = {src.name: src.health for src in client_sources(s, w.acme, T0)}
         assert health == {"acme-alerts": "ok", "acme-reddit": "failing"}
-        authors = desk.client_authors(s, w.acme)
+        authors = client_authors(s, w.acme)
         vip = next(a for a in authors if a.is_vip)
         assert vip.mentions_here == 6 and vip.mentions_all == 7 and vip.clients_all == 2
-        stamp = desk.data_stamp(s)
+        stamp = data_stamp(s)
         assert stamp.mention_id > 0 and stamp.incident_id > 0
 
 
@@ -122,7 +129,7 @@ def test_dashboard_urgency_is_time_first(services: Services) -> None:
         idle = factories.client(s, T0, slug="idle", name="Idle Ltd")
         factories.incident(s, idle, T0, severity="critical", status="waiting_customer")
     with services.sessions() as s:
-        rows = desk.dashboard(s, T0)
+        rows = dashboard(s, T0)
     assert [r.slug for r in rows] == [
         "twice",  # 2 overdue
         "early",  # 1 overdue, breached 2 h ago
@@ -145,9 +152,9 @@ def test_queue_without_horizon_lists_every_running_deadline(services: Services) 
             s, acme, T0, status="waiting_customer", due_at=T0 + timedelta(hours=1)
         )
     with services.sessions() as s:
-        rows = desk.queue(s, T0, horizon=None)
+        rows = queue(s, T0, horizon=None)
         assert [r.id for r in rows] == [w.overdue_incident, w.critical_incident, far.id]
         assert paused.id not in {r.id for r in rows}  # a paused clock is not running
-        assert [r.id for r in desk.queue(s, T0, horizon=None, limit=1, offset=2)] == [far.id]
-        assert desk.queue_counts(s, T0, horizon=None) == (3, 1, 1)
-        assert [r.id for r in desk.queue(s, T0)] == [w.overdue_incident, w.critical_incident]
+        assert [r.id for r in queue(s, T0, horizon=None, limit=1, offset=2)] == [far.id]
+        assert queue_counts(s, T0, horizon=None) == (3, 1, 1)
+        assert [r.id for r in queue(s, T0)] == [w.overdue_incident, w.critical_incident]

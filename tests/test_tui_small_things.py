@@ -15,7 +15,7 @@ from core import audit
 from core.export.period import Period
 from core.export.records import load_client
 from core.export.summary import summarise
-from core.ingest.scheduler import DEMO_SUBJECT
+from core.jobs.demo_marker import DEMO_SUBJECT
 from core.services import Services
 from tests import factories
 from tests.factories import World, desk_world

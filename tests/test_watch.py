@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from core.db.models import Client, Incident, Mention, Source, WorkerHeartbeat
 from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.poll import Poller, SourceOutcome
-from core.ingest.scheduler import IngestScheduler
-from core.ingest.workers import active_workers
+from core.jobs.poll import Poller, SourceOutcome
+from core.jobs.scheduler import IngestScheduler
+from core.jobs.workers import active_workers
 from core.services import Services
 from tests.helpers import FEED, REPO, T0
 from tests.httpserver import LocalHTTPServer, local_http_server

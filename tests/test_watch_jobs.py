@@ -19,10 +19,10 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.db.models import Activity, Client, Incident, Notification, Source
 from core.incidents import log_activity, triage_new_mentions
-from core.ingest.health import source_health
-from core.ingest.housekeeping import WEBHOOK_LOCK, exclusive, format_jobs, run_incident_jobs
-from core.ingest.poll import SourceOutcome, format_outcome
-from core.ingest.scheduler import IngestScheduler
+from core.jobs.health import source_health
+from core.jobs.housekeeping import WEBHOOK_LOCK, exclusive, format_jobs, run_incident_jobs
+from core.jobs.poll import SourceOutcome, format_outcome
+from core.jobs.scheduler import IngestScheduler
 from core.services import Services, build_services
 from core.settings import Settings
 from tests import incident_factories as f

@@ -27,10 +27,13 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from core.errors import DouseError
-from core.ingest.housekeeping import INTERVAL_S as JOBS_EVERY
-from core.ingest.housekeeping import format_jobs
-from core.ingest.scheduler import NOT_POLLED, is_demo_database, run_incident_jobs_unless_watched
-from core.queries import desk as q
+from core.jobs.demo_marker import NOT_POLLED, is_demo_database
+from core.jobs.housekeeping import INTERVAL_S as JOBS_EVERY
+from core.jobs.housekeeping import format_jobs
+from core.jobs.scheduler import run_incident_jobs_unless_watched
+from core.queries.clients import active_clients, staff_by_handle
+from core.queries.dashboard import data_stamp, notifications_after
+from core.queries.rows import ClientRef, DataStamp, NotificationRow, StaffRef
 from core.services import Services
 from tui.actions import bindings, key_label
 from tui.background import CHECK_EVERY_S, DeskIngest
@@ -68,14 +71,14 @@ WARM_MODULES = (
 class DouseApp(App[None]):
     @dataclass
     class ContextLoaded(Message):
-        clients: list[q.ClientRef]
-        me: q.StaffRef | None
-        stamp: q.DataStamp
+        clients: list[ClientRef]
+        me: StaffRef | None
+        stamp: DataStamp
 
     @dataclass
     class Watched(Message):
-        stamp: q.DataStamp
-        news: list[q.NotificationRow]
+        stamp: DataStamp
+        news: list[NotificationRow]
 
     @dataclass
     class Exported(Message):
@@ -87,7 +90,7 @@ class DouseApp(App[None]):
     COMMANDS: ClassVar = {DeskCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    current_client: reactive[q.ClientRef | None] = reactive(None)
+    current_client: reactive[ClientRef | None] = reactive(None)
     """The client the desk is working on; always shown in the header."""
 
     def __init__(
@@ -107,15 +110,15 @@ class DouseApp(App[None]):
         self.me = me
         self.me_from = me_from
         """Where `me` came from ("--as", "DOUSE_ME", "agency.me"), for messages about it."""
-        self.me_ref: q.StaffRef | None = None
+        self.me_ref: StaffRef | None = None
         self.recent_clients: list[int] = []
-        self.clients: list[q.ClientRef] = []
+        self.clients: list[ClientRef] = []
         # A client asked for before the list arrived (a key pressed at start) opens when it does.
         self._clients_loaded = False
         self._pending_client: int | None = None
         self._watch_every = watch_every
         self._refresh_every = refresh_every
-        self._stamp: q.DataStamp | None = None
+        self._stamp: DataStamp | None = None
         self._since_refresh = 0.0
         self.export_dir = export_dir or Path.home() / "douse-exports"
         self._client_screen: ClientScreen | None = None
@@ -188,9 +191,9 @@ class DouseApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="context")
     def load_context(self) -> None:
         with self.services.sessions() as session:
-            clients = q.list_clients(session)
-            me = q.staff_by_handle(session, self.me) if self.me else None
-            stamp = q.data_stamp(session)
+            clients = active_clients(session)
+            me = staff_by_handle(session, self.me) if self.me else None
+            stamp = data_stamp(session)
         self.post_message(self.ContextLoaded(clients, me, stamp))
 
     @on(ContextLoaded)
@@ -269,9 +272,9 @@ class DouseApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="watch")
     def watch_database(self) -> None:
         with self.services.sessions() as session:
-            stamp = q.data_stamp(session)
+            stamp = data_stamp(session)
             old = self._stamp
-            news = q.notifications_after(session, old.notification_id) if old else []
+            news = notifications_after(session, old.notification_id) if old else []
         self.post_message(self.Watched(stamp, news))
 
     @on(Watched)
@@ -319,7 +322,7 @@ class DouseApp(App[None]):
 
     # ---------------------------------------------------------------------------- navigation
 
-    def remember_client(self, client: q.ClientRef) -> None:
+    def remember_client(self, client: ClientRef) -> None:
         self.current_client = client
         self.recent_clients = [client.id, *(c for c in self.recent_clients if c != client.id)][
             :RECENT_LIMIT

@@ -1,6 +1,6 @@
 """Polling from the desk: when no `douse watch` worker is alive, the desk polls sources itself.
 
-Workers announce themselves with heartbeats (core.ingest.workers); the desk checks now and
+Workers announce themselves with heartbeats (core.jobs.workers); the desk checks now and
 then and runs core's IngestScheduler (its own threads, never the UI thread) only while nobody
 else does. Two desks polling at once is harmless: each source's lease lets one poll at a time.
 Methods block (database, scheduler shutdown): call them from a Textual thread worker.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from core.ingest.poll import worker_name
-from core.ingest.scheduler import IngestScheduler
-from core.ingest.workers import active_workers
+from core.jobs.poll import worker_name
+from core.jobs.scheduler import IngestScheduler
+from core.jobs.workers import active_workers
 from core.services import Services
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,9 @@ from core.config.schema import (
 )
 from core.db.models import SEVERITIES, SOURCE_KINDS
 from core.errors import ConfigError, DouseError
+from core.jobs.report_schedule import parse_report_schedule
+from core.policy import ReplyPolicy
 from core.policy.canned import CANNED_PLACEHOLDERS, unknown_placeholders
-from core.report_schedule import parse_report_schedule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -607,7 +608,7 @@ def _holidays(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
 
 
 def _report(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
-    """The schedule is interpreted by core.report_schedule; validate with that same reader."""
+    """The schedule is interpreted by core.jobs.report_schedule; validate with that same reader."""
     if raw is None:
         return {}
     table = check.table(raw, where, {"every", "weekday", "day", "time", "format", "folder"})
@@ -742,11 +743,7 @@ def _check_import_params(check: _Checker, params: dict[str, Any], where: KeyPath
 
 
 def _check_policy(check: _Checker, policy: dict[str, Any], where: KeyPath) -> None:
-    """Reply policies are validated by the policy engine's own schema when it is installed."""
-    try:
-        from core.policy import ReplyPolicy
-    except ImportError:
-        return
+    """Reply policies are validated by the policy engine's own schema."""
     try:
         ReplyPolicy.from_dict(policy)
     except DouseError as exc:

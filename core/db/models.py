@@ -28,48 +28,17 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from core.db.base import Base
-
-SENTIMENT_LABELS = ("negative", "neutral", "positive", "unscored")
-SEVERITIES = ("low", "medium", "high", "critical")
-INCIDENT_STATUSES = (
-    "new",
-    "acknowledged",
-    "in_progress",
-    "waiting_customer",
-    "resolved",
-    "closed",
-    "monitor",
+from core.db.vocab import (  # noqa: F401 - re-exported: the schema's words
+    ACTIVITY_KINDS,
+    INCIDENT_KINDS,
+    INCIDENT_STATUSES,
+    OPEN_STATUSES,
+    OUTBOX_STATES,
+    SENTIMENT_LABELS,
+    SEVERITIES,
+    SOURCE_KINDS,
+    UNFINISHED_OUTBOX,
 )
-OPEN_STATUSES = ("new", "acknowledged", "in_progress", "waiting_customer", "monitor")
-INCIDENT_KINDS = ("mention", "pattern", "spike", "monitor")
-SOURCE_KINDS = ("rss", "mastodon", "bluesky", "hackernews", "reddit", "import", "manual")
-ACTIVITY_KINDS = (
-    "public_reply",
-    "private_message",
-    "email",
-    "phone_call",
-    "internal_note",
-    "offer_made",
-    "asked_to_update",
-    "post_updated",
-    "post_removed",
-    "positive_follow_up",
-    "customer_replied",
-    "escalation",
-    "assignment",
-    "status_change",
-    "severity_change",
-    "merge",
-    "split",
-    "repair_check",
-    "correction",
-    "category_change",
-    "approval",
-)
-OUTBOX_STATES = ("awaiting_approval", "returned", "approved", "sending", "sent", "failed")
-"""A reply's way out: waiting for an approver (or sent back with a note), approved, being sent
-(the intent is recorded before the platform is called), sent, or failed with a reason."""
-UNFINISHED_OUTBOX = ("sending",)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

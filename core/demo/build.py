@@ -24,7 +24,7 @@ from core.demo.people import Crowd
 from core.demo.replay import Replay, ReplayStats
 from core.demo.writer import ClientIds, MentionWriter, Scorer
 from core.errors import DouseError
-from core.ingest.scheduler import DEMO_SUBJECT
+from core.jobs.demo_marker import DEMO_SUBJECT
 from core.sentiment import Analyzer
 
 WINDOW = timedelta(days=30)
@@ -213,7 +213,7 @@ def build_demo(
 
 def _mark_demo(session: Session, now: datetime, options: DemoOptions) -> None:
     """The database remembers it is a demo, so its made-up feeds are never polled (see
-    core.ingest.scheduler.is_demo_database); an audit entry, as no table holds such settings."""
+    core.jobs.demo_marker.is_demo_database); an audit entry, as no table holds such settings."""
     audit.record(
         session,
         at=now,

@@ -52,12 +52,12 @@ from core.export.text import (
     one_line,
     percent,
     period_text,
-    plural,
     short_time,
 )
 from core.incidents.business_time import BusinessCalendar
 from core.policy import policy_note
 from core.text import strip_controls
+from core.wording import plural
 
 TEMPLATES = Path(__file__).with_name("templates")
 

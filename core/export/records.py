@@ -2,20 +2,26 @@
 
 Incidents come in keyset pages of (opened_at, id); each page's mentions and activities are fetched
 with one query apiece, so memory is bounded by the page size and never by the client's history.
-The records are frozen dataclasses: writers never touch ORM objects or lazy loads.
+The records are named tuples: writers never touch ORM objects or lazy loads, and an export of
+a hundred thousand incidents builds each record from its row in one C call (a frozen
+dataclass's keyword __init__ cost more than reading the row).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, namedtuple
+import json
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from json.scanner import make_scanner
+from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import JSON, and_, or_, select, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import TypeDecorator
 
 from core.db.models import (
     Account,
@@ -55,8 +61,7 @@ class ClientRecord:
         return int(override) if override is not None else self.first_response_minutes
 
 
-@dataclass(frozen=True)
-class AuthorRecord:
+class AuthorRecord(NamedTuple):
     platform: str
     handle: str
     display_name: str | None
@@ -66,8 +71,7 @@ class AuthorRecord:
     is_vip: bool
 
 
-@dataclass(frozen=True)
-class MentionRecord:
+class MentionRecord(NamedTuple):
     id: int
     added_at: datetime | None  # when linked to the incident; None for a mention on its own
     platform: str
@@ -97,8 +101,7 @@ class MentionRecord:
     source: tuple[str, str, str] | None  # name, kind, target
 
 
-@dataclass(frozen=True)
-class ActivityRecord:
+class ActivityRecord(NamedTuple):
     id: int
     kind: str
     channel: str | None
@@ -112,8 +115,7 @@ class ActivityRecord:
     corrects_id: int | None
 
 
-@dataclass(frozen=True)
-class IncidentRecord:
+class IncidentRecord(NamedTuple):
     id: int
     kind: str
     title: str
@@ -211,6 +213,46 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     return first
 
 
+class _StoredJSON(TypeDecorator[Any]):
+    """A JSON column as an export reads it. On SQLite the text is decoded by the C scanner
+    directly: json.loads's Python layers cost more than the scan for the short values rows
+    hold, and the empty list and object most rows hold need no decoding at all. Other
+    dialects decode as SQLAlchemy does (psycopg hands back the values already decoded)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _json_text
+        return super().result_processor(dialect, coltype)
+
+
+# typeshed asks for the scanner's own type as its context; a decoder is what it reads.
+_scan_json = make_scanner(cast(Any, json.JSONDecoder()))
+
+
+def _json_text(value: str | None) -> Any:
+    if value is None:
+        return None
+    if value == "[]":
+        return []
+    if value == "{}":
+        return {}
+    try:
+        decoded, end = _scan_json(value, 0)
+    except StopIteration:
+        end = -1
+    # Anything but exactly one value (padding, trailing text) is left to json.loads, which
+    # accepts surrounding whitespace and names what is wrong otherwise.
+    return decoded if end == len(value) else json.loads(value)
+
+
+def stored_json(column: Any) -> Any:
+    """`column`, labelled as itself, read through _StoredJSON."""
+    return type_coerce(column, _StoredJSON()).label(column.key)
+
+
 # Column lists run on the session's connection, not ORM entities: an export reads every row once
 # and never writes, and building an ORM object per row (identity map, instance state, attribute
 # events) cost more than the query and the writing together. The rows still go through the
@@ -230,7 +272,7 @@ _MENTION_COLUMNS = (
     Mention.language,
     Mention.sentiment_compound,
     Mention.sentiment_label,
-    Mention.sentiment_reasons,
+    stored_json(Mention.sentiment_reasons),
     Mention.model_label,
     Mention.label_corrected_by_id,
     Mention.likes,
@@ -238,7 +280,7 @@ _MENTION_COLUMNS = (
     Mention.replies,
     Mention.fingerprint,
     Mention.duplicate_count,
-    Mention.raw,
+    stored_json(Mention.raw),
     Mention.account_id,
     Mention.source_id,
     Mention.author_id,
@@ -253,50 +295,46 @@ _MENTION_COLUMNS = (
 )
 
 
-# Rows are read through these: a namedtuple's attribute is a C-level index, a Row's a lookup.
-_MentionRow = namedtuple(  # type: ignore[misc]
-    "_MentionRow", [c.key if hasattr(c, "key") else c.name for c in _MENTION_COLUMNS]
-)
 # What an IncidentRecord is made of (not the incident's cached summary and other desk state).
 _INCIDENT_COLUMNS = tuple(
-    Incident.__table__.columns[name]
-    for name in (
-        "id",
-        "kind",
-        "title",
-        "severity",
-        "severity_reasons",
-        "status",
-        "owner_id",
-        "account_id",
-        "is_pattern",
-        "distinct_authors",
-        "mention_count",
-        "terms",
-        "opened_at",
-        "acknowledged_at",
-        "first_response_at",
-        "last_customer_at",
-        "last_response_at",
-        "resolved_at",
-        "closed_at",
-        "first_response_due_at",
-        "next_response_due_at",
-        "resolution_due_at",
-        "due_at",
-        "paused_at",
-        "breached_at",
-        "breach_kind",
-        "resolution",
-        "repair_status",
-        "merged_into_id",
-        "updated_at",
-        "updated_by_id",
-        "version",
+    stored_json(column) if isinstance(column.type, JSON) else column
+    for column in (
+        Incident.__table__.columns[name]
+        for name in (
+            "id",
+            "kind",
+            "title",
+            "severity",
+            "severity_reasons",
+            "status",
+            "owner_id",
+            "account_id",
+            "is_pattern",
+            "distinct_authors",
+            "mention_count",
+            "terms",
+            "opened_at",
+            "acknowledged_at",
+            "first_response_at",
+            "last_customer_at",
+            "last_response_at",
+            "resolved_at",
+            "closed_at",
+            "first_response_due_at",
+            "next_response_due_at",
+            "resolution_due_at",
+            "due_at",
+            "paused_at",
+            "breached_at",
+            "breach_kind",
+            "resolution",
+            "repair_status",
+            "merged_into_id",
+            "updated_at",
+            "updated_by_id",
+            "version",
+        )
     )
-)
-_IncidentRow = namedtuple(  # type: ignore[misc]
-    "_IncidentRow", [c.name for c in _INCIDENT_COLUMNS]
 )
 
 
@@ -313,48 +351,75 @@ def _mention_record(
     accounts: dict[int, tuple[str, str]],
     sources: dict[int, tuple[str, str, str]],
 ) -> MentionRecord:
-    """A MentionRecord from a row of _MENTION_COLUMNS."""
-    r = _MentionRow._make(r)
+    """A MentionRecord from a row of _MENTION_COLUMNS (positional: this runs once a mention)."""
+    (
+        id_,
+        platform,
+        external_id,
+        dedupe_key,
+        url,
+        canonical_url,
+        title,
+        text,
+        published_at,
+        fetched_at,
+        language,
+        compound,
+        sentiment_label,
+        reasons,
+        model_label,
+        corrected_by,
+        likes,
+        shares,
+        replies,
+        fingerprint,
+        duplicate_count,
+        raw,
+        account_id,
+        source_id,
+        author_id,
+        a_platform,
+        a_handle,
+        a_display_name,
+        a_profile_url,
+        a_followers,
+        a_is_troll,
+        a_is_vip,
+        duplicate_of,
+    ) = r
     author = None
-    if r.author_id is not None and r.author_handle is not None:
+    if author_id is not None and a_handle is not None:
         author = AuthorRecord(
-            platform=r.author_platform,
-            handle=r.author_handle,
-            display_name=r.author_display_name,
-            profile_url=r.author_profile_url,
-            followers=r.author_followers,
-            is_troll=r.author_is_troll,
-            is_vip=r.author_is_vip,
+            a_platform, a_handle, a_display_name, a_profile_url, a_followers, a_is_troll, a_is_vip
         )
-    corrected_by = r.label_corrected_by_id
     return MentionRecord(
-        id=r.id,
-        added_at=added_at,
-        platform=r.platform,
-        external_id=r.external_id,
-        dedupe_key=r.dedupe_key,
-        url=r.url,
-        canonical_url=r.canonical_url,
-        title=r.title or "",
-        text=r.text or "",
-        published_at=r.published_at,
-        fetched_at=r.fetched_at,
-        language=r.language,
-        sentiment_compound=r.sentiment_compound,
-        sentiment_label=r.sentiment_label,
-        sentiment_reasons=list(r.sentiment_reasons or []),
-        model_label=r.model_label,
-        label_corrected_by=staff.get(corrected_by) if corrected_by else None,
-        likes=r.likes,
-        shares=r.shares,
-        replies=r.replies,
-        fingerprint=r.fingerprint,
-        duplicate_of=r.duplicate_of,
-        duplicate_count=r.duplicate_count,
-        raw=r.raw,
-        author=author,
-        account=accounts.get(r.account_id) if r.account_id else None,
-        source=sources.get(r.source_id) if r.source_id else None,
+        id_,
+        added_at,
+        platform,
+        external_id,
+        dedupe_key,
+        url,
+        canonical_url,
+        title or "",
+        text or "",
+        published_at,
+        fetched_at,
+        language,
+        compound,
+        sentiment_label,
+        list(reasons) if reasons else [],
+        model_label,
+        staff.get(corrected_by) if corrected_by else None,
+        likes,
+        shares,
+        replies,
+        fingerprint,
+        duplicate_of,
+        duplicate_count,
+        raw,
+        author,
+        accounts.get(account_id) if account_id else None,
+        sources.get(source_id) if source_id else None,
     )
 
 
@@ -443,7 +508,7 @@ _ACTIVITY_COLUMNS = (
     Activity.outcome,
     Activity.amount,
     Activity.currency,
-    Activity.details,
+    stored_json(Activity.details),
     Activity.corrects_id,
 )
 
@@ -477,17 +542,17 @@ def _activities(
     ) in rows:
         out[incident_id].append(
             ActivityRecord(
-                id=id_,
-                kind=kind,
-                channel=channel,
-                staff=staff.get(staff_id) if staff_id else None,
-                at=at,
-                body=body or "",
-                outcome=outcome,
-                amount=amount,
-                currency=currency,
-                details=dict(details or {}),
-                corrects_id=corrects_id,
+                id_,
+                kind,
+                channel,
+                staff.get(staff_id) if staff_id else None,
+                at,
+                body or "",
+                outcome,
+                amount,
+                currency,
+                dict(details) if details else {},
+                corrects_id,
             )
         )
     return out
@@ -532,9 +597,7 @@ def iter_incidents(
             first_url = first.get(i.id) if mentions == "first_url" else None
             if linked:
                 first_url = linked[0].url or linked[0].canonical_url
-            yield _incident_record(
-                _IncidentRow._make(i), staff, accounts, first_url, linked, tuple(acts.get(i.id, ()))
-            )
+            yield _incident_record(i, staff, accounts, first_url, linked, tuple(acts.get(i.id, ())))
         after = (page[-1].opened_at, page[-1].id)
 
 
@@ -546,42 +609,77 @@ def _incident_record(
     mentions: tuple[MentionRecord, ...],
     activities: tuple[ActivityRecord, ...],
 ) -> IncidentRecord:
+    """An IncidentRecord from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
+    (
+        id_,
+        kind,
+        title,
+        severity,
+        severity_reasons,
+        status,
+        owner_id,
+        account_id,
+        is_pattern,
+        distinct_authors,
+        mention_count,
+        terms,
+        opened_at,
+        acknowledged_at,
+        first_response_at,
+        last_customer_at,
+        last_response_at,
+        resolved_at,
+        closed_at,
+        first_response_due_at,
+        next_response_due_at,
+        resolution_due_at,
+        due_at,
+        paused_at,
+        breached_at,
+        breach_kind,
+        resolution,
+        repair_status,
+        merged_into_id,
+        updated_at,
+        updated_by_id,
+        version,
+    ) = i
     return IncidentRecord(
-        id=i.id,
-        kind=i.kind,
-        title=i.title,
-        severity=i.severity,
-        severity_reasons=list(i.severity_reasons or []),
-        status=i.status,
-        owner=staff.get(i.owner_id) if i.owner_id else None,
-        account=accounts.get(i.account_id) if i.account_id else None,
-        is_pattern=i.is_pattern,
-        distinct_authors=i.distinct_authors,
-        mention_count=i.mention_count,
-        terms=list(i.terms or []),
-        opened_at=i.opened_at,
-        acknowledged_at=i.acknowledged_at,
-        first_response_at=i.first_response_at,
-        last_customer_at=i.last_customer_at,
-        last_response_at=i.last_response_at,
-        resolved_at=i.resolved_at,
-        closed_at=i.closed_at,
-        first_response_due_at=i.first_response_due_at,
-        next_response_due_at=i.next_response_due_at,
-        resolution_due_at=i.resolution_due_at,
-        due_at=i.due_at,
-        paused_at=i.paused_at,
-        breached_at=i.breached_at,
-        breach_kind=i.breach_kind,
-        resolution=i.resolution,
-        repair_status=i.repair_status,
-        merged_into_id=i.merged_into_id,
-        updated_at=i.updated_at,
-        updated_by=staff.get(i.updated_by_id) if i.updated_by_id else None,
-        version=i.version,
-        first_mention_url=first_url,
-        mentions=mentions,
-        activities=activities,
+        id_,
+        kind,
+        title,
+        severity,
+        list(severity_reasons) if severity_reasons else [],
+        status,
+        staff.get(owner_id) if owner_id else None,
+        accounts.get(account_id) if account_id else None,
+        is_pattern,
+        distinct_authors,
+        mention_count,
+        list(terms) if terms else [],
+        opened_at,
+        acknowledged_at,
+        first_response_at,
+        last_customer_at,
+        last_response_at,
+        resolved_at,
+        closed_at,
+        first_response_due_at,
+        next_response_due_at,
+        resolution_due_at,
+        due_at,
+        paused_at,
+        breached_at,
+        breach_kind,
+        resolution,
+        repair_status,
+        merged_into_id,
+        updated_at,
+        staff.get(updated_by_id) if updated_by_id else None,
+        version,
+        first_url,
+        mentions,
+        activities,
     )
 
 

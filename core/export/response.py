@@ -6,7 +6,7 @@ stored due time (or the engine's recorded breach), so the client sees what the d
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from core.export.records import ClientRecord
@@ -15,6 +15,7 @@ from core.incidents.business_time import (
     build_calendar,
     business_minutes_between,
 )
+from core.wording import duration
 
 Outcome = Literal["met", "missed", "pending", "no target"]
 
@@ -78,11 +79,4 @@ def business_response_minutes(incident: ResponseFields, calendar: BusinessCalend
 def format_minutes(minutes: float | None) -> str:
     if minutes is None:
         return "—"
-    total = round(minutes)
-    if total < 60:
-        return f"{total}m"
-    hours, mins = divmod(total, 60)
-    if hours < 48:
-        return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
+    return duration(timedelta(minutes=minutes))

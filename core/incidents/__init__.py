@@ -44,9 +44,7 @@ activity_id) and raises ConflictError when `expected_version` is stale.
         transaction; a lost race is re-run on the new version unless the caller pinned one
     LOGGABLE_KINDS, OFFER_TYPES, TRANSITIONS
 
-Reading
-    get_incident(session, incident_id, now, *, mention_limit=50) -> IncidentDetail
-    incident_card(session, incident, now) -> IncidentCard
+Reading (one incident in full: core.queries.detail.incident_detail)
     unowned_accounts(session) -> list[UnownedAccount(client_slug, platform, handle, problem)]
 
 Notifications and repair (scheduler)
@@ -87,14 +85,6 @@ from core.incidents.triage import (
     triage_new_mentions,
     triage_pending,
 )
-from core.incidents.views import (
-    ActivityRow,
-    IncidentCard,
-    IncidentDetail,
-    MentionRow,
-    get_incident,
-    incident_card,
-)
 from core.incidents.workflow import (
     LOGGABLE_KINDS,
     OFFER_TYPES,
@@ -115,14 +105,10 @@ __all__ = [
     "OFFER_TYPES",
     "TRANSITIONS",
     "ActionResult",
-    "ActivityRow",
     "Assessment",
     "BusinessCalendar",
     "ClockState",
     "Evidence",
-    "IncidentCard",
-    "IncidentDetail",
-    "MentionRow",
     "RepairResult",
     "Route",
     "SpikeCheck",
@@ -140,8 +126,6 @@ __all__ = [
     "client_categories",
     "clock_state",
     "detect_spikes",
-    "get_incident",
-    "incident_card",
     "inert",
     "log_activity",
     "merge_incidents",

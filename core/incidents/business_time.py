@@ -37,6 +37,11 @@ class BusinessCalendar:
     _country_cache: dict[int, frozenset[date]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # A calendar is asked for the same few hundred days again and again (every deadline and
+    # every response time scans days from its start); each day's windows are resolved once.
+    _day_cache: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def is_holiday(self, day: date) -> bool:
         if day in self.holiday_dates:
@@ -53,14 +58,20 @@ class BusinessCalendar:
             self._country_cache[day.year] = year_days
         return day in year_days
 
-    def open_windows(self, day: date) -> list[tuple[datetime, datetime]]:
+    def open_windows(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The UTC open intervals of one local calendar day (empty on a holiday or closed day)."""
+        cached = self._day_cache.get(day)
+        if cached is None:
+            cached = self._day_cache[day] = self._resolve_windows(day)
+        return cached
+
+    def _resolve_windows(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if self.is_holiday(day):
-            return []
-        result = []
-        for start, end in self.windows[day.weekday()]:
-            result.append((self._instant(day, start), self._instant(day, end)))
-        return result
+            return ()
+        return tuple(
+            (self._instant(day, start), self._instant(day, end))
+            for start, end in self.windows[day.weekday()]
+        )
 
     def _instant(self, day: date, minutes: int) -> datetime:
         if minutes >= 24 * 60:

@@ -61,6 +61,17 @@ SERVICE = CategorySpec(
         r"\b(?:generic|lame|pathetic|impersonal|robotic|useless|standard|scripted) (?:response|"
         r"reply|answer|assistance)s?\b|\bplatitudes\b",
         r"\b(?:your|the) (?:agents?|reps?|representatives?|operators?)\b",
+        # How people are treated, said without the words "customer service": "terrible
+        # service", "no one is helping", "offered nothing", "not talked to anyone".
+        r"\b(?:terrible|horrible|horrid|awful|bad|worst|poor|pathetic|lousy|atrocious|"
+        r"appalling|abysmal|shoddy|rude|zero|lack of|no) (?:customer )?(?:service|cs|support|"
+        r"care|assistance)\b",
+        r"\b(?:no ?one|nobody)\b[^.!?\n]{0,15}\b(?:help\w*|cares?|assist\w*|answer\w*|"
+        r"respond\w*)\b|\b(?:offered|offer|gave|given|provided) (?:us |me |them )?(?:nothing|"
+        r"no (?:help|assistance|compensation|explanation|information|info))\b",
+        r"\b(?:talked|spoken|spoke) to (?:anyone|anybody|no ?one|nobody)\b|\bcall (?:me|us) "
+        r"back\b|\bphone (?:issues|problems|system)\b|\btreat(?:s|ed|ing)? (?:your |their )?"
+        r"customers\b",
     ),
     weak=(
         r"\b(?:phone|call(?:ed|s)?|answer\w*|agents?|reps?|representatives?|help(?:ful|less)?|"
@@ -171,6 +182,10 @@ AIRLINE = _with(
             rf"\b{_BAG}\b",
             r"\bbaggage (?:claim|office|desk|services?)\b|\blost (?:and|&) found\b|\bfiled? a "
             r"(?:claim|report)\b|\bdelayed bags?\b",
+            # Someone's own bags are what they complain about: "waiting on my bag for 45 mins",
+            # "still don't have my luggage", "where our suitcases are".
+            rf"\b(?:my|our|his|her|their|checked|wife'?s|husband'?s|son'?s|daughter'?s|kids'?)\s+"
+            rf"(?:checked\s+)?{_BAG}\b",
         ),
         weak=(rf"\b{_BAG}\b", r"\bcarousel\b"),
     ),
@@ -200,6 +215,13 @@ AIRLINE = _with(
             r"\b(?:hours?|hrs?|minutes?|mins?) (?:late|behind|delay)\b|\bdeparture time\b",
             r"\bstuck (?:on|at|in)\b|\bhold ?up\b|\bon the ground\b|\bestimated (?:time|"
             r"departure|arrival)\b|\bsat (?:on|in) (?:the |our )?(?:plane|tarmac|runway)\b",
+            # Time lost somewhere on the way: "4 hours on a plane", "waiting for hours at the
+            # gate", "sitting on this plane for an hour", "back to the gate", "deplaned".
+            r"\b(?:hours?|hrs?|an hour|all day|all night|overnight)\b[^.!?\n]{0,20}\b(?:on (?:the |"
+            r"this |a |our )?(?:plane|aircraft|tarmac|runway)|at (?:the )?(?:gate|airport))\b",
+            r"\b(?:sitting|sat|waiting|waited|stuck|stranded)\b[^.!?\n]{0,30}\b(?:for (?:hours|"
+            r"(?:over |almost |nearly )?(?:an|\d+\+?) ?(?:hours?|hrs?))|all (?:day|night))\b",
+            r"\b(?:back|return(?:ed|ing)?) to the gate\b|\bdeplan\w*|\bde-plan\w*|\bstranded\b",
         ),
         weak=(r"\b(?:gate|departure|depart\w*|arriv\w*|connection|connecting|boarding|runway)\b",),
     ),

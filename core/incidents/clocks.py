@@ -24,6 +24,7 @@ from core.incidents.business_time import (
     build_calendar,
     business_minutes_between,
 )
+from core.wording import duration
 
 # Statuses whose clocks run; monitor incidents are tracked but never prompt a reply.
 RUNNING_STATUSES = ("new", "acknowledged", "in_progress")
@@ -225,17 +226,6 @@ def restart_after_reopen(incident: Incident, client: Client, at: datetime) -> No
     sync_due(incident)
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {mins:02d}m"
-    return f"{mins}m"
-
-
 _KIND_WORDS = {
     "first_response": "first response",
     "next_response": "next response",
@@ -261,7 +251,7 @@ def clock_state(incident: _ClockFields, now: datetime) -> ClockState:
             due - now,
             None,
             False,
-            f"{_KIND_WORDS[kind]} due in {_span(due - now)}",
+            f"{_KIND_WORDS[kind]} due in {duration(due - now)}",
             kind,
             incident.breached_at,
         )
@@ -270,7 +260,7 @@ def clock_state(incident: _ClockFields, now: datetime) -> ClockState:
         None,
         now - due,
         False,
-        f"{_KIND_WORDS[kind]} overdue by {_span(now - due)}",
+        f"{_KIND_WORDS[kind]} overdue by {duration(now - due)}",
         kind,
         incident.breached_at,
     )

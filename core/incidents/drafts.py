@@ -10,7 +10,6 @@ log: it is never exported and discarding it removes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -123,22 +122,6 @@ def drafts_on(session: Session, incident_id: int) -> list[DraftRow]:
         .order_by(Draft.updated_at.desc(), Draft.id.desc())
     )
     return [_row(draft, handle) for draft, handle in rows]
-
-
-def drafting(session: Session, incident_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Who is drafting on each of these incidents (handles, the latest first)."""
-    ids = sorted(set(incident_ids))
-    if not ids:
-        return {}
-    found: dict[int, list[str]] = {}
-    for incident_id, handle in session.execute(
-        select(Draft.incident_id, Staff.handle)
-        .join(Staff, Staff.id == Draft.staff_id)
-        .where(Draft.incident_id.in_(ids))
-        .order_by(Draft.updated_at.desc(), Draft.id.desc())
-    ):
-        found.setdefault(incident_id, []).append(handle)
-    return {k: tuple(v) for k, v in found.items()}
 
 
 def log_and_discard(

@@ -23,6 +23,13 @@ _FLIGHT_WORD = re.compile(
 )
 # "UA938", "US 728", "#AA4285": a two-letter carrier code in capitals, as people write them.
 _CARRIER = re.compile(r"(?<![\w@])#?([A-Z]{2})\s?(\d{2,4})\b|(?<![\w@#])([a-z]{2})(\d{2,4})\b")
+# "on us 728", "aboard aa 2401": a carrier code typed in lower case with a space is read only
+# after a word that puts someone on a flight, so "give us 100" stays a sentence.
+_ON_CARRIER = re.compile(
+    r"\b(?:on|aboard|onto|boarded|boarding)\s+"
+    r"(?!(?:my|an|at|in|it|to|by|of|or|no|so|up|we|he|me|be|do|go|is|as|if|am|pm|hr|ok)\s)"
+    r"[a-z]{2}\s(\d{2,4})\b"
+)
 _HASH_NUMBER = re.compile(r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b")
 _TRAIN = re.compile(r"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{1,5})\b", re.I)
 _REF = re.compile(
@@ -98,6 +105,10 @@ def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
                 number = m.group(1).lstrip("0")
                 if number and not _YEAR.match(m.group(1)):
                     flights.add(number)
+        for m in _ON_CARRIER.finditer(text):
+            number = m.group(1).lstrip("0")
+            if number and not _YEAR.match(m.group(1)):
+                flights.add(number)
         for m in _CARRIER.finditer(text):
             code, digits = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             number = digits.lstrip("0")

@@ -43,6 +43,26 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u206
 _PUNCT = string.punctuation
 
 
+# A run of dots between words ("delayed...NOT COOL") glues them into one token VADER cannot
+# look up; VADER also lets a negation reach across a full stop ("offered nothing. HORRID" reads
+# as "not horrid"). Three neutral tokens at each sentence end keep negations and boosters, which
+# look three tokens back, inside their own sentence.
+_DOTS = re.compile(r"\.{2,}|…")
+_SENTENCE_END = re.compile(r"(?<=\w)[.!?]+(?=\s+\S)")
+_BARRIER = " \u2062\u2062 \u2062\u2062 \u2062\u2062 "
+
+
+def _for_vader(text: str) -> str:
+    """The text VADER reads: hashtags as words, dots as spaces, sentences kept apart."""
+    if "#" in text:
+        text = text.replace("#", " ")  # "#fail" is "fail" to a reader
+    if "." in text or "…" in text:
+        text = _DOTS.sub(" ", text)
+    if "." in text or "!" in text or "?" in text:
+        text = _SENTENCE_END.sub(lambda m: m.group(0) + _BARRIER, text)
+    return text
+
+
 class ThresholdError(DouseError):
     """Label thresholds that cannot work (out of range or crossed)."""
 
@@ -188,9 +208,7 @@ class Analyzer:
         scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
-        words, valences = word_valences(
-            self._vader, scored.replace("#", " ") if "#" in scored else scored
-        )
+        words, valences = word_valences(self._vader, _for_vader(scored))
         plain = compound_of(self._vader, list(valences), scored)
         lowered = scored.lower()
         hits = find_hits(scored, quote_from=text, lowered=lowered)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from core.db.models import Client, Mention, Source
 from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.poll import Poller
+from core.jobs.poll import Poller
 from core.services import Services
 from tests.helpers import FEED, T0, rss
 from tests.httpserver import LocalHTTPServer, Reply

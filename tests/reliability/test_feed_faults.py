@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.db.models import Client, Mention, Source
 from core.ingest.fetch import Fetcher
-from core.ingest.poll import Poller
+from core.jobs.poll import Poller
 from core.services import Services
 from tests.helpers import FAST, FEED, T0
 from tests.httpserver import LocalHTTPServer

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from core.db.models import Client, Mention, Source
 from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.poll import Poller
 from core.ingest.tame import LARGEST_COUNT
+from core.jobs.poll import Poller
 from core.services import Services
 from tests.helpers import REPO, SHARED, T0
 from tests.httpserver import LocalHTTPServer

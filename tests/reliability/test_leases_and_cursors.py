@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.db.models import Client, Source
 from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.poll import Poller
+from core.jobs.poll import Poller
 from core.services import Services
 from tests.helpers import FEED, REPO, T0
 from tests.httpserver import LocalHTTPServer, local_http_server

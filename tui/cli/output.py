@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.queries.listing import as_dict
+from core.queries.rows import as_dict, json_ready
 from core.text import inert
 from tui.cli.context import Context
 from tui.cli.numbers import mention
 
 
 def print_json(ctx: Context, rows: Sequence[Any]) -> None:
+    """Rows (dataclasses, or dicts naming a command's own fields) as a JSON list."""
+    items = [json_ready(r) if isinstance(r, dict) else as_dict(r) for r in rows]
     # ensure_ascii keeps escape characters escaped (\u001b), so JSON output is inert too.
-    ctx.out(json.dumps([as_dict(r) for r in rows], indent=2, ensure_ascii=True))
+    ctx.out(json.dumps(items, indent=2, ensure_ascii=True))
 
 
 def when(value: datetime | None) -> str:

@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 from core.errors import DouseError
 from core.export.api import FORMATS, export_client
 from core.export.period import DEFAULT_SINCE, make_period, parse_bound
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from core.services import Services
 from tui.dialogs.base import Dialog
 

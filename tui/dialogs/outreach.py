@@ -44,9 +44,10 @@ from core.policy import (
     has_blocking,
     render_canned,
 )
+from core.wording import plural
 from tui.dialogs.base import Dialog
 from tui.dialogs.prompt import PromptDialog
-from tui.widgets.text import clean, plural
+from tui.widgets.text import clean
 
 LINT_DEBOUNCE_S = 0.15
 DRAFT_DEBOUNCE_S = 1.5

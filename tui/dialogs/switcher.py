@@ -12,7 +12,7 @@ from textual.fuzzy import Matcher
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from tui.dialogs.base import Dialog
 from tui.widgets.text import clean
 

@@ -17,13 +17,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from core.send import ApprovalRow, SendOutcome, approval_queue, approve, return_reply
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.prompt import PromptDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.table import DeskTable
-from tui.widgets.text import clean, plural, safe
+from tui.widgets.text import clean, safe
 
 
 def approval_cells(row: ApprovalRow, me: str | None) -> list[Text]:

@@ -14,7 +14,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher, Static
 
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter

@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from core.queries import desk as q
+from core.queries.dashboard import approvals_waiting, dashboard
+from core.queries.rows import DashboardRow
+from core.wording import plural
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
@@ -24,7 +26,6 @@ from tui.widgets.text import (
     SEVERITY_STYLE,
     count,
     countdown,
-    plural,
     safe,
     sparkline,
 )
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 SEVERITY_LETTERS = (("critical", "C"), ("high", "H"), ("medium", "M"), ("low", "L"))
 
 
-def open_cell(row: q.DashboardRow) -> Text:
+def open_cell(row: DashboardRow) -> Text:
     """Open incidents by severity, most severe first: "1C 2H · 3L"."""
     low, medium, high, critical = row.open_by_severity
     values = {"critical": critical, "high": high, "medium": medium, "low": low}
@@ -50,7 +51,7 @@ def open_cell(row: q.DashboardRow) -> Text:
     return text
 
 
-def sources_cell(row: q.DashboardRow) -> Text:
+def sources_cell(row: DashboardRow) -> Text:
     if not (row.failing_sources or row.silent_sources):
         return Text("ok", style="green")
     text = Text()
@@ -79,14 +80,14 @@ class DashboardScreen(DeskScreen):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.DashboardRow]
+        rows: list[DashboardRow]
         seconds: float
         waiting: int = 0
         """Replies waiting for an approver."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[q.DashboardRow] = []
+        self.rows: list[DashboardRow] = []
         self.waiting = 0
         self.loaded_once = False
         self.narrow = False
@@ -144,8 +145,8 @@ class DashboardScreen(DeskScreen):
     def load(self) -> None:
         started = time.perf_counter()
         with self.desk.services.sessions() as session:
-            rows = q.dashboard(session, self.desk.now())
-            waiting = q.approvals_waiting(session)
+            rows = dashboard(session, self.desk.now())
+            waiting = approvals_waiting(session)
         self.post_message(self.Loaded(rows, time.perf_counter() - started, waiting))
 
     @on(Loaded)

@@ -27,8 +27,11 @@ from core.errors import DouseError
 from core.incidents import drafts, set_category, workflow
 from core.incidents.clocks import clock_state
 from core.incidents.undo import LastChange, last_change, undo
-from core.queries import desk as q
+from core.queries.clients import list_staff
+from core.queries.detail import incident_detail
+from core.queries.rows import AuthorHistory, CaseRow, IncidentDetail, IncidentMentionRow, StaffRef
 from core.text import mention_ref
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
@@ -47,7 +50,6 @@ from tui.widgets.text import (
     clean,
     countdown,
     label,
-    plural,
     safe,
     severity,
     show,
@@ -55,7 +57,7 @@ from tui.widgets.text import (
 )
 
 
-def clock_text(detail: q.IncidentDetail, now: datetime) -> Text:
+def clock_text(detail: IncidentDetail, now: datetime) -> Text:
     state = clock_state(detail, now)
     if state.overdue_by is not None:
         style = "bold white on dark_red"
@@ -68,7 +70,7 @@ def clock_text(detail: q.IncidentDetail, now: datetime) -> Text:
     return Text(f" {state.label} ", style=style)
 
 
-def summary(detail: q.IncidentDetail, now: datetime) -> Text:
+def summary(detail: IncidentDetail, now: datetime) -> Text:
     r = detail.row
     text = Text()
     text.append(f"#{r.id} ", style="dim")
@@ -124,7 +126,7 @@ def summary(detail: q.IncidentDetail, now: datetime) -> Text:
 MAX_CASES_SHOWN = 6
 
 
-def cases_text(cases: tuple[q.CaseRow, ...], now: datetime) -> Text:
+def cases_text(cases: tuple[CaseRow, ...], now: datetime) -> Text:
     """The people's own cases under a problem, soonest deadline first: "cases #41 @ana due in
     12m, #44 @bo waiting ...". Each opens from the client's incident list (↳#problem)."""
     text = Text(f"{plural(len(cases), 'case')} under it: ", style="dim")
@@ -153,7 +155,7 @@ def drafting_text(found: tuple[drafts.DraftRow, ...]) -> Text:
     return text
 
 
-def history_text(h: q.AuthorHistory | None) -> Text:
+def history_text(h: AuthorHistory | None) -> Text:
     if h is None:
         return Text("·", style="dim")
     return Text(
@@ -177,8 +179,8 @@ class IncidentScreen(DeskScreen):
 
     @dataclass
     class Loaded(Message):
-        detail: q.IncidentDetail
-        staff: list[q.StaffRef]
+        detail: IncidentDetail
+        staff: list[StaffRef]
 
     @dataclass
     class Acted(Message):
@@ -197,9 +199,9 @@ class IncidentScreen(DeskScreen):
     def __init__(self, incident_id: int) -> None:
         super().__init__()
         self.incident_id = incident_id
-        self.detail: q.IncidentDetail | None = None
-        self.staff: list[q.StaffRef] = []
-        self.mentions: dict[str, q.IncidentMentionRow] = {}
+        self.detail: IncidentDetail | None = None
+        self.staff: list[StaffRef] = []
+        self.mentions: dict[str, IncidentMentionRow] = {}
         # My draft as this view last knew it: kept drafts are written by workers in order
         # (a newer keep, or logging the entry, supersedes one still waiting).
         self.my_draft: OutreachDraft | None = None
@@ -252,8 +254,8 @@ class IncidentScreen(DeskScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="incident")
     def load(self) -> None:
         with self.desk.services.sessions() as session:
-            detail = q.incident_detail(session, self.incident_id)
-            staff = q.list_staff(session)
+            detail = incident_detail(session, self.incident_id)
+            staff = list_staff(session)
         self.post_message(self.Loaded(detail, staff))
 
     @on(Loaded)
@@ -298,8 +300,8 @@ class IncidentScreen(DeskScreen):
         steps: list[RowSpec] = []
         for a in detail.activities:
             body = safe(a.body, limit=120)
-            if a.amount:
-                body.append(f"  [{a.amount}]", style="bold")
+            if a.money:
+                body.append(f"  [{a.money}]", style="bold")
             if a.outcome:
                 body.append(f"  → {clean(a.outcome, limit=60)}", style="italic")
             if a.policy_note:
@@ -343,7 +345,7 @@ class IncidentScreen(DeskScreen):
         show(box, text)
 
     @property
-    def selected_mention(self) -> q.IncidentMentionRow | None:
+    def selected_mention(self) -> IncidentMentionRow | None:
         key = self.query_one("#mentions", DeskTable).selected_key
         return self.mentions.get(key) if key else None
 
@@ -357,7 +359,7 @@ class IncidentScreen(DeskScreen):
 
     # ------------------------------------------------------------------------------ actions
 
-    def _ready(self) -> q.IncidentDetail | None:
+    def _ready(self) -> IncidentDetail | None:
         if self.detail is None:
             return None
         if not self.desk.me:

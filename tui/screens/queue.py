@@ -18,7 +18,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from core.queries import desk as q
+from core.queries.incidents import queue, queue_counts
+from core.queries.rows import IncidentRow, QueueCounts
+from core.wording import plural
 from tui.actions import bindings
 from tui.screens.base import DeskScreen
 from tui.widgets.bulk import BulkIncidents, selection_bar
@@ -26,7 +28,7 @@ from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
 from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, plural, safe
+from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.
@@ -35,7 +37,7 @@ MINE_HORIZON = timedelta(hours=24)
 SOON = timedelta(hours=1)
 
 
-def queue_cells(r: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
+def queue_cells(r: IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """An overdue row stands out (red number, bold client and title), not only its deadline."""
     overdue = r.due_at is not None and r.due_at <= now
     cells = [
@@ -69,10 +71,10 @@ class QueueScreen(BulkIncidents, DeskScreen):
 
     @dataclass
     class Loaded(Message):
-        rows: list[q.IncidentRow]
+        rows: list[IncidentRow]
         mine: bool
         offset: int
-        counts: q.QueueCounts | None
+        counts: QueueCounts | None
         """Counted with the first page only."""
         jump: bool = False
         """Loaded to reach the next to breach: put the cursor there."""
@@ -80,8 +82,8 @@ class QueueScreen(BulkIncidents, DeskScreen):
     def __init__(self, *, mine: bool) -> None:
         super().__init__()
         self.set_reactive(QueueScreen.mine, mine)
-        self.rows: list[q.IncidentRow] = []
-        self.counts = q.QueueCounts(0, 0, 0)
+        self.rows: list[IncidentRow] = []
+        self.counts = QueueCounts(0, 0, 0)
         self.exhausted = False
         self.loading = False
         self.narrow = False
@@ -139,7 +141,7 @@ class QueueScreen(BulkIncidents, DeskScreen):
     def bulk_table(self) -> DeskTable:
         return self.query_one(DeskTable)
 
-    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+    def bulk_rows(self) -> dict[str, IncidentRow]:
         return {str(r.id): r for r in self.rows}
 
     @on(DeskTable.SelectionChanged)
@@ -164,10 +166,10 @@ class QueueScreen(BulkIncidents, DeskScreen):
         owner = self.desk.me if mine else None
         horizon = MINE_HORIZON if mine else None
         with self.desk.services.sessions() as session:
-            rows = q.queue(session, now, owner=owner, horizon=horizon, limit=limit, offset=offset)
+            rows = queue(session, now, owner=owner, horizon=horizon, limit=limit, offset=offset)
             counts = None
             if offset == 0:
-                counts = q.queue_counts(session, now, owner=owner, horizon=horizon, soon=SOON)
+                counts = queue_counts(session, now, owner=owner, horizon=horizon, soon=SOON)
         self.post_message(self.Loaded(rows, mine, offset, counts, jump))
 
     @on(Loaded)

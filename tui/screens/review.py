@@ -21,7 +21,7 @@ from textual.widgets import Static
 from core.ingest.scoring import thread_analyzer
 from core.learning.review import ReviewItem, least_sure
 from core.mentions import label_mention
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from core.text import mention_ref
 from tui.actions import bindings
 from tui.screens.base import DeskScreen

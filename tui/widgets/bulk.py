@@ -23,13 +23,15 @@ from core.errors import DouseError
 from core.incidents import bulk, workflow
 from core.incidents.replies import log_canned_reply
 from core.incidents.undo import last_change, undo
-from core.queries import desk as q
+from core.queries.clients import canned_reply_names, list_staff
+from core.queries.rows import IncidentRow, StaffRef
+from core.wording import plural
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.widgets.base import WHO_AM_I
 from tui.widgets.table import DeskTable
-from tui.widgets.text import clean, plural
+from tui.widgets.text import clean
 
 if TYPE_CHECKING:
     from tui.app import DouseApp
@@ -55,7 +57,7 @@ def selection_bar(table: DeskTable) -> Text | None:
     return text
 
 
-def ids_text(rows: Sequence[q.IncidentRow], limit: int = 8) -> str:
+def ids_text(rows: Sequence[IncidentRow], limit: int = 8) -> str:
     shown = ", ".join(f"#{r.id}" for r in rows[:limit])
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
@@ -84,7 +86,7 @@ class BulkIncidents:
     @dataclass
     class BulkLooked(Message):
         what: str
-        staff: list[q.StaffRef]
+        staff: list[StaffRef]
         canned: list[str]
 
     # -- what the host provides -------------------------------------------------------------
@@ -92,7 +94,7 @@ class BulkIncidents:
     def bulk_table(self) -> DeskTable:
         raise NotImplementedError
 
-    def bulk_rows(self) -> dict[str, q.IncidentRow]:
+    def bulk_rows(self) -> dict[str, IncidentRow]:
         raise NotImplementedError
 
     # -- the targets ------------------------------------------------------------------------
@@ -101,13 +103,13 @@ class BulkIncidents:
     def _desk(self) -> DouseApp:
         return self.app
 
-    def bulk_targets(self) -> list[q.IncidentRow]:
+    def bulk_targets(self) -> list[IncidentRow]:
         table = self.bulk_table()
         keys = table.selected_keys or ([table.selected_key] if table.selected_key else [])
         rows = self.bulk_rows()
         return [rows[k] for k in keys if k in rows]
 
-    def _ready_targets(self) -> list[q.IncidentRow] | None:
+    def _ready_targets(self) -> list[IncidentRow] | None:
         if not self._desk.me:
             self._desk.notify(WHO_AM_I, severity="warning")
             return None
@@ -118,7 +120,7 @@ class BulkIncidents:
         return targets
 
     def run_bulk(
-        self, verb: str, targets: Sequence[q.IncidentRow], change: Callable[..., object]
+        self, verb: str, targets: Sequence[IncidentRow], change: Callable[..., object]
     ) -> None:
         """change(session, incident_id, version, me, now) for each target, in one worker."""
         items = [(r.id, r.version) for r in targets]
@@ -156,8 +158,8 @@ class BulkIncidents:
     @work(thread=True, exclusive=True, exit_on_error=False, group="bulk-look")
     def _look(self, what: str, client_ids: tuple[int, ...]) -> None:
         with self._desk.services.sessions() as session:
-            staff = q.list_staff(session)
-            canned = q.canned_reply_names(session, client_ids)
+            staff = list_staff(session)
+            canned = canned_reply_names(session, client_ids)
         self.post_message(self.BulkLooked(what, staff, canned))
 
     def on_bulk_incidents_bulk_looked(self, event: BulkLooked) -> None:
@@ -188,7 +190,7 @@ class BulkIncidents:
         if self._ready_targets() is not None:
             self._look("assign", ())
 
-    def _ask_assign(self, targets: list[q.IncidentRow], staff: list[q.StaffRef]) -> None:
+    def _ask_assign(self, targets: list[IncidentRow], staff: list[StaffRef]) -> None:
         options = [
             (s.handle, Text(f"{s.handle}  {clean(s.name)}" + ("  (away)" if s.away else "")))
             for s in staff
@@ -236,7 +238,7 @@ class BulkIncidents:
             PickDialog(f"Status of {plural(len(targets), 'incident')}", options), chosen
         )
 
-    def _set_status(self, targets: list[q.IncidentRow], status: str, note: str) -> None:
+    def _set_status(self, targets: list[IncidentRow], status: str, note: str) -> None:
         self.run_bulk(
             f"Status {status.replace('_', ' ')}",
             targets,
@@ -302,7 +304,7 @@ class BulkIncidents:
         if targets is not None:
             self._look("reply", tuple(sorted({r.client_id for r in targets})))
 
-    def _ask_reply(self, targets: list[q.IncidentRow], names: list[str]) -> None:
+    def _ask_reply(self, targets: list[IncidentRow], names: list[str]) -> None:
         if not names:
             self._desk.notify(
                 "No canned replies for these clients (canned_replies in clients.toml).",

@@ -3,21 +3,23 @@ several can be selected and acted on at once (tui.widgets.bulk)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on, work
-from textual.message import Message
 
 from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.queries import desk as q
+from core.queries.detail import category_counts
+from core.queries.incidents import list_incidents
+from core.queries.rows import ClientRef, IncidentFilter, IncidentRow
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
-from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable, RowSpec
+from tui.widgets.list_pane import Fetch, ListPane, Window
+from tui.widgets.table import DeskTable
 from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
 
 PAGE = 100
@@ -43,7 +45,7 @@ def severity_cell(value: str, narrow: bool) -> Text:
     return text
 
 
-def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
+def title_cell(row: IncidentRow, overdue: bool) -> Text:
     """The title, after who is drafting a reply on it ("✎ana"), so nobody answers twice; a
     person's case under a problem says which ("↳#12")."""
     text = Text()
@@ -58,7 +60,7 @@ def title_cell(row: q.IncidentRow, overdue: bool) -> Text:
     return text
 
 
-def incident_cells(row: q.IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
+def incident_cells(row: IncidentRow, now: datetime, narrow: bool = False) -> list[Text]:
     """The deadline first and the title last: on a narrow terminal only the title is clipped."""
     overdue = row.due_at is not None and row.due_at <= now
     cells = [
@@ -86,26 +88,18 @@ def category_cell(category: str | None, narrow: bool = False) -> Text:
     return Text(name if len(name) <= 10 else name[:9] + ".", style="dim" if narrow else "")
 
 
-class IncidentsPane(BulkIncidents, Pane):
+class IncidentsPane(BulkIncidents, ListPane[IncidentRow, None]):
     BINDINGS: ClassVar = [*bindings("incidents"), *bindings("bulk")]
     PLACEHOLDER = "text in the title — Enter keeps it, Esc clears"
+    PAGE = PAGE
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[q.IncidentRow]
-        offset: int
-        client_id: int
-
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.filters = q.IncidentFilter()
-        self.rows: list[q.IncidentRow] = []
-        self.exhausted = False
+        self.filters = IncidentFilter()
         self.narrow = False
 
     def forget_rows(self) -> None:
-        self.rows = []
-        self.exhausted = False
+        super().forget_rows()
         self.table.clear_selection()
 
     def compose_table(self) -> DeskTable:
@@ -114,8 +108,8 @@ class IncidentsPane(BulkIncidents, Pane):
     def bulk_table(self) -> DeskTable:
         return self.table
 
-    def bulk_rows(self) -> dict[str, q.IncidentRow]:
-        return {str(r.id): r for r in self.rows}
+    def bulk_rows(self) -> dict[str, IncidentRow]:
+        return self.rows
 
     @on(DeskTable.SelectionChanged)
     def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
@@ -126,12 +120,11 @@ class IncidentsPane(BulkIncidents, Pane):
         return self.table.clear_selection()
 
     def setup_table(self, table: DeskTable) -> None:
-        self.add_columns(table)
+        self.columns(table)
         self.set_interval(1.0, self.tick)
 
-    def add_columns(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         self.narrow = self.app.size.width < NARROW
-        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("#", key="id")
         table.add_column("Sev", key="severity")
@@ -144,12 +137,7 @@ class IncidentsPane(BulkIncidents, Pane):
 
     def on_resize(self) -> None:
         if (self.app.size.width < NARROW) != self.narrow:
-            table = self.table
-            keep = table.selected_key
-            self.add_columns(table)
-            now = self.desk.now()
-            table.add_rows([(str(r.id), incident_cells(r, now, self.narrow)) for r in self.rows])
-            table.keep_cursor(keep)
+            self.redraw()
 
     def bar(self) -> Text:
         selected = selection_bar(self.table)
@@ -158,7 +146,7 @@ class IncidentsPane(BulkIncidents, Pane):
         f = self.filters
         text = Text()
         text.append("status ", style="dim")
-        text.append(f.status, style="bold")
+        text.append(f.status or "all", style="bold")
         text.append("  severity ", style="dim")
         text.append(f.severity or "any", style="bold")
         text.append("  owner ", style="dim")
@@ -169,49 +157,30 @@ class IncidentsPane(BulkIncidents, Pane):
         text.append_text(selection_hint(self.table))
         return text
 
-    def reload(self) -> None:
+    def fetcher(self) -> Fetch[IncidentRow]:
         self.filters = replace(self.filters, text=self.search)
-        self.load(self.filters, 0, max(PAGE, len(self.rows)))
+        client_id, filters, now = self.client.id, self.filters, self.desk.now()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="incidents")
-    def load(self, filters: q.IncidentFilter, offset: int, limit: int) -> None:
-        client_id = self.client.id
-        with self.desk.services.sessions() as session:
-            rows = q.client_incidents(session, client_id, filters, limit=limit, offset=offset)
-        self.post_message(self.Loaded(rows, offset, client_id))
-
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        table = self.table
-        keep = table.selected_key
-        if event.offset == 0:
-            self.rows = []
-            table.clear()
-        self.exhausted = len(event.rows) < PAGE
-        now = self.desk.now()
-        new_rows: list[RowSpec] = []
-        for row in event.rows:
-            if str(row.id) in table.rows:
-                continue
-            self.rows.append(row)
-            new_rows.append((str(row.id), incident_cells(row, now, self.narrow)))
-        table.add_rows(new_rows)
-        if event.offset == 0:
-            table.keep_cursor(keep)
-            table.prune_selection()
-        self.show_bar()
-        self.show_empty(
-            None
-            if self.rows
-            else self.empty_because(
-                "incidents",
-                f"No open incidents for {self.client.name}: nothing negative is waiting for an "
-                "answer. f shows all of them, resolved and closed too.",
+        def fetch(session: Session, window: Window[IncidentRow]) -> list[IncidentRow]:
+            return list_incidents(
+                session,
+                now,
+                filters,
+                client_id=client_id,
+                limit=window.limit or PAGE,
+                offset=window.offset,
             )
+
+        return fetch
+
+    def cells(self, row: IncidentRow, now: datetime) -> list[Text]:
+        return incident_cells(row, now, self.narrow)
+
+    def why_empty(self) -> Text:
+        return self.empty_because(
+            "incidents",
+            f"No open incidents for {self.client.name}: nothing negative is waiting for an "
+            "answer. f shows all of them, resolved and closed too.",
         )
 
     def filtered(self) -> list[str]:
@@ -230,16 +199,9 @@ class IncidentsPane(BulkIncidents, Pane):
             return
         now = self.desk.now()
         table = self.table
-        for row in self.rows:
+        for key, row in self.rows.items():
             if row.due_at is not None:
-                table.refresh_cell(str(row.id), "due", countdown(row.due_at, now))
-
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
-        if self.table.near_end and not self.exhausted and self.loaded:
-            self.loaded = False  # one page request at a time
-            self.load(self.filters, len(self.rows), PAGE)
+                table.refresh_cell(key, "due", countdown(row.due_at, now))
 
     @on(DeskTable.RowSelected)
     def _selected(self, event: DeskTable.RowSelected) -> None:
@@ -251,11 +213,10 @@ class IncidentsPane(BulkIncidents, Pane):
         if key is not None:
             self.desk.open_incident(int(key))
 
-    def _set(self, filters: q.IncidentFilter) -> None:
+    def _set(self, filters: IncidentFilter) -> None:
         self.filters = filters
-        self.rows = []
         self.show_bar()
-        self.load(self.filters, 0, PAGE)
+        self.refilter()
 
     def action_cycle_status(self) -> None:
         i = STATUS_CYCLE.index(self.filters.status)
@@ -272,7 +233,7 @@ class IncidentsPane(BulkIncidents, Pane):
     @work(thread=True, exclusive=True, exit_on_error=False, group="categories")
     def choose_category(self) -> None:
         with self.desk.services.sessions() as session:
-            found = q.category_counts(session, self.client.id)
+            found = category_counts(session, self.client.id)
         self.app.call_from_thread(self._pick_category, found)
 
     def _pick_category(self, found: list[tuple[str, str, int]]) -> None:

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Static
 
 from core.incidents.manual import attach_mention, open_incident_from_mention
 from core.mentions import CORRECTABLE_LABELS, correct_label
-from core.queries import desk as q
+from core.queries.accounts import client_sources
+from core.queries.mentions import list_mentions
+from core.queries.rows import MENTION_FILTERS, ClientRef, MentionCursor, MentionRow, SourceRow
 from core.text import mention_ref
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
+from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
 from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import NARROW, ago, clean, label, plural, safe, show, stamp
+from tui.widgets.table import DeskTable
+from tui.widgets.text import NARROW, ago, clean, label, safe, show, stamp
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskScreen
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 PAGE = 100
 
 
-def reach(m: q.MentionRow) -> Text:
+def reach(m: MentionRow) -> Text:
     parts = []
     if m.followers:
         parts.append(f"{m.followers:,}f")
@@ -40,7 +43,7 @@ def reach(m: q.MentionRow) -> Text:
     return Text(" ".join(parts) or "·", style="bold" if m.shares >= 50 else "dim")
 
 
-def author_cell(m: q.MentionRow) -> Text:
+def author_cell(m: MentionRow) -> Text:
     text = safe(m.author or "unknown", limit=24)
     if m.author_is_troll:
         text.append(" troll", style="bold magenta")
@@ -49,7 +52,7 @@ def author_cell(m: q.MentionRow) -> Text:
     return text
 
 
-def mention_detail(m: q.MentionRow) -> Text:
+def mention_detail(m: MentionRow) -> Text:
     """The whole post, as inert text, with why it got its label."""
     text = Text()
     text.append(f"{mention_ref(m.id)} ", style="dim")
@@ -77,7 +80,7 @@ def mention_detail(m: q.MentionRow) -> Text:
     return text
 
 
-class MentionsPane(Pane):
+class MentionsPane(ListPane[MentionRow, list[SourceRow]]):
     BINDINGS: ClassVar = bindings("mentions")
     DEFAULT_CSS = """
     MentionsPane #mention-detail {
@@ -86,34 +89,23 @@ class MentionsPane(Pane):
         border-top: solid $primary-darken-2;
     }
     """
+    PAGE = PAGE
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[q.MentionRow]
-        appended: bool
-        client_id: int
-        sources: list[q.SourceRow] | None = None
-        """Loaded when the client has no mentions at all: to say why."""
-
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
         self.kind = "all"
-        self.rows: dict[str, q.MentionRow] = {}
-        self.last: q.MentionRow | None = None
-        self.exhausted = False
-        self.sources: list[q.SourceRow] | None = None
+        self.sources: list[SourceRow] | None = None
+        """Loaded when the client has no mentions at all: to say why."""
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
         yield Static(id="mention-detail")
 
     def forget_rows(self) -> None:
-        self.rows = {}
-        self.last = None
-        self.exhausted = False
+        super().forget_rows()
         self.show_detail()
 
-    def setup_table(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         # Text last: on a narrow terminal it is clipped (the detail box below shows it whole).
         table.add_column("When", key="when", width=10)
         table.add_column("Label", key="label", width=9)
@@ -132,58 +124,48 @@ class MentionsPane(Pane):
         text.append("  ·  reach: f followers, ↻ shares, ♥ likes", style="dim")
         return text
 
-    def reload(self) -> None:
-        self.load(self.kind, self.search, None)
+    def fetcher(self) -> Fetch[MentionRow]:
+        client_id, kind, search = self.client.id, self.kind, self.search
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mentions")
-    def load(self, kind: str, search: str, after: q.MentionCursor | None) -> None:
-        client_id = self.client.id
-        sources = None
-        with self.desk.services.sessions() as session:
-            rows = q.client_mentions(
-                session, client_id, kind=kind, search=search, after=after, limit=PAGE
+        def fetch(session: Session, window: Window[MentionRow]) -> list[MentionRow]:
+            last = window.last
+            after = None if last is None else MentionCursor(last.published_at, last.id)
+            return list_mentions(
+                session,
+                client_id=client_id,
+                kind=kind,
+                search=search,
+                after=after,
+                limit=window.limit or PAGE,
             )
-            if not rows and after is None and kind == "all" and not search:
-                sources = q.client_sources(session, client_id, self.desk.now())
-        self.post_message(self.Loaded(rows, after is not None, client_id, sources))
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        table = self.table
-        keep = table.selected_key
-        if not event.appended:
-            self.rows = {}
-            self.sources = event.sources
-            table.clear()
-        self.exhausted = len(event.rows) < PAGE
-        now = self.desk.now()
-        new_rows: list[RowSpec] = []
-        for m in event.rows:
-            key = str(m.id)
-            if key in self.rows:
-                continue
-            self.rows[key] = m
-            self.last = m
-            new_rows.append(
-                (
-                    key,
-                    [
-                        ago(m.published_at, now),
-                        label(m.label, m.corrected),
-                        Text(f"#{m.incident_id}") if m.incident_id else Text("·", style="dim"),
-                        author_cell(m),
-                        reach(m),
-                        safe(m.title or m.text, "bold" if m.label == "negative" else "", limit=90),
-                    ],
-                )
-            )
-        table.add_rows(new_rows)
-        if not event.appended:
-            table.keep_cursor(keep)
+        return fetch
+
+    def aside_fetcher(self) -> FetchAside[MentionRow, list[SourceRow]] | None:
+        if self.filtered():
+            return None
+        client_id, now = self.client.id, self.desk.now()
+
+        def sources(session: Session, rows: Sequence[MentionRow]) -> list[SourceRow] | None:
+            return None if rows else client_sources(session, client_id, now)
+
+        return sources
+
+    def took_aside(self, aside: list[SourceRow] | None) -> None:
+        self.sources = aside
+
+    def cells(self, row: MentionRow, now: datetime) -> list[Text]:
+        return [
+            ago(row.published_at, now),
+            label(row.label, row.corrected),
+            Text(f"#{row.incident_id}") if row.incident_id else Text("·", style="dim"),
+            author_cell(row),
+            reach(row),
+            safe(row.title or row.text, "bold" if row.label == "negative" else "", limit=90),
+        ]
+
+    def show_state(self) -> None:
+        # Why the list is empty goes in the detail box, where the post would be.
         self.show_bar()
         self.show_detail()
 
@@ -226,34 +208,20 @@ class MentionsPane(Pane):
         text.append(f", and the Sources tab (4): {len(failing)} failing." if failing else ".")
         return text
 
-    @property
-    def selected(self) -> q.MentionRow | None:
-        key = self.table.selected_key
-        return self.rows.get(key) if key else None
-
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
+    def highlighted(self) -> None:
         self.show_detail()
-        if self.table.near_end and not self.exhausted and self.loaded and self.last:
-            self.action_more()
 
     def action_more(self) -> None:
-        if self.exhausted or self.last is None:
-            return
-        self.loaded = False
-        self.load(self.kind, self.search, q.MentionCursor(self.last.published_at, self.last.id))
+        self.more()
 
     def action_cycle_kind(self) -> None:
-        i = q.MENTION_FILTERS.index(self.kind)
-        self.kind = q.MENTION_FILTERS[(i + 1) % len(q.MENTION_FILTERS)]
-        self.show_bar()
-        self.reload()
+        i = MENTION_FILTERS.index(self.kind)
+        self.set_kind(MENTION_FILTERS[(i + 1) % len(MENTION_FILTERS)])
 
     def set_kind(self, kind: str) -> None:
         self.kind = kind
         self.show_bar()
-        self.reload()
+        self.refilter()
 
     # ------------------------------------------------------------------------------ actions
 
@@ -321,7 +289,7 @@ class MentionsPane(Pane):
         relabel(self, m)
 
 
-def relabel(node: Pane | DeskScreen, m: q.MentionRow) -> None:
+def relabel(node: Pane | DeskScreen, m: MentionRow) -> None:
     """Ask for the right label of a mention and record the correction (from a pane or screen)."""
     options = [(name, label(name)) for name in CORRECTABLE_LABELS if name != m.label]
 

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar, TypedDict, Unpack
 
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
+from textual.app import ComposeResult
 from textual.message import Message
+from textual.widgets import Static
 
 from core.accounts import reassign_account
 from core.authors import TrollPreview, set_author, troll_preview
-from core.ingest.demo_marker import DemoDatabaseError
-from core.ingest.poll import Poller, format_outcome
-from core.queries import desk as q
+from core.jobs.demo_marker import DemoDatabaseError
+from core.jobs.poll import Poller, format_outcome
+from core.queries.accounts import client_accounts, client_sources
+from core.queries.authors import client_authors
+from core.queries.clients import list_staff
+from core.queries.rows import AccountRow, AuthorRow, ClientRef, SourceRow, StaffRef
+from core.wording import plural
 from tui.actions import bindings
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick import PickDialog
 from tui.dialogs.prompt import PromptDialog
 from tui.dialogs.troll import troll_question
-from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import ago, clean, count, plural, safe
+from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
+from tui.widgets.table import DeskTable
+from tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
     "ok": "green",
@@ -41,7 +48,7 @@ class _AuthorFlags(TypedDict, total=False):
     notes: str
 
 
-def account_state(a: q.AccountRow) -> Text:
+def account_state(a: AccountRow) -> Text:
     """One word on whether someone will answer for the account now, never "ok" when nobody
     will (the Owner and Backup columns say who)."""
     if a.archived:
@@ -55,24 +62,14 @@ def account_state(a: q.AccountRow) -> Text:
     return Text("ok", style="green")
 
 
-class AccountsPane(Pane):
+class AccountsPane(ListPane[AccountRow, list[StaffRef]]):
     BINDINGS: ClassVar = bindings("accounts")
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[q.AccountRow]
-        client_id: int
-        staff: list[q.StaffRef]
-
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
+    def __init__(self, client: ClientRef, *, id: str | None = None) -> None:
         super().__init__(client, id=id)
-        self.rows: dict[str, q.AccountRow] = {}
-        self.staff: list[q.StaffRef] = []
+        self.staff: list[StaffRef] = []
 
-    def forget_rows(self) -> None:
-        self.rows = {}
-
-    def setup_table(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         for name in ("Platform", "Handle", "Owner", "Backup", "State"):
             table.add_column(name, key=name.lower())
 
@@ -83,63 +80,39 @@ class AccountsPane(Pane):
             text.append(f"  ·  {unowned} without an owner", style="bold yellow")
         return text
 
-    def reload(self) -> None:
-        self.load()
+    def fetcher(self) -> Fetch[AccountRow]:
+        client_id, needle = self.client.id, self.search.lower()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="accounts")
-    def load(self) -> None:
-        client_id = self.client.id
-        with self.desk.services.sessions() as session:
-            rows = q.client_accounts(session, client_id)
-            staff = q.list_staff(session)
-        self.post_message(self.Loaded(rows, client_id, staff))
+        def fetch(session: Session, window: Window[AccountRow]) -> list[AccountRow]:
+            return [
+                a
+                for a in client_accounts(session, client_id)
+                if not needle or needle in a.handle.lower() or needle in (a.owner or "")
+            ]
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        self.staff = event.staff
-        needle = self.search.lower()
-        table = self.table
-        keep = table.selected_key
-        table.clear()
-        self.rows = {}
-        new_rows: list[RowSpec] = []
-        for a in event.rows:
-            if needle and needle not in a.handle.lower() and needle not in (a.owner or ""):
-                continue
-            self.rows[str(a.id)] = a
-            new_rows.append(
-                (
-                    str(a.id),
-                    [
-                        Text(a.platform),
-                        safe(a.handle, limit=40),
-                        safe(a.owner) if a.owner else Text("—", style="dim"),
-                        safe(a.backup) if a.backup else Text("—", style="dim"),
-                        account_state(a),
-                    ],
-                )
-            )
-        table.add_rows(new_rows)
-        table.keep_cursor(keep)
-        self.show_bar()
-        self.show_empty(
-            None
-            if self.rows
-            else self.empty_because(
-                "accounts",
-                f"No accounts for {self.client.name}: add [[clients.accounts]] (platform, handle, "
-                "owner) to clients.toml and run `douse sync`.",
-            )
+        return fetch
+
+    def aside_fetcher(self) -> FetchAside[AccountRow, list[StaffRef]]:
+        return lambda session, rows: list_staff(session)
+
+    def took_aside(self, aside: list[StaffRef] | None) -> None:
+        self.staff = aside or []
+
+    def cells(self, row: AccountRow, now: datetime) -> list[Text]:
+        return [
+            Text(row.platform),
+            safe(row.handle, limit=40),
+            safe(row.owner) if row.owner else Text("—", style="dim"),
+            safe(row.backup) if row.backup else Text("—", style="dim"),
+            account_state(row),
+        ]
+
+    def why_empty(self) -> Text:
+        return self.empty_because(
+            "accounts",
+            f"No accounts for {self.client.name}: add [[clients.accounts]] (platform, handle, "
+            "owner) to clients.toml and run `douse sync`.",
         )
-
-    @property
-    def selected(self) -> q.AccountRow | None:
-        key = self.table.selected_key
-        return self.rows.get(key) if key else None
 
     def _people(self, exclude: str | None = None) -> list[tuple[str, Text]]:
         return [
@@ -189,29 +162,83 @@ class AccountsPane(Pane):
         )
 
 
-class SourcesPane(Pane):
+def last_problem(row: SourceRow) -> Text:
+    """The Sources tab's last column: the last error, else the last warning (a poll that
+    worked but not quite), both as the platform or the feed worded them, inert."""
+    if row.last_error:
+        return safe(row.last_error, "red", limit=60)
+    if row.last_warning:
+        text = Text("warning: ", style="yellow")
+        text.append_text(safe(row.last_warning, "yellow", limit=51))
+        return text
+    return Text("·", style="dim")
+
+
+def source_detail(row: SourceRow, now: datetime) -> Text:
+    """Under the Sources table: the highlighted source's address, and its last error and last
+    warning in full (the column clips them), each with when it was seen."""
+    text = Text()
+    text.append_text(safe(row.name, "bold", limit=60))
+    text.append(f" ({row.kind}) ", style="dim")
+    text.append_text(safe(row.target, "dim", limit=120))
+    for label, said, when, style in (
+        ("last error", row.last_error, row.last_error_at, "red"),
+        ("last warning", row.last_warning, row.last_warning_at, "yellow"),
+    ):
+        if not said:
+            continue
+        text.append(f"\n{label}", style=f"bold {style}")
+        if when is not None:
+            text.append(" ")
+            text.append_text(ago(when, now))
+        text.append(": ")
+        text.append_text(safe(said, style, limit=300))
+    if not (row.last_error or row.last_warning):
+        text.append("\nno error or warning kept", style="dim")
+    return text
+
+
+class SourcesPane(ListPane[SourceRow, None]):
     BINDINGS: ClassVar = bindings("sources")
+    DEFAULT_CSS = """
+    SourcesPane > .source-detail {
+        height: auto;
+        max-height: 5;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[q.SourceRow]
-        client_id: int
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static(classes="source-detail")
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
-        super().__init__(client, id=id)
-        self.rows: dict[str, q.SourceRow] = {}
+    def highlighted(self) -> None:
+        self.show_detail()
 
     def forget_rows(self) -> None:
-        self.rows = {}
+        super().forget_rows()
+        self.query_one(".source-detail", Static).display = False
 
-    def setup_table(self, table: DeskTable) -> None:
+    def show_state(self) -> None:
+        super().show_state()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        source = self.selected
+        detail = self.query_one(".source-detail", Static)
+        detail.display = source is not None
+        if source is not None:
+            detail.update(source_detail(source, self.desk.now()))
+
+    def columns(self, table: DeskTable) -> None:
         table.add_column("Source", key="name")
         table.add_column("Kind", key="kind")
         table.add_column("Health", key="health")
         table.add_column("Last poll", key="polled")
         table.add_column("Last new", key="new")
         table.add_column("Next", key="next")
-        table.add_column("Last error", key="error")
+        table.add_column("Last error or warning", key="error")
 
     def bar(self) -> Text:
         bad = [s for s in self.rows.values() if s.health in ("failing", "silent")]
@@ -222,70 +249,39 @@ class SourcesPane(Pane):
             )
         return text
 
-    def reload(self) -> None:
-        self.load()
+    def fetcher(self) -> Fetch[SourceRow]:
+        client_id, needle, now = self.client.id, self.search.lower(), self.desk.now()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sources")
-    def load(self) -> None:
-        client_id = self.client.id
-        with self.desk.services.sessions() as session:
-            rows = q.client_sources(session, client_id, self.desk.now())
-        self.post_message(self.Loaded(rows, client_id))
+        def fetch(session: Session, window: Window[SourceRow]) -> list[SourceRow]:
+            return [
+                s
+                for s in client_sources(session, client_id, now)
+                if not needle or needle in s.name.lower() or needle in s.target.lower()
+            ]
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        now = self.desk.now()
-        needle = self.search.lower()
-        table = self.table
-        keep = table.selected_key
-        table.clear()
-        self.rows = {}
-        new_rows: list[RowSpec] = []
-        for s in event.rows:
-            if needle and needle not in s.name.lower() and needle not in s.target.lower():
-                continue
-            self.rows[str(s.id)] = s
-            health = Text(s.health, style=HEALTH_STYLE.get(s.health, ""))
-            if s.consecutive_failures:
-                health.append(f" ×{s.consecutive_failures}")
-            new_rows.append(
-                (
-                    str(s.id),
-                    [
-                        safe(s.name, limit=30),
-                        Text(s.kind),
-                        health,
-                        ago(s.last_polled_at, now),
-                        ago(s.last_new_at, now),
-                        ago(s.next_poll_at, now) if s.next_poll_at else Text("—", style="dim"),
-                        safe(s.last_error, "red", limit=60)
-                        if s.last_error
-                        else Text("·", style="dim"),
-                    ],
-                )
-            )
-        table.add_rows(new_rows)
-        table.keep_cursor(keep)
-        self.show_bar()
-        self.show_empty(
-            None
-            if self.rows
-            else self.empty_because(
-                "sources",
-                f"No sources for {self.client.name}: add [[clients.sources]] to clients.toml and "
-                "run `douse sync`. Meanwhile `douse import` and `douse mention add` record "
-                "mentions by hand.",
-            )
+        return fetch
+
+    def cells(self, row: SourceRow, now: datetime) -> list[Text]:
+        health = Text(row.health, style=HEALTH_STYLE.get(row.health, ""))
+        if row.consecutive_failures:
+            health.append(f" ×{row.consecutive_failures}")
+        return [
+            safe(row.name, limit=30),
+            Text(row.kind),
+            health,
+            ago(row.last_polled_at, now),
+            ago(row.last_new_at, now),
+            ago(row.next_poll_at, now) if row.next_poll_at else Text("—", style="dim"),
+            last_problem(row),
+        ]
+
+    def why_empty(self) -> Text:
+        return self.empty_because(
+            "sources",
+            f"No sources for {self.client.name}: add [[clients.sources]] to clients.toml and "
+            "run `douse sync`. Meanwhile `douse import` and `douse mention add` record "
+            "mentions by hand.",
         )
-
-    @property
-    def selected(self) -> q.SourceRow | None:
-        key = self.table.selected_key
-        return self.rows.get(key) if key else None
 
     def action_poll_now(self) -> None:
         source = self.selected
@@ -315,27 +311,16 @@ class SourcesPane(Pane):
         )
 
 
-class AuthorsPane(Pane):
+class AuthorsPane(ListPane[AuthorRow, None]):
     BINDINGS: ClassVar = bindings("authors")
     PLACEHOLDER = "handle or name — Enter keeps it, Esc clears"
-
-    @dataclass
-    class Loaded(Message):
-        rows: list[q.AuthorRow]
-        client_id: int
+    SHOWN = 100
 
     @dataclass
     class TrollLooked(Message):
         preview: TrollPreview
 
-    def __init__(self, client: q.ClientRef, *, id: str | None = None) -> None:
-        super().__init__(client, id=id)
-        self.rows: dict[str, q.AuthorRow] = {}
-
-    def forget_rows(self) -> None:
-        self.rows = {}
-
-    def setup_table(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         table.add_column("Author", key="handle", width=28)
         table.add_column("Flags", key="flags")
         table.add_column("Here neg/all", key="here")
@@ -346,71 +331,42 @@ class AuthorsPane(Pane):
     def bar(self) -> Text:
         return Text(f"{plural(len(self.rows), 'author')}, most negative first", style="dim")
 
-    def reload(self) -> None:
-        self.load(self.search)
+    def fetcher(self) -> Fetch[AuthorRow]:
+        client_id, search, limit = self.client.id, self.search, self.SHOWN
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="authors")
-    def load(self, search: str) -> None:
-        client_id = self.client.id
-        with self.desk.services.sessions() as session:
-            rows = q.client_authors(session, client_id, search=search, limit=100)
-        self.post_message(self.Loaded(rows, client_id))
+        def fetch(session: Session, window: Window[AuthorRow]) -> list[AuthorRow]:
+            return client_authors(session, client_id, search=search, limit=limit)
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        event.stop()
-        if event.client_id != self.client.id:
-            return  # loaded for the client shown before a switch
-        self.loaded = True
-        table = self.table
-        keep = table.selected_key
-        table.clear()
-        self.rows = {}
-        new_rows: list[RowSpec] = []
-        for a in event.rows:
-            self.rows[str(a.id)] = a
-            name = safe(a.handle, limit=30)
-            if a.display_name:
-                name.append(" ")
-                name.append_text(safe(a.display_name, "dim", limit=20))
-            flags = Text()
-            if a.is_troll:
-                flags.append("troll ", style="bold magenta")
-            if a.is_vip:
-                flags.append("VIP", style="bold cyan")
-            new_rows.append(
-                (
-                    str(a.id),
-                    [
-                        name,
-                        flags or Text("·", style="dim"),
-                        Text(
-                            f"{a.negative_here}/{a.mentions_here}",
-                            style="red" if a.negative_here else "",
-                        ),
-                        Text(f"{a.mentions_all} in {a.clients_all}"),
-                        count(a.followers or 0),
-                        safe(a.notes, "italic", limit=40),
-                    ],
-                )
-            )
-        table.add_rows(new_rows)
-        table.keep_cursor(keep)
-        self.show_bar()
-        self.show_empty(
-            None
-            if self.rows
-            else self.empty_because(
-                "authors",
-                f"No authors yet: nobody with a known name or handle has written about "
-                f"{self.client.name}.",
-            )
+        return fetch
+
+    def cells(self, row: AuthorRow, now: datetime) -> list[Text]:
+        name = safe(row.handle, limit=30)
+        if row.display_name:
+            name.append(" ")
+            name.append_text(safe(row.display_name, "dim", limit=20))
+        flags = Text()
+        if row.is_troll:
+            flags.append("troll ", style="bold magenta")
+        if row.is_vip:
+            flags.append("VIP", style="bold cyan")
+        return [
+            name,
+            flags or Text("·", style="dim"),
+            Text(
+                f"{row.negative_here}/{row.mentions_here}",
+                style="red" if row.negative_here else "",
+            ),
+            Text(f"{row.mentions_all} in {row.clients_all}"),
+            count(row.followers or 0),
+            safe(row.notes, "italic", limit=40),
+        ]
+
+    def why_empty(self) -> Text:
+        return self.empty_because(
+            "authors",
+            f"No authors yet: nobody with a known name or handle has written about "
+            f"{self.client.name}.",
         )
-
-    @property
-    def selected(self) -> q.AuthorRow | None:
-        key = self.table.selected_key
-        return self.rows.get(key) if key else None
 
     def _flag(
         self, title: str, author_id: int | None = None, **flags: Unpack[_AuthorFlags]

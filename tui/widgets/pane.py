@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from core.queries.desk import ClientRef
+from core.queries.rows import ClientRef
 from tui.widgets.base import DeskWrites, WorkerFailures
 from tui.widgets.table import DeskTable
 
@@ -105,6 +105,10 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
     def reload(self) -> None:
         """Start the worker that loads the first page."""
 
+    def refilter(self) -> None:
+        """The search (or another filter) changed: load what it shows now."""
+        self.reload()
+
     def bar(self) -> Text:
         return Text()
 
@@ -153,7 +157,7 @@ class Pane(DeskWrites, WorkerFailures, Vertical):
 
     def _search_now(self) -> None:
         self.show_bar()
-        self.reload()
+        self.refilter()
 
     @on(Input.Submitted, ".pane-filter")
     def _search_submitted(self) -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.text import strip_controls
+from core.wording import duration
 
 # Beyond core.text's controls: zero-width and format characters that hide text in a table cell.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2065\ufeff]")
@@ -58,34 +59,16 @@ def label(value: str, corrected: bool = False) -> Text:
     return text
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 mention', '2 mentions'; `many` for irregular plurals: plural(n, "person", "people")."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def due_span(delta: timedelta) -> str:
-    """'45s', '29m', '3h05m', '2d3h': the spans of `douse incidents`, seconds under a minute."""
-    seconds = int(abs(delta.total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h{minutes % 60:02d}m"
-    return f"{minutes // 1440}d{(minutes % 1440) // 60}h"
-
-
 NARROW = 100
 """Below this many columns lists drop their least needed column and shorten words, so what
 matters (the deadline, the title) fits an 80-column terminal."""
 
-DUE_WIDTH = len("overdue 47h59m")
+DUE_WIDTH = len("overdue 47h 59m")
 """The widest countdown below two days: the width of every Due column."""
 
 
 def countdown(due_at: datetime | None, now: datetime) -> Text:
-    """A live deadline as `douse incidents` words it: 'in 29m', 'in 3h05m', 'overdue 1h22m'.
+    """A live deadline as `douse incidents` words it: 'in 29m', 'in 3h 05m', 'overdue 1h 22m'.
 
     Quiet when far, yellow under an hour, bold red under 15 minutes, white on red once overdue.
     """
@@ -93,8 +76,8 @@ def countdown(due_at: datetime | None, now: datetime) -> Text:
         return Text("—", style="dim")
     left = due_at - now
     if left.total_seconds() <= 0:
-        return Text(f"overdue {due_span(left)}", style="bold white on dark_red")
-    text = f"in {due_span(left)}"
+        return Text(f"overdue {duration(left)}", style="bold white on dark_red")
+    text = f"in {duration(left)}"
     if left < timedelta(minutes=15):
         return Text(text, style="bold red")
     if left < timedelta(hours=1):
@@ -102,26 +85,15 @@ def countdown(due_at: datetime | None, now: datetime) -> Text:
     return Text(text)
 
 
-def coarse_duration(delta: timedelta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {mins:02d}m"
-    return f"{mins}m"
-
-
 def ago(when: datetime | None, now: datetime) -> Text:
     if when is None:
         return Text("never", style="dim")
     delta = now - when
     if delta.total_seconds() < 0:
-        return Text(f"in {coarse_duration(delta)}")
+        return Text(f"in {duration(delta)}")
     if delta < timedelta(minutes=1):
         return Text("just now")
-    return Text(f"{coarse_duration(delta)} ago")
+    return Text(f"{duration(delta)} ago")
 
 
 def stamp(when: datetime | None) -> str:

@@ -18,7 +18,7 @@ from core.demo.agency import LEAD
 from core.demo.build import WINDOW, DemoOptions, build_demo
 from core.demo.summary import summarize
 from core.errors import DouseError, StorageError
-from core.ingest.demo_marker import DEMO_SUBJECT
+from core.jobs.demo_marker import DEMO_SUBJECT
 from core.settings import database_url_from, default_data_dir
 from tui.cli.context import Context
 

@@ -7,16 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import DouseError
-from core.incidents import (
-    IncidentDetail,
-    get_incident,
-    inert,
-    merge_incidents,
-    split_incident,
-    write_incident,
-)
-from core.policy import policy_note
-from core.send.notes import sent_note
+from core.incidents import clock_state, inert, merge_incidents, split_incident, write_incident
+from core.queries.detail import incident_detail
+from core.queries.rows import IncidentDetail
 from core.text import mention_ref
 from tui.cli.context import Context
 from tui.cli.numbers import count
@@ -87,27 +80,28 @@ def _versions(target: int, values: list[str]) -> dict[int, int]:
     return versions
 
 
-def render(detail: IncidentDetail) -> list[str]:
-    c = detail.incident
+def render(c: IncidentDetail, now: datetime) -> list[str]:
+    clock = clock_state(c, now)
     lines = [
-        f"#{c.id}  {c.client_slug}  {c.severity}  {c.kind}  {c.status}  "
-        f"owner {c.owner_handle or 'nobody'}  version {c.version}",
-        f"  {inert(c.title, 200)}",
-        f"  clock: {c.clock.label}" + (f" (due {_t(c.clock.due_at)})" if c.clock.due_at else ""),
+        f"#{c.id}  {c.client.slug}  {c.severity}  {c.kind}  {c.status}  "
+        f"owner {c.owner or 'nobody'}  version {c.version}",
+        f"  {inert(c.row.title, 200)}",
+        f"  clock: {clock.label}" + (f" (due {_t(clock.due_at)})" if clock.due_at else ""),
     ]
     if c.breached_at:
-        missed = sum(a.details.get("event") == "breach" for a in detail.activities)
+        missed = sum(a.details.get("event") == "breach" for a in c.activities)
         also = f" ({missed} missed deadlines in all, see the timeline)" if missed > 1 else ""
         lines.append(f"  first breach: {c.breach_kind} at {_t(c.breached_at)}{also}")
     lines.append(f"  severity: {c.severity} because " + "; ".join(c.severity_reasons or ("-",)))
     lines.append(
-        f"  {c.distinct_authors} distinct people, {c.mention_count} mentions"
+        f"  {c.row.distinct_authors} distinct people, {c.row.mention_count} mentions"
         + (f"; shared terms: {', '.join(c.terms[:10])}" if c.terms else "")
     )
-    if c.category:
-        lines.append(f"  category: {inert(c.category_title or c.category, 60)} ({c.category})")
-    if c.problem_id:
-        lines.append(f"  one person's case under problem #{c.problem_id}")
+    if c.row.category:
+        category = c.row.category
+        lines.append(f"  category: {inert(c.category_title or category, 60)} ({category})")
+    if c.row.problem_id:
+        lines.append(f"  one person's case under problem #{c.row.problem_id}")
     if c.cases:
         lines.append(f"  cases under it ({len(c.cases)}):")
         for case in c.cases:
@@ -116,7 +110,7 @@ def render(detail: IncidentDetail) -> list[str]:
                 f"    #{case.id}  @{inert(case.author_handle or '?', 40)}  {case.status}  {due}  "
                 f"{case.mention_count} mentions"
             )
-    lines.append(f"  opened {_t(c.opened_at)}; first response {_t(c.first_response_at)}")
+    lines.append(f"  opened {_t(c.row.opened_at)}; first response {_t(c.first_response_at)}")
     if c.resolution:
         when = f" ({_t(c.resolved_at)})" if c.resolved_at and c.status == "resolved" else ""
         lines.append(f"  resolution{when}: {inert(c.resolution, 300)}")
@@ -126,44 +120,42 @@ def render(detail: IncidentDetail) -> list[str]:
         lines.append(f"  merged into #{c.merged_into_id}")
     lines.append(f"  last changed {_t(c.updated_at)} by {c.updated_by or 'douse'}")
     lines.append("mentions:")
-    for m in detail.mentions:
+    for m in (entry.mention for entry in c.mentions):
         flags = "".join(
             f" [{f}]" for f, on in (("troll", m.author_is_troll), ("vip", m.author_is_vip)) if on
         )
-        score = f"{m.sentiment_compound:+.2f}" if m.sentiment_compound is not None else "  n/a"
+        score = f"{m.compound:+.2f}" if m.compound is not None else "  n/a"
         lines.append(
             f"  {mention_ref(m.id):>8}  {_t(m.published_at)}  {m.platform:<10} "
-            f"@{inert(m.author_handle or '?', 40)}{flags}  {score}  shares {m.shares}"
+            f"@{inert(m.author or '?', 40)}{flags}  {score}  shares {m.shares}"
         )
         lines.append(f"            {inert(_post_text(m.title, m.text), 160)}")
         if m.url:
             lines.append(f"            {inert(m.url, 160)}")
-    if detail.more_mentions:
-        lines.append(f"  ... and {detail.more_mentions} older (use --mentions N)")
+    if c.more_mentions:
+        lines.append(f"  ... and {c.more_mentions} older (use --mentions N)")
     lines.append("timeline:")
-    for a in detail.activities:
+    for a in c.activities:
         extra = []
         if a.channel:
             extra.append(f"via {inert(a.channel, 40)}")
         if a.details.get("offer"):
             extra.append(str(a.details["offer"]))
-        if a.amount:
-            extra.append(f"{a.amount} {a.currency or ''}".strip())
+        if a.money:
+            extra.append(a.money)
         if a.corrects_id:
             extra.append(f"corrects #{a.corrects_id}")
         if a.outcome:
             extra.append(f"outcome: {inert(a.outcome, 80)}")
         lines.append(
-            f"  {a.id:>6}  {_t(a.at)}  {a.kind:<18} {a.staff_handle or 'douse':<10} "
+            f"  {a.id:>6}  {_t(a.at)}  {a.kind:<18} {a.staff or 'douse':<10} "
             + " ".join([*extra, inert(a.body, 200)]).strip()
         )
-        note = policy_note(a.details)
-        if note:
-            lines.append(f"          ! {note}")
-        sent = sent_note(a.details)
-        if sent:
-            lines.append(f"          → {sent}")
-    if not detail.activities:
+        if a.policy_note:
+            lines.append(f"          ! {a.policy_note}")
+        if a.sent_note:
+            lines.append(f"          → {a.sent_note}")
+    if not c.activities:
         lines.append("  (nothing yet)")
     return lines
 
@@ -171,10 +163,8 @@ def render(detail: IncidentDetail) -> list[str]:
 def run_show(ctx: Context) -> int:
     services = ctx.services
     with services.sessions() as session:
-        detail = get_incident(
-            session, ctx.args.id, services.clock.now(), mention_limit=max(ctx.args.mentions, 0)
-        )
-    for line in render(detail):
+        detail = incident_detail(session, ctx.args.id, mention_limit=max(ctx.args.mentions, 0))
+    for line in render(detail, services.clock.now()):
         ctx.out(line)
     return 0
 

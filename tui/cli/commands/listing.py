@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import DouseError
-from core.queries.listing import IncidentFilter, list_clients, list_incidents, list_mentions
+from core.queries.clients import client_overview
+from core.queries.incidents import list_incidents
+from core.queries.mentions import cursor_at, list_mentions
+from core.queries.rows import IncidentFilter, IncidentRow, MentionRow
 from core.text import mention_ref
+from core.wording import duration as span
 from tui.cli.context import Context
 from tui.cli.numbers import count
 from tui.cli.output import inert, mention_arg, print_json, print_table, when
@@ -75,7 +79,7 @@ def register(sub: Any) -> None:
 def run_clients(ctx: Context) -> int:
     services = ctx.services
     with services.sessions() as session:
-        rows = list_clients(session, services.clock.now(), include_archived=ctx.args.all)
+        rows = client_overview(session, services.clock.now(), include_archived=ctx.args.all)
     if ctx.args.json:
         print_json(ctx, rows)
         return 0
@@ -108,10 +112,11 @@ def run_mentions(ctx: Context) -> int:
             client=ctx.args.client,
             label=ctx.args.label,
             limit=ctx.args.limit,
-            before_id=ctx.args.before,
+            after=cursor_at(session, ctx.args.before) if ctx.args.before is not None else None,
+            with_duplicates=False,
         )
     if ctx.args.json:
-        print_json(ctx, rows)
+        print_json(ctx, [mention_json(r) for r in rows])
         return 0
     print_table(
         ctx,
@@ -120,7 +125,7 @@ def run_mentions(ctx: Context) -> int:
             [
                 mention_ref(r.id),
                 when(r.published_at),
-                r.client,
+                r.client_slug,
                 r.label,
                 "-" if r.compound is None else f"{r.compound:+.2f}",
                 inert(r.author, 20) or "-",
@@ -138,6 +143,7 @@ def run_incidents(ctx: Context) -> int:
     filters = IncidentFilter(
         client=args.client,
         status=args.status,
+        include_merged=False,
         severity=args.severity,
         owner=args.mine,
         category=args.category,
@@ -146,9 +152,9 @@ def run_incidents(ctx: Context) -> int:
     )
     now = services.clock.now()
     with services.sessions() as session:
-        rows = list_incidents(session, now, filters, limit=args.limit)
+        rows = list_incidents(session, now, filters, limit=args.limit, with_drafts=False)
     if args.json:
-        print_json(ctx, rows)
+        print_json(ctx, [incident_json(r, now) for r in rows])
         return 0
     print_table(
         ctx,
@@ -156,11 +162,11 @@ def run_incidents(ctx: Context) -> int:
         [
             [
                 r.id,
-                r.client,
+                r.client_slug,
                 r.severity + (" pattern" if r.is_pattern else ""),
                 r.status,
                 r.owner or "-",
-                _due(r.due_at, r.overdue_by_minutes, now),
+                _due(r, now),
                 r.category or "-",
                 (f"↳ #{r.problem_id} " if r.problem_id else "") + inert(r.title, 60),
             ]
@@ -170,17 +176,51 @@ def run_incidents(ctx: Context) -> int:
     return 0
 
 
-def _due(due_at: Any, overdue_by: int | None, now: Any) -> str:
-    if due_at is None:
+def _due(r: IncidentRow, now: datetime) -> str:
+    if r.due_at is None:
         return "-"
-    if overdue_by is not None:
-        return f"overdue {_span(overdue_by)}"
-    return f"in {_span(int((due_at - now).total_seconds() // 60))}"
+    if r.due_at < now:
+        return f"overdue {span(now - r.due_at)}"
+    return f"in {span(r.due_at - now)}"
 
 
-def _span(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h{minutes % 60:02d}m"
-    return f"{minutes // 1440}d{(minutes % 1440) // 60}h"
+def mention_json(r: MentionRow) -> dict[str, Any]:
+    """What `douse mentions --json` prints for a mention (the link without tracking)."""
+    return {
+        "id": r.id,
+        "client": r.client_slug,
+        "platform": r.platform,
+        "published_at": r.published_at,
+        "author": r.author,
+        "label": r.label,
+        "compound": r.compound,
+        "title": r.title,
+        "text": r.text,
+        "url": r.canonical_url or r.url,
+        "likes": r.likes,
+        "shares": r.shares,
+        "replies": r.replies,
+    }
+
+
+def incident_json(r: IncidentRow, now: datetime) -> dict[str, Any]:
+    """What `douse incidents --json` prints for an incident."""
+    return {
+        "id": r.id,
+        "client": r.client_slug,
+        "title": r.title,
+        "kind": r.kind,
+        "severity": r.severity,
+        "status": r.status,
+        "owner": r.owner,
+        "opened_at": r.opened_at,
+        "due_at": r.due_at,
+        "overdue_by_minutes": r.overdue_by_minutes(now),
+        "breached_at": r.breached_at,
+        "distinct_authors": r.distinct_authors,
+        "mention_count": r.mention_count,
+        "is_pattern": r.is_pattern,
+        "version": r.version,
+        "category": r.category,
+        "problem_id": r.problem_id,
+    }

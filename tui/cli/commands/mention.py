@@ -8,7 +8,7 @@ from typing import Any
 
 from core.errors import DouseError
 from core.ingest.manual import add_manual_mention
-from core.ingest.poll import default_on_stored
+from core.jobs.poll import default_on_stored
 from core.mentions import CORRECTABLE_LABELS, label_mention, mention_outcome
 from core.text import mention_ref
 from tui.cli.context import Context

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.ingest.poll import Poller, SourceOutcome, format_outcome, summarize
+from core.jobs.poll import Poller, SourceOutcome, format_outcome, summarize
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
 from tui.cli.numbers import between

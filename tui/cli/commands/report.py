@@ -10,13 +10,8 @@ from sqlalchemy import func, select
 from core.db.models import Client, ReportRun
 from core.errors import DouseError
 from core.export.period import client_zone
-from core.export.schedule import (
-    add_report_job,
-    describe_schedule,
-    next_fire,
-    parse_report_schedule,
-    run_due_reports,
-)
+from core.jobs.report_schedule import describe_schedule, next_fire, parse_report_schedule
+from core.jobs.reports import add_report_job, run_due_reports
 from tui.cli.context import Context
 from tui.cli.output import inert, print_table, when
 

@@ -8,9 +8,9 @@ import threading
 from types import FrameType
 from typing import Any
 
-from core.ingest.housekeeping import IncidentJobsResult, format_jobs
-from core.ingest.poll import SourceOutcome, format_outcome
-from core.ingest.scheduler import IngestScheduler
+from core.jobs.housekeeping import IncidentJobsResult, format_jobs
+from core.jobs.poll import SourceOutcome, format_outcome
+from core.jobs.scheduler import IngestScheduler
 from tui.cli.context import Context
 from tui.cli.logs import setup_logging
 from tui.cli.numbers import between

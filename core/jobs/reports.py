@@ -1,16 +1,11 @@
-"""Scheduled client reports: each client's `report_schedule` (from clients.toml, read by
-core.report_schedule) names a cadence, a local time, a format and a folder; due reports are
-written there and recorded as ReportRun rows.
+"""The report runner: writes each client's due scheduled reports and records them as ReportRun
+rows. When a report falls due is core.jobs.report_schedule's calendar; the writing is the
+exporters' (core.export).
 
-A report fired at F covers [previous fire, F) in the client's time zone: "weekly, mon, 08:00"
-sends last week, Monday 08:00 to Monday 08:00. Dueness is read from ReportRun, not from the
-scheduler's memory, so a restart neither skips a period nor repeats one: after downtime the missed
-periods are written in order (up to MAX_CATCH_UP), and each period is recorded once (the table's
-unique (client, period_start) settles a race between two workers).
-
-The stored shape, written by the config sync:
-    {"every": "weekly"|"daily"|"monthly", "weekday": "mon", "day": 1, "time": "08:00",
-     "format": "html", "folder": "~/douse-reports"}
+Dueness is read from ReportRun, not from the scheduler's memory, so a restart neither skips a
+period nor repeats one: after downtime the missed periods are written in order (up to
+MAX_CATCH_UP), and each period is recorded once (the table's unique (client, period_start)
+settles a race between two workers).
 """
 
 from __future__ import annotations
@@ -35,29 +30,7 @@ from core.errors import DouseError
 from core.export.api import export_client
 from core.export.formats import EXTENSIONS
 from core.export.period import client_zone
-from core.report_schedule import (
-    ReportSchedule,
-    describe_schedule,
-    due_periods,
-    latest_fire,
-    next_fire,
-    parse_report_schedule,
-    previous_fire,
-)
-
-__all__ = [
-    "ReportOutcome",
-    "ReportSchedule",
-    "add_report_job",
-    "describe_schedule",
-    "due_periods",
-    "latest_fire",
-    "next_fire",
-    "parse_report_schedule",
-    "previous_fire",
-    "report_path",
-    "run_due_reports",
-]
+from core.jobs.report_schedule import ReportSchedule, due_periods, parse_report_schedule
 
 log = logging.getLogger(__name__)
 

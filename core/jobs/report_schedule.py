@@ -1,7 +1,7 @@
 """When a client's scheduled report falls due: the `report_schedule` of clients.toml read into a
 ReportSchedule, and the calendar of its fire times in the client's zone. Plain dates and times:
 the config check validates with this same reader, and knows nothing of exporters or schedulers
-(core.export.schedule writes the reports).
+(core.jobs.reports writes them).
 
 A report fired at F covers [previous fire, F) in the client's time zone: "weekly, mon, 08:00"
 sends last week, Monday 08:00 to Monday 08:00.

@@ -22,20 +22,21 @@ from sqlalchemy.orm import Session
 from core.brand import client_brand_terms
 from core.db.models import Account, Client, Source
 from core.errors import DouseError, NotFound
+from core.incidents import triage_new_mentions
 from core.ingest.adapters import fetch_source
-from core.ingest.demo_marker import refuse_demo
 from core.ingest.fetch import Fetcher, FetchError
-from core.ingest.health import record_failure, record_success
-from core.ingest.leases import (
+from core.ingest.match import KeywordMatcher
+from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
+from core.ingest.types import FetchPage, SourceSpec, SourceState
+from core.jobs.demo_marker import refuse_demo
+from core.jobs.health import record_failure, record_success
+from core.jobs.leases import (
     DEFAULT_LEASE_S,
     claim_source,
     release_dead_local_leases,
     release_source,
     worker_name,
 )
-from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
-from core.ingest.types import FetchPage, SourceSpec, SourceState
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,6 @@ DEFAULT_WORKERS = 8
 
 def default_on_stored() -> OnStored:
     """What stores hand their new mentions to: the incident engine's triage."""
-    from core.incidents import triage_new_mentions
-
     return triage_new_mentions
 
 

@@ -5,7 +5,7 @@ in the same second, coalesced (a backlog of missed runs is one run) and never ov
 (max_instances=1). Each run claims the source's lease first, so several workers (and the desk)
 share sources without polling one twice. A refresh job picks up sources added, changed or
 disabled by `douse sync` while running, and an incident job (every minute) records breached
-response clocks, sends webhooks and re-checks posts (see core/ingest/housekeeping.py).
+response clocks, sends webhooks and re-checks posts (see core/jobs/housekeeping.py).
 
 Backoff. A failing source's `next_poll_at` is pushed out by `record_failure` (doubling from its
 interval up to 6 hours, or the server's Retry-After up to a day, whichever is longer). Its job
@@ -41,25 +41,11 @@ from sqlalchemy import select
 
 from core.db.models import Source
 from core.incidents import refresh_clocks
-from core.ingest import housekeeping
-from core.ingest.demo_marker import (  # re-exported: the demo's mark lives in its own module
-    DEMO_SUBJECT,
-    NOT_POLLED,
-    DemoDatabaseError,
-    is_demo_database,
-)
-from core.ingest.poll import Poller, SourceOutcome, pollable_source_ids
-from core.ingest.workers import HEARTBEAT_S, active_workers, beat, sign_off
+from core.jobs import housekeeping
+from core.jobs.demo_marker import is_demo_database, refuse_demo
+from core.jobs.poll import Poller, SourceOutcome, pollable_source_ids
+from core.jobs.workers import HEARTBEAT_S, active_workers, beat, sign_off
 from core.services import Services
-
-__all__ = [
-    "DEMO_SUBJECT",
-    "NOT_POLLED",
-    "DemoDatabaseError",
-    "IngestScheduler",
-    "is_demo_database",
-    "run_incident_jobs_unless_watched",
-]
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +146,7 @@ class IngestScheduler:
     def start(self) -> None:
         """Raises DemoDatabaseError, before any job starts, on a database `douse demo` built."""
         with self.services.sessions() as session:
-            if is_demo_database(session):
-                raise DemoDatabaseError(NOT_POLLED)
+            refuse_demo(session)
         self._started_at = self.services.clock.now()
         if self.heartbeat:
             self._beat()
