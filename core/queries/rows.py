@@ -103,6 +103,10 @@ class SourceRow:
     last_error: str | None
     consecutive_failures: int
     total_new: int
+    last_error_at: datetime | None = None
+    last_warning: str | None = None
+    """The last poll that worked but not quite (a number clamped, a feed read leniently)."""
+    last_warning_at: datetime | None = None
 
 
 # ---------------------------------------------------------------------------------------------
