@@ -64,11 +64,17 @@ def word_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str]
     for idx, token in enumerate(words):
         first_index.setdefault(token, idx)
     boosters = constants.BOOSTER_DICT
+    lexicon = sia.lexicon
     sentiments: list[float] = []
     last = len(words) - 1
     for item in words:
-        i = first_index[item]
         lowered = item.lower()
+        if lowered not in lexicon:
+            # What sentiment_valence does with a word outside the lexicon (most words): append
+            # the valence it was given, 0. Skipping the call is half this loop's time.
+            sentiments.append(0)
+            continue
+        i = first_index[item]
         if (i < last and lowered == "kind" and words[i + 1].lower() == "of") or (
             lowered in boosters
         ):
