@@ -12,7 +12,7 @@ text on SQLite.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
@@ -109,21 +109,13 @@ def when(value: Any) -> datetime:
 
 
 def from_json(value: Any) -> Any:
-    """A JSON column's value: text on SQLite, already decoded by psycopg on PostgreSQL."""
+    """A JSON list or object column's value: text on SQLite, already decoded by psycopg on
+    PostgreSQL."""
     if not isinstance(value, str | bytes):
         return value
     import json  # only lists of mentions read a JSON column; the others start without it
 
     return json.loads(value)
-
-
-def texts(value: Any) -> tuple[str, ...]:
-    """A JSON list column (reasons, terms) as a tuple of strings."""
-    return tuple(str(x) for x in from_json(value) or ())
-
-
-def first(rows: Sequence[Row]) -> Row | None:
-    return rows[0] if rows else None
 
 
 if TYPE_CHECKING:
