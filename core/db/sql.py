@@ -11,7 +11,6 @@ text on SQLite.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 Row = tuple[Any, ...]
 Params = dict[str, Any]
 
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+_NAMED = r"(?<![:\w]):(\w+)"  # a `:name` parameter, not a `::` cast
 
 
 @runtime_checkable
@@ -59,7 +58,7 @@ def driver_sql(sql: str, dialect: str) -> str:
     wants `%(name)s`, and a literal `%` doubled."""
     if dialect == "sqlite":
         return sql
-    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+    return re.sub(_NAMED, r"%(\1)s", sql.replace("%", "%%"))
 
 
 def bind(value: Any, dialect: str) -> Any:
@@ -111,7 +110,11 @@ def when(value: Any) -> datetime:
 
 def from_json(value: Any) -> Any:
     """A JSON column's value: text on SQLite, already decoded by psycopg on PostgreSQL."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    if not isinstance(value, str | bytes):
+        return value
+    import json  # only lists of mentions read a JSON column; the others start without it
+
+    return json.loads(value)
 
 
 def texts(value: Any) -> tuple[str, ...]:
