@@ -3,6 +3,7 @@ the language guard, and loading the lexicon without ever downloading anything.""
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from pathlib import Path
 
 import nltk
@@ -13,9 +14,12 @@ from nltk.sentiment.vader import SentiText, VaderConstants
 
 from core.errors import DouseError
 from core.sentiment import Analyzer, SentimentResult, ThresholdError
+from core.sentiment.evaluation import load_examples
 from core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
 from core.sentiment.rules import find_hits
-from core.sentiment.vader import compound_of, fast_tokens, word_valences
+from core.sentiment.vader import _DELETE_PUNCT, compound_of, fast_tokens, word_valences
+
+DATA = Path(__file__).parent / "data" / "sentiment"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +69,20 @@ def test_fast_tokens_match_nltk_sentitext(text: str) -> None:
     constants = VaderConstants()
     expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
     assert fast_tokens(text) == expected.words_and_emoticons
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
+def test_fast_tokens_match_nltk_sentitext_on_punctuated_words(text: str) -> None:
+    constants = VaderConstants()
+    expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
+    assert fast_tokens(text) == expected.words_and_emoticons
+
+
+def test_punctuation_is_deleted_exactly_as_nltk_deletes_it() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    removed = VaderConstants.REGEX_REMOVE_PUNCTUATION.sub("", every)
+    assert every.translate(_DELETE_PUNCT) == removed
 
 
 @settings(max_examples=300, deadline=None)
@@ -186,6 +204,19 @@ def test_score_many_keeps_order_and_agrees_with_score(analyzer: Analyzer) -> Non
     many = analyzer.score_many(iter(texts), negative_threshold=-0.2)
     assert many == [analyzer.score(text, negative_threshold=-0.2) for text in texts]
     assert [r.label for r in many] == ["positive", "neutral", "negative", "unscored"]
+
+
+def test_score_many_in_stages_gives_every_field_of_score(analyzer: Analyzer) -> None:
+    """`score_many` runs each stage over the whole batch; every field (those equality skips
+    too: VADER's own compound, the masked text, the rule categories) is what `score` gives."""
+    texts = [e.text for name in ("eval", "holdout") for e in load_examples(DATA / f"{name}.jsonl")]
+    texts += ["", "   ", "still no refund " * 1_000, "El servicio es horrible, llevo tres días"]
+    terms = ("Northwind Air", "northwind", "Zest Telecom", "zest")
+    many = analyzer.score_many(texts, negative_threshold=-0.1, brand_terms=terms)
+    for text, result in zip(texts, many, strict=True):
+        alone = analyzer.score(text, negative_threshold=-0.1, brand_terms=terms)
+        assert astuple(result) == astuple(alone), text
+    assert {r.label for r in many} == {"negative", "neutral", "positive", "unscored"}
 
 
 def test_blank_text_is_neutral_with_no_language(analyzer: Analyzer) -> None:

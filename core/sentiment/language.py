@@ -79,7 +79,7 @@ class LanguageGuesser:
         words = _WORD.findall(cleaned.lower())
         if not words:
             return Detection(None, True, None)
-        letters = sum(len(w) for w in words)
+        letters = len("".join(words))
         # Counting non-Latin letters one by one is the slow part; ASCII text has none.
         non_latin = (
             0 if cleaned.isascii() else sum(1 for w in words for ch in w if ord(ch) > _LAST_LATIN)

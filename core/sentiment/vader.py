@@ -19,7 +19,9 @@ from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText, VaderCon
 _PUNCT = string.punctuation
 _CONSTANTS = VaderConstants()
 _PUNC_SET = frozenset(_CONSTANTS.PUNC_LIST)
-_REMOVE_PUNCT = _CONSTANTS.REGEX_REMOVE_PUNCTUATION
+# nltk removes punctuation with `[<string.punctuation, escaped>]` through its time-guarded `regex`
+# wrapper; deleting the same characters with str.translate is the same text, several times faster.
+_DELETE_PUNCT = str.maketrans("", "", _PUNCT)
 
 
 def fast_tokens(text: str) -> list[str]:
@@ -29,7 +31,7 @@ def fast_tokens(text: str) -> list[str]:
     `w` is a word of the punctuation-free text; `w` never contains punctuation, so `p` can only be
     the whole run of punctuation at the token's start (or end).
     """
-    words_only = {w for w in _REMOVE_PUNCT.sub("", text).split() if len(w) > 1}
+    words_only = {w for w in text.translate(_DELETE_PUNCT).split() if len(w) > 1}
     tokens: list[str] = []
     for token in text.split():
         if len(token) <= 1:
