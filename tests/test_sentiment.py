@@ -17,7 +17,13 @@ from core.sentiment import Analyzer, SentimentResult, ThresholdError
 from core.sentiment.evaluation import load_examples
 from core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
 from core.sentiment.rules import find_hits
-from core.sentiment.vader import _DELETE_PUNCT, compound_of, fast_tokens, word_valences
+from core.sentiment.vader import (
+    _DELETE_PUNCT,
+    compound_of,
+    fast_tokens,
+    word_pass,
+    word_valences,
+)
 
 DATA = Path(__file__).parent / "data" / "sentiment"
 
@@ -88,8 +94,26 @@ def test_punctuation_is_deleted_exactly_as_nltk_deletes_it() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
 def test_compound_without_rules_equals_nltk_vader(analyzer: Analyzer, text: str) -> None:
-    _, valences = word_valences(analyzer._vader, text)
-    assert compound_of(analyzer._vader, valences, text) == analyzer.raw_vader_compound(text)
+    expected = analyzer.raw_vader_compound(text)
+    for sia in (analyzer._vader, word_pass(analyzer._vader)):
+        _, valences = word_valences(sia, text)
+        assert compound_of(sia, valences, text) == expected
+
+
+# Letters, punctuation and spaces only: tokens glued to punctuation on either side, or both.
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab'!?.,-:;\"()#@ ", max_size=40))
+def test_fast_tokens_match_nltk_sentitext_on_punctuation(text: str) -> None:
+    constants = VaderConstants()
+    expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
+    assert fast_tokens(text) == expected.words_and_emoticons
+
+
+@given(st.one_of(st.sampled_from(VOCAB), st.text(max_size=8)))
+def test_the_one_word_negation_check_is_nltks(analyzer: Analyzer, word: str) -> None:
+    fast = word_pass(analyzer._vader).constants
+    for include_nt in (True, False):
+        assert fast.negated([word], include_nt) == VaderConstants().negated([word], include_nt)
 
 
 # --- the reputation layer ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from core.sentiment.context import (
 from core.sentiment.language import Detection, LanguageGuesser
 from core.sentiment.lexicon import load_vader
 from core.sentiment.rules import RuleHit, find_hits
-from core.sentiment.vader import compound_of, word_valences
+from core.sentiment.vader import compound_of, word_pass, word_valences
 
 LABELS = ("negative", "neutral", "positive", "unscored")
 
@@ -166,6 +166,7 @@ class Analyzer:
 
     def __init__(self, *, cache_dir: Path | None = None) -> None:
         self._vader = load_vader(cache_dir)
+        self._pass = word_pass(self._vader)
         self._language = LanguageGuesser()
         self._language.load()
 
@@ -259,7 +260,7 @@ class Analyzer:
         scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
-        words, valences = word_valences(self._vader, _for_vader(scored))
+        words, valences = word_valences(self._pass, _for_vader(scored))
         plain = compound_of(self._vader, list(valences), scored)
         return _VaderPass(scored, scored.lower(), hidden, words, valences, plain)
 
