@@ -33,6 +33,10 @@ def strip_controls(text: str) -> str:
     and a control that separates words (NUL, VT, FF, FS-US, NEL) becomes a space."""
     if not text:
         return ""
+    if text.isprintable():
+        # Every character below is unprintable (Cc or Cf): most text has none of them, and a
+        # report or a list strips thousands of texts.
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
         text = ANSI.sub("", text)
