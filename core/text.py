@@ -34,8 +34,8 @@ def strip_controls(text: str) -> str:
     if not text:
         return ""
     if text.isprintable():
-        # Every character below is unprintable (Cc or Cf): most text has none of them, and a
-        # report or a list strips thousands of texts.
+        # No control, format (bidi) or separator character other than the space: nothing to
+        # remove. Most text is like this, and a listing cleans every cell.
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:

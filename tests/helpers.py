@@ -123,6 +123,11 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 1
         await pilot.pause()
 
 
+def screen_text(app: DouseApp) -> str:
+    """What the terminal shows now, one line per row: what a person reads, every widget in."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
 def rendered(app: DouseApp, selector: str) -> str:
     from textual.widgets import Static
 

@@ -77,6 +77,9 @@ def client_sources(session: Session, client_id: int, now: datetime) -> list[Sour
             last_error=s.last_error,
             consecutive_failures=s.consecutive_failures,
             total_new=s.total_new,
+            last_error_at=s.last_error_at,
+            last_warning=s.last_warning,
+            last_warning_at=s.last_warning_at,
         )
         for s in rows
     ]

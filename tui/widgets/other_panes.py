@@ -9,7 +9,9 @@ from typing import ClassVar, TypedDict, Unpack
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
+from textual.app import ComposeResult
 from textual.message import Message
+from textual.widgets import Static
 
 from core.accounts import reassign_account
 from core.authors import TrollPreview, set_author, troll_preview
@@ -160,8 +162,74 @@ class AccountsPane(ListPane[AccountRow, list[StaffRef]]):
         )
 
 
+def last_problem(row: SourceRow) -> Text:
+    """The Sources tab's last column: the last error, else the last warning (a poll that
+    worked but not quite), both as the platform or the feed worded them, inert."""
+    if row.last_error:
+        return safe(row.last_error, "red", limit=60)
+    if row.last_warning:
+        text = Text("warning: ", style="yellow")
+        text.append_text(safe(row.last_warning, "yellow", limit=51))
+        return text
+    return Text("·", style="dim")
+
+
+def source_detail(row: SourceRow, now: datetime) -> Text:
+    """Under the Sources table: the highlighted source's address, and its last error and last
+    warning in full (the column clips them), each with when it was seen."""
+    text = Text()
+    text.append_text(safe(row.name, "bold", limit=60))
+    text.append(f" ({row.kind}) ", style="dim")
+    text.append_text(safe(row.target, "dim", limit=120))
+    for label, said, when, style in (
+        ("last error", row.last_error, row.last_error_at, "red"),
+        ("last warning", row.last_warning, row.last_warning_at, "yellow"),
+    ):
+        if not said:
+            continue
+        text.append(f"\n{label}", style=f"bold {style}")
+        if when is not None:
+            text.append(" ")
+            text.append_text(ago(when, now))
+        text.append(": ")
+        text.append_text(safe(said, style, limit=300))
+    if not (row.last_error or row.last_warning):
+        text.append("\nno error or warning kept", style="dim")
+    return text
+
+
 class SourcesPane(ListPane[SourceRow, None]):
     BINDINGS: ClassVar = bindings("sources")
+    DEFAULT_CSS = """
+    SourcesPane > .source-detail {
+        height: auto;
+        max-height: 5;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static(classes="source-detail")
+
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    def forget_rows(self) -> None:
+        super().forget_rows()
+        self.query_one(".source-detail", Static).display = False
+
+    def show_state(self) -> None:
+        super().show_state()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        source = self.selected
+        detail = self.query_one(".source-detail", Static)
+        detail.display = source is not None
+        if source is not None:
+            detail.update(source_detail(source, self.desk.now()))
 
     def columns(self, table: DeskTable) -> None:
         table.add_column("Source", key="name")
@@ -170,7 +238,7 @@ class SourcesPane(ListPane[SourceRow, None]):
         table.add_column("Last poll", key="polled")
         table.add_column("Last new", key="new")
         table.add_column("Next", key="next")
-        table.add_column("Last error", key="error")
+        table.add_column("Last error or warning", key="error")
 
     def bar(self) -> Text:
         bad = [s for s in self.rows.values() if s.health in ("failing", "silent")]
@@ -204,7 +272,7 @@ class SourcesPane(ListPane[SourceRow, None]):
             ago(row.last_polled_at, now),
             ago(row.last_new_at, now),
             ago(row.next_poll_at, now) if row.next_poll_at else Text("—", style="dim"),
-            safe(row.last_error, "red", limit=60) if row.last_error else Text("·", style="dim"),
+            last_problem(row),
         ]
 
     def why_empty(self) -> Text:

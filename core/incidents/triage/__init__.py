@@ -167,8 +167,11 @@ def _claim(session: Session, client_id: int) -> None:
     else:
         # SQLite: take the write lock before reading, so what is read is what is current (a
         # transaction that read first could not write after another judge committed).
+        # Not the key column: "SET id = id" made SQLite look through every table pointing at
+        # clients for the old id, a cost that grew with the history (12 ms a batch at 100,000).
         session.execute(
-            text("UPDATE clients SET id = id WHERE id = :client"), {"client": client_id}
+            text("UPDATE clients SET archived = archived WHERE id = :client"),
+            {"client": client_id},
         )
 
 

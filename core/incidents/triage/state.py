@@ -51,12 +51,25 @@ _CHUNK = 500
 
 
 @dataclass(slots=True, eq=False)
+class KeyRow:
+    """One of an incident's keys (a row of `incident_keys`), kept as plain values: triage
+    reads hundreds of them per batch and writes the few it changed with one statement."""
+
+    key: str
+    first_at: datetime
+    last_at: datetime
+    posts: int
+    stored: bool = False  # already a row (updated at the end of the batch, else inserted)
+    changed: bool = False
+
+
+@dataclass(slots=True, eq=False)
 class Tracked:
     """An incident in play, with what triage needs to know about it."""
 
     incident: Incident
     summary: EvidenceSummary
-    keys: dict[str, IncidentKey] = field(default_factory=dict)
+    keys: dict[str, KeyRow] = field(default_factory=dict)
     # People who posted on it and when they last did (all posts, praise included), and those
     # who complained there (they count as voices once).
     author_last: dict[int, datetime] = field(default_factory=dict)
@@ -125,6 +138,8 @@ class ClientState:
         self._loaded: dict[int, Tracked] = {}
         self.by_key: dict[str, list[Tracked]] = defaultdict(list)
         self.by_author: dict[int, list[Tracked]] = defaultdict(list)
+        # Incidents whose keys changed in this batch (by object: new ones have no id yet).
+        self.keyed: dict[int, Tracked] = {}
         self.hint_of: dict[int, HintMatch] = {}  # post id -> the staff decision it resembles
         self.background: Background | None = None
 
@@ -175,22 +190,26 @@ class ClientState:
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         client_of = Mention.client_id + 0 if sqlite else Mention.client_id
         ids: set[int] = set()
+        words: dict[str, list[int]] = defaultdict(list)
         for gap, group in sorted(by_gap.items()):
             keys = sorted(group)
             for start in range(0, len(keys), _CHUNK):
-                ids.update(
-                    self.session.scalars(
-                        select(IncidentKey.incident_id)
-                        .join(Incident, Incident.id == IncidentKey.incident_id)
-                        .where(
-                            IncidentKey.client_id == self.client.id,
-                            IncidentKey.key.in_(keys[start : start + _CHUNK]),
-                            IncidentKey.last_at >= earliest - gap,
-                            Incident.status.in_(OPEN_STATUSES),
-                            Incident.merged_into_id.is_(None),
-                        )
+                for incident_id, key in self.session.execute(
+                    select(IncidentKey.incident_id, IncidentKey.key)
+                    .join(Incident, Incident.id == IncidentKey.incident_id)
+                    .where(
+                        IncidentKey.client_id == self.client.id,
+                        IncidentKey.key.in_(keys[start : start + _CHUNK]),
+                        IncidentKey.last_at >= earliest - gap,
+                        Incident.status.in_(OPEN_STATUSES),
+                        Incident.merged_into_id.is_(None),
                     )
-                )
+                ):
+                    if key.startswith("term:"):
+                        words[key].append(incident_id)
+                    else:
+                        ids.add(incident_id)
+        ids.update(_sharing_words(posts, words))
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
         author_rows: list[tuple[int, int, datetime, int]] = []
         for start in range(0, len(authors), _CHUNK):
@@ -251,12 +270,18 @@ class ClientState:
             if summary is None:
                 stale.append(tracked)
         for start in range(0, len(ids), _CHUNK):
-            for row in self.session.scalars(
-                select(IncidentKey).where(IncidentKey.incident_id.in_(ids[start : start + _CHUNK]))
+            for incident_id, key, first_at, last_at, posts in self.session.execute(
+                select(
+                    IncidentKey.incident_id,
+                    IncidentKey.key,
+                    IncidentKey.first_at,
+                    IncidentKey.last_at,
+                    IncidentKey.posts,
+                ).where(IncidentKey.incident_id.in_(ids[start : start + _CHUNK]))
             ):
-                tracked = self._loaded[row.incident_id]
-                tracked.keys[row.key] = row
-                self.by_key[row.key].append(tracked)
+                tracked = self._loaded[incident_id]
+                tracked.keys[key] = KeyRow(key, first_at, last_at, posts or 0, stored=True)
+                self.by_key[key].append(tracked)
         if stale:
             self._rebuild(stale)
 
@@ -371,6 +396,22 @@ class ClientState:
             if tracked.answerable and tracked.under(problem):
                 return tracked
         return None
+
+
+def _sharing_words(posts: Sequence[Post], holders: dict[str, list[int]]) -> set[int]:
+    """The incidents holding at least TOPIC_OVERLAP of one post's rare words: the only ones
+    `similar` can choose (one shared word never draws a post, and an incident not loaded gains
+    no word in the batch). A city every complaint names is a word hundreds of one-person cases
+    hold; loading them all made each batch's candidates grow with a day of traffic."""
+    found: set[int] = set()
+    if not holders:
+        return found
+    for post in posts:
+        shared: Counter[int] = Counter()
+        for stem in post.distinct:  # as `similar` counts them
+            shared.update(holders.get(term_key(stem), ()))
+        found.update(i for i, n in shared.items() if n >= TOPIC_OVERLAP)
+    return found
 
 
 def topic_keys(post: Post) -> list[str]:

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import and_, bindparam, insert, update
 
+from core.db.base import table_of
 from core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
 from core.incidents.clocks import (
     on_customer_reply,
@@ -23,7 +24,7 @@ from core.incidents.routing import route
 from core.incidents.severity import EvidenceSummary, assess_summary, level
 from core.incidents.triage.background import Background
 from core.incidents.triage.post import Post
-from core.incidents.triage.state import ClientState, Tracked
+from core.incidents.triage.state import ClientState, KeyRow, Tracked
 from core.text import inert
 
 TITLE_CHARS = 120
@@ -143,21 +144,14 @@ def add_keys(state: ClientState, tracked: Tracked, post: Post, keys: list[str]) 
 def _key(state: ClientState, tracked: Tracked, key: str, at: datetime) -> None:
     row = tracked.keys.get(key)
     if row is None:
-        row = IncidentKey(
-            client_id=state.client.id,
-            incident=tracked.incident,
-            key=key,
-            first_at=at,
-            last_at=at,
-            posts=1,
-        )
-        state.session.add(row)
-        tracked.keys[key] = row
+        tracked.keys[key] = KeyRow(key, at, at, 1)
         state.by_key[key].append(tracked)
     else:
         row.first_at = min(row.first_at, at)
         row.last_at = max(row.last_at, at)
-        row.posts = (row.posts or 0) + 1
+        row.posts += 1
+        row.changed = True
+    state.keyed[id(tracked)] = tracked
 
 
 def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
@@ -196,13 +190,62 @@ def finish(state: ClientState, run: Run, background: Background) -> None:
         for t in touched
         for mention_id in t.links
     ]
+    # Core executemany statements, once the incidents have their ids: the ORM's unit of work
+    # costs several times as much per row here.
+    connection = state.session.connection()
     if links:
-        state.session.execute(insert(IncidentMention), links)
+        connection.execute(insert(table_of(IncidentMention)), links)
     for tracked in touched:
         tracked.links.clear()
+    _write_keys(state)
     for incident, kind, message in alerts:
         if notify(state.session, incident, kind, message(incident), state.now):
             run.notifications += 1
+
+
+_KEYS = table_of(IncidentKey)
+_UPDATE_KEY = (
+    update(_KEYS)
+    .where(and_(_KEYS.c.incident_id == bindparam("owner"), _KEYS.c.key == bindparam("name")))
+    .values(first_at=bindparam("first"), last_at=bindparam("last"), posts=bindparam("count"))
+)
+
+
+def _write_keys(state: ClientState) -> None:
+    """Insert the keys incidents gained in this batch and update those that moved on."""
+    new: list[dict[str, object]] = []
+    moved: list[dict[str, object]] = []
+    for tracked in state.keyed.values():
+        incident_id = tracked.incident.id
+        for row in tracked.keys.values():
+            if not row.stored:
+                new.append(
+                    {
+                        "client_id": state.client.id,
+                        "incident_id": incident_id,
+                        "key": row.key,
+                        "first_at": row.first_at,
+                        "last_at": row.last_at,
+                        "posts": row.posts,
+                    }
+                )
+            elif row.changed:
+                moved.append(
+                    {
+                        "owner": incident_id,
+                        "name": row.key,
+                        "first": row.first_at,
+                        "last": row.last_at,
+                        "count": row.posts,
+                    }
+                )
+            row.stored, row.changed = True, False
+    state.keyed.clear()
+    connection = state.session.connection()
+    if new:
+        connection.execute(insert(_KEYS), new)
+    if moved:
+        connection.execute(_UPDATE_KEY, moved)
 
 
 def _judge(
@@ -261,9 +304,9 @@ def _title_key(tracked: Tracked) -> str | None:
     if not keys:
         return None
 
-    def rank(row: IncidentKey) -> tuple[int, int]:
+    def rank(row: KeyRow) -> tuple[int, int]:
         specific = 0 if row.key.startswith(("cat:", "crit:")) else 1
-        return (row.posts or 0, specific)
+        return (row.posts, specific)
 
     best = max(keys, key=rank)
-    return best.key if (best.posts or 0) >= 2 else None
+    return best.key if best.posts >= 2 else None
