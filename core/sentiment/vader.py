@@ -18,7 +18,15 @@ import copy
 import re
 import string
 
-from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText, VaderConstants
+from core.nltk_import import import_nltk
+
+import_nltk()
+
+from nltk.sentiment.vader import (  # noqa: E402
+    SentimentIntensityAnalyzer,
+    SentiText,
+    VaderConstants,
+)
 
 _PUNCT = string.punctuation
 _CONSTANTS = VaderConstants()
