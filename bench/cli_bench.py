@@ -9,12 +9,15 @@ builder), then runs each command in a fresh process several times and reads the 
 
 * `python -c pass`, `douse --help` and `douse --version`: start-up cost;
 * `douse clients`, `douse incidents --overdue` and `douse mentions --client SLUG`, each against
-  a bare Python process that runs exactly the SQL that command ran (captured once through a
-  SQLAlchemy cursor hook) with the sqlite3 module and fetches every row.
+  a bare Python process that runs exactly the SQL that command ran (captured once, from
+  SQLAlchemy's cursor hook or core.db.connect's driver reader) with the sqlite3 module and
+  fetches every row.
 
 The best of --runs is reported (the shared machine's load only ever adds time) with the median
-beside it. --tree runs another checkout of douse (e.g. an older commit unpacked with
-`git archive`) against the same database, for before/after figures.
+beside it. Each command runs once unmeasured first, which also writes the tree's bytecode cache
+(PYTHONDONTWRITEBYTECODE is dropped for the children), as installing douse would. --tree runs
+another checkout of douse (e.g. an older commit unpacked with `git archive`) against the same
+database, for before/after figures.
 """
 
 from __future__ import annotations
@@ -42,6 +45,17 @@ statements = []
 def grab(conn, cursor, statement, parameters, context, executemany):
     statements.append([statement, list(parameters) if parameters is not None else []])
 event.listen(Engine, "before_cursor_execute", grab)
+# Read commands run their SQL on the bare driver (core.db.connect) when they can.
+try:
+    from core.db import connect
+except ImportError:  # a tree from before core.db.connect
+    connect = None
+if connect is not None:
+    bare_execute = connect.DriverReader.execute
+    def grab_bare(self, statement, parameters):
+        statements.append([statement, parameters])
+        return bare_execute(self, statement, parameters)
+    connect.DriverReader.execute = grab_bare
 from tui.cli.main import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(json.loads(sys.argv[2]))
@@ -127,6 +141,9 @@ def main() -> None:
         "DOUSE_DATABASE_URL": f"sqlite:///{db}",
     }
     env.pop("DOUSE_ME", None)
+    # An installed douse has its modules compiled; a run that compiled every module it imports
+    # would measure the compiler. The first (unmeasured) run of each command writes the cache.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     python = sys.executable
     runs = max(1, args.runs)
     print(f"tree {tree}, {args.mentions:,} mentions, {args.clients} clients, best of {runs} runs")
@@ -139,6 +156,7 @@ def main() -> None:
 
     bare = show("python -c pass", cpu_seconds([python, "-c", "pass"], cwd=tree, env=env, runs=runs))
     for flag in ("--help", "--version"):
+        cpu_seconds([python, "-m", "tui", flag], cwd=tree, env=env, runs=1)  # compiles
         best = show(
             f"douse {flag}", cpu_seconds([python, "-m", "tui", flag], cwd=tree, env=env, runs=runs)
         )

@@ -1,7 +1,8 @@
 """Learning from labels, measured: per client, label the first 100 / 300 / 1,000 posts by time,
 score the rest.
 
-    .venv/bin/python -m bench.learning_curve [--data PATH] [--sizes 100,300,1000] [--no-speed]
+    .venv/bin/python -m bench.learning_curve [--data PATH] [--sizes 100,300,1000]
+        [--no-speed | --speed-only]
 
 Reads ../shared/datasets/airline-dev/tweets.csv (one client per airline, as `douse import`
 would see them: name, slug and keywords = the airline's handle and name). For each client and
@@ -35,6 +36,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.sentiment_real import AIRLINES, brand_terms
+from core.ingest.pipeline import BATCH_SIZE
 from core.learning.fit import Figures, fit, prepare
 from core.learning.model import LearnedModel, LearnedScorer
 from core.sentiment import Analyzer
@@ -140,6 +143,10 @@ def _rate(fn: object, items: Sequence[object]) -> float:
     return len(items) / (time.process_time() - start)
 
 
+def _batched(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def speed(tweets: list[Tweet], analyzer: Analyzer, rounds: int = 5) -> None:
     terms = {a: brand_terms(a) for a in AIRLINES}
     examples = [prepare(analyzer, t.text, t.label, brand_terms=terms[t.airline]) for t in tweets]
@@ -147,15 +154,28 @@ def speed(tweets: list[Tweet], analyzer: Analyzer, rounds: int = 5) -> None:
     scorer = LearnedScorer(analyzer, LearnedModel(0, None, 1000, weights))
     texts = [(t.text, terms[t.airline]) for t in tweets]
     ratios, raws, learned_rates, rules_rates = [], [], [], []
+    batch_ratios, batch_rates = [], []
+    # As ingest scores: a batch of up to 1,000 posts of one client at a time (`score_many`).
+    batches = [
+        ([text for text, _ in chunk], chunk[0][1])
+        for _, group in groupby(texts, key=lambda x: x[1])
+        for chunk in _batched(list(group), BATCH_SIZE)
+    ]
     for text, brand in texts:  # every word seen once: the model's per-word sums are kept
         scorer.score(text, brand_terms=brand)
     for _ in range(rounds):
         raw = _rate(lambda x: analyzer.raw_vader_compound(x[0]), texts)
         rules_rates.append(_rate(lambda x: analyzer.score(x[0], brand_terms=x[1]), texts))
         learned = _rate(lambda x: scorer.score(x[0], brand_terms=x[1]), texts)
+        start = time.process_time()
+        for chunk, brand in batches:
+            scorer.score_many(chunk, brand_terms=brand)
+        batch = len(texts) / (time.process_time() - start)
         raws.append(raw)
         learned_rates.append(learned)
         ratios.append(learned / raw)
+        batch_rates.append(batch)
+        batch_ratios.append(batch / raw)
     print(
         f"scoring with a learned model (1,000 labels), {rounds} interleaved rounds over "
         f"{len(texts):,} tweets, per CPU second: median {statistics.median(learned_rates):,.0f}/s "
@@ -164,6 +184,12 @@ def speed(tweets: list[Tweet], analyzer: Analyzer, rounds: int = 5) -> None:
         f"{', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f}x); "
         f"the rules alone {statistics.median(rules_rates):,.0f}/s "
         f"({statistics.median(r / w for r, w in zip(rules_rates, raws, strict=True)):.2f}x)"
+    )
+    print(
+        f"scoring with a learned model in batches of up to {BATCH_SIZE:,} posts of one client "
+        f"(score_many, as ingest does): median {statistics.median(batch_rates):,.0f}/s; ratio "
+        f"per round {', '.join(f'{r:.2f}' for r in batch_ratios)} "
+        f"(median {statistics.median(batch_ratios):.2f}x)"
     )
     ingest(tweets, weights, analyzer)
     learn_seconds(tweets, analyzer)
@@ -263,6 +289,9 @@ def main() -> int:
         help="labels per client, e.g. 100,300 (empty: only the speed figures)",
     )
     parser.add_argument("--no-speed", action="store_true", help="only the learning curve")
+    parser.add_argument(
+        "--speed-only", action="store_true", help="only the speed figures (same as --sizes '')"
+    )
     args = parser.parse_args()
     path = args.data / "tweets.csv" if args.data.is_dir() else args.data
     if not path.is_file():
@@ -271,7 +300,7 @@ def main() -> int:
     tweets = load(path)
     analyzer = Analyzer()
     print(f"{path.name}: {len(tweets):,} tweets, clients by airline, labels by time")
-    sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+    sizes = [] if args.speed_only else [int(n) for n in args.sizes.split(",") if n.strip()]
     if sizes:
         curve(tweets, analyzer, sizes)
     if not args.no_speed:

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "douse"
+
+# platformdirs is imported where a default is needed: with the paths given by flags or the
+# environment (scripts, the worker), a command starts without it.
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_log_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
 def default_config_path() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "clients.toml"
 
 
@@ -53,8 +59,14 @@ def configured_me(config_path: Path) -> str | None:
     a handle that is not on the staff list is reported by the desk and by every action."""
     try:
         with config_path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            # Imported here: without a config file, a command starts without the TOML parser.
+            import tomllib
+
+            try:
+                data = tomllib.load(f)
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                return None
+    except OSError:
         return None
     agency = data.get("agency")
     me = agency.get("me") if isinstance(agency, dict) else None

@@ -33,6 +33,10 @@ def strip_controls(text: str) -> str:
     and a control that separates words (NUL, VT, FF, FS-US, NEL) becomes a space."""
     if not text:
         return ""
+    if text.isprintable():
+        # No control, format (bidi) or separator character other than the space: nothing to
+        # remove. Most text is like this, and a listing cleans every cell.
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:
         text = ANSI.sub("", text)

@@ -249,6 +249,9 @@ def test_json_helpers_reject_html_and_garbage(server: LocalHTTPServer, fetcher: 
     with pytest.raises(InvalidPayload, match=r"^invalid JSON: "):
         fetcher.get_json(server.url("/broken"))
     assert fetcher.get_json(server.url("/ok")) == {"a": 1}
+    server.route("/empty", body=b"", content_type="application/json")
+    with pytest.raises(InvalidPayload, match=r"^empty response: .*\(HTTP 200 with no body\)$"):
+        fetcher.get_json(server.url("/empty"))
 
 
 def test_mislabelled_encoding_still_yields_the_text() -> None:

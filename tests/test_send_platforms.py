@@ -379,6 +379,42 @@ def test_an_answer_in_an_unexpected_shape_is_one_line_not_a_crash(world: SendWor
     assert out.state == "unconfirmed" and "without the new post's id" in (out.reason or "")
 
 
+EMPTY = "server sent an empty answer (HTTP {status}, no body) where JSON was expected"
+
+
+@pytest.mark.parametrize("platform", ["mastodon", "bluesky", "reddit"])
+def test_an_empty_answer_to_a_send_says_so_with_its_status_and_is_checked_before_a_retry(
+    world: SendWorld, platform: str
+) -> None:
+    fake = getattr(world.fakes, platform)
+    path, method = WRITE_PATH[platform]
+    fake.fail(200, None, path=path, method=method)
+    out = send(world, platform, "Sorry about this, we are on it.")
+    assert out.state == "unconfirmed" and out.reason_code == "server", out
+    reason = out.reason or ""
+    assert EMPTY.format(status=200) in reason and "\n" not in reason
+    assert "JSON" in reason and "Expecting value" not in reason
+    assert "douse checks whether it was posted before any retry" in reason
+    assert activities(world, platform) == []
+    [done] = recover(world.services, now=T0 + timedelta(minutes=3), env=world.env, http=world.http)
+    assert done.outcome == "resent" and [e.state for e in outbox(world)] == ["sent"]
+
+
+def test_an_empty_answer_before_anything_was_sent_is_a_plain_failure(world: SendWorld) -> None:
+    fake = world.fakes.mastodon
+    fake.fail(200, None, path="/api/v2/search", method="GET")
+    out = send(world, "mastodon", "Sorry about this, we are on it.")
+    assert out.state == "failed" and out.reason_code == "server", out
+    assert (
+        out.reason == "Mastodon's server sent an empty answer (HTTP 200, no body) where JSON "
+        "was expected"
+    )
+    assert fake.writes() == []
+    fake.fail(204, None, path="/api/v1/statuses", method="POST")
+    out = send(world, "mastodon", "Sorry about this, we are on it.")
+    assert out.state == "unconfirmed" and EMPTY.format(status=204) in (out.reason or "")
+
+
 def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) -> None:
     out = send(world, "reddit", "Dear customer, your refund is on its way.", email="dc@example.org")
     assert out.state == "sent" and out.kind == "email"

@@ -3,6 +3,7 @@ the language guard, and loading the lexicon without ever downloading anything.""
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from pathlib import Path
 
 import nltk
@@ -13,9 +14,18 @@ from nltk.sentiment.vader import SentiText, VaderConstants
 
 from core.errors import DouseError
 from core.sentiment import Analyzer, SentimentResult, ThresholdError
+from core.sentiment.evaluation import load_examples
 from core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
 from core.sentiment.rules import find_hits
-from core.sentiment.vader import compound_of, fast_tokens, word_valences
+from core.sentiment.vader import (
+    _DELETE_PUNCT,
+    compound_of,
+    fast_tokens,
+    word_pass,
+    word_valences,
+)
+
+DATA = Path(__file__).parent / "data" / "sentiment"
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +79,41 @@ def test_fast_tokens_match_nltk_sentitext(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
+def test_fast_tokens_match_nltk_sentitext_on_punctuated_words(text: str) -> None:
+    constants = VaderConstants()
+    expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
+    assert fast_tokens(text) == expected.words_and_emoticons
+
+
+def test_punctuation_is_deleted_exactly_as_nltk_deletes_it() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    removed = VaderConstants.REGEX_REMOVE_PUNCTUATION.sub("", every)
+    assert every.translate(_DELETE_PUNCT) == removed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
 def test_compound_without_rules_equals_nltk_vader(analyzer: Analyzer, text: str) -> None:
-    _, valences = word_valences(analyzer._vader, text)
-    assert compound_of(analyzer._vader, valences, text) == analyzer.raw_vader_compound(text)
+    expected = analyzer.raw_vader_compound(text)
+    for sia in (analyzer._vader, word_pass(analyzer._vader)):
+        _, valences = word_valences(sia, text)
+        assert compound_of(sia, valences, text) == expected
+
+
+# Letters, punctuation and spaces only: tokens glued to punctuation on either side, or both.
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab'!?.,-:;\"()#@ ", max_size=40))
+def test_fast_tokens_match_nltk_sentitext_on_punctuation(text: str) -> None:
+    constants = VaderConstants()
+    expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
+    assert fast_tokens(text) == expected.words_and_emoticons
+
+
+@given(st.one_of(st.sampled_from(VOCAB), st.text(max_size=8)))
+def test_the_one_word_negation_check_is_nltks(analyzer: Analyzer, word: str) -> None:
+    fast = word_pass(analyzer._vader).constants
+    for include_nt in (True, False):
+        assert fast.negated([word], include_nt) == VaderConstants().negated([word], include_nt)
 
 
 # --- the reputation layer ------------------------------------------------------------------
@@ -186,6 +228,19 @@ def test_score_many_keeps_order_and_agrees_with_score(analyzer: Analyzer) -> Non
     many = analyzer.score_many(iter(texts), negative_threshold=-0.2)
     assert many == [analyzer.score(text, negative_threshold=-0.2) for text in texts]
     assert [r.label for r in many] == ["positive", "neutral", "negative", "unscored"]
+
+
+def test_score_many_in_stages_gives_every_field_of_score(analyzer: Analyzer) -> None:
+    """`score_many` runs each stage over the whole batch; every field (those equality skips
+    too: VADER's own compound, the masked text, the rule categories) is what `score` gives."""
+    texts = [e.text for name in ("eval", "holdout") for e in load_examples(DATA / f"{name}.jsonl")]
+    texts += ["", "   ", "still no refund " * 1_000, "El servicio es horrible, llevo tres días"]
+    terms = ("Northwind Air", "northwind", "Zest Telecom", "zest")
+    many = analyzer.score_many(texts, negative_threshold=-0.1, brand_terms=terms)
+    for text, result in zip(texts, many, strict=True):
+        alone = analyzer.score(text, negative_threshold=-0.1, brand_terms=terms)
+        assert astuple(result) == astuple(alone), text
+    assert {r.label for r in many} == {"negative", "neutral", "positive", "unscored"}
 
 
 def test_blank_text_is_neutral_with_no_language(analyzer: Analyzer) -> None:

@@ -306,8 +306,8 @@ async def test_overdue_queue_pages_by_deadline(
         await pilot.press("G")
         await settle(pilot)
         assert table.row_count == total
-        dues = [r.due_at for r in screen.rows]
-        assert dues == sorted(dues) and len(set(r.id for r in screen.rows)) == total
+        dues = [r.due_at for r in screen.rows.values()]
+        assert dues == sorted(dues) and len(set(r.id for r in screen.rows.values())) == total
 
 
 @sync
@@ -459,7 +459,8 @@ async def test_deadline_queue_lists_every_running_deadline_and_finds_the_next_to
         assert "1 due within 1 h" in bar
         # Most overdue on top, in red beyond its deadline cell.
         first = table.get_row_at(0)
-        assert screen.rows[0].title == f"late {late - 1}" and "red" in str(first[2].style)
+        top = next(iter(screen.rows.values()))
+        assert top.title == f"late {late - 1}" and "red" in str(first[2].style)
         # n: past every overdue one (loading the rows down to it) to the one about to breach.
         await pilot.press("n")
         await settle(pilot)
@@ -468,7 +469,7 @@ async def test_deadline_queue_lists_every_running_deadline_and_finds_the_next_to
         await settle(pilot)
         await pilot.press("G")
         await settle(pilot)
-        ids = [r.id for r in screen.rows]
+        ids = [r.id for r in screen.rows.values()]
         assert len(ids) == total and ids[-1] == far_id and paused_id not in ids
         await pilot.press("enter")
         await settle(pilot)

@@ -17,6 +17,7 @@ from core.services import Services
 from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync, until
 from tests.sendworld import SendWorld, build, fake_platforms
 from tui.dialogs.outreach import LogOutreachDialog
+from tui.dialogs.prompt import PromptDialog
 from tui.screens.approvals import ApprovalsScreen
 from tui.screens.incident import IncidentScreen
 from tui.widgets.table import DeskTable
@@ -117,6 +118,82 @@ async def test_a_refused_send_keeps_the_dialog_and_the_draft_and_says_why(
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)
         assert len(world.fakes.reddit.comments) == 1 and len(logged(world, "reddit")) == 1
+
+
+BLOCKED = "Delete this or our lawyers will be in touch."
+WHY = "the client's counsel asked for this wording"
+
+
+@sync
+async def test_a_send_the_policy_blocks_goes_out_only_with_a_reason_kept_as_the_cli_keeps_it(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents["mastodon"])
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#body", TextArea).insert(BLOCKED)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        # Blocked: the findings are shown and a reason is asked for before anything is sent.
+        assert isinstance(app.screen, PromptDialog)
+        assert "Send it over the reply policy" in str(
+            app.screen.query_one(".dialog-title").render()
+        )
+        assert world.fakes.mastodon.writes() == []
+        await pilot.press("enter")  # no reason: refused, still asking
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        assert any("An override needs a reason" in n for n in notes(app))
+        assert world.fakes.mastodon.writes() == []
+        app.screen.query_one("#answer", Input).value = WHY
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert any("over the reply policy (reason kept)" in n for n in notes(app))
+        [status] = world.fakes.mastodon.own_replies("117020583223442465")
+        await until(
+            pilot, lambda: any(BLOCKED[:20] in line for line in table_lines(app, "#timeline"))
+        )
+        timeline = table_lines(app, "#timeline")
+        assert any(f"policy override by ana: {WHY}" in line for line in timeline), timeline
+    [entry] = logged(world, "mastodon")
+    assert entry.body == BLOCKED and entry.details["sent"]["url"] == status["url"]
+    override = entry.details["policy"]["override"]
+    assert override["by"] == "ana" and override["reason"] == WHY
+    assert entry.details["policy"]["blocked"]
+    with world.services.sessions() as s:
+        [sent] = s.scalars(select(OutboxEntry))
+        assert sent.state == "sent" and sent.override == WHY
+
+
+@sync
+async def test_going_back_from_the_override_question_sends_nothing_and_keeps_the_draft(
+    world: SendWorld, tmp_path: Path
+) -> None:
+    app = make_app(world.services, tmp_path, me="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_incident(pilot, app, world.incidents["mastodon"])
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#body", TextArea).insert(BLOCKED)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one("#answer", Input).value = "typed, then thought better of it"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LogOutreachDialog)
+        assert hint(app).startswith("Not sent (policy).")
+        assert app.screen.query_one("#body", TextArea).text == BLOCKED
+        assert "✗" in str(app.screen.query_one("#findings").render())
+    assert world.fakes.mastodon.writes() == []
+    assert logged(world, "mastodon") == []
+    with world.services.sessions() as s:
+        assert s.scalar(select(OutboxEntry)) is None
 
 
 @sync

@@ -10,7 +10,6 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -100,8 +99,8 @@ def test_a_breach_webhook_is_delivered_to_a_local_server_and_the_url_never_logge
         later = scheduler.run_incident_jobs()
     finally:
         root = logging.getLogger()
-        for handler in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
-            if handler.baseFilename == str(log_file):
+        for handler in root.handlers[:]:
+            if getattr(handler, "baseFilename", None) == str(log_file.resolve()):
                 root.removeHandler(handler)
                 handler.close()
     assert failed.webhooks_sent == 0 and error == "HttpStatusError: HTTP 500"

@@ -1,8 +1,11 @@
 """The desk's one call into core.send for a reply typed in the outreach dialog: run in a worker,
-it answers a SendResult the dialog shows (never raises for what the platform refused)."""
+it answers a SendResult the dialog shows (never raises for what the platform or the reply policy
+refused). A draft carrying an override is sent over the policy exactly as `douse reply --override`
+sends it: the same core.send.reply, so the same record of who overrode what and why."""
 
 from __future__ import annotations
 
+from core.policy import PolicyBlocked
 from core.send import NoReplyApi, ReplyRequest, needs_approval, reply, reply_target
 from core.send.email import address_of
 from core.services import Services
@@ -22,9 +25,12 @@ def send_reply(services: Services, incident_id: int, draft: OutreachDraft, me: s
         private=draft.kind == "private_message",
         email=email,
         as_email=draft.kind == "email",
+        override=draft.override,
     )
     try:
         outcome = reply(services, request)
+    except PolicyBlocked as exc:
+        return SendResult("blocked", str(exc))
     except NoReplyApi as exc:
         return SendResult("no_api", str(exc), exc.link)
     return SendResult(outcome.state, outcome.line(), outcome.url)

@@ -7,25 +7,19 @@ check reads the version table and the migration files' own `revision` lines dire
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from core.db.revision import MIGRATIONS, shipped_head
 from core.errors import StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant works: it only has to be the same for every douse process sharing a database.
 PG_MIGRATION_LOCK = 0x646F757365
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -44,31 +38,6 @@ def head_revision() -> str | None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(cfg).get_current_head()
-
-
-@cache
-def shipped_head() -> str | None:
-    """The head revision read from the migration files' `revision = "..."` and
-    `down_revision = ...` lines, or None when they do not make exactly one plain head (then
-    Alembic decides)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = {m[1]: m[2] for m in _REVISION_LINE.finditer(path.read_text("utf-8"))}
-        if "revision" not in found:
-            continue
-        revision, parent = found["revision"], found.get("down_revision", "None")
-        if not _is_quoted(revision) or not (parent == "None" or _is_quoted(parent)):
-            return None  # a merge point or a computed value: not for a line reader
-        revisions.add(revision[1:-1])
-        if parent != "None":
-            parents.add(parent[1:-1])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
-def _is_quoted(value: str) -> bool:
-    return len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
 
 
 def current_revision(engine: Engine) -> str | None:

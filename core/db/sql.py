@@ -11,9 +11,8 @@ text on SQLite.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 Row = tuple[Any, ...]
 Params = dict[str, Any]
 
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+_NAMED = r"(?<![:\w]):(\w+)"  # a `:name` parameter, not a `::` cast
 
 
 @runtime_checkable
@@ -59,7 +58,7 @@ def driver_sql(sql: str, dialect: str) -> str:
     wants `%(name)s`, and a literal `%` doubled."""
     if dialect == "sqlite":
         return sql
-    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+    return re.sub(_NAMED, r"%(\1)s", sql.replace("%", "%%"))
 
 
 def bind(value: Any, dialect: str) -> Any:
@@ -110,17 +109,13 @@ def when(value: Any) -> datetime:
 
 
 def from_json(value: Any) -> Any:
-    """A JSON column's value: text on SQLite, already decoded by psycopg on PostgreSQL."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    """A JSON list or object column's value: text on SQLite, already decoded by psycopg on
+    PostgreSQL."""
+    if not isinstance(value, str | bytes):
+        return value
+    import json  # only lists of mentions read a JSON column; the others start without it
 
-
-def texts(value: Any) -> tuple[str, ...]:
-    """A JSON list column (reasons, terms) as a tuple of strings."""
-    return tuple(str(x) for x in from_json(value) or ())
-
-
-def first(rows: Sequence[Row]) -> Row | None:
-    return rows[0] if rows else None
+    return json.loads(value)
 
 
 if TYPE_CHECKING:

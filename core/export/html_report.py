@@ -257,11 +257,11 @@ def _incident_view(
         repair=label(i.repair_status) if i.repair_status else None,
         quotes=[
             SimpleNamespace(
-                who=m.author.handle + " on " if m.author else "",
-                platform=m.platform,
-                text=one_line(m.text or m.title, 300),
+                who=q.author_handle + " on " if q.author_handle is not None else "",
+                platform=q.platform,
+                text=one_line(q.text or q.title, 300),
             )
-            for m in i.mentions[:2]
+            for q in i.quotes[:2]
         ],
         lines=_lines(i.activities, tz, internal),
     )
@@ -294,7 +294,7 @@ def write_html(
     cal = client_calendar(client)
     incidents = _Counted(
         _incident_view(i, client, now, cal, tz, internal)
-        for i in iter_incidents(session, client.id, period, mentions="full", activities=True)
+        for i in iter_incidents(session, client.id, period, mentions="quotes", activities=True)
     )
     chart = None
     if any(b.total for b in s.buckets):

@@ -192,9 +192,9 @@ def _incident(
         lines.append(f"- Resolved {local_time(i.resolved_at, tz)}: {md(i.resolution) or '—'}")
     if i.repair_status:
         lines.append(f"- Repair: {md(label(i.repair_status))}")
-    for m in i.mentions[:3]:
-        who = f"{md(m.author.handle, 80)} on " if m.author else ""
-        lines.append(f"- > {who}{md(m.platform, 40)}: “{md(m.text or m.title, 240)}”")
+    for q in i.quotes[:3]:
+        who = f"{md(q.author_handle, 80)} on " if q.author_handle is not None else ""
+        lines.append(f"- > {who}{md(q.platform, 40)}: “{md(q.text or q.title, 240)}”")
     lines += _activity_table(i, tz, internal)
     return "\n".join(lines) + "\n\n"
 
@@ -212,7 +212,7 @@ def write_markdown(
     out.write("\n".join(_header(client, period, summary, now, internal)) + "\n")
     calendar = client_calendar(client)
     count = 0
-    for incident in iter_incidents(session, client.id, period, mentions="full", activities=True):
+    for incident in iter_incidents(session, client.id, period, mentions="quotes", activities=True):
         out.write(_incident(incident, client, now, calendar, internal))
         count += 1
     if count == 0:

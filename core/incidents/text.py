@@ -44,6 +44,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_BOILERPLATE_TEXT.spli
 
 @cache
 def _stemmer() -> Any:
+    from core.nltk_import import import_nltk
+
+    import_nltk()
     from nltk.stem.porter import PorterStemmer
 
     return PorterStemmer()

@@ -126,6 +126,11 @@ class HttpResult:
         """The body parsed as JSON; HTML or garbage raises `InvalidPayload`."""
         if self.media_type in {"text/html", "application/xhtml+xml"}:
             raise InvalidPayload(f"expected JSON, got {self.media_type} page", status=self.status)
+        if not self.body.strip():
+            raise InvalidPayload(
+                f"empty response: the server sent no JSON (HTTP {self.status} with no body)",
+                status=self.status,
+            )
         try:
             return json.loads(self.text())
         except (ValueError, RecursionError) as exc:

@@ -309,21 +309,36 @@ def _candidates(
     return found
 
 
-def _score(candidate: _Candidate, rules: ClientRules, scorer: Scorer) -> dict[str, Any]:
-    body = "\n".join(part for part in (candidate.title, candidate.text) if part.strip())
-    scored = scorer.score(
-        body,
-        negative_threshold=rules.negative_threshold,
-        positive_threshold=rules.positive_threshold,
-        brand_terms=rules.brand_terms,
+def _score_all(candidates: list[_Candidate], rules: ClientRules, scorer: Scorer) -> None:
+    """Score a batch's new posts in one call when the scorer can (the rules' Analyzer and a
+    learned model can: each pass then keeps its own tables in the processor's caches), one by
+    one otherwise."""
+    bodies = ["\n".join(part for part in (c.title, c.text) if part.strip()) for c in candidates]
+    negative, positive, terms = (
+        rules.negative_threshold,
+        rules.positive_threshold,
+        rules.brand_terms,
     )
-    return {
-        "sentiment_compound": scored.compound,
-        "sentiment_label": scored.label,
-        "model_label": scored.label,
-        "sentiment_reasons": list(scored.reasons or []),
-        "language": _clip(scored.language or candidate.item.language, 16),
-    }
+    many = getattr(scorer, "score_many", None)
+    if many is not None:
+        results = many(
+            bodies, negative_threshold=negative, positive_threshold=positive, brand_terms=terms
+        )
+    else:
+        results = [
+            scorer.score(
+                body, negative_threshold=negative, positive_threshold=positive, brand_terms=terms
+            )
+            for body in bodies
+        ]
+    for candidate, scored in zip(candidates, results, strict=True):
+        candidate.sentiment = {
+            "sentiment_compound": scored.compound,
+            "sentiment_label": scored.label,
+            "model_label": scored.label,
+            "sentiment_reasons": list(scored.reasons or []),
+            "language": _clip(scored.language or candidate.item.language, 16),
+        }
 
 
 def _row(
@@ -408,8 +423,7 @@ def _store_batch(
     # Scored before the first write: SQLite holds its one write lock from the first INSERT to
     # the commit, and scoring is most of a batch's time. Done under the lock, a long import
     # kept the desk and the pollers waiting seconds for every batch.
-    for candidate in firsts:
-        candidate.sentiment = _score(candidate, batch.rules, batch.scorer)
+    _score_all(firsts, batch.rules, batch.scorer)
     authors = upsert_authors(
         session, [(c.item.author, c.published_at) for c in fresh if c.item.author is not None]
     )

@@ -88,7 +88,8 @@ def list_incidents(
     offset: int = 0,
     with_drafts: bool = True,
 ) -> list[IncidentRow]:
-    """A page of incidents, soonest deadline first (no deadline last), then the newest.
+    """A page of incidents, soonest deadline first (no deadline last), then the newest opened
+    (the first opened of those opened together).
 
     client_id (or filters.client, a slug) keeps one client's; with_drafts says who is drafting
     a reply on each (one more query).
@@ -134,7 +135,7 @@ def list_incidents(
     sql = (
         _ROW
         + (f" WHERE {' AND '.join(where)}" if where else "")
-        + " ORDER BY i.due_at IS NULL, i.due_at, i.opened_at DESC, i.id DESC"
+        + " ORDER BY i.due_at IS NULL, i.due_at, i.opened_at DESC, i.id"
         + _page(limit, offset, params)
     )
     rows = [_incident_row(r) for r in rd.rows(sql, params)]

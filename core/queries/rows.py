@@ -38,6 +38,8 @@ def json_ready(values: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ClientRef:
+    """A client as the switcher and the panes name it."""
+
     id: int
     slug: str
     name: str
@@ -61,6 +63,8 @@ class ClientRow:
 
 @dataclass(frozen=True)
 class StaffRef:
+    """A member of staff, as pickers and the header show them."""
+
     id: int
     handle: str
     name: str
@@ -70,6 +74,8 @@ class StaffRef:
 
 @dataclass(frozen=True)
 class AccountRow:
+    """One of a client's accounts on a platform, with who answers for it."""
+
     id: int
     platform: str
     handle: str
@@ -82,6 +88,8 @@ class AccountRow:
 
 @dataclass(frozen=True)
 class SourceRow:
+    """One of a client's sources, with how its polling goes."""
+
     id: int
     name: str
     kind: str
@@ -107,6 +115,8 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class DashboardRow:
+    """One client's line on the dashboard."""
+
     client_id: int
     slug: str
     name: str
@@ -147,6 +157,8 @@ class DashboardRow:
 
 @dataclass(frozen=True)
 class NotificationRow:
+    """A notification the desk shows as it arrives."""
+
     id: int
     client_id: int
     client_slug: str
@@ -196,6 +208,8 @@ class IncidentFilter:
 
 @dataclass(frozen=True)
 class IncidentRow:
+    """An incident as every list shows it."""
+
     id: int
     client_id: int
     client_slug: str
@@ -224,6 +238,8 @@ class IncidentRow:
 
 
 class QueueCounts(NamedTuple):
+    """The deadline queue's bar: how many in all, overdue, and due soon."""
+
     total: int
     overdue: int
     """Past their deadline: the first `overdue` rows of the queue, which is ordered by deadline."""
@@ -248,6 +264,8 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class MentionRow:
+    """A mention with its author, as every list of mentions shows it."""
+
     id: int
     client_id: int
     client_slug: str
@@ -287,6 +305,8 @@ class MentionCursor:
 
 @dataclass(frozen=True)
 class AuthorRow:
+    """An author who wrote about a client, with their record here and everywhere."""
+
     id: int
     platform: str
     handle: str
@@ -304,6 +324,8 @@ class AuthorRow:
 
 @dataclass(frozen=True)
 class AuthorHistory:
+    """An author's record across every client."""
+
     mentions: int
     negative: int
     clients: int
@@ -316,12 +338,16 @@ class AuthorHistory:
 
 @dataclass(frozen=True)
 class IncidentMentionRow:
+    """One of an incident's mentions, with its author's record."""
+
     mention: MentionRow
     history: AuthorHistory | None
 
 
 @dataclass(frozen=True)
 class ActivityRow:
+    """An entry of an incident's timeline (outreach, changes, notes)."""
+
     id: int
     kind: str
     channel: str | None
@@ -351,6 +377,8 @@ class ActivityRow:
 
 @dataclass(frozen=True)
 class IncidentDetail:
+    """One incident in full, as `douse incident ID` and the incident screen show it."""
+
     row: IncidentRow
     client: ClientRef
     severity_reasons: tuple[str, ...]

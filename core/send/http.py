@@ -170,11 +170,28 @@ def _why(exc: Exception) -> str:
 
 
 def json_body(platform: str, response: httpx.Response) -> Any:
+    """The answer's JSON. An answer that has none is a one-line SendError naming the status: an
+    empty one (a 204, a proxy or a broken instance answering 200 with no body) says so rather
+    than reading as a parse error. After a write the post may exist all the same."""
+    status = response.status_code
+    writes = response.request.method != "GET"
+    after = "; douse checks whether it was posted before any retry" if writes else ""
+    if not response.content.strip():
+        raise SendError(
+            "server",
+            f"{platform}'s server sent an empty answer (HTTP {status}, no body) where JSON was "
+            f"expected{after}",
+            maybe_sent=writes,
+            status=status,
+        )
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        media = response.headers.get("content-type", "").split(";", 1)[0].strip()
+        what = f" ({inert(media, 60)})" if media else ""
         raise SendError(
             "server",
-            f"{platform} answered with something that is not JSON",
-            maybe_sent=response.request.method != "GET",
+            f"{platform} answered with something that is not JSON (HTTP {status}{what}){after}",
+            maybe_sent=writes,
+            status=status,
         ) from None

@@ -18,10 +18,10 @@ from core.sentiment.context import (
     soften,
     thanks_for_something_bad,
 )
-from core.sentiment.language import LanguageGuesser
+from core.sentiment.language import Detection, LanguageGuesser
 from core.sentiment.lexicon import load_vader
 from core.sentiment.rules import RuleHit, find_hits
-from core.sentiment.vader import compound_of, word_valences
+from core.sentiment.vader import compound_of, word_pass, word_valences
 
 LABELS = ("negative", "neutral", "positive", "unscored")
 
@@ -50,6 +50,9 @@ _PUNCT = string.punctuation
 _DOTS = re.compile(r"\.{2,}|…")
 _SENTENCE_END = re.compile(r"(?<=\w)[.!?]+(?=\s+\S)")
 _BARRIER = " \u2062\u2062 \u2062\u2062 \u2062\u2062 "
+# The match, then the barrier: a template, which re expands in C (a function is a Python call
+# per sentence end).
+_AFTER_SENTENCE = r"\g<0>" + _BARRIER
 
 
 def _for_vader(text: str) -> str:
@@ -59,7 +62,7 @@ def _for_vader(text: str) -> str:
     if "." in text or "…" in text:
         text = _DOTS.sub(" ", text)
     if "." in text or "!" in text or "?" in text:
-        text = _SENTENCE_END.sub(lambda m: m.group(0) + _BARRIER, text)
+        text = _SENTENCE_END.sub(_AFTER_SENTENCE, text)
     return text
 
 
@@ -81,6 +84,18 @@ class SentimentResult:
     # The rule categories that matched ("request for help", "sarcasm"...): a learned model's
     # inputs too.
     categories: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _VaderPass:
+    """VADER's reading of one text with the brand's names hidden, before the reputation layer."""
+
+    scored: str  # the text with the names hidden
+    lowered: str
+    hidden: list[str]  # the names hidden that VADER would have scored
+    words: list[str]
+    valences: list[float]  # per word; the layer adjusts them in place
+    plain: float  # VADER's own compound
 
 
 def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
@@ -151,6 +166,7 @@ class Analyzer:
 
     def __init__(self, *, cache_dir: Path | None = None) -> None:
         self._vader = load_vader(cache_dir)
+        self._pass = word_pass(self._vader)
         self._language = LanguageGuesser()
         self._language.load()
 
@@ -179,39 +195,87 @@ class Analyzer:
         positive_threshold: float = 0.05,
         brand_terms: Sequence[str] = (),
     ) -> list[SentimentResult]:
+        """`score` for each text, in stages over the whole batch: the language of every text,
+        then VADER's pass over every English one, then the rule scan, then the reasons. The
+        same results as one by one; each stage keeps its own tables (py3langid's model, VADER's
+        lexicon, the rule patterns) in the processor's caches instead of evicting the others'
+        at every post."""
         check_thresholds(negative_threshold, positive_threshold)
         mask = BrandMask(brand_terms)
-        return [self._score(text, negative_threshold, positive_threshold, mask) for text in texts]
+        guarded = [self._guard(text) for text in texts]
+        passes = [
+            None if not detection.english else self._vader_pass(text, mask)
+            for text, _, detection in guarded
+        ]
+        hits = [
+            None
+            if vader is None
+            else find_hits(vader.scored, quote_from=text, lowered=vader.lowered)
+            for (text, _, _), vader in zip(guarded, passes, strict=True)
+        ]
+        return [
+            self._unscored(detection, notes)
+            if vader is None or found is None
+            else self._finish(
+                notes, detection, vader, found, negative_threshold, positive_threshold
+            )
+            for (_, notes, detection), vader, found in zip(guarded, passes, hits, strict=True)
+        ]
 
     def _score(
         self, text: str, negative: float, positive: float, mask: BrandMask
     ) -> SentimentResult:
+        text, notes, detection = self._guard(text)
+        if not detection.english:
+            return self._unscored(detection, notes)
+        vader = self._vader_pass(text, mask)
+        hits = find_hits(vader.scored, quote_from=text, lowered=vader.lowered)
+        return self._finish(notes, detection, vader, hits, negative, positive)
+
+    def _guard(self, text: str) -> tuple[str, list[str], Detection]:
+        """The text as scored (its start, if it is huge), notes about that, and its language."""
         notes: list[str] = []
         if len(text) > MAX_SCORED_CHARS:
             text = text[:MAX_SCORED_CHARS]
             notes.append(f"only the first {MAX_SCORED_CHARS} characters were scored")
-        detection = self._language.detect(text)
-        if not detection.english:
-            confidence = f", confidence {detection.confidence:.2f}" if detection.confidence else ""
-            return SentimentResult(
-                None,
-                "unscored",
-                detection.language,
-                (
-                    f"not English (looks like {detection.language}{confidence}): "
-                    "left for a person to read",
-                    *notes,
-                ),
-            )
+        return text, notes, self._language.detect(text)
+
+    @staticmethod
+    def _unscored(detection: Detection, notes: list[str]) -> SentimentResult:
+        confidence = f", confidence {detection.confidence:.2f}" if detection.confidence else ""
+        return SentimentResult(
+            None,
+            "unscored",
+            detection.language,
+            (
+                f"not English (looks like {detection.language}{confidence}): "
+                "left for a person to read",
+                *notes,
+            ),
+        )
+
+    def _vader_pass(self, text: str, mask: BrandMask) -> _VaderPass:
         # "can’t" is "can't" (VADER's negation list only knows the straight apostrophe), and
         # "McDonald’s" is "McDonald's"; same length, so reasons still quote the text as written.
         scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
-        words, valences = word_valences(self._vader, _for_vader(scored))
+        words, valences = word_valences(self._pass, _for_vader(scored))
         plain = compound_of(self._vader, list(valences), scored)
-        lowered = scored.lower()
-        hits = find_hits(scored, quote_from=text, lowered=lowered)
+        return _VaderPass(scored, scored.lower(), hidden, words, valences, plain)
+
+    def _finish(
+        self,
+        notes: list[str],
+        detection: Detection,
+        vader: _VaderPass,
+        hits: list[RuleHit],
+        negative: float,
+        positive: float,
+    ) -> SentimentResult:
+        """The reputation layer over VADER's valences and the rules' hits: the compound, the
+        label and the reasons."""
+        scored, lowered, words, valences = vader.scored, vader.lowered, vader.words, vader.valences
         asking = any(hit.rule.asks for hit in hits) or asks(lowered)
         lexicon = self._vader.lexicon
         thanks_bad = "than" in lowered and thanks_for_something_bad(lowered, lexicon)
@@ -253,13 +317,13 @@ class Analyzer:
         valences.extend(hit.valence for hit in hits)
         compound = compound_of(self._vader, valences, scored)
         reasons = self._reasons(moved, dampened, hits, self._vader.lexicon)
-        notes[:0] = [*_softened_notes(softened), *_brand_notes(hidden, self._vader.lexicon)]
+        notes[:0] = [*_softened_notes(softened), *_brand_notes(vader.hidden, self._vader.lexicon)]
         return SentimentResult(
             compound,
             label_for(compound, negative, positive),
             detection.language,
             (*reasons, *notes),
-            plain,
+            vader.plain,
             scored,
             frozenset(hit.rule.category for hit in hits),
         )

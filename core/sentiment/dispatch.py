@@ -283,6 +283,10 @@ class FirstCharScanner:
         known = {c for _, alts in split for _, (first, _) in alts if first for c in first}
         known.discard(_OTHER_DIGITS)
         self._starts = re.compile(starts)
+        # Each family maps a character or pair to the source of its union; a union is compiled
+        # the first time a text needs it (`_compiled`, shared: equal unions compile once).
+        # Compiling all of them up front cost most of a second per scanner, paid by every
+        # process that triages or scores, though a batch of posts meets only some of them.
         # Used where fewer than two characters are left.
         self._by_char = {char: _union(split, _starts_with(char)) for char in sorted(known)}
         # Any other character: only alternatives that could start with anything (or with a
@@ -294,30 +298,35 @@ class FirstCharScanner:
         self._by_char_unknown_pair = {
             char: _union(split, _starts_with_unknown_pair(char)) for char in sorted(known)
         }
+        self._compiled: dict[str, re.Pattern[str]] = {}
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         end = 0
         # Locals: this loop runs at every word start of every post.
-        by_pair, by_char, unknown, other = (
+        by_pair, by_char, unknown, other, compiled = (
             self._by_pair,
             self._by_char,
             self._by_char_unknown_pair,
             self._other,
+            self._compiled,
         )
         for start in self._starts.finditer(text):
             at = start.start()
             if at < end:  # inside the previous match: finditer never overlaps matches
                 continue
             pair = text[at : at + _PAIR]
-            pattern = by_pair.get(pair)
-            if pattern is None:
+            source = by_pair.get(pair)
+            if source is None:
                 first = pair[0]
                 if len(pair) < _PAIR:
-                    pattern = by_char.get(first, other)
+                    source = by_char.get(first, other)
                 else:
-                    pattern = unknown.get(first, other)
-                if pattern is None:
+                    source = unknown.get(first, other)
+                if source is None:
                     continue
+            pattern = compiled.get(source)
+            if pattern is None:
+                pattern = compiled[source] = re.compile(source)
             found = pattern.match(text, at)
             if found is not None and found.lastgroup is not None:
                 end = found.end()
@@ -338,10 +347,11 @@ def _starts_with_unknown_pair(char: str) -> Callable[[_Firsts], bool]:
 
 def _union(
     split: list[tuple[str, list[tuple[str, _Firsts]]]], wanted: Callable[[_Firsts], bool]
-) -> re.Pattern[str] | None:
+) -> str | None:
+    """The source of one union of the wanted alternatives, each group named by its rule."""
     pieces = []
     for name, alts in split:
         chosen = [alt for alt, first in alts if wanted(first)]
         if chosen:
             pieces.append(f"(?P<{name}>{'|'.join(chosen)})")
-    return re.compile("|".join(pieces)) if pieces else None
+    return "|".join(pieces) if pieces else None

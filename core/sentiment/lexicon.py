@@ -15,11 +15,15 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-import nltk.data
-import platformdirs
-from nltk.sentiment.vader import SentimentIntensityAnalyzer
+from core.nltk_import import import_nltk
 
-from core.errors import DouseError
+import_nltk()
+
+import nltk.data  # noqa: E402
+import platformdirs  # noqa: E402
+from nltk.sentiment.vader import SentimentIntensityAnalyzer  # noqa: E402
+
+from core.errors import DouseError  # noqa: E402
 
 RESOURCE_NAME = "sentiment/vader_lexicon/vader_lexicon.txt"
 

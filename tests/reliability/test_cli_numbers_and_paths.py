@@ -99,7 +99,7 @@ def test_a_bug_is_one_line_exit_70_and_the_traceback_is_in_the_log(
 
     logs = tmp_path / "logs"
     monkeypatch.setenv("DOUSE_LOG_DIR", str(logs))
-    monkeypatch.setattr(listing, "list_clients", broken)
+    monkeypatch.setattr(listing, "client_overview", broken)
     assert main(["--db", str(tmp_path / "x.db"), "clients"]) == 70
     err = capsys.readouterr().err
     assert err == (

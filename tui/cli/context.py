@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
+from core.clock import Clock, clock_from_env
 from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from core.db.sql import Reader
     from core.services import Services
 
 
@@ -37,6 +41,31 @@ class Context:
 
             self._services = build_services(self.settings)
         return self._services
+
+    @property
+    def clock(self) -> Clock:
+        """The services' clock, or the same one (DOUSE_NOW or the system's) without them."""
+        if self._services is not None:
+            return self._services.clock
+        return clock_from_env(self.settings.now)
+
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """Where a read command runs the read models' SQL (core.queries): a bare driver
+        connection when the database is already at this douse's schema, so SQLAlchemy is never
+        imported; otherwise a session of the services, which first create or upgrade it."""
+        if self._services is None:
+            from core.db.connect import open_reader
+
+            bare = open_reader(self.settings.database_url)
+            if bare is not None:
+                with bare:
+                    yield bare
+                return
+        from core.db.sql import SessionReader
+
+        with self.services.sessions() as session:
+            yield SessionReader(session)
 
     def use_database(self, url: str) -> None:
         """Point this run at another database (the demo's own) before services are built."""

@@ -17,9 +17,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import pkgutil
+import os
 import sys
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -47,9 +48,42 @@ GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 _VALUE_OPTIONS = tuple(flags[0] for flags, _options in GLOBAL_OPTIONS)
 
 
+@cache
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size finds it (COLUMNS, then the terminal,
+    then 80), without importing shutil: argparse's formatter does, and shutil loads the zlib,
+    bz2 and lzma modules, a tenth of a read command's start-up."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """A usage mistake is one line, like every other error: `douse: ...`, exit status 2.
     (argparse's own error prints the whole usage block first.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(**kwargs)
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         # A bare int would let 99999999999999999999 through to the database driver.
@@ -67,9 +101,11 @@ class SubcommandParser(OneLineParser):
     """Every subcommand also takes the global options, so `douse incidents --db X` works like
     `douse --db X incidents`. SUPPRESS keeps an absent option from hiding the global value."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, stub: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("conflict_handler", "resolve")
         super().__init__(**kwargs)
+        if stub:
+            return  # only listed in `douse --help`; never parses a command line
         for flags, options in GLOBAL_OPTIONS:
             # Hidden here: `douse --help` documents them once.
             self.add_argument(
@@ -97,7 +133,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
                 registered.add(spec.module)
                 _command_module(spec.module).register(sub)
         else:
-            sub.add_parser(name, help=spec.help, add_help=False)
+            sub.add_parser(name, help=spec.help, add_help=False, stub=True)
     for name, spec in HIDDEN.items():
         if name in wanted and spec.module not in registered:
             registered.add(spec.module)
@@ -105,6 +141,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     if load is None:
         # A module not (yet) in the registry still works, the slow way: everything is loaded
         # when the command word is not one the registry knows (a test names what is missing).
+        import pkgutil
+
         for info in pkgutil.iter_modules(commands.__path__):
             if info.name not in registered and not info.name.startswith("_"):
                 _command_module(info.name).register(sub)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,8 @@ from tui.cli.numbers import mention
 
 def print_json(ctx: Context, rows: Sequence[Any]) -> None:
     """Rows (dataclasses, or dicts naming a command's own fields) as a JSON list."""
+    import json
+
     items = [json_ready(r) if isinstance(r, dict) else as_dict(r) for r in rows]
     # ensure_ascii keeps escape characters escaped (\u001b), so JSON output is inert too.
     ctx.out(json.dumps(items, indent=2, ensure_ascii=True))

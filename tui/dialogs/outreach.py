@@ -14,8 +14,10 @@ kept as the typing pauses and when Escape closes the dialog, restored when it op
 
 Given a `send` callable, Ctrl+T sends a reply, DM or email through the platform's API
 (core.send.reply) in a worker: the dialog closes once it is sent and logged, or waits for an
-approver; a refusal (expired token, rate limit with the wait, post deleted, no network) keeps the
-dialog and the draft open with the reason. A platform with no reply API copies the text and
+approver. A send the policy blocks asks why it is right first and goes out with that reason as
+its override (kept as `douse reply --override` keeps it); Esc there sends nothing. A refusal
+(expired token, rate limit with the wait, post deleted, no network) keeps the dialog and the
+draft open with the reason. A platform with no reply API copies the text and
 names the link to post it at by hand; Ctrl+S then logs it.
 """
 
@@ -59,6 +61,7 @@ DRAFT_HINT = "Ctrl+K next kind · Ctrl+S log · Esc close, draft kept · Ctrl+D 
 SEND_HINT = "Ctrl+T send · Ctrl+S log · Ctrl+K kind · Esc close, draft kept"
 SENDABLE = ("public_reply", "private_message", "email")
 BLOCKED_HINT = "Blocked: fix the red findings, or Ctrl+O to record it anyway with a reason"
+SEND_BLOCKED_HINT = "Not sent (policy). Fix the red findings, or Ctrl+T to send with a reason"
 # The kinds a person logs by hand, most common first; "correction" needs an entry to correct.
 KINDS = tuple(k for k in LOGGABLE_KINDS if k != "correction")
 # Where an entry of each kind went, when not the platform of the post (a DM, a reply, an offer).
@@ -349,23 +352,44 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
                 severity="warning",
             )
             return
+        draft = OutreachDraft(kind=kind, channel=channel or None, body=body)
         findings = self.findings_for(body, kind, channel, amount)
         if has_blocking(findings):
             self.findings = findings
             self.query_one("#findings", Static).update(findings_text(findings))
-            self.notify(
-                "The reply policy blocks this: fix the red findings before sending "
-                '(to send it anyway: douse reply --override "why").',
-                severity="error",
-            )
+            self._offer_send_override(draft)
             return
-        draft = OutreachDraft(kind=kind, channel=channel or None, body=body)
+        self._send(draft)
+
+    def _send(self, draft: OutreachDraft) -> None:
+        assert self.send is not None
         if self._keep_timer is not None:
             self._keep_timer.stop()
             self._keep_timer = None
         self.saving = draft
         self.query_one("#hint", Label).update("Sending…")
         self.send_draft(self.send, draft)
+
+    def _offer_send_override(self, draft: OutreachDraft) -> None:
+        """The reply policy blocks this send: send it anyway only with a reason, which the gate
+        keeps with the sender's name on the logged reply (as `douse reply --override` does);
+        Esc goes back to the draft and nothing is sent."""
+
+        def chosen(reason: str | None) -> None:
+            if reason is None or not reason.strip():
+                self.query_one("#hint", Label).update(Text(SEND_BLOCKED_HINT, style="bold"))
+                return
+            self._send(replace(draft, override=reason.strip()))
+
+        self.app.push_screen(
+            PromptDialog(
+                "Send it over the reply policy: why is it right?",
+                placeholder="reason, e.g. approved by the client's lead",
+                hint="Enter sends; the reason is kept with your name · Esc: back, nothing sent",
+                required="An override needs a reason; nothing was sent.",
+            ),
+            chosen,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outreach-send")
     def send_draft(
@@ -390,6 +414,11 @@ class LogOutreachDialog(Dialog[OutreachDraft]):
             self.dismiss(replace(draft, sent=result.line))
             return
         hint = self.query_one("#hint", Label)
+        if result.state == "blocked" and draft.override is None:
+            # The gate's own verdict (its tone check is stricter than the live lint's).
+            self.notify(result.line, severity="error", timeout=10)
+            self._offer_send_override(draft)
+            return
         if result.state == "no_api":
             self.app.copy_to_clipboard(draft.body)
             where = f" at {result.link}" if result.link else ""

@@ -8,6 +8,7 @@ the desk's user may not approve are shown dimmed; core.send says why when one is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,6 +24,7 @@ from tui.dialogs.prompt import PromptDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
+from tui.widgets.records import Fetch, Records
 from tui.widgets.table import DeskTable
 from tui.widgets.text import clean, safe
 
@@ -40,7 +42,7 @@ def approval_cells(row: ApprovalRow, me: str | None) -> list[Text]:
     ]
 
 
-class ApprovalsScreen(DeskScreen):
+class ApprovalsScreen(Records[ApprovalRow, None], DeskScreen):
     BINDINGS: ClassVar = [*bindings("approvals")]
     DEFAULT_CSS = """
     ApprovalsScreen #approvals { height: 1fr; }
@@ -49,17 +51,16 @@ class ApprovalsScreen(DeskScreen):
     """
 
     @dataclass
-    class Loaded(Message):
-        rows: list[ApprovalRow]
-
-    @dataclass
     class Decided(Message):
         outcome: SendOutcome
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[ApprovalRow] = []
         self.busy: set[int] = set()
+
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one(DeskTable)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader("Replies waiting for approval")
@@ -72,35 +73,32 @@ class ApprovalsScreen(DeskScreen):
         return ["approvals", "table"]
 
     def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
+        table = self.table
+        self.columns(table)
+        table.focus()
+        self.reload()
+
+    def columns(self, table: DeskTable) -> None:
         table.add_column("#", key="incident")
         table.add_column("Client", key="client")
         table.add_column("By", key="author")
         table.add_column("What", key="what")
         table.add_column("Why", key="why")
         table.add_column("Reply", key="body")
-        table.focus()
-        self.reload()
 
-    def reload(self) -> None:
-        self.load()
+    def fetcher(self) -> Fetch[ApprovalRow]:
+        return lambda session, window: approval_queue(session)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="approvals")
-    def load(self) -> None:
-        with self.desk.services.sessions() as session:
-            rows = approval_queue(session)
-        self.post_message(self.Loaded(rows))
+    def key(self, row: ApprovalRow) -> str:
+        return str(row.outbox_id)
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.rows = event.rows
-        table = self.query_one(DeskTable)
-        keep = table.selected_key
-        table.clear()
+    def cells(self, row: ApprovalRow, now: datetime) -> list[Text]:
+        return approval_cells(row, self.desk.me)
+
+    def show_state(self) -> None:
         me = self.desk.me
-        table.add_rows([(str(r.outbox_id), approval_cells(r, me)) for r in self.rows])
-        table.keep_cursor(keep)
-        mine = sum(1 for r in self.rows if me in r.approvers and me != r.author)
+        rows = self.rows.values()
+        mine = sum(1 for r in rows if me in r.approvers and me != r.author)
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append(plural(len(self.rows), "reply", "replies") + " waiting", style="bold")
         bar.append(f"  ·  {mine} yours to approve", style="bold yellow" if mine else "dim")
@@ -108,17 +106,11 @@ class ApprovalsScreen(DeskScreen):
         self.query_one("#approvals-bar", Static).update(bar)
         self._show_text()
 
-    def selected(self) -> ApprovalRow | None:
-        key = self.query_one(DeskTable).selected_key
-        return next((r for r in self.rows if str(r.outbox_id) == key), None)
-
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
+    def highlighted(self) -> None:
         self._show_text()
 
     def _show_text(self) -> None:
-        row = self.selected()
+        row = self.selected
         text = Text()
         if row is not None:
             text.append(f"{row.author} on #{row.incident_id} ({row.severity}): ", style="bold")
@@ -135,7 +127,7 @@ class ApprovalsScreen(DeskScreen):
         self.action_open_incident()
 
     def action_open_incident(self) -> None:
-        row = self.selected()
+        row = self.selected
         if row is not None:
             self.desk.open_incident(row.incident_id)
 
@@ -144,7 +136,7 @@ class ApprovalsScreen(DeskScreen):
         self.desk.go_back()
 
     def action_approve(self) -> None:
-        row = self.selected()
+        row = self.selected
         me = self.desk.me
         if row is None or not me or row.outbox_id in self.busy:
             return
@@ -161,7 +153,7 @@ class ApprovalsScreen(DeskScreen):
         self.post_message(self.Decided(outcome))
 
     def action_return(self) -> None:
-        row = self.selected()
+        row = self.selected
         me = self.desk.me
         if row is None or not me:
             return

@@ -662,7 +662,8 @@ class IncidentScreen(DeskScreen):
                 self.post_message(self.Acted(waiting, None))
             elif draft is not None and draft.sent is not None:
                 self.my_draft = None
-                self.post_message(self.Acted(draft.sent, None))
+                over = "; over the reply policy (reason kept)" if draft.override else ""
+                self.post_message(self.Acted(draft.sent + over, None))
             elif draft is not None:
                 self.my_draft = None
                 over = " over the reply policy (reason kept)" if draft.override else ""

@@ -7,14 +7,13 @@ breach. Several can be selected and acted on at once, as on a client's Incidents
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from sqlalchemy.orm import Session
+from textual import events, on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -27,7 +26,8 @@ from tui.widgets.bulk import BulkIncidents, selection_bar
 from tui.widgets.footer import DeskFooter
 from tui.widgets.header import DeskHeader
 from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
-from tui.widgets.table import DeskTable, RowSpec
+from tui.widgets.records import Fetch, FetchAside, Records, Window
+from tui.widgets.table import DeskTable
 from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
@@ -55,7 +55,7 @@ def queue_cells(r: IncidentRow, now: datetime, narrow: bool = False) -> list[Tex
     return cells
 
 
-class QueueScreen(BulkIncidents, DeskScreen):
+class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
     BINDINGS: ClassVar = [*bindings("queue"), *bindings("bulk")]
     DEFAULT_CSS = """
     QueueScreen #queue { height: 1fr; }
@@ -65,28 +65,20 @@ class QueueScreen(BulkIncidents, DeskScreen):
         &.shown { display: block; }
     }
     """
+    PAGE = PAGE
 
     mine: reactive[bool] = reactive(True, init=False)
     """True: due within a day or overdue, owned by me. False: every running deadline, anybody's."""
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[IncidentRow]
-        mine: bool
-        offset: int
-        counts: QueueCounts | None
-        """Counted with the first page only."""
-        jump: bool = False
-        """Loaded to reach the next to breach: put the cursor there."""
-
     def __init__(self, *, mine: bool) -> None:
         super().__init__()
         self.set_reactive(QueueScreen.mine, mine)
-        self.rows: list[IncidentRow] = []
         self.counts = QueueCounts(0, 0, 0)
-        self.exhausted = False
-        self.loading = False
         self.narrow = False
+
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one(DeskTable)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self._title())
@@ -95,11 +87,10 @@ class QueueScreen(BulkIncidents, DeskScreen):
         yield DeskTable(id="queue", selectable=True)
         yield DeskFooter()
 
-    def add_columns(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         # Title last: on a narrow terminal it is the one clipped, never the deadline or owner;
         # below NARROW columns the mention count goes and words shorten so the title stays.
         self.narrow = self.app.size.width < NARROW
-        table.clear(columns=True)
         table.add_column("Due", key="due", width=DUE_WIDTH)
         table.add_column("Client", key="client")
         table.add_column("#", key="id")
@@ -110,14 +101,12 @@ class QueueScreen(BulkIncidents, DeskScreen):
             table.add_column("Ment", key="mentions")
         table.add_column("Title", key="title")
 
+    def cells(self, row: IncidentRow, now: datetime) -> list[Text]:
+        return queue_cells(row, now, self.narrow)
+
     def on_resize(self) -> None:
         if (self.app.size.width < NARROW) != self.narrow:
-            table = self.query_one(DeskTable)
-            keep = table.selected_key
-            self.add_columns(table)
-            now = self.desk.now()
-            table.add_rows([(str(r.id), queue_cells(r, now, self.narrow)) for r in self.rows])
-            table.keep_cursor(keep)
+            self.redraw()
 
     def help_scopes(self) -> list[str]:
         return ["queue", "select", "bulk", "table"]
@@ -126,23 +115,23 @@ class QueueScreen(BulkIncidents, DeskScreen):
         return "My queue" if self.mine else "All deadlines, overdue first"
 
     def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
-        self.add_columns(table)
+        table = self.table
+        self.columns(table)
         table.focus()
         self.set_interval(1.0, self.tick)
         self.reload()
 
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())
-        self.rows = []  # another list: start again from its first page
-        self.query_one(DeskTable).clear_selection()
-        self.reload()
+        self.forget_rows()  # another list: start again from its first page
+        self.table.clear_selection()
+        self.refilter()
 
     def bulk_table(self) -> DeskTable:
-        return self.query_one(DeskTable)
+        return self.table
 
     def bulk_rows(self) -> dict[str, IncidentRow]:
-        return {str(r.id): r for r in self.rows}
+        return self.rows
 
     @on(DeskTable.SelectionChanged)
     def _selection_changed(self, event: DeskTable.SelectionChanged) -> None:
@@ -152,53 +141,40 @@ class QueueScreen(BulkIncidents, DeskScreen):
     def key_escape(self, event: events.Key) -> None:
         # The selection first; left to bubble, Escape would also close the queue.
         event.stop()
-        if not self.query_one(DeskTable).clear_selection():
+        if not self.table.clear_selection():
             self.desk.go_back()
 
-    def reload(self) -> None:
-        # A reload keeps as many rows as were scrolled into view, so the cursor stays put.
-        self.loading = True
-        self.load(self.mine, 0, max(PAGE, len(self.rows)))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
-    def load(self, mine: bool, offset: int, limit: int, jump: bool = False) -> None:
+    def fetcher(self) -> Fetch[IncidentRow]:
         now = self.desk.now()
-        owner = self.desk.me if mine else None
-        horizon = MINE_HORIZON if mine else None
-        with self.desk.services.sessions() as session:
-            rows = queue(session, now, owner=owner, horizon=horizon, limit=limit, offset=offset)
-            counts = None
-            if offset == 0:
-                counts = queue_counts(session, now, owner=owner, horizon=horizon, soon=SOON)
-        self.post_message(self.Loaded(rows, mine, offset, counts, jump))
+        owner = self.desk.me if self.mine else None
+        horizon = MINE_HORIZON if self.mine else None
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        if event.mine != self.mine:
-            return  # an answer to a question no longer asked
-        self.loading = False
+        def fetch(session: Session, window: Window[IncidentRow]) -> list[IncidentRow]:
+            return queue(
+                session,
+                now,
+                owner=owner,
+                horizon=horizon,
+                limit=window.limit or PAGE,
+                offset=window.offset,
+            )
+
+        return fetch
+
+    def aside_fetcher(self) -> FetchAside[IncidentRow, QueueCounts]:
+        # Counted with the first page only: the bar's figures, and where `n` jumps to.
         now = self.desk.now()
-        table = self.query_one(DeskTable)
-        keep = table.selected_key
-        if event.offset == 0:
-            self.rows = []
-            table.clear()
-        if event.counts is not None:
-            self.counts = event.counts
-        self.exhausted = len(self.rows) + len(event.rows) >= self.counts.total
-        new_rows: list[RowSpec] = []
-        for r in event.rows:
-            if str(r.id) in table.rows:
-                continue  # moved up the queue between two pages
-            self.rows.append(r)
-            new_rows.append((str(r.id), queue_cells(r, now, self.narrow)))
-        table.add_rows(new_rows)
-        if event.jump:
-            self.action_next_due()
-        elif event.offset == 0:
-            table.keep_cursor(keep)
-        if event.offset == 0:
-            table.prune_selection()
+        owner = self.desk.me if self.mine else None
+        horizon = MINE_HORIZON if self.mine else None
+        return lambda session, rows: queue_counts(
+            session, now, owner=owner, horizon=horizon, soon=SOON
+        )
+
+    def took_aside(self, aside: QueueCounts | None) -> None:
+        if aside is not None:
+            self.counts = aside
+
+    def show_state(self) -> None:
         self.query_one("#queue-bar", Static).update(self.bar())
         empty = self.query_one("#queue-empty", Static)
         empty.set_class(not self.rows, "shown")
@@ -212,7 +188,7 @@ class QueueScreen(BulkIncidents, DeskScreen):
             )
 
     def bar(self) -> Text:
-        selected = selection_bar(self.query_one(DeskTable))
+        selected = selection_bar(self.table)
         if selected is not None:
             return selected
         total, overdue, soon = self.counts
@@ -228,34 +204,23 @@ class QueueScreen(BulkIncidents, DeskScreen):
 
     def tick(self) -> None:
         now = self.desk.now()
-        table = self.query_one(DeskTable)
-        for r in self.rows:
-            table.refresh_cell(str(r.id), "due", countdown(r.due_at, now))
+        table = self.table
+        for key, r in self.rows.items():
+            table.refresh_cell(key, "due", countdown(r.due_at, now))
 
     def action_next_due(self) -> None:
         """The cursor to the first incident not yet overdue: the next to breach.
 
         The queue is ordered by deadline, so it is row `overdue` (counted with the first page);
         rows down to it load first when it is beyond what is loaded."""
-        table = self.query_one(DeskTable)
         target = self.counts.overdue
         if target >= self.counts.total:
             self.notify("Nothing due that is not overdue already.", severity="warning")
             return
         if target < len(self.rows):
-            table.move_cursor(row=target)
+            self.table.move_cursor(row=target)
             return
-        if not self.loading:
-            self.loading = True
-            self.load(self.mine, len(self.rows), target - len(self.rows) + PAGE, True)
-
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
-        table = self.query_one(DeskTable)
-        if table.near_end and not self.exhausted and not self.loading:
-            self.loading = True  # one page request at a time
-            self.load(self.mine, len(self.rows), PAGE)
+        self.more(target - len(self.rows) + 1, then=self.action_next_due)
 
     @on(DeskTable.RowSelected)
     def _selected(self, event: DeskTable.RowSelected) -> None:
@@ -263,6 +228,6 @@ class QueueScreen(BulkIncidents, DeskScreen):
         self.action_open_incident()
 
     def action_open_incident(self) -> None:
-        key = self.query_one(DeskTable).selected_key
+        key = self.table.selected_key
         if key is not None:
             self.desk.open_incident(int(key))

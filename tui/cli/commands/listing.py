@@ -77,9 +77,8 @@ def register(sub: Any) -> None:
 
 
 def run_clients(ctx: Context) -> int:
-    services = ctx.services
-    with services.sessions() as session:
-        rows = client_overview(session, services.clock.now(), include_archived=ctx.args.all)
+    with ctx.reading() as db:
+        rows = client_overview(db, ctx.clock.now(), include_archived=ctx.args.all)
     if ctx.args.json:
         print_json(ctx, rows)
         return 0
@@ -105,14 +104,13 @@ def run_clients(ctx: Context) -> int:
 
 
 def run_mentions(ctx: Context) -> int:
-    services = ctx.services
-    with services.sessions() as session:
+    with ctx.reading() as db:
         rows = list_mentions(
-            session,
+            db,
             client=ctx.args.client,
             label=ctx.args.label,
             limit=ctx.args.limit,
-            after=cursor_at(session, ctx.args.before) if ctx.args.before is not None else None,
+            after=cursor_at(db, ctx.args.before) if ctx.args.before is not None else None,
             with_duplicates=False,
         )
     if ctx.args.json:
@@ -138,7 +136,6 @@ def run_mentions(ctx: Context) -> int:
 
 
 def run_incidents(ctx: Context) -> int:
-    services = ctx.services
     args = ctx.args
     filters = IncidentFilter(
         client=args.client,
@@ -150,9 +147,9 @@ def run_incidents(ctx: Context) -> int:
         overdue=args.overdue,
         due_within=duration(args.due_within) if args.due_within is not None else None,
     )
-    now = services.clock.now()
-    with services.sessions() as session:
-        rows = list_incidents(session, now, filters, limit=args.limit, with_drafts=False)
+    now = ctx.clock.now()
+    with ctx.reading() as db:
+        rows = list_incidents(db, now, filters, limit=args.limit, with_drafts=False)
     if args.json:
         print_json(ctx, [incident_json(r, now) for r in rows])
         return 0
