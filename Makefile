@@ -34,7 +34,7 @@ bench: $(STAMP)
 
 # Regenerate the (unreleased) initial migration after changing core/db/models.py.
 schema: $(STAMP)
-	$(BIN)/python -m core.db.regen
+	$(BIN)/python -m douse.core.db.regen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core.ingest.adapters import rss
-from core.ingest.match import KeywordMatcher
-from core.ingest.normalize import canonical_url, html_to_text
+from douse.core.ingest.adapters import rss
+from douse.core.ingest.match import KeywordMatcher
+from douse.core.ingest.normalize import canonical_url, html_to_text
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "ingest"
 

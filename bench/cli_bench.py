@@ -47,7 +47,7 @@ def grab(conn, cursor, statement, parameters, context, executemany):
 event.listen(Engine, "before_cursor_execute", grab)
 # Read commands run their SQL on the bare driver (core.db.connect) when they can.
 try:
-    from core.db import connect
+    from douse.core.db import connect
 except ImportError:  # a tree from before core.db.connect
     connect = None
 if connect is not None:
@@ -56,7 +56,7 @@ if connect is not None:
         statements.append([statement, parameters])
         return bare_execute(self, statement, parameters)
     connect.DriverReader.execute = grab_bare
-from tui.cli.main import main
+from douse.tui.cli.main import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(json.loads(sys.argv[2]))
 assert code == 0, code
@@ -90,9 +90,9 @@ def ensure_database(path: Path, clients: int, mentions: int) -> None:
     from datetime import datetime
 
     from bench.desk_bench import build
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     path.parent.mkdir(parents=True, exist_ok=True)
     settings = Settings(
@@ -156,9 +156,10 @@ def main() -> None:
 
     bare = show("python -c pass", cpu_seconds([python, "-c", "pass"], cwd=tree, env=env, runs=runs))
     for flag in ("--help", "--version"):
-        cpu_seconds([python, "-m", "tui", flag], cwd=tree, env=env, runs=1)  # compiles
+        cpu_seconds([python, "-m", "douse.tui", flag], cwd=tree, env=env, runs=1)  # compiles
         best = show(
-            f"douse {flag}", cpu_seconds([python, "-m", "tui", flag], cwd=tree, env=env, runs=runs)
+            f"douse {flag}",
+            cpu_seconds([python, "-m", "douse.tui", flag], cwd=tree, env=env, runs=runs),
         )
         print(f"  {'':<44} {best - bare:6.3f} s above a bare python")
     slug = "brand-007"
@@ -171,7 +172,7 @@ def main() -> None:
             check=True,
         )
         statements = len(json.loads(captured.read_text()))
-        douse = [python, "-m", "tui", *command]
+        douse = [python, "-m", "douse.tui", *command]
         raw = [python, "-c", REPLAY, str(db), str(captured)]
         cpu_seconds(douse, cwd=tree, env=env, runs=1)  # warm the page cache for both
         raw_best = show(

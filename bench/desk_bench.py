@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from core.clock import FrozenClock
-from core.db.models import (
+from douse.core.clock import FrozenClock
+from douse.core.db.models import (
     Account,
     Author,
     Client,
@@ -30,8 +30,8 @@ from core.db.models import (
     Source,
     Staff,
 )
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LABELS = ("negative", "neutral", "neutral", "positive", "unscored")
@@ -200,8 +200,8 @@ async def settle(pilot: Any) -> None:
 async def measure(services: Services) -> None:
     from textual import events
 
-    from tui.app import DouseApp
-    from tui.screens.dashboard import DashboardScreen
+    from douse.tui.app import DouseApp
+    from douse.tui.screens.dashboard import DashboardScreen
 
     app = DouseApp(services, me="staff1", watch_every=0)
     started = time.perf_counter()

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select
 
-from core.clock import FrozenClock
-from core.db.models import (
+from douse.core.clock import FrozenClock
+from douse.core.db.models import (
     Activity,
     Author,
     Client,
@@ -35,8 +35,8 @@ from core.db.models import (
     Mention,
     Staff,
 )
-from core.services import Services, build_services
-from core.settings import load_settings
+from douse.core.services import Services, build_services
+from douse.core.settings import load_settings
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CHUNK = 5000
@@ -189,7 +189,7 @@ def peak_rss_mb() -> float:
 
 
 def run_one(db: str, fmt: str, out: Path, activities: bool) -> None:
-    from core.export import export_client
+    from douse.core.export import export_client
 
     svc = _services(db)
     t0 = time.perf_counter()
@@ -230,7 +230,7 @@ def raw_dump_cpu(db: str, out: Path) -> float | None:
 
 def baseline(db: str) -> None:
     """The floor: a process that imports douse and opens the database, exporting nothing."""
-    import core.export  # noqa: F401
+    import douse.core.export  # noqa: F401
 
     svc = _services(db)
     with svc.sessions() as s:

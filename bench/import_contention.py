@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select
 
-from core.config import load_config, sync_config
-from core.db.models import Source
-from core.ingest.manual import add_manual_mention
-from core.jobs.health import record_success
-from core.services import build_services
-from core.settings import Settings
+from douse.core.config import load_config, sync_config
+from douse.core.db.models import Source
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.jobs.health import record_success
+from douse.core.services import build_services
+from douse.core.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 OPENERS = ["Northwind Air", "northwind air", "Flew Northwind Air", "@NorthwindAir"]
@@ -75,7 +75,7 @@ def main() -> int:
         write_csv(csv, args.rows)
         print(f"wrote {args.rows:,} rows in {time.perf_counter() - started:.1f}s", flush=True)
         env = {**os.environ, "DOUSE_LOG_DIR": str(folder / "logs"), "PYTHONPATH": str(REPO)}
-        command = [sys.executable, "-m", "tui", "--db", str(db), "import", str(csv)]
+        command = [sys.executable, "-m", "douse.tui", "--db", str(db), "import", str(csv)]
         command += ["--client", "northwind-air"]
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)

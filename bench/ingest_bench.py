@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.clock import FrozenClock
-from core.db.models import Client, Source
-from core.ingest.importer import import_file
-from core.jobs.poll import Poller
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Client, Source
+from douse.core.ingest.importer import import_file
+from douse.core.jobs.poll import Poller
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 OPENERS = [

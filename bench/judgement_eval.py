@@ -121,10 +121,10 @@ class Replay:
     """A fresh SQLite database with the agency synced, and the import path to feed it."""
 
     def __init__(self, workdir: Path, airlines: Sequence[str], name: str) -> None:
-        from core.config.load import parse_config
-        from core.config.sync import sync_config
-        from core.services import build_services
-        from core.settings import Settings
+        from douse.core.config.load import parse_config
+        from douse.core.config.sync import sync_config
+        from douse.core.services import build_services
+        from douse.core.settings import Settings
 
         toml = agency_toml(airlines)
         try:
@@ -147,7 +147,7 @@ class Replay:
     def feed(self, slug: str, rows: Sequence[Row], now: datetime) -> None:
         """`douse import` of these rows: stored in batches, then judged oldest first."""
         try:
-            from core.ingest.importer import import_file_batched
+            from douse.core.ingest.importer import import_file_batched
         except ImportError:  # an older douse: one transaction, judged batch by batch
             import_file_batched = None
 
@@ -165,8 +165,8 @@ class Replay:
                 platform="x",
             )
         else:
-            from core.ingest.importer import import_file
-            from core.jobs.poll import default_on_stored
+            from douse.core.ingest.importer import import_file
+            from douse.core.jobs.poll import default_on_stored
 
             with self.services.sessions.begin() as session:
                 import_file(
@@ -185,7 +185,7 @@ class Replay:
     def outcome(self) -> Outcome:
         from sqlalchemy import select
 
-        from core.db.models import Client, Incident, IncidentMention, Mention
+        from douse.core.db.models import Client, Incident, IncidentMention, Mention
 
         out = Outcome()
         with self.services.sessions() as session:
@@ -247,7 +247,7 @@ def _flights(text: str) -> set[str]:
 def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
     from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
-    from core.db.models import SEVERITIES
+    from douse.core.db.models import SEVERITIES
 
     by_id = {r.tweet_id: r for r in rows}
     stored = [r for r in rows if r.tweet_id in out.label]

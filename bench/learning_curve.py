@@ -48,11 +48,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.sentiment_real import AIRLINES, brand_terms
-from core.ingest.pipeline import BATCH_SIZE
-from core.learning.fit import Figures, fit, prepare
-from core.learning.model import LearnedModel, LearnedScorer
-from core.sentiment import Analyzer
-from core.sentiment.analyzer import label_for
+from douse.core.ingest.pipeline import BATCH_SIZE
+from douse.core.learning.fit import Figures, fit, prepare
+from douse.core.learning.model import LearnedModel, LearnedScorer
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.analyzer import label_for
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared/datasets/airline-dev"
@@ -215,10 +215,10 @@ def ingest(tweets: list[Tweet], weights: dict[str, Any], analyzer: Analyzer) -> 
     """Store the tweets of one client through the pipeline, rules vs learned model in use."""
     from sqlalchemy import select
 
-    from core.db.models import Client, SentimentModel
-    from core.ingest.importer import import_file_batched
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.db.models import Client, SentimentModel
+    from douse.core.ingest.importer import import_file_batched
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     united = [t for t in tweets if t.airline == "United"]
     slug, name, keywords = AIRLINES["United"]

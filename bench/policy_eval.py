@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.policy import ReplyPolicy, check_reply
+from douse.core.policy import ReplyPolicy, check_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared/datasets/customer-care-dev/conversations.jsonl"

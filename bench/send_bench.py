@@ -21,10 +21,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from core.clock import FrozenClock
-from core.send import ReplyRequest, recover, reply
-from core.services import build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.send import ReplyRequest, recover, reply
+from douse.core.services import build_services
+from douse.core.settings import Settings
 from tests.helpers import T0
 from tests.sendworld import build, fake_platforms
 

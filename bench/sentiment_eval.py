@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.sentiment import Analyzer
-from core.sentiment.evaluation import (
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.evaluation import (
     Example,
     Scores,
     douse_labels,

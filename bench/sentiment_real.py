@@ -35,9 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.sentiment import Analyzer
-from core.sentiment.analyzer import label_for
-from core.sentiment.brand import brand_terms_for
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.analyzer import label_for
+from douse.core.sentiment.brand import brand_terms_for
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared/datasets/airline-dev/tweets.csv"
@@ -56,7 +56,7 @@ AIRLINES = {
 # Run inside an extracted older tree: texts as JSON lines on stdin, one label per line out.
 _OLD_SCORER = """
 import json, sys
-from core.sentiment import Analyzer
+from douse.core.sentiment import Analyzer
 analyzer = Analyzer()
 for line in sys.stdin:
     print(analyzer.score(json.loads(line)).label)

@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.clock import FrozenClock
-from core.config.load import parse_config
-from core.config.sync import sync_config
-from core.ingest.importer import import_file_batched, judge_waiting
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.config.load import parse_config
+from douse.core.config.sync import sync_config
+from douse.core.ingest.importer import import_file_batched, judge_waiting
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 PER_HOUR = 1000
@@ -140,7 +140,7 @@ def import_rate(
 def report_client_id(services: Services) -> int:
     from sqlalchemy import select
 
-    from core.db.models import Client
+    from douse.core.db.models import Client
 
     with services.sessions() as session:
         return int(session.scalar(select(Client.id).where(Client.slug == "skyway")))

@@ -16,12 +16,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import core.incidents.workflow as workflow
-from core.clock import FrozenClock
-from core.db.models import Author, Client, Mention, Staff
-from core.incidents import assign, change_status, triage_new_mentions
-from core.services import build_services
-from core.settings import Settings
+import douse.core.incidents.workflow as workflow
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Author, Client, Mention, Staff
+from douse.core.incidents import assign, change_status, triage_new_mentions
+from douse.core.services import build_services
+from douse.core.settings import Settings
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

@@ -15,10 +15,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.db.models import Account, Client, Staff
-from core.errors import DouseError, NotFound
-from core.incidents.workflow import staff_by_handle
+from douse.core import audit
+from douse.core.db.models import Account, Client, Staff
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.workflow import staff_by_handle
 
 
 @dataclass(frozen=True)

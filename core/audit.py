@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from core.db.models import AuditEntry
+from douse.core.db.models import AuditEntry
 
 log = logging.getLogger("douse.audit")
 _KEY = "douse.audit.pending"

@@ -23,12 +23,26 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.db.models import Activity, Author, Incident, IncidentMention, Mention, Staff, UndoPoint
-from core.errors import DouseError, NotFound
-from core.incidents.snapshots import restore
-from core.incidents.workflow import TRANSITIONS, _flush, _touch, change_status, staff_by_handle
-from core.text import inert
+from douse.core import audit
+from douse.core.db.models import (
+    Activity,
+    Author,
+    Incident,
+    IncidentMention,
+    Mention,
+    Staff,
+    UndoPoint,
+)
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.snapshots import restore
+from douse.core.incidents.workflow import (
+    TRANSITIONS,
+    _flush,
+    _touch,
+    change_status,
+    staff_by_handle,
+)
+from douse.core.text import inert
 
 MAX_NOTES = 2000
 

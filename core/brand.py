@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Account, Client
-from core.errors import NotFound
-from core.sentiment.brand import brand_terms_for
+from douse.core.db.models import Account, Client
+from douse.core.errors import NotFound
+from douse.core.sentiment.brand import brand_terms_for
 
 
 def client_brand_terms(session: Session, client: Client) -> tuple[str, ...]:

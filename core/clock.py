@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 
 class Clock(Protocol):

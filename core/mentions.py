@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import SENTIMENT_LABELS, Incident, IncidentMention, Mention
-from core.errors import DouseError, NotFound
-from core.incidents.workflow import staff_by_handle
-from core.learning.labels import label_mention_row
-from core.text import mention_ref
+from douse.core.db.models import SENTIMENT_LABELS, Incident, IncidentMention, Mention
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.workflow import staff_by_handle
+from douse.core.learning.labels import label_mention_row
+from douse.core.text import mention_ref
 
 # "unscored" means the model could not judge (a language it does not read); a person can.
 CORRECTABLE_LABELS = tuple(label for label in SENTIMENT_LABELS if label != "unscored")

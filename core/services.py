@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.clock import Clock, clock_from_env
-from core.db.engine import make_engine
-from core.db.migrate import upgrade
-from core.settings import Settings
+from douse.core.clock import Clock, clock_from_env
+from douse.core.db.engine import make_engine
+from douse.core.db.migrate import upgrade
+from douse.core.settings import Settings
 
 if TYPE_CHECKING:
-    from core.ingest.fetch import Fetcher
-    from core.sentiment.analyzer import Analyzer
+    from douse.core.ingest.fetch import Fetcher
+    from douse.core.sentiment.analyzer import Analyzer
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Services:
         """The process's one HTTP client (thread-safe, shared by every poll and job)."""
         with self._lock:
             if self._fetcher is None:
-                from core.ingest.fetch import Fetcher
+                from douse.core.ingest.fetch import Fetcher
 
                 # Retry-After dates are read against the injected clock, like every other time.
                 self._fetcher = Fetcher(now=lambda: self.clock.now())
@@ -46,7 +46,7 @@ class Services:
 
     def analyzer(self) -> Analyzer:
         """This thread's sentiment Analyzer: one per thread, since it is single-thread-use."""
-        from core.ingest.scoring import thread_analyzer
+        from douse.core.ingest.scoring import thread_analyzer
 
         return thread_analyzer()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 # ANSI/VT escape sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings up to BEL or ST,
 # and two-character ESC sequences. Their 8-bit forms (0x9b CSI, 0x9d OSC ...) are C1 controls,

@@ -1,3 +1,3 @@
-from tui.cli.main import main
+from douse.tui.cli.main import main
 
 raise SystemExit(main())

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from core.clock import FrozenClock
-from core.db.engine import make_engine
-from core.db.migrate import upgrade
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.engine import make_engine
+from douse.core.db.migrate import upgrade
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 
 if TYPE_CHECKING:
-    from core.sentiment import Analyzer
+    from douse.core.sentiment import Analyzer
 from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, local_http_server
 from tests.pg import PostgresDatabases, throwaway_server
@@ -134,7 +134,7 @@ def sqlite_services(sqlite_url: str, tmp_path: Path, clock: FrozenClock) -> Iter
 
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
-    from core.sentiment import Analyzer
+    from douse.core.sentiment import Analyzer
 
     return Analyzer()
 
@@ -142,7 +142,7 @@ def analyzer() -> Analyzer:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Iterator[Services]:
     """One full-size demo (6,000 mentions) shared by read-only tests (demo, exports)."""
-    from core.demo.build import DemoOptions, build_demo
+    from douse.core.demo.build import DemoOptions, build_demo
 
     folder = tmp_path_factory.mktemp("demo")
     services = build_services(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from core.db.models import (
+from douse.core.db.models import (
     Account,
     Activity,
     Author,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.db.models import (
+from douse.core.db.models import (
     Account,
     Activity,
     Author,

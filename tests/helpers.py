@@ -16,15 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.ingest.fetch import FetchLimits
+from douse.core.ingest.fetch import FetchLimits
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
-    from core.services import Services
-    from tui.app import DouseApp
-    from tui.screens.incident import IncidentScreen
-    from tui.widgets.pane import Pane
+    from douse.core.services import Services
+    from douse.tui.app import DouseApp
+    from douse.tui.screens.incident import IncidentScreen
+    from douse.tui.widgets.pane import Pane
 
 # A Monday morning in London; every test that cares about time starts here unless it says otherwise.
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -97,7 +97,7 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 
 
 def make_app(services: Services, tmp_path: Path, me: str | None = "alice") -> DouseApp:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
     return DouseApp(services, me=me, watch_every=0, export_dir=tmp_path / "exports")
 
@@ -135,7 +135,7 @@ def rendered(app: DouseApp, selector: str) -> str:
 
 
 async def open_incident(pilot: Pilot[Any], app: DouseApp, incident_id: int) -> IncidentScreen:
-    from tui.screens.incident import IncidentScreen
+    from douse.tui.screens.incident import IncidentScreen
 
     app.open_incident(incident_id)
     await settle(pilot)
@@ -145,7 +145,7 @@ async def open_incident(pilot: Pilot[Any], app: DouseApp, incident_id: int) -> I
 
 async def client_tab(pilot: Pilot[Any], app: DouseApp, client_id: int, key: str) -> Pane:
     """Open a client and one of its tabs (its number key); the tab's pane."""
-    from tui.screens.client import ClientScreen
+    from douse.tui.screens.client import ClientScreen
 
     app.open_client(client_id)
     await settle(pilot)
@@ -164,7 +164,7 @@ class PolicyChecks:
     """
 
     def __init__(self, monkeypatch: Any) -> None:
-        from tui.dialogs import outreach
+        from douse.tui.dialogs import outreach
 
         self.texts: list[str] = []
         real = outreach.check_outreach

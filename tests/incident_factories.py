@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.db.models import Account, Author, Client, Mention, Staff
+from douse.core.db.models import Account, Author, Client, Mention, Staff
 from tests.helpers import T0
 
 _seq = itertools.count(1)

@@ -108,8 +108,8 @@ class PostgresDatabases:
         return self.server.set(database=name).render_as_string(hide_password=False)
 
     def new_database(self) -> str:
-        from core.db.engine import make_engine
-        from core.db.migrate import upgrade
+        from douse.core.db.engine import make_engine
+        from douse.core.db.migrate import upgrade
 
         if self.template is None:
             self.template = f"{self.prefix}_tmpl"

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from core.send.http import new_client
-from core.services import Services
+from douse.core.send.http import new_client
+from douse.core.services import Services
 from tests import factories as f
 from tests.platforms import (
     FakeBluesky,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import DouseError
-from core.incidents import add_business_minutes, build_calendar, business_minutes_between
+from douse.core.errors import DouseError
+from douse.core.incidents import add_business_minutes, build_calendar, business_minutes_between
 
 WEEKDAYS = {d: [["09:00", "17:30"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 LONDON = build_calendar(WEEKDAYS, "Europe/London", {"country": "GB", "dates": ["2026-12-24"]})

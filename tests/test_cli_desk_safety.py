@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core import audit
-from core.db.models import Source
-from core.incidents import triage_new_mentions
-from core.jobs.demo_marker import DEMO_SUBJECT, NOT_POLLED
-from core.services import Services
-from core.settings import load_settings
+from douse.core import audit
+from douse.core.db.models import Source
+from douse.core.incidents import triage_new_mentions
+from douse.core.jobs.demo_marker import DEMO_SUBJECT, NOT_POLLED
+from douse.core.services import Services
+from douse.core.settings import load_settings
+from douse.tui.cli.main import main
 from tests import factories
 from tests import incident_factories as f
 from tests.helpers import T0
-from tui.cli.main import main
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_agency_me_is_who_acts_unless_told_otherwise(
     def fake_run_desk(services: object, me: str | None, **kw: object) -> None:
         seen.update(me=me, **kw)
 
-    monkeypatch.setattr("tui.app.run_desk", fake_run_desk)
+    monkeypatch.setattr("douse.tui.app.run_desk", fake_run_desk)
     assert main(["--db", db, "--config", str(config), "desk"]) == 0
     assert seen["me"] == "ana" and seen["me_from"] == "agency.me"
     assert main(["--db", db, "--config", str(config), "--as", "ben", "desk"]) == 0
@@ -150,7 +150,7 @@ def test_a_demo_database_is_never_polled(
 def test_logging_a_reply_from_the_cli_ends_the_desk_draft_a_note_keeps_it(
     one: tuple[str, int], sqlite_services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from core.incidents import drafts
+    from douse.core.incidents import drafts
 
     db, iid = one
     with sqlite_services.sessions.begin() as s:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.db import engine as db_engine
+from douse.core.db import engine as db_engine
+from douse.tui.cli.main import main
 from tests.helpers import REPO
-from tui.cli.main import main
 
 EXAMPLE = str(REPO / "clients.example.toml")
 

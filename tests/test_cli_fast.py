@@ -15,14 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from core import __version__
+from douse.core import __version__
+from douse.tui.cli import commands
+from douse.tui.cli.main import build_parser, command_in, main
+from douse.tui.cli.registry import COMMANDS, HIDDEN
 from tests.helpers import REPO
-from tui.cli import commands
-from tui.cli.main import build_parser, command_in, main
-from tui.cli.registry import COMMANDS, HIDDEN
 
 EXAMPLE = str(REPO / "clients.example.toml")
-HEAVY = ("nltk", "textual", "rich", "apscheduler", "core.sentiment", "core.export", "alembic")
+HEAVY = (
+    "nltk",
+    "textual",
+    "rich",
+    "apscheduler",
+    "douse.core.sentiment",
+    "douse.core.export",
+    "alembic",
+)
 
 
 def _loaded_after(args: list[str], tmp_path: Path) -> set[str]:
@@ -57,7 +65,7 @@ def _heavy(modules: set[str]) -> list[str]:
 def test_help_and_version_load_nothing_heavy(args: list[str], tmp_path: Path) -> None:
     loaded = _loaded_after(args, tmp_path)
     assert _heavy(loaded) == []
-    assert "tui.cli.commands.demo" not in loaded
+    assert "douse.tui.cli.commands.demo" not in loaded
     if args[0].startswith("--"):
         assert "sqlalchemy" not in loaded
 
@@ -66,9 +74,11 @@ def test_a_read_command_loads_only_what_it_reads_with(tmp_path: Path) -> None:
     db = str(tmp_path / "agency.db")
     assert main(["--db", db, "--config", EXAMPLE, "sync"]) == 0
     loaded = _loaded_after(["--db", db, "clients"], tmp_path)
-    assert "tui.cli.commands.listing" in loaded
+    assert "douse.tui.cli.commands.listing" in loaded
     assert _heavy(loaded) == []
-    assert [m for m in loaded if m.startswith("tui.cli.commands.")] == ["tui.cli.commands.listing"]
+    assert [m for m in loaded if m.startswith("douse.tui.cli.commands.")] == [
+        "douse.tui.cli.commands.listing"
+    ]
 
 
 def test_the_registry_lists_every_command_as_its_module_registers_it() -> None:
@@ -250,12 +260,14 @@ def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None
         check=True,
     )
     loaded = set(done.stdout.split())
-    assert "core.jobs.report_schedule" in loaded
+    assert "douse.core.jobs.report_schedule" in loaded
     assert not [
         m
         for m in loaded
-        if m.startswith(("apscheduler", "core.export.", "core.ingest.douse", "core.jobs."))
-        and m not in ("core.export.formats", "core.jobs.report_schedule")
+        if m.startswith(
+            ("apscheduler", "douse.core.export.", "douse.core.ingest.douse", "douse.core.jobs.")
+        )
+        and m not in ("douse.core.export.formats", "douse.core.jobs.report_schedule")
     ]
 
 
@@ -293,7 +305,7 @@ def test_rescore_draws_a_bar_only_for_a_terminal(
 
 
 def test_bare_douse_opens_the_desk(agency: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.app
+    from douse import tui
 
     opened: list[str | None] = []
     monkeypatch.setattr(tui.app, "run_desk", lambda services, me, **kw: opened.append(me))

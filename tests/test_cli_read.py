@@ -14,17 +14,17 @@ from typing import Any
 
 import pytest
 
-from core.db.connect import open_reader
-from core.db.revision import shipped_head
-from core.queries.clients import client_overview
-from core.queries.incidents import list_incidents
-from core.queries.mentions import list_mentions
-from core.queries.rows import IncidentFilter, as_dict, json_ready
-from core.services import Services
+from douse.core.db.connect import open_reader
+from douse.core.db.revision import shipped_head
+from douse.core.queries.clients import client_overview
+from douse.core.queries.incidents import list_incidents
+from douse.core.queries.mentions import list_mentions
+from douse.core.queries.rows import IncidentFilter, as_dict, json_ready
+from douse.core.services import Services
+from douse.tui.cli.commands.listing import incident_json, mention_json
+from douse.tui.cli.main import main
 from tests.factories import desk_world
 from tests.helpers import REPO, T0
-from tui.cli.commands.listing import incident_json, mention_json
-from tui.cli.main import main
 
 
 def _douse_json(url: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> object:
@@ -99,7 +99,7 @@ def test_read_commands_do_not_load_sqlalchemy(sqlite_services: Services, tmp_pat
         )
         code, *loaded = done.stderr.split()
         assert code == "0", args
-        assert not [m for m in loaded if m.startswith(("sqlalchemy", "core.db.models"))], args
+        assert not [m for m in loaded if m.startswith(("sqlalchemy", "douse.core.db.models"))], args
 
 
 def test_a_database_behind_this_schema_is_upgraded_before_reading(

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.config import load_config, parse_config, sync_config
-from core.db.models import Account, Client, Incident, Source, Staff
-from core.errors import ConfigError
-from core.services import Services
+from douse.core.config import load_config, parse_config, sync_config
+from douse.core.db.models import Account, Client, Incident, Source, Staff
+from douse.core.errors import ConfigError
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import REPO
-from tui.cli.main import main
 
 EXAMPLE = REPO / "clients.example.toml"
 
@@ -215,7 +215,7 @@ def test_sync_writes_owners_and_sources(services: Services) -> None:
 
 
 def test_client_policy_adds_to_the_agency_policy_never_drops_it(services: Services) -> None:
-    from core.policy import ReplyPolicy, check_reply, has_blocking
+    from douse.core.policy import ReplyPolicy, check_reply, has_blocking
 
     with services.sessions.begin() as session:
         sync_config(session, load_config(EXAMPLE), services.clock.now())

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import (
+from douse.core.db.models import (
     INCIDENT_STATUSES,
     OPEN_STATUSES,
     Account,
@@ -27,16 +27,16 @@ from core.db.models import (
     Source,
     Staff,
 )
-from core.demo.agency import build_agency
-from core.demo.build import DemoOptions, build_demo
-from core.demo.summary import summarize
-from core.jobs.demo_marker import NOT_POLLED, is_demo_database
-from core.jobs.health import source_health
-from core.policy import ReplyPolicy
-from core.sentiment import Analyzer
-from core.services import Services
+from douse.core.demo.agency import build_agency
+from douse.core.demo.build import DemoOptions, build_demo
+from douse.core.demo.summary import summarize
+from douse.core.jobs.demo_marker import NOT_POLLED, is_demo_database
+from douse.core.jobs.health import source_health
+from douse.core.policy import ReplyPolicy
+from douse.core.sentiment import Analyzer
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import T0
-from tui.cli.main import main
 
 DEMO_ENV = {"DOUSE_NOW": T0.isoformat()}
 
@@ -188,9 +188,9 @@ def test_something_is_about_to_breach(demo_db: Services) -> None:
 
 
 def test_something_is_about_to_breach_at_night_too(tmp_path: Path, analyzer: Analyzer) -> None:
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     sunday_night = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # every office in the demo is shut
     services = build_services(
@@ -226,9 +226,9 @@ def _digest(session: Session) -> str:
 
 
 def _small(tmp_path: Path, name: str, analyzer: Analyzer, seed: int) -> str:
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     services = build_services(
         Settings(f"sqlite:///{tmp_path / name}", tmp_path / "c.toml", tmp_path / "logs"),
@@ -270,9 +270,9 @@ def test_cli_refuses_to_overwrite_data(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_the_clock_sets_the_month(tmp_path: Path, analyzer: Analyzer) -> None:
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     later = datetime(2027, 3, 1, 8, 0, tzinfo=T0.tzinfo)
     services = build_services(
@@ -308,9 +308,9 @@ def test_the_demo_database_remembers_it_is_a_demo(demo_db: Services) -> None:
 def test_watch_refuses_a_demo_database_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     db = tmp_path / "demo.db"
     with pytest.MonkeyPatch.context() as mp:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from douse.tui.widgets.table import DeskTable
 from tests.helpers import sync
-from tui.widgets.table import DeskTable
 
 
 class TableApp(App[None]):

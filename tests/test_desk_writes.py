@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.accounts import reassign_account
-from core.authors import set_author
-from core.db.models import (
+from douse.core.accounts import reassign_account
+from douse.core.authors import set_author
+from douse.core.db.models import (
     Account,
     Activity,
     AuditEntry,
@@ -20,12 +20,12 @@ from core.db.models import (
     IncidentMention,
     Mention,
 )
-from core.errors import ConflictError, DouseError
-from core.incidents.manual import attach_mention, open_incident_from_mention
-from core.mentions import correct_label
-from core.queries.dashboard import dashboard
-from core.queries.mentions import mention_row
-from core.services import Services
+from douse.core.errors import ConflictError, DouseError
+from douse.core.incidents.manual import attach_mention, open_incident_from_mention
+from douse.core.mentions import correct_label
+from douse.core.queries.dashboard import dashboard
+from douse.core.queries.mentions import mention_row
+from douse.core.services import Services
 from tests import factories as f
 from tests.factories import World, desk_world
 from tests.helpers import T0

@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from core.config import load_config
-from core.config.schema import SourceConfig
-from core.ingest.adapters import ADAPTERS, fetch_source
-from core.ingest.adapters.files import ALIASES, parse_column_map, source_column_map
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.types import SourceSpec, SourceState
+from douse.core.config import load_config
+from douse.core.config.schema import SourceConfig
+from douse.core.ingest.adapters import ADAPTERS, fetch_source
+from douse.core.ingest.adapters.files import ALIASES, parse_column_map, source_column_map
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.ingest.types import SourceSpec, SourceState
 from tests.helpers import REPO
 
 EXAMPLE = REPO / "clients.example.toml"

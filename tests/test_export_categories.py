@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from core.export import export_to_stream
-from core.incidents import triage_new_mentions
-from core.services import Services
+from douse.core.export import export_to_stream
+from douse.core.incidents import triage_new_mentions
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.services import Services
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.export_factory import build_agency
-from tui.cli.main import main
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_report_run_and_status(
 ) -> None:
     from sqlalchemy import select
 
-    from core.db.models import Client
+    from douse.core.db.models import Client
 
     with sqlite_services.sessions.begin() as session:
         acme = session.scalars(select(Client).where(Client.slug == "acme")).one()
@@ -137,7 +137,7 @@ def test_a_fifo_is_written_directly(sqlite_services: Services, tmp_path: Path) -
     import os
     import threading
 
-    from core.export import export_client
+    from douse.core.export import export_client
 
     now = sqlite_services.clock.now()
     with sqlite_services.sessions.begin() as session:
@@ -159,7 +159,7 @@ def test_internal_option_shows_the_teams_entries(
 ) -> None:
     from sqlalchemy import select
 
-    from core.db.models import Activity, Incident
+    from douse.core.db.models import Activity, Incident
 
     with sqlite_services.sessions.begin() as session:
         missed = session.scalars(select(Incident).where(Incident.title.like("-2+3%"))).one()

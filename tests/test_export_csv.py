@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DouseError, NotFound
-from core.export import export_client, export_to_stream
-from core.export.csv_format import safe_text
-from core.incidents.workflow import merge_incidents
-from core.services import Services
+from douse.core.errors import DouseError, NotFound
+from douse.core.export import export_client, export_to_stream
+from douse.core.export.csv_format import safe_text
+from douse.core.incidents.workflow import merge_incidents
+from douse.core.services import Services
 from tests.export_factory import HOSTILE_TITLE, build_agency
 
 

@@ -9,13 +9,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Incident, Mention
-from core.export import export_to_stream
-from core.export.period import client_zone, make_period
-from core.export.records import load_client
-from core.export.summary import summarise
-from core.ingest.douse_json import import_douse_json
-from core.services import Services
+from douse.core.db.models import Client, Incident, Mention
+from douse.core.export import export_to_stream
+from douse.core.export.period import client_zone, make_period
+from douse.core.export.records import load_client
+from douse.core.export.summary import summarise
+from douse.core.ingest.douse_json import import_douse_json
+from douse.core.services import Services
 from tests.helpers import T0
 
 

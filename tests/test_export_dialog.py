@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, Label, Select
 
-from core.services import Services
+from douse.core.services import Services
+from douse.tui.dialogs.export import HINT, ExportDialog
 from tests.factories import World, desk_world
 from tests.helpers import T0, make_app, settle, sync
-from tui.dialogs.export import HINT, ExportDialog
 
 SMALL = (80, 24)
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.db.models import (
+from douse.core.db.models import (
     Activity,
     Author,
     Client,
@@ -21,8 +21,8 @@ from core.db.models import (
     Mention,
     Staff,
 )
-from core.export import export_to_stream
-from core.services import Services
+from douse.core.export import export_to_stream
+from douse.core.services import Services
 
 # What an attacker would like a browser (or a terminal) to act on.
 NASTY = (

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Activity, Incident, Mention, Staff
-from core.errors import DouseError
-from core.export import export_to_stream
-from core.export.period import client_zone, make_period
-from core.export.records import load_client
-from core.export.summary import Summary, summarise
-from core.ingest.douse_json import SCHEMA, SCHEMA_VERSION, import_douse_json
-from core.ingest.jsonstream import iter_members
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.db.models import Activity, Incident, Mention, Staff
+from douse.core.errors import DouseError
+from douse.core.export import export_to_stream
+from douse.core.export.period import client_zone, make_period
+from douse.core.export.records import load_client
+from douse.core.export.summary import Summary, summarise
+from douse.core.ingest.douse_json import SCHEMA, SCHEMA_VERSION, import_douse_json
+from douse.core.ingest.jsonstream import iter_members
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 from tests.export_factory import HOSTILE_TEXT, add_loose_mentions, build_agency
 
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from core.export import export_client, export_to_stream
-from core.export.markdown import md
-from core.export.period import client_zone, make_period
-from core.export.records import load_client
-from core.export.summary import percentile, summarise
-from core.export.svg_chart import nice_scale, volume_chart
-from core.export.text import incident_title, period_text
-from core.incidents.workflow import merge_incidents
-from core.services import Services
+from douse.core.export import export_client, export_to_stream
+from douse.core.export.markdown import md
+from douse.core.export.period import client_zone, make_period
+from douse.core.export.records import load_client
+from douse.core.export.summary import percentile, summarise
+from douse.core.export.svg_chart import nice_scale, volume_chart
+from douse.core.export.text import incident_title, period_text
+from douse.core.incidents.workflow import merge_incidents
+from douse.core.services import Services
 from tests.export_factory import add_loose_mentions, add_team_entries, build_agency
 
 

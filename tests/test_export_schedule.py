@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Client, ReportRun
-from core.errors import DouseError
-from core.jobs.report_schedule import (
+from douse.core.db.models import Client, ReportRun
+from douse.core.errors import DouseError
+from douse.core.jobs.report_schedule import (
     describe_schedule,
     due_periods,
     latest_fire,
@@ -20,8 +20,8 @@ from core.jobs.report_schedule import (
     parse_report_schedule,
     previous_fire,
 )
-from core.jobs.reports import run_due_reports
-from core.services import Services
+from douse.core.jobs.reports import run_due_reports
+from douse.core.services import Services
 from tests.export_factory import build_agency
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention, Staff
-from core.errors import DouseError, NotFound
-from core.ingest.manual import add_manual_mention
-from core.ingest.scoring import thread_analyzer
-from core.services import Services
+from douse.core.db.models import Client, Mention, Staff
+from douse.core.errors import DouseError, NotFound
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.ingest.scoring import thread_analyzer
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import T0
-from tui.cli.main import main
 
 REVIEWS = """review_id,user,date,review,link
 r1,jane,2026-11-20,"Acme Rentals kept my deposit, awful and rude",https://reviews.example/r1
@@ -196,7 +196,7 @@ def test_an_unexpected_decode_error_refuses_one_file_in_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.cli.commands import import_
+    from douse.tui.cli.commands import import_
 
     real = import_.import_file_batched
 
@@ -249,13 +249,13 @@ def test_an_imported_storm_is_one_spike_checked_once_at_the_end(
     (not per batch): a quiet week and then one hour of fifty complaints opens one spike."""
     from datetime import timedelta
 
-    import core.ingest.importer as importer
-    from core.db.models import Incident
+    import douse.core.ingest.importer as importer
+    from douse.core.db.models import Incident
 
     monkeypatch.setattr(importer, "JUDGE_BATCH", 20)
     monkeypatch.setattr(importer, "SQLITE_YIELD_S", 0.0)
     checks: list[int] = []
-    import core.incidents as incidents  # judge_waiting imports check_spikes from here
+    import douse.core.incidents as incidents  # judge_waiting imports check_spikes from here
 
     original = incidents.check_spikes
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.services import Services
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.export_factory import build_agency
-from tui.cli.main import main
 
 
 def _incident_titles(db: str, capsys: pytest.CaptureFixture[str]) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.incidents.categories import Categorizer
-from core.incidents.category_defaults import industry_categories, known_industries
-from core.incidents.identifiers import identifiers
+from douse.core.incidents.categories import Categorizer
+from douse.core.incidents.category_defaults import industry_categories, known_industries
+from douse.core.incidents.identifiers import identifiers
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.incidents import triage_new_mentions
-from core.services import Services
+from douse.core.incidents import triage_new_mentions
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests import incident_factories as f
 from tests.helpers import T0
-from tui.cli.main import main
 
 
 def test_show_log_and_conflict(
@@ -135,7 +135,7 @@ def test_the_incident_shows_its_first_breach_and_how_many_deadlines_it_missed(
 ) -> None:
     from datetime import timedelta
 
-    from core.incidents import refresh_clocks
+    from douse.core.incidents import refresh_clocks
 
     monkeypatch.setenv("DOUSE_NOW", "2026-11-25T12:00:00Z")
     db, (first, _), _ = _world(sqlite_services)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.db.models import Incident, IncidentMention, Mention
-from core.incidents import triage_new_mentions
-from core.ingest.importer import import_file_batched
-from core.services import Services
+from douse.core.db.models import Incident, IncidentMention, Mention
+from douse.core.incidents import triage_new_mentions
+from douse.core.ingest.importer import import_file_batched
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 
@@ -176,7 +176,7 @@ class _Scorer:
     """Labels by a few words, so the test is about grouping, not sentiment."""
 
     def score(self, text: str, **_: object):  # type: ignore[no-untyped-def]
-        from core.sentiment import SentimentResult
+        from douse.core.sentiment import SentimentResult
 
         if "thanks" in text:
             return SentimentResult(0.6, "positive", "en", ())
@@ -186,7 +186,7 @@ class _Scorer:
 def test_posts_an_interrupted_import_left_unjudged_are_judged_by_the_watch_jobs(
     services: Services, tmp_path: Path
 ) -> None:
-    from core.jobs.housekeeping import run_incident_jobs
+    from douse.core.jobs.housekeeping import run_incident_jobs
 
     path = tmp_path / "reviews.csv"
     path.write_text(

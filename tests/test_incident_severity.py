@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.db.models import Incident
-from core.incidents import triage_new_mentions
-from core.incidents.harm import find_harm
-from core.incidents.severity import Evidence, assess
-from core.services import Services
+from douse.core.db.models import Incident
+from douse.core.incidents import triage_new_mentions
+from douse.core.incidents.harm import find_harm
+from douse.core.incidents.severity import Evidence, assess
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 

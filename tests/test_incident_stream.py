@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.db.models import Author, Incident, IncidentMention, Mention
-from core.incidents import triage_new_mentions
-from core.services import Services
+from douse.core.db.models import Author, Incident, IncidentMention, Mention
+from douse.core.incidents import triage_new_mentions
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.config.load import load_config
-from core.db.models import Activity, IncidentMention, Mention
-from core.errors import ConfigError, DouseError
-from core.incidents import merge_incidents, set_category, triage_new_mentions
-from core.incidents.categories import Categorizer, merge_specs
-from core.incidents.category_defaults import industry_categories
-from core.services import Services
+from douse.core.config.load import load_config
+from douse.core.db.models import Activity, IncidentMention, Mention
+from douse.core.errors import ConfigError, DouseError
+from douse.core.incidents import merge_incidents, set_category, triage_new_mentions
+from douse.core.incidents.categories import Categorizer, merge_specs
+from douse.core.incidents.category_defaults import industry_categories
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.db.models import Incident, IncidentMention, Notification
-from core.incidents import clock_state, triage_new_mentions
-from core.queries.detail import incident_detail
-from core.services import Services
+from douse.core.db.models import Incident, IncidentMention, Notification
+from douse.core.incidents import clock_state, triage_new_mentions
+from douse.core.queries.detail import incident_detail
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 
@@ -248,7 +248,7 @@ def test_routing_to_account_owner_backup_and_default(services: Services) -> None
 
 
 def test_author_posting_again_reopens_and_restarts_the_clock(services: Services) -> None:
-    from core.incidents import change_status, log_activity
+    from douse.core.incidents import change_status, log_activity
 
     with services.sessions.begin() as s:
         f.staff(s, "ana")

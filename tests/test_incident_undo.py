@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.authors import set_author, troll_preview
-from core.db.models import Activity, Author, Incident, IncidentMention
-from core.errors import ConflictError, DouseError
-from core.incidents import (
+from douse.core.authors import set_author, troll_preview
+from douse.core.db.models import Activity, Author, Incident, IncidentMention
+from douse.core.errors import ConflictError, DouseError
+from douse.core.incidents import (
     assign,
     change_status,
     log_activity,
@@ -20,8 +20,8 @@ from core.incidents import (
     split_incident,
     triage_new_mentions,
 )
-from core.incidents.undo import last_change, undo
-from core.services import Services
+from douse.core.incidents.undo import last_change, undo
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 

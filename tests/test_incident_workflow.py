@@ -7,9 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Activity, Client, Incident, IncidentMention, Notification, RepairCheck
-from core.errors import ConflictError, DouseError
-from core.incidents import (
+from douse.core.db.models import (
+    Activity,
+    Client,
+    Incident,
+    IncidentMention,
+    Notification,
+    RepairCheck,
+)
+from douse.core.errors import ConflictError, DouseError
+from douse.core.incidents import (
     assign,
     change_status,
     clock_state,
@@ -22,8 +29,8 @@ from core.incidents import (
     split_incident,
     triage_new_mentions,
 )
-from core.queries.detail import incident_detail
-from core.services import Services
+from douse.core.queries.detail import incident_detail
+from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
 
@@ -146,7 +153,7 @@ def test_a_race_between_two_sessions_is_caught_by_the_version_column(services: S
         with pytest.raises(ConflictError, match="changed by ana"):
             # Loaded before the first commit; its flush finds the row at a newer version.
             b.title = "edited"
-            from core.incidents.workflow import _flush
+            from douse.core.incidents.workflow import _flush
 
             _flush(second, b)
     finally:

@@ -9,10 +9,18 @@ from typing import Any
 
 import pytest
 
-from core.ingest.adapters import ADAPTERS, adapter_for, bluesky, hackernews, mastodon, reddit, rss
-from core.ingest.fetch import BadSource, InvalidPayload
-from core.ingest.match import KeywordMatcher
-from core.ingest.types import SourceSpec
+from douse.core.ingest.adapters import (
+    ADAPTERS,
+    adapter_for,
+    bluesky,
+    hackernews,
+    mastodon,
+    reddit,
+    rss,
+)
+from douse.core.ingest.fetch import BadSource, InvalidPayload
+from douse.core.ingest.match import KeywordMatcher
+from douse.core.ingest.types import SourceSpec
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

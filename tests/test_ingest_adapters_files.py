@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest.adapters import fetch_source
-from core.ingest.adapters.files import Skipped, iter_file, parse, parse_column_map
-from core.ingest.fetch import BadSource, Fetcher
-from core.ingest.types import SourceSpec, SourceState
+from douse.core.ingest.adapters import fetch_source
+from douse.core.ingest.adapters.files import Skipped, iter_file, parse, parse_column_map
+from douse.core.ingest.fetch import BadSource, Fetcher
+from douse.core.ingest.types import SourceSpec, SourceState
 
 DATA = Path(__file__).parent / "data" / "ingest"
 MAP = "text=review,author=user,published=date,url=link,id=review_id,rating=stars"

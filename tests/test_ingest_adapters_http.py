@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from core.ingest.adapters import fetch_source
-from core.ingest.fetch import (
+from douse.core.ingest.adapters import fetch_source
+from douse.core.ingest.fetch import (
     BadSource,
     Fetcher,
     FetchLimits,
@@ -18,7 +18,7 @@ from core.ingest.fetch import (
     InvalidPayload,
     MissingToken,
 )
-from core.ingest.types import SourceSpec, SourceState
+from douse.core.ingest.types import SourceSpec, SourceState
 from tests.httpserver import LocalHTTPServer, Reply
 
 pytestmark = pytest.mark.network

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-import core
-from core.ingest.fetch import (
+from douse import core
+from douse.core.ingest.fetch import (
     ConnectionFailed,
     Fetcher,
     FetchLimits,

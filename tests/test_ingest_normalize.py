@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.ingest import normalize
-from core.ingest.normalize import (
+from douse.core.ingest import normalize
+from douse.core.ingest.normalize import (
     canonical_url,
     clean_text,
     html_to_text,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.ingest.adapters.files import parse
-from core.ingest.normalize import clean_text, html_to_text
-from core.text import inert
+from douse.core.ingest.adapters.files import parse
+from douse.core.ingest.normalize import clean_text, html_to_text
+from douse.core.text import inert
 
 
 @pytest.mark.parametrize(

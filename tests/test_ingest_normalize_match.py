@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.ingest.match import KeywordMatcher
+from douse.core.ingest.match import KeywordMatcher
 
 
 def test_whole_words_only_and_case_insensitive() -> None:

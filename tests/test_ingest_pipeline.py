@@ -9,19 +9,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import Author, Client, Mention
-from core.ingest.dedupe import dedupe_key, fingerprint
-from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import (
+from douse.core.db.models import Author, Client, Mention
+from douse.core.ingest.dedupe import dedupe_key, fingerprint
+from douse.core.ingest.match import KeywordMatcher
+from douse.core.ingest.pipeline import (
     MAX_RAW_BYTES,
     ClientRules,
     bounded_raw,
     store_mentions,
     upsert_authors,
 )
-from core.ingest.types import RawAuthor, RawMention
-from core.sentiment.analyzer import Analyzer
-from core.services import Services
+from douse.core.ingest.types import RawAuthor, RawMention
+from douse.core.sentiment.analyzer import Analyzer
+from douse.core.services import Services
 from tests.helpers import T0
 
 

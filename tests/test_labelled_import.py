@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention, Staff, TrainingLabel
-from core.learning.labels import label_counts, label_history
-from core.mentions import correct_label
-from core.services import Services
+from douse.core.db.models import Client, Mention, Staff, TrainingLabel
+from douse.core.learning.labels import label_counts, label_history
+from douse.core.mentions import correct_label
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import T0
-from tui.cli.main import main
 
 LABELLED = """rid,who,body,verdict
 p1,jane,"Acme Rentals kept my deposit for six months",negative

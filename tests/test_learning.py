@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Client, Mention, SentimentModel, Staff
-from core.ingest.manual import add_manual_mention
-from core.learning.choose import active_model
-from core.learning.labels import record_label
-from core.learning.learn import learn_scope
-from core.learning.model import FORMAT_VERSION, LearnedModel
-from core.sentiment import Analyzer
-from core.services import Services
+from douse.core.db.models import Client, Mention, SentimentModel, Staff
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.learning.choose import active_model
+from douse.core.learning.labels import record_label
+from douse.core.learning.learn import learn_scope
+from douse.core.learning.model import FORMAT_VERSION, LearnedModel
+from douse.core.sentiment import Analyzer
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import PLACES, T0, slang_stream
-from tui.cli.main import main
 
 
 def plain_stream(seed: int, n: int) -> list[tuple[str, str]]:
@@ -183,13 +183,13 @@ def test_a_model_from_a_newer_douse_is_ignored_with_a_warning(
 
 
 def test_stored_weights_score_exactly_as_fitted(analyzer: Analyzer) -> None:
-    from core.learning.fit import _classifier, _matrix, indicators, prepare
+    from douse.core.learning.fit import _classifier, _matrix, indicators, prepare
 
     examples = [prepare(analyzer, t, label) for t, label in slang_stream(6, 120)]
     examples += [prepare(analyzer, t, label) for t, label in plain_stream(7, 80)]
     import numpy as np
 
-    from core.learning.fit import _weights
+    from douse.core.learning.fit import _weights
 
     x, words, chars = _matrix(examples)
     fitted = _classifier().fit(x, np.array([e.label for e in examples]))
@@ -268,7 +268,7 @@ def test_score_for_a_client_uses_its_model(
 
 
 def test_watch_learns_again_after_enough_new_labels(agency: Services, analyzer: Analyzer) -> None:
-    from core.jobs.scheduler import IngestScheduler
+    from douse.core.jobs.scheduler import IngestScheduler
 
     scheduler = IngestScheduler(agency, incident_jobs=False)
     learned: list[object] = []
@@ -290,7 +290,7 @@ def test_watch_learns_again_after_enough_new_labels(agency: Services, analyzer: 
 def test_review_list_asks_the_model_what_it_is_least_sure_of(
     agency: Services, analyzer: Analyzer
 ) -> None:
-    from core.learning.review import least_sure
+    from douse.core.learning.review import least_sure
 
     acme = client_id(agency, "acme")
     with agency.sessions.begin() as session:
@@ -308,7 +308,7 @@ def test_review_list_asks_the_model_what_it_is_least_sure_of(
 def test_learning_in_the_background_on_both_backends(
     services: Services, analyzer: Analyzer
 ) -> None:
-    from core.learning.retrain import retrain_due
+    from douse.core.learning.retrain import retrain_due
 
     with services.sessions.begin() as session:
         session.add(

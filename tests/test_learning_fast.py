@@ -10,10 +10,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.learning.features import normalise
-from core.learning.fit import _classifier, _matrix, _weights, indicators, prepare
-from core.learning.model import CLASSES, Judgement, LearnedModel
-from core.sentiment import Analyzer
+from douse.core.learning.features import normalise
+from douse.core.learning.fit import _classifier, _matrix, _weights, indicators, prepare
+from douse.core.learning.model import CLASSES, Judgement, LearnedModel
+from douse.core.sentiment import Analyzer
 from tests.helpers import slang_stream
 
 # The one-scan pattern as first written, before its first-character lookahead.
@@ -77,7 +77,7 @@ def test_learned_reasons_name_the_grams_that_pushed_hardest(analyzer: Analyzer) 
 def test_scoring_a_batch_gives_what_scoring_each_post_gives(analyzer: Analyzer) -> None:
     import numpy as np
 
-    from core.learning.model import LearnedScorer
+    from douse.core.learning.model import LearnedScorer
 
     examples = [prepare(analyzer, t, label) for t, label in slang_stream(12, 120)]
     x, words, chars = _matrix(examples)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DouseError
-from core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
-from core.services import Services
+from douse.core.errors import DouseError
+from douse.core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests import incident_factories as f
-from tui.cli.main import main
 
 POLICY = ReplyPolicy.from_dict({"max_offer": 20, "max_discount_percent": 15})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import policy_eval
-from core.policy import ReplyPolicy, check_reply
+from douse.core.policy import ReplyPolicy, check_reply
 
 
 def test_every_hostile_draft_is_blocked_and_there_are_at_least_twenty() -> None:

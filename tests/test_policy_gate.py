@@ -14,18 +14,18 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input, TextArea
 
-from core.db.models import Activity, Client
-from core.errors import DouseError
-from core.incidents import triage_new_mentions, workflow
-from core.policy import PolicyBlocked
-from core.services import Services
+from douse.core.db.models import Activity, Client
+from douse.core.errors import DouseError
+from douse.core.incidents import triage_new_mentions, workflow
+from douse.core.policy import PolicyBlocked
+from douse.core.services import Services
+from douse.tui.cli.main import main
+from douse.tui.dialogs.outreach import BLOCKED_HINT, LogOutreachDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.widgets.table import DeskTable
 from tests import incident_factories as f
 from tests.factories import World, desk_world
 from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
-from tui.cli.main import main
-from tui.dialogs.outreach import BLOCKED_HINT, LogOutreachDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.widgets.table import DeskTable
 
 HOSTILE = "Calm down, you are wrong, our lawyers will call +44 7700 900123"
 WHY = "the client's lead asked for this exact wording"

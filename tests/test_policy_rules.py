@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DouseError
-from core.policy import ReplyPolicy, check_reply, has_blocking, measure
-from core.services import Services
+from douse.core.errors import DouseError
+from douse.core.policy import ReplyPolicy, check_reply, has_blocking, measure
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests import incident_factories as f
-from tui.cli.main import main
 
 DEFAULT = ReplyPolicy.from_dict({})
 LIMITS = ReplyPolicy.from_dict({"max_offer": 240, "currency": "EUR", "max_discount_percent": 20})

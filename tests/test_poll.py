@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention, Source
-from core.ingest.fetch import Fetcher
-from core.jobs.health import BACKOFF_CAP_S
-from core.jobs.poll import Poller, SourceOutcome, format_outcome
-from core.services import Services
+from douse.core.db.models import Client, Mention, Source
+from douse.core.ingest.fetch import Fetcher
+from douse.core.jobs.health import BACKOFF_CAP_S
+from douse.core.jobs.poll import Poller, SourceOutcome, format_outcome
+from douse.core.services import Services
 from tests.helpers import FAST, FEED, T0, rss
 from tests.httpserver import LocalHTTPServer
 
@@ -197,7 +197,7 @@ def test_a_failing_source_never_stops_the_others_and_backs_off(
 
 
 def test_poll_of_an_unknown_client_is_a_clear_error(sqlite_services: Services) -> None:
-    from core.errors import NotFound
+    from douse.core.errors import NotFound
 
     p = Poller(sqlite_services, on_stored=None)
     with pytest.raises(NotFound, match="nope"):

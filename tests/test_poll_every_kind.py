@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Mention, Source
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.db.models import Mention, Source
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
+from douse.tui.cli.main import main
 from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 DATA = Path(__file__).parent / "data" / "ingest"

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Client, Source
-from core.jobs.health import (
+from douse.core.db.models import Client, Source
+from douse.core.jobs.health import (
     BACKOFF_CAP_S,
     RETRY_AFTER_CAP_S,
     backoff_seconds,
@@ -18,8 +18,8 @@ from core.jobs.health import (
     silent_sources,
     source_health,
 )
-from core.jobs.leases import claim_due_sources, claim_source, release_source
-from core.services import Services
+from douse.core.jobs.leases import claim_due_sources, claim_source, release_source
+from douse.core.services import Services
 from tests.helpers import T0
 
 
@@ -79,8 +79,8 @@ def test_silence_is_reported_not_mistaken_for_calm(sqlite_services: Services) ->
 
 
 def test_the_desk_and_source_health_share_one_silence_rule(sqlite_services: Services) -> None:
-    from core.queries.accounts import client_sources
-    from core.queries.dashboard import dashboard
+    from douse.core.queries.accounts import client_sources
+    from douse.core.queries.dashboard import dashboard
 
     services = sqlite_services
     now = T0 + timedelta(days=2)
@@ -126,9 +126,9 @@ def test_the_desk_and_source_health_share_one_silence_rule(sqlite_services: Serv
 
 @pytest.mark.postgres
 def test_concurrent_workers_never_claim_the_same_source(postgres_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from core.clock import FrozenClock
-    from core.services import build_services
-    from core.settings import Settings
+    from douse.core.clock import FrozenClock
+    from douse.core.services import build_services
+    from douse.core.settings import Settings
 
     services = build_services(
         Settings(database_url=postgres_url, config_path=tmp_path / "c", log_dir=tmp_path),

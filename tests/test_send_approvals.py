@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from core.config import parse_config
-from core.db.models import Activity, Draft, Incident, OutboxEntry
-from core.errors import ConfigError, DouseError
-from core.send import ReplyRequest, approval_queue, approve, reply, return_reply
-from core.services import Services
+from douse.core.config import parse_config
+from douse.core.db.models import Activity, Draft, Incident, OutboxEntry
+from douse.core.errors import ConfigError, DouseError
+from douse.core.send import ReplyRequest, approval_queue, approve, reply, return_reply
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import T0
 from tests.sendworld import SendWorld, build, fake_platforms
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Activity, OutboxEntry
-from core.send import recover
-from core.services import Services
+from douse.core.db.models import Activity, OutboxEntry
+from douse.core.send import recover
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import REPO, T0
 from tests.platforms import wait_for
 from tests.sendworld import SendWorld, build, fake_platforms
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 
@@ -138,7 +138,7 @@ def _spawn(world: SendWorld, platform: str, tmp_path: Path) -> subprocess.Popen[
     cmd = [
         sys.executable,
         "-m",
-        "tui",
+        "douse.tui",
         "--db",
         db_of(world),
         "reply",
@@ -237,7 +237,7 @@ def test_kill_9_before_the_platform_posted_sends_it_once_after_checking(
 def test_douse_watch_housekeeping_settles_a_killed_send(world: SendWorld, tmp_path: Path) -> None:
     """The minute jobs of `douse watch` (run_incident_jobs) do the settling, with the tokens
     from the environment as a real worker has them."""
-    from core.jobs.housekeeping import format_jobs, run_incident_jobs
+    from douse.core.jobs.housekeeping import format_jobs, run_incident_jobs
 
     world.fakes.mastodon.hold_after_write = 60
     proc = _spawn(world, "mastodon", tmp_path)

@@ -10,12 +10,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from core.clock import FrozenClock
-from core.db.models import Activity, Draft, Incident, OutboxEntry
-from core.policy import PolicyBlocked
-from core.send import NoReplyApi, ReplyRequest, recover, reply
-from core.send.http import new_client
-from core.services import Services
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Activity, Draft, Incident, OutboxEntry
+from douse.core.policy import PolicyBlocked
+from douse.core.send import NoReplyApi, ReplyRequest, recover, reply
+from douse.core.send.http import new_client
+from douse.core.services import Services
 from tests.helpers import T0
 from tests.platforms import FakeBluesky
 from tests.sendworld import BSKY_POST, SendWorld, build, fake_platforms
@@ -332,7 +332,7 @@ def test_a_missing_token_variable_is_named(world: SendWorld) -> None:
 def test_unfinished_send_blocks_a_second_reply_until_checked(world: SendWorld) -> None:
     world.fakes.mastodon.fail(502, path="/api/v1/statuses")
     assert send(world, "mastodon", "Sorry, on it.").state == "unconfirmed"
-    from core.errors import DouseError
+    from douse.core.errors import DouseError
 
     with pytest.raises(DouseError, match="not confirmed yet"):
         send(world, "mastodon", "Sorry, on it (again).")
@@ -422,7 +422,7 @@ def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) 
     assert message["To"] == "dc@example.org" and message["In-Reply-To"] is None
     assert message["Subject"] == "Re: Problem using OAuth2Util"
     assert world.fakes.reddit.writes() == []
-    from core.errors import DouseError
+    from douse.core.errors import DouseError
 
     with pytest.raises(DouseError, match="is not an email address"):
         send(world, "reddit", "Hello", email="not-an-address")
@@ -431,8 +431,8 @@ def test_an_email_to_a_given_address_follows_up_a_social_post(world: SendWorld) 
 def test_a_colleagues_change_during_the_send_still_logs_the_reply(
     world: SendWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.errors import ConflictError
-    from core.send import outbox as module
+    from douse.core.errors import ConflictError
+    from douse.core.send import outbox as module
 
     real = module.complete
     calls: list[int] = []

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nltk.sentiment.vader import SentiText, VaderConstants
 
-from core.errors import DouseError
-from core.sentiment import Analyzer, SentimentResult, ThresholdError
-from core.sentiment.evaluation import load_examples
-from core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
-from core.sentiment.rules import find_hits
-from core.sentiment.vader import (
+from douse.core.errors import DouseError
+from douse.core.sentiment import Analyzer, SentimentResult, ThresholdError
+from douse.core.sentiment.evaluation import load_examples
+from douse.core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
+from douse.core.sentiment.rules import find_hits
+from douse.core.sentiment.vader import (
     _DELETE_PUNCT,
     compound_of,
     fast_tokens,

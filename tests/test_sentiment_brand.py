@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.brand import client_brand_terms
-from core.db.models import Account, Client, Mention, Source
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.manual import add_manual_mention
-from core.jobs.poll import Poller
-from core.sentiment import Analyzer
-from core.sentiment.brand import BrandMask, brand_terms_for
-from core.sentiment.rules import find_hits
-from core.services import Services
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Account, Client, Mention, Source
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.jobs.poll import Poller
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.brand import BrandMask, brand_terms_for
+from douse.core.sentiment.rules import find_hits
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer
-from tui.cli.main import main
 
 UNITED = brand_terms_for("United Airlines", "united", ["@united", "United Airlines"])
 DELTA = brand_terms_for("Delta Air Lines", "delta", ["Delta", "@Delta"])

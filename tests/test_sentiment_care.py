@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.sentiment import Analyzer
-from core.sentiment.rules import find_hits
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.rules import find_hits
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
+from douse.tui.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_terminal_control_characters_in_input_stay_escaped(
 
 def test_douse_score_as_a_real_process(cache_home: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tui", "score"],
+        [sys.executable, "-m", "douse.tui", "score"],
         input=b"I waited two hours and no one called me back\nbest coffee in town\n",
         capture_output=True,
         cwd=REPO,

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.sentiment.dispatch import (
+from douse.core.sentiment.dispatch import (
     SPACES,
     FirstCharScanner,
     expand,
@@ -16,8 +16,8 @@ from core.sentiment.dispatch import (
     first_pairs,
     top_level_alternatives,
 )
-from core.sentiment.evaluation import load_examples
-from core.sentiment.rules import RULE_STARTS, RULES
+from douse.core.sentiment.evaluation import load_examples
+from douse.core.sentiment.rules import RULE_STARTS, RULES
 
 DATA = Path(__file__).resolve().parent / "data" / "sentiment"
 # The reference: what find_hits used to scan with.

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from core.sentiment import Analyzer
-from core.sentiment.evaluation import Example, douse_labels, load_examples, raw_vader_labels, tally
+from douse.core.sentiment import Analyzer
+from douse.core.sentiment.evaluation import (
+    Example,
+    douse_labels,
+    load_examples,
+    raw_vader_labels,
+    tally,
+)
 
 DATA = Path(__file__).parent / "data" / "sentiment"
 

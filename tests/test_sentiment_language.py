@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.sentiment.evaluation import load_examples
-from core.sentiment.language import (
+from douse.core.sentiment.evaluation import load_examples
+from douse.core.sentiment.language import (
     _NOISE,
     _WORD,
     EN_COMMON,

@@ -13,12 +13,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-import core
-from core.db.engine import make_engine
-from core.db.migrate import upgrade
-from core.db.models import Activity, Base, Client, Incident, Staff
-from core.errors import StorageError
-from core.services import Services
+from douse import core
+from douse.core.db.engine import make_engine
+from douse.core.db.migrate import upgrade
+from douse.core.db.models import Activity, Base, Client, Incident, Staff
+from douse.core.errors import StorageError
+from douse.core.services import Services
 
 
 def test_migrations_and_models_do_not_drift(db_url: str) -> None:
@@ -101,19 +101,19 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path, monkeypatch) -> None:
     with pytest.raises(StorageError, match=r"no directory .* for the database douse\.db"):
         make_engine(f"sqlite:///{blocker}/sub/douse.db")
     # douse's own data directory is made on first run; a blocked one is named clearly.
-    monkeypatch.setattr("core.db.engine.default_data_dir", lambda: blocker / "sub")
+    monkeypatch.setattr("douse.core.db.engine.default_data_dir", lambda: blocker / "sub")
     with pytest.raises(StorageError, match="cannot create data directory"):
         make_engine(f"sqlite:///{blocker}/sub/douse.db")
     fresh = tmp_path / "data" / "douse"
-    monkeypatch.setattr("core.db.engine.default_data_dir", lambda: fresh)
+    monkeypatch.setattr("douse.core.db.engine.default_data_dir", lambda: fresh)
     make_engine(f"sqlite:///{fresh}/douse.db").dispose()
     assert fresh.is_dir()
 
 
 def test_core_never_imports_textual_or_rich() -> None:
     code = (
-        "import sys, pkgutil, importlib, core\n"
-        "for m in pkgutil.walk_packages(core.__path__, 'core.'):\n"
+        "import sys, pkgutil, importlib\nfrom douse import core\n"
+        "for m in pkgutil.walk_packages(core.__path__, 'douse.core.'):\n"
         "    if '.migrations.' not in m.name: importlib.import_module(m.name)\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] == 'textual')\n"
         "print(','.join(bad))\n"

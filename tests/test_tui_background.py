@@ -11,21 +11,26 @@ import pytest
 from sqlalchemy import select
 from textual.worker import WorkerCancelled
 
-import tui.app
-from core import audit
-from core.clock import FrozenClock
-from core.db.models import Incident, Notification, Source
-from core.incidents import triage_new_mentions
-from core.jobs.demo_marker import DEMO_SUBJECT, NOT_POLLED, DemoDatabaseError, is_demo_database
-from core.jobs.housekeeping import IncidentJobsResult
-from core.jobs.scheduler import IngestScheduler, run_incident_jobs_unless_watched
-from core.jobs.workers import beat, sign_off
-from core.services import Services
+from douse import tui
+from douse.core import audit
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Incident, Notification, Source
+from douse.core.incidents import triage_new_mentions
+from douse.core.jobs.demo_marker import (
+    DEMO_SUBJECT,
+    NOT_POLLED,
+    DemoDatabaseError,
+    is_demo_database,
+)
+from douse.core.jobs.housekeeping import IncidentJobsResult
+from douse.core.jobs.scheduler import IngestScheduler, run_incident_jobs_unless_watched
+from douse.core.jobs.workers import beat, sign_off
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.background import DeskIngest
 from tests import incident_factories as f
 from tests.helpers import T0, sync, until
 from tests.httpserver import local_http_server
-from tui.app import DouseApp
-from tui.background import DeskIngest
 
 
 def test_desk_polls_only_without_a_watch_worker(sqlite_services: Services) -> None:

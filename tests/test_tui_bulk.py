@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Static
 
-from core.db.models import Activity, Client, Incident
-from core.incidents import change_status
-from core.services import Services
+from douse.core.db.models import Activity, Client, Incident
+from douse.core.incidents import change_status
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.dialogs.confirm import ConfirmDialog
+from douse.tui.screens.client import ClientScreen
+from douse.tui.screens.queue import QueueScreen
+from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import World, desk_world
 from tests.helpers import T0, make_app, settle, sync
-from tui.app import DouseApp
-from tui.dialogs.confirm import ConfirmDialog
-from tui.screens.client import ClientScreen
-from tui.screens.queue import QueueScreen
-from tui.widgets.table import DeskTable
 
 SIZES = [(80, 24), (160, 50)]
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.db.models import Activity, Incident, IncidentMention, Staff
-from core.incidents import triage_new_mentions
-from core.services import Services
+from douse.core.db.models import Activity, Incident, IncidentMention, Staff
+from douse.core.incidents import triage_new_mentions
+from douse.core.services import Services
+from douse.tui.widgets.table import DeskTable
 from tests import incident_factories as f
 from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
-from tui.widgets.table import DeskTable
 
 H = timedelta(hours=1)
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from core.db.models import Client
-from core.services import Services
+from douse.core.db.models import Client
+from douse.core.services import Services
+from douse.tui.screens.client import ClientScreen
+from douse.tui.screens.queue import QueueScreen
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import DUE_WIDTH, countdown
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
 from tests.helpers import T0, make_app, settle, sync, until
-from tui.screens.client import ClientScreen
-from tui.screens.queue import QueueScreen
-from tui.widgets.table import DeskTable
-from tui.widgets.text import DUE_WIDTH, countdown
 
 
 @pytest.fixture

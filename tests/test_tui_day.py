@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Activity, Incident
-from core.services import Services
+from douse.core.db.models import Activity, Incident
+from douse.core.services import Services
+from douse.tui.screens.client import ClientScreen
+from douse.tui.screens.dashboard import DashboardScreen
+from douse.tui.screens.incident import IncidentScreen
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.helpers import T0, make_app, rendered, settle, sync, until
-from tui.screens.client import ClientScreen
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.incident import IncidentScreen
-from tui.widgets.table import DeskTable
 
 
 @pytest.fixture

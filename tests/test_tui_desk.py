@@ -13,23 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from textual.widgets import Static
 
-from core.db.models import Activity, Client, Incident
-from core.queries.rows import DashboardRow
-from core.services import Services
+from douse.core.db.models import Activity, Client, Incident
+from douse.core.queries.rows import DashboardRow
+from douse.core.services import Services
+from douse.tui.actions import ACTIONS, key_label
+from douse.tui.screens import dashboard as dashboard_screen
+from douse.tui.screens.client import ClientScreen
+from douse.tui.screens.dashboard import DashboardScreen
+from douse.tui.screens.help import HelpScreen, help_table
+from douse.tui.screens.incident import IncidentScreen
+from douse.tui.screens.queue import PAGE, QueueScreen
+from douse.tui.widgets import pane as pane_module
+from douse.tui.widgets.list_pane import ListPane
+from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
 from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
-from tui.actions import ACTIONS, key_label
-from tui.screens import dashboard as dashboard_screen
-from tui.screens.client import ClientScreen
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.help import HelpScreen, help_table
-from tui.screens.incident import IncidentScreen
-from tui.screens.queue import PAGE, QueueScreen
-from tui.widgets import pane as pane_module
-from tui.widgets.list_pane import ListPane
-from tui.widgets.table import DeskTable
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from core.db.models import Client, Incident, Mention
-from core.services import Services
+from douse.core.db.models import Client, Incident, Mention
+from douse.core.services import Services
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
 from tests.factories import mention as make_mention
 from tests.helpers import SIZE, T0, client_tab, make_app, settle, sync
-from tui.widgets.table import DeskTable
 
 EXTRA = 130  # more than one page of 100, less than two
 

@@ -13,14 +13,14 @@ from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from core.db.models import Activity, Incident
-from core.incidents import workflow
-from core.services import Services
+from douse.core.db.models import Activity, Incident
+from douse.core.incidents import workflow
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.dialogs import outreach
+from douse.tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tests.factories import World, desk_world
 from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
-from tui.app import DouseApp
-from tui.dialogs import outreach
-from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 
 VALUES = ReplyValues(author="@jo", brand="Acme", agent="Alice", platform="mastodon", url="")
 BANNED = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]

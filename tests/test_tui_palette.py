@@ -10,12 +10,12 @@ from sqlalchemy import update
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
-from core.db.models import Client
-from core.services import Services
+from douse.core.db.models import Client
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.screens.client import ClientScreen
 from tests.factories import World, desk_world
 from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
-from tui.app import DouseApp
-from tui.screens.client import ClientScreen
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from core.services import Services
-from core.wording import plural
+from douse.core.services import Services
+from douse.core.wording import plural
+from douse.tui.screens.client import ClientScreen
 from tests import factories
 from tests.helpers import SIZE, T0, make_app, rendered, settle, sync
-from tui.screens.client import ClientScreen
 
 
 def test_plural() -> None:

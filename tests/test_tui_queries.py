@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.db.models import Client
-from core.queries.accounts import client_accounts, client_sources
-from core.queries.authors import client_authors
-from core.queries.dashboard import dashboard, data_stamp
-from core.queries.detail import incident_detail
-from core.queries.incidents import list_incidents, queue, queue_counts
-from core.queries.mentions import list_mentions
-from core.queries.rows import SPARK_DAYS, IncidentFilter, MentionCursor
-from core.services import Services
+from douse.core.db.models import Client
+from douse.core.queries.accounts import client_accounts, client_sources
+from douse.core.queries.authors import client_authors
+from douse.core.queries.dashboard import dashboard, data_stamp
+from douse.core.queries.detail import incident_detail
+from douse.core.queries.incidents import list_incidents, queue, queue_counts
+from douse.core.queries.mentions import list_mentions
+from douse.core.queries.rows import SPARK_DAYS, IncidentFilter, MentionCursor
+from douse.core.services import Services
 from tests import factories
 from tests.factories import HOSTILE, desk_world
 from tests.helpers import T0

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.db.models import Client, Mention, Staff, TrainingLabel
-from core.services import Services
+from douse.core.db.models import Client, Mention, Staff, TrainingLabel
+from douse.core.services import Services
+from douse.tui.screens.review import ReviewScreen
+from douse.tui.widgets.table import DeskTable
 from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync
-from tui.screens.review import ReviewScreen
-from tui.widgets.table import DeskTable
 
 POSTS = {
     "plain": "Acme office opens at nine on Saturdays",
@@ -103,8 +103,8 @@ async def test_review_list_labels_one_key_each(sqlite_services: Services, tmp_pa
 async def test_labels_on_the_desk_make_it_learn_in_the_background(
     sqlite_services: Services, tmp_path: Path
 ) -> None:
-    from core.db.models import SentimentModel
-    from core.learning.labels import record_label
+    from douse.core.db.models import SentimentModel
+    from douse.core.learning.labels import record_label
 
     ids = seed(sqlite_services)
     with sqlite_services.sessions.begin() as session:

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input, Label, Select, TextArea
 
-from core.db.models import Activity, Draft, Incident, OutboxEntry
-from core.send import ReplyRequest, reply
-from core.services import Services
+from douse.core.db.models import Activity, Draft, Incident, OutboxEntry
+from douse.core.send import ReplyRequest, reply
+from douse.core.services import Services
+from douse.tui.dialogs.outreach import LogOutreachDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.screens.approvals import ApprovalsScreen
+from douse.tui.screens.incident import IncidentScreen
+from douse.tui.widgets.table import DeskTable
 from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync, until
 from tests.sendworld import SendWorld, build, fake_platforms
-from tui.dialogs.outreach import LogOutreachDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.screens.approvals import ApprovalsScreen
-from tui.screens.incident import IncidentScreen
-from tui.widgets.table import DeskTable
 
 pytestmark = pytest.mark.network
 TEXT = "Sorry for the trouble, it is fixed now."

@@ -10,24 +10,24 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Select, Static
 
-import tui.app
-from core import audit
-from core.export.period import Period
-from core.export.records import load_client
-from core.export.summary import summarise
-from core.jobs.demo_marker import DEMO_SUBJECT
-from core.services import Services
+from douse import tui
+from douse.core import audit
+from douse.core.export.period import Period
+from douse.core.export.records import load_client
+from douse.core.export.summary import summarise
+from douse.core.jobs.demo_marker import DEMO_SUBJECT
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.dialogs.export import EVERYTHING, ExportDialog
+from douse.tui.dialogs.outreach import LogOutreachDialog
+from douse.tui.screens.client import ClientScreen
+from douse.tui.screens.help import HelpScreen, help_table
+from douse.tui.screens.queue import QueueScreen
+from douse.tui.widgets.footer import MORE, DeskFooter
+from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import World, desk_world
 from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
-from tui.app import DouseApp
-from tui.dialogs.export import EVERYTHING, ExportDialog
-from tui.dialogs.outreach import LogOutreachDialog
-from tui.screens.client import ClientScreen
-from tui.screens.help import HelpScreen, help_table
-from tui.screens.queue import QueueScreen
-from tui.widgets.footer import MORE, DeskFooter
-from tui.widgets.table import DeskTable
 
 SMALL = (80, 24)
 LARGE = (160, 50)

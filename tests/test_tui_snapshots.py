@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from core.services import Services
+from douse.core.services import Services
 from tests import factories
 from tests.factories import World, desk_world
 from tests.helpers import T0, PolicyChecks, make_app, settle

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from core.db.models import Client, Source
-from core.services import Services
+from douse.core.db.models import Client, Source
+from douse.core.services import Services
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.helpers import SIZE, T0, client_tab, make_app, screen_text, settle, sync
 from tests.httpserver import LocalHTTPServer
-from tui.widgets.table import DeskTable
 
 BROKEN = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>alerts</title>
 <item><title>Acme Rentals ignored my complaint</title><link>https://blog.example/acme-1</link>

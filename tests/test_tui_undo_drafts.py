@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input, TextArea
 
-from core.db.models import Activity, Author, Draft, Incident
-from core.incidents import log_activity
-from core.services import Services
+from douse.core.db.models import Activity, Author, Draft, Incident
+from douse.core.incidents import log_activity
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.dialogs.confirm import ConfirmDialog
+from douse.tui.dialogs.outreach import LogOutreachDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.screens.incident import IncidentScreen
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
-from tui.app import DouseApp
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.outreach import LogOutreachDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.screens.incident import IncidentScreen
-from tui.widgets.table import DeskTable
 
 SIZES = [(80, 24), (160, 50)]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Source
-from core.services import Services
+from douse.core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Source
+from douse.core.services import Services
+from douse.tui.app import DouseApp
+from douse.tui.widgets.pane import Pane
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
 from tests.httpserver import LocalHTTPServer
-from tui.app import DouseApp
-from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>alerts</title>
 <item><title>Acme Rentals ignored my complaint</title><link>https://blog.example/acme-1</link>

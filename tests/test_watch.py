@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Incident, Mention, Source, WorkerHeartbeat
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.jobs.poll import Poller, SourceOutcome
-from core.jobs.scheduler import IngestScheduler
-from core.jobs.workers import active_workers
-from core.services import Services
+from douse.core.db.models import Client, Incident, Mention, Source, WorkerHeartbeat
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.jobs.poll import Poller, SourceOutcome
+from douse.core.jobs.scheduler import IngestScheduler
+from douse.core.jobs.workers import active_workers
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import FEED, REPO, T0
 from tests.httpserver import LocalHTTPServer, local_http_server
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 
@@ -137,7 +137,7 @@ def test_douse_watch_stops_cleanly_on_sigterm(
     env = {**os.environ, "DOUSE_LOG_DIR": str(tmp_path / "logs"), "PYTHONPATH": str(REPO)}
     env.pop("DOUSE_NOW", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", services.settings.database_url, "watch",
+        [sys.executable, "-m", "douse.tui", "--db", services.settings.database_url, "watch",
          "--name", "w1"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -15,20 +15,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.clock import FrozenClock
-from core.db.models import Activity, Client, Incident, Notification, Source
-from core.incidents import log_activity, triage_new_mentions
-from core.jobs.health import source_health
-from core.jobs.housekeeping import WEBHOOK_LOCK, exclusive, format_jobs, run_incident_jobs
-from core.jobs.poll import SourceOutcome, format_outcome
-from core.jobs.scheduler import IngestScheduler
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Activity, Client, Incident, Notification, Source
+from douse.core.incidents import log_activity, triage_new_mentions
+from douse.core.jobs.health import source_health
+from douse.core.jobs.housekeeping import WEBHOOK_LOCK, exclusive, format_jobs, run_incident_jobs
+from douse.core.jobs.poll import SourceOutcome, format_outcome
+from douse.core.jobs.scheduler import IngestScheduler
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
+from douse.tui.cli.logs import setup_logging
+from douse.tui.cli.main import main
 from tests import incident_factories as f
 from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, Reply, local_http_server
-from tui.cli.logs import setup_logging
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 
@@ -249,7 +249,7 @@ def test_two_workers_recording_the_same_breach_at_once_record_it_once(
 ) -> None:
     import threading
 
-    from core.incidents import refresh_clocks
+    from douse.core.incidents import refresh_clocks
 
     settings = Settings(
         database_url=postgres_url, config_path=tmp_path / "c.toml", log_dir=tmp_path / "logs"

@@ -26,23 +26,23 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from core.errors import DouseError
-from core.jobs.demo_marker import NOT_POLLED, is_demo_database
-from core.jobs.housekeeping import INTERVAL_S as JOBS_EVERY
-from core.jobs.housekeeping import format_jobs
-from core.jobs.scheduler import run_incident_jobs_unless_watched
-from core.queries.clients import active_clients, staff_by_handle
-from core.queries.dashboard import data_stamp, notifications_after
-from core.queries.rows import ClientRef, DataStamp, NotificationRow, StaffRef
-from core.services import Services
-from tui.actions import bindings, key_label
-from tui.background import CHECK_EVERY_S, DeskIngest
-from tui.widgets.base import WHO_AM_I, DataChanged
-from tui.widgets.palette import DeskCommands
+from douse.core.errors import DouseError
+from douse.core.jobs.demo_marker import NOT_POLLED, is_demo_database
+from douse.core.jobs.housekeeping import INTERVAL_S as JOBS_EVERY
+from douse.core.jobs.housekeeping import format_jobs
+from douse.core.jobs.scheduler import run_incident_jobs_unless_watched
+from douse.core.queries.clients import active_clients, staff_by_handle
+from douse.core.queries.dashboard import data_stamp, notifications_after
+from douse.core.queries.rows import ClientRef, DataStamp, NotificationRow, StaffRef
+from douse.core.services import Services
+from douse.tui.actions import bindings, key_label
+from douse.tui.background import CHECK_EVERY_S, DeskIngest
+from douse.tui.widgets.base import WHO_AM_I, DataChanged
+from douse.tui.widgets.palette import DeskCommands
 
 if TYPE_CHECKING:
-    from tui.dialogs.export import ExportRequest
-    from tui.screens.client import ClientScreen
+    from douse.tui.dialogs.export import ExportRequest
+    from douse.tui.screens.client import ClientScreen
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,14 @@ RECENT_LIMIT = 8
 SWITCH_INTERVAL_S = 0.001
 # Screens and dialogs opened after start-up, imported in the background once the desk is up.
 WARM_MODULES = (
-    "tui.screens.client",
-    "tui.screens.incident",
-    "tui.screens.queue",
-    "tui.screens.approvals",
-    "tui.screens.help",
-    "tui.dialogs.export",
-    "tui.dialogs.outreach",
-    "tui.dialogs.switcher",
+    "douse.tui.screens.client",
+    "douse.tui.screens.incident",
+    "douse.tui.screens.queue",
+    "douse.tui.screens.approvals",
+    "douse.tui.screens.help",
+    "douse.tui.dialogs.export",
+    "douse.tui.dialogs.outreach",
+    "douse.tui.dialogs.switcher",
 )
 
 
@@ -135,7 +135,7 @@ class DouseApp(App[None]):
     # ----------------------------------------------------------------------------- lifecycle
 
     def on_mount(self) -> None:
-        from tui.screens.dashboard import DashboardScreen
+        from douse.tui.screens.dashboard import DashboardScreen
 
         # Workers and the UI thread share the GIL. With Python's default 5 ms switch interval a
         # worker's query (a few ms of SQLAlchemy) waited up to 5 ms at each hand-over while a
@@ -252,8 +252,8 @@ class DouseApp(App[None]):
         if not self._learning.acquire(blocking=False):
             return  # already learning: the labels given meanwhile count toward the next time
         try:
-            from core.ingest.scoring import thread_analyzer
-            from core.learning.retrain import retrain_due
+            from douse.core.ingest.scoring import thread_analyzer
+            from douse.core.learning.retrain import retrain_due
 
             outcomes = retrain_due(self.services.sessions, thread_analyzer(), self.now)
         finally:
@@ -329,8 +329,8 @@ class DouseApp(App[None]):
         ]
 
     def open_client(self, client_id: int) -> None:
-        from tui.screens.client import ClientScreen
-        from tui.screens.dashboard import DashboardScreen
+        from douse.tui.screens.client import ClientScreen
+        from douse.tui.screens.dashboard import DashboardScreen
 
         if not self._clients_loaded:
             self._pending_client = client_id
@@ -352,19 +352,19 @@ class DouseApp(App[None]):
         self.push_screen(self._client_screen)
 
     def open_incident(self, incident_id: int) -> None:
-        from tui.screens.incident import IncidentScreen
+        from douse.tui.screens.incident import IncidentScreen
 
         self.push_screen(IncidentScreen(incident_id))
 
     def action_home(self) -> None:
-        from tui.screens.dashboard import DashboardScreen
+        from douse.tui.screens.dashboard import DashboardScreen
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
 
     def go_back(self) -> None:
         """Close this screen, never the dashboard (escape on the dashboard does nothing)."""
-        from tui.screens.dashboard import DashboardScreen
+        from douse.tui.screens.dashboard import DashboardScreen
 
         if len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
@@ -374,7 +374,7 @@ class DouseApp(App[None]):
         self.go_back()
 
     def action_switch_client(self) -> None:
-        from tui.dialogs.switcher import ClientSwitcher
+        from douse.tui.dialogs.switcher import ClientSwitcher
 
         order = {cid: i for i, cid in enumerate(self.recent_clients)}
         clients = sorted(self.clients, key=lambda c: (order.get(c.id, len(order)), c.name.lower()))
@@ -386,7 +386,7 @@ class DouseApp(App[None]):
         self.push_screen(ClientSwitcher(clients, set(order)), chosen)
 
     def _queue(self, mine: bool) -> None:
-        from tui.screens.queue import QueueScreen
+        from douse.tui.screens.queue import QueueScreen
 
         if isinstance(self.screen, QueueScreen):
             self.screen.mine = mine
@@ -397,7 +397,7 @@ class DouseApp(App[None]):
         self.push_screen(QueueScreen(mine=mine))
 
     def action_approvals(self) -> None:
-        from tui.screens.approvals import ApprovalsScreen
+        from douse.tui.screens.approvals import ApprovalsScreen
 
         if not isinstance(self.screen, ApprovalsScreen):
             self.push_screen(ApprovalsScreen())
@@ -406,7 +406,7 @@ class DouseApp(App[None]):
     def finish_unfinished_sends(self) -> None:
         """At start: replies whose send was cut short (the desk or a CLI killed mid-send) are
         checked on their platform and finished, never posted twice (core.send.recover)."""
-        from core.send import recover
+        from douse.core.send import recover
 
         done = recover(self.services)
         if done:
@@ -423,7 +423,7 @@ class DouseApp(App[None]):
         self._queue(mine=False)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from douse.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -445,7 +445,7 @@ class DouseApp(App[None]):
         self.broadcast_change()
 
     def action_export(self) -> None:
-        from tui.dialogs.export import ExportDialog
+        from douse.tui.dialogs.export import ExportDialog
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -456,7 +456,7 @@ class DouseApp(App[None]):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="export")
     def run_export(self, request: ExportRequest) -> None:
-        from tui.dialogs.export import run_export
+        from douse.tui.dialogs.export import run_export
 
         path = run_export(self.services, request)
         self.post_message(self.Exported(str(path)))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from core.jobs.poll import worker_name
-from core.jobs.scheduler import IngestScheduler
-from core.jobs.workers import active_workers
-from core.services import Services
+from douse.core.jobs.poll import worker_name
+from douse.core.jobs.scheduler import IngestScheduler
+from douse.core.jobs.workers import active_workers
+from douse.core.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ sends it: the same core.send.reply, so the same record of who overrode what and 
 
 from __future__ import annotations
 
-from core.policy import PolicyBlocked
-from core.send import NoReplyApi, ReplyRequest, needs_approval, reply, reply_target
-from core.send.email import address_of
-from core.services import Services
-from tui.dialogs.outreach import OutreachDraft, SendResult
+from douse.core.policy import PolicyBlocked
+from douse.core.send import NoReplyApi, ReplyRequest, needs_approval, reply, reply_target
+from douse.core.send.email import address_of
+from douse.core.services import Services
+from douse.tui.dialogs.outreach import OutreachDraft, SendResult
 
 
 def send_reply(services: Services, incident_id: int, draft: OutreachDraft, me: str) -> SendResult:

@@ -1,8 +1,8 @@
 """clients.toml: parse and validate (load_config), then write to the database (sync_config)."""
 
-from core.config.load import load_config, parse_config
-from core.config.schema import AgencyConfig, ClientConfig, SourceConfig, StaffConfig, Targets
-from core.config.sync import SyncReport, sync_config
+from douse.core.config.load import load_config, parse_config
+from douse.core.config.schema import AgencyConfig, ClientConfig, SourceConfig, StaffConfig, Targets
+from douse.core.config.sync import SyncReport, sync_config
 
 __all__ = [
     "AgencyConfig",

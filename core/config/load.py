@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.config.locate import LineIndex
-from core.config.locate import Path as KeyPath
-from core.config.schema import (
+from douse.core.config.locate import LineIndex
+from douse.core.config.locate import Path as KeyPath
+from douse.core.config.schema import (
     AccountConfig,
     AgencyConfig,
     ClientConfig,
@@ -22,11 +22,11 @@ from core.config.schema import (
     StaffConfig,
     Targets,
 )
-from core.db.models import SEVERITIES, SOURCE_KINDS
-from core.errors import ConfigError, DouseError
-from core.jobs.report_schedule import parse_report_schedule
-from core.policy import ReplyPolicy
-from core.policy.canned import CANNED_PLACEHOLDERS, unknown_placeholders
+from douse.core.db.models import SEVERITIES, SOURCE_KINDS
+from douse.core.errors import ConfigError, DouseError
+from douse.core.jobs.report_schedule import parse_report_schedule
+from douse.core.policy import ReplyPolicy
+from douse.core.policy.canned import CANNED_PLACEHOLDERS, unknown_placeholders
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -498,7 +498,7 @@ def _client(
 
 
 def _industry(check: _Checker, raw: Any, where: KeyPath) -> str | None:
-    from core.incidents.category_defaults import canonical_industry, known_industries
+    from douse.core.incidents.category_defaults import canonical_industry, known_industries
 
     if raw is None:
         return None
@@ -511,7 +511,7 @@ def _industry(check: _Checker, raw: Any, where: KeyPath) -> str | None:
 
 def _categories(check: _Checker, raw: Any, where: KeyPath) -> dict[str, Any]:
     """A client's own issue categories: name = ["phrase", ...] or { title, phrases }."""
-    from core.incidents.categories import CategoryError, merge_specs
+    from douse.core.incidents.categories import CategoryError, merge_specs
 
     if not isinstance(raw, dict):
         check.fail(where, "categories must be a table of category = [phrases]")
@@ -719,7 +719,7 @@ def _check_import_params(check: _Checker, params: dict[str, Any], where: KeyPath
     """An `import` source's params as the file reader will take them: known keys, a column map
     it can parse (`map`, spelt like the CLI's --map, or `columns`), a format it knows."""
     # Imported here: only files with import sources pay for loading the file reader.
-    from core.ingest.adapters import files
+    from douse.core.ingest.adapters import files
 
     for key in params:
         if key not in files.SOURCE_PARAMS:

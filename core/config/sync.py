@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.config.schema import AgencyConfig, ClientConfig
-from core.db.models import Account, Client, Source, Staff
-from core.policy import layer_policies
+from douse.core.config.schema import AgencyConfig, ClientConfig
+from douse.core.db.models import Account, Client, Source, Staff
+from douse.core.policy import layer_policies
 
 
 @dataclass

@@ -16,9 +16,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
 
-from core.db.revision import shipped_head
-from core.db.sql import Params, Row, bind_all, driver_sql
-from core.errors import StorageError
+from douse.core.db.revision import shipped_head
+from douse.core.db.sql import Params, Row, bind_all, driver_sql
+from douse.core.errors import StorageError
 
 SQLITE_BUSY_TIMEOUT_S = 10.0  # as core.db.engine's engines wait for a writer
 PG_CONNECT_TIMEOUT_S = 10

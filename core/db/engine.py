@@ -10,8 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from core.errors import StorageError
-from core.settings import default_data_dir
+from douse.core.errors import StorageError
+from douse.core.settings import default_data_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 

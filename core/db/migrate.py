@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from core.db.revision import MIGRATIONS, shipped_head
-from core.errors import StorageError
+from douse.core.db.revision import MIGRATIONS, shipped_head
+from douse.core.errors import StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config

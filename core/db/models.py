@@ -27,8 +27,8 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from core.db.base import Base
-from core.db.vocab import (  # noqa: F401 - re-exported: the schema's words
+from douse.core.db.base import Base
+from douse.core.db.vocab import (  # noqa: F401 - re-exported: the schema's words
     ACTIVITY_KINDS,
     INCIDENT_KINDS,
     INCIDENT_STATUSES,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from alembic import command
 
-from core.db.engine import make_engine
-from core.db.migrate import MIGRATIONS, alembic_config
+from douse.core.db.engine import make_engine
+from douse.core.db.migrate import MIGRATIONS, alembic_config
 
 INITIAL = "0001"
 

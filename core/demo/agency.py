@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from core.config.schema import (
+from douse.core.config.schema import (
     AccountConfig,
     AgencyConfig,
     ClientConfig,
@@ -20,8 +20,8 @@ from core.config.schema import (
     StaffConfig,
     Targets,
 )
-from core.demo.industries import INDUSTRIES, Industry
-from core.demo.regions import REGIONS, Region
+from douse.core.demo.industries import INDUSTRIES, Industry
+from douse.core.demo.regions import REGIONS, Region
 
 AGENCY_NAME = "Brightline Reputation"
 LEAD = "maya"

@@ -13,19 +13,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit
-from core.brand import client_brand_terms
-from core.config import sync_config
-from core.db.models import Account, Client, Mention, Source
-from core.demo import events
-from core.demo.agency import PLATFORM_WEIGHT, DemoAgency, DemoClient, build_agency
-from core.demo.mentions import ClientPlanner, Planned, address
-from core.demo.people import Crowd
-from core.demo.replay import Replay, ReplayStats
-from core.demo.writer import ClientIds, MentionWriter, Scorer
-from core.errors import DouseError
-from core.jobs.demo_marker import DEMO_SUBJECT
-from core.sentiment import Analyzer
+from douse.core import audit
+from douse.core.brand import client_brand_terms
+from douse.core.config import sync_config
+from douse.core.db.models import Account, Client, Mention, Source
+from douse.core.demo import events
+from douse.core.demo.agency import PLATFORM_WEIGHT, DemoAgency, DemoClient, build_agency
+from douse.core.demo.mentions import ClientPlanner, Planned, address
+from douse.core.demo.people import Crowd
+from douse.core.demo.replay import Replay, ReplayStats
+from douse.core.demo.writer import ClientIds, MentionWriter, Scorer
+from douse.core.errors import DouseError
+from douse.core.jobs.demo_marker import DEMO_SUBJECT
+from douse.core.sentiment import Analyzer
 
 WINDOW = timedelta(days=30)
 # Above this many mentions only the last few days go through the engine hour by hour: the

@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from core.demo.mentions import ClientPlanner, Planned
-from core.demo.people import TROLL, VIP, VIRAL
-from core.demo.texts import Draft
+from douse.core.demo.mentions import ClientPlanner, Planned
+from douse.core.demo.people import TROLL, VIP, VIRAL
+from douse.core.demo.texts import Draft
 
 PILE_ON = (
     "This is wild. {brand} refusing a refund after this?",

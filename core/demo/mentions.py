@@ -13,10 +13,10 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.demo.agency import PLATFORM_WEIGHT, DemoClient
-from core.demo.people import REVIEW_PLATFORMS, Crowd, Person
-from core.demo.texts import Draft, PooledTexts, TextMaker
-from core.demo.timing import Rhythm
+from douse.core.demo.agency import PLATFORM_WEIGHT, DemoClient
+from douse.core.demo.people import REVIEW_PLATFORMS, Crowd, Person
+from douse.core.demo.texts import Draft, PooledTexts, TextMaker
+from douse.core.demo.timing import Rhythm
 
 NEGATIVE_SHARE = {"airline": 0.3, "telecom": 0.3, "courier": 0.3, "food_delivery": 0.28}
 NEGATIVE_KINDS = ("complaint", "angry", "sarcasm", "critical")

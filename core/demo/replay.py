@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db.models import Author, Client, Incident, IncidentMention, Mention, Staff
-from core.demo.agency import LEAD, DemoClient
-from core.demo.stories import Context, Step, follow_up, plan
-from core.incidents import (
+from douse.core.db.models import Author, Client, Incident, IncidentMention, Mention, Staff
+from douse.core.demo.agency import LEAD, DemoClient
+from douse.core.demo.stories import Context, Step, follow_up, plan
+from douse.core.incidents import (
     TRANSITIONS,
     add_business_minutes,
     assign,

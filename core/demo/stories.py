@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.demo.industries import Offer
+from douse.core.demo.industries import Offer
 
 # Share of recent incidents nobody has picked up yet, and what counts as recent.
 NEGLECTED_SHARE = 0.22

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-from core.db.models import (
+from douse.core.db.models import (
     INCIDENT_STATUSES,
     OPEN_STATUSES,
     SENTIMENT_LABELS,

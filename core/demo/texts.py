@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.demo.industries import Industry
+from douse.core.demo.industries import Industry
 
 HANDLE_PLATFORMS = frozenset({"x", "bluesky", "instagram", "tiktok", "mastodon"})
 KINDS = ("complaint", "angry", "sarcasm", "critical", "praise", "neutral", "foreign", "troll")

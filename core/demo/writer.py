@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db.models import Author, Mention
-from core.demo.agency import DemoClient
-from core.demo.mentions import Planned
-from core.demo.people import Person
-from core.ingest.dedupe import fingerprint, normalize_handle
-from core.sentiment import Analyzer, SentimentResult
+from douse.core.db.models import Author, Mention
+from douse.core.demo.agency import DemoClient
+from douse.core.demo.mentions import Planned
+from douse.core.demo.people import Person
+from douse.core.ingest.dedupe import fingerprint, normalize_handle
+from douse.core.sentiment import Analyzer, SentimentResult
 
 # How long after publication each kind of source typically picks a post up, in minutes.
 PICKUP_MINUTES = {"rss": 15, "reddit": 30, "bluesky": 10, "mastodon": 20, "hackernews": 15}
@@ -26,7 +26,7 @@ DEFAULT_PICKUP = 45
 
 
 class Scorer:
-    """core.sentiment's Analyzer with a cache: each distinct text and threshold pair once."""
+    """douse.core.sentiment's Analyzer with a cache: each distinct text and threshold pair once."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer

@@ -11,15 +11,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from core.export.api import ExportResult, default_filename, export_client, export_to_stream
-    from core.export.formats import FORMATS
+    from douse.core.export.api import (
+        ExportResult,
+        default_filename,
+        export_client,
+        export_to_stream,
+    )
+    from douse.core.export.formats import FORMATS
 
 _WHERE = {
-    "FORMATS": "core.export.formats",
-    "ExportResult": "core.export.api",
-    "default_filename": "core.export.api",
-    "export_client": "core.export.api",
-    "export_to_stream": "core.export.api",
+    "FORMATS": "douse.core.export.formats",
+    "ExportResult": "douse.core.export.api",
+    "default_filename": "douse.core.export.api",
+    "export_client": "douse.core.export.api",
+    "export_to_stream": "douse.core.export.api",
 }
 
 __all__ = ["FORMATS", "ExportResult", "default_filename", "export_client", "export_to_stream"]

@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import DouseError
-from core.export.csv_format import write_activities_csv, write_incidents_csv
-from core.export.douse_json import write_douse_json
-from core.export.formats import EXTENSIONS, FORMATS
-from core.export.html_report import write_html
-from core.export.markdown import write_markdown
-from core.export.period import Period, client_zone, make_period
-from core.export.records import ClientRecord, load_client
+from douse.core.errors import DouseError
+from douse.core.export.csv_format import write_activities_csv, write_incidents_csv
+from douse.core.export.douse_json import write_douse_json
+from douse.core.export.formats import EXTENSIONS, FORMATS
+from douse.core.export.html_report import write_html
+from douse.core.export.markdown import write_markdown
+from douse.core.export.period import Period, client_zone, make_period
+from douse.core.export.records import ClientRecord, load_client
 
 if TYPE_CHECKING:
     # collections.abc.Buffer is Python 3.12+.

@@ -20,15 +20,15 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
-from core.export.period import Period
-from core.export.records import ClientRecord, iter_client_activities, iter_incidents
-from core.export.response import (
+from douse.core.export.period import Period
+from douse.core.export.records import ClientRecord, iter_client_activities, iter_incidents
+from douse.core.export.response import (
     business_response_minutes,
     client_calendar,
     first_response_minutes,
     first_response_outcome,
 )
-from core.policy import override_of
+from douse.core.policy import override_of
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

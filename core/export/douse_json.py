@@ -12,16 +12,16 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import __version__
-from core.db.models import (
+from douse.core import __version__
+from douse.core.db.models import (
     Activity,
     Incident,
     IncidentMention,
     Mention,
     Staff,
 )
-from core.export.period import Period
-from core.export.records import (
+from douse.core.export.period import Period
+from douse.core.export.records import (
     ActivityRecord,
     ClientRecord,
     IncidentRecord,
@@ -31,8 +31,8 @@ from core.export.records import (
     iter_unlinked_mentions,
     unlinked_mentions_filter,
 )
-from core.export.response import first_response_outcome
-from core.ingest.douse_json import SCHEMA, SCHEMA_VERSION
+from douse.core.export.response import first_response_outcome
+from douse.core.ingest.douse_json import SCHEMA, SCHEMA_VERSION
 
 # ---------------------------------------------------------------------------------------- writing
 

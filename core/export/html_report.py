@@ -28,18 +28,18 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateN
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from core import __version__
-from core.export.period import Period, client_zone
-from core.export.records import ActivityRecord, ClientRecord, IncidentRecord, iter_incidents
-from core.export.response import (
+from douse.core import __version__
+from douse.core.export.period import Period, client_zone
+from douse.core.export.records import ActivityRecord, ClientRecord, IncidentRecord, iter_incidents
+from douse.core.export.response import (
     business_response_minutes,
     client_calendar,
     first_response_outcome,
     format_minutes,
 )
-from core.export.summary import Summary, summarise
-from core.export.svg_chart import COLOURS, LINE, segments_used, volume_chart
-from core.export.text import (
+from douse.core.export.summary import Summary, summarise
+from douse.core.export.svg_chart import COLOURS, LINE, segments_used, volume_chart
+from douse.core.export.text import (
     ACTIVITY_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
@@ -54,10 +54,10 @@ from core.export.text import (
     period_text,
     short_time,
 )
-from core.incidents.business_time import BusinessCalendar
-from core.policy import policy_note
-from core.text import strip_controls
-from core.wording import plural
+from douse.core.incidents.business_time import BusinessCalendar
+from douse.core.policy import policy_note
+from douse.core.text import strip_controls
+from douse.core.wording import plural
 
 TEMPLATES = Path(__file__).with_name("templates")
 

@@ -18,17 +18,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from core.export.html_report import log_lines
-from core.export.period import Period, client_zone
-from core.export.records import ClientRecord, IncidentRecord, iter_incidents
-from core.export.response import (
+from douse.core.export.html_report import log_lines
+from douse.core.export.period import Period, client_zone
+from douse.core.export.records import ClientRecord, IncidentRecord, iter_incidents
+from douse.core.export.response import (
     business_response_minutes,
     client_calendar,
     first_response_outcome,
     format_minutes,
 )
-from core.export.summary import Summary, summarise
-from core.export.text import (
+from douse.core.export.summary import Summary, summarise
+from douse.core.export.text import (
     SEVERITY_ORDER,
     STATUS_LABELS,
     incident_title,
@@ -40,8 +40,8 @@ from core.export.text import (
     period_text,
     short_time,
 )
-from core.incidents.business_time import BusinessCalendar
-from core.policy import policy_note
+from douse.core.incidents.business_time import BusinessCalendar
+from douse.core.policy import policy_note
 
 # Anywhere in a line: escapes, code, emphasis, links and images (`![` needs the `[`), raw HTML
 # and autolinks (`<`), table cells (`|`) and GFM strikethrough (`~`).

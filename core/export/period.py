@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 # Lenient on purpose: "2026-11-1" is as clear as "2026-11-01".
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import TypeDecorator
 
-from core.db.models import (
+from douse.core.db.models import (
     Account,
     Activity,
     Author,
@@ -34,8 +34,8 @@ from core.db.models import (
     Source,
     Staff,
 )
-from core.errors import NotFound
-from core.export.period import Period
+from douse.core.errors import NotFound
+from douse.core.export.period import Period
 
 PAGE_SIZE = 500
 # "first_url": the link only (csv); "quotes": the first QUOTES mentions' words (md, html);

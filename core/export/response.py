@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from core.export.records import ClientRecord
-from core.incidents.business_time import (
+from douse.core.export.records import ClientRecord
+from douse.core.incidents.business_time import (
     BusinessCalendar,
     build_calendar,
     business_minutes_between,
 )
-from core.wording import duration
+from douse.core.wording import duration
 
 Outcome = Literal["met", "missed", "pending", "no target"]
 

@@ -20,10 +20,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.db.models import OPEN_STATUSES, Client, Incident, IncidentMention, Mention, Staff
-from core.export.period import Period, client_zone
-from core.export.records import ClientRecord, in_period
-from core.export.response import business_response_minutes, client_calendar, first_response_outcome
+from douse.core.db.models import OPEN_STATUSES, Client, Incident, IncidentMention, Mention, Staff
+from douse.core.export.period import Period, client_zone
+from douse.core.export.records import ClientRecord, in_period
+from douse.core.export.response import (
+    business_response_minutes,
+    client_calendar,
+    first_response_outcome,
+)
 
 OPEN_ITEMS_SHOWN = 25
 PATTERNS_SHOWN = 6
@@ -276,7 +280,7 @@ def category_lines(
     session: Session, client: ClientRecord, start: datetime | None, until: datetime
 ) -> tuple[CategoryLine, ...]:
     """Complaints per issue category published in the period, most first (grouped queries)."""
-    from core.incidents.categories import client_categories
+    from douse.core.incidents.categories import client_categories
 
     published = [
         Mention.client_id == client.id,

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from core.export.summary import Bucket
+from douse.core.export.summary import Bucket
 
 WIDTH = 760
 HEIGHT = 250

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.send.notes import sent_note
-from core.text import inert
+from douse.core.send.notes import sent_note
+from douse.core.text import inert
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 STATUS_LABELS = {

@@ -57,14 +57,14 @@ Text
     inert(text, limit=None) -> str   one line, control/bidi characters removed
 """
 
-from core.incidents.business_time import (
+from douse.core.incidents.business_time import (
     BusinessCalendar,
     add_business_minutes,
     build_calendar,
     business_minutes_between,
 )
-from core.incidents.categories import client_categories
-from core.incidents.clocks import (
+from douse.core.incidents.categories import client_categories
+from douse.core.incidents.clocks import (
     ClockState,
     Targets,
     calendar_for,
@@ -72,20 +72,20 @@ from core.incidents.clocks import (
     refresh_clocks,
     targets_for,
 )
-from core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
-from core.incidents.recategorize import set_category
-from core.incidents.repair import RepairResult, run_due_repair_checks
-from core.incidents.retry import write_incident
-from core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
-from core.incidents.severity import Assessment, Evidence, assess
-from core.incidents.spikes import SpikeCheck, detect_spikes
-from core.incidents.triage import (
+from douse.core.incidents.notify import NOTIFICATION_KINDS, notify, send_pending_webhooks
+from douse.core.incidents.recategorize import set_category
+from douse.core.incidents.repair import RepairResult, run_due_repair_checks
+from douse.core.incidents.retry import write_incident
+from douse.core.incidents.routing import Route, UnownedAccount, route, unowned_accounts
+from douse.core.incidents.severity import Assessment, Evidence, assess
+from douse.core.incidents.spikes import SpikeCheck, detect_spikes
+from douse.core.incidents.triage import (
     TriageSummary,
     check_spikes,
     triage_new_mentions,
     triage_pending,
 )
-from core.incidents.workflow import (
+from douse.core.incidents.workflow import (
     LOGGABLE_KINDS,
     OFFER_TYPES,
     TRANSITIONS,
@@ -97,7 +97,7 @@ from core.incidents.workflow import (
     set_severity,
     split_incident,
 )
-from core.text import inert
+from douse.core.text import inert
 
 __all__ = [
     "LOGGABLE_KINDS",

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db.models import Incident
-from core.errors import DouseError
-from core.incidents.workflow import ActionResult, merge_incidents
+from douse.core.db.models import Incident
+from douse.core.errors import DouseError
+from douse.core.incidents.workflow import ActionResult, merge_incidents
 
 Change = Callable[[Session, int, int], object]
 """(session, incident_id, expected_version) -> anything; raises DouseError to refuse."""

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Two years without one open minute means the calendar is broken; stop rather than loop forever.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 STRONG = 3.0
 WEAK = 1.0
@@ -99,7 +99,7 @@ class Categorizer:
     """
 
     def __init__(self, specs: Iterable[CategorySpec]) -> None:
-        from core.sentiment.dispatch import FirstCharScanner
+        from douse.core.sentiment.dispatch import FirstCharScanner
 
         self._specs = tuple(specs)
         self.titles = {spec.name: spec.title for spec in self._specs}
@@ -221,7 +221,7 @@ def categorizer_for(industry: str | None, configured: str) -> Categorizer:
     categories, so a changed clients.toml builds a new one)."""
     import json
 
-    from core.incidents.category_defaults import industry_categories
+    from douse.core.incidents.category_defaults import industry_categories
 
     return Categorizer(merge_specs(industry_categories(industry), json.loads(configured or "{}")))
 

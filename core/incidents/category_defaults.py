@@ -10,7 +10,7 @@ brand: they are read by douse for every client in that industry.
 
 from __future__ import annotations
 
-from core.incidents.categories import CategorySpec
+from douse.core.incidents.categories import CategorySpec
 
 # --- shared by every industry -----------------------------------------------------------------
 

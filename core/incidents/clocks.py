@@ -16,15 +16,15 @@ from typing import Any, Protocol, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.db.execute import rows_changed
-from core.db.models import Activity, Client, Incident, Notification
-from core.incidents.business_time import (
+from douse.core.db.execute import rows_changed
+from douse.core.db.models import Activity, Client, Incident, Notification
+from douse.core.incidents.business_time import (
     BusinessCalendar,
     add_business_minutes,
     build_calendar,
     business_minutes_between,
 )
-from core.wording import duration
+from douse.core.wording import duration
 
 # Statuses whose clocks run; monitor incidents are tracked but never prompt a reply.
 RUNNING_STATUSES = ("new", "acknowledged", "in_progress")
@@ -325,7 +325,7 @@ def refresh_clocks(session: Session, now: datetime, *, limit: int = 1000) -> lis
     breach is a fact about time, not an edit, and never conflicts with a person's edit.
     `limit` caps how many incidents are recorded as breached in one call.
     """
-    from core.incidents.notify import notify
+    from douse.core.incidents.notify import notify
 
     # Running and overdue is exactly `due_at <= now`: due_at is the earliest pending deadline.
     rows = session.execute(

@@ -17,10 +17,15 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.db.execute import rows_changed
-from core.db.models import Draft, Incident, Staff
-from core.errors import DouseError, NotFound
-from core.incidents.workflow import LOGGABLE_KINDS, ActionResult, log_activity, staff_by_handle
+from douse.core.db.execute import rows_changed
+from douse.core.db.models import Draft, Incident, Staff
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.workflow import (
+    LOGGABLE_KINDS,
+    ActionResult,
+    log_activity,
+    staff_by_handle,
+)
 
 MAX_BODY = 20_000
 """Far beyond any reply; a paste of a whole thread still fits."""

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import GroupingHint, IncidentMention, Mention
+from douse.core.db.models import GroupingHint, IncidentMention, Mention
 
 # The most recent hints a client's triage reads; older decisions fade.
 MAX_HINTS = 2_000
@@ -119,7 +119,7 @@ def _sample(session: Session, incident_ids: Sequence[int]) -> list[Mention]:
 
 
 def _terms(mention: Mention, ignore: frozenset[str]) -> list[str]:
-    from core.incidents.text import significant_terms
+    from douse.core.incidents.text import significant_terms
 
     text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
     return significant_terms(text, ignore)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from core.sentiment.rule import CIRCUMSTANCE
+from douse.core.sentiment.rule import CIRCUMSTANCE
 
 # Severity each class sets at least (see severity.py).
 HIGH = "high"
@@ -180,7 +180,7 @@ _BY_NAME = {h.name: h for h in CLASSES}
 @cache
 def _scanner() -> Any:
     # Every class in one pass over the text's word starts (core/sentiment/dispatch.py).
-    from core.sentiment.dispatch import FirstCharScanner
+    from douse.core.sentiment.dispatch import FirstCharScanner
 
     return FirstCharScanner([(h.name, h.pattern.pattern) for h in CLASSES], r"(?<!\w)(?=[\w&])")
 

@@ -13,18 +13,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.db.models import Activity, Client, Incident, IncidentMention, Mention
-from core.errors import DouseError, NotFound
-from core.incidents import clocks
-from core.incidents.notify import notify
-from core.incidents.routing import route, staff_map
-from core.incidents.severity import Evidence, assess, level
-from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
-from core.incidents.triage import MAX_TERMS
+from douse.core.db.models import Activity, Client, Incident, IncidentMention, Mention
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents import clocks
+from douse.core.incidents.notify import notify
+from douse.core.incidents.routing import route, staff_map
+from douse.core.incidents.severity import Evidence, assess, level
+from douse.core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from douse.core.incidents.triage import MAX_TERMS
 
 # The workflow's own helpers, so versions, conflicts and results behave exactly as for every
 # other incident action (they are private there only because nothing outside needed them).
-from core.incidents.workflow import (
+from douse.core.incidents.workflow import (
     ActionResult,
     _flush,
     _reassess,
@@ -33,7 +33,7 @@ from core.incidents.workflow import (
     load_incident,
     staff_by_handle,
 )
-from core.text import inert, mention_ref
+from douse.core.text import inert, mention_ref
 
 
 def _mention(session: Session, mention_id: int) -> Mention:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.db.models import Incident, Notification
-from core.text import inert
+from douse.core.db.models import Incident, Notification
+from douse.core.text import inert
 
 NOTIFICATION_KINDS = ("critical", "pattern", "spike", "breach")
 # Webhook deliveries older than this are not retried: a day-old alert is noise, not news.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.incidents.identifiers import describe
+from douse.core.incidents.identifiers import describe
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.db.models import Activity, Client, IncidentMention, Mention
-from core.errors import DouseError
-from core.incidents.categories import client_categories
-from core.incidents.feedback import MAX_POSTS_PER_DECISION, remember_category
-from core.incidents.regroup import brand_stems
-from core.incidents.workflow import (
+from douse.core.db.models import Activity, Client, IncidentMention, Mention
+from douse.core.errors import DouseError
+from douse.core.incidents.categories import client_categories
+from douse.core.incidents.feedback import MAX_POSTS_PER_DECISION, remember_category
+from douse.core.incidents.regroup import brand_stems
+from douse.core.incidents.workflow import (
     ActionResult,
     _flush,
     _result,

@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import Author, Client, Incident, IncidentKey, IncidentMention, Mention
-from core.incidents.feedback import remember_merge, remember_split
-from core.incidents.problems import hint_key
-from core.incidents.severity import Evidence
-from core.incidents.text import ignore_stems
+from douse.core.db.models import Author, Client, Incident, IncidentKey, IncidentMention, Mention
+from douse.core.incidents.feedback import remember_merge, remember_split
+from douse.core.incidents.problems import hint_key
+from douse.core.incidents.severity import Evidence
+from douse.core.incidents.text import ignore_stems
 
 
 def brand_stems(client: Client) -> frozenset[str]:
@@ -22,7 +22,7 @@ def brand_stems(client: Client) -> frozenset[str]:
 
 def evidence(session: Session, incident: Incident, client: Client) -> list[Evidence]:
     """Every post on the incident as severity evidence (harm and praise read as triage does)."""
-    from core.incidents.triage.state import evidence_of
+    from douse.core.incidents.triage.state import evidence_of
 
     critical = list(client.critical_terms or [])
     rows = session.execute(

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.base import table_of
-from core.db.models import Activity, Incident, Mention, RepairCheck
-from core.text import inert
+from douse.core.db.base import table_of
+from douse.core.db.models import Activity, Incident, Mention, RepairCheck
+from douse.core.text import inert
 
 RETRY_AFTER = timedelta(hours=6)
 
@@ -46,7 +46,7 @@ def run_due_repair_checks(
     mention's client (its thresholds and brand names).
     """
     if score is None:
-        from core.policy.lint import _default_tone
+        from douse.core.policy.lint import _default_tone
 
         score = _default_tone()
     checks = session.scalars(

@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Author, Client, Incident, IncidentMention, Mention, Staff
-from core.errors import DouseError, NotFound
-from core.incidents.workflow import ActionResult, log_activity, staff_by_handle
-from core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
-from core.text import inert
+from douse.core.db.models import Author, Client, Incident, IncidentMention, Mention, Staff
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.workflow import ActionResult, log_activity, staff_by_handle
+from douse.core.policy import ReplyPolicy, check_reply, has_blocking, render_canned
+from douse.core.text import inert
 
 
 def author_name(author: Author | None) -> str:

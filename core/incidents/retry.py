@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.errors import ConflictError
-from core.incidents.workflow import stale_conflict
+from douse.core.errors import ConflictError
+from douse.core.incidents.workflow import stale_conflict
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.db.models import Account, Client, Staff
+from douse.core.db.models import Account, Client, Staff
 
 _AT_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]+(?:@[A-Za-z0-9_.-]+)?)")
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.db.models import SEVERITIES
-from core.incidents.harm import HarmHit
+from douse.core.db.models import SEVERITIES
+from douse.core.incidents.harm import HarmHit
 
 STRONG_NEGATIVE = -0.6
 WIDE_REACH = 10_000

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.db.models import Activity, Incident, Staff, UndoPoint
+from douse.core.db.models import Activity, Incident, Staff, UndoPoint
 
 TIMES = (
     "acknowledged_at",

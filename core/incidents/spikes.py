@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import Client, Incident, IncidentMention, Mention
+from douse.core.db.models import Client, Incident, IncidentMention, Mention
 
 BASELINE_HOURS = 168
 EWMA_ALPHA = 0.1
@@ -185,8 +185,8 @@ def detect_spikes(
 def _spike_incident(
     session: Session, client: Client, check: SpikeCheck, now: datetime
 ) -> tuple[Incident, bool]:
-    from core.incidents.clocks import start_clocks
-    from core.incidents.routing import route, staff_map
+    from douse.core.incidents.clocks import start_clocks
+    from douse.core.incidents.routing import route, staff_map
 
     incident = session.scalar(
         select(Incident).where(

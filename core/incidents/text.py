@@ -44,7 +44,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_BOILERPLATE_TEXT.spli
 
 @cache
 def _stemmer() -> Any:
-    from core.nltk_import import import_nltk
+    from douse.core.nltk_import import import_nltk
 
     import_nltk()
     from nltk.stem.porter import PorterStemmer
@@ -112,7 +112,7 @@ def matched_critical_terms(
     """The client's critical terms a text reports, guarded like harm (harm.py): not inside an
     idiom ("add insult to injury") and not right after a denial ("nobody was injured").
     `lowered` is harm.plain(text) when the caller has it."""
-    from core.incidents.harm import affirmed, plain
+    from douse.core.incidents.harm import affirmed, plain
 
     wanted = [t.strip() for t in terms if t.strip()]
     if not wanted:

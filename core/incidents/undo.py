@@ -20,11 +20,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.authors import set_author
-from core.db.models import Activity, Incident, IncidentMention, Staff, UndoPoint
-from core.errors import DouseError, NotFound
-from core.incidents.snapshots import restore
-from core.incidents.workflow import (
+from douse.core.authors import set_author
+from douse.core.db.models import Activity, Incident, IncidentMention, Staff, UndoPoint
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.snapshots import restore
+from douse.core.incidents.workflow import (
     ActionResult,
     _flush,
     _result,
@@ -32,7 +32,7 @@ from core.incidents.workflow import (
     load_incident,
     staff_by_handle,
 )
-from core.text import inert
+from douse.core.text import inert
 
 UNDOABLE = ("status", "assign", "severity", "merge", "split", "troll")
 

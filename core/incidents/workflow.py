@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.db.models import (
+from douse.core.db.models import (
     ACTIVITY_KINDS,
     INCIDENT_STATUSES,
     SEVERITIES,
@@ -33,16 +33,16 @@ from core.db.models import (
     RepairCheck,
     Staff,
 )
-from core.errors import ConflictError, DouseError, NotFound
-from core.incidents import clocks, regroup
-from core.incidents.notify import notify
-from core.incidents.severity import assess, level
-from core.incidents.snapshots import remember, snapshot
-from core.incidents.text import ignore_stems, significant_terms
-from core.incidents.triage import MAX_TERMS
-from core.policy import ReplyPolicy
-from core.policy import gate as policy_gate
-from core.text import inert, mention_ref, strip_controls
+from douse.core.errors import ConflictError, DouseError, NotFound
+from douse.core.incidents import clocks, regroup
+from douse.core.incidents.notify import notify
+from douse.core.incidents.severity import assess, level
+from douse.core.incidents.snapshots import remember, snapshot
+from douse.core.incidents.text import ignore_stems, significant_terms
+from douse.core.incidents.triage import MAX_TERMS
+from douse.core.policy import ReplyPolicy
+from douse.core.policy import gate as policy_gate
+from douse.core.text import inert, mention_ref, strip_controls
 
 # A public reply or a private contact is the first response.
 RESPONSE_KINDS = ("public_reply", "private_message", "email", "phone_call")

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from core.ingest.types import RawMention
+from douse.core.ingest.types import RawMention
 
 # Mention.dedupe_key is String(1000); longer keys are hashed, keeping a readable prefix.
 MAX_KEY_LENGTH = 1000

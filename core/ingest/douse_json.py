@@ -18,8 +18,8 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.clock import as_utc
-from core.db.models import (
+from douse.core.clock import as_utc
+from douse.core.db.models import (
     ACTIVITY_KINDS,
     INCIDENT_KINDS,
     INCIDENT_STATUSES,
@@ -35,12 +35,12 @@ from core.db.models import (
     Source,
     Staff,
 )
-from core.errors import DouseError
-from core.ingest.jsonstream import iter_members
-from core.ingest.tame import LARGEST_COUNT as LARGEST_INT
-from core.policy import ReplyPolicy
-from core.policy import imported as policy_imported
-from core.text import strip_controls
+from douse.core.errors import DouseError
+from douse.core.ingest.jsonstream import iter_members
+from douse.core.ingest.tame import LARGEST_COUNT as LARGEST_INT
+from douse.core.policy import ReplyPolicy
+from douse.core.policy import imported as policy_imported
+from douse.core.text import strip_controls
 
 # The format this douse writes and reads; the writer stamps these on every file.
 SCHEMA = "douse-incident-log"

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-import core
-from core.errors import DouseError
+from douse import core
+from douse.core.errors import DouseError
 
 USER_AGENT = f"douse/{core.__version__} (brand reputation monitor)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524})

@@ -23,15 +23,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.brand import client_brand_terms
-from core.db.models import Mention
-from core.errors import DouseError
-from core.incidents.workflow import staff_by_handle
-from core.ingest.adapters.files import Skipped, iter_file, parse_column_map
-from core.ingest.dedupe import dedupe_key
-from core.ingest.manual import active_client
-from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import (
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Mention
+from douse.core.errors import DouseError
+from douse.core.incidents.workflow import staff_by_handle
+from douse.core.ingest.adapters.files import Skipped, iter_file, parse_column_map
+from douse.core.ingest.dedupe import dedupe_key
+from douse.core.ingest.manual import active_client
+from douse.core.ingest.match import KeywordMatcher
+from douse.core.ingest.pipeline import (
     BATCH_SIZE,
     ClientRules,
     OnStored,
@@ -39,8 +39,8 @@ from core.ingest.pipeline import (
     StoreResult,
     store_mentions,
 )
-from core.ingest.types import RawMention
-from core.learning.labels import record_label, scored_text
+from douse.core.ingest.types import RawMention
+from douse.core.learning.labels import record_label, scored_text
 
 # `--format` speaks of feeds the way people do; the file reader calls them all "feed".
 FORMAT_ALIASES = {"rss": "feed", "atom": "feed", "xml": "feed", "ndjson": "jsonl"}
@@ -268,7 +268,7 @@ def judge_waiting(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Triage a client's stored-but-unjudged posts, oldest first, a batch per transaction."""
-    from core.incidents import check_spikes, triage_pending
+    from douse.core.incidents import check_spikes, triage_pending
 
     report = report or ImportReport()
     hours: set[datetime] = set()

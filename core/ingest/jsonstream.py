@@ -9,7 +9,7 @@ import json
 from collections.abc import Collection, Iterator
 from typing import Any, TextIO
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 _WS = " \t\r\n"
 _CHUNK = 1 << 16

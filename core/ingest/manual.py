@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.brand import client_brand_terms
-from core.db.models import Client, Mention, Staff
-from core.errors import DouseError, NotFound
-from core.ingest.dedupe import dedupe_key, normalize_handle
-from core.ingest.normalize import canonical_url, clean_text
-from core.ingest.pipeline import ClientRules, OnStored, Scorer, store_mentions
-from core.ingest.types import RawAuthor, RawMention
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Client, Mention, Staff
+from douse.core.errors import DouseError, NotFound
+from douse.core.ingest.dedupe import dedupe_key, normalize_handle
+from douse.core.ingest.normalize import canonical_url, clean_text
+from douse.core.ingest.pipeline import ClientRules, OnStored, Scorer, store_mentions
+from douse.core.ingest.types import RawAuthor, RawMention
 
 MAX_MANUAL_TEXT = 20_000
 

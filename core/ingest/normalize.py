@@ -13,8 +13,8 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from core.clock import as_utc
-from core.text import strip_controls
+from douse.core.clock import as_utc
+from douse.core.text import strip_controls
 
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -24,12 +24,12 @@ from sqlalchemy import Insert, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.db.base import table_of
-from core.db.models import Author, Mention
-from core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
-from core.ingest.tame import tame
-from core.ingest.types import RawAuthor, RawMention
-from core.learning.choose import scorer_for
+from douse.core.db.base import table_of
+from douse.core.db.models import Author, Mention
+from douse.core.ingest.dedupe import dedupe_key, fingerprint, normalize_handle
+from douse.core.ingest.tame import tame
+from douse.core.ingest.types import RawAuthor, RawMention
+from douse.core.learning.choose import scorer_for
 
 BATCH_SIZE = 1000
 MAX_RAW_BYTES = 16_000

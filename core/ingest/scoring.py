@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from core.sentiment.analyzer import Analyzer
+from douse.core.sentiment.analyzer import Analyzer
 
 _local = threading.local()
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from core.ingest.types import RawMention
+from douse.core.ingest.types import RawMention
 
 # PostgreSQL's INTEGER, the narrowest column a count is stored in.
 LARGEST_COUNT = 2**31 - 1

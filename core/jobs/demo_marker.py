@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import AuditEntry
-from core.errors import DouseError
+from douse.core.db.models import AuditEntry
+from douse.core.errors import DouseError
 
 # `douse demo` records an audit entry with this subject in the database it builds.
 DEMO_SUBJECT = "demo"

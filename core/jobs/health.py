@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Client, Source
+from douse.core.db.models import Client, Source
 
 # The longest a failing source waits between attempts: long enough not to hammer a dead host,
 # short enough that a fixed source is back within a working morning.

@@ -38,20 +38,20 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session, object_session
 
-from core.brand import client_brand_terms
-from core.db.models import Client, Mention
-from core.incidents import (
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Client, Mention
+from douse.core.incidents import (
     RepairResult,
     refresh_clocks,
     run_due_repair_checks,
     send_pending_webhooks,
     triage_pending,
 )
-from core.incidents.triage import clients_waiting
-from core.ingest.fetch import Fetcher, HttpResult, HttpStatusError
-from core.ingest.normalize import clean_text, html_to_text
-from core.learning.choose import scorer_for
-from core.services import Services
+from douse.core.incidents.triage import clients_waiting
+from douse.core.ingest.fetch import Fetcher, HttpResult, HttpStatusError
+from douse.core.ingest.normalize import clean_text, html_to_text
+from douse.core.learning.choose import scorer_for
+from douse.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def finish_unfinished_sends(
     services: Services, now: datetime, env: Mapping[str, str] | None = None
 ) -> list[str]:
     """One line per reply whose cut-short send was settled (found, sent again, or failed)."""
-    from core.send import recover
+    from douse.core.send import recover
 
     return [
         f"reply #{r.outbox_id} on #{r.incident_id}: {r.outcome}"

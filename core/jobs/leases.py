@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.db.execute import rows_changed
-from core.db.models import Client, Source
+from douse.core.db.execute import rows_changed
+from douse.core.db.models import Client, Source
 
 # Longer than any single poll can take (the fetcher bounds an attempt to a minute, with retries).
 DEFAULT_LEASE_S = 600

@@ -19,25 +19,25 @@ from typing import Any, Literal, TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.brand import client_brand_terms
-from core.db.models import Account, Client, Source
-from core.errors import DouseError, NotFound
-from core.incidents import triage_new_mentions
-from core.ingest.adapters import fetch_source
-from core.ingest.fetch import Fetcher, FetchError
-from core.ingest.match import KeywordMatcher
-from core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
-from core.ingest.types import FetchPage, SourceSpec, SourceState
-from core.jobs.demo_marker import refuse_demo
-from core.jobs.health import record_failure, record_success
-from core.jobs.leases import (
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Account, Client, Source
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents import triage_new_mentions
+from douse.core.ingest.adapters import fetch_source
+from douse.core.ingest.fetch import Fetcher, FetchError
+from douse.core.ingest.match import KeywordMatcher
+from douse.core.ingest.pipeline import ClientRules, OnStored, Scorer, StoreResult, store_mentions
+from douse.core.ingest.types import FetchPage, SourceSpec, SourceState
+from douse.core.jobs.demo_marker import refuse_demo
+from douse.core.jobs.health import record_failure, record_success
+from douse.core.jobs.leases import (
     DEFAULT_LEASE_S,
     claim_source,
     release_dead_local_leases,
     release_source,
     worker_name,
 )
-from core.services import Services
+from douse.core.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from core.errors import DouseError
-from core.export.formats import FORMATS
+from douse.core.errors import DouseError
+from douse.core.export.formats import FORMATS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_CATCH_UP = 60

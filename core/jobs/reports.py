@@ -24,13 +24,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.clock import Clock
-from core.db.models import Client, ReportRun
-from core.errors import DouseError
-from core.export.api import export_client
-from core.export.formats import EXTENSIONS
-from core.export.period import client_zone
-from core.jobs.report_schedule import ReportSchedule, due_periods, parse_report_schedule
+from douse.core.clock import Clock
+from douse.core.db.models import Client, ReportRun
+from douse.core.errors import DouseError
+from douse.core.export.api import export_client
+from douse.core.export.formats import EXTENSIONS
+from douse.core.export.period import client_zone
+from douse.core.jobs.report_schedule import ReportSchedule, due_periods, parse_report_schedule
 
 log = logging.getLogger(__name__)
 

@@ -39,13 +39,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from core.db.models import Source
-from core.incidents import refresh_clocks
-from core.jobs import housekeeping
-from core.jobs.demo_marker import is_demo_database, refuse_demo
-from core.jobs.poll import Poller, SourceOutcome, pollable_source_ids
-from core.jobs.workers import HEARTBEAT_S, active_workers, beat, sign_off
-from core.services import Services
+from douse.core.db.models import Source
+from douse.core.incidents import refresh_clocks
+from douse.core.jobs import housekeeping
+from douse.core.jobs.demo_marker import is_demo_database, refuse_demo
+from douse.core.jobs.poll import Poller, SourceOutcome, pollable_source_ids
+from douse.core.jobs.workers import HEARTBEAT_S, active_workers, beat, sign_off
+from douse.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ class IngestScheduler:
 
     def run_learning(self) -> list[Any]:
         """Refit the models that have RETRAIN_AFTER new labels (core.learning.retrain)."""
-        from core.learning.retrain import retrain_due
+        from douse.core.learning.retrain import retrain_due
 
         try:
             outcomes = retrain_due(

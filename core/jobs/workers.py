@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from core.db.execute import rows_changed
-from core.db.models import WorkerHeartbeat
+from douse.core.db.execute import rows_changed
+from douse.core.db.models import WorkerHeartbeat
 
 HEARTBEAT_S = 30
 # Three missed beats and a worker is presumed gone (killed, machine asleep).

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.db.models import SentimentModel
-from core.learning.model import FORMAT_VERSION, LearnedModel, LearnedScorer, ModelFormatError
+from douse.core.db.models import SentimentModel
+from douse.core.learning.model import FORMAT_VERSION, LearnedModel, LearnedScorer, ModelFormatError
 
 log = logging.getLogger(__name__)
 

@@ -23,16 +23,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from core.learning.features import (
+from douse.core.learning.features import (
     char_grams,
     char_norm,
     normalise,
     word_char_grams,
     word_grams,
 )
-from core.learning.model import CLASSES, FORMAT_VERSION, NUMERIC, numeric_inputs
-from core.sentiment.analyzer import MAX_SCORED_CHARS
-from core.sentiment.brand import BrandMask
+from douse.core.learning.model import CLASSES, FORMAT_VERSION, NUMERIC, numeric_inputs
+from douse.core.sentiment.analyzer import MAX_SCORED_CHARS
+from douse.core.sentiment.brand import BrandMask
 
 FOLDS = 5
 # Inverse regularisation strength; with sublinear TF-IDF, 4 did as well as 2 or 10 on the

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import LABEL_SOURCES, TRAINING_LABELS, Mention, TrainingLabel
+from douse.core.db.models import LABEL_SOURCES, TRAINING_LABELS, Mention, TrainingLabel
 
 # What a label judged: the post's title and text as the scorer saw them.
 TEXT_SEPARATOR = "\n"

@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import __version__
-from core.brand import client_brand_terms
-from core.db.models import Client, SentimentModel, TrainingLabel
-from core.errors import DouseError, NotFound
-from core.learning.fit import Example, Fitted, fit, prepare
-from core.learning.labels import LabelCounts, label_counts
-from core.learning.model import FORMAT_VERSION
+from douse.core import __version__
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Client, SentimentModel, TrainingLabel
+from douse.core.errors import DouseError, NotFound
+from douse.core.learning.fit import Example, Fitted, fit, prepare
+from douse.core.learning.labels import LabelCounts, label_counts
+from douse.core.learning.model import FORMAT_VERSION
 
 # Enough labels to learn from: fewer, and cross-validation says little and the rules do better.
 MIN_LABELS = 200

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.learning.features import normalise, word_char_grams, word_grams
-from core.sentiment.analyzer import MAX_SCORED_CHARS, SentimentResult
-from core.sentiment.brand import BrandMask
+from douse.core.learning.features import normalise, word_char_grams, word_grams
+from douse.core.sentiment.analyzer import MAX_SCORED_CHARS, SentimentResult
+from douse.core.sentiment.brand import BrandMask
 
 FORMAT_VERSION = 1
 CLASSES = ("negative", "neutral", "positive")

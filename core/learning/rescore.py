@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.brand import client_brand_terms
-from core.db.base import table_of
-from core.db.models import Client, Mention
-from core.errors import NotFound
-from core.learning.choose import scorer_for
-from core.learning.labels import scored_text
+from douse.core.brand import client_brand_terms
+from douse.core.db.base import table_of
+from douse.core.db.models import Client, Mention
+from douse.core.errors import NotFound
+from douse.core.learning.choose import scorer_for
+from douse.core.learning.labels import scored_text
 
 PAGE = 1000
 

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db.models import Client, SentimentModel, TrainingLabel
-from core.learning.labels import label_counts
-from core.learning.learn import Outcome, enough, learn_scope
+from douse.core.db.models import Client, SentimentModel, TrainingLabel
+from douse.core.learning.labels import label_counts
+from douse.core.learning.learn import Outcome, enough, learn_scope
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.brand import client_brand_terms
-from core.db.models import Client, Mention
-from core.errors import NotFound
-from core.learning.choose import scorer_for
-from core.learning.labels import scored_text
-from core.learning.model import LearnedScorer
+from douse.core.brand import client_brand_terms
+from douse.core.db.models import Client, Mention
+from douse.core.errors import NotFound
+from douse.core.learning.choose import scorer_for
+from douse.core.learning.labels import scored_text
+from douse.core.learning.model import LearnedScorer
 
 # Recent posts looked at to find the least sure: scoring 2,000 takes about a second.
 POOL = 2000

@@ -44,8 +44,8 @@ Public API:
     render_canned(template, values) -> str;  CANNED_PLACEHOLDERS
 """
 
-from core.policy.canned import CANNED_PLACEHOLDERS, render_canned
-from core.policy.gate import (
+from douse.core.policy.canned import CANNED_PLACEHOLDERS, render_canned
+from douse.core.policy.gate import (
     CHECKED_KINDS,
     PRIVATE_KINDS,
     PUBLIC_KINDS,
@@ -54,10 +54,15 @@ from core.policy.gate import (
     gate,
     imported,
 )
-from core.policy.length import Length, measure
-from core.policy.lint import BLOCK, INFO, WARN, Finding, check_reply, has_blocking
-from core.policy.record import offer_flag, over_limit, override_of, policy_note
-from core.policy.rules import AGENCY_DEFAULTS, PRIVATE_DATA_DETECTORS, ReplyPolicy, layer_policies
+from douse.core.policy.length import Length, measure
+from douse.core.policy.lint import BLOCK, INFO, WARN, Finding, check_reply, has_blocking
+from douse.core.policy.record import offer_flag, over_limit, override_of, policy_note
+from douse.core.policy.rules import (
+    AGENCY_DEFAULTS,
+    PRIVATE_DATA_DETECTORS,
+    ReplyPolicy,
+    layer_policies,
+)
 
 __all__ = [
     "AGENCY_DEFAULTS",

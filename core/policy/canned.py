@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 CANNED_PLACEHOLDERS = ("author", "brand", "agent", "client", "platform", "url")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")

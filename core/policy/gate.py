@@ -30,10 +30,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from core.errors import DouseError
-from core.policy.lint import Finding, check_reply
-from core.policy.rules import ReplyPolicy
-from core.text import inert
+from douse.core.errors import DouseError
+from douse.core.policy.lint import Finding, check_reply
+from douse.core.policy.rules import ReplyPolicy
+from douse.core.text import inert
 
 PUBLIC_KINDS = ("public_reply",)
 PRIVATE_KINDS = ("private_message", "email", "offer_made", "asked_to_update", "positive_follow_up")

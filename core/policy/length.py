@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from core.policy.links import find_links
+from douse.core.policy.links import find_links
 
 LINK_WEIGHT = 23
 # twitter-text v3: code points in these ranges weigh 1, every other code point 2.

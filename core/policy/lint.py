@@ -26,17 +26,17 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from core.policy.hostile import hostile_findings
-from core.policy.length import measure
-from core.policy.links import blank_out, find_links
-from core.policy.offers import field_offer, text_offers
-from core.policy.private import private_data
-from core.policy.rules import ReplyPolicy
+from douse.core.policy.hostile import hostile_findings
+from douse.core.policy.length import measure
+from douse.core.policy.links import blank_out, find_links
+from douse.core.policy.offers import field_offer, text_offers
+from douse.core.policy.private import private_data
+from douse.core.policy.rules import ReplyPolicy
 
 if TYPE_CHECKING:
     # Imported when called: loading VADER's lexicon costs a policy check nothing until needed.
-    from core.sentiment import Analyzer
-    from core.sentiment.language import LanguageGuesser
+    from douse.core.sentiment import Analyzer
+    from douse.core.sentiment.language import LanguageGuesser
 
 BLOCK = "block"
 WARN = "warn"
@@ -93,7 +93,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 @cache
 def _analyzer() -> Analyzer:
-    from core.sentiment import Analyzer
+    from douse.core.sentiment import Analyzer
 
     return Analyzer()
 
@@ -120,7 +120,7 @@ def _reply_tone() -> Callable[[str], float | None]:
 
 @cache
 def _guesser() -> LanguageGuesser:
-    from core.sentiment.language import LanguageGuesser
+    from douse.core.sentiment.language import LanguageGuesser
 
     # Its model loads on first need: most English drafts are decided without it.
     return LanguageGuesser()

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from core.policy.rules import ReplyPolicy
+from douse.core.policy.rules import ReplyPolicy
 
 _CODES = "GBP|USD|EUR|AUD|CAD|NZD|SGD|HKD|SEK|NOK|DKK|CHF|JPY|INR"
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from core.policy.contacts import (
+from douse.core.policy.contacts import (
     digits,
     freephone,
     in_brand_voice,
@@ -18,7 +18,7 @@ from core.policy.contacts import (
     public_contacts,
     role_mailbox,
 )
-from core.policy.links import blank_out, inside
+from douse.core.policy.links import blank_out, inside
 
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)")

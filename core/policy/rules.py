@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import DouseError
-from core.policy.contacts import contact_problem
-from core.policy.languages import BANNED_BY_LANGUAGE
+from douse.core.errors import DouseError
+from douse.core.policy.contacts import contact_problem
+from douse.core.policy.languages import BANNED_BY_LANGUAGE
 
 PRIVATE_DATA_DETECTORS = ("email", "phone", "order_number", "card_number", "postal_address")
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from core.db.models import Account, Source, Staff
-from core.jobs.health import quiet_too_long
-from core.queries.rows import AccountRow, SourceRow
+from douse.core.db.models import Account, Source, Staff
+from douse.core.jobs.health import quiet_too_long
+from douse.core.queries.rows import AccountRow, SourceRow
 
 FAILING_AFTER = 1
 """A source whose last poll failed this many times in a row is "failing"."""

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.db.models import Author, Mention
-from core.queries.rows import AuthorHistory, AuthorRow
+from douse.core.db.models import Author, Mention
+from douse.core.queries.rows import AuthorHistory, AuthorRow
 
 
 def author_histories(session: Session, author_ids: Sequence[int]) -> dict[int, AuthorHistory]:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.db.sql import Params, Row, from_json, in_list, reader
-from core.db.vocab import OPEN_STATUSES
-from core.errors import NotFound
-from core.queries.rows import ClientRef, ClientRow, StaffRef
+from douse.core.db.sql import Params, Row, from_json, in_list, reader
+from douse.core.db.vocab import OPEN_STATUSES
+from douse.core.errors import NotFound
+from douse.core.queries.rows import ClientRef, ClientRow, StaffRef
 
 if TYPE_CHECKING:
-    from core.db.sql import Db
+    from douse.core.db.sql import Db
 
 
 def active_clients(db: Db) -> list[ClientRef]:

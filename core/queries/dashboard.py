@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.db.models import (
+from douse.core.db.models import (
     OPEN_STATUSES,
     SEVERITIES,
     Account,
@@ -25,10 +25,10 @@ from core.db.models import (
     Source,
     Staff,
 )
-from core.queries.accounts import source_health
-from core.queries.clients import active_clients
-from core.queries.incidents import CLOCKED_STATUSES
-from core.queries.rows import SPARK_DAYS, DashboardRow, DataStamp, NotificationRow
+from douse.core.queries.accounts import source_health
+from douse.core.queries.clients import active_clients
+from douse.core.queries.incidents import CLOCKED_STATUSES
+from douse.core.queries.rows import SPARK_DAYS, DashboardRow, DataStamp, NotificationRow
 
 
 def approvals_waiting(session: Session) -> int:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from core.db.models import (
+from douse.core.db.models import (
     OPEN_STATUSES,
     Account,
     Activity,
@@ -23,17 +23,17 @@ from core.db.models import (
     Mention,
     Staff,
 )
-from core.errors import NotFound
-from core.incidents.categories import client_categories
-from core.incidents.drafts import drafts_on
-from core.incidents.workflow import reply_platform
-from core.policy import ReplyPolicy, policy_note
-from core.queries.authors import author_histories
-from core.queries.clients import get_client
-from core.queries.incidents import incident_row
-from core.queries.mentions import mentions_where
-from core.queries.rows import ActivityRow, CaseRow, IncidentDetail, IncidentMentionRow
-from core.send.notes import sent_note
+from douse.core.errors import NotFound
+from douse.core.incidents.categories import client_categories
+from douse.core.incidents.drafts import drafts_on
+from douse.core.incidents.workflow import reply_platform
+from douse.core.policy import ReplyPolicy, policy_note
+from douse.core.queries.authors import author_histories
+from douse.core.queries.clients import get_client
+from douse.core.queries.incidents import incident_row
+from douse.core.queries.mentions import mentions_where
+from douse.core.queries.rows import ActivityRow, CaseRow, IncidentDetail, IncidentMentionRow
+from douse.core.send.notes import sent_note
 
 MAX_CASES = 200
 

@@ -12,14 +12,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from core.db.sql import Params, Reader, Row, in_list, instant, like_contains, reader, when
-from core.db.vocab import INCIDENT_STATUSES, OPEN_STATUSES, SEVERITIES
-from core.errors import DouseError, NotFound
-from core.queries.clients import client_id_for, staff_id_for
-from core.queries.rows import IncidentFilter, IncidentRow, QueueCounts
+from douse.core.db.sql import Params, Reader, Row, in_list, instant, like_contains, reader, when
+from douse.core.db.vocab import INCIDENT_STATUSES, OPEN_STATUSES, SEVERITIES
+from douse.core.errors import DouseError, NotFound
+from douse.core.queries.clients import client_id_for, staff_id_for
+from douse.core.queries.rows import IncidentFilter, IncidentRow, QueueCounts
 
 if TYPE_CHECKING:
-    from core.db.sql import Db
+    from douse.core.db.sql import Db
 
 CLOCKED_STATUSES = ("new", "acknowledged", "in_progress")
 """Clocks run while an incident waits on us; the other statuses have no deadline that counts."""

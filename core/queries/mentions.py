@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.db.sql import Params, Row, from_json, like_contains, reader, when
-from core.db.vocab import SENTIMENT_LABELS
-from core.errors import DouseError, NotFound
-from core.queries.clients import client_id_for
-from core.queries.rows import MENTION_FILTERS, MentionCursor, MentionRow
-from core.text import mention_ref
+from douse.core.db.sql import Params, Row, from_json, like_contains, reader, when
+from douse.core.db.vocab import SENTIMENT_LABELS
+from douse.core.errors import DouseError, NotFound
+from douse.core.queries.clients import client_id_for
+from douse.core.queries.rows import MENTION_FILTERS, MentionCursor, MentionRow
+from douse.core.text import mention_ref
 
 if TYPE_CHECKING:
-    from core.db.sql import Db
+    from douse.core.db.sql import Db
 
 # The first incident a mention is on: a correlated lookup on incident_mentions' mention index,
 # once per row of the page.

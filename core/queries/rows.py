@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from core.incidents.drafts import DraftRow
+    from douse.core.incidents.drafts import DraftRow
 
 SPARK_DAYS = 7
 """Days in the dashboard's negative-mentions sparkline (rolling, the last one is the last 24 h)."""

@@ -68,8 +68,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from core.send.errors import REASONS, NoReplyApi, SendError, wait_text
-    from core.send.flow import (
+    from douse.core.send.errors import REASONS, NoReplyApi, SendError, wait_text
+    from douse.core.send.flow import (
         ApprovalRow,
         ReplyRequest,
         ReplyTarget,
@@ -80,12 +80,19 @@ if TYPE_CHECKING:
         reply_target,
         return_reply,
     )
-    from core.send.outbox import GRACE, RETRY_WINDOW, Recovered, SendOutcome, recover, send_entry
-    from core.send.registry import SENDERS, has_api
+    from douse.core.send.outbox import (
+        GRACE,
+        RETRY_WINDOW,
+        Recovered,
+        SendOutcome,
+        recover,
+        send_entry,
+    )
+    from douse.core.send.registry import SENDERS, has_api
 
 
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module 'core.send' has no attribute {name!r}")
-    return getattr(import_module(f"core.send.{module}"), name)
+        raise AttributeError(f"module 'douse.core.send' has no attribute {name!r}")
+    return getattr(import_module(f"douse.core.send.{module}"), name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.send.errors import SendError
+from douse.core.send.errors import SendError
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.db.models import Activity, Client, Incident, OutboxEntry, Staff
-from core.policy.offers import MONEY, PERCENT, parse_amount
-from core.text import inert
+from douse.core.db.models import Activity, Client, Incident, OutboxEntry, Staff
+from douse.core.policy.offers import MONEY, PERCENT, parse_amount
+from douse.core.text import inert
 
 RULE_KEYS = ("critical", "offer_above", "every_reply", "new_staff")
 KEYS = ("approvers", *RULE_KEYS)

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 
-from core.send.account import AccountSetup
-from core.send.errors import SendError
-from core.send.http import call, json_body
-from core.send.mastodon import same_text
-from core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
+from douse.core.send.account import AccountSetup
+from douse.core.send.errors import SendError
+from douse.core.send.http import call, json_body
+from douse.core.send.mastodon import same_text
+from douse.core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
 
 POST = "app.bsky.feed.post"
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"

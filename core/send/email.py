@@ -18,10 +18,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from core.send.account import AccountSetup
-from core.send.errors import SendError
-from core.send.types import EMAIL, Outgoing, Post, Posted
-from core.text import inert
+from douse.core.send.account import AccountSetup
+from douse.core.send.errors import SendError
+from douse.core.send.types import EMAIL, Outgoing, Post, Posted
+from douse.core.text import inert
 
 ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 

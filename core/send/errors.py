@@ -7,7 +7,7 @@ posted. Those stay unfinished in the outbox until the platform is checked (outbo
 
 from __future__ import annotations
 
-from core.errors import DouseError
+from douse.core.errors import DouseError
 
 REASONS = (
     "expired_token",  # 401: renew the token

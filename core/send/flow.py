@@ -22,19 +22,32 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Account, Client, Incident, IncidentMention, Mention, OutboxEntry, Staff
-from core.errors import DouseError, NotFound
-from core.incidents.drafts import discard_draft, save_draft
-from core.incidents.workflow import load_incident, log_activity, reply_platform, staff_by_handle
-from core.policy import ReplyPolicy
-from core.policy import gate as policy_gate
-from core.send import approvals
-from core.send.email import address_of
-from core.send.outbox import SendOutcome, recover, send_entry, unfinished
-from core.send.registry import has_api
-from core.send.types import EMAIL, PRIVATE, PUBLIC
-from core.services import Services
-from core.text import inert, mention_ref
+from douse.core.db.models import (
+    Account,
+    Client,
+    Incident,
+    IncidentMention,
+    Mention,
+    OutboxEntry,
+    Staff,
+)
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.drafts import discard_draft, save_draft
+from douse.core.incidents.workflow import (
+    load_incident,
+    log_activity,
+    reply_platform,
+    staff_by_handle,
+)
+from douse.core.policy import ReplyPolicy
+from douse.core.policy import gate as policy_gate
+from douse.core.send import approvals
+from douse.core.send.email import address_of
+from douse.core.send.outbox import SendOutcome, recover, send_entry, unfinished
+from douse.core.send.registry import has_api
+from douse.core.send.types import EMAIL, PRIVATE, PUBLIC
+from douse.core.services import Services
+from douse.core.text import inert, mention_ref
 
 MODES = ("send", "log_only")
 MAX_TEXT = 10_000
@@ -243,8 +256,8 @@ def _plan(
     override = req.override if record is not None else None
     mode = "api" if req.mode == "send" else "by_hand"
     if req.mode == "send" and not has_api(platform):
-        from core.send.errors import NoReplyApi
-        from core.send.registry import PLATFORM_NAMES
+        from douse.core.send.errors import NoReplyApi
+        from douse.core.send.registry import PLATFORM_NAMES
 
         raise NoReplyApi(PLATFORM_NAMES.get(platform, platform), mention.url if mention else None)
     rules = approvals.rules_for(client, incident, staff, text)

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from core.send.errors import SendError, wait_text
-from core.text import inert
+from douse.core.send.errors import SendError, wait_text
+from douse.core.text import inert
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 USER_AGENT = "douse (reputation desk; replies sent by a person)"

@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 
-from core.ingest.normalize import html_to_text
-from core.send.account import AccountSetup, host_of
-from core.send.errors import SendError
-from core.send.http import call, json_body
-from core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
+from douse.core.ingest.normalize import html_to_text
+from douse.core.send.account import AccountSetup, host_of
+from douse.core.send.errors import SendError
+from douse.core.send.http import call, json_body
+from douse.core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
 
 
 def same_text(a: str, b: str) -> bool:

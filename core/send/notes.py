@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.text import inert
+from douse.core.text import inert
 
 
 def sent_note(details: Mapping[str, Any] | None) -> str | None:

@@ -28,18 +28,18 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from core.db.execute import rows_changed
-from core.db.models import Account, Client, Mention, OutboxEntry, Staff
-from core.errors import DouseError
-from core.incidents.drafts import discard_draft
-from core.incidents.retry import write_incident
-from core.incidents.workflow import ActionResult, log_activity
-from core.policy import PolicyBlocked
-from core.send.account import AccountSetup
-from core.send.errors import SendError
-from core.send.registry import sender_for
-from core.send.types import Outgoing, Post, Posted, Sender
-from core.services import Services
+from douse.core.db.execute import rows_changed
+from douse.core.db.models import Account, Client, Mention, OutboxEntry, Staff
+from douse.core.errors import DouseError
+from douse.core.incidents.drafts import discard_draft
+from douse.core.incidents.retry import write_incident
+from douse.core.incidents.workflow import ActionResult, log_activity
+from douse.core.policy import PolicyBlocked
+from douse.core.send.account import AccountSetup
+from douse.core.send.errors import SendError
+from douse.core.send.registry import sender_for
+from douse.core.send.types import Outgoing, Post, Posted, Sender
+from douse.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def send_entry(
     http: httpx.Client | None = None,
 ) -> SendOutcome:
     """Send one ready (approved) row: prepare, record the intent, call the platform, complete."""
-    from core.send.http import new_client
+    from douse.core.send.http import new_client
 
     own_http = http is None
     client = http or new_client()
@@ -352,7 +352,7 @@ def recover(
 ) -> list[Recovered]:
     """Finish sends left unfinished: found on the platform -> completed and logged; not found
     and recent -> sent again (same key); not found and old, or not checkable -> failed."""
-    from core.send.http import new_client
+    from douse.core.send.http import new_client
 
     now = services.clock.now() if now is None else now
     with services.sessions() as session:

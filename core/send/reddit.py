@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 
-from core.send.account import AccountSetup
-from core.send.errors import SendError, wait_text
-from core.send.http import call, json_body
-from core.send.mastodon import same_text
-from core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
-from core.text import inert
+from douse.core.send.account import AccountSetup
+from douse.core.send.errors import SendError, wait_text
+from douse.core.send.http import call, json_body
+from douse.core.send.mastodon import same_text
+from douse.core.send.types import PRIVATE, PUBLIC, Outgoing, Post, Posted
+from douse.core.text import inert
 
 SITE = "https://www.reddit.com"
 _WAIT = re.compile(r"(\d+)\s*(second|minute|hour)", re.IGNORECASE)

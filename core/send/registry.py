@@ -6,14 +6,14 @@ from collections.abc import Callable, Mapping
 
 import httpx
 
-from core.send.account import AccountSetup
-from core.send.bluesky import BlueskySender
-from core.send.email import EmailSender
-from core.send.errors import NoReplyApi, SendError
-from core.send.mastodon import MastodonSender
-from core.send.reddit import RedditSender
-from core.send.reviews import GoogleSender, TrustpilotSender
-from core.send.types import Sender
+from douse.core.send.account import AccountSetup
+from douse.core.send.bluesky import BlueskySender
+from douse.core.send.email import EmailSender
+from douse.core.send.errors import NoReplyApi, SendError
+from douse.core.send.mastodon import MastodonSender
+from douse.core.send.reddit import RedditSender
+from douse.core.send.reviews import GoogleSender, TrustpilotSender
+from douse.core.send.types import Sender
 
 SENDERS: Mapping[str, Callable[[AccountSetup, httpx.Client], Sender]] = {
     "mastodon": MastodonSender,

@@ -3,7 +3,7 @@
 Construct one `Analyzer` per process or worker thread and call `score()`; see docs/sentiment.md.
 """
 
-from core.sentiment.analyzer import (
+from douse.core.sentiment.analyzer import (
     LABELS,
     Analyzer,
     SentimentResult,
@@ -11,7 +11,7 @@ from core.sentiment.analyzer import (
     check_thresholds,
     label_for,
 )
-from core.sentiment.lexicon import LexiconError
+from douse.core.sentiment.lexicon import LexiconError
 
 __all__ = [
     "LABELS",

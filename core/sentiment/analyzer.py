@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import DouseError
-from core.sentiment.brand import BrandMask
-from core.sentiment.context import (
+from douse.core.errors import DouseError
+from douse.core.sentiment.brand import BrandMask
+from douse.core.sentiment.context import (
     GRATITUDE,
     WHY,
     Softened,
@@ -18,10 +18,10 @@ from core.sentiment.context import (
     soften,
     thanks_for_something_bad,
 )
-from core.sentiment.language import Detection, LanguageGuesser
-from core.sentiment.lexicon import load_vader
-from core.sentiment.rules import RuleHit, find_hits
-from core.sentiment.vader import compound_of, word_pass, word_valences
+from douse.core.sentiment.language import Detection, LanguageGuesser
+from douse.core.sentiment.lexicon import load_vader
+from douse.core.sentiment.rules import RuleHit, find_hits
+from douse.core.sentiment.vader import compound_of, word_pass, word_valences
 
 LABELS = ("negative", "neutral", "positive", "unscored")
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from core.sentiment.language import EN_COMMON, EN_HINTS
+from douse.core.sentiment.language import EN_COMMON, EN_HINTS
 
 # Words companies put after the part of their name people actually write: "Spirit Airlines" is
 # "Spirit" in a tweet. Only stripped when what is left is a distinctive word (see below).

@@ -8,7 +8,7 @@ Found by studying where VADER and the general rules went wrong on real complaint
 
 from __future__ import annotations
 
-from core.sentiment.rule import (
+from douse.core.sentiment.rule import (
     ANY_SPAN,
     COMPLAINT_QUESTION,
     HASHTAG,

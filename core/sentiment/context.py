@@ -21,7 +21,7 @@ import re
 import string
 from dataclasses import dataclass
 
-from core.sentiment.rule import FAILING
+from douse.core.sentiment.rule import FAILING
 
 _PUNCT = string.punctuation + "’‘“”"
 

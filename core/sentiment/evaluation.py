@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import DouseError
-from core.sentiment.analyzer import LABELS, Analyzer, label_for
+from douse.core.errors import DouseError
+from douse.core.sentiment.analyzer import LABELS, Analyzer, label_for
 
 
 @dataclass(frozen=True)

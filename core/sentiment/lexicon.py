@@ -15,7 +15,7 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-from core.nltk_import import import_nltk
+from douse.core.nltk_import import import_nltk
 
 import_nltk()
 
@@ -23,7 +23,7 @@ import nltk.data  # noqa: E402
 import platformdirs  # noqa: E402
 from nltk.sentiment.vader import SentimentIntensityAnalyzer  # noqa: E402
 
-from core.errors import DouseError  # noqa: E402
+from douse.core.errors import DouseError  # noqa: E402
 
 RESOURCE_NAME = "sentiment/vader_lexicon/vader_lexicon.txt"
 

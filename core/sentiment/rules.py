@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.sentiment.care_rules import CARE_RULES
-from core.sentiment.dispatch import FirstCharScanner
-from core.sentiment.rule import (
+from douse.core.sentiment.care_rules import CARE_RULES
+from douse.core.sentiment.dispatch import FirstCharScanner
+from douse.core.sentiment.rule import (
     ANY_SPAN,
     CIRCUMSTANCE,
     COMPLAINT_QUESTION,

@@ -18,7 +18,7 @@ import copy
 import re
 import string
 
-from core.nltk_import import import_nltk
+from douse.core.nltk_import import import_nltk
 
 import_nltk()
 

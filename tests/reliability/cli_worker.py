@@ -15,7 +15,7 @@ import json
 import sys
 import traceback
 
-from tui.cli.main import main
+from douse.tui.cli.main import main
 
 
 def run_one(argv: list[str]) -> dict[str, object]:

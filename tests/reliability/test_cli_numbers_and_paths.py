@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client
-from core.services import build_services
-from core.settings import Settings
+from douse.core.db.models import Client
+from douse.core.services import build_services
+from douse.core.settings import Settings
+from douse.tui.cli.main import main
 from tests.helpers import REPO, T0
-from tui.cli.main import main
 
 EXAMPLE = str(REPO / "clients.example.toml")
 HUGE = "99999999999999999999"
@@ -92,7 +92,7 @@ def test_a_typo_in_a_db_path_creates_nothing(
 def test_a_bug_is_one_line_exit_70_and_the_traceback_is_in_the_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.cli.commands import listing
+    from douse.tui.cli.commands import listing
 
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("a douse bug")
@@ -125,8 +125,8 @@ def test_demo_force_never_touches_the_real_database(
     """`douse demo --force` without --db used to delete the user's default database."""
     data = tmp_path / "data"
     data.mkdir()
-    monkeypatch.setattr("core.settings.default_data_dir", lambda: data)
-    monkeypatch.setattr("tui.cli.commands.demo.default_data_dir", lambda: data)
+    monkeypatch.setattr("douse.core.settings.default_data_dir", lambda: data)
+    monkeypatch.setattr("douse.tui.cli.commands.demo.default_data_dir", lambda: data)
     monkeypatch.setenv("DOUSE_NOW", T0.isoformat())
     real = data / "douse.db"
     assert main(["--config", EXAMPLE, "sync"]) == 0  # the real agency, at the default path

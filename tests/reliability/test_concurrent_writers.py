@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.clock import FrozenClock
-from core.db.models import Activity, Incident, Staff
-from core.incidents import TRANSITIONS, triage_new_mentions
-from core.services import build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Activity, Incident, Staff
+from douse.core.incidents import TRANSITIONS, triage_new_mentions
+from douse.core.services import build_services
+from douse.core.settings import Settings
 from tests import incident_factories as f
 from tests.helpers import T0
 from tests.reliability.pool import Outcome, WorkerPool

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from douse.tui.cli.main import main
 from tests.helpers import REPO
-from tui.cli.main import main
 
 EXAMPLE = (REPO / "clients.example.toml").read_text()
 

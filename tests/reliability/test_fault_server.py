@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention, Source
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.jobs.poll import Poller
-from core.services import Services
+from douse.core.db.models import Client, Mention, Source
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.jobs.poll import Poller
+from douse.core.services import Services
 from tests.helpers import FEED, T0, rss
 from tests.httpserver import LocalHTTPServer, Reply
 

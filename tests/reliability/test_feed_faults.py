@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention, Source
-from core.ingest.fetch import Fetcher
-from core.jobs.poll import Poller
-from core.services import Services
+from douse.core.db.models import Client, Mention, Source
+from douse.core.ingest.fetch import Fetcher
+from douse.core.jobs.poll import Poller
+from douse.core.services import Services
 from tests.helpers import FAST, FEED, T0
 from tests.httpserver import LocalHTTPServer
 

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Client, Mention, Source
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.ingest.tame import LARGEST_COUNT
-from core.jobs.poll import Poller
-from core.services import Services
+from douse.core.db.models import Client, Mention, Source
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.ingest.tame import LARGEST_COUNT
+from douse.core.jobs.poll import Poller
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import REPO, SHARED, T0
 from tests.httpserver import LocalHTTPServer
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 

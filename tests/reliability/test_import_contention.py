@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from core.db import engine as db_engine
-from core.ingest.manual import add_manual_mention
-from core.services import build_services
-from core.settings import Settings
+from douse.core.db import engine as db_engine
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.services import build_services
+from douse.core.settings import Settings
+from douse.tui.cli.main import main
 from tests.helpers import REPO
-from tui.cli.main import main
 
 ROWS = 4000
 CLIENT = ("--client", "northwind-air")
@@ -49,7 +49,7 @@ def test_desk_writes_get_in_during_a_long_import(
     scorer = services.analyzer()
     scorer.score("warm up")
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(db), "import", str(csv), *CLIENT],
+        [sys.executable, "-m", "douse.tui", "--db", str(db), "import", str(csv), *CLIENT],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest.adapters.files import iter_file
+from douse.core.ingest.adapters.files import iter_file
 
 ROWS = [
     ("utf-8", "Le café de Horizon était froid"),

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.clock import FrozenClock
-from core.db.models import Client, IncidentMention, Mention, Source
-from core.services import build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Client, IncidentMention, Mention, Source
+from douse.core.services import build_services
+from douse.core.settings import Settings
 from tests.helpers import REPO, T0, rss
 from tests.httpserver import LocalHTTPServer, local_http_server
 
@@ -47,7 +47,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def _douse(tmp_path: Path, *argv: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tui", *argv],
+        [sys.executable, "-m", "douse.tui", *argv],
         cwd=REPO,
         env=_env(tmp_path),
         stdout=subprocess.PIPE,

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Client, Source
-from core.ingest.fetch import Fetcher, FetchLimits
-from core.jobs.poll import Poller
-from core.services import Services
+from douse.core.db.models import Client, Source
+from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.jobs.poll import Poller
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.helpers import FEED, REPO, T0
 from tests.httpserver import LocalHTTPServer, local_http_server
-from tui.cli.main import main
 
 pytestmark = pytest.mark.network
 FAST = FetchLimits(connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0, attempts=1)

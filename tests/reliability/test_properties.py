@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.clock import FrozenClock
-from core.db.models import Client, Mention
-from core.errors import DouseError
-from core.ingest.adapters import mastodon, rss
-from core.ingest.importer import import_file_batched
-from core.ingest.pipeline import ClientRules, store_mentions
-from core.ingest.types import RawMention
-from core.services import Services, build_services
-from core.settings import Settings
+from douse.core.clock import FrozenClock
+from douse.core.db.models import Client, Mention
+from douse.core.errors import DouseError
+from douse.core.ingest.adapters import mastodon, rss
+from douse.core.ingest.importer import import_file_batched
+from douse.core.ingest.pipeline import ClientRules, store_mentions
+from douse.core.ingest.types import RawMention
+from douse.core.services import Services, build_services
+from douse.core.settings import Settings
 from tests.helpers import FEED, SHARED, T0
 
 FIXTURES = SHARED / "fixtures"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core.services import Services
+from douse.core.services import Services
+from douse.tui.cli.main import main
 from tests.export_factory import build_agency
-from tui.cli.main import main
 
 HOSTILE_TEXT = "calm \x1b[2J\x1b]0;owned\x07down\x00 please\x9b"
 HOSTILE_CHANNEL = "x\x1b[31m\x07"

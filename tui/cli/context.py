@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TextIO
 
-from core.clock import Clock, clock_from_env
-from core.settings import Settings, load_settings
+from douse.core.clock import Clock, clock_from_env
+from douse.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from core.db.sql import Reader
-    from core.services import Services
+    from douse.core.db.sql import Reader
+    from douse.core.services import Services
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Context:
     def services(self) -> Services:
         if self._services is None:
             # Imported on first use: SQLAlchemy is not needed by every command (`douse score`).
-            from core.services import build_services
+            from douse.core.services import build_services
 
             self._services = build_services(self.settings)
         return self._services
@@ -55,14 +55,14 @@ class Context:
         connection when the database is already at this douse's schema, so SQLAlchemy is never
         imported; otherwise a session of the services, which first create or upgrade it."""
         if self._services is None:
-            from core.db.connect import open_reader
+            from douse.core.db.connect import open_reader
 
             bare = open_reader(self.settings.database_url)
             if bare is not None:
                 with bare:
                     yield bare
                 return
-        from core.db.sql import SessionReader
+        from douse.core.db.sql import SessionReader
 
         with self.services.sessions() as session:
             yield SessionReader(session)

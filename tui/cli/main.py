@@ -24,14 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from core import __version__
-from core.errors import ConflictError, DouseError
-from core.text import inert
-from tui.cli import commands
-from tui.cli.context import Context
-from tui.cli.logs import setup_logging
-from tui.cli.numbers import whole
-from tui.cli.registry import COMMANDS, HIDDEN, module_of
+from douse.core import __version__
+from douse.core.errors import ConflictError, DouseError
+from douse.core.text import inert
+from douse.tui.cli import commands
+from douse.tui.cli.context import Context
+from douse.tui.cli.logs import setup_logging
+from douse.tui.cli.numbers import whole
+from douse.tui.cli.registry import COMMANDS, HIDDEN, module_of
 
 EXIT_USER_ERROR = 2
 EXIT_CONFLICT = 3
@@ -150,7 +150,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
 
 
 def _command_module(name: str) -> Any:
-    return importlib.import_module(f"tui.cli.commands.{name}")
+    return importlib.import_module(f"douse.tui.cli.commands.{name}")
 
 
 def command_in(argv: Sequence[str]) -> str | None:

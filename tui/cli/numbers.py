@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from core.errors import DouseError
-from core.text import parse_mention_ref
+from douse.core.errors import DouseError
+from douse.core.text import parse_mention_ref
 
 # The largest value every column douse counts with can hold (PostgreSQL's INTEGER).
 LARGEST = 2**31 - 1

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.queries.rows import as_dict, json_ready
-from core.text import inert
-from tui.cli.context import Context
-from tui.cli.numbers import mention
+from douse.core.queries.rows import as_dict, json_ready
+from douse.core.text import inert
+from douse.tui.cli.context import Context
+from douse.tui.cli.numbers import mention
 
 
 def print_json(ctx: Context, rows: Sequence[Any]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TextIO
 
-from core.text import inert
+from douse.core.text import inert
 
 
 class Bar(Protocol):

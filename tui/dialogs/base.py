@@ -7,7 +7,7 @@ from typing import Any, ClassVar, TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from tui.widgets.base import WorkerFailures
+from douse.tui.widgets.base import WorkerFailures
 
 T = TypeVar("T")
 

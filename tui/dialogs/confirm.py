@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
-from tui.dialogs.base import Dialog
+from douse.tui.dialogs.base import Dialog
 
 
 class ConfirmDialog(Dialog[bool]):

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from core.errors import DouseError
-from core.export.api import FORMATS, export_client
-from core.export.period import DEFAULT_SINCE, make_period, parse_bound
-from core.queries.rows import ClientRef
-from core.services import Services
-from tui.dialogs.base import Dialog
+from douse.core.errors import DouseError
+from douse.core.export.api import FORMATS, export_client
+from douse.core.export.period import DEFAULT_SINCE, make_period, parse_bound
+from douse.core.queries.rows import ClientRef
+from douse.core.services import Services
+from douse.tui.dialogs.base import Dialog
 
 CUSTOM = -1
 EVERYTHING = 0

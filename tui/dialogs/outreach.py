@@ -37,8 +37,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
-from core.policy import (
+from douse.core.incidents.workflow import LOGGABLE_KINDS, OFFER_TYPES
+from douse.core.policy import (
     WARN,
     Finding,
     ReplyPolicy,
@@ -46,10 +46,10 @@ from core.policy import (
     has_blocking,
     render_canned,
 )
-from core.wording import plural
-from tui.dialogs.base import Dialog
-from tui.dialogs.prompt import PromptDialog
-from tui.widgets.text import clean
+from douse.core.wording import plural
+from douse.tui.dialogs.base import Dialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.widgets.text import clean
 
 LINT_DEBOUNCE_S = 0.15
 DRAFT_DEBOUNCE_S = 1.5

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.dialogs.base import Dialog
+from douse.tui.dialogs.base import Dialog
 
 
 class PickDialog(Dialog[str]):

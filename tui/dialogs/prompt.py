@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from tui.dialogs.base import Dialog
+from douse.tui.dialogs.base import Dialog
 
 
 class PromptDialog(Dialog[str]):

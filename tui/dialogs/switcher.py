@@ -12,9 +12,9 @@ from textual.fuzzy import Matcher
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from core.queries.rows import ClientRef
-from tui.dialogs.base import Dialog
-from tui.widgets.text import clean
+from douse.core.queries.rows import ClientRef
+from douse.tui.dialogs.base import Dialog
+from douse.tui.widgets.text import clean
 
 MAX_SHOWN = 50
 

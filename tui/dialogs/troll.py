@@ -7,8 +7,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from core.authors import IncidentBrief, TrollPreview
-from tui.widgets.text import clean, countdown
+from douse.core.authors import IncidentBrief, TrollPreview
+from douse.tui.widgets.text import clean, countdown
 
 
 def brief_lines(text: Text, briefs: tuple[IncidentBrief, ...], now: datetime) -> None:

@@ -17,16 +17,16 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
-from core.send import ApprovalRow, SendOutcome, approval_queue, approve, return_reply
-from core.wording import plural
-from tui.actions import bindings
-from tui.dialogs.prompt import PromptDialog
-from tui.screens.base import DeskScreen
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.records import Fetch, Records
-from tui.widgets.table import DeskTable
-from tui.widgets.text import clean, safe
+from douse.core.send import ApprovalRow, SendOutcome, approval_queue, approve, return_reply
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.screens.base import DeskScreen
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.records import Fetch, Records
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import clean, safe
 
 
 def approval_cells(row: ApprovalRow, me: str | None) -> list[Text]:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.screen import Screen
 
-from tui.widgets.base import DataChanged, DeskWrites, WorkerFailures
+from douse.tui.widgets.base import DataChanged, DeskWrites, WorkerFailures
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 
 class DeskScreen(DeskWrites, WorkerFailures, Screen[None]):

@@ -14,15 +14,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher, Static
 
-from core.queries.rows import ClientRef
-from tui.actions import bindings
-from tui.screens.base import DeskScreen
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.incidents_pane import IncidentsPane
-from tui.widgets.mentions_pane import MentionsPane
-from tui.widgets.other_panes import AccountsPane, AuthorsPane, SourcesPane
-from tui.widgets.pane import Pane
+from douse.core.queries.rows import ClientRef
+from douse.tui.actions import bindings
+from douse.tui.screens.base import DeskScreen
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.incidents_pane import IncidentsPane
+from douse.tui.widgets.mentions_pane import MentionsPane
+from douse.tui.widgets.other_panes import AccountsPane, AuthorsPane, SourcesPane
+from douse.tui.widgets.pane import Pane
 
 TABS: tuple[tuple[str, str, type[Pane]], ...] = (
     ("incidents", "Incidents", IncidentsPane),
@@ -106,7 +106,7 @@ class ClientScreen(DeskScreen):
         self.active_pane.reload()
 
     def action_teach(self) -> None:
-        from tui.screens.review import ReviewScreen
+        from douse.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.client))
 

@@ -13,15 +13,15 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from core.queries.dashboard import approvals_waiting, dashboard
-from core.queries.rows import DashboardRow
-from core.wording import plural
-from tui.actions import bindings
-from tui.screens.base import DeskScreen
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import (
+from douse.core.queries.dashboard import approvals_waiting, dashboard
+from douse.core.queries.rows import DashboardRow
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.screens.base import DeskScreen
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.table import DeskTable, RowSpec
+from douse.tui.widgets.text import (
     DUE_WIDTH,
     SEVERITY_STYLE,
     count,

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.actions import SCOPES, key_label, scope
+from douse.tui.actions import SCOPES, key_label, scope
 
 
 def help_table(first: Sequence[str] = ()) -> Table:

@@ -21,31 +21,37 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from core.authors import TrollPreview, set_author, troll_preview
-from core.db.models import SEVERITIES
-from core.errors import DouseError
-from core.incidents import drafts, set_category, workflow
-from core.incidents.clocks import clock_state
-from core.incidents.undo import LastChange, last_change, undo
-from core.queries.clients import list_staff
-from core.queries.detail import incident_detail
-from core.queries.rows import AuthorHistory, CaseRow, IncidentDetail, IncidentMentionRow, StaffRef
-from core.text import mention_ref
-from core.wording import plural
-from tui.actions import bindings
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
-from tui.dialogs.pick import PickDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.dialogs.troll import troll_question
-from tui.screens.base import DeskScreen
-from tui.send import approval_first, describe_target, send_reply
-from tui.widgets.base import WHO_AM_I
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
-from tui.widgets.table import DeskTable, RowSpec
-from tui.widgets.text import (
+from douse.core.authors import TrollPreview, set_author, troll_preview
+from douse.core.db.models import SEVERITIES
+from douse.core.errors import DouseError
+from douse.core.incidents import drafts, set_category, workflow
+from douse.core.incidents.clocks import clock_state
+from douse.core.incidents.undo import LastChange, last_change, undo
+from douse.core.queries.clients import list_staff
+from douse.core.queries.detail import incident_detail
+from douse.core.queries.rows import (
+    AuthorHistory,
+    CaseRow,
+    IncidentDetail,
+    IncidentMentionRow,
+    StaffRef,
+)
+from douse.core.text import mention_ref
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.dialogs.confirm import ConfirmDialog
+from douse.tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues, SendResult
+from douse.tui.dialogs.pick import PickDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.dialogs.troll import troll_question
+from douse.tui.screens.base import DeskScreen
+from douse.tui.send import approval_first, describe_target, send_reply
+from douse.tui.widgets.base import WHO_AM_I
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
+from douse.tui.widgets.table import DeskTable, RowSpec
+from douse.tui.widgets.text import (
     NARROW,
     clean,
     countdown,

@@ -17,18 +17,18 @@ from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from core.queries.incidents import queue, queue_counts
-from core.queries.rows import IncidentRow, QueueCounts
-from core.wording import plural
-from tui.actions import bindings
-from tui.screens.base import DeskScreen
-from tui.widgets.bulk import BulkIncidents, selection_bar
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
-from tui.widgets.records import Fetch, FetchAside, Records, Window
-from tui.widgets.table import DeskTable
-from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe
+from douse.core.queries.incidents import queue, queue_counts
+from douse.core.queries.rows import IncidentRow, QueueCounts
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.screens.base import DeskScreen
+from douse.tui.widgets.bulk import BulkIncidents, selection_bar
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.incidents_pane import severity_cell, status_cell, title_cell
+from douse.tui.widgets.records import Fetch, FetchAside, Records, Window
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe
 
 # The first page only: building and measuring 200 rows cost more than the key's whole budget;
 # the next page loads as the cursor nears the end, and the bar's counts come from one COUNT.

@@ -18,17 +18,17 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
-from core.ingest.scoring import thread_analyzer
-from core.learning.review import ReviewItem, least_sure
-from core.mentions import label_mention
-from core.queries.rows import ClientRef
-from core.text import mention_ref
-from tui.actions import bindings
-from tui.screens.base import DeskScreen
-from tui.widgets.footer import DeskFooter
-from tui.widgets.header import DeskHeader
-from tui.widgets.table import DeskTable
-from tui.widgets.text import safe
+from douse.core.ingest.scoring import thread_analyzer
+from douse.core.learning.review import ReviewItem, least_sure
+from douse.core.mentions import label_mention
+from douse.core.queries.rows import ClientRef
+from douse.core.text import mention_ref
+from douse.tui.actions import bindings
+from douse.tui.screens.base import DeskScreen
+from douse.tui.widgets.footer import DeskFooter
+from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import safe
 
 KEYS = {"negative": "n", "neutral": "u", "positive": "p"}
 LABEL_STYLE = {"negative": "bold red", "neutral": "", "positive": "green"}

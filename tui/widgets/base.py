@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 
 WHO_AM_I = (

@@ -18,23 +18,23 @@ from sqlalchemy.orm import Session
 from textual import work
 from textual.message import Message
 
-from core.db.models import INCIDENT_STATUSES
-from core.errors import DouseError
-from core.incidents import bulk, workflow
-from core.incidents.replies import log_canned_reply
-from core.incidents.undo import last_change, undo
-from core.queries.clients import canned_reply_names, list_staff
-from core.queries.rows import IncidentRow, StaffRef
-from core.wording import plural
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.pick import PickDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.widgets.base import WHO_AM_I
-from tui.widgets.table import DeskTable
-from tui.widgets.text import clean
+from douse.core.db.models import INCIDENT_STATUSES
+from douse.core.errors import DouseError
+from douse.core.incidents import bulk, workflow
+from douse.core.incidents.replies import log_canned_reply
+from douse.core.incidents.undo import last_change, undo
+from douse.core.queries.clients import canned_reply_names, list_staff
+from douse.core.queries.rows import IncidentRow, StaffRef
+from douse.core.wording import plural
+from douse.tui.dialogs.confirm import ConfirmDialog
+from douse.tui.dialogs.pick import PickDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.widgets.base import WHO_AM_I
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import clean
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 BULK_KEYS = "a ack  A assign  s status  M merge  r reply  u undo"
 """The bar's reminder of what a selection is for (the keys are in help too)."""

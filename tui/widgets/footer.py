@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.actions import key_label
+from douse.tui.actions import key_label
 
 
 class DeskFooter(Static):

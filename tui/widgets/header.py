@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.widgets.text import clean
+from douse.tui.widgets.text import clean
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 
 class DeskHeader(Static):

@@ -11,16 +11,16 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
 
-from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.queries.detail import category_counts
-from core.queries.incidents import list_incidents
-from core.queries.rows import ClientRef, IncidentFilter, IncidentRow
-from tui.actions import bindings
-from tui.dialogs.pick import PickDialog
-from tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
-from tui.widgets.list_pane import Fetch, ListPane, Window
-from tui.widgets.table import DeskTable
-from tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
+from douse.core.db.models import INCIDENT_STATUSES, SEVERITIES
+from douse.core.queries.detail import category_counts
+from douse.core.queries.incidents import list_incidents
+from douse.core.queries.rows import ClientRef, IncidentFilter, IncidentRow
+from douse.tui.actions import bindings
+from douse.tui.dialogs.pick import PickDialog
+from douse.tui.widgets.bulk import BulkIncidents, selection_bar, selection_hint
+from douse.tui.widgets.list_pane import Fetch, ListPane, Window
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import DUE_WIDTH, NARROW, count, countdown, safe, severity
 
 PAGE = 100
 STATUS_CYCLE = ("open", "all", *INCIDENT_STATUSES)

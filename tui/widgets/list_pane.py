@@ -10,9 +10,9 @@ from typing import Generic
 
 from rich.text import Text
 
-from tui.widgets.pane import Pane
-from tui.widgets.records import AsideT, Fetch, FetchAside, Records, RowsLoaded, RowT, Window
-from tui.widgets.table import DeskTable
+from douse.tui.widgets.pane import Pane
+from douse.tui.widgets.records import AsideT, Fetch, FetchAside, Records, RowsLoaded, RowT, Window
+from douse.tui.widgets.table import DeskTable
 
 __all__ = ["Fetch", "FetchAside", "ListPane", "RowsLoaded", "Window"]
 

@@ -11,23 +11,23 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from core.incidents.manual import attach_mention, open_incident_from_mention
-from core.mentions import CORRECTABLE_LABELS, correct_label
-from core.queries.accounts import client_sources
-from core.queries.mentions import list_mentions
-from core.queries.rows import MENTION_FILTERS, ClientRef, MentionCursor, MentionRow, SourceRow
-from core.text import mention_ref
-from core.wording import plural
-from tui.actions import bindings
-from tui.dialogs.pick import PickDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
-from tui.widgets.pane import Pane
-from tui.widgets.table import DeskTable
-from tui.widgets.text import NARROW, ago, clean, label, safe, show, stamp
+from douse.core.incidents.manual import attach_mention, open_incident_from_mention
+from douse.core.mentions import CORRECTABLE_LABELS, correct_label
+from douse.core.queries.accounts import client_sources
+from douse.core.queries.mentions import list_mentions
+from douse.core.queries.rows import MENTION_FILTERS, ClientRef, MentionCursor, MentionRow, SourceRow
+from douse.core.text import mention_ref
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.dialogs.pick import PickDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
+from douse.tui.widgets.pane import Pane
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import NARROW, ago, clean, label, safe, show, stamp
 
 if TYPE_CHECKING:
-    from tui.screens.base import DeskScreen
+    from douse.tui.screens.base import DeskScreen
 
 PAGE = 100
 

@@ -13,23 +13,23 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
-from core.accounts import reassign_account
-from core.authors import TrollPreview, set_author, troll_preview
-from core.jobs.demo_marker import DemoDatabaseError
-from core.jobs.poll import Poller, format_outcome
-from core.queries.accounts import client_accounts, client_sources
-from core.queries.authors import client_authors
-from core.queries.clients import list_staff
-from core.queries.rows import AccountRow, AuthorRow, ClientRef, SourceRow, StaffRef
-from core.wording import plural
-from tui.actions import bindings
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.pick import PickDialog
-from tui.dialogs.prompt import PromptDialog
-from tui.dialogs.troll import troll_question
-from tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
-from tui.widgets.table import DeskTable
-from tui.widgets.text import ago, clean, count, safe
+from douse.core.accounts import reassign_account
+from douse.core.authors import TrollPreview, set_author, troll_preview
+from douse.core.jobs.demo_marker import DemoDatabaseError
+from douse.core.jobs.poll import Poller, format_outcome
+from douse.core.queries.accounts import client_accounts, client_sources
+from douse.core.queries.authors import client_authors
+from douse.core.queries.clients import list_staff
+from douse.core.queries.rows import AccountRow, AuthorRow, ClientRef, SourceRow, StaffRef
+from douse.core.wording import plural
+from douse.tui.actions import bindings
+from douse.tui.dialogs.confirm import ConfirmDialog
+from douse.tui.dialogs.pick import PickDialog
+from douse.tui.dialogs.prompt import PromptDialog
+from douse.tui.dialogs.troll import troll_question
+from douse.tui.widgets.list_pane import Fetch, FetchAside, ListPane, Window
+from douse.tui.widgets.table import DeskTable
+from douse.tui.widgets.text import ago, clean, count, safe
 
 HEALTH_STYLE = {
     "ok": "green",

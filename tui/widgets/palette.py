@@ -18,14 +18,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tui.actions import by_binding_id, key_label
+from douse.tui.actions import by_binding_id, key_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.dom import DOMNode
 
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 HIDDEN = ("palette", "quit", "back")
 # Sort rank by scope: the screen's own actions first, list movements last.

@@ -11,12 +11,12 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from core.queries.rows import ClientRef
-from tui.widgets.base import DeskWrites, WorkerFailures
-from tui.widgets.table import DeskTable
+from douse.core.queries.rows import ClientRef
+from douse.tui.widgets.base import DeskWrites, WorkerFailures
+from douse.tui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 SEARCH_DEBOUNCE_S = 0.3
 

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from textual import work
 from textual.message import Message
 
-from tui.widgets.table import DeskTable, RowSpec
+from douse.tui.widgets.table import DeskTable, RowSpec
 
 if TYPE_CHECKING:
-    from tui.app import DouseApp
+    from douse.tui.app import DouseApp
 
 
 class Keyed(Protocol):

@@ -28,8 +28,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.actions import bindings
-from tui.widgets.text import clean
+from douse.tui.actions import bindings
+from douse.tui.widgets.text import clean
 
 # When the cursor comes this close to the last loaded row, the owner loads the next page.
 NEAR_END_ROWS = 5

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from rich.text import Text
 from textual.widgets import Static
 
-from core.text import strip_controls
-from core.wording import duration
+from douse.core.text import strip_controls
+from douse.core.wording import duration
 
 # Beyond core.text's controls: zero-width and format characters that hide text in a table cell.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2065\ufeff]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from core.db.models import Base
+from douse.core.db.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -19,18 +19,18 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from core.db.base import table_of
-from core.db.models import Client, Mention, Staff
-from core.incidents.notify import notify
-from core.incidents.problems import distinctive
-from core.incidents.routing import staff_map
-from core.incidents.spikes import detect_spikes, hour_floor
-from core.incidents.text import significant_terms
-from core.incidents.triage.background import SEED, background_for
-from core.incidents.triage.decide import place
-from core.incidents.triage.post import Post, load_posts, read
-from core.incidents.triage.state import ClientState
-from core.incidents.triage.write import Run, finish
+from douse.core.db.base import table_of
+from douse.core.db.models import Client, Mention, Staff
+from douse.core.incidents.notify import notify
+from douse.core.incidents.problems import distinctive
+from douse.core.incidents.routing import staff_map
+from douse.core.incidents.spikes import detect_spikes, hour_floor
+from douse.core.incidents.text import significant_terms
+from douse.core.incidents.triage.background import SEED, background_for
+from douse.core.incidents.triage.decide import place
+from douse.core.incidents.triage.post import Post, load_posts, read
+from douse.core.incidents.triage.state import ClientState
+from douse.core.incidents.triage.write import Run, finish
 
 # Words kept per incident (`Incident.terms`): what the desk shows as its topic.
 MAX_TERMS = 40

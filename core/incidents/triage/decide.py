@@ -19,10 +19,10 @@ staff split away never join the incident they were split from (feedback.py).
 
 from __future__ import annotations
 
-from core.incidents.problems import category_key, term_key
-from core.incidents.triage.post import Post
-from core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
-from core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
+from douse.core.incidents.problems import category_key, term_key
+from douse.core.incidents.triage.post import Post
+from douse.core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
+from douse.core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
 
 
 def place(state: ClientState, post: Post, run: Run) -> None:

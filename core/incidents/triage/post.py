@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db.models import Author, Incident, IncidentMention, Mention
-from core.incidents.categories import CategoryMatch
-from core.incidents.harm import HarmHit, find_harm, plain
-from core.incidents.identifiers import identifiers
-from core.incidents.severity import Evidence
-from core.incidents.text import matched_critical_terms, significant_terms
+from douse.core.db.models import Author, Incident, IncidentMention, Mention
+from douse.core.incidents.categories import CategoryMatch
+from douse.core.incidents.harm import HarmHit, find_harm, plain
+from douse.core.incidents.identifiers import identifiers
+from douse.core.incidents.severity import Evidence
+from douse.core.incidents.text import matched_critical_terms, significant_terms
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from core.db.models import (
+from douse.core.db.models import (
     OPEN_STATUSES,
     Author,
     Client,
@@ -26,10 +26,10 @@ from core.db.models import (
     Mention,
     Staff,
 )
-from core.incidents.categories import CategoryMatch, categorizer_for
-from core.incidents.feedback import HintIndex, HintMatch, load_hints
-from core.incidents.harm import find_harm
-from core.incidents.problems import (
+from douse.core.incidents.categories import CategoryMatch, categorizer_for
+from douse.core.incidents.feedback import HintIndex, HintMatch, load_hints
+from douse.core.incidents.harm import find_harm
+from douse.core.incidents.problems import (
     FOCUSED_PEOPLE,
     TOPIC_OVERLAP,
     category_key,
@@ -39,10 +39,10 @@ from core.incidents.problems import (
     lookup_gap,
     term_key,
 )
-from core.incidents.severity import Evidence, EvidenceSummary
-from core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
-from core.incidents.triage.background import Background
-from core.incidents.triage.post import Post
+from douse.core.incidents.severity import Evidence, EvidenceSummary
+from douse.core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from douse.core.incidents.triage.background import Background
+from douse.core.incidents.triage.post import Post
 
 REOPEN_WINDOW = timedelta(days=14)
 CONVERSATION = timedelta(hours=72)

@@ -9,23 +9,23 @@ from datetime import datetime
 
 from sqlalchemy import and_, bindparam, insert, update
 
-from core.db.base import table_of
-from core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
-from core.incidents.clocks import (
+from douse.core.db.base import table_of
+from douse.core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
+from douse.core.incidents.clocks import (
     on_customer_reply,
     on_new_voice,
     restart_after_reopen,
     start_clocks,
     tighten_for_severity,
 )
-from core.incidents.notify import notify
-from core.incidents.problems import problem_title, topic_terms
-from core.incidents.routing import route
-from core.incidents.severity import EvidenceSummary, assess_summary, level
-from core.incidents.triage.background import Background
-from core.incidents.triage.post import Post
-from core.incidents.triage.state import ClientState, KeyRow, Tracked
-from core.text import inert
+from douse.core.incidents.notify import notify
+from douse.core.incidents.problems import problem_title, topic_terms
+from douse.core.incidents.routing import route
+from douse.core.incidents.severity import EvidenceSummary, assess_summary, level
+from douse.core.incidents.triage.background import Background
+from douse.core.incidents.triage.post import Post
+from douse.core.incidents.triage.state import ClientState, KeyRow, Tracked
+from douse.core.text import inert
 
 TITLE_CHARS = 120
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.ingest.adapters import bluesky, files, hackernews, mastodon, reddit, rss
-from core.ingest.fetch import BadSource, Fetcher
-from core.ingest.types import FetchPage, SourceSpec, SourceState
+from douse.core.ingest.adapters import bluesky, files, hackernews, mastodon, reddit, rss
+from douse.core.ingest.fetch import BadSource, Fetcher
+from douse.core.ingest.types import FetchPage, SourceSpec, SourceState
 
 FetchFn = Callable[[Fetcher, SourceSpec, SourceState], FetchPage]
 

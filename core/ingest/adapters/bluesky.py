@@ -11,10 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.ingest.adapters.common import count, int_param, optional_count, text_field, token_headers
-from core.ingest.fetch import BadSource, Fetcher, InvalidPayload
-from core.ingest.normalize import canonical_url, clean_text, to_utc
-from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.ingest.adapters.common import (
+    count,
+    int_param,
+    optional_count,
+    text_field,
+    token_headers,
+)
+from douse.core.ingest.fetch import BadSource, Fetcher, InvalidPayload
+from douse.core.ingest.normalize import canonical_url, clean_text, to_utc
+from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 DEFAULT_BASE = "https://public.api.bsky.app"
 PAGE_SIZE = 100  # the API's maximum

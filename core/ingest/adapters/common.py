@@ -6,9 +6,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from core.ingest.fetch import BadSource, MissingToken
-from core.ingest.normalize import canonical_url, clean_text
-from core.ingest.types import SourceSpec
+from douse.core.ingest.fetch import BadSource, MissingToken
+from douse.core.ingest.normalize import canonical_url, clean_text
+from douse.core.ingest.types import SourceSpec
 
 
 def token_headers(spec: SourceSpec, env: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -36,11 +36,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from core.ingest.adapters import rss
-from core.ingest.adapters.common import count, optional_count, text_field, url_field
-from core.ingest.fetch import BadSource, Fetcher, FetchError
-from core.ingest.normalize import clean_text, html_to_text, to_utc
-from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.ingest.adapters import rss
+from douse.core.ingest.adapters.common import count, optional_count, text_field, url_field
+from douse.core.ingest.fetch import BadSource, Fetcher, FetchError
+from douse.core.ingest.normalize import clean_text, html_to_text, to_utc
+from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 FIELDS = (
     "id", "text", "title", "author", "author_name", "author_url", "followers", "published",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.ingest.adapters.common import count, int_param, text_field
-from core.ingest.fetch import BadSource, Fetcher, InvalidPayload
-from core.ingest.normalize import canonical_url, html_to_text, to_utc
-from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.ingest.adapters.common import count, int_param, text_field
+from douse.core.ingest.fetch import BadSource, Fetcher, InvalidPayload
+from douse.core.ingest.normalize import canonical_url, html_to_text, to_utc
+from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 DEFAULT_BASE = "https://hn.algolia.com"
 PAGE_SIZE = 100

@@ -12,10 +12,16 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from core.ingest.adapters.common import count, int_param, optional_count, text_field, token_headers
-from core.ingest.fetch import BadSource, Fetcher, InvalidPayload
-from core.ingest.normalize import canonical_url, clean_text, html_to_text, to_utc
-from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.ingest.adapters.common import (
+    count,
+    int_param,
+    optional_count,
+    text_field,
+    token_headers,
+)
+from douse.core.ingest.fetch import BadSource, Fetcher, InvalidPayload
+from douse.core.ingest.normalize import canonical_url, clean_text, html_to_text, to_utc
+from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 PAGE_SIZE = 40  # the API's maximum
 # A tag's web page (/tags/acme) or its API timeline (/api/v1/timelines/tag/acme).

@@ -14,10 +14,16 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from core.ingest.adapters.common import text_field
-from core.ingest.fetch import Fetcher, InvalidPayload
-from core.ingest.normalize import canonical_url, clean_text, html_to_text, to_utc, unwrap_redirect
-from core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.ingest.adapters.common import text_field
+from douse.core.ingest.fetch import Fetcher, InvalidPayload
+from douse.core.ingest.normalize import (
+    canonical_url,
+    clean_text,
+    html_to_text,
+    to_utc,
+    unwrap_redirect,
+)
+from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
 
 _FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.incidents import assign, inert, unowned_accounts, write_incident
-from tui.cli.context import Context
+from douse.core.incidents import assign, inert, unowned_accounts, write_incident
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.db.models import Incident, Mention
-from core.incidents import client_categories, set_category, write_incident
-from core.ingest.manual import active_client
-from tui.cli.context import Context
-from tui.cli.output import inert
+from douse.core.db.models import Incident, Mention
+from douse.core.incidents import client_categories, set_category, write_incident
+from douse.core.ingest.manual import active_client
+from douse.tui.cli.context import Context
+from douse.tui.cli.output import inert
 
 
 def register(sub: Any) -> None:

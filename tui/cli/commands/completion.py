@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.settings import load_settings
-from tui.cli.context import Context
-from tui.cli.registry import COMMANDS
+from douse.core.settings import load_settings
+from douse.tui.cli.context import Context
+from douse.tui.cli.registry import COMMANDS
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -87,7 +87,7 @@ def run_complete(ctx: Context) -> int:
 
 def candidates(words: Sequence[str], ctx: Context) -> list[str]:
     """What may stand in place of the last word (the one being typed; "" for a new word)."""
-    from tui.cli.main import GLOBAL_OPTIONS, build_parser, command_in
+    from douse.tui.cli.main import GLOBAL_OPTIONS, build_parser, command_in
 
     *before, current = words or [""]
     previous = before[-1] if before else ""
@@ -220,7 +220,7 @@ def _read(query: str, before: Sequence[str], ctx: Context) -> list[str]:
                 connection.close()
         from sqlalchemy import text
 
-        from core.db.engine import make_engine
+        from douse.core.db.engine import make_engine
 
         engine = make_engine(url)
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config import AgencyConfig, load_config, sync_config
-from core.errors import DouseError
-from tui.cli.context import Context
-from tui.cli.progress import progress_bar
+from douse.core.config import AgencyConfig, load_config, sync_config
+from douse.core.errors import DouseError
+from douse.tui.cli.context import Context
+from douse.tui.cli.progress import progress_bar
 
 
 def register(sub: Any) -> None:

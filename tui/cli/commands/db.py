@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.db.engine import make_engine
-from core.db.migrate import current_revision, head_revision, upgrade
-from tui.cli.context import Context
+from douse.core.db.engine import make_engine
+from douse.core.db.migrate import current_revision, head_revision, upgrade
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:
@@ -49,7 +49,7 @@ def run_status(ctx: Context) -> int:
 def current_revision_or_none(engine: Any) -> str | None:
     from sqlalchemy.exc import DatabaseError
 
-    from core.errors import StorageError
+    from douse.core.errors import StorageError
 
     try:
         return current_revision(engine)

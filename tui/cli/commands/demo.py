@@ -13,14 +13,14 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from core.db.engine import make_engine, sqlite_url
-from core.demo.agency import LEAD
-from core.demo.build import WINDOW, DemoOptions, build_demo
-from core.demo.summary import summarize
-from core.errors import DouseError, StorageError
-from core.jobs.demo_marker import DEMO_SUBJECT
-from core.settings import database_url_from, default_data_dir
-from tui.cli.context import Context
+from douse.core.db.engine import make_engine, sqlite_url
+from douse.core.demo.agency import LEAD
+from douse.core.demo.build import WINDOW, DemoOptions, build_demo
+from douse.core.demo.summary import summarize
+from douse.core.errors import DouseError, StorageError
+from douse.core.jobs.demo_marker import DEMO_SUBJECT
+from douse.core.settings import database_url_from, default_data_dir
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:
@@ -165,7 +165,7 @@ def run_demo(ctx: Context) -> int:
     if args.no_tui:
         return 0
     try:
-        from tui.app import run_desk
+        from douse.tui.app import run_desk
     except ImportError:
         ctx.out("the desk is not available in this build; run `douse incidents` to look around")
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tui.cli.context import Context
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:
@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
 
 def run(ctx: Context) -> int:
     # Imported here so that other commands never pay for loading Textual.
-    from tui.app import run_desk
+    from douse.tui.app import run_desk
 
     # The desk polls sources itself whenever no `douse watch` worker is running.
     # Who runs it: --as, DOUSE_ME, or agency.me in clients.toml (core.settings).

@@ -8,11 +8,11 @@ import os
 from datetime import datetime
 from typing import Any, TextIO
 
-from core.export import FORMATS, export_client, export_to_stream
-from core.export.period import DEFAULT_SINCE
-from tui.cli.context import Context
-from tui.cli.output import inert
-from tui.cli.progress import progress_bar
+from douse.core.export import FORMATS, export_client, export_to_stream
+from douse.core.export.period import DEFAULT_SINCE
+from douse.tui.cli.context import Context
+from douse.tui.cli.output import inert
+from douse.tui.cli.progress import progress_bar
 
 
 def register(sub: Any) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.errors import DouseError
-from core.ingest.adapters.files import counting_skipped
-from core.ingest.douse_json import import_douse_json
-from core.ingest.importer import LabelledFileRefused, import_file_batched
-from core.ingest.manual import active_client
-from tui.cli.context import Context
-from tui.cli.output import inert
-from tui.cli.progress import progress_bar
+from douse.core.errors import DouseError
+from douse.core.ingest.adapters.files import counting_skipped
+from douse.core.ingest.douse_json import import_douse_json
+from douse.core.ingest.importer import LabelledFileRefused, import_file_batched
+from douse.core.ingest.manual import active_client
+from douse.tui.cli.context import Context
+from douse.tui.cli.output import inert
+from douse.tui.cli.progress import progress_bar
 
 EXIT_REFUSED = 2
 

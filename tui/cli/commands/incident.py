@@ -6,14 +6,14 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from core.errors import DouseError
-from core.incidents import clock_state, inert, merge_incidents, split_incident, write_incident
-from core.queries.detail import incident_detail
-from core.queries.rows import IncidentDetail
-from core.text import mention_ref
-from tui.cli.context import Context
-from tui.cli.numbers import count
-from tui.cli.output import mention_arg
+from douse.core.errors import DouseError
+from douse.core.incidents import clock_state, inert, merge_incidents, split_incident, write_incident
+from douse.core.queries.detail import incident_detail
+from douse.core.queries.rows import IncidentDetail
+from douse.core.text import mention_ref
+from douse.tui.cli.context import Context
+from douse.tui.cli.numbers import count
+from douse.tui.cli.output import mention_arg
 
 
 def register(sub: Any) -> None:

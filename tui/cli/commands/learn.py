@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.db.models import Client
-from core.errors import DouseError, NotFound
-from core.incidents.workflow import staff_by_handle
-from core.learning.learn import (
+from douse.core.db.models import Client
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents.workflow import staff_by_handle
+from douse.core.learning.learn import (
     MIN_EACH,
     MIN_LABELS,
     learn_all,
@@ -19,8 +19,8 @@ from core.learning.learn import (
     stop_models,
     use_model,
 )
-from core.sentiment import Analyzer
-from tui.cli.context import Context
+from douse.core.sentiment import Analyzer
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:

@@ -19,12 +19,12 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
-from core.db.models import Client
-from core.errors import DouseError, NotFound
-from core.incidents import inert
-from core.policy import Finding, ReplyPolicy, check_reply, has_blocking
-from tui.cli.commands.score import dumps
-from tui.cli.context import Context
+from douse.core.db.models import Client
+from douse.core.errors import DouseError, NotFound
+from douse.core.incidents import inert
+from douse.core.policy import Finding, ReplyPolicy, check_reply, has_blocking
+from douse.tui.cli.commands.score import dumps
+from douse.tui.cli.context import Context
 
 EXIT_SOME_LINES_FAILED = 2
 

@@ -6,16 +6,16 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.errors import DouseError
-from core.queries.clients import client_overview
-from core.queries.incidents import list_incidents
-from core.queries.mentions import cursor_at, list_mentions
-from core.queries.rows import IncidentFilter, IncidentRow, MentionRow
-from core.text import mention_ref
-from core.wording import duration as span
-from tui.cli.context import Context
-from tui.cli.numbers import count
-from tui.cli.output import inert, mention_arg, print_json, print_table, when
+from douse.core.errors import DouseError
+from douse.core.queries.clients import client_overview
+from douse.core.queries.incidents import list_incidents
+from douse.core.queries.mentions import cursor_at, list_mentions
+from douse.core.queries.rows import IncidentFilter, IncidentRow, MentionRow
+from douse.core.text import mention_ref
+from douse.core.wording import duration as span
+from douse.tui.cli.context import Context
+from douse.tui.cli.numbers import count
+from douse.tui.cli.output import inert, mention_arg, print_json, print_table, when
 
 _SPAN = re.compile(r"^(\d+)\s*(m|h|d)$")
 LONGEST_SPAN_DAYS = 36_500

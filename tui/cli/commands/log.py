@@ -10,9 +10,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from core.clock import parse_instant
-from core.db.models import Activity
-from core.incidents import (
+from douse.core.clock import parse_instant
+from douse.core.db.models import Activity
+from douse.core.incidents import (
     LOGGABLE_KINDS,
     OFFER_TYPES,
     ActionResult,
@@ -20,8 +20,8 @@ from core.incidents import (
     log_activity,
     write_incident,
 )
-from core.policy import PolicyBlocked, policy_note
-from tui.cli.context import Context
+from douse.core.policy import PolicyBlocked, policy_note
+from douse.tui.cli.context import Context
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.errors import DouseError
-from core.ingest.manual import add_manual_mention
-from core.jobs.poll import default_on_stored
-from core.mentions import CORRECTABLE_LABELS, label_mention, mention_outcome
-from core.text import mention_ref
-from tui.cli.context import Context
+from douse.core.errors import DouseError
+from douse.core.ingest.manual import add_manual_mention
+from douse.core.jobs.poll import default_on_stored
+from douse.core.mentions import CORRECTABLE_LABELS, label_mention, mention_outcome
+from douse.core.text import mention_ref
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:

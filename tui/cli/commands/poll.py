@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.jobs.poll import Poller, SourceOutcome, format_outcome, summarize
-from tui.cli.context import Context
-from tui.cli.logs import setup_logging
-from tui.cli.numbers import between
-from tui.cli.output import inert
+from douse.core.jobs.poll import Poller, SourceOutcome, format_outcome, summarize
+from douse.tui.cli.context import Context
+from douse.tui.cli.logs import setup_logging
+from douse.tui.cli.numbers import between
+from douse.tui.cli.output import inert
 
 
 def register(sub: Any) -> None:

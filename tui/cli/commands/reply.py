@@ -16,8 +16,8 @@ import json
 import sys
 from typing import Any
 
-from core.policy import PolicyBlocked
-from core.send import (
+from douse.core.policy import PolicyBlocked
+from douse.core.send import (
     NoReplyApi,
     ReplyRequest,
     SendOutcome,
@@ -26,8 +26,8 @@ from core.send import (
     reply,
     return_reply,
 )
-from tui.cli.context import Context
-from tui.cli.output import inert, mention_arg
+from douse.tui.cli.context import Context
+from douse.tui.cli.output import inert, mention_arg
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.db.models import Client, ReportRun
-from core.errors import DouseError
-from core.export.period import client_zone
-from core.jobs.report_schedule import describe_schedule, next_fire, parse_report_schedule
-from core.jobs.reports import add_report_job, run_due_reports
-from tui.cli.context import Context
-from tui.cli.output import inert, print_table, when
+from douse.core.db.models import Client, ReportRun
+from douse.core.errors import DouseError
+from douse.core.export.period import client_zone
+from douse.core.jobs.report_schedule import describe_schedule, next_fire, parse_report_schedule
+from douse.core.jobs.reports import add_report_job, run_due_reports
+from douse.tui.cli.context import Context
+from douse.tui.cli.output import inert, print_table, when
 
 
 def register(sub: Any) -> None:

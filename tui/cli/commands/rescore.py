@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from core.db.models import Client, Mention
-from core.errors import NotFound
-from core.export.period import parse_bound
-from core.learning.rescore import rescore_client
-from core.sentiment import Analyzer
-from tui.cli.context import Context
-from tui.cli.progress import progress_bar, watching
+from douse.core.db.models import Client, Mention
+from douse.core.errors import NotFound
+from douse.core.export.period import parse_bound
+from douse.core.learning.rescore import rescore_client
+from douse.core.sentiment import Analyzer
+from douse.tui.cli.context import Context
+from douse.tui.cli.progress import progress_bar, watching
 
 
 def register(sub: Any) -> None:

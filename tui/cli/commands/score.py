@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from core.brand import client_scoring
-from core.learning.choose import scorer_for
-from core.sentiment import Analyzer, SentimentResult, check_thresholds
-from tui.cli.context import Context
+from douse.core.brand import client_scoring
+from douse.core.learning.choose import scorer_for
+from douse.core.sentiment import Analyzer, SentimentResult, check_thresholds
+from douse.tui.cli.context import Context
 
 EXIT_SOME_LINES_FAILED = 2
 DEFAULT_NEGATIVE = -0.05

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.db.models import INCIDENT_STATUSES, SEVERITIES
-from core.incidents import change_status, set_severity, write_incident
-from tui.cli.context import Context
+from douse.core.db.models import INCIDENT_STATUSES, SEVERITIES
+from douse.core.incidents import change_status, set_severity, write_incident
+from douse.tui.cli.context import Context
 
 
 def register(sub: Any) -> None:

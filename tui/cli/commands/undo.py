@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from core.incidents import write_incident
-from core.incidents.undo import last_change, undo
-from tui.cli.context import Context
+from douse.core.incidents import write_incident
+from douse.core.incidents.undo import last_change, undo
+from douse.tui.cli.context import Context
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -8,13 +8,13 @@ import threading
 from types import FrameType
 from typing import Any
 
-from core.jobs.housekeeping import IncidentJobsResult, format_jobs
-from core.jobs.poll import SourceOutcome, format_outcome
-from core.jobs.scheduler import IngestScheduler
-from tui.cli.context import Context
-from tui.cli.logs import setup_logging
-from tui.cli.numbers import between
-from tui.cli.output import inert
+from douse.core.jobs.housekeeping import IncidentJobsResult, format_jobs
+from douse.core.jobs.poll import SourceOutcome, format_outcome
+from douse.core.jobs.scheduler import IngestScheduler
+from douse.tui.cli.context import Context
+from douse.tui.cli.logs import setup_logging
+from douse.tui.cli.numbers import between
+from douse.tui.cli.output import inert
 
 
 def register(sub: Any) -> None:

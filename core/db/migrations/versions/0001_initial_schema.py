@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import core.db.base
+import douse.core.db.base
 
 
 revision = "0001"
@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.Column("is_troll", sa.Boolean(), nullable=False),
         sa.Column("is_vip", sa.Boolean(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("first_seen_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_seen_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_seen_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_seen_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authors")),
         sa.UniqueConstraint("platform", "handle", name=op.f("uq_authors_platform_handle")),
     )
@@ -53,14 +53,14 @@ def upgrade() -> None:
     op.create_table(
         "worker_heartbeats",
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("seen_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_worker_heartbeats")),
     )
     op.create_table(
         "audit_entries",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("subject", sa.String(length=32), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
@@ -100,8 +100,8 @@ def upgrade() -> None:
         sa.Column("report_schedule", sa.JSON(), nullable=False),
         sa.Column("default_owner_id", sa.Integer(), nullable=True),
         sa.Column("archived", sa.Boolean(), nullable=False),
-        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["default_owner_id"], ["staff.id"], name=op.f("fk_clients_default_owner_id_staff")
         ),
@@ -141,9 +141,9 @@ def upgrade() -> None:
         "report_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column("period_start", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("period_end", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ran_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_start", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("period_end", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ran_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_report_runs_client_id_clients")
@@ -163,7 +163,7 @@ def upgrade() -> None:
         sa.Column("cv", sa.JSON(), nullable=False),
         sa.Column("weights", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_sentiment_models_client_id_clients")
@@ -192,19 +192,19 @@ def upgrade() -> None:
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("cursor", sa.Text(), nullable=True),
-        sa.Column("last_polled_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_ok_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_polled_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_ok_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("last_error_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_warning", sa.Text(), nullable=True),
-        sa.Column("last_warning_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_warning_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
-        sa.Column("next_poll_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_new_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_poll_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_new_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("typical_gap_s", sa.Float(), nullable=True),
         sa.Column("total_new", sa.Integer(), nullable=False),
         sa.Column("lease_owner", sa.String(length=200), nullable=True),
-        sa.Column("lease_until", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "kind IN ('rss', 'mastodon', 'bluesky', 'hackernews', 'reddit', 'import', 'manual')",
             name=op.f("ck_sources_kind"),
@@ -237,24 +237,32 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=40), nullable=True),
         sa.Column("problem_id", sa.Integer(), nullable=True),
         sa.Column("summary", sa.JSON(), nullable=False),
-        sa.Column("opened_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("acknowledged_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("first_response_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_customer_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_response_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("resolved_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("first_response_due_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("next_response_due_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("resolution_due_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("due_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("paused_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("breached_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "first_response_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("last_customer_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_response_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "first_response_due_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "next_response_due_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "resolution_due_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("due_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("breached_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("breach_kind", sa.String(length=32), nullable=True),
         sa.Column("resolution", sa.Text(), nullable=True),
         sa.Column("repair_status", sa.String(length=32), nullable=True),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
@@ -310,8 +318,8 @@ def upgrade() -> None:
         sa.Column("canonical_url", sa.String(length=2000), nullable=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("published_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("fetched_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("fetched_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("language", sa.String(length=16), nullable=True),
         sa.Column("sentiment_compound", sa.Float(), nullable=True),
         sa.Column("sentiment_label", sa.String(length=16), nullable=False),
@@ -327,7 +335,7 @@ def upgrade() -> None:
         sa.Column("raw", sa.JSON(), nullable=True),
         sa.Column("category", sa.String(length=40), nullable=True),
         sa.Column("category_reason", sa.Text(), nullable=True),
-        sa.Column("triaged_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("triaged_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "sentiment_label IN ('negative', 'neutral', 'positive', 'unscored')",
             name=op.f("ck_mentions_sentiment_label"),
@@ -395,7 +403,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("channel", sa.String(length=64), nullable=True),
         sa.Column("staff_id", sa.Integer(), nullable=True),
-        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=True),
@@ -430,7 +438,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("offer", sa.String(length=32), nullable=True),
         sa.Column("amount", sa.String(length=32), nullable=True),
-        sa.Column("updated_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incidents.id"], name=op.f("fk_drafts_incident_id_incidents")
         ),
@@ -449,7 +457,7 @@ def upgrade() -> None:
         sa.Column("terms", sa.JSON(), nullable=False),
         sa.Column("mention_id", sa.Integer(), nullable=True),
         sa.Column("staff_id", sa.Integer(), nullable=True),
-        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "kind IN ('together', 'apart', 'category')", name=op.f("ck_grouping_hints_kind")
         ),
@@ -473,8 +481,8 @@ def upgrade() -> None:
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("first_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("posts", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_incident_keys_client_id_clients")
@@ -494,7 +502,7 @@ def upgrade() -> None:
         "incident_mentions",
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("mention_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"],
             ["incidents.id"],
@@ -515,9 +523,9 @@ def upgrade() -> None:
         sa.Column("incident_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("key", sa.String(length=64), server_default="", nullable=False),
-        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("webhook_sent_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("webhook_sent_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("webhook_error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_notifications_client_id_clients")
@@ -538,8 +546,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("mention_id", sa.Integer(), nullable=False),
-        sa.Column("due_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("done_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("done_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=32), nullable=True),
         sa.Column("new_compound", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -561,9 +569,9 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("label", sa.String(length=16), nullable=False),
         sa.Column("given_by_id", sa.Integer(), nullable=True),
-        sa.Column("given_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("given_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
-        sa.Column("superseded_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("superseded_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "label IN ('negative', 'neutral', 'positive')", name=op.f("ck_training_labels_label")
         ),
@@ -606,17 +614,17 @@ def upgrade() -> None:
         sa.Column("override", sa.Text(), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("retry_after", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("retry_after", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("post_id", sa.String(length=500), nullable=True),
         sa.Column("post_url", sa.String(length=2000), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("attempted_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("checked_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempted_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checked_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("approval", sa.JSON(), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
-        sa.Column("decided_at", core.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", douse.core.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("activity_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
@@ -657,7 +665,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=True),
-        sa.Column("at", core.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", douse.core.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("before", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["activity_id"], ["activities.id"], name=op.f("fk_undo_points_activity_id_activities")
