@@ -7,9 +7,10 @@ score the rest.
 Reads ../shared/datasets/airline-dev/tweets.csv (one client per airline, as `douse import`
 would see them: name, slug and keywords = the airline's handle and name). For each client and
 each N, the client's first N tweets by time are its labels; `core.learning.fit` (what `douse
-learn` runs) fits a model from them, and the client's later tweets are scored with it exactly as
-ingest would (`LearnedScorer` over the rules' Analyzer, with the client's brand terms). Printed
-beside it on the same later tweets: the rules alone and raw VADER (nltk's compound, ±0.05).
+learn` runs) fits a model from them, with the other clients' first N beside them as `douse
+learn` uses the agency's other labels (judged on the client's own), and the client's later
+tweets are scored with it exactly as ingest would (`LearnedScorer` over the rules' Analyzer,
+with the client's brand terms). Printed beside it on the same later tweets: the rules alone and raw VADER (nltk's compound, ±0.05).
 Figures are for the negative label (precision, recall, F1), per client and pooled.
 
 Then the speed figures the issue sets targets for:
@@ -49,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.sentiment_real import AIRLINES, brand_terms
 from douse.core.ingest.pipeline import BATCH_SIZE
-from douse.core.learning.fit import Figures, fit, prepare
+from douse.core.learning.fit import Example, Figures, fit, prepare
 from douse.core.learning.model import LearnedModel, LearnedScorer
 from douse.core.sentiment import Analyzer
 from douse.core.sentiment.analyzer import label_for
@@ -92,6 +93,16 @@ def curve(tweets: list[Tweet], analyzer: Analyzer, sizes: Sequence[int]) -> None
         n: ([], [], [], []) for n in sizes
     }
     print(f"{'negative label':<28}{'precision':>10}{'recall':>8}{'F1':>7}")
+    # Each client's first N labels, as `douse learn` would find them: a client's model also
+    # learns from the other clients' labels of the same moment (their first N).
+    labelled_by: dict[tuple[str, int], list[Example]] = {}
+    for airline in airlines:
+        terms = brand_terms(airline)
+        mine = sorted((t for t in tweets if t.airline == airline), key=lambda t: t.at)
+        for n in sizes:
+            labelled_by[(airline, n)] = [
+                prepare(analyzer, t.text, t.label, brand_terms=terms) for t in mine[:n]
+            ]
     for airline in airlines:
         terms = brand_terms(airline)
         mine = sorted((t for t in tweets if t.airline == airline), key=lambda t: t.at)
@@ -101,9 +112,10 @@ def curve(tweets: list[Tweet], analyzer: Analyzer, sizes: Sequence[int]) -> None
         for n in sizes:
             if n >= len(mine):
                 continue
-            labelled, later = mine[:n], mine[n:]
-            examples = [prepare(analyzer, t.text, t.label, brand_terms=terms) for t in labelled]
-            fitted = fit(examples)
+            later = mine[n:]
+            examples = labelled_by[(airline, n)]
+            others = [e for a in airlines if a != airline for e in labelled_by[(a, n)]]
+            fitted = fit(examples, extra=others)
             model = LearnedModel(0, None, n, fitted.weights)
             scorer = LearnedScorer(analyzer, model)
             learned = [
@@ -115,7 +127,8 @@ def curve(tweets: list[Tweet], analyzer: Analyzer, sizes: Sequence[int]) -> None
             negatives = sum(g == "negative" for g in gold)
             print(
                 f"{AIRLINES[airline][0]}: first {n:,} labelled ({fitted.counts['negative']} "
-                f"negative; {fitted.folds}-fold CV F1 {fitted.model.f1:.3f} vs rules "
+                f"negative, and {len(others):,} of the other clients; {fitted.folds}-fold CV "
+                f"F1 {fitted.model.f1:.3f} vs rules "
                 f"{fitted.rules.f1:.3f}, {'used' if fitted.beats_rules else 'NOT used'}), "
                 f"scored the later {len(later):,} ({negatives:,} negative)"
             )

@@ -138,9 +138,15 @@ def test_client_model_before_agency_model_and_roll_back(
     out = capsys.readouterr().out
     assert "agency: model 1 from 280 labels" in out
     assert "client acme: model 2 from 220 labels" in out
+    # Acme's model also learned from the agency's other labels, judged on Acme's alone.
+    assert "and 60 of the agency's other clients" in out
     assert "client globex: not learned: 60 labels, 200 needed" in out
     acme, globex = client_id(agency, "acme"), client_id(agency, "globex")
     with agency.sessions() as session:
+        acme_model = session.get(SentimentModel, 2)
+        assert acme_model is not None and acme_model.n_labels == 220
+        assert acme_model.cv["other_labels"] == 60
+        assert sum(acme_model.cv["labels"].values()) == 220
         assert active_model(session, acme).model_id == 2  # type: ignore[union-attr]
         assert active_model(session, globex).model_id == 1  # type: ignore[union-attr]
     # Roll back: Acme off its own model falls to the agency's, then back again.

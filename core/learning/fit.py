@@ -115,6 +115,7 @@ class Fitted:
     folds: int
     counts: dict[str, int]
     seconds: float
+    others: int = 0  # labels from beyond the scope it also learned from (`fit`'s `extra`)
 
     @property
     def beats_rules(self) -> bool:
@@ -126,6 +127,7 @@ class Fitted:
             "model": self.model.as_dict(),
             "rules": self.rules.as_dict(),
             "labels": dict(self.counts),
+            "other_labels": self.others,
             "seconds": round(self.seconds, 2),
         }
 
@@ -225,12 +227,23 @@ def _weights(
     }
 
 
-def fit(examples: Sequence[Example], folds: int = FOLDS, seed: int = 0) -> Fitted:
-    """Cross-validate, then fit on every example. Needs both negative and other labels."""
+def fit(
+    examples: Sequence[Example],
+    folds: int = FOLDS,
+    seed: int = 0,
+    extra: Sequence[Example] = (),
+) -> Fitted:
+    """Cross-validate, then fit on every example. Needs both negative and other labels.
+
+    `extra`: labels from beyond the scope (a client's model learns from the agency's other
+    clients' labels too) that train every fold and the final model but are never scored: the
+    figures, and the comparison with the rules, are about the scope's own labels."""
     started = time.perf_counter()
     labels = np.array([e.label for e in examples])
     counts = Counter(labels.tolist())
-    x, words, chars = _matrix(examples)
+    x_all, words, chars = _matrix([*examples, *extra])
+    x, x_extra = x_all[: len(examples)], x_all[len(examples) :]
+    labels_extra = np.array([e.label for e in extra], dtype=labels.dtype)
     # A rare class (three positive labels) does not shrink the folds: StratifiedKFold spreads
     # what there is, and every fold still has plenty of negatives and others (MIN_EACH).
     predicted = np.empty(len(examples), dtype=object)
@@ -241,9 +254,12 @@ def fit(examples: Sequence[Example], folds: int = FOLDS, seed: int = 0) -> Fitte
         warnings.simplefilter("ignore", category=UserWarning)
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         for train, test in splitter.split(x, labels):
-            fold_model = _classifier().fit(x[train], labels[train])
+            fold_model = _classifier().fit(
+                sparse.vstack([x[train], x_extra]).tocsr(),
+                np.concatenate([labels[train], labels_extra]),
+            )
             predicted[test] = fold_model.predict(x[test])
-        final = _classifier().fit(x, labels)
+        final = _classifier().fit(x_all, np.concatenate([labels, labels_extra]))
     gold = labels.tolist()
     return Fitted(
         weights=_weights(final, words, chars),
@@ -252,4 +268,5 @@ def fit(examples: Sequence[Example], folds: int = FOLDS, seed: int = 0) -> Fitte
         folds=folds,
         counts={name: counts.get(name, 0) for name in CLASSES},
         seconds=time.perf_counter() - started,
+        others=len(extra),
     )

@@ -2,7 +2,10 @@
 figures, and put it in use only when it beats the rules on the same labels.
 
 The agency's model learns from every client's labels (each text with its own client's names
-hidden); a client's own model from its labels alone, once it has enough of them. Fitting reads
+hidden); a client's own model, once it has enough labels of its own, learns from them and from
+the agency's other clients' labels beside them (more examples of how people complain, which
+moved every dev client's F1 up), but is cross-validated and compared with the rules on its own
+labels only, so it is used only where it is better for that client. Fitting reads
 the labels in one transaction and stores the result in another, so a minute of fitting never
 holds the database.
 """
@@ -28,6 +31,15 @@ from douse.core.learning.model import FORMAT_VERSION
 # Enough labels to learn from: fewer, and cross-validation says little and the rules do better.
 MIN_LABELS = 200
 MIN_EACH = 20  # negative, and not negative
+# A client's model learns from at most this many of the agency's other labels (the newest), so
+# a big agency's `douse learn` costs a few fits of the client's own size, not one per client of
+# the agency's whole size.
+OTHERS_AT_LEAST = 2_000
+OTHERS_PER_OWN = 2
+
+
+def others_limit(own: int) -> int:
+    return max(OTHERS_AT_LEAST, OTHERS_PER_OWN * own)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class Outcome:
     fitted: Fitted | None = None
     model_id: int | None = None
     skipped: str | None = None
+    # The agency's other clients' labels a client's model also learned from.
+    others: int = 0
 
     @property
     def scope(self) -> str:
@@ -55,8 +69,9 @@ class Outcome:
         c = f.counts
         head = (
             f"{self.scope}: model {self.model_id} from {self.counts.total:,} labels "
-            f"({c['negative']:,} negative, {c['neutral']:,} neutral, {c['positive']:,} positive) "
-            f"in {f.seconds:.1f} s"
+            f"({c['negative']:,} negative, {c['neutral']:,} neutral, {c['positive']:,} positive"
+            + (f"; and {self.others:,} of the agency's other clients" if self.others else "")
+            + f") in {f.seconds:.1f} s"
         )
         figures = (
             f"  negative, {f.folds}-fold cross-validated: model precision {f.model.precision:.3f} "
@@ -83,18 +98,32 @@ def enough(counts: LabelCounts) -> str | None:
     return None
 
 
-def _examples(session: Session, analyzer: Any, client_id: int | None) -> tuple[list[Example], int]:
-    """The labels in force as examples, and the newest label id among all the scope's labels."""
+def _examples(
+    session: Session,
+    analyzer: Any,
+    client_id: int | None,
+    *,
+    others: bool = False,
+    limit: int | None = None,
+) -> tuple[list[Example], int]:
+    """The labels in force as examples, and the newest label id among all the scope's labels;
+    with `others`, the newest `limit` labels of every client but `client_id` instead."""
     query = select(TrainingLabel.client_id, TrainingLabel.text, TrainingLabel.label).where(
         TrainingLabel.superseded_at.is_(None)
     )
     if client_id is not None:
-        query = query.where(TrainingLabel.client_id == client_id)
+        query = query.where(
+            TrainingLabel.client_id != client_id if others else TrainingLabel.client_id == client_id
+        )
     newest = select(func.max(TrainingLabel.id))
     if client_id is not None:
         newest = newest.where(TrainingLabel.client_id == client_id)
     last_label_id = int(session.scalar(newest) or 0)
-    rows = session.execute(query.order_by(TrainingLabel.id)).all()
+    if limit is not None:
+        query = query.order_by(TrainingLabel.id.desc()).limit(limit)
+        rows = list(reversed(session.execute(query).all()))
+    else:
+        rows = list(session.execute(query.order_by(TrainingLabel.id)).all())
     settings: dict[int, tuple[tuple[str, ...], float, float]] = {}
     for client in session.scalars(select(Client).where(Client.id.in_({r[0] for r in rows}))):
         settings[client.id] = (
@@ -176,10 +205,15 @@ def learn_scope(
         if why:
             return Outcome(client_slug, counts, skipped=why)
         examples, last_label_id = _examples(session, analyzer, client_id)
-    fitted = fit(examples)
+        extra: list[Example] = []
+        if client_id is not None:
+            extra, _ = _examples(
+                session, analyzer, client_id, others=True, limit=others_limit(len(examples))
+            )
+    fitted = fit(examples, extra=extra)
     with sessions.begin() as session:
         model_id = _store(session, client_id, fitted, len(examples), now(), staff_id, last_label_id)
-    return Outcome(client_slug, counts, fitted, model_id)
+    return Outcome(client_slug, counts, fitted, model_id, others=len(extra))
 
 
 def learn_all(
