@@ -10,7 +10,8 @@ each N, the client's first N tweets by time are its labels; `core.learning.fit` 
 learn` runs) fits a model from them, with the other clients' first N beside them as `douse
 learn` uses the agency's other labels (judged on the client's own), and the client's later
 tweets are scored with it exactly as ingest would (`LearnedScorer` over the rules' Analyzer,
-with the client's brand terms). Printed beside it on the same later tweets: the rules alone and raw VADER (nltk's compound, ±0.05).
+with the client's brand terms). Printed beside it on the same later tweets: the rules alone
+and raw VADER (nltk's compound, ±0.05).
 Figures are for the negative label (precision, recall, F1), per client and pooled.
 
 Then the speed figures the issue sets targets for:
