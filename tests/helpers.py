@@ -31,10 +31,12 @@ T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 # Fetch limits for tests against a local server: short timeouts, one retry, no real waiting.
+# The read timeout leaves room for a busy CI machine: at 0.5 s a loaded worker once saw the
+# local server's instant 503 "time out" twice in a row.
 FAST = FetchLimits(
     connect_timeout=1.0,
-    read_timeout=0.5,
-    total_timeout=2.0,
+    read_timeout=1.5,
+    total_timeout=3.0,
     max_bytes=64_000,
     attempts=2,
     max_retry_wait=1.0,
