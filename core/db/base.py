@@ -49,11 +49,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         # process_result_value runs; fromisoformat (C) reads the same text in one step, and an
         # export reads hundreds of thousands of these.
         if dialect.name == "sqlite":
-            return _sqlite_instant
+            return sqlite_instant
         return super().result_processor(dialect, coltype)
 
 
-def _sqlite_instant(value: Any) -> datetime | None:
+def sqlite_instant(value: Any) -> datetime | None:
+    """A UTC column's value as SQLite hands it back, as an aware UTC datetime."""
     if value is None:
         return None
     if value.__class__ is str:

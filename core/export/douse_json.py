@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from douse.core.db.models import (
     Mention,
     Staff,
 )
+from douse.core.export.instant_text import iso_z
 from douse.core.export.period import Period
 from douse.core.export.records import (
     ActivityRecord,
@@ -42,19 +43,15 @@ from douse.core.ingest.douse_json import SCHEMA, SCHEMA_VERSION
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _t(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def _pair(value: tuple[str, str] | None) -> dict[str, str] | None:
     return {"platform": value[0], "handle": value[1]} if value else None
 
 
-def mention_json(m: MentionRecord) -> dict[str, Any]:
+def mention_json(m: MentionRecord[str]) -> dict[str, Any]:
     a = m.author
     return {
         "id": m.id,
-        "added_at": _t(m.added_at),
+        "added_at": m.added_at,
         "platform": m.platform,
         "external_id": m.external_id,
         "dedupe_key": m.dedupe_key,
@@ -62,8 +59,8 @@ def mention_json(m: MentionRecord) -> dict[str, Any]:
         "canonical_url": m.canonical_url,
         "title": m.title,
         "text": m.text,
-        "published_at": _t(m.published_at),
-        "fetched_at": _t(m.fetched_at),
+        "published_at": m.published_at,
+        "fetched_at": m.fetched_at,
         "language": m.language,
         "sentiment": {
             "compound": m.sentiment_compound,
@@ -97,13 +94,13 @@ def mention_json(m: MentionRecord) -> dict[str, Any]:
     }
 
 
-def activity_json(a: ActivityRecord) -> dict[str, Any]:
+def activity_json(a: ActivityRecord[str]) -> dict[str, Any]:
     return {
         "id": a.id,
         "kind": a.kind,
         "channel": a.channel,
         "staff": a.staff,
-        "at": _t(a.at),
+        "at": a.at,
         "body": a.body,
         "outcome": a.outcome,
         "amount": None if a.amount is None else str(a.amount),
@@ -113,7 +110,34 @@ def activity_json(a: ActivityRecord) -> dict[str, Any]:
     }
 
 
-def incident_json(i: IncidentRecord, now: datetime) -> dict[str, Any]:
+class _Response(NamedTuple):
+    opened_at: datetime
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    breached_at: datetime | None
+    breach_kind: str | None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _first_response(i: IncidentRecord[str], now: datetime) -> str:
+    """The outcome from the incident's instants as the export writes them (the only ones it
+    compares are read back; text with and without a fraction does not sort as time does)."""
+    return first_response_outcome(
+        _Response(
+            datetime.fromisoformat(i.opened_at),
+            _instant(i.first_response_at),
+            _instant(i.first_response_due_at),
+            _instant(i.breached_at),
+            i.breach_kind,
+        ),
+        now,
+    )
+
+
+def incident_json(i: IncidentRecord[str], now: datetime) -> dict[str, Any]:
     return {
         "id": i.id,
         "kind": i.kind,
@@ -127,25 +151,25 @@ def incident_json(i: IncidentRecord, now: datetime) -> dict[str, Any]:
         "distinct_authors": i.distinct_authors,
         "mention_count": i.mention_count,
         "terms": i.terms,
-        "opened_at": _t(i.opened_at),
-        "acknowledged_at": _t(i.acknowledged_at),
-        "first_response_at": _t(i.first_response_at),
-        "last_customer_at": _t(i.last_customer_at),
-        "last_response_at": _t(i.last_response_at),
-        "resolved_at": _t(i.resolved_at),
-        "closed_at": _t(i.closed_at),
-        "first_response_due_at": _t(i.first_response_due_at),
-        "next_response_due_at": _t(i.next_response_due_at),
-        "resolution_due_at": _t(i.resolution_due_at),
-        "due_at": _t(i.due_at),
-        "paused_at": _t(i.paused_at),
-        "breached_at": _t(i.breached_at),
+        "opened_at": i.opened_at,
+        "acknowledged_at": i.acknowledged_at,
+        "first_response_at": i.first_response_at,
+        "last_customer_at": i.last_customer_at,
+        "last_response_at": i.last_response_at,
+        "resolved_at": i.resolved_at,
+        "closed_at": i.closed_at,
+        "first_response_due_at": i.first_response_due_at,
+        "next_response_due_at": i.next_response_due_at,
+        "resolution_due_at": i.resolution_due_at,
+        "due_at": i.due_at,
+        "paused_at": i.paused_at,
+        "breached_at": i.breached_at,
         "breach_kind": i.breach_kind,
-        "first_response": first_response_outcome(i, now),
+        "first_response": _first_response(i, now),
         "resolution": i.resolution,
         "repair_status": i.repair_status,
         "merged_into_id": i.merged_into_id,
-        "updated_at": _t(i.updated_at),
+        "updated_at": i.updated_at,
         "updated_by": i.updated_by,
         "mentions": [mention_json(m) for m in i.mentions],
         "activities": [activity_json(a) for a in i.activities],
@@ -210,22 +234,24 @@ def write_douse_json(
 
     out.write("{\n")
     out.write(f'"schema":{_dump(SCHEMA)},\n"schema_version":{SCHEMA_VERSION},\n')
-    out.write(f'"generator":{_dump("douse " + __version__)},\n"exported_at":{_dump(_t(now))},\n')
-    out.write(f'"period":{_dump({"since": _t(period.since), "until": _t(period.until)})},\n')
+    out.write(f'"generator":{_dump("douse " + __version__)},\n"exported_at":{_dump(iso_z(now))},\n')
+    out.write(f'"period":{_dump({"since": iso_z(period.since), "until": iso_z(period.until)})},\n')
     out.write(f'"client":{_dump(_client_json(client))},\n')
     out.write(f'"staff":{_dump(_referenced_staff(session, client.id, period))},\n')
     # The period's mentions that no exported incident holds: without them an imported client's
     # chart would show only the posts that became incidents.
     out.write('"mentions":[')
     first = True
-    for mention in iter_unlinked_mentions(session, client.id, period):
+    for mention in iter_unlinked_mentions(session, client.id, period, instants="text"):
         out.write("\n" if first else ",\n")
         out.write(_dump(mention_json(mention)))
         first = False
     out.write("\n],\n" if not first else "],\n")
     out.write('"incidents":[')
     count = 0
-    for incident in iter_incidents(session, client.id, period, mentions="full", activities=True):
+    for incident in iter_incidents(
+        session, client.id, period, mentions="full", activities=True, instants="text"
+    ):
         out.write(",\n" if count else "\n")
         out.write(_dump(incident_json(incident, now)))
         count += 1

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from json.scanner import make_scanner
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Generic, Literal, NamedTuple, cast, overload
 
 from sqlalchemy import JSON, and_, func, or_, select, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import TypeDecorator
+from typing_extensions import TypeVar
 
+from douse.core.db.base import UTCDateTime
 from douse.core.db.models import (
     Account,
     Activity,
@@ -35,6 +37,7 @@ from douse.core.db.models import (
     Staff,
 )
 from douse.core.errors import NotFound
+from douse.core.export.instant_text import sqlite_instant_text, utc_text
 from douse.core.export.period import Period
 
 PAGE_SIZE = 500
@@ -42,6 +45,9 @@ PAGE_SIZE = 500
 # "full": every mention with all it holds (json).
 MentionDetail = Literal["first_url", "quotes", "full"]
 QUOTES = 3
+# How a record holds instants: aware UTC datetimes, or (instants="text", for douse JSON) the
+# text the export writes, read from the column without a datetime in between.
+Instant = TypeVar("Instant", default=datetime)
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,9 @@ class AuthorRecord(NamedTuple):
     is_vip: bool
 
 
-class MentionRecord(NamedTuple):
+class MentionRecord(NamedTuple, Generic[Instant]):
     id: int
-    added_at: datetime | None  # when linked to the incident; None for a mention on its own
+    added_at: Instant | None  # when linked to the incident; None for a mention on its own
     platform: str
     external_id: str | None
     dedupe_key: str
@@ -84,8 +90,8 @@ class MentionRecord(NamedTuple):
     canonical_url: str | None
     title: str
     text: str
-    published_at: datetime
-    fetched_at: datetime
+    published_at: Instant
+    fetched_at: Instant
     language: str | None
     sentiment_compound: float | None
     sentiment_label: str
@@ -113,12 +119,12 @@ class QuoteRecord(NamedTuple):
     text: str
 
 
-class ActivityRecord(NamedTuple):
+class ActivityRecord(NamedTuple, Generic[Instant]):
     id: int
     kind: str
     channel: str | None
     staff: str | None
-    at: datetime
+    at: Instant
     body: str
     outcome: str | None
     amount: Decimal | None
@@ -127,7 +133,7 @@ class ActivityRecord(NamedTuple):
     corrects_id: int | None
 
 
-class IncidentRecord(NamedTuple):
+class IncidentRecord(NamedTuple, Generic[Instant]):
     id: int
     kind: str
     title: str
@@ -140,29 +146,29 @@ class IncidentRecord(NamedTuple):
     distinct_authors: int
     mention_count: int
     terms: list[Any]
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    first_response_at: datetime | None
-    last_customer_at: datetime | None
-    last_response_at: datetime | None
-    resolved_at: datetime | None
-    closed_at: datetime | None
-    first_response_due_at: datetime | None
-    next_response_due_at: datetime | None
-    resolution_due_at: datetime | None
-    due_at: datetime | None
-    paused_at: datetime | None
-    breached_at: datetime | None
+    opened_at: Instant
+    acknowledged_at: Instant | None
+    first_response_at: Instant | None
+    last_customer_at: Instant | None
+    last_response_at: Instant | None
+    resolved_at: Instant | None
+    closed_at: Instant | None
+    first_response_due_at: Instant | None
+    next_response_due_at: Instant | None
+    resolution_due_at: Instant | None
+    due_at: Instant | None
+    paused_at: Instant | None
+    breached_at: Instant | None
     breach_kind: str | None
     resolution: str | None
     repair_status: str | None
     merged_into_id: int | None
-    updated_at: datetime
+    updated_at: Instant
     updated_by: str | None
     version: int
     first_mention_url: str | None
-    mentions: tuple[MentionRecord, ...]  # with mentions="full"
-    activities: tuple[ActivityRecord, ...]
+    mentions: tuple[MentionRecord[Instant], ...]  # with mentions="full"
+    activities: tuple[ActivityRecord[Instant], ...]
     quotes: tuple[QuoteRecord, ...]  # with mentions="quotes": the first QUOTES, oldest first
 
 
@@ -266,6 +272,29 @@ def stored_json(column: Any) -> Any:
     return type_coerce(column, _StoredJSON()).label(column.key)
 
 
+class _InstantText(TypeDecorator[str]):
+    """A UTC instant read as the text douse JSON writes (instant_text), not as a datetime."""
+
+    impl = UTCDateTime
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return sqlite_instant_text
+        return super().result_processor(dialect, coltype)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return utc_text(value)
+
+
+def _instants_as_text(columns: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The same columns with every UTC instant read through _InstantText."""
+    return tuple(
+        type_coerce(c, _InstantText()).label(c.key) if isinstance(c.type, UTCDateTime) else c
+        for c in columns
+    )
+
+
 # Column lists run on the session's connection, not ORM entities: an export reads every row once
 # and never writes, and building an ORM object per row (identity map, instance state, attribute
 # events) cost more than the query and the writing together. The rows still go through the
@@ -306,6 +335,7 @@ _MENTION_COLUMNS = (
     Author.is_vip.label("author_is_vip"),
     _ORIGINAL.dedupe_key.label("duplicate_of"),
 )
+_MENTION_COLUMNS_TEXT = _instants_as_text(_MENTION_COLUMNS)
 
 
 # What an IncidentRecord is made of (not the incident's cached summary and other desk state).
@@ -349,6 +379,7 @@ _INCIDENT_COLUMNS = tuple(
         )
     )
 )
+_INCIDENT_COLUMNS_TEXT = _instants_as_text(_INCIDENT_COLUMNS)
 
 
 def _with_author_and_original(query: Any) -> Any:
@@ -359,11 +390,11 @@ def _with_author_and_original(query: Any) -> Any:
 
 def _mention_record(
     r: Any,
-    added_at: datetime | None,
+    added_at: Any,
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     sources: dict[int, tuple[str, str, str]],
-) -> MentionRecord:
+) -> MentionRecord[Any]:
     """A MentionRecord from a row of _MENTION_COLUMNS (positional: this runs once a mention)."""
     (
         id_,
@@ -442,12 +473,17 @@ def _mentions(
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     sources: dict[int, tuple[str, str, str]],
-) -> dict[int, list[MentionRecord]]:
+    text: bool,
+) -> dict[int, list[MentionRecord[Any]]]:
     query = _with_author_and_original(
         select(
             IncidentMention.incident_id.label("incident_id"),
-            IncidentMention.added_at.label("added_at"),
-            *_MENTION_COLUMNS,
+            (
+                type_coerce(IncidentMention.added_at, _InstantText())
+                if text
+                else IncidentMention.added_at
+            ).label("added_at"),
+            *(_MENTION_COLUMNS_TEXT if text else _MENTION_COLUMNS),
         ).join(Mention, Mention.id == IncidentMention.mention_id)
     )
     # all(): one fetchall for the page (iterating a cursor result fetches row by row).
@@ -460,7 +496,7 @@ def _mentions(
         )
         .all()
     )
-    out: dict[int, list[MentionRecord]] = defaultdict(list)
+    out: dict[int, list[MentionRecord[Any]]] = defaultdict(list)
     for row in rows:
         out[row[0]].append(_mention_record(row[2:], row[1], staff, accounts, sources))
     return out
@@ -533,9 +569,32 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
 
+@overload
 def iter_unlinked_mentions(
-    session: Session, client_id: int, period: Period, *, page_size: int = PAGE_SIZE
-) -> Iterator[MentionRecord]:
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    instants: Literal["datetime"] = ...,
+    page_size: int = ...,
+) -> Iterator[MentionRecord]: ...
+@overload
+def iter_unlinked_mentions(
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    instants: Literal["text"],
+    page_size: int = ...,
+) -> Iterator[MentionRecord[str]]: ...
+def iter_unlinked_mentions(
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    instants: Literal["datetime", "text"] = "datetime",
+    page_size: int = PAGE_SIZE,
+) -> Iterator[MentionRecord[Any]]:
     """The period's mentions outside every exported incident, oldest first.
 
     The report's chart counts every mention, so an export that is to be read back into another
@@ -547,7 +606,9 @@ def iter_unlinked_mentions(
     accounts = _accounts(session, client_id)
     sources = _sources(session, client_id)
     rows = session.connection().execute(
-        _with_author_and_original(select(*_MENTION_COLUMNS))
+        _with_author_and_original(
+            select(*(_MENTION_COLUMNS_TEXT if instants == "text" else _MENTION_COLUMNS))
+        )
         .where(unlinked_mentions_filter(client_id, period))
         .order_by(Mention.published_at, Mention.id)
         .execution_options(yield_per=page_size)
@@ -571,21 +632,22 @@ _ACTIVITY_COLUMNS = (
     stored_json(Activity.details),
     Activity.corrects_id,
 )
+_ACTIVITY_COLUMNS_TEXT = _instants_as_text(_ACTIVITY_COLUMNS)
 
 
 def _activities(
-    session: Session, ids: Sequence[int], staff: dict[int, str]
-) -> dict[int, list[ActivityRecord]]:
+    session: Session, ids: Sequence[int], staff: dict[int, str], text: bool
+) -> dict[int, list[ActivityRecord[Any]]]:
     rows = (
         session.connection()
         .execute(
-            select(*_ACTIVITY_COLUMNS)
+            select(*(_ACTIVITY_COLUMNS_TEXT if text else _ACTIVITY_COLUMNS))
             .where(Activity.incident_id.in_(ids))
             .order_by(Activity.incident_id, Activity.at, Activity.id)
         )
         .all()
     )
-    out: dict[int, list[ActivityRecord]] = defaultdict(list)
+    out: dict[int, list[ActivityRecord[Any]]] = defaultdict(list)
     for (
         incident_id,
         id_,
@@ -618,6 +680,28 @@ def _activities(
     return out
 
 
+@overload
+def iter_incidents(
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    mentions: MentionDetail = ...,
+    activities: bool = ...,
+    instants: Literal["datetime"] = ...,
+    page_size: int = ...,
+) -> Iterator[IncidentRecord]: ...
+@overload
+def iter_incidents(
+    session: Session,
+    client_id: int,
+    period: Period,
+    *,
+    mentions: MentionDetail = ...,
+    activities: bool = ...,
+    instants: Literal["text"],
+    page_size: int = ...,
+) -> Iterator[IncidentRecord[str]]: ...
 def iter_incidents(
     session: Session,
     client_id: int,
@@ -625,15 +709,19 @@ def iter_incidents(
     *,
     mentions: MentionDetail = "first_url",
     activities: bool = False,
+    instants: Literal["datetime", "text"] = "datetime",
     page_size: int = PAGE_SIZE,
-) -> Iterator[IncidentRecord]:
+) -> Iterator[IncidentRecord[Any]]:
     """Every incident of one client opened in the period, oldest first, one page in memory."""
+    text = instants == "text"
     staff = _staff_handles(session)
     accounts = _accounts(session, client_id)
     sources = _sources(session, client_id)
     after: tuple[datetime, int] | None = None
     while True:
-        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
+        query = select(*(_INCIDENT_COLUMNS_TEXT if text else _INCIDENT_COLUMNS)).where(
+            Incident.client_id == client_id, in_period(period)
+        )
         if after is not None:
             query = query.where(
                 or_(
@@ -649,7 +737,7 @@ def iter_incidents(
         if not page:
             return
         ids = [i.id for i in page]
-        full = _mentions(session, ids, staff, accounts, sources) if mentions == "full" else {}
+        full = _mentions(session, ids, staff, accounts, sources, text) if mentions == "full" else {}
         quotes: dict[int, list[QuoteRecord]] = {}
         if mentions == "quotes":
             quotes, first = _quotes(session, ids)
@@ -657,7 +745,7 @@ def iter_incidents(
             first = _first_urls(session, ids)
         else:
             first = {}
-        acts = _activities(session, ids, staff) if activities else {}
+        acts = _activities(session, ids, staff, text) if activities else {}
         for i in page:
             linked = tuple(full.get(i.id, ()))
             first_url = first.get(i.id)
@@ -672,7 +760,9 @@ def iter_incidents(
                 tuple(acts.get(i.id, ())),
                 tuple(quotes.get(i.id, ())),
             )
-        after = (page[-1].opened_at, page[-1].id)
+        last = page[-1]
+        # The text form names the same instant, so it reads back to the stored key exactly.
+        after = (datetime.fromisoformat(last.opened_at) if text else last.opened_at, last.id)
 
 
 def _incident_record(
@@ -680,10 +770,10 @@ def _incident_record(
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     first_url: str | None,
-    mentions: tuple[MentionRecord, ...],
-    activities: tuple[ActivityRecord, ...],
+    mentions: tuple[MentionRecord[Any], ...],
+    activities: tuple[ActivityRecord[Any], ...],
     quotes: tuple[QuoteRecord, ...],
-) -> IncidentRecord:
+) -> IncidentRecord[Any]:
     """An IncidentRecord from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
     (
         id_,

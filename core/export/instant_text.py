@@ -1,0 +1,55 @@
+"""Instants as the douse JSON export writes them: ISO 8601 in UTC with a "Z"
+("2026-03-04T05:06:07.123456Z", the fraction left out when it is zero, as isoformat does).
+
+On SQLite the column's stored text is rewritten to that form directly: reading it into a
+datetime and writing the datetime back cost a sixth of a JSON export, a dozen instants an
+incident.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from douse.core.db.base import sqlite_instant
+
+
+def iso_z(value: datetime | None) -> str | None:
+    """An aware datetime in the export's form (the reference the stored-text path must equal)."""
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def sqlite_instant_text(value: Any) -> str | None:
+    """The export's form of a UTC instant as SQLite hands it back.
+
+    SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" (the instant in UTC without an offset), and
+    SQLite's own CURRENT_TIMESTAMP writes "YYYY-MM-DD HH:MM:SS"; those two shapes are rewritten
+    as text. Anything else (an offset, a "T", another number of digits, another type) is read as
+    a datetime and written from it, as before. The text is still parsed, so the same values are
+    refused as before (a 30 February stops the export rather than being copied into it)."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        size = len(value)
+        if (
+            ((size == 26 and value[19] == ".") or size == 19)
+            and value[4] == "-"
+            and value[7] == "-"  # not a week date ("2026-W10-1" is ten characters too)
+            and value[10] == " "
+            and value[13] == ":"
+            and value[16] == ":"
+            and value[11:13] != "24"  # an end-of-day 24:00 would be written as the next day
+            # Checks every digit and range; no offset: a short fraction and "+01" fill 26 too.
+            and datetime.fromisoformat(value).tzinfo is None
+        ):
+            if size == 19 or value.endswith(".000000"):
+                return value[:19].replace(" ", "T") + "Z"
+            return value.replace(" ", "T") + "Z"
+    return iso_z(sqlite_instant(value))
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """A datetime read by another dialect (psycopg hands back aware values)."""
+    if value is None:
+        return None
+    return iso_z(value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC))
