@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, TextArea
 
 from douse.core.db.models import Activity, Draft, Incident, OutboxEntry
 from douse.core.send import ReplyRequest, reply
 from douse.core.services import Services
+from douse.tui.app import DouseApp
 from douse.tui.dialogs.outreach import LogOutreachDialog
 from douse.tui.dialogs.prompt import PromptDialog
 from douse.tui.screens.approvals import ApprovalsScreen
@@ -49,6 +52,13 @@ def table_lines(app: object, selector: str) -> list[str]:
     return [" ".join(c.plain for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
+async def open_outreach(pilot: Pilot[Any], app: DouseApp, incident_id: int) -> None:
+    """The incident's screen, then `l`: the outreach dialog the sends start from."""
+    await open_incident(pilot, app, incident_id)
+    await pilot.press("l")
+    await settle(pilot)
+
+
 def logged(w: SendWorld, platform: str) -> list[Activity]:
     with w.services.sessions() as s:
         return list(
@@ -68,9 +78,7 @@ async def test_from_the_incident_to_a_sent_logged_reply_in_one_key_after_the_tex
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["mastodon"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["mastodon"])
         assert isinstance(app.screen, LogOutreachDialog)
         assert "Ctrl+T send" in hint(app)
         where = str(app.screen.query_one("#target", Label).render())
@@ -100,9 +108,7 @@ async def test_a_refused_send_keeps_the_dialog_and_the_draft_and_says_why(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["reddit"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["reddit"])
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -131,9 +137,7 @@ async def test_a_send_the_policy_blocks_goes_out_only_with_a_reason_kept_as_the_
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["mastodon"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["mastodon"])
         app.screen.query_one("#body", TextArea).insert(BLOCKED)
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -176,9 +180,7 @@ async def test_going_back_from_the_override_question_sends_nothing_and_keeps_the
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["mastodon"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["mastodon"])
         app.screen.query_one("#body", TextArea).insert(BLOCKED)
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -204,9 +206,7 @@ async def test_the_desk_answers_while_a_slow_platform_sends(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["google"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["google"])
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")
         # Drawn while the worker waits on the platform (stalled for a second).
@@ -224,9 +224,7 @@ async def test_no_reply_api_copies_the_text_and_names_the_link(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["hackernews"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["hackernews"])
         app.screen.query_one("#body", TextArea).insert(TEXT)
         where = str(app.screen.query_one("#target", Label).render())
         assert where == "Ctrl+T cannot send here: no reply API: copy, post by hand, log"
@@ -302,9 +300,7 @@ async def test_every_platform_with_a_reply_api_is_answered_from_the_desk(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents[platform])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents[platform])
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -322,9 +318,7 @@ async def test_an_email_from_the_desk_goes_by_email_never_as_a_public_post(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["mastodon"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["mastodon"])
         dialog = app.screen
         assert isinstance(dialog, LogOutreachDialog)
         dialog.query_one("#kind", Select).value = "email"
@@ -354,9 +348,7 @@ async def test_a_reply_logged_by_hand_that_needs_approval_waits_for_it(
     app = make_app(world.services, tmp_path, me="ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_incident(pilot, app, world.incidents["hackernews"])
-        await pilot.press("l")
-        await settle(pilot)
+        await open_outreach(pilot, app, world.incidents["hackernews"])
         app.screen.query_one("#body", TextArea).insert(TEXT)
         await pilot.press("ctrl+s")
         await settle(pilot)
