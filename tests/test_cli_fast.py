@@ -37,7 +37,7 @@ def _loaded_after(args: list[str], tmp_path: Path) -> set[str]:
     """The modules a fresh interpreter holds after `douse ARGS`."""
     script = (
         "import sys\n"
-        "from tui.cli.main import main\n"
+        "from douse.tui.cli.main import main\n"
         "try:\n"
         f"    main({args!r})\n"
         "except SystemExit:\n"
@@ -246,7 +246,7 @@ def test_sync_draws_a_bar_only_for_a_terminal(
 def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from core.config import load_config\n"
+        "from douse.core.config import load_config\n"
         f"load_config({EXAMPLE!r})\n"
         "print('\\n'.join(sys.modules))\n"
     )
@@ -305,9 +305,9 @@ def test_rescore_draws_a_bar_only_for_a_terminal(
 
 
 def test_bare_douse_opens_the_desk(agency: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from douse import tui
+    import douse.tui.app as desk_app
 
     opened: list[str | None] = []
-    monkeypatch.setattr(tui.app, "run_desk", lambda services, me, **kw: opened.append(me))
+    monkeypatch.setattr(desk_app, "run_desk", lambda services, me, **kw: opened.append(me))
     assert main(["--db", agency, "--as", "ana"]) == 0
     assert opened == ["ana"]

@@ -83,7 +83,7 @@ def test_read_commands_do_not_load_sqlalchemy(sqlite_services: Services, tmp_pat
     for args in (["clients"], ["incidents", "--overdue"], ["mentions", "--client", "acme"]):
         script = (
             "import sys\n"
-            "from tui.cli.main import main\n"
+            "from douse.tui.cli.main import main\n"
             f"code = main({['--db', url, *args]!r})\n"
             "print(code, ' '.join(sys.modules), file=sys.stderr)\n"
         )
