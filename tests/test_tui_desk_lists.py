@@ -5,15 +5,22 @@ where the list is, once, and goes when a load succeeds."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+import douse.tui.screens.dashboard as dashboard_screen
 import douse.tui.widgets.mentions_pane as mentions_pane
+from douse.core.db.models import Client
+from douse.core.queries.dashboard import dashboard
 from douse.core.services import Services
+from douse.tui.screens.dashboard import DashboardScreen
+from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
-from tests.helpers import SIZE, T0, client_tab, make_app, rendered, sync
+from tests.factories import incident as make_incident
+from tests.helpers import SIZE, T0, client_tab, make_app, rendered, settle, sync
 
 
 @pytest.fixture
@@ -24,6 +31,90 @@ def world(sqlite_services: Services) -> World:
 
 def errors(app: object) -> list[str]:
     return [str(n.message) for n in app._notifications if n.severity == "error"]  # type: ignore[attr-defined]
+
+
+@sync
+async def test_dashboard_keeps_the_cursor_on_its_client_when_the_order_changes(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one("#clients", DeskTable)
+        # Acme (overdue) leads, then Cobalt (critical, due in 30 min), then Bistro.
+        assert list(table.rows) == [str(world.acme), str(world.cobalt), str(world.bistro)]
+        await pilot.press("down", "down")
+        assert screen.selected is not None and screen.selected.slug == "bistro"
+        with sqlite_services.sessions.begin() as s:  # Bistro now has the most overdue
+            bistro = s.get(Client, world.bistro)
+            assert bistro is not None
+            for n in range(2):
+                make_incident(
+                    s,
+                    bistro,
+                    T0 - timedelta(hours=2),
+                    title=f"Late {n}",
+                    due_at=T0 - timedelta(hours=1),
+                )
+        app.broadcast_change()
+        await settle(pilot)
+        assert table.selected_key == str(world.bistro)
+        assert table.cursor_row == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_client is not None and app.current_client.id == world.bistro
+
+
+@sync
+async def test_dashboard_filter_hides_loaded_clients_and_survives_a_reload(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#clients", DeskTable)
+        await pilot.press("slash", *"nova", "enter")
+        await settle(pilot)
+        assert list(table.rows) == [str(world.bistro)]
+        app.broadcast_change()
+        await settle(pilot)
+        # Every client is loaded; the filter still shows only Bistro, and says so.
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen.rows) == 3
+        assert list(table.rows) == [str(world.bistro)]
+        assert rendered(app, "#status").startswith("1 of 3 clients (filter 'nova', Esc clears)")
+        await pilot.press("escape")
+        assert len(table.rows) == 3
+        assert table.selected_key == str(world.bistro)  # the cursor stays on the client it was on
+
+
+@sync
+async def test_dashboard_that_cannot_load_says_so_until_it_can(
+    sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = True
+
+    def flaky(*args: object, **kw: object) -> object:
+        if down:
+            raise OperationalError("SELECT", {}, Exception("could not connect to server"))
+        return dashboard(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dashboard_screen, "dashboard", flaky)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = rendered(app, "#status")
+        # Not "Loading clients…" for ever, nor "No clients yet" (there are three).
+        assert status.startswith("Could not load the clients: Database unreachable or busy")
+        assert "could not connect to server. Ctrl+R tries again." in status
+        assert "No clients yet" not in status
+        assert len(errors(app)) == 1, errors(app)
+        down = False
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert rendered(app, "#status").startswith("3 clients")
+        assert app.screen.query_one("#clients", DeskTable).row_count == 3
 
 
 @sync
