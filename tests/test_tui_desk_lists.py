@@ -13,14 +13,16 @@ from sqlalchemy.exc import OperationalError
 
 import douse.tui.screens.dashboard as dashboard_screen
 import douse.tui.widgets.mentions_pane as mentions_pane
-from douse.core.db.models import Client
+from douse.core.db.models import Client, Incident, IncidentMention
 from douse.core.queries.dashboard import dashboard
 from douse.core.services import Services
 from douse.tui.screens.dashboard import DashboardScreen
+from douse.tui.screens.incident import IncidentScreen
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
-from tests.helpers import SIZE, T0, client_tab, make_app, rendered, settle, sync
+from tests.factories import mention as make_mention
+from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, rendered, settle, sync
 
 
 @pytest.fixture
@@ -115,6 +117,68 @@ async def test_dashboard_that_cannot_load_says_so_until_it_can(
         await settle(pilot)
         assert rendered(app, "#status").startswith("3 clients")
         assert app.screen.query_one("#clients", DeskTable).row_count == 3
+
+
+@sync
+async def test_incident_mentions_keep_the_cursor_and_the_detail_follows_it(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        acme = s.get(Client, world.acme)
+        assert acme is not None
+        posts = [
+            make_mention(s, acme, T0 - timedelta(minutes=10 * (n + 1)), text=f"boiler post {n}")
+            for n in range(3)
+        ]
+        inc = make_incident(s, acme, T0 - timedelta(hours=1), posts, title="Boilers")
+        incident_id, second = inc.id, posts[1].id
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_incident(pilot, app, incident_id)
+        mentions = screen.query_one("#mentions", DeskTable)
+        assert mentions.row_count == 3
+        assert "boiler post 0" in rendered(app, "#mention-detail")
+        await pilot.press("down")
+        assert mentions.selected_key == str(second)
+        assert "boiler post 1" in rendered(app, "#mention-detail")
+        with sqlite_services.sessions.begin() as s:  # a newer post joins the incident
+            acme = s.get(Client, world.acme)
+            assert acme is not None
+            newer = make_mention(s, acme, T0 - timedelta(minutes=1), text="boiler post new")
+            s.add(IncidentMention(incident_id=incident_id, mention_id=newer.id, added_at=T0))
+            row = s.get(Incident, incident_id)
+            assert row is not None
+            row.mention_count = 4
+        app.broadcast_change()
+        await settle(pilot)
+        assert mentions.row_count == 4
+        assert mentions.selected_key == str(second)
+        assert mentions.cursor_row == 2
+        assert "boiler post 1" in rendered(app, "#mention-detail")
+        assert "4 mentions" in rendered(app, "#summary")
+        # Moving along the timeline is not moving along the mentions.
+        screen.query_one("#timeline", DeskTable).focus()
+        await pilot.press("up")
+        await settle(pilot)
+        assert screen.selected is not None and screen.selected.mention.id == second
+        assert "boiler post 1" in rendered(app, "#mention-detail")
+
+
+@sync
+async def test_an_incident_that_cannot_be_loaded_says_why_once(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_incident(999_999)
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        summary = rendered(app, "#summary")
+        assert summary.startswith("Could not load incident #999999:"), summary
+        assert "Loading" not in summary
+        assert len(errors(app)) == 1, errors(app)
 
 
 @sync
