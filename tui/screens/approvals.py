@@ -73,10 +73,7 @@ class ApprovalsScreen(Records[ApprovalRow, None], DeskScreen):
         return ["approvals", "table"]
 
     def on_mount(self) -> None:
-        table = self.table
-        self.columns(table)
-        table.focus()
-        self.reload()
+        self.start_listing()
 
     def columns(self, table: DeskTable) -> None:
         table.add_column("#", key="incident")

@@ -99,11 +99,8 @@ class DashboardScreen(Records[DashboardRow, int], DeskScreen):
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        table = self.table
-        self.columns(table)
-        table.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     def help_scopes(self) -> list[str]:
         return ["dashboard", "table"]

@@ -244,7 +244,6 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < SHORT, "short")
-        self.columns(self.table)
         timeline = self.query_one("#timeline", DeskTable)
         timeline.add_column("When", key="when", width=16)
         timeline.add_column("What", key="kind")
@@ -252,9 +251,8 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
         timeline.add_column("Channel", key="channel")
         timeline.add_column("Text", key="text")
         timeline.border_title = "Timeline"
-        self.table.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     # ------------------------------------------------------------------------------ loading
 

@@ -115,11 +115,8 @@ class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
         return "My queue" if self.mine else "All deadlines, overdue first"
 
     def on_mount(self) -> None:
-        table = self.table
-        self.columns(table)
-        table.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())

@@ -167,6 +167,13 @@ class Records(Generic[RowT, AsideT]):
 
     # -- loading ----------------------------------------------------------------------------
 
+    def start_listing(self) -> None:
+        """Once mounted: lay out the columns, take the focus, start the first load."""
+        table = self.table
+        self.columns(table)
+        table.focus()
+        self.reload()
+
     def forget_rows(self) -> None:
         """Another list (another client, another filter): what is loaded is no longer it."""
         self._generation += 1
