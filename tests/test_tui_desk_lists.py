@@ -112,7 +112,10 @@ async def test_dashboard_that_cannot_load_says_so_until_it_can(
         assert status.startswith("Could not load the clients: Database unreachable or busy")
         assert "could not connect to server. Ctrl+R tries again." in status
         assert "No clients yet" not in status
+        # And one notification, whichever screen is up.
         assert len(errors(app)) == 1, errors(app)
+        assert errors(app)[0].startswith("Database unreachable or busy: could not connect")
+        assert app.is_running
         down = False
         await pilot.press("ctrl+r")
         await settle(pilot)

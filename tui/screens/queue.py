@@ -228,6 +228,6 @@ class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
         self.action_open_incident()
 
     def action_open_incident(self) -> None:
-        key = self.table.selected_key
-        if key is not None:
-            self.desk.open_incident(int(key))
+        row = self.selected
+        if row is not None:
+            self.desk.open_incident(row.id)
