@@ -13,7 +13,9 @@ from sqlalchemy import select
 from douse.core.db.models import Incident, IncidentMention, Mention
 from douse.core.incidents import triage_new_mentions
 from douse.core.ingest.importer import import_file_batched
+from douse.core.queries.detail import incident_detail
 from douse.core.services import Services
+from douse.tui.cli.commands.incident import render
 from tests import incident_factories as f
 from tests.helpers import T0
 
@@ -244,6 +246,10 @@ def test_a_complaint_naming_nothing_during_a_surge_is_a_case_under_the_surging_p
         assert case.id != problem.id and case.problem_id == problem.id
         assert case.category is None and case.first_response_due_at is not None
         assert "12 people joined the cancellations problem" in case.summary["placed"]
+        # `douse incident` (and the desk, from the same detail) says why it is there.
+        shown = "\n".join(render(incident_detail(s, case.id), T0 + 7 * H))
+        assert f"case under problem #{problem.id}" in shown
+        assert "placed there by triage: names no subject of its own" in shown
         # Hours after the surge it is one person's own case again.
         assert alone.problem_id is None and alone.id not in (problem.id, case.id)
         assert "placed" not in (alone.summary or {})
