@@ -98,11 +98,11 @@ def incident_detail(
     )
 
 
-<<<<<<< HEAD
 def _placed(inc: Incident) -> str | None:
     placed = (inc.summary or {}).get("placed") if inc.problem_id is not None else None
     return str(placed) if placed else None
-=======
+
+
 def incident_mentions(
     session: Session, incident_id: int, *, limit: int = 50
 ) -> tuple[IncidentMentionRow, ...]:
@@ -120,7 +120,6 @@ def incident_mentions(
     return tuple(
         IncidentMentionRow(m, histories.get(m.author_id) if m.author_id else None) for m in mentions
     )
->>>>>>> main
 
 
 def activities(session: Session, incident_id: int) -> tuple[ActivityRow, ...]:
