@@ -18,11 +18,12 @@ from douse.core.queries.dashboard import dashboard
 from douse.core.services import Services
 from douse.tui.screens.dashboard import DashboardScreen
 from douse.tui.screens.incident import IncidentScreen
+from douse.tui.widgets.mentions_pane import MentionsPane
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
 from tests.factories import mention as make_mention
-from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, rendered, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until_failed
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ async def test_dashboard_that_cannot_load_says_so_until_it_can(
     monkeypatch.setattr(dashboard_screen, "dashboard", flaky)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await until_failed(pilot, lambda: bool(errors(app)))
         status = rendered(app, "#status")
         # Not "Loading clients…" for ever, nor "No clients yet" (there are three).
         assert status.startswith("Could not load the clients: Database unreachable or busy")
@@ -173,7 +174,7 @@ async def test_an_incident_that_cannot_be_loaded_says_why_once(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.open_incident(999_999)
-        await settle(pilot)
+        await until_failed(pilot, lambda: bool(errors(app)))
         assert isinstance(app.screen, IncidentScreen)
         summary = rendered(app, "#summary")
         assert summary.startswith("Could not load incident #999999:"), summary
@@ -191,7 +192,12 @@ async def test_a_client_tab_that_cannot_load_says_why_where_its_rows_would_be(
     monkeypatch.setattr(mentions_pane, "list_mentions", down)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        pane = await client_tab(pilot, app, world.acme, "2")
+        await settle(pilot)
+        app.open_client(world.acme)
+        await settle(pilot)
+        await pilot.press("2")
+        await until_failed(pilot, lambda: bool(errors(app)))
+        pane = app.screen.query_one("#pane-mentions", MentionsPane)
         note = rendered(app, "#pane-mentions .pane-empty")
         assert note.startswith("Could not load this list: Database unreachable or busy: ")
         assert "database is locked. Ctrl+R tries again." in note
