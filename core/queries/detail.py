@@ -94,7 +94,13 @@ def incident_detail(
         category_title=titles.get(inc.category or ""),
         cases=cases_under(session, inc) if inc.kind == "pattern" else (),
         categories=tuple(titles.items()),
+        placed=_placed(inc),
     )
+
+
+def _placed(inc: Incident) -> str | None:
+    placed = (inc.summary or {}).get("placed") if inc.problem_id is not None else None
+    return str(placed) if placed else None
 
 
 def incident_mentions(

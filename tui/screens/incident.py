@@ -121,6 +121,9 @@ def summary(detail: IncidentDetail, now: datetime) -> Text:
         text.append("\none person's case under problem ", style="dim")
         text.append(f"#{detail.row.problem_id}", style="bold cyan")
         text.append("  (p opens it)", style="dim")
+        if detail.placed:
+            text.append("\nplaced there ", style="dim")
+            text.append(clean(detail.placed, limit=200), style="italic")
     if detail.cases:
         text.append("\n")
         text.append_text(cases_text(detail.cases, now))
