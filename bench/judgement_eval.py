@@ -27,6 +27,7 @@ exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import random
 import re
@@ -434,6 +435,9 @@ def main() -> int:
     parser.add_argument("--step-hours", type=float, default=1.0)
     parser.add_argument("--no-order", action="store_true", help="skip the order-invariance runs")
     parser.add_argument("--airline", action="append", help="only these airlines")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the replayed databases in this directory, to study them"
+    )
     args = parser.parse_args()
     if not args.data.exists():
         print(f"judgement_eval: skipped: no labelled data at {args.data}")
@@ -443,7 +447,12 @@ def main() -> int:
         rows = [r for r in rows if r.airline in args.airline]
     rows = [r for r in rows if r.airline in AIRLINES]
     print(f"data: {args.data} ({len(rows)} posts, {len({r.airline for r in rows})} clients)")
-    with tempfile.TemporaryDirectory(prefix="douse-judgement-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.keep)
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="douse-judgement-"))
         started = time.perf_counter()
         out, replay = replay_stream(rows, Path(tmp), timedelta(hours=args.step_hours))
         report(rows, out, replay)

@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from json.scanner import make_scanner
-from typing import Any, Generic, Literal, NamedTuple, cast, overload
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import JSON, and_, func, or_, select, type_coerce
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
-from typing_extensions import TypeVar
 
-from douse.core.db.base import UTCDateTime
 from douse.core.db.models import (
     Account,
     Activity,
@@ -33,21 +31,16 @@ from douse.core.db.models import (
     Incident,
     IncidentMention,
     Mention,
-    Source,
     Staff,
 )
 from douse.core.errors import NotFound
-from douse.core.export.instant_text import sqlite_instant_text, utc_text
 from douse.core.export.period import Period
 
 PAGE_SIZE = 500
-# "first_url": the link only (csv); "quotes": the first QUOTES mentions' words (md, html);
-# "full": every mention with all it holds (json).
-MentionDetail = Literal["first_url", "quotes", "full"]
+# "first_url": the link only (csv); "quotes": the first QUOTES mentions' words (md, html).
+# (douse JSON reads every mention with all it holds on its own: json_rows.)
+MentionDetail = Literal["first_url", "quotes"]
 QUOTES = 3
-# How a record holds instants: aware UTC datetimes, or (instants="text", for douse JSON) the
-# text the export writes, read from the column without a datetime in between.
-Instant = TypeVar("Instant", default=datetime)
 
 
 @dataclass(frozen=True)
@@ -70,46 +63,6 @@ class ClientRecord:
         return int(override) if override is not None else self.first_response_minutes
 
 
-class AuthorRecord(NamedTuple):
-    platform: str
-    handle: str
-    display_name: str | None
-    profile_url: str | None
-    followers: int | None
-    is_troll: bool
-    is_vip: bool
-
-
-class MentionRecord(NamedTuple, Generic[Instant]):
-    id: int
-    added_at: Instant | None  # when linked to the incident; None for a mention on its own
-    platform: str
-    external_id: str | None
-    dedupe_key: str
-    url: str | None
-    canonical_url: str | None
-    title: str
-    text: str
-    published_at: Instant
-    fetched_at: Instant
-    language: str | None
-    sentiment_compound: float | None
-    sentiment_label: str
-    sentiment_reasons: list[Any]
-    model_label: str | None
-    label_corrected_by: str | None
-    likes: int
-    shares: int
-    replies: int
-    fingerprint: str | None
-    duplicate_of: str | None  # the original's dedupe_key: ids do not survive another database
-    duplicate_count: int
-    raw: dict[str, Any] | None
-    author: AuthorRecord | None
-    account: tuple[str, str] | None
-    source: tuple[str, str, str] | None  # name, kind, target
-
-
 class QuoteRecord(NamedTuple):
     """What a report quotes of one of an incident's first mentions."""
 
@@ -119,12 +72,12 @@ class QuoteRecord(NamedTuple):
     text: str
 
 
-class ActivityRecord(NamedTuple, Generic[Instant]):
+class ActivityRecord(NamedTuple):
     id: int
     kind: str
     channel: str | None
     staff: str | None
-    at: Instant
+    at: datetime
     body: str
     outcome: str | None
     amount: Decimal | None
@@ -133,7 +86,7 @@ class ActivityRecord(NamedTuple, Generic[Instant]):
     corrects_id: int | None
 
 
-class IncidentRecord(NamedTuple, Generic[Instant]):
+class IncidentRecord(NamedTuple):
     id: int
     kind: str
     title: str
@@ -146,29 +99,28 @@ class IncidentRecord(NamedTuple, Generic[Instant]):
     distinct_authors: int
     mention_count: int
     terms: list[Any]
-    opened_at: Instant
-    acknowledged_at: Instant | None
-    first_response_at: Instant | None
-    last_customer_at: Instant | None
-    last_response_at: Instant | None
-    resolved_at: Instant | None
-    closed_at: Instant | None
-    first_response_due_at: Instant | None
-    next_response_due_at: Instant | None
-    resolution_due_at: Instant | None
-    due_at: Instant | None
-    paused_at: Instant | None
-    breached_at: Instant | None
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    first_response_at: datetime | None
+    last_customer_at: datetime | None
+    last_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    first_response_due_at: datetime | None
+    next_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    due_at: datetime | None
+    paused_at: datetime | None
+    breached_at: datetime | None
     breach_kind: str | None
     resolution: str | None
     repair_status: str | None
     merged_into_id: int | None
-    updated_at: Instant
+    updated_at: datetime
     updated_by: str | None
     version: int
     first_mention_url: str | None
-    mentions: tuple[MentionRecord[Instant], ...]  # with mentions="full"
-    activities: tuple[ActivityRecord[Instant], ...]
+    activities: tuple[ActivityRecord, ...]
     quotes: tuple[QuoteRecord, ...]  # with mentions="quotes": the first QUOTES, oldest first
 
 
@@ -209,15 +161,6 @@ def _accounts(session: Session, client_id: int) -> dict[int, tuple[str, str]]:
     return {i: (p, h) for i, p, h in rows}
 
 
-def _sources(session: Session, client_id: int) -> dict[int, tuple[str, str, str]]:
-    rows = session.execute(
-        select(Source.id, Source.name, Source.kind, Source.target).where(
-            Source.client_id == client_id
-        )
-    )
-    return {i: (n, k, t) for i, n, k, t in rows}
-
-
 def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     rows = session.execute(
         select(IncidentMention.incident_id, Mention.url, Mention.canonical_url)
@@ -243,7 +186,7 @@ class _StoredJSON(TypeDecorator[Any]):
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         if dialect.name == "sqlite":
-            return _json_text
+            return decode_stored_json
         return super().result_processor(dialect, coltype)
 
 
@@ -251,7 +194,8 @@ class _StoredJSON(TypeDecorator[Any]):
 _scan_json = make_scanner(cast(Any, json.JSONDecoder()))
 
 
-def _json_text(value: str | None) -> Any:
+def decode_stored_json(value: str | None) -> Any:
+    """A JSON column's value as SQLite stores it (the text), decoded."""
     if value is None:
         return None
     if value == "[]":
@@ -272,73 +216,11 @@ def stored_json(column: Any) -> Any:
     return type_coerce(column, _StoredJSON()).label(column.key)
 
 
-class _InstantText(TypeDecorator[str]):
-    """A UTC instant read as the text douse JSON writes (instant_text), not as a datetime."""
-
-    impl = UTCDateTime
-    cache_ok = True
-
-    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        if dialect.name == "sqlite":
-            return sqlite_instant_text
-        return super().result_processor(dialect, coltype)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return utc_text(value)
-
-
-def _instants_as_text(columns: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The same columns with every UTC instant read through _InstantText."""
-    return tuple(
-        type_coerce(c, _InstantText()).label(c.key) if isinstance(c.type, UTCDateTime) else c
-        for c in columns
-    )
-
-
 # Column lists run on the session's connection, not ORM entities: an export reads every row once
 # and never writes, and building an ORM object per row (identity map, instance state, attribute
 # events) cost more than the query and the writing together. The rows still go through the
-# column types (UTC datetimes, JSON).
-_ORIGINAL = aliased(Mention)
-_MENTION_COLUMNS = (
-    Mention.id,
-    Mention.platform,
-    Mention.external_id,
-    Mention.dedupe_key,
-    Mention.url,
-    Mention.canonical_url,
-    Mention.title,
-    Mention.text,
-    Mention.published_at,
-    Mention.fetched_at,
-    Mention.language,
-    Mention.sentiment_compound,
-    Mention.sentiment_label,
-    stored_json(Mention.sentiment_reasons),
-    Mention.model_label,
-    Mention.label_corrected_by_id,
-    Mention.likes,
-    Mention.shares,
-    Mention.replies,
-    Mention.fingerprint,
-    Mention.duplicate_count,
-    stored_json(Mention.raw),
-    Mention.account_id,
-    Mention.source_id,
-    Mention.author_id,
-    Author.platform.label("author_platform"),
-    Author.handle.label("author_handle"),
-    Author.display_name.label("author_display_name"),
-    Author.profile_url.label("author_profile_url"),
-    Author.followers.label("author_followers"),
-    Author.is_troll.label("author_is_troll"),
-    Author.is_vip.label("author_is_vip"),
-    _ORIGINAL.dedupe_key.label("duplicate_of"),
-)
-_MENTION_COLUMNS_TEXT = _instants_as_text(_MENTION_COLUMNS)
-
-
-# What an IncidentRecord is made of (not the incident's cached summary and other desk state).
+# column types (UTC datetimes, JSON). What an IncidentRecord is made of (not the incident's cached
+# summary and other desk state):
 _INCIDENT_COLUMNS = tuple(
     stored_json(column) if isinstance(column.type, JSON) else column
     for column in (
@@ -379,127 +261,6 @@ _INCIDENT_COLUMNS = tuple(
         )
     )
 )
-_INCIDENT_COLUMNS_TEXT = _instants_as_text(_INCIDENT_COLUMNS)
-
-
-def _with_author_and_original(query: Any) -> Any:
-    return query.outerjoin(Author, Author.id == Mention.author_id).outerjoin(
-        _ORIGINAL, _ORIGINAL.id == Mention.duplicate_of_id
-    )
-
-
-def _mention_record(
-    r: Any,
-    added_at: Any,
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    sources: dict[int, tuple[str, str, str]],
-) -> MentionRecord[Any]:
-    """A MentionRecord from a row of _MENTION_COLUMNS (positional: this runs once a mention)."""
-    (
-        id_,
-        platform,
-        external_id,
-        dedupe_key,
-        url,
-        canonical_url,
-        title,
-        text,
-        published_at,
-        fetched_at,
-        language,
-        compound,
-        sentiment_label,
-        reasons,
-        model_label,
-        corrected_by,
-        likes,
-        shares,
-        replies,
-        fingerprint,
-        duplicate_count,
-        raw,
-        account_id,
-        source_id,
-        author_id,
-        a_platform,
-        a_handle,
-        a_display_name,
-        a_profile_url,
-        a_followers,
-        a_is_troll,
-        a_is_vip,
-        duplicate_of,
-    ) = r
-    author = None
-    if author_id is not None and a_handle is not None:
-        author = AuthorRecord(
-            a_platform, a_handle, a_display_name, a_profile_url, a_followers, a_is_troll, a_is_vip
-        )
-    return MentionRecord(
-        id_,
-        added_at,
-        platform,
-        external_id,
-        dedupe_key,
-        url,
-        canonical_url,
-        title or "",
-        text or "",
-        published_at,
-        fetched_at,
-        language,
-        compound,
-        sentiment_label,
-        list(reasons) if reasons else [],
-        model_label,
-        staff.get(corrected_by) if corrected_by else None,
-        likes,
-        shares,
-        replies,
-        fingerprint,
-        duplicate_of,
-        duplicate_count,
-        raw,
-        author,
-        accounts.get(account_id) if account_id else None,
-        sources.get(source_id) if source_id else None,
-    )
-
-
-def _mentions(
-    session: Session,
-    ids: Sequence[int],
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    sources: dict[int, tuple[str, str, str]],
-    text: bool,
-) -> dict[int, list[MentionRecord[Any]]]:
-    query = _with_author_and_original(
-        select(
-            IncidentMention.incident_id.label("incident_id"),
-            (
-                type_coerce(IncidentMention.added_at, _InstantText())
-                if text
-                else IncidentMention.added_at
-            ).label("added_at"),
-            *(_MENTION_COLUMNS_TEXT if text else _MENTION_COLUMNS),
-        ).join(Mention, Mention.id == IncidentMention.mention_id)
-    )
-    # all(): one fetchall for the page (iterating a cursor result fetches row by row).
-    rows = (
-        session.connection()
-        .execute(
-            query.where(IncidentMention.incident_id.in_(ids)).order_by(
-                IncidentMention.incident_id, Mention.published_at, Mention.id
-            )
-        )
-        .all()
-    )
-    out: dict[int, list[MentionRecord[Any]]] = defaultdict(list)
-    for row in rows:
-        out[row[0]].append(_mention_record(row[2:], row[1], staff, accounts, sources))
-    return out
 
 
 def _quotes(
@@ -569,55 +330,6 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
 
-@overload
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["datetime"] = ...,
-    page_size: int = ...,
-) -> Iterator[MentionRecord]: ...
-@overload
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["text"],
-    page_size: int = ...,
-) -> Iterator[MentionRecord[str]]: ...
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["datetime", "text"] = "datetime",
-    page_size: int = PAGE_SIZE,
-) -> Iterator[MentionRecord[Any]]:
-    """The period's mentions outside every exported incident, oldest first.
-
-    The report's chart counts every mention, so an export that is to be read back into another
-    database (douse JSON) needs these as well as the incidents' own. One streamed statement
-    (`yield_per`: a server-side cursor on PostgreSQL), not keyset pages: the set of linked ids is
-    gathered once per export rather than once per page, and only a page of rows is in memory.
-    """
-    staff = _staff_handles(session)
-    accounts = _accounts(session, client_id)
-    sources = _sources(session, client_id)
-    rows = session.connection().execute(
-        _with_author_and_original(
-            select(*(_MENTION_COLUMNS_TEXT if instants == "text" else _MENTION_COLUMNS))
-        )
-        .where(unlinked_mentions_filter(client_id, period))
-        .order_by(Mention.published_at, Mention.id)
-        .execution_options(yield_per=page_size)
-    )
-    for page in rows.partitions():
-        for row in page:
-            yield _mention_record(row, None, staff, accounts, sources)
-
-
 _ACTIVITY_COLUMNS = (
     Activity.incident_id,
     Activity.id,
@@ -632,22 +344,21 @@ _ACTIVITY_COLUMNS = (
     stored_json(Activity.details),
     Activity.corrects_id,
 )
-_ACTIVITY_COLUMNS_TEXT = _instants_as_text(_ACTIVITY_COLUMNS)
 
 
 def _activities(
-    session: Session, ids: Sequence[int], staff: dict[int, str], text: bool
-) -> dict[int, list[ActivityRecord[Any]]]:
+    session: Session, ids: Sequence[int], staff: dict[int, str]
+) -> dict[int, list[ActivityRecord]]:
     rows = (
         session.connection()
         .execute(
-            select(*(_ACTIVITY_COLUMNS_TEXT if text else _ACTIVITY_COLUMNS))
+            select(*_ACTIVITY_COLUMNS)
             .where(Activity.incident_id.in_(ids))
             .order_by(Activity.incident_id, Activity.at, Activity.id)
         )
         .all()
     )
-    out: dict[int, list[ActivityRecord[Any]]] = defaultdict(list)
+    out: dict[int, list[ActivityRecord]] = defaultdict(list)
     for (
         incident_id,
         id_,
@@ -680,28 +391,6 @@ def _activities(
     return out
 
 
-@overload
-def iter_incidents(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    mentions: MentionDetail = ...,
-    activities: bool = ...,
-    instants: Literal["datetime"] = ...,
-    page_size: int = ...,
-) -> Iterator[IncidentRecord]: ...
-@overload
-def iter_incidents(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    mentions: MentionDetail = ...,
-    activities: bool = ...,
-    instants: Literal["text"],
-    page_size: int = ...,
-) -> Iterator[IncidentRecord[str]]: ...
 def iter_incidents(
     session: Session,
     client_id: int,
@@ -709,19 +398,14 @@ def iter_incidents(
     *,
     mentions: MentionDetail = "first_url",
     activities: bool = False,
-    instants: Literal["datetime", "text"] = "datetime",
     page_size: int = PAGE_SIZE,
-) -> Iterator[IncidentRecord[Any]]:
+) -> Iterator[IncidentRecord]:
     """Every incident of one client opened in the period, oldest first, one page in memory."""
-    text = instants == "text"
     staff = _staff_handles(session)
     accounts = _accounts(session, client_id)
-    sources = _sources(session, client_id)
     after: tuple[datetime, int] | None = None
     while True:
-        query = select(*(_INCIDENT_COLUMNS_TEXT if text else _INCIDENT_COLUMNS)).where(
-            Incident.client_id == client_id, in_period(period)
-        )
+        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
         if after is not None:
             query = query.where(
                 or_(
@@ -737,32 +421,23 @@ def iter_incidents(
         if not page:
             return
         ids = [i.id for i in page]
-        full = _mentions(session, ids, staff, accounts, sources, text) if mentions == "full" else {}
         quotes: dict[int, list[QuoteRecord]] = {}
         if mentions == "quotes":
             quotes, first = _quotes(session, ids)
-        elif mentions == "first_url":
-            first = _first_urls(session, ids)
         else:
-            first = {}
-        acts = _activities(session, ids, staff, text) if activities else {}
+            first = _first_urls(session, ids)
+        acts = _activities(session, ids, staff) if activities else {}
         for i in page:
-            linked = tuple(full.get(i.id, ()))
-            first_url = first.get(i.id)
-            if linked:
-                first_url = linked[0].url or linked[0].canonical_url
             yield _incident_record(
                 i,
                 staff,
                 accounts,
-                first_url,
-                linked,
+                first.get(i.id),
                 tuple(acts.get(i.id, ())),
                 tuple(quotes.get(i.id, ())),
             )
         last = page[-1]
-        # The text form names the same instant, so it reads back to the stored key exactly.
-        after = (datetime.fromisoformat(last.opened_at) if text else last.opened_at, last.id)
+        after = (last.opened_at, last.id)
 
 
 def _incident_record(
@@ -770,10 +445,9 @@ def _incident_record(
     staff: dict[int, str],
     accounts: dict[int, tuple[str, str]],
     first_url: str | None,
-    mentions: tuple[MentionRecord[Any], ...],
-    activities: tuple[ActivityRecord[Any], ...],
+    activities: tuple[ActivityRecord, ...],
     quotes: tuple[QuoteRecord, ...],
-) -> IncidentRecord[Any]:
+) -> IncidentRecord:
     """An IncidentRecord from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
     (
         id_,
@@ -843,7 +517,6 @@ def _incident_record(
         staff.get(updated_by_id) if updated_by_id else None,
         version,
         first_url,
-        mentions,
         activities,
         quotes,
     )
