@@ -27,6 +27,7 @@ exits 0.
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import csv
 import random
@@ -377,17 +378,36 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
         )
     long_lived = [i for i in problems if span(i) > timedelta(days=3)]
     print(f"problems spanning more than 3 days: {len(long_lived)} of {len(problems)}")
-    weekly: Counter[tuple[str, int]] = Counter()
+    # A week around each problem (the three and a half days either side of its first post), not
+    # the calendar week: a stream that starts on a Tuesday has calendar weeks of a few days.
+    times_of: dict[str, list[datetime]] = defaultdict(list)
     for x in negatives:
-        weekly[(out.client_of[x.tweet_id], x.created.isocalendar()[1])] += 1
-    big = 0
+        times_of[out.client_of[x.tweet_id]].append(x.created)
+    for times in times_of.values():
+        times.sort()
+
+    def week_of_negatives(slug: str, at: datetime) -> int:
+        times = times_of[slug]
+        half = timedelta(days=3.5)
+        return bisect.bisect_right(times, at + half) - bisect.bisect_left(times, at - half)
+
+    big: list[tuple[int, int, float]] = []
     for iid in problems:
         first = min(by_id[e].created for e in out.members[iid])
         slug = out.client_of[out.members[iid][0]]
-        week_neg = max(weekly[(slug, first.isocalendar()[1])], 1)
+        week_neg = max(week_of_negatives(slug, first), 1)
         if len(out.members[iid]) > 0.05 * week_neg:
-            big += 1
-    print(f"problems larger than 5% of their client's week of negatives: {big}")
+            big.append((iid, week_neg, len(out.members[iid]) / week_neg))
+    print(f"problems larger than 5% of their client's week of negatives: {len(big)}")
+    # Each must be explainable: what it is, how many people, over how long, how pure.
+    for iid, week_neg, share in sorted(big, key=lambda b: -b[2]):
+        reasons = Counter(reasons_of[iid])
+        top, n = reasons.most_common(1)[0] if reasons else ("-", 0)
+        print(
+            f"  {share:.1%} of {week_neg}: {str(getattr(out.incidents[iid], 'title', ''))[:44]!r}, "
+            f"{len(out.members[iid])} posts, {len(authors_of[iid])} people over {span(iid)}; "
+            f"{top} {n / max(sum(reasons.values()), 1):.0%}"
+        )
     big_sizes = sorted((len(m) for m in out.members.values()), reverse=True)[:10]
     print(f"ten largest incidents: {big_sizes}")
 
