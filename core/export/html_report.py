@@ -15,7 +15,6 @@ on the way (`_escape`), so a mention's markup is shown as text and no field can 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import islice
@@ -174,34 +173,6 @@ def log_lines(
     return shown
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One row of an incident's log table, in words."""
-
-    when: str
-    what: str
-    who: str
-    detail: str
-    outcome: str | None
-    amount: str | None
-    flag: str | None  # an over-limit offer, or anything recorded over the reply policy
-
-
-def _lines(activities: tuple[ActivityRecord, ...], tz: ZoneInfo, internal: bool) -> list[_Line]:
-    return [
-        _Line(
-            when=short_time(a.at, tz),
-            what=line.what,
-            who=a.staff or "—",
-            detail=one_line(line.detail, 300),
-            outcome=one_line(a.outcome, 160) if a.outcome else None,
-            amount=f"{a.amount} {a.currency or ''}" if a.amount is not None else None,
-            flag=policy_note(a.details) or None,
-        )
-        for a, line in log_lines(activities, internal)
-    ]
-
-
 _OUTCOME_CLASSES = {"met": "met", "missed": "missed", "pending": "pending"}
 
 # The incident log's markup, the one part of the page written here rather than in the template:
@@ -251,7 +222,7 @@ def _incident_html(
             into,
             into,
         ]
-        lines = _lines(i.activities, tz, internal) if internal else []
+        lines = log_lines(i.activities, internal) if internal else []
     else:
         took = business_response_minutes(i, cal)
         response = local_time(i.first_response_at, tz)
@@ -311,24 +282,31 @@ def _incident_html(
                 q.platform,
                 one_line(q.text or q.title, 300),
             )
-        lines = _lines(i.activities, tz, internal)
+        lines = log_lines(i.activities, internal)
     if lines:
         markup.append(
             '<table class="acts"><thead><tr><th>When</th><th>What</th><th>Who</th>'
             "<th>Detail</th></tr></thead><tbody>"
         )
-        for a in lines:
+        for a, line in lines:
             markup.append('<tr><td class="when">{}</td><td>{}</td><td>{}</td><td>{}')
-            values += (a.when, a.what, a.who, a.detail or "—")
-            if a.outcome is not None:
+            values += (
+                short_time(a.at, tz),
+                line.what,
+                a.staff or "—",
+                one_line(line.detail, 300) or "—",
+            )
+            if a.outcome:
                 markup.append(" — <i>{}</i>")
-                values.append(a.outcome)
+                values.append(one_line(a.outcome, 160))
             if a.amount is not None:
                 markup.append(" ({})")
-                values.append(a.amount)
-            if a.flag:
+                values.append(f"{a.amount} {a.currency or ''}")
+            # An over-limit offer, or anything recorded over the reply policy.
+            flag = policy_note(a.details)
+            if flag:
                 markup.append(' <strong class="flag">⚠ {}</strong>')
-                values.append(a.flag)
+                values.append(flag)
             markup.append("</td></tr>")
         markup.append("</tbody></table>")
     markup.append("</article>\n")
