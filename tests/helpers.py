@@ -125,6 +125,20 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 1
         await pilot.pause()
 
 
+async def until_failed(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """After a load made to fail: wait for `check()` (what the desk shows about it) and for the
+    failed worker to leave the app's workers, so that a later `settle` does not raise its
+    WorkerFailed (settle waits on every worker the app still holds)."""
+    from textual.worker import WorkerState
+
+    app = pilot.app
+
+    def done() -> bool:
+        return check() and not any(w.state == WorkerState.ERROR for w in app.workers)
+
+    await until(pilot, done, timeout)
+
+
 def screen_text(app: DouseApp) -> str:
     """What the terminal shows now, one line per row: what a person reads, every widget in."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

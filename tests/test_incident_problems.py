@@ -13,7 +13,9 @@ from sqlalchemy import select
 from douse.core.db.models import Incident, IncidentMention, Mention
 from douse.core.incidents import triage_new_mentions
 from douse.core.ingest.importer import import_file_batched
+from douse.core.queries.detail import incident_detail
 from douse.core.services import Services
+from douse.tui.cli.commands.incident import render
 from tests import incident_factories as f
 from tests.helpers import T0
 
@@ -207,3 +209,59 @@ def test_posts_an_interrupted_import_left_unjudged_are_judged_by_the_watch_jobs(
         waiting = s.scalar(select(Mention.id).where(Mention.triaged_at.is_(None)).limit(1))
     assert result.judged == 2 and waiting is None
     assert [(i.title, i.distinct_authors) for i in incidents] == [("Cancellations · Mon 23 Nov", 2)]
+
+
+def _storm(s, c, start):  # type: ignore[no-untyped-def]
+    """Twelve people whose flights were cancelled, one every ten minutes from `start`."""
+    return [
+        f.mention(
+            s,
+            c,
+            f.author(s, f"storm{start:%d%H}{i}"),
+            f"Northwind cancelled my flight {100 + i}, stuck here",
+            at=start + i * 10 * M,
+        ).id
+        for i in range(12)
+    ]
+
+
+def test_a_complaint_naming_nothing_during_a_surge_is_a_case_under_the_surging_problem(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        storm = _storm(s, c, T0 - 2 * H)
+        vague = f.mention(s, c, f.author(s, "vague"), "Northwind you are the worst", at=T0).id
+        later = f.mention(
+            s, c, f.author(s, "later"), "Northwind you are the worst", at=T0 + 6 * H
+        ).id
+        triage_new_mentions(s, [*storm, vague, later], T0 + 7 * H)
+        placed = _placed(s, [*storm, vague, later])
+        problem = s.get(Incident, placed[storm[0]])
+        case = s.get(Incident, placed[vague])
+        alone = s.get(Incident, placed[later])
+        assert problem is not None and case is not None and alone is not None
+        assert {placed[i] for i in storm} == {problem.id}
+        # The vague complaint keeps its own clock and its own (no) subject, under the problem.
+        assert case.id != problem.id and case.problem_id == problem.id
+        assert case.category is None and case.first_response_due_at is not None
+        assert "12 people joined the cancellations problem" in case.summary["placed"]
+        # `douse incident` (and the desk, from the same detail) says why it is there.
+        shown = "\n".join(render(incident_detail(s, case.id), T0 + 7 * H))
+        assert f"case under problem #{problem.id}" in shown
+        assert "placed there by triage: names no subject of its own" in shown
+        # Hours after the surge it is one person's own case again.
+        assert alone.problem_id is None and alone.id not in (problem.id, case.id)
+        assert "placed" not in (alone.summary or {})
+
+
+def test_a_quiet_problem_draws_no_vague_complaint(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        few = _storm(s, c, T0 - 2 * H)[:9]  # nine people in three hours is no surge
+        vague = f.mention(s, c, f.author(s, "vague"), "Northwind you are the worst", at=T0).id
+        triage_new_mentions(s, [*few, vague], T0 + H)
+        placed = _placed(s, [*few, vague])
+        case = s.get(Incident, placed[vague])
+        assert case is not None and case.problem_id is None
+        assert placed[vague] != placed[few[0]]

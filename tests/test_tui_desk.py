@@ -10,14 +10,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from textual.widgets import Static
 
 from douse.core.db.models import Activity, Client, Incident
-from douse.core.queries.rows import DashboardRow
 from douse.core.services import Services
 from douse.tui.actions import ACTIONS, key_label
-from douse.tui.screens import dashboard as dashboard_screen
 from douse.tui.screens.client import ClientScreen
 from douse.tui.screens.dashboard import DashboardScreen
 from douse.tui.screens.help import HelpScreen, help_table
@@ -207,22 +204,6 @@ async def test_export_runs_in_background(
         files = list((tmp_path / "exports").glob("acme-*.html"))
         assert len(files) == 1
         assert any(str(files[0]) in str(n.message) for n in app._notifications)
-
-
-@sync
-async def test_database_failure_is_a_notification(
-    sqlite_services: Services, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def down(*_args: object, **_kw: object) -> list[DashboardRow]:
-        raise OperationalError("SELECT", {}, Exception("could not connect to server"))
-
-    monkeypatch.setattr(dashboard_screen, "dashboard", down)
-    app = make_app(sqlite_services, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Database unreachable" in m and "could not connect" in m for m in messages)
-        assert app.is_running
 
 
 @sync

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
+import douse.tui.screens.review as review_screen
 from douse.core.db.models import Client, Mention, Staff, TrainingLabel
 from douse.core.services import Services
 from douse.tui.screens.review import ReviewScreen
 from douse.tui.widgets.table import DeskTable
-from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync
+from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync, until_failed
 
 POSTS = {
     "plain": "Acme office opens at nine on Saturdays",
@@ -137,3 +140,43 @@ async def test_labels_on_the_desk_make_it_learn_in_the_background(
         models = session.scalars(select(SentimentModel)).all()
         # The agency's and Acme's, each from the 221 labels (220 imported, one on the desk).
         assert {(m.client_id, m.n_labels) for m in models} == {(None, 221), (ids["client"], 221)}
+
+
+@sync
+async def test_review_list_stays_put_when_the_desk_refreshes_and_says_why_it_failed(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = seed(sqlite_services)
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_client(ids["client"])
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one(DeskTable)
+        first = table.get_row_at(0)[0].plain
+        await pilot.press("n")
+        await settle(pilot)
+        app.broadcast_change()  # news from elsewhere: the list being labelled is not reloaded
+        await settle(pilot)
+        assert table.row_count == 4
+        assert table.get_row_at(0)[0].plain == first
+        assert table.get_row_at(0)[1].plain == "✓ negative"
+        assert table.cursor_row == 1
+
+        def down(*_args: object, **_kw: object) -> object:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(review_screen, "least_sure", down)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("T")
+        await until_failed(
+            pilot, lambda: "Could not" in str(app.screen.query_one("#review-why").render())
+        )
+        why = str(app.screen.query_one("#review-why").render())
+        assert why.startswith("Could not load the posts to review: Database unreachable")
+        assert "Nothing to review" not in str(app.screen.query_one("#review-bar").render())

@@ -304,17 +304,20 @@ class DouseApp(App[None]):
 
     # -------------------------------------------------------------------------------- errors
 
-    def report_failure(self, error: BaseException) -> None:
-        """One line for the person at the desk; the traceback only for programming errors."""
+    def failure_line(self, error: BaseException) -> str:
+        """A failed worker's error in one line for the person at the desk."""
         if isinstance(error, DouseError):
-            message = str(error)
-        elif isinstance(error, OperationalError | DBAPIError):
+            return str(error)
+        if isinstance(error, OperationalError | DBAPIError):
             detail = str(getattr(error, "orig", error)).strip().splitlines()
-            message = f"Database unreachable or busy: {detail[0] if detail else error}"
-        else:
+            return f"Database unreachable or busy: {detail[0] if detail else error}"
+        return f"Unexpected error: {type(error).__name__}: {error}"
+
+    def report_failure(self, error: BaseException) -> None:
+        """A notification; the traceback goes to the log only for programming errors."""
+        if not isinstance(error, DouseError | OperationalError | DBAPIError):
             log.error("worker failed", exc_info=error)
-            message = f"Unexpected error: {type(error).__name__}: {error}"
-        self.notify(message, title="Error", severity="error", timeout=10)
+        self.notify(self.failure_line(error), title="Error", severity="error", timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

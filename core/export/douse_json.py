@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,19 +20,10 @@ from douse.core.db.models import (
     Mention,
     Staff,
 )
+from douse.core.export import json_rows
 from douse.core.export.instant_text import iso_z
 from douse.core.export.period import Period
-from douse.core.export.records import (
-    ActivityRecord,
-    ClientRecord,
-    IncidentRecord,
-    MentionRecord,
-    in_period,
-    iter_incidents,
-    iter_unlinked_mentions,
-    unlinked_mentions_filter,
-)
-from douse.core.export.response import first_response_outcome
+from douse.core.export.records import ClientRecord, in_period, unlinked_mentions_filter
 from douse.core.ingest.douse_json import SCHEMA, SCHEMA_VERSION
 
 # ---------------------------------------------------------------------------------------- writing
@@ -41,139 +32,6 @@ from douse.core.ingest.douse_json import SCHEMA, SCHEMA_VERSION
 # its C encoder) on every call, once an incident here, which cost more than the encoding of the
 # smaller incidents.
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _pair(value: tuple[str, str] | None) -> dict[str, str] | None:
-    return {"platform": value[0], "handle": value[1]} if value else None
-
-
-def mention_json(m: MentionRecord[str]) -> dict[str, Any]:
-    a = m.author
-    return {
-        "id": m.id,
-        "added_at": m.added_at,
-        "platform": m.platform,
-        "external_id": m.external_id,
-        "dedupe_key": m.dedupe_key,
-        "url": m.url,
-        "canonical_url": m.canonical_url,
-        "title": m.title,
-        "text": m.text,
-        "published_at": m.published_at,
-        "fetched_at": m.fetched_at,
-        "language": m.language,
-        "sentiment": {
-            "compound": m.sentiment_compound,
-            "label": m.sentiment_label,
-            "reasons": m.sentiment_reasons,
-            "model_label": m.model_label,
-            "corrected_by": m.label_corrected_by,
-        },
-        "likes": m.likes,
-        "shares": m.shares,
-        "replies": m.replies,
-        "fingerprint": m.fingerprint,
-        "duplicate_of": m.duplicate_of,
-        "duplicate_count": m.duplicate_count,
-        "author": None
-        if a is None
-        else {
-            "platform": a.platform,
-            "handle": a.handle,
-            "display_name": a.display_name,
-            "profile_url": a.profile_url,
-            "followers": a.followers,
-            "is_troll": a.is_troll,
-            "is_vip": a.is_vip,
-        },
-        "account": _pair(m.account),
-        "source": None
-        if m.source is None
-        else {"name": m.source[0], "kind": m.source[1], "target": m.source[2]},
-        "raw": m.raw,
-    }
-
-
-def activity_json(a: ActivityRecord[str]) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "kind": a.kind,
-        "channel": a.channel,
-        "staff": a.staff,
-        "at": a.at,
-        "body": a.body,
-        "outcome": a.outcome,
-        "amount": None if a.amount is None else str(a.amount),
-        "currency": a.currency,
-        "details": a.details,
-        "corrects_id": a.corrects_id,
-    }
-
-
-class _Response(NamedTuple):
-    opened_at: datetime
-    first_response_at: datetime | None
-    first_response_due_at: datetime | None
-    breached_at: datetime | None
-    breach_kind: str | None
-
-
-def _instant(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _first_response(i: IncidentRecord[str], now: datetime) -> str:
-    """The outcome from the incident's instants as the export writes them (the only ones it
-    compares are read back; text with and without a fraction does not sort as time does)."""
-    return first_response_outcome(
-        _Response(
-            datetime.fromisoformat(i.opened_at),
-            _instant(i.first_response_at),
-            _instant(i.first_response_due_at),
-            _instant(i.breached_at),
-            i.breach_kind,
-        ),
-        now,
-    )
-
-
-def incident_json(i: IncidentRecord[str], now: datetime) -> dict[str, Any]:
-    return {
-        "id": i.id,
-        "kind": i.kind,
-        "title": i.title,
-        "severity": i.severity,
-        "severity_reasons": i.severity_reasons,
-        "status": i.status,
-        "owner": i.owner,
-        "account": _pair(i.account),
-        "is_pattern": i.is_pattern,
-        "distinct_authors": i.distinct_authors,
-        "mention_count": i.mention_count,
-        "terms": i.terms,
-        "opened_at": i.opened_at,
-        "acknowledged_at": i.acknowledged_at,
-        "first_response_at": i.first_response_at,
-        "last_customer_at": i.last_customer_at,
-        "last_response_at": i.last_response_at,
-        "resolved_at": i.resolved_at,
-        "closed_at": i.closed_at,
-        "first_response_due_at": i.first_response_due_at,
-        "next_response_due_at": i.next_response_due_at,
-        "resolution_due_at": i.resolution_due_at,
-        "due_at": i.due_at,
-        "paused_at": i.paused_at,
-        "breached_at": i.breached_at,
-        "breach_kind": i.breach_kind,
-        "first_response": _first_response(i, now),
-        "resolution": i.resolution,
-        "repair_status": i.repair_status,
-        "merged_into_id": i.merged_into_id,
-        "updated_at": i.updated_at,
-        "updated_by": i.updated_by,
-        "mentions": [mention_json(m) for m in i.mentions],
-        "activities": [activity_json(a) for a in i.activities],
-    }
 
 
 def _referenced_staff(session: Session, client_id: int, period: Period) -> list[dict[str, Any]]:
@@ -242,18 +100,16 @@ def write_douse_json(
     # chart would show only the posts that became incidents.
     out.write('"mentions":[')
     first = True
-    for mention in iter_unlinked_mentions(session, client.id, period, instants="text"):
+    for mention in json_rows.unlinked_mentions(session, client.id, period):
         out.write("\n" if first else ",\n")
-        out.write(_dump(mention_json(mention)))
+        out.write(_dump(mention))
         first = False
     out.write("\n],\n" if not first else "],\n")
     out.write('"incidents":[')
     count = 0
-    for incident in iter_incidents(
-        session, client.id, period, mentions="full", activities=True, instants="text"
-    ):
+    for incident in json_rows.incidents(session, client.id, period, now):
         out.write(",\n" if count else "\n")
-        out.write(_dump(incident_json(incident, now)))
+        out.write(_dump(incident))
         count += 1
     out.write("\n]}\n")
     return count

@@ -19,6 +19,9 @@ def iso_z(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+_parse = datetime.fromisoformat
+
+
 def sqlite_instant_text(value: Any) -> str | None:
     """The export's form of a UTC instant as SQLite hands it back.
 
@@ -27,24 +30,27 @@ def sqlite_instant_text(value: Any) -> str | None:
     as text. Anything else (an offset, a "T", another number of digits, another type) is read as
     a datetime and written from it, as before. The text is still parsed, so the same values are
     refused as before (a 30 February stops the export rather than being copied into it)."""
-    if value is None:
-        return None
     if value.__class__ is str:
         size = len(value)
-        if (
-            ((size == 26 and value[19] == ".") or size == 19)
-            and value[4] == "-"
-            and value[7] == "-"  # not a week date ("2026-W10-1" is ten characters too)
-            and value[10] == " "
-            and value[13] == ":"
-            and value[16] == ":"
-            and value[11:13] != "24"  # an end-of-day 24:00 would be written as the next day
-            # Checks every digit and range; no offset: a short fraction and "+01" fill 26 too.
-            and datetime.fromisoformat(value).tzinfo is None
+        # value[4:20:3] is the characters at 4, 7, 10, 13, 16 and 19: the date's dashes (not a
+        # week date: "2026-W10-1" is ten characters too), the space, the time's colons and the
+        # fraction's point. Every digit and range is then checked by the parse, and no offset:
+        # a short fraction and "+01" fill 26 characters too. An end-of-day 24:00 is left to the
+        # datetime path, which writes it as the next day.
+        if size == 26:
+            if value[4:20:3] == "-- ::." and value[11:13] != "24" and _parse(value).tzinfo is None:
+                if value.endswith(".000000"):
+                    return value[:19].replace(" ", "T") + "Z"
+                return value.replace(" ", "T") + "Z"
+        elif (
+            size == 19
+            and value[4:20:3] == "-- ::"
+            and value[11:13] != "24"
+            and _parse(value).tzinfo is None
         ):
-            if size == 19 or value.endswith(".000000"):
-                return value[:19].replace(" ", "T") + "Z"
             return value.replace(" ", "T") + "Z"
+    elif value is None:
+        return None
     return iso_z(sqlite_instant(value))
 
 

@@ -2,52 +2,44 @@
 
 Incidents come in keyset pages of (opened_at, id); each page's mentions and activities are fetched
 with one query apiece, so memory is bounded by the page size and never by the client's history.
-The records are named tuples: writers never touch ORM objects or lazy loads, and an export of
-a hundred thousand incidents builds each record from its row in one C call (a frozen
-dataclass's keyword __init__ cost more than reading the row).
+The records are named tuples of what the writers use, built from the driver's rows: writers
+never touch ORM objects or lazy loads, and an export of a hundred thousand incidents builds each
+record from its row in one C call (a frozen dataclass's keyword __init__ cost more than reading
+the row).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from json.scanner import make_scanner
-from typing import Any, Generic, Literal, NamedTuple, cast, overload
+from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import JSON, and_, func, or_, select, type_coerce
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.types import TypeDecorator
-from typing_extensions import TypeVar
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
-from douse.core.db.base import UTCDateTime
+from douse.core.db.base import table_of
 from douse.core.db.models import (
-    Account,
     Activity,
     Author,
     Client,
     Incident,
     IncidentMention,
     Mention,
-    Source,
     Staff,
 )
 from douse.core.errors import NotFound
-from douse.core.export.instant_text import sqlite_instant_text, utc_text
+from douse.core.export.driver import fetch, instant_reader, json_reader, numeric_reader, raw
 from douse.core.export.period import Period
 
 PAGE_SIZE = 500
-# "first_url": the link only (csv); "quotes": the first QUOTES mentions' words (md, html);
-# "full": every mention with all it holds (json).
-MentionDetail = Literal["first_url", "quotes", "full"]
+# "first_url": the link only (csv); "quotes": the first QUOTES mentions' words (md, html).
+# (douse JSON reads every mention with all it holds on its own: json_rows.)
+MentionDetail = Literal["first_url", "quotes"]
 QUOTES = 3
-# How a record holds instants: aware UTC datetimes, or (instants="text", for douse JSON) the
-# text the export writes, read from the column without a datetime in between.
-Instant = TypeVar("Instant", default=datetime)
 
 
 @dataclass(frozen=True)
@@ -70,46 +62,6 @@ class ClientRecord:
         return int(override) if override is not None else self.first_response_minutes
 
 
-class AuthorRecord(NamedTuple):
-    platform: str
-    handle: str
-    display_name: str | None
-    profile_url: str | None
-    followers: int | None
-    is_troll: bool
-    is_vip: bool
-
-
-class MentionRecord(NamedTuple, Generic[Instant]):
-    id: int
-    added_at: Instant | None  # when linked to the incident; None for a mention on its own
-    platform: str
-    external_id: str | None
-    dedupe_key: str
-    url: str | None
-    canonical_url: str | None
-    title: str
-    text: str
-    published_at: Instant
-    fetched_at: Instant
-    language: str | None
-    sentiment_compound: float | None
-    sentiment_label: str
-    sentiment_reasons: list[Any]
-    model_label: str | None
-    label_corrected_by: str | None
-    likes: int
-    shares: int
-    replies: int
-    fingerprint: str | None
-    duplicate_of: str | None  # the original's dedupe_key: ids do not survive another database
-    duplicate_count: int
-    raw: dict[str, Any] | None
-    author: AuthorRecord | None
-    account: tuple[str, str] | None
-    source: tuple[str, str, str] | None  # name, kind, target
-
-
 class QuoteRecord(NamedTuple):
     """What a report quotes of one of an incident's first mentions."""
 
@@ -119,12 +71,12 @@ class QuoteRecord(NamedTuple):
     text: str
 
 
-class ActivityRecord(NamedTuple, Generic[Instant]):
+class ActivityRecord(NamedTuple):
     id: int
     kind: str
     channel: str | None
     staff: str | None
-    at: Instant
+    at: datetime
     body: str
     outcome: str | None
     amount: Decimal | None
@@ -133,42 +85,29 @@ class ActivityRecord(NamedTuple, Generic[Instant]):
     corrects_id: int | None
 
 
-class IncidentRecord(NamedTuple, Generic[Instant]):
+class IncidentRecord(NamedTuple):
+    """What the csv, md and html exports write of an incident (douse JSON, which writes every
+    column, reads its own: json_rows)."""
+
     id: int
     kind: str
     title: str
     severity: str
-    severity_reasons: list[Any]
     status: str
     owner: str | None
-    account: tuple[str, str] | None
-    is_pattern: bool
     distinct_authors: int
     mention_count: int
-    terms: list[Any]
-    opened_at: Instant
-    acknowledged_at: Instant | None
-    first_response_at: Instant | None
-    last_customer_at: Instant | None
-    last_response_at: Instant | None
-    resolved_at: Instant | None
-    closed_at: Instant | None
-    first_response_due_at: Instant | None
-    next_response_due_at: Instant | None
-    resolution_due_at: Instant | None
-    due_at: Instant | None
-    paused_at: Instant | None
-    breached_at: Instant | None
+    opened_at: datetime
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    breached_at: datetime | None
     breach_kind: str | None
+    resolved_at: datetime | None
     resolution: str | None
     repair_status: str | None
     merged_into_id: int | None
-    updated_at: Instant
-    updated_by: str | None
-    version: int
     first_mention_url: str | None
-    mentions: tuple[MentionRecord[Instant], ...]  # with mentions="full"
-    activities: tuple[ActivityRecord[Instant], ...]
+    activities: tuple[ActivityRecord, ...]
     quotes: tuple[QuoteRecord, ...]  # with mentions="quotes": the first QUOTES, oldest first
 
 
@@ -202,28 +141,18 @@ def _staff_handles(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Staff.id, Staff.handle)).all())
 
 
-def _accounts(session: Session, client_id: int) -> dict[int, tuple[str, str]]:
-    rows = session.execute(
-        select(Account.id, Account.platform, Account.handle).where(Account.client_id == client_id)
-    )
-    return {i: (p, h) for i, p, h in rows}
+# Rows are read on the driver's cursor as plain tuples (core/export/driver.py), only the columns
+# a writer uses, converted positionally once a row: ORM objects, then SQLAlchemy's Result rows
+# with a processor call per typed value, each cost more than the query and the writing together.
 
 
-def _sources(session: Session, client_id: int) -> dict[int, tuple[str, str, str]]:
-    rows = session.execute(
-        select(Source.id, Source.name, Source.kind, Source.target).where(
-            Source.client_id == client_id
-        )
-    )
-    return {i: (n, k, t) for i, n, k, t in rows}
-
-
-def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
-    rows = session.execute(
-        select(IncidentMention.incident_id, Mention.url, Mention.canonical_url)
+def _first_urls(connection: Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    rows = fetch(
+        connection,
+        select(raw(IncidentMention.incident_id), raw(Mention.url), raw(Mention.canonical_url))
         .join(Mention, Mention.id == IncidentMention.mention_id)
         .where(IncidentMention.incident_id.in_(ids))
-        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
+        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id),
     )
     first: dict[int, str | None] = {}
     for incident_id, url, canonical in rows:
@@ -232,278 +161,8 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     return first
 
 
-class _StoredJSON(TypeDecorator[Any]):
-    """A JSON column as an export reads it. On SQLite the text is decoded by the C scanner
-    directly: json.loads's Python layers cost more than the scan for the short values rows
-    hold, and the empty list and object most rows hold need no decoding at all. Other
-    dialects decode as SQLAlchemy does (psycopg hands back the values already decoded)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        if dialect.name == "sqlite":
-            return _json_text
-        return super().result_processor(dialect, coltype)
-
-
-# typeshed asks for the scanner's own type as its context; a decoder is what it reads.
-_scan_json = make_scanner(cast(Any, json.JSONDecoder()))
-
-
-def _json_text(value: str | None) -> Any:
-    if value is None:
-        return None
-    if value == "[]":
-        return []
-    if value == "{}":
-        return {}
-    try:
-        decoded, end = _scan_json(value, 0)
-    except StopIteration:
-        end = -1
-    # Anything but exactly one value (padding, trailing text) is left to json.loads, which
-    # accepts surrounding whitespace and names what is wrong otherwise.
-    return decoded if end == len(value) else json.loads(value)
-
-
-def stored_json(column: Any) -> Any:
-    """`column`, labelled as itself, read through _StoredJSON."""
-    return type_coerce(column, _StoredJSON()).label(column.key)
-
-
-class _InstantText(TypeDecorator[str]):
-    """A UTC instant read as the text douse JSON writes (instant_text), not as a datetime."""
-
-    impl = UTCDateTime
-    cache_ok = True
-
-    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        if dialect.name == "sqlite":
-            return sqlite_instant_text
-        return super().result_processor(dialect, coltype)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return utc_text(value)
-
-
-def _instants_as_text(columns: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The same columns with every UTC instant read through _InstantText."""
-    return tuple(
-        type_coerce(c, _InstantText()).label(c.key) if isinstance(c.type, UTCDateTime) else c
-        for c in columns
-    )
-
-
-# Column lists run on the session's connection, not ORM entities: an export reads every row once
-# and never writes, and building an ORM object per row (identity map, instance state, attribute
-# events) cost more than the query and the writing together. The rows still go through the
-# column types (UTC datetimes, JSON).
-_ORIGINAL = aliased(Mention)
-_MENTION_COLUMNS = (
-    Mention.id,
-    Mention.platform,
-    Mention.external_id,
-    Mention.dedupe_key,
-    Mention.url,
-    Mention.canonical_url,
-    Mention.title,
-    Mention.text,
-    Mention.published_at,
-    Mention.fetched_at,
-    Mention.language,
-    Mention.sentiment_compound,
-    Mention.sentiment_label,
-    stored_json(Mention.sentiment_reasons),
-    Mention.model_label,
-    Mention.label_corrected_by_id,
-    Mention.likes,
-    Mention.shares,
-    Mention.replies,
-    Mention.fingerprint,
-    Mention.duplicate_count,
-    stored_json(Mention.raw),
-    Mention.account_id,
-    Mention.source_id,
-    Mention.author_id,
-    Author.platform.label("author_platform"),
-    Author.handle.label("author_handle"),
-    Author.display_name.label("author_display_name"),
-    Author.profile_url.label("author_profile_url"),
-    Author.followers.label("author_followers"),
-    Author.is_troll.label("author_is_troll"),
-    Author.is_vip.label("author_is_vip"),
-    _ORIGINAL.dedupe_key.label("duplicate_of"),
-)
-_MENTION_COLUMNS_TEXT = _instants_as_text(_MENTION_COLUMNS)
-
-
-# What an IncidentRecord is made of (not the incident's cached summary and other desk state).
-_INCIDENT_COLUMNS = tuple(
-    stored_json(column) if isinstance(column.type, JSON) else column
-    for column in (
-        Incident.__table__.columns[name]
-        for name in (
-            "id",
-            "kind",
-            "title",
-            "severity",
-            "severity_reasons",
-            "status",
-            "owner_id",
-            "account_id",
-            "is_pattern",
-            "distinct_authors",
-            "mention_count",
-            "terms",
-            "opened_at",
-            "acknowledged_at",
-            "first_response_at",
-            "last_customer_at",
-            "last_response_at",
-            "resolved_at",
-            "closed_at",
-            "first_response_due_at",
-            "next_response_due_at",
-            "resolution_due_at",
-            "due_at",
-            "paused_at",
-            "breached_at",
-            "breach_kind",
-            "resolution",
-            "repair_status",
-            "merged_into_id",
-            "updated_at",
-            "updated_by_id",
-            "version",
-        )
-    )
-)
-_INCIDENT_COLUMNS_TEXT = _instants_as_text(_INCIDENT_COLUMNS)
-
-
-def _with_author_and_original(query: Any) -> Any:
-    return query.outerjoin(Author, Author.id == Mention.author_id).outerjoin(
-        _ORIGINAL, _ORIGINAL.id == Mention.duplicate_of_id
-    )
-
-
-def _mention_record(
-    r: Any,
-    added_at: Any,
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    sources: dict[int, tuple[str, str, str]],
-) -> MentionRecord[Any]:
-    """A MentionRecord from a row of _MENTION_COLUMNS (positional: this runs once a mention)."""
-    (
-        id_,
-        platform,
-        external_id,
-        dedupe_key,
-        url,
-        canonical_url,
-        title,
-        text,
-        published_at,
-        fetched_at,
-        language,
-        compound,
-        sentiment_label,
-        reasons,
-        model_label,
-        corrected_by,
-        likes,
-        shares,
-        replies,
-        fingerprint,
-        duplicate_count,
-        raw,
-        account_id,
-        source_id,
-        author_id,
-        a_platform,
-        a_handle,
-        a_display_name,
-        a_profile_url,
-        a_followers,
-        a_is_troll,
-        a_is_vip,
-        duplicate_of,
-    ) = r
-    author = None
-    if author_id is not None and a_handle is not None:
-        author = AuthorRecord(
-            a_platform, a_handle, a_display_name, a_profile_url, a_followers, a_is_troll, a_is_vip
-        )
-    return MentionRecord(
-        id_,
-        added_at,
-        platform,
-        external_id,
-        dedupe_key,
-        url,
-        canonical_url,
-        title or "",
-        text or "",
-        published_at,
-        fetched_at,
-        language,
-        compound,
-        sentiment_label,
-        list(reasons) if reasons else [],
-        model_label,
-        staff.get(corrected_by) if corrected_by else None,
-        likes,
-        shares,
-        replies,
-        fingerprint,
-        duplicate_of,
-        duplicate_count,
-        raw,
-        author,
-        accounts.get(account_id) if account_id else None,
-        sources.get(source_id) if source_id else None,
-    )
-
-
-def _mentions(
-    session: Session,
-    ids: Sequence[int],
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    sources: dict[int, tuple[str, str, str]],
-    text: bool,
-) -> dict[int, list[MentionRecord[Any]]]:
-    query = _with_author_and_original(
-        select(
-            IncidentMention.incident_id.label("incident_id"),
-            (
-                type_coerce(IncidentMention.added_at, _InstantText())
-                if text
-                else IncidentMention.added_at
-            ).label("added_at"),
-            *(_MENTION_COLUMNS_TEXT if text else _MENTION_COLUMNS),
-        ).join(Mention, Mention.id == IncidentMention.mention_id)
-    )
-    # all(): one fetchall for the page (iterating a cursor result fetches row by row).
-    rows = (
-        session.connection()
-        .execute(
-            query.where(IncidentMention.incident_id.in_(ids)).order_by(
-                IncidentMention.incident_id, Mention.published_at, Mention.id
-            )
-        )
-        .all()
-    )
-    out: dict[int, list[MentionRecord[Any]]] = defaultdict(list)
-    for row in rows:
-        out[row[0]].append(_mention_record(row[2:], row[1], staff, accounts, sources))
-    return out
-
-
 def _quotes(
-    session: Session, ids: Sequence[int]
+    connection: Connection, ids: Sequence[int]
 ) -> tuple[dict[int, list[QuoteRecord]], dict[int, str | None]]:
     """Each incident's first QUOTES mentions (the words a report shows) and its first link.
 
@@ -530,14 +189,11 @@ def _quotes(
         .where(IncidentMention.incident_id.in_(ids))
         .subquery()
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(*(c for c in ranked.c if c.key != "n"))
-            .where(ranked.c.n <= QUOTES)
-            .order_by(ranked.c.incident_id, ranked.c.n)
-        )
-        .all()
+    rows = fetch(
+        connection,
+        select(*(raw(c) for c in ranked.c if c.key != "n"))
+        .where(ranked.c.n <= QUOTES)
+        .order_by(ranked.c.incident_id, ranked.c.n),
     )
     quotes: dict[int, list[QuoteRecord]] = defaultdict(list)
     first: dict[int, str | None] = {}
@@ -569,85 +225,39 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
 
-@overload
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["datetime"] = ...,
-    page_size: int = ...,
-) -> Iterator[MentionRecord]: ...
-@overload
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["text"],
-    page_size: int = ...,
-) -> Iterator[MentionRecord[str]]: ...
-def iter_unlinked_mentions(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    instants: Literal["datetime", "text"] = "datetime",
-    page_size: int = PAGE_SIZE,
-) -> Iterator[MentionRecord[Any]]:
-    """The period's mentions outside every exported incident, oldest first.
-
-    The report's chart counts every mention, so an export that is to be read back into another
-    database (douse JSON) needs these as well as the incidents' own. One streamed statement
-    (`yield_per`: a server-side cursor on PostgreSQL), not keyset pages: the set of linked ids is
-    gathered once per export rather than once per page, and only a page of rows is in memory.
-    """
-    staff = _staff_handles(session)
-    accounts = _accounts(session, client_id)
-    sources = _sources(session, client_id)
-    rows = session.connection().execute(
-        _with_author_and_original(
-            select(*(_MENTION_COLUMNS_TEXT if instants == "text" else _MENTION_COLUMNS))
-        )
-        .where(unlinked_mentions_filter(client_id, period))
-        .order_by(Mention.published_at, Mention.id)
-        .execution_options(yield_per=page_size)
+_ACTIVITY_COLUMNS = tuple(
+    raw(c)
+    for c in (
+        Activity.incident_id,
+        Activity.id,
+        Activity.kind,
+        Activity.channel,
+        Activity.staff_id,
+        Activity.at,
+        Activity.body,
+        Activity.outcome,
+        Activity.amount,
+        Activity.currency,
+        Activity.details,
+        Activity.corrects_id,
     )
-    for page in rows.partitions():
-        for row in page:
-            yield _mention_record(row, None, staff, accounts, sources)
-
-
-_ACTIVITY_COLUMNS = (
-    Activity.incident_id,
-    Activity.id,
-    Activity.kind,
-    Activity.channel,
-    Activity.staff_id,
-    Activity.at,
-    Activity.body,
-    Activity.outcome,
-    Activity.amount,
-    Activity.currency,
-    stored_json(Activity.details),
-    Activity.corrects_id,
 )
-_ACTIVITY_COLUMNS_TEXT = _instants_as_text(_ACTIVITY_COLUMNS)
 
 
 def _activities(
-    session: Session, ids: Sequence[int], staff: dict[int, str], text: bool
-) -> dict[int, list[ActivityRecord[Any]]]:
-    rows = (
-        session.connection()
-        .execute(
-            select(*(_ACTIVITY_COLUMNS_TEXT if text else _ACTIVITY_COLUMNS))
-            .where(Activity.incident_id.in_(ids))
-            .order_by(Activity.incident_id, Activity.at, Activity.id)
-        )
-        .all()
+    connection: Connection, ids: Sequence[int], staff: dict[int, str]
+) -> dict[int, list[ActivityRecord]]:
+    rows = fetch(
+        connection,
+        select(*_ACTIVITY_COLUMNS)
+        .where(Activity.incident_id.in_(ids))
+        .order_by(Activity.incident_id, Activity.at, Activity.id),
     )
-    out: dict[int, list[ActivityRecord[Any]]] = defaultdict(list)
+    dialect = connection.dialect
+    instant = instant_reader(dialect)
+    decode = json_reader(dialect)
+    amount_of = numeric_reader(table_of(Activity).c.amount.type, dialect)
+    out: dict[int, list[ActivityRecord]] = defaultdict(list)
     for (
         incident_id,
         id_,
@@ -662,16 +272,17 @@ def _activities(
         details,
         corrects_id,
     ) in rows:
+        details = decode(details)
         out[incident_id].append(
             ActivityRecord(
                 id_,
                 kind,
                 channel,
                 staff.get(staff_id) if staff_id else None,
-                at,
+                cast(datetime, instant(at)),
                 body or "",
                 outcome,
-                amount,
+                None if amount is None else amount_of(amount),
                 currency,
                 dict(details) if details else {},
                 corrects_id,
@@ -680,28 +291,31 @@ def _activities(
     return out
 
 
-@overload
-def iter_incidents(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    mentions: MentionDetail = ...,
-    activities: bool = ...,
-    instants: Literal["datetime"] = ...,
-    page_size: int = ...,
-) -> Iterator[IncidentRecord]: ...
-@overload
-def iter_incidents(
-    session: Session,
-    client_id: int,
-    period: Period,
-    *,
-    mentions: MentionDetail = ...,
-    activities: bool = ...,
-    instants: Literal["text"],
-    page_size: int = ...,
-) -> Iterator[IncidentRecord[str]]: ...
+# What an IncidentRecord is made of (not the incident's cached summary and other desk state).
+_INCIDENT_COLUMNS = tuple(
+    raw(table_of(Incident).c[name])
+    for name in (
+        "id",
+        "kind",
+        "title",
+        "severity",
+        "status",
+        "owner_id",
+        "distinct_authors",
+        "mention_count",
+        "opened_at",
+        "first_response_at",
+        "first_response_due_at",
+        "breached_at",
+        "breach_kind",
+        "resolved_at",
+        "resolution",
+        "repair_status",
+        "merged_into_id",
+    )
+)
+
+
 def iter_incidents(
     session: Session,
     client_id: int,
@@ -709,19 +323,15 @@ def iter_incidents(
     *,
     mentions: MentionDetail = "first_url",
     activities: bool = False,
-    instants: Literal["datetime", "text"] = "datetime",
     page_size: int = PAGE_SIZE,
-) -> Iterator[IncidentRecord[Any]]:
+) -> Iterator[IncidentRecord]:
     """Every incident of one client opened in the period, oldest first, one page in memory."""
-    text = instants == "text"
     staff = _staff_handles(session)
-    accounts = _accounts(session, client_id)
-    sources = _sources(session, client_id)
+    connection = session.connection()
+    instant = instant_reader(connection.dialect)
     after: tuple[datetime, int] | None = None
     while True:
-        query = select(*(_INCIDENT_COLUMNS_TEXT if text else _INCIDENT_COLUMNS)).where(
-            Incident.client_id == client_id, in_period(period)
-        )
+        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
         if after is not None:
             query = query.where(
                 or_(
@@ -729,124 +339,60 @@ def iter_incidents(
                     and_(Incident.opened_at == after[0], Incident.id > after[1]),
                 )
             )
-        page = (
-            session.connection()
-            .execute(query.order_by(Incident.opened_at, Incident.id).limit(page_size))
-            .all()
-        )
+        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
         if not page:
             return
-        ids = [i.id for i in page]
-        full = _mentions(session, ids, staff, accounts, sources, text) if mentions == "full" else {}
+        ids = [row[0] for row in page]
         quotes: dict[int, list[QuoteRecord]] = {}
         if mentions == "quotes":
-            quotes, first = _quotes(session, ids)
-        elif mentions == "first_url":
-            first = _first_urls(session, ids)
+            quotes, first = _quotes(connection, ids)
         else:
-            first = {}
-        acts = _activities(session, ids, staff, text) if activities else {}
-        for i in page:
-            linked = tuple(full.get(i.id, ()))
-            first_url = first.get(i.id)
-            if linked:
-                first_url = linked[0].url or linked[0].canonical_url
-            yield _incident_record(
-                i,
-                staff,
-                accounts,
-                first_url,
-                linked,
-                tuple(acts.get(i.id, ())),
-                tuple(quotes.get(i.id, ())),
+            first = _first_urls(connection, ids)
+        acts = _activities(connection, ids, staff) if activities else {}
+        opened_at = None
+        for (
+            id_,
+            kind,
+            title,
+            severity,
+            status,
+            owner_id,
+            distinct_authors,
+            mention_count,
+            opened_at,
+            first_response_at,
+            first_response_due_at,
+            breached_at,
+            breach_kind,
+            resolved_at,
+            resolution,
+            repair_status,
+            merged_into_id,
+        ) in page:
+            opened_at = instant(opened_at)
+            yield IncidentRecord(
+                id_,
+                kind,
+                title,
+                severity,
+                status,
+                staff.get(owner_id) if owner_id else None,
+                distinct_authors,
+                mention_count,
+                cast(datetime, opened_at),
+                instant(first_response_at),
+                instant(first_response_due_at),
+                instant(breached_at),
+                breach_kind,
+                instant(resolved_at),
+                resolution,
+                repair_status,
+                merged_into_id,
+                first.get(id_),
+                tuple(acts.get(id_, ())),
+                tuple(quotes.get(id_, ())),
             )
-        last = page[-1]
-        # The text form names the same instant, so it reads back to the stored key exactly.
-        after = (datetime.fromisoformat(last.opened_at) if text else last.opened_at, last.id)
-
-
-def _incident_record(
-    i: Any,
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    first_url: str | None,
-    mentions: tuple[MentionRecord[Any], ...],
-    activities: tuple[ActivityRecord[Any], ...],
-    quotes: tuple[QuoteRecord, ...],
-) -> IncidentRecord[Any]:
-    """An IncidentRecord from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
-    (
-        id_,
-        kind,
-        title,
-        severity,
-        severity_reasons,
-        status,
-        owner_id,
-        account_id,
-        is_pattern,
-        distinct_authors,
-        mention_count,
-        terms,
-        opened_at,
-        acknowledged_at,
-        first_response_at,
-        last_customer_at,
-        last_response_at,
-        resolved_at,
-        closed_at,
-        first_response_due_at,
-        next_response_due_at,
-        resolution_due_at,
-        due_at,
-        paused_at,
-        breached_at,
-        breach_kind,
-        resolution,
-        repair_status,
-        merged_into_id,
-        updated_at,
-        updated_by_id,
-        version,
-    ) = i
-    return IncidentRecord(
-        id_,
-        kind,
-        title,
-        severity,
-        list(severity_reasons) if severity_reasons else [],
-        status,
-        staff.get(owner_id) if owner_id else None,
-        accounts.get(account_id) if account_id else None,
-        is_pattern,
-        distinct_authors,
-        mention_count,
-        list(terms) if terms else [],
-        opened_at,
-        acknowledged_at,
-        first_response_at,
-        last_customer_at,
-        last_response_at,
-        resolved_at,
-        closed_at,
-        first_response_due_at,
-        next_response_due_at,
-        resolution_due_at,
-        due_at,
-        paused_at,
-        breached_at,
-        breach_kind,
-        resolution,
-        repair_status,
-        merged_into_id,
-        updated_at,
-        staff.get(updated_by_id) if updated_by_id else None,
-        version,
-        first_url,
-        mentions,
-        activities,
-        quotes,
-    )
+        after = (cast(datetime, opened_at), page[-1][0])
 
 
 def iter_client_activities(

@@ -58,17 +58,7 @@ def incident_detail(
     total = (
         session.scalar(select(func.count()).where(IncidentMention.incident_id == incident_id)) or 0
     )
-    mentions = (
-        mentions_where(
-            session,
-            "m.id IN (SELECT mention_id FROM incident_mentions WHERE incident_id = :incident)",
-            {"incident": incident_id},
-            limit=mention_limit,
-        )
-        if mention_limit > 0
-        else []
-    )
-    histories = author_histories(session, [m.author_id for m in mentions if m.author_id])
+    mentions = incident_mentions(session, incident_id, limit=mention_limit)
     return IncidentDetail(
         row=row,
         client=client,
@@ -89,10 +79,7 @@ def incident_detail(
         updated_at=inc.updated_at,
         updated_by=updated_by.handle if updated_by else None,
         account=account,
-        mentions=tuple(
-            IncidentMentionRow(m, histories.get(m.author_id) if m.author_id else None)
-            for m in mentions
-        ),
+        mentions=mentions,
         more_mentions=max(total - len(mentions), 0),
         activities=activities(session, incident_id),
         reply_policy=dict(client_obj.reply_policy or {}),
@@ -107,6 +94,31 @@ def incident_detail(
         category_title=titles.get(inc.category or ""),
         cases=cases_under(session, inc) if inc.kind == "pattern" else (),
         categories=tuple(titles.items()),
+        placed=_placed(inc),
+    )
+
+
+def _placed(inc: Incident) -> str | None:
+    placed = (inc.summary or {}).get("placed") if inc.problem_id is not None else None
+    return str(placed) if placed else None
+
+
+def incident_mentions(
+    session: Session, incident_id: int, *, limit: int = 50
+) -> tuple[IncidentMentionRow, ...]:
+    """An incident's newest mentions (up to `limit`), each with its author's record across
+    every client."""
+    if limit <= 0:
+        return ()
+    mentions = mentions_where(
+        session,
+        "m.id IN (SELECT mention_id FROM incident_mentions WHERE incident_id = :incident)",
+        {"incident": incident_id},
+        limit=limit,
+    )
+    histories = author_histories(session, [m.author_id for m in mentions if m.author_id])
+    return tuple(
+        IncidentMentionRow(m, histories.get(m.author_id) if m.author_id else None) for m in mentions
     )
 
 

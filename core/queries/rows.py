@@ -416,6 +416,8 @@ class IncidentDetail:
     """For a problem: each person's own case under it, soonest deadline first."""
     categories: tuple[tuple[str, str], ...] = ()
     """The client's issue categories (name, title), for filing it under another."""
+    placed: str | None = None
+    """Why triage put this case under its problem when the person named no subject."""
 
     # The row's fields, and those core.incidents.clocks.clock_state reads, so the desk can tick
     # locally and the CLI can word the clock at its own instant.

@@ -73,10 +73,7 @@ class ApprovalsScreen(Records[ApprovalRow, None], DeskScreen):
         return ["approvals", "table"]
 
     def on_mount(self) -> None:
-        table = self.table
-        self.columns(table)
-        table.focus()
-        self.reload()
+        self.start_listing()
 
     def columns(self, table: DeskTable) -> None:
         table.add_column("#", key="incident")
@@ -111,13 +108,16 @@ class ApprovalsScreen(Records[ApprovalRow, None], DeskScreen):
 
     def _show_text(self) -> None:
         row = self.selected
-        text = Text()
+        # A failed reload leaves what was listed before on screen; the failure is said above it.
+        text = self.failure_text("the replies waiting") or Text()
         if row is not None:
+            if text:
+                text.append("\n")
             text.append(f"{row.author} on #{row.incident_id} ({row.severity}): ", style="bold")
             text.append(clean(row.body, limit=600))
             if row.approvers:
                 text.append(f"\napprovers: {', '.join(row.approvers)}", style="dim")
-        elif not self.rows:
+        elif not self.rows and not text:
             text.append("No reply waits for approval.", style="dim")
         self.query_one("#approvals-text", Static).update(text)
 

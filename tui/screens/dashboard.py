@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from douse.core.queries.dashboard import approvals_waiting, dashboard
@@ -20,7 +17,8 @@ from douse.tui.actions import bindings
 from douse.tui.screens.base import DeskScreen
 from douse.tui.widgets.footer import DeskFooter
 from douse.tui.widgets.header import DeskHeader
-from douse.tui.widgets.table import DeskTable, RowSpec
+from douse.tui.widgets.records import Fetch, FetchAside, Records
+from douse.tui.widgets.table import DeskTable
 from douse.tui.widgets.text import (
     DUE_WIDTH,
     SEVERITY_STYLE,
@@ -29,8 +27,6 @@ from douse.tui.widgets.text import (
     safe,
     sparkline,
 )
-
-log = logging.getLogger(__name__)
 
 SEVERITY_LETTERS = (("critical", "C"), ("high", "H"), ("medium", "M"), ("low", "L"))
 
@@ -71,26 +67,27 @@ NARROW = 100
 """Terminals narrower than this get the compact dashboard."""
 
 
-class DashboardScreen(DeskScreen):
+class DashboardScreen(Records[DashboardRow, int], DeskScreen):
+    """The clients (every one, a few hundred at most: no pages), with the replies waiting for
+    an approver loaded beside them; `/` filters what is loaded, without a query."""
+
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar = bindings("dashboard")
     # Keys typed while the desk starts go to the list, never to the hidden filter (which is
     # disabled until `/` shows it): a filter nobody sees must never hide clients.
     AUTO_FOCUS = "#clients"
 
-    @dataclass
-    class Loaded(Message):
-        rows: list[DashboardRow]
-        seconds: float
-        waiting: int = 0
-        """Replies waiting for an approver."""
-
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[DashboardRow] = []
         self.waiting = 0
-        self.loaded_once = False
+        """Replies waiting for an approver."""
         self.narrow = False
+        self._needle = ""
+        self._warmed = False
+
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one(DeskTable)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader("Agency dashboard")
@@ -102,11 +99,8 @@ class DashboardScreen(DeskScreen):
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
-        self.add_columns(table)
-        table.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     def help_scopes(self) -> list[str]:
         return ["dashboard", "table"]
@@ -115,19 +109,17 @@ class DashboardScreen(DeskScreen):
         self.fit_width()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # DeskScreen's own handler runs too: Textual calls each class's in the MRO.
         self.fit_width()  # the terminal may have been resized while another screen was up
 
     def fit_width(self) -> None:
         if (self.app.size.width < NARROW) != self.narrow:
-            self.add_columns(self.query_one(DeskTable))
-            self.render_rows()
+            self.redraw()
 
-    def add_columns(self, table: DeskTable) -> None:
+    def columns(self, table: DeskTable) -> None:
         # Below 100 columns the sparkline goes (the 24 h count stays) so that everything that
         # matters fits a plain 80x24 terminal without scrolling sideways.
         self.narrow = self.app.size.width < NARROW
-        table.clear(columns=True)
         table.add_column("Client", key="client", width=16 if self.narrow else 22)
         table.add_column("Open CHML", key="open")
         table.add_column("Over", key="overdue")
@@ -138,42 +130,62 @@ class DashboardScreen(DeskScreen):
         table.add_column("Unown", key="unowned")
         table.add_column("Sources", key="sources")
 
-    def reload(self) -> None:
-        self.load()
+    def fetcher(self) -> Fetch[DashboardRow]:
+        now = self.desk.now()
+        return lambda session, window: dashboard(session, now)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
-    def load(self) -> None:
-        started = time.perf_counter()
-        with self.desk.services.sessions() as session:
-            rows = dashboard(session, self.desk.now())
-            waiting = approvals_waiting(session)
-        self.post_message(self.Loaded(rows, time.perf_counter() - started, waiting))
+    def aside_fetcher(self) -> FetchAside[DashboardRow, int]:
+        return lambda session, rows: approvals_waiting(session)
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.rows = event.rows
-        self.waiting = event.waiting
-        if not self.loaded_once:
+    def took_aside(self, aside: int | None) -> None:
+        self.waiting = aside or 0
+
+    def key(self, row: DashboardRow) -> str:
+        return str(row.client_id)
+
+    def shows(self, row: DashboardRow) -> bool:
+        needle = self._needle
+        return not needle or needle in row.name.lower() or needle in row.slug.lower()
+
+    def cells(self, row: DashboardRow, now: datetime) -> list[Text]:
+        cells = [
+            safe(row.name, "bold" if row.overdue else "", limit=16 if self.narrow else 22),
+            open_cell(row),
+            count(row.overdue, "bold white on dark_red"),
+            countdown(row.next_due_at, now),
+            count(row.negative_24h, "red"),
+            sparkline(row.negative_daily),
+            count(row.unowned_accounts, "yellow"),
+            sources_cell(row),
+        ]
+        if self.narrow:
+            del cells[5]
+        return cells
+
+    def show_state(self) -> None:
+        if not self._warmed:
+            # The desk is up: what it warms up in the background may start.
+            self._warmed = True
             self.call_after_refresh(self.desk.warm_up)
-        self.loaded_once = True
-        # Logged, not shown: a number that changes every load would only be noise on screen.
-        log.debug("dashboard: %d clients in %.0f ms", len(event.rows), event.seconds * 1000)
-        self.render_rows()
         self.show_status()
 
     def show_status(self) -> None:
-        overdue = sum(r.overdue for r in self.rows)
-        critical = sum(r.open_by_severity[3] for r in self.rows)
-        status = Text()
+        rows = self.rows.values()
+        status = self.failure_text("the clients") or Text()
         if not self.rows:
-            # A first start: say how to get an agency in, rather than show an empty table.
-            status.append(
-                "No clients yet: `douse sync` writes your clients.toml (see clients.example.toml); "
-                "`douse demo` builds a demo agency.",
-                style="bold",
-            )
+            if not status:
+                # A first start: say how to get an agency in, rather than show an empty table.
+                status.append(
+                    "No clients yet: `douse sync` writes your clients.toml (see "
+                    "clients.example.toml); `douse demo` builds a demo agency.",
+                    style="bold",
+                )
             self.query_one("#status", Static).update(status)
             return
+        if status:
+            status.append("\n")
+        overdue = sum(r.overdue for r in rows)
+        critical = sum(r.open_by_severity[3] for r in rows)
         status.append_text(self.shown_text())
         status.append("  ·  ")
         status.append(f"{overdue} overdue", style="bold red" if overdue else "")
@@ -193,56 +205,30 @@ class DashboardScreen(DeskScreen):
         needle = self.query_one("#filter", Input).value.strip()
         if not needle:
             return Text(plural(len(self.rows), "client"))
-        shown = self.query_one(DeskTable).row_count
+        shown = self.table.row_count
         text = Text(f"{shown} of {plural(len(self.rows), 'client')}", style="bold")
         text.append(" (filter ")
         text.append(repr(needle), style="bold")
         text.append(", Esc clears)")
         return text
 
-    def render_rows(self) -> None:
-        table = self.query_one(DeskTable)
-        keep = table.selected_key
-        needle = self.query_one("#filter", Input).value.strip().lower()
-        now = self.desk.now()
-        table.clear()
-        new_rows: list[RowSpec] = []
-        for row in self.rows:
-            if needle and needle not in row.name.lower() and needle not in row.slug.lower():
-                continue
-            cells = [
-                safe(row.name, "bold" if row.overdue else "", limit=16 if self.narrow else 22),
-                open_cell(row),
-                count(row.overdue, "bold white on dark_red"),
-                countdown(row.next_due_at, now),
-                count(row.negative_24h, "red"),
-                sparkline(row.negative_daily),
-                count(row.unowned_accounts, "yellow"),
-                sources_cell(row),
-            ]
-            if self.narrow:
-                del cells[5]
-            new_rows.append((str(row.client_id), cells))
-        table.add_rows(new_rows)
-        table.keep_cursor(keep)
-
     def tick(self) -> None:
         """Countdowns move every second from the loaded deadlines; no query per tick."""
-        table = self.query_one(DeskTable)
+        table = self.table
         now = self.desk.now()
-        for row in self.rows:
-            if row.next_due_at is not None and str(row.client_id) in table.rows:
-                table.refresh_cell(str(row.client_id), "due", countdown(row.next_due_at, now))
+        for key, row in self.rows.items():
+            if row.next_due_at is not None and key in table.rows:
+                table.refresh_cell(key, "due", countdown(row.next_due_at, now))
 
     def action_open_client(self) -> None:
-        key = self.query_one(DeskTable).selected_key
-        if key is not None:
-            self.desk.open_client(int(key))
+        row = self.selected
+        if row is not None:
+            self.desk.open_client(row.client_id)
 
     @on(DeskTable.RowSelected)
     def _row_selected(self, event: DeskTable.RowSelected) -> None:
         event.stop()
-        self.desk.open_client(int(event.row_key))
+        self.action_open_client()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -251,13 +237,14 @@ class DashboardScreen(DeskScreen):
         box.focus()
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.render_rows()
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._needle = event.value.strip().lower()
+        self.redraw()
         self.show_status()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one(DeskTable).focus()
+        self.table.focus()
 
     def key_escape(self) -> None:
         box = self.query_one("#filter", Input)
@@ -265,4 +252,4 @@ class DashboardScreen(DeskScreen):
             box.value = ""
             box.remove_class("shown")
             box.disabled = True
-            self.query_one(DeskTable).focus()
+            self.table.focus()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -28,7 +28,7 @@ from douse.core.incidents import drafts, set_category, workflow
 from douse.core.incidents.clocks import clock_state
 from douse.core.incidents.undo import LastChange, last_change, undo
 from douse.core.queries.clients import list_staff
-from douse.core.queries.detail import incident_detail
+from douse.core.queries.detail import incident_detail, incident_mentions
 from douse.core.queries.rows import (
     AuthorHistory,
     CaseRow,
@@ -50,6 +50,7 @@ from douse.tui.widgets.base import WHO_AM_I
 from douse.tui.widgets.footer import DeskFooter
 from douse.tui.widgets.header import DeskHeader
 from douse.tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
+from douse.tui.widgets.records import Fetch, FetchAside, Records
 from douse.tui.widgets.table import DeskTable, RowSpec
 from douse.tui.widgets.text import (
     NARROW,
@@ -120,6 +121,9 @@ def summary(detail: IncidentDetail, now: datetime) -> Text:
         text.append("\none person's case under problem ", style="dim")
         text.append(f"#{detail.row.problem_id}", style="bold cyan")
         text.append("  (p opens it)", style="dim")
+        if detail.placed:
+            text.append("\nplaced there ", style="dim")
+            text.append(clean(detail.placed, limit=200), style="italic")
     if detail.cases:
         text.append("\n")
         text.append_text(cases_text(detail.cases, now))
@@ -175,18 +179,26 @@ MENTIONS_LEGEND = (
 MENTIONS_LEGEND_NARROW = "Mentions · history: neg/all posts, clients · reach: f followers ↻ shares"
 SHORT = 30
 """Terminals shorter than this get a smaller post detail box and more timeline."""
+MENTIONS_SHOWN = 50
+"""The newest mentions listed (the summary counts them all)."""
 
 
-class IncidentScreen(DeskScreen):
+@dataclass(frozen=True)
+class Beside:
+    """What the incident view loads beside its mentions, in the same session."""
+
+    detail: IncidentDetail
+    staff: list[StaffRef]
+
+
+class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
+    """The incident's mentions are the list (`Records`); its detail, timeline and the staff
+    who can take it are loaded beside them."""
+
     BINDINGS: ClassVar = bindings("incident")
     CSS_PATH = "incident.tcss"
     _approval_line: str | None = None
     """Set by the outreach dialog's save when the reply went to an approver instead."""
-
-    @dataclass
-    class Loaded(Message):
-        detail: IncidentDetail
-        staff: list[StaffRef]
 
     @dataclass
     class Acted(Message):
@@ -207,7 +219,6 @@ class IncidentScreen(DeskScreen):
         self.incident_id = incident_id
         self.detail: IncidentDetail | None = None
         self.staff: list[StaffRef] = []
-        self.mentions: dict[str, IncidentMentionRow] = {}
         # My draft as this view last knew it: kept drafts are written by workers in order
         # (a newer keep, or logging the entry, supersedes one still waiting).
         self.my_draft: OutreachDraft | None = None
@@ -230,44 +241,72 @@ class IncidentScreen(DeskScreen):
     def on_resize(self) -> None:
         self.set_class(self.app.size.height < SHORT, "short")
 
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one("#mentions", DeskTable)
+
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < SHORT, "short")
-        mentions = self.query_one("#mentions", DeskTable)
-        mentions.add_column("When", key="when", width=16)
-        mentions.add_column("Label", key="label", width=9)
-        narrow = self.app.size.width < NARROW
-        mentions.add_column("Author", key="author", width=18 if narrow else 26)
-        mentions.add_column("History", key="history")
-        mentions.add_column("Reach", key="reach")
-        mentions.add_column("Text", key="text")
         timeline = self.query_one("#timeline", DeskTable)
         timeline.add_column("When", key="when", width=16)
         timeline.add_column("What", key="kind")
         timeline.add_column("Who", key="who")
         timeline.add_column("Channel", key="channel")
         timeline.add_column("Text", key="text")
-        mentions.border_title = MENTIONS_LEGEND_NARROW if narrow else MENTIONS_LEGEND
         timeline.border_title = "Timeline"
-        mentions.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     # ------------------------------------------------------------------------------ loading
 
-    def reload(self) -> None:
-        self.load()
+    def columns(self, table: DeskTable) -> None:
+        narrow = self.app.size.width < NARROW
+        table.add_column("When", key="when", width=16)
+        table.add_column("Label", key="label", width=9)
+        table.add_column("Author", key="author", width=18 if narrow else 26)
+        table.add_column("History", key="history")
+        table.add_column("Reach", key="reach")
+        table.add_column("Text", key="text")
+        table.border_title = MENTIONS_LEGEND_NARROW if narrow else MENTIONS_LEGEND
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="incident")
-    def load(self) -> None:
-        with self.desk.services.sessions() as session:
-            detail = incident_detail(session, self.incident_id)
-            staff = list_staff(session)
-        self.post_message(self.Loaded(detail, staff))
+    def fetcher(self) -> Fetch[IncidentMentionRow]:
+        incident_id = self.incident_id
+        return lambda session, window: incident_mentions(session, incident_id, limit=MENTIONS_SHOWN)
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.detail = detail = event.detail
-        self.staff = event.staff
+    def aside_fetcher(self) -> FetchAside[IncidentMentionRow, Beside]:
+        incident_id = self.incident_id
+
+        def fetch(session: Session, rows: Sequence[IncidentMentionRow]) -> Beside:
+            detail = incident_detail(session, incident_id, mention_limit=0)
+            # The mentions were just read in the same session: the detail holds them too.
+            detail = replace(
+                detail,
+                mentions=tuple(rows),
+                more_mentions=max(detail.more_mentions - len(rows), 0),
+            )
+            return Beside(detail, list_staff(session))
+
+        return fetch
+
+    def key(self, row: IncidentMentionRow) -> str:
+        return str(row.mention.id)
+
+    def cells(self, row: IncidentMentionRow, now: datetime) -> list[Text]:
+        m = row.mention
+        return [
+            Text(stamp(m.published_at)),
+            label(m.label, m.corrected),
+            author_cell(m),
+            history_text(row.history),
+            reach(m),
+            safe(m.title or m.text, limit=120),
+        ]
+
+    def took_aside(self, aside: Beside | None) -> None:
+        if aside is None:
+            return
+        self.detail = detail = aside.detail
+        self.staff = aside.staff
         self.desk.remember_client(detail.client)
         if not self._drafts_pending:
             mine = next((d for d in detail.drafts if d.staff == self.desk.me), None)
@@ -276,31 +315,9 @@ class IncidentScreen(DeskScreen):
                 if mine
                 else None
             )
-        now = self.desk.now()
-        self.query_one("#summary", Static).update(summary(detail, now))
-        mentions = self.query_one("#mentions", DeskTable)
-        keep = mentions.selected_key
-        mentions.clear()
-        self.mentions = {}
-        new_rows: list[RowSpec] = []
-        for item in detail.mentions:
-            m = item.mention
-            self.mentions[str(m.id)] = item
-            new_rows.append(
-                (
-                    str(m.id),
-                    [
-                        Text(stamp(m.published_at)),
-                        label(m.label, m.corrected),
-                        author_cell(m),
-                        history_text(item.history),
-                        reach(m),
-                        safe(m.title or m.text, limit=120),
-                    ],
-                )
-            )
-        mentions.add_rows(new_rows)
-        mentions.keep_cursor(keep)
+        self.show_timeline(detail)
+
+    def show_timeline(self, detail: IncidentDetail) -> None:
         timeline = self.query_one("#timeline", DeskTable)
         timeline.clear()
         steps: list[RowSpec] = []
@@ -332,13 +349,29 @@ class IncidentScreen(DeskScreen):
         timeline.add_rows(steps)
         if detail.activities:
             timeline.move_cursor(row=timeline.row_count - 1)
+
+    def show_state(self) -> None:
+        self.show_summary()
+        self.show_mention()
+
+    def show_summary(self) -> None:
+        # A failed reload leaves what was loaded before on screen; the failure is said above it.
+        text = self.failure_text(f"incident #{self.incident_id}") or Text()
+        if self.detail is not None:
+            if text:
+                text.append("\n")
+            text.append_text(summary(self.detail, self.desk.now()))
+        self.query_one("#summary", Static).update(text)
+
+    def highlighted(self) -> None:
         self.show_mention()
 
     def show_mention(self) -> None:
-        item = self.selected_mention
+        item = self.selected
         box = self.query_one("#mention-detail", Static)
         if item is None:
-            show(box, Text("No mentions on this incident.", style="dim"))
+            if self.detail is not None:
+                show(box, Text("No mentions on this incident.", style="dim"))
             return
         text = mention_detail(item.mention)
         if item.history:
@@ -350,18 +383,9 @@ class IncidentScreen(DeskScreen):
             )
         show(box, text)
 
-    @property
-    def selected_mention(self) -> IncidentMentionRow | None:
-        key = self.query_one("#mentions", DeskTable).selected_key
-        return self.mentions.get(key) if key else None
-
-    @on(DeskTable.RowHighlighted, "#mentions")
-    def _mention_highlighted(self) -> None:
-        self.show_mention()
-
     def tick(self) -> None:
         if self.detail is not None:
-            self.query_one("#summary", Static).update(summary(self.detail, self.desk.now()))
+            self.show_summary()
 
     # ------------------------------------------------------------------------------ actions
 
@@ -397,7 +421,8 @@ class IncidentScreen(DeskScreen):
         self.desk.broadcast_change()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
+        # Records' and WorkerFailures' handlers run too (Textual calls each class's in the
+        # MRO): calling super() here notified a failure twice.
         if event.state == WorkerState.ERROR and event.worker.group == "incident-action":
             # Show what is true now (e.g. after someone else's edit) rather than a stale page.
             self.reload()
@@ -722,7 +747,7 @@ class IncidentScreen(DeskScreen):
         )
 
     def action_split(self) -> None:
-        item = self.selected_mention
+        item = self.selected
         if self._ready() is None or item is None:
             return
         mention_id = item.mention.id
@@ -736,7 +761,7 @@ class IncidentScreen(DeskScreen):
     def action_mark_troll(self) -> None:
         """Don't feed the trolls: flag (or unflag) the highlighted post's author, after saying
         which of their incidents go to monitor (or come back) and when they are due."""
-        item = self.selected_mention
+        item = self.selected
         if self._ready() is None or item is None:
             return
         if item.mention.author_id is None:
@@ -817,7 +842,7 @@ class IncidentScreen(DeskScreen):
         self.app.push_screen(ConfirmDialog("Undo the last change?", body), confirmed)
 
     def action_relabel(self) -> None:
-        item = self.selected_mention
+        item = self.selected
         if self._ready() is None or item is None:
             return
         relabel(self, item.mention)

@@ -115,11 +115,8 @@ class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
         return "My queue" if self.mine else "All deadlines, overdue first"
 
     def on_mount(self) -> None:
-        table = self.table
-        self.columns(table)
-        table.focus()
+        self.start_listing()
         self.set_interval(1.0, self.tick)
-        self.reload()
 
     def watch_mine(self) -> None:
         self.query_one(DeskHeader).set_where(self._title())
@@ -177,15 +174,18 @@ class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
     def show_state(self) -> None:
         self.query_one("#queue-bar", Static).update(self.bar())
         empty = self.query_one("#queue-empty", Static)
-        empty.set_class(not self.rows, "shown")
-        if not self.rows:
-            empty.update(
+        why = self.failure_text("the queue")
+        if why is None and not self.rows:
+            why = Text(
                 "Nothing of yours is due in the next 24 hours, and nothing of yours is overdue. "
                 "o shows every running deadline, anyone's."
                 if self.mine
                 else "No running deadlines: every open incident is answered, waiting on the "
                 "customer, or in monitor."
             )
+        empty.set_class(why is not None, "shown")
+        if why is not None:
+            empty.update(why)
 
     def bar(self) -> Text:
         selected = selection_bar(self.table)
@@ -228,6 +228,6 @@ class QueueScreen(Records[IncidentRow, QueueCounts], BulkIncidents, DeskScreen):
         self.action_open_incident()
 
     def action_open_incident(self) -> None:
-        key = self.table.selected_key
-        if key is not None:
-            self.desk.open_incident(int(key))
+        row = self.selected
+        if row is not None:
+            self.desk.open_incident(row.id)

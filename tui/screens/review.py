@@ -8,14 +8,13 @@ a worker thread (never the UI thread) and says what it learned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Static
 
 from douse.core.ingest.scoring import thread_analyzer
@@ -27,6 +26,7 @@ from douse.tui.actions import bindings
 from douse.tui.screens.base import DeskScreen
 from douse.tui.widgets.footer import DeskFooter
 from douse.tui.widgets.header import DeskHeader
+from douse.tui.widgets.records import Fetch, Records
 from douse.tui.widgets.table import DeskTable
 from douse.tui.widgets.text import safe
 
@@ -39,7 +39,7 @@ def _label_cell(label: str, by_person: bool = False) -> Text:
     return text
 
 
-class ReviewScreen(DeskScreen):
+class ReviewScreen(Records[ReviewItem, None], DeskScreen):
     BINDINGS: ClassVar = bindings("review")
     DEFAULT_CSS = """
     ReviewScreen #review { height: 1fr; }
@@ -47,17 +47,15 @@ class ReviewScreen(DeskScreen):
     ReviewScreen #review-why { height: 3; padding: 0 1; color: $text-muted; }
     """
 
-    @dataclass
-    class Loaded(Message):
-        items: list[ReviewItem]
-
     def __init__(self, client: ClientRef) -> None:
         super().__init__()
         self.client = client
-        self.items: dict[str, ReviewItem] = {}
         self.given = 0
         self.skipped = 0
-        self.loaded = False
+
+    @property
+    def table(self) -> DeskTable:
+        return self.query_one(DeskTable)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(f"Teach douse · {self.client.name}")
@@ -70,86 +68,81 @@ class ReviewScreen(DeskScreen):
         return ["review", "table"]
 
     def on_mount(self) -> None:
-        table = self.query_one(DeskTable)
+        self.query_one("#review-bar", Static).update(Text("Finding the least sure posts…"))
+        self.start_listing()
+
+    def columns(self, table: DeskTable) -> None:
         table.add_column("Post", key="id", width=7)
         table.add_column("douse says", key="label", width=12)
         table.add_column("Sure", key="sure", width=5)
         table.add_column("Text", key="text")
-        table.focus()
-        self.query_one("#review-bar", Static).update(Text("Finding the least sure posts…"))
-        self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="review")
-    def load(self) -> None:
-        with self.desk.services.sessions() as session:
-            items = least_sure(session, self.client.id, thread_analyzer())
-        self.post_message(self.Loaded(items))
+    def reload(self) -> None:
+        # Loaded once: a reload (the desk's refresh, news from elsewhere) would take the posts
+        # just labelled off the list under the cursor and reorder the rest. A failed load may
+        # be asked for again (Ctrl+R).
+        if not self.loaded or self.failure is not None:
+            super().reload()
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.loaded = True
-        table = self.query_one(DeskTable)
-        table.clear()
-        self.items = {str(item.mention_id): item for item in event.items}
-        table.add_rows(
-            [
-                (
-                    str(item.mention_id),
-                    [
-                        Text(mention_ref(item.mention_id), style="dim"),
-                        _label_cell(item.label),
-                        Text(f"{item.certainty:.0%}", style="dim"),
-                        safe(" ".join(item.text.split()), limit=200),
-                    ],
-                )
-                for item in event.items
-            ]
-        )
-        if event.items:
-            table.move_cursor(row=0)
+    def fetcher(self) -> Fetch[ReviewItem]:
+        client_id = self.client.id
+        return lambda session, window: least_sure(session, client_id, thread_analyzer())
+
+    def key(self, row: ReviewItem) -> str:
+        return str(row.mention_id)
+
+    def cells(self, row: ReviewItem, now: datetime) -> list[Text]:
+        return [
+            Text(mention_ref(row.mention_id), style="dim"),
+            _label_cell(row.label),
+            Text(f"{row.certainty:.0%}", style="dim"),
+            safe(" ".join(row.text.split()), limit=200),
+        ]
+
+    def show_state(self) -> None:
         self._show_why()
         self.query_one("#review-bar", Static).update(self.bar())
 
     def bar(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
-        if not self.items:
-            bar.append("Nothing to review: every recent post is labelled by a person.")
+        if not self.rows:
+            if self.failure is None:
+                bar.append("Nothing to review: every recent post is labelled by a person.")
             return bar
-        bar.append(f"{len(self.items)} posts, least sure first", style="bold")
+        bar.append(f"{len(self.rows)} posts, least sure first", style="bold")
         bar.append(f"  ·  {self.given} labelled, {self.skipped} skipped", style="dim")
         bar.append("  ·  n negative  u neutral  p positive  s skip", style="dim")
         return bar
 
-    @on(DeskTable.RowHighlighted)
-    def _highlighted(self, event: DeskTable.RowHighlighted) -> None:
-        event.stop()
+    def highlighted(self) -> None:
         self._show_why()
 
     def _show_why(self) -> None:
-        key = self.query_one(DeskTable).selected_key
-        item = self.items.get(key) if key else None
-        why = self.query_one("#review-why", Static)
-        why.update(safe(item.why, limit=300) if item else Text(""))
+        item = self.selected
+        why = self.failure_text("the posts to review")
+        if why is None:
+            why = safe(item.why, limit=300) if item else Text("")
+        self.query_one("#review-why", Static).update(why)
 
     def _advance(self) -> None:
-        table = self.query_one(DeskTable)
+        table = self.table
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
         self.query_one("#review-bar", Static).update(self.bar())
 
     def action_give(self, label: str) -> None:
-        key = self.query_one(DeskTable).selected_key
+        item = self.selected
         me = self.me()
-        if key is None or me is None:
+        if item is None or me is None:
             return
-        mention_id = int(key)
-        self.query_one(DeskTable).update_cell(key, "label", _label_cell(label, by_person=True))
+        key = self.key(item)
+        self.table.update_cell(key, "label", _label_cell(label, by_person=True))
         self.given += 1
-        self._save(mention_id, label, me)
+        self._save(item.mention_id, label, me)
         self._advance()
 
     def action_skip(self) -> None:
-        if self.query_one(DeskTable).selected_key is not None:
+        if self.selected is not None:
             self.skipped += 1
             self._advance()
 

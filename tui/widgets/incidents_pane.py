@@ -209,9 +209,9 @@ class IncidentsPane(BulkIncidents, ListPane[IncidentRow, None]):
         self.action_open_incident()
 
     def action_open_incident(self) -> None:
-        key = self.table.selected_key
-        if key is not None:
-            self.desk.open_incident(int(key))
+        row = self.selected
+        if row is not None:
+            self.desk.open_incident(row.id)
 
     def _set(self, filters: IncidentFilter) -> None:
         self.filters = filters

@@ -29,4 +29,7 @@ class ListPane(Records[RowT, AsideT], Pane, Generic[RowT, AsideT]):
 
     def show_state(self) -> None:
         self.show_bar()
-        self.show_empty(None if self.rows else self.why_empty())
+        why = self.failure_text()
+        if why is None and not self.rows:
+            why = self.why_empty()
+        self.show_empty(why)

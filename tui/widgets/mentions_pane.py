@@ -165,14 +165,19 @@ class MentionsPane(ListPane[MentionRow, list[SourceRow]]):
         ]
 
     def show_state(self) -> None:
-        # Why the list is empty goes in the detail box, where the post would be.
+        # Why the list is empty goes in the detail box, where the post would be; why it could
+        # not be loaded above the list, as on every tab.
         self.show_bar()
+        self.show_empty(self.failure_text())
         self.show_detail()
 
     def show_detail(self) -> None:
         m = self.selected
         detail = self.query_one("#mention-detail", Static)
-        show(detail, mention_detail(m) if m else self.why_empty())
+        if m is not None:
+            show(detail, mention_detail(m))
+        else:
+            show(detail, Text() if self.failure is not None else self.why_empty())
 
     def filtered(self) -> list[str]:
         return ([f"show {self.kind}"] if self.kind != "all" else []) + super().filtered()

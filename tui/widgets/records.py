@@ -2,9 +2,11 @@
 
 A list says what to load (`fetcher`, built on the UI thread from the filters in force, run in a
 worker), what a record looks like (`cells`), and how it shows what landed (`show_state`: a bar,
-why it is empty). Loading, pages, dropping what a superseded load brings back, keeping the cursor
-on the same record across reloads and `selected` are here, once, for the client view's tabs
-(tui/widgets/list_pane.py) and the desk's full-screen lists (the queues, approvals) alike.
+why it is empty, why the last load failed). Loading, pages, dropping what a superseded load brings
+back, keeping the cursor on the same record across reloads, `selected`, a filter over what is
+loaded (`shows`) and the failure of a load (`failure`) are here, once, for the client view's tabs
+(tui/widgets/list_pane.py) and the desk's screens that list (the dashboard, the queues, approvals,
+an incident's mentions) alike.
 
 `Records` is mixed in first, before the Textual class it rides on (`class X(Records[...], Pane)`),
 so its `__init__` runs; its handlers go by Textual's naming convention because Textual collects
@@ -15,6 +17,8 @@ Rows are keyed by their `id` (`key` says otherwise), so any read model's row typ
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,11 +28,15 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import work
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 from douse.tui.widgets.table import DeskTable, RowSpec
+from douse.tui.widgets.text import clean
 
 if TYPE_CHECKING:
     from douse.tui.app import DouseApp
+
+log = logging.getLogger(__name__)
 
 
 class Keyed(Protocol):
@@ -63,6 +71,8 @@ class RowsLoaded(Message, Generic[RowT, AsideT]):
     window: Window[RowT]
     generation: int
     aside: AsideT | None
+    seconds: float
+    """How long the worker took (logged, not shown: a figure changing every load is noise)."""
 
 
 class Records(Generic[RowT, AsideT]):
@@ -86,11 +96,13 @@ class Records(Generic[RowT, AsideT]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows: dict[str, RowT] = {}
-        """The records listed, by key, in their order on screen."""
+        """The records loaded, by key, in their order; those `shows` keeps are on screen."""
         self.loaded = False
         """No load is pending (False until the first lands, and while a page loads)."""
         self.exhausted = False
         """Every row there is has been loaded (no next page)."""
+        self.failure: str | None = None
+        """Why the last load failed, in one line; None once a load lands."""
         # Bumped by each fresh load and each switch of what is listed: what an older load
         # brings back (another client's rows, a search typed over) is dropped when it lands.
         self._generation = 0
@@ -123,6 +135,11 @@ class Records(Generic[RowT, AsideT]):
     def key(self, row: RowT) -> str:
         return str(cast(Keyed, row).id)
 
+    def shows(self, row: RowT) -> bool:
+        """Whether a loaded record is on screen: a filter over what is loaded, without a query
+        (`redraw` applies a change of it). Every loaded record is in `rows` either way."""
+        return True
+
     def highlighted(self) -> None:
         """The cursor moved onto another row."""
 
@@ -138,7 +155,24 @@ class Records(Generic[RowT, AsideT]):
     def last(self) -> RowT | None:
         return next(reversed(self.rows.values()), None)
 
+    def failure_text(self, what: str = "this list") -> Text | None:
+        """Why the last load failed and what to do, for where the list says it is empty; None
+        when it did not fail."""
+        if self.failure is None:
+            return None
+        text = Text(f"Could not load {what}: ", style="bold red")
+        text.append(clean(self.failure, limit=300).rstrip(".") + ".")
+        text.append(" Ctrl+R tries again.", style="dim")
+        return text
+
     # -- loading ----------------------------------------------------------------------------
+
+    def start_listing(self) -> None:
+        """Once mounted: lay out the columns, take the focus, start the first load."""
+        table = self.table
+        self.columns(table)
+        table.focus()
+        self.reload()
 
     def forget_rows(self) -> None:
         """Another list (another client, another filter): what is loaded is no longer it."""
@@ -147,6 +181,7 @@ class Records(Generic[RowT, AsideT]):
         self._after_page = None
         self.rows = {}
         self.exhausted = False
+        self.failure = None
 
     def reload(self) -> None:
         """Load again with the same filters, as many rows as are listed (a page at least), so
@@ -189,22 +224,30 @@ class Records(Generic[RowT, AsideT]):
         window: Window[RowT],
         generation: int,
     ) -> None:
+        started = time.perf_counter()
         with self.desk.services.sessions() as session:
             rows = fetch(session, window)
             aside = fetch_aside(session, rows) if fetch_aside is not None else None
-        self.post_message(RowsLoaded(rows, window, generation, aside))
+        seconds = time.perf_counter() - started
+        self.post_message(RowsLoaded(rows, window, generation, aside, seconds))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list")
     def _load_page(self, fetch: Fetch[RowT], window: Window[RowT], generation: int) -> None:
+        started = time.perf_counter()
         with self.desk.services.sessions() as session:
             rows = fetch(session, window)
-        self.post_message(RowsLoaded(rows, window, generation, None))
+        seconds = time.perf_counter() - started
+        self.post_message(RowsLoaded(rows, window, generation, None, seconds))
 
     def on_rows_loaded(self, event: RowsLoaded[RowT, AsideT]) -> None:
         event.stop()
         if event.generation != self._generation:
             return  # superseded: another client, other filters, a newer reload
+        log.debug(
+            "%s: %d rows in %.0f ms", type(self).__name__, len(event.rows), event.seconds * 1000
+        )
         self.loaded = True
+        self.failure = None
         table = self.table
         keep = table.selected_key
         fresh = event.window.offset == 0
@@ -230,15 +273,27 @@ class Records(Generic[RowT, AsideT]):
         if then is not None and not fresh:
             then()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Not stopped: WorkerFailures, later in the MRO, also turns it into a notification.
+        if event.worker.group != "list" or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.failure = self.desk.failure_line(error) if error is not None else "unknown error"
+        # Nothing is pending any more: the next reload (or page) may be asked for.
+        self.loaded = True
+        self._fresh_pending = False
+        self._after_page = None
+        self.show_state()
+
     def _specs(self, rows: Iterable[RowT]) -> list[RowSpec]:
         now = self.desk.now()
-        return [(self.key(row), self.cells(row, now)) for row in rows]
+        return [(self.key(row), self.cells(row, now)) for row in rows if self.shows(row)]
 
     # -- showing ----------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        """Lay the columns out again and draw every row (the terminal's width changed what
-        fits), the cursor on the same record."""
+        """Lay the columns out again and draw every row shown (the terminal's width changed
+        what fits, or what `shows`), the cursor on the same record."""
         table = self.table
         keep = table.selected_key
         table.clear(columns=True)
@@ -247,6 +302,8 @@ class Records(Generic[RowT, AsideT]):
         table.keep_cursor(keep)
 
     def on_desk_table_row_highlighted(self, event: DeskTable.RowHighlighted) -> None:
+        if event.table is not self.table:
+            return  # another table of the same screen (an incident's timeline)
         event.stop()
         self.highlighted()
         if self.table.near_end:

@@ -19,7 +19,7 @@ staff split away never join the incident they were split from (feedback.py).
 
 from __future__ import annotations
 
-from douse.core.incidents.problems import category_key, term_key
+from douse.core.incidents.problems import SURGE, category_key, term_key
 from douse.core.incidents.triage.post import Post
 from douse.core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
 from douse.core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
@@ -85,6 +85,17 @@ def place(state: ClientState, post: Post, run: Run) -> None:
             add_keys(state, problem, post, [*keys, key])
             return
         keys.append(key)
+    surge = None if topic_keys(post) else state.surging(post, exclude=avoid)
+    if surge is not None:
+        problem, people = surge
+        category = problem.incident.category or ""
+        title = state.categorizer.titles.get(category, category).lower()
+        placed = (
+            f"names no subject of its own; came in while {people} people joined the "
+            f"{title} problem within {SURGE.hours} hours"
+        )
+        open_incident(state, post, run, keys=keys, problem=problem, placed=placed)
+        return
     open_incident(state, post, run, keys=keys)
 
 

@@ -31,6 +31,7 @@ from douse.core.incidents.feedback import HintIndex, HintMatch, load_hints
 from douse.core.incidents.harm import find_harm
 from douse.core.incidents.problems import (
     FOCUSED_PEOPLE,
+    SURGE,
     TOPIC_OVERLAP,
     category_key,
     continues_topic,
@@ -78,6 +79,8 @@ class Tracked:
     links: list[int] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
     founder: int | None = None
+    # Why a case was put under its problem when the person named no subject (SURGE).
+    placed: str | None = None
     touched: bool = False
     new: bool = False
     problem: Tracked | None = None  # the problem a case opened in this batch belongs to
@@ -109,6 +112,8 @@ class Tracked:
     def save(self) -> None:
         data = self.summary.to_json()
         data["founder"] = self.founder
+        if self.placed:
+            data["placed"] = self.placed
         data["terms"] = dict(self.terms.most_common(MAX_TERM_COUNTS))
         self.incident.summary = data
 
@@ -170,6 +175,10 @@ class ClientState:
 
     def wanted_keys(self, post: Post) -> list[str]:
         keys = [*post.identifiers, *topic_keys(post), *(term_key(t) for t in post.distinct)]
+        if post.concern and not topic_keys(post):
+            # A complaint naming no subject may be a case of a surging problem (`surging`):
+            # the client's problems of every category, as far back as a surge reaches.
+            keys.extend(category_key(name) for name in self.categorizer.titles)
         hint = self.hint_of.get(post.id)
         if hint is not None:
             keys.append(f"hint:{hint.group}")
@@ -264,6 +273,7 @@ class ClientState:
                 summary or EvidenceSummary(),
                 terms=Counter(data.get("terms") or {}),
                 founder=data.get("founder"),
+                placed=data.get("placed"),
             )
             self._loaded[incident.id] = tracked
             self.incidents.append(tracked)
@@ -380,6 +390,32 @@ class ClientState:
         if not found:
             return None
         return max(found, key=lambda item: (item[0], item[1].last_seen()))[1]
+
+    def surging(self, post: Post, *, exclude: Iterable[Tracked] = ()) -> tuple[Tracked, int] | None:
+        """The top-level problem that the most new people joined in the hours before the post
+        (SURGE), with their number: an outage or a storm's cancellations while it is happening."""
+        skip = {id(t) for t in exclude}
+        hours = [
+            (post.published_at - timedelta(hours=back)).strftime("%Y-%m-%dT%H")
+            for back in range(SURGE.hours)
+        ]
+        best: tuple[Tracked, int] | None = None
+        for tracked in self.incidents:
+            inc = tracked.incident
+            if id(tracked) in skip or not tracked.answerable or tracked.problem is not None:
+                continue
+            if inc.problem_id is not None or inc.category is None:
+                continue
+            recent = sum(tracked.summary.hours.get(hour, 0) for hour in hours)
+            if recent < SURGE.people:
+                continue
+            if (
+                best is None
+                or recent > best[1]
+                or (recent == best[1] and inc.opened_at < best[0].incident.opened_at)
+            ):
+                best = (tracked, recent)
+        return best
 
     def mine(self, post: Post) -> list[Tracked]:
         """The author's incidents, the one they posted on last first."""

@@ -49,6 +49,7 @@ def open_incident(
     kind: str = "mention",
     keys: list[str] | tuple[str, ...] = (),
     problem: Tracked | None = None,
+    placed: str | None = None,
 ) -> Tracked:
     client = state.client
     routed = route(
@@ -72,7 +73,8 @@ def open_incident(
         distinct_authors=1,
         mention_count=0,
         terms=[],
-        category=(problem.incident.category if problem else None)
+        # A case placed by a surge said nothing of the problem's subject: it keeps its own.
+        category=(problem.incident.category if problem and not placed else None)
         or (post.category.name if post.category else None),
         problem=problem.incident if problem else None,
         summary={},
@@ -83,7 +85,12 @@ def open_incident(
     # Not flushed here: the batch's incidents are written once, judged and titled, at the end.
     state.session.add(incident)
     tracked = Tracked(
-        incident, EvidenceSummary(), new=True, founder=post.author_id, problem=problem
+        incident,
+        EvidenceSummary(),
+        new=True,
+        founder=post.author_id,
+        problem=problem,
+        placed=placed,
     )
     state.track(tracked)
     for key in keys:

@@ -102,6 +102,8 @@ def render(c: IncidentDetail, now: datetime) -> list[str]:
         lines.append(f"  category: {inert(c.category_title or category, 60)} ({category})")
     if c.row.problem_id:
         lines.append(f"  one person's case under problem #{c.row.problem_id}")
+        if c.placed:
+            lines.append(f"    placed there by triage: {c.placed}")
     if c.cases:
         lines.append(f"  cases under it ({len(c.cases)}):")
         for case in c.cases:
