@@ -27,6 +27,7 @@ exits 0.
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import csv
 import random
@@ -144,6 +145,39 @@ class Replay:
             sync_config(session, config, datetime(2015, 2, 1, tzinfo=UTC))
         self.seconds = 0.0
         self.imported = 0
+        self.learned_seconds = 0.0
+
+    def label_and_learn(self, slug: str, rows: Sequence[Row], now: datetime) -> str:
+        """Staff label these stored posts as the humans did, then `douse learn` for the client
+        (which also draws on the labels other clients already have)."""
+        from sqlalchemy import select
+
+        from douse.core.db.models import Client, Mention
+        from douse.core.learning.labels import label_mention_row
+        from douse.core.learning.learn import learn_scope
+
+        started = time.perf_counter()
+        wanted = {f"x:{r.tweet_id}": r.label for r in rows}
+        with self.services.sessions.begin() as session:
+            client_id = session.scalar(select(Client.id).where(Client.slug == slug))
+            for mention in session.scalars(
+                select(Mention).where(
+                    Mention.client_id == client_id, Mention.external_id.in_(list(wanted))
+                )
+            ):
+                label_mention_row(
+                    session,
+                    mention,
+                    wanted[mention.external_id],
+                    staff_id=1,
+                    source="desk",
+                    now=now,
+                )
+        outcome = learn_scope(self.services.sessions, self.services.analyzer(), slug, lambda: now)
+        self.learned_seconds += time.perf_counter() - started
+        return outcome.skipped or (
+            f"learned from {len(rows)} labels (+{outcome.others} of other clients)"
+        )
 
     def feed(self, slug: str, rows: Sequence[Row], now: datetime) -> None:
         """`douse import` of these rows: stored in batches, then judged oldest first."""
@@ -344,17 +378,36 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
         )
     long_lived = [i for i in problems if span(i) > timedelta(days=3)]
     print(f"problems spanning more than 3 days: {len(long_lived)} of {len(problems)}")
-    weekly: Counter[tuple[str, int]] = Counter()
+    # A week around each problem (the three and a half days either side of its first post), not
+    # the calendar week: a stream that starts on a Tuesday has calendar weeks of a few days.
+    times_of: dict[str, list[datetime]] = defaultdict(list)
     for x in negatives:
-        weekly[(out.client_of[x.tweet_id], x.created.isocalendar()[1])] += 1
-    big = 0
+        times_of[out.client_of[x.tweet_id]].append(x.created)
+    for times in times_of.values():
+        times.sort()
+
+    def week_of_negatives(slug: str, at: datetime) -> int:
+        times = times_of[slug]
+        half = timedelta(days=3.5)
+        return bisect.bisect_right(times, at + half) - bisect.bisect_left(times, at - half)
+
+    big: list[tuple[int, int, float]] = []
     for iid in problems:
         first = min(by_id[e].created for e in out.members[iid])
         slug = out.client_of[out.members[iid][0]]
-        week_neg = max(weekly[(slug, first.isocalendar()[1])], 1)
+        week_neg = max(week_of_negatives(slug, first), 1)
         if len(out.members[iid]) > 0.05 * week_neg:
-            big += 1
-    print(f"problems larger than 5% of their client's week of negatives: {big}")
+            big.append((iid, week_neg, len(out.members[iid]) / week_neg))
+    print(f"problems larger than 5% of their client's week of negatives: {len(big)}")
+    # Each must be explainable: what it is, how many people, over how long, how pure.
+    for iid, week_neg, share in sorted(big, key=lambda b: -b[2]):
+        reasons = Counter(reasons_of[iid])
+        top, n = reasons.most_common(1)[0] if reasons else ("-", 0)
+        print(
+            f"  {share:.1%} of {week_neg}: {str(getattr(out.incidents[iid], 'title', ''))[:44]!r}, "
+            f"{len(out.members[iid])} posts, {len(authors_of[iid])} people over {span(iid)}; "
+            f"{top} {n / max(sum(reasons.values()), 1):.0%}"
+        )
     big_sizes = sorted((len(m) for m in out.members.values()), reverse=True)[:10]
     print(f"ten largest incidents: {big_sizes}")
 
@@ -390,9 +443,16 @@ def report(rows: Sequence[Row], out: Outcome, replay: Replay) -> None:
     )
 
 
-def replay_stream(rows: Sequence[Row], workdir: Path, step: timedelta) -> tuple[Outcome, Replay]:
+def replay_stream(
+    rows: Sequence[Row], workdir: Path, step: timedelta, labels: int = 0
+) -> tuple[Outcome, Replay]:
+    """Replay `rows` hour by hour. With `labels`, each client's first `labels` posts are
+    labelled by staff as the humans did once they are in, and the client's model is learned
+    then (`douse learn`), so every later post is scored as a labelling agency's would be."""
     airlines = sorted({r.airline for r in rows})
     replay = Replay(workdir, airlines, "stream")
+    fed: dict[str, list[Row]] = defaultdict(list)
+    learned: set[str] = set()
     start = min(r.created for r in rows).replace(minute=0, second=0, microsecond=0)
     slices: dict[int, list[Row]] = defaultdict(list)
     for r in rows:
@@ -403,8 +463,40 @@ def replay_stream(rows: Sequence[Row], workdir: Path, step: timedelta) -> tuple[
         for r in slices[index]:
             by_airline[r.airline].append(r)
         for airline, chunk in sorted(by_airline.items()):
-            replay.feed(AIRLINES[airline][0], chunk, now)
+            slug = AIRLINES[airline][0]
+            replay.feed(slug, chunk, now)
+            fed[airline].extend(chunk)
+            if labels and airline not in learned and len(fed[airline]) >= labels:
+                learned.add(airline)
+                said = replay.label_and_learn(slug, fed[airline][:labels], now)
+                print(f"  {airline}: {said} at {now:%a %d %b %H:%M}")
     return replay.outcome(), replay
+
+
+def first_of_each_client(rows: Sequence[Row], n: int) -> set[str]:
+    """The tweet ids of each client's first `n` posts by time (the labelled ones)."""
+    by_airline: dict[str, list[Row]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r.created):
+        by_airline[r.airline].append(r)
+    return {r.tweet_id for posts in by_airline.values() for r in posts[:n]}
+
+
+def report_later(rows: Sequence[Row], out: Outcome, skip: set[str], n: int) -> None:
+    """Sentiment and incident figures on the posts after each client's first N."""
+    later = [r for r in rows if r.tweet_id not in skip and r.tweet_id in out.label]
+    p, r, f1 = _scores(
+        [x.label == "negative" for x in later],
+        [out.label[x.tweet_id] == "negative" for x in later],
+    )
+    negatives = [x for x in later if x.label == "negative"]
+    in_inc = sum(x.tweet_id in out.incident_of for x in negatives)
+    inc_posts = [x for x in later if x.tweet_id in out.incident_of]
+    print(
+        f"later posts ({len(later)}, after each client's first {n}): "
+        f"negative P {p:.3f} R {r:.3f} F1 {f1:.3f}; human-negative posts in an incident "
+        f"{in_inc / max(len(negatives), 1):.1%}; incident posts humans call negative "
+        f"{sum(x.label == 'negative' for x in inc_posts) / max(len(inc_posts), 1):.1%}"
+    )
 
 
 def order_agreement(rows: Sequence[Row], workdir: Path) -> float:
@@ -438,6 +530,21 @@ def main() -> int:
     parser.add_argument(
         "--keep", type=Path, help="keep the replayed databases in this directory, to study them"
     )
+    parser.add_argument(
+        "--labels",
+        type=int,
+        default=0,
+        metavar="N",
+        help="staff label each client's first N posts and douse learns from them; figures on "
+        "the later posts are printed too",
+    )
+    parser.add_argument(
+        "--later",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the figures on the posts after each client's first N (without learning)",
+    )
     args = parser.parse_args()
     if not args.data.exists():
         print(f"judgement_eval: skipped: no labelled data at {args.data}")
@@ -454,8 +561,13 @@ def main() -> int:
         else:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="douse-judgement-"))
         started = time.perf_counter()
-        out, replay = replay_stream(rows, Path(tmp), timedelta(hours=args.step_hours))
+        out, replay = replay_stream(
+            rows, Path(tmp), timedelta(hours=args.step_hours), labels=args.labels
+        )
         report(rows, out, replay)
+        if args.labels or args.later:
+            n = args.labels or args.later
+            report_later(rows, out, first_of_each_client(rows, n), n)
         print(f"stream replay took {time.perf_counter() - started:.0f}s")
         if not args.no_order:
             started = time.perf_counter()

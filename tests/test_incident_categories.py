@@ -26,6 +26,8 @@ from douse.core.incidents.identifiers import identifiers
         ("restaurant", "Burger was cold and the fries were soggy", "food_quality"),
         ("restaurant", "Saw a cockroach running across the counter", "hygiene"),
         ("telecom", "Internet down again in our street since this morning", "outage"),
+        ("telecom", "Northwind Mobile down? No data, no calls, nothing in Leeds.", "outage"),
+        ("telecom", "Broadband and mobile both dead in Hull. Great combo.", "outage"),
         ("telecom", "Engineer didn't show up for the installation appointment", "engineers"),
         ("bank", "There is an unauthorised transaction on my account, I think it's fraud", "fraud"),
         ("bank", "My card keeps getting declined at the supermarket", "payments"),

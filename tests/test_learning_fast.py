@@ -91,3 +91,15 @@ def test_scoring_a_batch_gives_what_scoring_each_post_gives(analyzer: Analyzer) 
     assert [r.reasons for r in many] == [r.reasons for r in one_by_one]
     assert any(r.reasons[0].startswith("learned from 120 labels") for r in many)
     assert many[-3].label == "unscored"
+
+
+def test_a_models_label_keeps_the_strength_of_the_words_for_severity() -> None:
+    # "I waited two hours": the rules hear a mild complaint; a model sure it is negative must
+    # not make it "strongly negative" (medium) by its certainty alone.
+    from douse.core.learning.model import intensity
+
+    assert intensity(-0.3, "negative") == -0.3
+    assert intensity(-0.8, "negative") == -0.8
+    assert intensity(0.6, "negative") == -0.05  # sarcasm the rules read as praise
+    assert intensity(-0.4, "positive") == 0.05
+    assert -0.05 < intensity(-0.7, "neutral") < 0.05

@@ -15,9 +15,8 @@ on the way (`_escape`), so a mention's markup is shown as text and no field can 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -174,32 +173,10 @@ def log_lines(
     return shown
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One row of an incident's log table, in words."""
-
-    when: str
-    what: str
-    who: str
-    detail: str
-    outcome: str | None
-    amount: str | None
-    flag: str | None  # an over-limit offer, or anything recorded over the reply policy
-
-
-def _lines(activities: tuple[ActivityRecord, ...], tz: ZoneInfo, internal: bool) -> list[_Line]:
-    return [
-        _Line(
-            when=short_time(a.at, tz),
-            what=line.what,
-            who=a.staff or "—",
-            detail=one_line(line.detail, 300),
-            outcome=one_line(a.outcome, 160) if a.outcome else None,
-            amount=f"{a.amount} {a.currency or ''}" if a.amount is not None else None,
-            flag=policy_note(a.details) or None,
-        )
-        for a, line in log_lines(activities, internal)
-    ]
+@lru_cache(maxsize=64)
+def _minutes_text(minutes: int) -> str:
+    """A target's words: a client has a few targets, written once an incident."""
+    return format_minutes(minutes)
 
 
 _OUTCOME_CLASSES = {"met": "met", "missed": "missed", "pending": "pending"}
@@ -214,8 +191,18 @@ _OUTCOME_CLASSES = {"met": "met", "missed": "missed", "pending": "pending"}
 _HOLE = "\x00"
 
 
+# Joins an incident's values to check them all with one isprintable (a NUL would fail it): a
+# printable character that escaping leaves alone, counted so that a value holding it is noticed.
+_JOINT = "\u2400"
+
+
 def _escaped(values: list[object]) -> list[str]:
     """Each value as the template's {{ value }} writes it (_printable, then escaped)."""
+    texts = [v if v.__class__ is str else str(_printable(v)) for v in values]
+    joined = _JOINT.join(texts)
+    if joined.isprintable() and joined.count(_JOINT) == len(texts) - 1:
+        # Every value is printable text already (the usual case): one check for all of them.
+        return str.split(escape(joined), _JOINT)
     texts = [v if v.__class__ is str and v.isprintable() else str(_printable(v)) for v in values]
     return str.split(escape(_HOLE.join(texts)), _HOLE)
 
@@ -251,7 +238,7 @@ def _incident_html(
             into,
             into,
         ]
-        lines = _lines(i.activities, tz, internal) if internal else []
+        lines = log_lines(i.activities, internal) if internal else []
     else:
         took = business_response_minutes(i, cal)
         response = local_time(i.first_response_at, tz)
@@ -293,7 +280,7 @@ def _incident_html(
             f"author{'s' if i.distinct_authors != 1 else ''}, "
             f"{number(i.mention_count)} mention{'s' if i.mention_count != 1 else ''}",
             response,
-            format_minutes(client.first_response_target(i.severity)),
+            _minutes_text(client.first_response_target(i.severity)),
             _OUTCOME_CLASSES.get(outcome, "none"),
             outcome,
         )
@@ -311,24 +298,31 @@ def _incident_html(
                 q.platform,
                 one_line(q.text or q.title, 300),
             )
-        lines = _lines(i.activities, tz, internal)
+        lines = log_lines(i.activities, internal)
     if lines:
         markup.append(
             '<table class="acts"><thead><tr><th>When</th><th>What</th><th>Who</th>'
             "<th>Detail</th></tr></thead><tbody>"
         )
-        for a in lines:
+        for a, line in lines:
             markup.append('<tr><td class="when">{}</td><td>{}</td><td>{}</td><td>{}')
-            values += (a.when, a.what, a.who, a.detail or "—")
-            if a.outcome is not None:
+            values += (
+                short_time(a.at, tz),
+                line.what,
+                a.staff or "—",
+                one_line(line.detail, 300) or "—",
+            )
+            if a.outcome:
                 markup.append(" — <i>{}</i>")
-                values.append(a.outcome)
+                values.append(one_line(a.outcome, 160))
             if a.amount is not None:
                 markup.append(" ({})")
-                values.append(a.amount)
-            if a.flag:
+                values.append(f"{a.amount} {a.currency or ''}")
+            # An over-limit offer, or anything recorded over the reply policy.
+            flag = policy_note(a.details)
+            if flag:
                 markup.append(' <strong class="flag">⚠ {}</strong>')
-                values.append(a.flag)
+                values.append(flag)
             markup.append("</td></tr>")
         markup.append("</tbody></table>")
     markup.append("</article>\n")

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Boolean, and_, or_, select, type_coerce
+from sqlalchemy import Boolean, and_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.types import NullType
 
 from douse.core.db.base import table_of
 from douse.core.db.models import (
@@ -41,23 +40,14 @@ from douse.core.db.models import (
     Source,
     Staff,
 )
+from douse.core.export.driver import decode_stored_json, fetch, raw
 from douse.core.export.instant_text import sqlite_instant_text, utc_text
 from douse.core.export.period import Period
-from douse.core.export.records import (
-    PAGE_SIZE,
-    decode_stored_json,
-    in_period,
-    unlinked_mentions_filter,
-)
+from douse.core.export.records import PAGE_SIZE, in_period, unlinked_mentions_filter
 from douse.core.export.response import first_response_outcome
 
 Row = Sequence[Any]
 Document = dict[str, Any]
-
-
-def _raw(column: Any) -> Any:
-    """`column`, labelled as itself, with no result type: its value is the driver's."""
-    return type_coerce(column, NullType()).label(column.key)
 
 
 # ------------------------------------------------------------------------------ per dialect
@@ -86,17 +76,6 @@ def _converters(connection: Connection) -> _Convert:
             sqlite_instant_text, decode_stored_json, boolean or _as_is, numeric or _as_is
         )
     return _Convert(utc_text, _as_is, _as_is, _as_is)
-
-
-def _fetch(connection: Connection, statement: Any) -> Sequence[Row]:
-    """The statement's rows as the driver's tuples: SQLAlchemy's Result would build a Row for
-    each, which cost more than SQLite's fetch of it."""
-    result = connection.execute(statement)
-    try:
-        rows: Sequence[Row] = result.cursor.fetchall()
-    finally:
-        result.close()
-    return rows
 
 
 # ---------------------------------------------------------------------------------- lookups
@@ -136,7 +115,7 @@ def _lookups(session: Session, client_id: int) -> _Lookups:
 
 _ORIGINAL = aliased(Mention)
 _MENTION_COLUMNS = tuple(
-    _raw(c)
+    raw(c)
     for c in (
         Mention.id,
         Mention.platform,
@@ -266,12 +245,12 @@ def _incident_mentions(connection: Connection, ids: Sequence[int]) -> dict[int, 
     """The page's mention rows by incident, left as rows: the objects are built as each
     incident is written (a page of them alive at once was promoted to the collector's oldest
     generation and scanned again and again)."""
-    rows = _fetch(
+    rows = fetch(
         connection,
         _with_author_and_original(
             select(
-                _raw(IncidentMention.incident_id),
-                _raw(IncidentMention.added_at),
+                raw(IncidentMention.incident_id),
+                raw(IncidentMention.added_at),
                 *_MENTION_COLUMNS,
             ).join(Mention, Mention.id == IncidentMention.mention_id)
         )
@@ -311,7 +290,7 @@ def unlinked_mentions(
 # ------------------------------------------------------------------------------- activities
 
 _ACTIVITY_COLUMNS = tuple(
-    _raw(c)
+    raw(c)
     for c in (
         Activity.incident_id,
         Activity.id,
@@ -331,7 +310,7 @@ _ACTIVITY_COLUMNS = tuple(
 
 def _activities(connection: Connection, ids: Sequence[int]) -> dict[int, list[Row]]:
     """The page's activity rows by incident (built as each incident is written, as mentions)."""
-    rows = _fetch(
+    rows = fetch(
         connection,
         select(*_ACTIVITY_COLUMNS)
         .where(Activity.incident_id.in_(ids))
@@ -377,7 +356,7 @@ def _activity(r: Row, c: _Convert, staff: dict[int, str]) -> Document:
 # -------------------------------------------------------------------------------- incidents
 
 _INCIDENT_COLUMNS = tuple(
-    _raw(table_of(Incident).c[name])
+    raw(table_of(Incident).c[name])
     for name in (
         "id",
         "kind",
@@ -549,7 +528,7 @@ def incidents(
                     and_(Incident.opened_at == after[0], Incident.id > after[1]),
                 )
             )
-        page = _fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
+        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
         if not page:
             return
         ids = [row[0] for row in page]

@@ -2,29 +2,27 @@
 
 Incidents come in keyset pages of (opened_at, id); each page's mentions and activities are fetched
 with one query apiece, so memory is bounded by the page size and never by the client's history.
-The records are named tuples: writers never touch ORM objects or lazy loads, and an export of
-a hundred thousand incidents builds each record from its row in one C call (a frozen
-dataclass's keyword __init__ cost more than reading the row).
+The records are named tuples of what the writers use, built from the driver's rows: writers
+never touch ORM objects or lazy loads, and an export of a hundred thousand incidents builds each
+record from its row in one C call (a frozen dataclass's keyword __init__ cost more than reading
+the row).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from json.scanner import make_scanner
 from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import JSON, and_, func, or_, select, type_coerce
-from sqlalchemy.engine import Dialect
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
+from douse.core.db.base import table_of
 from douse.core.db.models import (
-    Account,
     Activity,
     Author,
     Client,
@@ -34,6 +32,7 @@ from douse.core.db.models import (
     Staff,
 )
 from douse.core.errors import NotFound
+from douse.core.export.driver import fetch, instant_reader, json_reader, numeric_reader, raw
 from douse.core.export.period import Period
 
 PAGE_SIZE = 500
@@ -87,38 +86,26 @@ class ActivityRecord(NamedTuple):
 
 
 class IncidentRecord(NamedTuple):
+    """What the csv, md and html exports write of an incident (douse JSON, which writes every
+    column, reads its own: json_rows)."""
+
     id: int
     kind: str
     title: str
     severity: str
-    severity_reasons: list[Any]
     status: str
     owner: str | None
-    account: tuple[str, str] | None
-    is_pattern: bool
     distinct_authors: int
     mention_count: int
-    terms: list[Any]
     opened_at: datetime
-    acknowledged_at: datetime | None
     first_response_at: datetime | None
-    last_customer_at: datetime | None
-    last_response_at: datetime | None
-    resolved_at: datetime | None
-    closed_at: datetime | None
     first_response_due_at: datetime | None
-    next_response_due_at: datetime | None
-    resolution_due_at: datetime | None
-    due_at: datetime | None
-    paused_at: datetime | None
     breached_at: datetime | None
     breach_kind: str | None
+    resolved_at: datetime | None
     resolution: str | None
     repair_status: str | None
     merged_into_id: int | None
-    updated_at: datetime
-    updated_by: str | None
-    version: int
     first_mention_url: str | None
     activities: tuple[ActivityRecord, ...]
     quotes: tuple[QuoteRecord, ...]  # with mentions="quotes": the first QUOTES, oldest first
@@ -154,19 +141,18 @@ def _staff_handles(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Staff.id, Staff.handle)).all())
 
 
-def _accounts(session: Session, client_id: int) -> dict[int, tuple[str, str]]:
-    rows = session.execute(
-        select(Account.id, Account.platform, Account.handle).where(Account.client_id == client_id)
-    )
-    return {i: (p, h) for i, p, h in rows}
+# Rows are read on the driver's cursor as plain tuples (core/export/driver.py), only the columns
+# a writer uses, converted positionally once a row: ORM objects, then SQLAlchemy's Result rows
+# with a processor call per typed value, each cost more than the query and the writing together.
 
 
-def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
-    rows = session.execute(
-        select(IncidentMention.incident_id, Mention.url, Mention.canonical_url)
+def _first_urls(connection: Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    rows = fetch(
+        connection,
+        select(raw(IncidentMention.incident_id), raw(Mention.url), raw(Mention.canonical_url))
         .join(Mention, Mention.id == IncidentMention.mention_id)
         .where(IncidentMention.incident_id.in_(ids))
-        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id)
+        .order_by(IncidentMention.incident_id, Mention.published_at, Mention.id),
     )
     first: dict[int, str | None] = {}
     for incident_id, url, canonical in rows:
@@ -175,96 +161,8 @@ def _first_urls(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     return first
 
 
-class _StoredJSON(TypeDecorator[Any]):
-    """A JSON column as an export reads it. On SQLite the text is decoded by the C scanner
-    directly: json.loads's Python layers cost more than the scan for the short values rows
-    hold, and the empty list and object most rows hold need no decoding at all. Other
-    dialects decode as SQLAlchemy does (psycopg hands back the values already decoded)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        if dialect.name == "sqlite":
-            return decode_stored_json
-        return super().result_processor(dialect, coltype)
-
-
-# typeshed asks for the scanner's own type as its context; a decoder is what it reads.
-_scan_json = make_scanner(cast(Any, json.JSONDecoder()))
-
-
-def decode_stored_json(value: str | None) -> Any:
-    """A JSON column's value as SQLite stores it (the text), decoded."""
-    if value is None:
-        return None
-    if value == "[]":
-        return []
-    if value == "{}":
-        return {}
-    try:
-        decoded, end = _scan_json(value, 0)
-    except StopIteration:
-        end = -1
-    # Anything but exactly one value (padding, trailing text) is left to json.loads, which
-    # accepts surrounding whitespace and names what is wrong otherwise.
-    return decoded if end == len(value) else json.loads(value)
-
-
-def stored_json(column: Any) -> Any:
-    """`column`, labelled as itself, read through _StoredJSON."""
-    return type_coerce(column, _StoredJSON()).label(column.key)
-
-
-# Column lists run on the session's connection, not ORM entities: an export reads every row once
-# and never writes, and building an ORM object per row (identity map, instance state, attribute
-# events) cost more than the query and the writing together. The rows still go through the
-# column types (UTC datetimes, JSON). What an IncidentRecord is made of (not the incident's cached
-# summary and other desk state):
-_INCIDENT_COLUMNS = tuple(
-    stored_json(column) if isinstance(column.type, JSON) else column
-    for column in (
-        Incident.__table__.columns[name]
-        for name in (
-            "id",
-            "kind",
-            "title",
-            "severity",
-            "severity_reasons",
-            "status",
-            "owner_id",
-            "account_id",
-            "is_pattern",
-            "distinct_authors",
-            "mention_count",
-            "terms",
-            "opened_at",
-            "acknowledged_at",
-            "first_response_at",
-            "last_customer_at",
-            "last_response_at",
-            "resolved_at",
-            "closed_at",
-            "first_response_due_at",
-            "next_response_due_at",
-            "resolution_due_at",
-            "due_at",
-            "paused_at",
-            "breached_at",
-            "breach_kind",
-            "resolution",
-            "repair_status",
-            "merged_into_id",
-            "updated_at",
-            "updated_by_id",
-            "version",
-        )
-    )
-)
-
-
 def _quotes(
-    session: Session, ids: Sequence[int]
+    connection: Connection, ids: Sequence[int]
 ) -> tuple[dict[int, list[QuoteRecord]], dict[int, str | None]]:
     """Each incident's first QUOTES mentions (the words a report shows) and its first link.
 
@@ -291,14 +189,11 @@ def _quotes(
         .where(IncidentMention.incident_id.in_(ids))
         .subquery()
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(*(c for c in ranked.c if c.key != "n"))
-            .where(ranked.c.n <= QUOTES)
-            .order_by(ranked.c.incident_id, ranked.c.n)
-        )
-        .all()
+    rows = fetch(
+        connection,
+        select(*(raw(c) for c in ranked.c if c.key != "n"))
+        .where(ranked.c.n <= QUOTES)
+        .order_by(ranked.c.incident_id, ranked.c.n),
     )
     quotes: dict[int, list[QuoteRecord]] = defaultdict(list)
     first: dict[int, str | None] = {}
@@ -330,34 +225,38 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
 
-_ACTIVITY_COLUMNS = (
-    Activity.incident_id,
-    Activity.id,
-    Activity.kind,
-    Activity.channel,
-    Activity.staff_id,
-    Activity.at,
-    Activity.body,
-    Activity.outcome,
-    Activity.amount,
-    Activity.currency,
-    stored_json(Activity.details),
-    Activity.corrects_id,
+_ACTIVITY_COLUMNS = tuple(
+    raw(c)
+    for c in (
+        Activity.incident_id,
+        Activity.id,
+        Activity.kind,
+        Activity.channel,
+        Activity.staff_id,
+        Activity.at,
+        Activity.body,
+        Activity.outcome,
+        Activity.amount,
+        Activity.currency,
+        Activity.details,
+        Activity.corrects_id,
+    )
 )
 
 
 def _activities(
-    session: Session, ids: Sequence[int], staff: dict[int, str]
+    connection: Connection, ids: Sequence[int], staff: dict[int, str]
 ) -> dict[int, list[ActivityRecord]]:
-    rows = (
-        session.connection()
-        .execute(
-            select(*_ACTIVITY_COLUMNS)
-            .where(Activity.incident_id.in_(ids))
-            .order_by(Activity.incident_id, Activity.at, Activity.id)
-        )
-        .all()
+    rows = fetch(
+        connection,
+        select(*_ACTIVITY_COLUMNS)
+        .where(Activity.incident_id.in_(ids))
+        .order_by(Activity.incident_id, Activity.at, Activity.id),
     )
+    dialect = connection.dialect
+    instant = instant_reader(dialect)
+    decode = json_reader(dialect)
+    amount_of = numeric_reader(table_of(Activity).c.amount.type, dialect)
     out: dict[int, list[ActivityRecord]] = defaultdict(list)
     for (
         incident_id,
@@ -373,22 +272,48 @@ def _activities(
         details,
         corrects_id,
     ) in rows:
+        details = decode(details)
         out[incident_id].append(
             ActivityRecord(
                 id_,
                 kind,
                 channel,
                 staff.get(staff_id) if staff_id else None,
-                at,
+                cast(datetime, instant(at)),
                 body or "",
                 outcome,
-                amount,
+                None if amount is None else amount_of(amount),
                 currency,
                 dict(details) if details else {},
                 corrects_id,
             )
         )
     return out
+
+
+# What an IncidentRecord is made of (not the incident's cached summary and other desk state).
+_INCIDENT_COLUMNS = tuple(
+    raw(table_of(Incident).c[name])
+    for name in (
+        "id",
+        "kind",
+        "title",
+        "severity",
+        "status",
+        "owner_id",
+        "distinct_authors",
+        "mention_count",
+        "opened_at",
+        "first_response_at",
+        "first_response_due_at",
+        "breached_at",
+        "breach_kind",
+        "resolved_at",
+        "resolution",
+        "repair_status",
+        "merged_into_id",
+    )
+)
 
 
 def iter_incidents(
@@ -402,7 +327,8 @@ def iter_incidents(
 ) -> Iterator[IncidentRecord]:
     """Every incident of one client opened in the period, oldest first, one page in memory."""
     staff = _staff_handles(session)
-    accounts = _accounts(session, client_id)
+    connection = session.connection()
+    instant = instant_reader(connection.dialect)
     after: tuple[datetime, int] | None = None
     while True:
         query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
@@ -413,113 +339,60 @@ def iter_incidents(
                     and_(Incident.opened_at == after[0], Incident.id > after[1]),
                 )
             )
-        page = (
-            session.connection()
-            .execute(query.order_by(Incident.opened_at, Incident.id).limit(page_size))
-            .all()
-        )
+        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
         if not page:
             return
-        ids = [i.id for i in page]
+        ids = [row[0] for row in page]
         quotes: dict[int, list[QuoteRecord]] = {}
         if mentions == "quotes":
-            quotes, first = _quotes(session, ids)
+            quotes, first = _quotes(connection, ids)
         else:
-            first = _first_urls(session, ids)
-        acts = _activities(session, ids, staff) if activities else {}
-        for i in page:
-            yield _incident_record(
-                i,
-                staff,
-                accounts,
-                first.get(i.id),
-                tuple(acts.get(i.id, ())),
-                tuple(quotes.get(i.id, ())),
+            first = _first_urls(connection, ids)
+        acts = _activities(connection, ids, staff) if activities else {}
+        opened_at = None
+        for (
+            id_,
+            kind,
+            title,
+            severity,
+            status,
+            owner_id,
+            distinct_authors,
+            mention_count,
+            opened_at,
+            first_response_at,
+            first_response_due_at,
+            breached_at,
+            breach_kind,
+            resolved_at,
+            resolution,
+            repair_status,
+            merged_into_id,
+        ) in page:
+            opened_at = instant(opened_at)
+            yield IncidentRecord(
+                id_,
+                kind,
+                title,
+                severity,
+                status,
+                staff.get(owner_id) if owner_id else None,
+                distinct_authors,
+                mention_count,
+                cast(datetime, opened_at),
+                instant(first_response_at),
+                instant(first_response_due_at),
+                instant(breached_at),
+                breach_kind,
+                instant(resolved_at),
+                resolution,
+                repair_status,
+                merged_into_id,
+                first.get(id_),
+                tuple(acts.get(id_, ())),
+                tuple(quotes.get(id_, ())),
             )
-        last = page[-1]
-        after = (last.opened_at, last.id)
-
-
-def _incident_record(
-    i: Any,
-    staff: dict[int, str],
-    accounts: dict[int, tuple[str, str]],
-    first_url: str | None,
-    activities: tuple[ActivityRecord, ...],
-    quotes: tuple[QuoteRecord, ...],
-) -> IncidentRecord:
-    """An IncidentRecord from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
-    (
-        id_,
-        kind,
-        title,
-        severity,
-        severity_reasons,
-        status,
-        owner_id,
-        account_id,
-        is_pattern,
-        distinct_authors,
-        mention_count,
-        terms,
-        opened_at,
-        acknowledged_at,
-        first_response_at,
-        last_customer_at,
-        last_response_at,
-        resolved_at,
-        closed_at,
-        first_response_due_at,
-        next_response_due_at,
-        resolution_due_at,
-        due_at,
-        paused_at,
-        breached_at,
-        breach_kind,
-        resolution,
-        repair_status,
-        merged_into_id,
-        updated_at,
-        updated_by_id,
-        version,
-    ) = i
-    return IncidentRecord(
-        id_,
-        kind,
-        title,
-        severity,
-        list(severity_reasons) if severity_reasons else [],
-        status,
-        staff.get(owner_id) if owner_id else None,
-        accounts.get(account_id) if account_id else None,
-        is_pattern,
-        distinct_authors,
-        mention_count,
-        list(terms) if terms else [],
-        opened_at,
-        acknowledged_at,
-        first_response_at,
-        last_customer_at,
-        last_response_at,
-        resolved_at,
-        closed_at,
-        first_response_due_at,
-        next_response_due_at,
-        resolution_due_at,
-        due_at,
-        paused_at,
-        breached_at,
-        breach_kind,
-        resolution,
-        repair_status,
-        merged_into_id,
-        updated_at,
-        staff.get(updated_by_id) if updated_by_id else None,
-        version,
-        first_url,
-        activities,
-        quotes,
-    )
+        after = (cast(datetime, opened_at), page[-1][0])
 
 
 def iter_client_activities(

@@ -406,7 +406,12 @@ RETAIL = _with(
 
 _OUTAGE_WORDS = (
     r"\b(?:outage|blackout|power cut|no power|no signal|no service|no internet|no broadband|"
-    r"no wi-?fi|no water|no gas|no heating|no dial tone)\b",
+    r"no wi-?fi|no water|no gas|no heating|no dial tone|no data|no calls|no reception|no "
+    r"coverage|no mobile (?:data|signal|service))\b",
+    # "down?", "both dead": how people ask whether it is them or everyone.
+    r"\bdown\s*\?|\b(?:still|all|completely|totally) (?:down|dead)\b|\b(?:mobile|phones?|"
+    r"broadband|internet)(?: and (?:mobile|phones?|broadband|internet))? (?:both )?(?:dead|"
+    r"down)\b",
     r"\b(?:internet|broadband|wi-?fi|network|service|signal|power|electricity|water|line|tv|"
     r"landline|4g|5g|data|website|web ?site|site|app|servers?|system)s? (?:is |are |has been |"
     r"went |keeps? going |is still |been )?(?:down|out|off|dead|dropping|cutting out|not working|"

@@ -28,6 +28,7 @@ from douse.core.db.models import Mention
 from douse.core.errors import DouseError
 from douse.core.incidents.workflow import staff_by_handle
 from douse.core.ingest.adapters.files import Skipped, iter_file, parse_column_map
+from douse.core.ingest.collect import fewer_collections
 from douse.core.ingest.dedupe import dedupe_key
 from douse.core.ingest.manual import active_client
 from douse.core.ingest.match import KeywordMatcher
@@ -114,6 +115,7 @@ class ImportInterrupted(DouseError):
 Progress = Callable[[str, int], None]
 
 
+@fewer_collections()
 def import_file_batched(
     sessions: sessionmaker[Session],
     client_slug: str,
@@ -260,6 +262,7 @@ def _let_others_write(sessions: sessionmaker[Session]) -> None:
         time.sleep(SQLITE_YIELD_S)
 
 
+@fewer_collections()
 def judge_waiting(
     sessions: sessionmaker[Session],
     client_id: int,

@@ -293,6 +293,24 @@ def _signed(value: float) -> str:
     return f"−{-value:.1f}" if value < 0 else f"+{value:.1f}"
 
 
+# A compound inside ±0.05 reads as neutral (VADER's convention, the rules' default threshold).
+NEUTRAL_BAND = 0.05
+
+
+def intensity(rules: float, label: str) -> float:
+    """The compound stored with a model's label: the rules' compound (how strongly the words
+    say it), brought inside the label's band. Severity reads "strongly negative" from it; the
+    model's probabilities measure how sure it is, not how strong the words are, and taken as
+    a compound they made two complaints in three "strongly negative" on the airline dev set
+    (severity medium 638 -> 1,679 of 1,915 incidents). How sure the model is stays in the
+    reasons ("negative 82%")."""
+    if label == "negative":
+        return min(rules, -NEUTRAL_BAND)
+    if label == "positive":
+        return max(rules, NEUTRAL_BAND)
+    return max(-NEUTRAL_BAND + 0.01, min(rules, NEUTRAL_BAND - 0.01))
+
+
 class LearnedScorer:
     """Scores like the rules' Analyzer (same call), then lets a learned model decide the label.
 
@@ -372,7 +390,7 @@ class LearnedScorer:
         inputs = numeric_inputs(compound, vader, result.label, result.categories)
         judgement = self.model.judge(masked, inputs)
         judged = SentimentResult(
-            judgement.compound,
+            intensity(compound, judgement.label),
             judgement.label,
             result.language,
             self.model.reasons(judgement, result),
