@@ -45,7 +45,19 @@ def strip_controls(text: str) -> str:
 
 def inert(text: str | None, limit: int | None = None) -> str:
     """One line, controls removed, clipped with an ellipsis: safe to print anywhere."""
-    line = " ".join(strip_controls(text or "").split())
+    if (
+        text.__class__ is str
+        and text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
+        # Printable text holds no whitespace but the space (newlines, tabs, no-break and other
+        # separators are not printable), so with no leading, trailing or doubled space it is
+        # already one clean line: most text is, and reports and listings pass every value here.
+        line = text
+    else:
+        line = " ".join(strip_controls(text or "").split())
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line

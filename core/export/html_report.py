@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -173,6 +173,12 @@ def log_lines(
     return shown
 
 
+@lru_cache(maxsize=64)
+def _minutes_text(minutes: int) -> str:
+    """A target's words: a client has a few targets, written once an incident."""
+    return format_minutes(minutes)
+
+
 _OUTCOME_CLASSES = {"met": "met", "missed": "missed", "pending": "pending"}
 
 # The incident log's markup, the one part of the page written here rather than in the template:
@@ -185,8 +191,18 @@ _OUTCOME_CLASSES = {"met": "met", "missed": "missed", "pending": "pending"}
 _HOLE = "\x00"
 
 
+# Joins an incident's values to check them all with one isprintable (a NUL would fail it): a
+# printable character that escaping leaves alone, counted so that a value holding it is noticed.
+_JOINT = "\u2400"
+
+
 def _escaped(values: list[object]) -> list[str]:
     """Each value as the template's {{ value }} writes it (_printable, then escaped)."""
+    texts = [v if v.__class__ is str else str(_printable(v)) for v in values]
+    joined = _JOINT.join(texts)
+    if joined.isprintable() and joined.count(_JOINT) == len(texts) - 1:
+        # Every value is printable text already (the usual case): one check for all of them.
+        return str.split(escape(joined), _JOINT)
     texts = [v if v.__class__ is str and v.isprintable() else str(_printable(v)) for v in values]
     return str.split(escape(_HOLE.join(texts)), _HOLE)
 
@@ -264,7 +280,7 @@ def _incident_html(
             f"author{'s' if i.distinct_authors != 1 else ''}, "
             f"{number(i.mention_count)} mention{'s' if i.mention_count != 1 else ''}",
             response,
-            format_minutes(client.first_response_target(i.severity)),
+            _minutes_text(client.first_response_target(i.severity)),
             _OUTCOME_CLASSES.get(outcome, "none"),
             outcome,
         )

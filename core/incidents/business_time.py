@@ -19,6 +19,8 @@ from douse.core.errors import DouseError
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Two years without one open minute means the calendar is broken; stop rather than loop forever.
 _MAX_SCAN_DAYS = 730
+_ZERO = timedelta(0)
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -200,12 +202,17 @@ def business_minutes_between(a: datetime, b: datetime, calendar: BusinessCalenda
         return -business_minutes_between(b, a, calendar)
     if calendar.always_open:
         return (b - a).total_seconds() / 60
-    total = timedelta(0)
+    total = _ZERO
     a, b = a.astimezone(UTC), b.astimezone(UTC)
-    for open_at, close_at in _windows_from(a, calendar):
-        if open_at >= b:
-            break
-        overlap = min(close_at, b) - max(open_at, a)
-        if overlap > timedelta(0):
-            total += overlap
-    return total.total_seconds() / 60
+    # _windows_from's walk, written out: a report asks this of every incident twice, and the
+    # generator cost more than the arithmetic.
+    day = calendar.local_date(a) - _ONE_DAY  # a window may start the day before in UTC
+    for _ in range(_MAX_SCAN_DAYS):
+        for open_at, close_at in calendar.open_windows(day):
+            if open_at >= b:
+                return total.total_seconds() / 60
+            overlap = min(close_at, b) - max(open_at, a)
+            if overlap > _ZERO:
+                total += overlap
+        day += _ONE_DAY
+    raise DouseError("business hours never open within two years; check the client's calendar")
