@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from douse.core.db.models import Author, Incident, IncidentMention, Mention
@@ -78,60 +78,85 @@ class Post:
         )
 
 
+# Built once (`:ids` bound at each call): every judging transaction asks both.
+_ON_INCIDENTS = (
+    select(IncidentMention.mention_id)
+    .join(Incident, Incident.id == IncidentMention.incident_id)
+    .where(
+        IncidentMention.mention_id.in_(bindparam("ids", expanding=True)),
+        Incident.kind != "spike",
+    )
+)
+_POSTS = (
+    select(
+        Mention.id,
+        Mention.client_id,
+        Mention.account_id,
+        Mention.platform,
+        Mention.author_id,
+        Mention.published_at,
+        Mention.fetched_at,
+        Mention.sentiment_label,
+        Mention.sentiment_compound,
+        Mention.shares,
+        Mention.title,
+        Mention.text,
+        Mention.duplicate_of_id,
+        Author.handle,
+        Author.followers,
+        Author.is_troll,
+        Author.is_vip,
+    )
+    .outerjoin(Author, Author.id == Mention.author_id)
+    .where(Mention.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def load_posts(session: Session, ids: Sequence[int]) -> list[Post]:
     """The mentions with their authors, and whether each is already on a (non-spike) incident."""
-    done = set(
-        session.scalars(
-            select(IncidentMention.mention_id)
-            .join(Incident, Incident.id == IncidentMention.incident_id)
-            .where(IncidentMention.mention_id.in_(ids), Incident.kind != "spike")
-        )
-    )
-    rows = session.execute(
-        select(
-            Mention.id,
-            Mention.client_id,
-            Mention.account_id,
-            Mention.platform,
-            Mention.author_id,
-            Mention.published_at,
-            Mention.fetched_at,
-            Mention.sentiment_label,
-            Mention.sentiment_compound,
-            Mention.shares,
-            Mention.title,
-            Mention.text,
-            Mention.duplicate_of_id,
-            Author.handle,
-            Author.followers,
-            Author.is_troll,
-            Author.is_vip,
-        )
-        .outerjoin(Author, Author.id == Mention.author_id)
-        .where(Mention.id.in_(ids))
-    )
+    done = set(session.scalars(_ON_INCIDENTS, {"ids": ids}))
+    rows = session.execute(_POSTS, {"ids": ids})
+    # Unpacked by position: reading 17 columns of 200 rows by name cost a third of this.
     return [
         Post(
-            id=r.id,
-            client_id=r.client_id,
-            account_id=r.account_id,
-            platform=r.platform,
-            author_id=r.author_id,
-            handle=r.handle,
-            followers=r.followers,
-            is_troll=bool(r.is_troll),
-            is_vip=bool(r.is_vip),
-            published_at=r.published_at,
-            fetched_at=r.fetched_at,
-            label=r.sentiment_label,
-            compound=r.sentiment_compound,
-            shares=r.shares or 0,
-            title=r.title or "",
-            text=r.text or "",
-            duplicate=r.duplicate_of_id is not None,
-            triaged=r.id in done,
+            id=mention_id,
+            client_id=client_id,
+            account_id=account_id,
+            platform=platform,
+            author_id=author_id,
+            handle=handle,
+            followers=followers,
+            is_troll=bool(is_troll),
+            is_vip=bool(is_vip),
+            published_at=published_at,
+            fetched_at=fetched_at,
+            label=label,
+            compound=compound,
+            shares=shares or 0,
+            title=title or "",
+            text=text or "",
+            duplicate=duplicate_of_id is not None,
+            triaged=mention_id in done,
         )
-        for r in rows
+        for (
+            mention_id,
+            client_id,
+            account_id,
+            platform,
+            author_id,
+            published_at,
+            fetched_at,
+            label,
+            compound,
+            shares,
+            title,
+            text,
+            duplicate_of_id,
+            handle,
+            followers,
+            is_troll,
+            is_vip,
+        ) in rows
     ]
 
 

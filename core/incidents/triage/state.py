@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from douse.core.db.models import (
     OPEN_STATUSES,
@@ -49,6 +50,61 @@ REOPEN_WINDOW = timedelta(days=14)
 CONVERSATION = timedelta(hours=72)
 MAX_TERM_COUNTS = 60
 _CHUNK = 500
+
+# Built once: a batch asks these for every 200 posts, and building a statement and its cache
+# key cost more than SQLite's answer (`:client`, `:keys`, `:since`... bound at each call).
+_HELD = (
+    select(IncidentKey.incident_id, IncidentKey.key)
+    .join(Incident, Incident.id == IncidentKey.incident_id)
+    .where(
+        IncidentKey.client_id == bindparam("client"),
+        IncidentKey.key.in_(bindparam("keys", expanding=True)),
+        IncidentKey.last_at >= bindparam("since"),
+        Incident.status.in_(OPEN_STATUSES),
+        Incident.merged_into_id.is_(None),
+    )
+)
+
+
+def _authors_cases(
+    client_of: ColumnElement[int] | InstrumentedAttribute[int],
+) -> Select[int, int | None, datetime, Any]:
+    return (
+        select(
+            IncidentMention.incident_id,
+            Mention.author_id,
+            func.max(Mention.published_at),
+            func.max(case((Mention.sentiment_label != "positive", 1), else_=0)),
+        )
+        .join(Mention, Mention.id == IncidentMention.mention_id)
+        .join(Incident, Incident.id == IncidentMention.incident_id)
+        .where(
+            client_of == bindparam("client"),
+            Mention.author_id.in_(bindparam("authors", expanding=True)),
+            # Their conversations of the last weeks, not an author's whole history.
+            Mention.published_at >= bindparam("since"),
+            Incident.kind != "spike",
+            Incident.merged_into_id.is_(None),
+            (Incident.status.in_(OPEN_STATUSES)) | (Incident.updated_at >= bindparam("touched")),
+        )
+        .group_by(IncidentMention.incident_id, Mention.author_id)
+    )
+
+
+# Without statistics SQLite would walk the client's last weeks by date (a range that grows
+# with traffic) instead of these authors' own posts: "+ 0" keeps it off that index.
+_AUTHORS_CASES = {
+    "sqlite": _authors_cases(Mention.client_id + 0),
+    "other": _authors_cases(Mention.client_id),
+}
+_INCIDENTS = select(Incident).where(Incident.id.in_(bindparam("ids", expanding=True)))
+_KEYS_OF = select(
+    IncidentKey.incident_id,
+    IncidentKey.key,
+    IncidentKey.first_at,
+    IncidentKey.last_at,
+    IncidentKey.posts,
+).where(IncidentKey.incident_id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(slots=True, eq=False)
@@ -194,25 +250,19 @@ class ClientState:
         for key in {k for p in posts for k in self.wanted_keys(p)}:
             by_gap[lookup_gap(key)].add(key)
         earliest = min((p.published_at for p in posts), default=self.now)
-        # Without statistics SQLite would walk the client's last weeks by date (a range that
-        # grows with traffic) instead of these authors' own posts: "+ 0" keeps it off that index.
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        client_of = Mention.client_id + 0 if sqlite else Mention.client_id
+        dialect = self.session.get_bind().dialect.name
         ids: set[int] = set()
         words: dict[str, list[int]] = defaultdict(list)
         for gap, group in sorted(by_gap.items()):
             keys = sorted(group)
             for start in range(0, len(keys), _CHUNK):
                 for incident_id, key in self.session.execute(
-                    select(IncidentKey.incident_id, IncidentKey.key)
-                    .join(Incident, Incident.id == IncidentKey.incident_id)
-                    .where(
-                        IncidentKey.client_id == self.client.id,
-                        IncidentKey.key.in_(keys[start : start + _CHUNK]),
-                        IncidentKey.last_at >= earliest - gap,
-                        Incident.status.in_(OPEN_STATUSES),
-                        Incident.merged_into_id.is_(None),
-                    )
+                    _HELD,
+                    {
+                        "client": self.client.id,
+                        "keys": keys[start : start + _CHUNK],
+                        "since": earliest - gap,
+                    },
                 ):
                     if key.startswith("term:"):
                         words[key].append(incident_id)
@@ -221,28 +271,17 @@ class ClientState:
         ids.update(_sharing_words(posts, words))
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
         author_rows: list[tuple[int, int, datetime, int]] = []
+        cases = _AUTHORS_CASES["sqlite" if dialect == "sqlite" else "other"]
         for start in range(0, len(authors), _CHUNK):
             author_rows.extend(
                 self.session.execute(
-                    select(
-                        IncidentMention.incident_id,
-                        Mention.author_id,
-                        func.max(Mention.published_at),
-                        func.max(case((Mention.sentiment_label != "positive", 1), else_=0)),
-                    )
-                    .join(Mention, Mention.id == IncidentMention.mention_id)
-                    .join(Incident, Incident.id == IncidentMention.incident_id)
-                    .where(
-                        client_of == self.client.id,
-                        Mention.author_id.in_(authors[start : start + _CHUNK]),
-                        # Their conversations of the last weeks, not an author's whole history.
-                        Mention.published_at >= earliest - REOPEN_WINDOW - CONVERSATION,
-                        Incident.kind != "spike",
-                        Incident.merged_into_id.is_(None),
-                        (Incident.status.in_(OPEN_STATUSES))
-                        | (Incident.updated_at >= min(earliest, self.now) - REOPEN_WINDOW),
-                    )
-                    .group_by(IncidentMention.incident_id, Mention.author_id)
+                    cases,
+                    {
+                        "client": self.client.id,
+                        "authors": authors[start : start + _CHUNK],
+                        "since": earliest - REOPEN_WINDOW - CONVERSATION,
+                        "touched": min(earliest, self.now) - REOPEN_WINDOW,
+                    },
                 ).all()
             )
         ids.update(row[0] for row in author_rows)
@@ -259,11 +298,7 @@ class ClientState:
             return
         loaded: list[Incident] = []
         for start in range(0, len(ids), _CHUNK):
-            loaded.extend(
-                self.session.scalars(
-                    select(Incident).where(Incident.id.in_(ids[start : start + _CHUNK]))
-                )
-            )
+            loaded.extend(self.session.scalars(_INCIDENTS, {"ids": ids[start : start + _CHUNK]}))
         stale: list[Tracked] = []
         for incident in loaded:
             data = incident.summary or {}
@@ -281,13 +316,7 @@ class ClientState:
                 stale.append(tracked)
         for start in range(0, len(ids), _CHUNK):
             for incident_id, key, first_at, last_at, posts in self.session.execute(
-                select(
-                    IncidentKey.incident_id,
-                    IncidentKey.key,
-                    IncidentKey.first_at,
-                    IncidentKey.last_at,
-                    IncidentKey.posts,
-                ).where(IncidentKey.incident_id.in_(ids[start : start + _CHUNK]))
+                _KEYS_OF, {"ids": ids[start : start + _CHUNK]}
             ):
                 tracked = self._loaded[incident_id]
                 tracked.keys[key] = KeyRow(key, first_at, last_at, posts or 0, stored=True)
