@@ -23,7 +23,7 @@ from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
 from tests.factories import mention as make_mention
-from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until_failed
+from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
 
 
 @pytest.fixture
@@ -106,7 +106,8 @@ async def test_dashboard_that_cannot_load_says_so_until_it_can(
     monkeypatch.setattr(dashboard_screen, "dashboard", flaky)
     app = make_app(sqlite_services, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await until_failed(pilot, lambda: bool(errors(app)))
+        await until(pilot, lambda: bool(errors(app)))
+        await settle(pilot)  # and nothing more comes of it
         status = rendered(app, "#status")
         # Not "Loading clients…" for ever, nor "No clients yet" (there are three).
         assert status.startswith("Could not load the clients: Database unreachable or busy")
@@ -177,7 +178,8 @@ async def test_an_incident_that_cannot_be_loaded_says_why_once(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.open_incident(999_999)
-        await until_failed(pilot, lambda: bool(errors(app)))
+        await until(pilot, lambda: bool(errors(app)))
+        await settle(pilot)  # and nothing more comes of it
         assert isinstance(app.screen, IncidentScreen)
         summary = rendered(app, "#summary")
         assert summary.startswith("Could not load incident #999999:"), summary
@@ -199,7 +201,8 @@ async def test_a_client_tab_that_cannot_load_says_why_where_its_rows_would_be(
         app.open_client(world.acme)
         await settle(pilot)
         await pilot.press("2")
-        await until_failed(pilot, lambda: bool(errors(app)))
+        await until(pilot, lambda: bool(errors(app)))
+        await settle(pilot)  # and nothing more comes of it
         pane = app.screen.query_one("#pane-mentions", MentionsPane)
         note = rendered(app, "#pane-mentions .pane-empty")
         assert note.startswith("Could not load this list: Database unreachable or busy: ")

@@ -14,7 +14,7 @@ from douse.core.db.models import Client, Mention, Staff, TrainingLabel
 from douse.core.services import Services
 from douse.tui.screens.review import ReviewScreen
 from douse.tui.widgets.table import DeskTable
-from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync, until_failed
+from tests.helpers import SIZE, T0, make_app, settle, slang_stream, sync, until
 
 POSTS = {
     "plain": "Acme office opens at nine on Saturdays",
@@ -174,9 +174,8 @@ async def test_review_list_stays_put_when_the_desk_refreshes_and_says_why_it_fai
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("T")
-        await until_failed(
-            pilot, lambda: "Could not" in str(app.screen.query_one("#review-why").render())
-        )
+        await until(pilot, lambda: "Could not" in str(app.screen.query_one("#review-why").render()))
+        await settle(pilot)
         why = str(app.screen.query_one("#review-why").render())
         assert why.startswith("Could not load the posts to review: Database unreachable")
         assert "Nothing to review" not in str(app.screen.query_one("#review-bar").render())
