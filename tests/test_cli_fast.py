@@ -271,6 +271,31 @@ def test_reading_a_config_loads_no_exporter_or_scheduler(tmp_path: Path) -> None
     ]
 
 
+def test_scoring_loads_neither_scipy_stats_nor_scikit_learn(tmp_path: Path) -> None:
+    """nltk imports both if it can (core.nltk_import): every scoring or triaging process, each
+    `douse` a test starts among them, would pay about a second for them."""
+    script = (
+        "import sys\n"
+        "from douse.core.sentiment import Analyzer\n"
+        "print(Analyzer().score('the staff were rude and the room was dirty').label)\n"
+        "print('\\n'.join(sys.modules))\n"
+        "import sklearn.linear_model\n"  # fitting a model still finds scikit-learn whole
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    label, *loaded = done.stdout.split()
+    assert label == "negative"
+    assert "nltk" in loaded
+    assert [m for m in loaded if m.startswith(("scipy.stats", "sklearn"))] == []
+
+
 def test_a_command_missing_from_the_registry_still_runs(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,7 +44,7 @@ from douse.core.export.driver import decode_stored_json, fetch, raw
 from douse.core.export.instant_text import sqlite_instant_text, utc_text
 from douse.core.export.period import Period
 from douse.core.export.records import PAGE_SIZE, in_period, unlinked_mentions_filter
-from douse.core.export.response import first_response_outcome
+from douse.core.export.response import ResponseRow, first_response_outcome
 
 Row = Sequence[Any]
 Document = dict[str, Any]
@@ -393,14 +393,6 @@ _INCIDENT_COLUMNS = tuple(
 )
 
 
-class _Response(NamedTuple):
-    opened_at: datetime
-    first_response_at: datetime | None
-    first_response_due_at: datetime | None
-    breached_at: datetime | None
-    breach_kind: str | None
-
-
 def _instant(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
@@ -457,7 +449,7 @@ def _incident(
     # The outcome from the instants as the document writes them (the four it compares are read
     # back; text with and without a fraction does not sort as time does).
     outcome = first_response_outcome(
-        _Response(
+        ResponseRow(
             datetime.fromisoformat(cast(str, opened_at)),
             _instant(first_response_at),
             _instant(first_response_due_at),

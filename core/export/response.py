@@ -7,7 +7,7 @@ stored due time (or the engine's recorded breach), so the client sees what the d
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from douse.core.export.records import ClientRecord
 from douse.core.incidents.business_time import (
@@ -33,6 +33,16 @@ class ResponseFields(Protocol):
     def breached_at(self) -> datetime | None: ...
     @property
     def breach_kind(self) -> str | None: ...
+
+
+class ResponseRow(NamedTuple):
+    """The fields the outcome and the response time read, for a reader holding plain rows."""
+
+    opened_at: datetime
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    breached_at: datetime | None
+    breach_kind: str | None
 
 
 def _first_response_breach(incident: ResponseFields) -> bool:

@@ -21,9 +21,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from douse.core.db.models import OPEN_STATUSES, Client, Incident, IncidentMention, Mention, Staff
+from douse.core.export.driver import instant_reader, raw
 from douse.core.export.period import Period, client_zone
 from douse.core.export.records import ClientRecord, in_period
 from douse.core.export.response import (
+    ResponseRow,
     business_response_minutes,
     client_calendar,
     first_response_outcome,
@@ -132,22 +134,33 @@ def response_stats(
     outcomes: Counter[str] = Counter()
     # 8 bytes per answered incident: the one thing that grows with history, kept as raw doubles.
     minutes = array("d")
-    rows = session.execute(
+    # The driver's rows (core/export/driver.py), streamed: every counted incident passes here.
+    connection = session.connection()
+    instant = instant_reader(connection.dialect)
+    result = connection.execute(
         select(
-            Incident.opened_at,
-            Incident.first_response_at,
-            Incident.first_response_due_at,
-            Incident.breached_at,
-            Incident.breach_kind,
+            raw(Incident.opened_at),
+            raw(Incident.first_response_at),
+            raw(Incident.first_response_due_at),
+            raw(Incident.breached_at),
+            raw(Incident.breach_kind),
         )
         .where(*counted(client.id, period))
         .execution_options(yield_per=2000)
     )
-    for row in rows:
-        outcomes[first_response_outcome(row, now)] += 1
-        value = business_response_minutes(row, calendar)
-        if value is not None:
-            minutes.append(value)
+    for page in result.partitions():
+        for opened_at, answered, due, breached, breach_kind in page:
+            row = ResponseRow(
+                cast(datetime, instant(opened_at)),
+                instant(answered),
+                instant(due),
+                instant(breached),
+                breach_kind,
+            )
+            outcomes[first_response_outcome(row, now)] += 1
+            value = business_response_minutes(row, calendar)
+            if value is not None:
+                minutes.append(value)
     ordered = sorted(minutes)
     del minutes
     return ResponseStats(

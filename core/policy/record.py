@@ -10,7 +10,9 @@ from douse.core.text import inert
 
 
 def _record(details: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    record = (details or {}).get("policy")
+    if not details:
+        return None  # most entries: a report asks this of every one
+    record = details.get("policy")
     return record if isinstance(record, Mapping) and record.get("blocked") else None
 
 

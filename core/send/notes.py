@@ -10,7 +10,9 @@ from douse.core.text import inert
 
 
 def sent_note(details: Mapping[str, Any] | None) -> str | None:
-    sent = (details or {}).get("sent")
+    if not details:
+        return None  # most entries: a report asks this of every one
+    sent = details.get("sent")
     if not isinstance(sent, Mapping):
         return None
     parts = []

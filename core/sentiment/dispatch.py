@@ -249,16 +249,31 @@ def _extend_item(partials: set[str], op: Any, av: Any) -> set[str] | None:
 def first_pairs(alternative: str) -> frozenset[str] | None:
     """The two-character strings a match of `alternative` can start with; None when unknown
     (or when a match can be shorter than two characters)."""
-    grown = _extend({""}, sre_parse.parse(alternative))
+    return _pairs_of(sre_parse.parse(alternative))
+
+
+def first_characters(alternative: str) -> frozenset[str] | None:
+    """The characters a match of `alternative` can start with; None when it could be any."""
+    return _characters_of(sre_parse.parse(alternative))
+
+
+def _pairs_of(parsed: Any) -> frozenset[str] | None:
+    grown = _extend({""}, parsed)
     if grown is None or any(len(p) < _PAIR for p in grown):
         return None
     return frozenset(grown)
 
 
-def first_characters(alternative: str) -> frozenset[str] | None:
-    """The characters a match of `alternative` can start with; None when it could be any."""
-    chars, nullable = _first_of_sequence(sre_parse.parse(alternative))
+def _characters_of(parsed: Any) -> frozenset[str] | None:
+    chars, nullable = _first_of_sequence(parsed)
     return None if chars is None or nullable else frozenset(chars)
+
+
+def _firsts(alternative: str) -> _Firsts:
+    """first_characters and first_pairs from one parse: parsing is most of their cost, and
+    every process that scores or triages builds its scanners when it starts."""
+    parsed = sre_parse.parse(alternative)
+    return _characters_of(parsed), _pairs_of(parsed)
 
 
 class FirstCharScanner:
@@ -273,7 +288,7 @@ class FirstCharScanner:
             (
                 name,
                 [
-                    (alt, (first_characters(alt), first_pairs(alt)))
+                    (alt, _firsts(alt))
                     for top in top_level_alternatives(pattern)
                     for alt in expand(top)
                 ],
