@@ -284,7 +284,7 @@ def unlinked_mentions_filter(client_id: int, period: Period) -> Any:
     return cond if period.since is None else and_(cond, Mention.published_at >= period.since)
 
 
-_ACTIVITY_COLUMNS = tuple(
+ACTIVITY_SELECT = tuple(
     raw(c)
     for c in (
         Activity.incident_id,
@@ -318,7 +318,7 @@ class _Activities:
     def read(self, connection: Connection, ids: Sequence[int]) -> None:
         self.rows = fetch(
             connection,
-            select(*_ACTIVITY_COLUMNS)
+            select(*ACTIVITY_SELECT)
             .where(Activity.incident_id.in_(ids))
             .order_by(Activity.incident_id, Activity.at, Activity.id),
         )
