@@ -157,6 +157,49 @@ def build(services: Services, clients: int, mentions: int, seed: int = 7) -> Non
         c.exec_driver_sql("ANALYZE")
 
 
+PROBLEM_TITLE = "Bench problem"
+
+
+def problem(services: Services, size: int) -> int | None:
+    """An incident holding `size` of the first client's mentions, spread over its 90 days, for
+    paging an incident's mentions to the oldest (added to a database built before it existed);
+    its id, or None when the client has too few mentions."""
+    title = f"{PROBLEM_TITLE} ({size} mentions)"
+    with services.sessions.begin() as s:
+        found = s.scalar(select(Incident.id).where(Incident.title == title))
+        if found is not None:
+            return int(found)
+        ids = list(s.scalars(select(Mention.id).where(Mention.client_id == 1).order_by(Mention.id)))
+        if len(ids) < size:
+            return None
+        step = len(ids) // size
+        incident_id = s.scalar(
+            insert(Incident)
+            .values(
+                client_id=1,
+                title=title,
+                kind="pattern",
+                severity="high",
+                # Resolved: the dashboard and the queues the script times stay as they were.
+                status="resolved",
+                opened_at=NOW - timedelta(days=90),
+                resolved_at=NOW,
+                updated_at=NOW,
+                mention_count=size,
+                distinct_authors=size,
+            )
+            .returning(Incident.id)
+        )
+        s.execute(
+            insert(IncidentMention),
+            [
+                {"incident_id": incident_id, "mention_id": m, "added_at": NOW}
+                for m in ids[::step][:size]
+            ],
+        )
+        return int(incident_id) if incident_id is not None else None
+
+
 class PaintClock:
     """Records when the app last put a frame on the (headless) terminal.
 
@@ -199,7 +242,7 @@ async def settle(pilot: Any) -> None:
             return
 
 
-async def measure(services: Services) -> None:
+async def measure(services: Services, problem_id: int | None) -> None:
     from textual import events
 
     from douse.tui.app import DouseApp
@@ -286,9 +329,45 @@ async def measure(services: Services) -> None:
                 f"max {max(every):.1f} ms, {sum(x <= 100 for x in every)}/{len(every)} within "
                 f"100 ms (first round {sum(x <= 100 for x in first)}/{len(first)})"
             )
+        if problem_id is not None:
+            await browse_problem(app, pilot, paint, problem_id, timed)
         floors = [await floor() for _ in range(5)]
         print(
             f"for comparison, Pilot press() of an unbound key: {statistics.median(floors):.0f} ms"
+        )
+
+
+async def browse_problem(
+    app: Any, pilot: Any, paint: PaintClock, problem_id: int, timed: Any
+) -> None:
+    """Open the large incident and press End until its oldest mention is on screen: each End
+    onto the last listed row loads the next page."""
+    from douse.tui.screens.incident import IncidentScreen
+
+    paint.arm()
+    sent_cpu = time.process_time()
+    sent = time.perf_counter()
+    app.open_incident(problem_id)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, IncidentScreen)
+    print(
+        f"\nincident #{problem_id} of {screen.mention_total} mentions opened: "
+        f"{(paint.last - sent) * 1000:.0f} ms with its data, "
+        f"CPU {(time.process_time() - sent_cpu) * 1000:.0f} ms; {len(screen.rows)} listed"
+    )
+    pages = []
+    while not screen.exhausted and len(pages) < 1000:
+        pages.append(await timed(f"End → {len(screen.rows)} listed, loads more", "end"))
+    await timed(f"End → the oldest of {len(screen.rows)}", "end")
+    oldest = screen.selected
+    assert oldest is not None and oldest.mention.id == int(screen.table.selected_key or 0)
+    if pages:
+        data = [d for _a, d, _c in pages]
+        cpus = [c for _a, _d, c in pages]
+        print(
+            f"End with the next page: {len(pages)} pages, median {statistics.median(data):.1f} ms "
+            f"(max {max(data):.1f}), CPU median {statistics.median(cpus):.1f} ms"
         )
 
 
@@ -297,6 +376,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--db", default="/tmp/douse-bench/bench.db")
+    parser.add_argument(
+        "--problem", type=int, default=300, help="mentions of the large incident paged to its end"
+    )
     args = parser.parse_args()
     path = Path(args.db)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,7 +392,8 @@ def main() -> None:
     build(services, args.clients, args.mentions)
     elapsed = time.perf_counter() - t
     print(f"database ready in {elapsed:.1f} s: {args.clients} clients, {args.mentions:,} mentions")
-    asyncio.run(measure(services))
+    problem_id = problem(services, args.problem) if args.problem > 0 else None
+    asyncio.run(measure(services, problem_id))
     services.close()
 
 

@@ -22,16 +22,23 @@ from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, local_http_server
 from tests.pg import PostgresDatabases, throwaway_server
 
+# Fixtures that build something expensive once per worker, and the xdist group of their users.
+SHARED_BUILDS = {"demo_db": "demo", "small_demo": "small_demo"}
+
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs two workers), every test reading the shared demo
-    database runs on one worker, so the demo is built once, not once per worker."""
+    database runs on one worker, so the demo is built once, not once per worker; so do the
+    tests sharing test_demo.py's smallest demo."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
-        if "demo_db" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(name="demo"))
+        names = getattr(item, "fixturenames", ())
+        for fixture, group in SHARED_BUILDS.items():
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(name=group))
+                break
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import random
+import shutil
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -198,8 +199,15 @@ def test_something_is_about_to_breach_at_night_too(tmp_path: Path, analyzer: Ana
         clock=FrozenClock(sunday_night),
     )
     try:
-        # Every client, few posts: the demo sets its near deadlines up whatever its size.
-        build_demo(services.sessions, sunday_night, DemoOptions(mentions=150), analyzer=analyzer)
+        # Few posts: the demo sets its near deadlines up whatever its size. Five clients hold
+        # the first two round-the-clock brands (the airline, the hotel), as fourteen do: the
+        # only clocks running while every office is shut.
+        build_demo(
+            services.sessions,
+            sunday_night,
+            DemoOptions(clients=5, mentions=150),
+            analyzer=analyzer,
+        )
         with services.sessions() as session:
             assert len(_about_to_breach(session, sunday_night)) >= 2
     finally:
@@ -225,17 +233,22 @@ def _digest(session: Session) -> str:
     return h.hexdigest()
 
 
-def _small(tmp_path: Path, name: str, analyzer: Analyzer, seed: int) -> str:
+def _services_at(path: Path, now: datetime) -> Services:
     from douse.core.clock import FrozenClock
     from douse.core.services import build_services
     from douse.core.settings import Settings
 
-    services = build_services(
-        Settings(f"sqlite:///{tmp_path / name}", tmp_path / "c.toml", tmp_path / "logs"),
-        clock=FrozenClock(T0),
+    folder = path.parent
+    return build_services(
+        Settings(f"sqlite:///{path}", folder / "c.toml", folder / "logs"), clock=FrozenClock(now)
     )
+
+
+def _small(path: Path, analyzer: Analyzer, seed: int) -> str:
+    """The smallest demo (`douse demo --clients 3 --mentions 100` at T0) built at `path`: its
+    digest. Determinism does not depend on size, and each build costs seconds."""
+    services = _services_at(path, T0)
     try:
-        # The smallest demo: determinism does not depend on size, and each build costs seconds.
         build_demo(
             services.sessions,
             T0,
@@ -243,30 +256,66 @@ def _small(tmp_path: Path, name: str, analyzer: Analyzer, seed: int) -> str:
             analyzer=analyzer,
         )
         with services.sessions() as session:
-            return _digest(session)
+            digest = _digest(session)
+        with services.engine.connect() as connection:
+            # Everything in the file itself: the tests copy it.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return digest
     finally:
         services.close()
 
 
-def test_same_seed_same_database(tmp_path: Path, analyzer: Analyzer) -> None:
-    first = _small(tmp_path, "a.db", analyzer, seed=3)
-    assert first == _small(tmp_path, "b.db", analyzer, seed=3)
-    assert first != _small(tmp_path, "c.db", analyzer, seed=4)
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> tuple[Path, str]:
+    """One smallest demo (seed 7, as `douse demo` builds by default) and its digest, built once:
+    the tests below copy it or compare with it (conftest keeps them on one xdist worker)."""
+    path = tmp_path_factory.mktemp("small-demo") / "demo.db"
+    return path, _small(path, analyzer, seed=7)
 
 
-def test_cli_refuses_to_overwrite_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "taken.db"
+def _copy(small_demo: tuple[Path, str], to: Path) -> Path:
+    shutil.copyfile(small_demo[0], to)
+    return to
+
+
+def test_same_seed_same_database(
+    small_demo: tuple[Path, str], tmp_path: Path, analyzer: Analyzer
+) -> None:
+    _, first = small_demo
+    assert first == _small(tmp_path / "b.db", analyzer, seed=7)
+    assert first != _small(tmp_path / "c.db", analyzer, seed=4)
+
+
+def test_cli_refuses_to_overwrite_data_but_force_replaces_a_demo(
+    small_demo: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _copy(small_demo, tmp_path / "taken.db")
+    services = _services_at(db, T0)
+    try:
+        with services.sessions.begin() as session:
+            session.add(
+                Client(slug="mine", name="Added", keywords=["x"], created_at=T0, updated_at=T0)
+            )
+    finally:
+        services.close()
     args = ["demo", "--no-tui", "--db", str(db), "--mentions", "100", "--clients", "3"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOUSE_NOW", T0.isoformat())
-        assert main(args) == 0
-        out = capsys.readouterr().out
-        assert "clients     3" in out and "mentions" in out
         assert main(args) == 2
         assert "already holds data" in capsys.readouterr().err
         assert main([*args, "--force"]) == 0
+        out = capsys.readouterr().out
+        assert "clients     3" in out and "mentions" in out
         assert main(["demo", "--no-tui", "--db", str(db), "--mentions", "5"]) == 2
         assert "--mentions" in capsys.readouterr().err
+    services = _services_at(db, T0)
+    try:
+        with services.sessions() as session:
+            # Replaced, not added to: the CLI built what the library builds from the same seed.
+            assert session.scalar(select(Client).where(Client.slug == "mine")) is None
+            assert _digest(session) == small_demo[1]
+    finally:
+        services.close()
 
 
 def test_the_clock_sets_the_month(tmp_path: Path, analyzer: Analyzer) -> None:
@@ -306,23 +355,12 @@ def test_the_demo_database_remembers_it_is_a_demo(demo_db: Services) -> None:
 
 
 def test_watch_refuses_a_demo_database_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_demo: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from douse.core.clock import FrozenClock
-    from douse.core.services import build_services
-    from douse.core.settings import Settings
-
-    db = tmp_path / "demo.db"
+    db = _copy(small_demo, tmp_path / "demo.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOUSE_NOW", T0.isoformat())
-        assert (
-            main(["demo", "--no-tui", "--db", str(db), "--mentions", "100", "--clients", "3"]) == 0
-        )
-        capsys.readouterr()
-        services = build_services(
-            Settings(f"sqlite:///{db}", tmp_path / "c.toml", tmp_path / "logs"),
-            clock=FrozenClock(T0),
-        )
+        services = _services_at(db, T0)
         try:
             with services.sessions() as session:
                 before = session.execute(select(Source).order_by(Source.id)).scalars().all()

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from douse.core.db.models import Author, Source
 from douse.core.export import export_client, export_to_stream
 from douse.core.export.markdown import md
 from douse.core.export.period import client_zone, make_period
-from douse.core.export.records import load_client
+from douse.core.export.records import iter_incidents, load_client
 from douse.core.export.summary import percentile, summarise
 from douse.core.export.svg_chart import nice_scale, volume_chart
 from douse.core.export.text import incident_title, period_text
 from douse.core.incidents.workflow import merge_incidents
 from douse.core.services import Services
-from tests.export_factory import add_loose_mentions, add_team_entries, build_agency
+from tests.export_factory import (
+    _incident,
+    _mention,
+    add_loose_mentions,
+    add_team_entries,
+    build_agency,
+)
 
 
 def _report(services: Services, fmt: str, **kw: object) -> str:
@@ -257,3 +265,43 @@ def test_weekly_report_chart_has_the_periods_own_days(services: Services) -> Non
     assert all((b.start.hour, b.end.hour) == (8, 8) for b in s.buckets)
     assert sum(b.total for b in s.buckets) == 4
     assert "<svg" in volume_chart(s.buckets, s.bucket_unit)
+
+
+@pytest.mark.parametrize("stored_count", [1, 3, 4, 40])
+def test_reports_quote_the_first_mentions_whatever_the_stored_count(
+    services: Services, stored_count: int
+) -> None:
+    """md and html quote an incident's first mentions by time. Incidents whose count says they
+    hold no more than are quoted are read by a plain join, the others ranked: a count that is
+    behind or ahead of the links must not change which mentions are quoted."""
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        source = session.scalars(select(Source).where(Source.client_id == agency.acme.id)).one()
+        author = session.scalars(select(Author)).first()
+        assert author is not None
+        opened = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+        # Inserted latest first, so that the ids run against the times.
+        mentions = [
+            _mention(session, agency.acme, source, author, f"q{n}", opened + timedelta(minutes=n))
+            for n in (4, 3, 2, 1, 0)
+        ]
+        for m, n in zip(mentions, (4, 3, 2, 1, 0), strict=True):
+            m.text = f"quoted words {n}"
+        incident = _incident(
+            session, agency.acme, None, "Five posts", opened, mentions=tuple(mentions)
+        )
+        incident.mention_count = stored_count
+        incident_id = incident.id
+    with services.sessions() as session:
+        client = load_client(session, "acme")
+        period = make_period(None, None, client_zone(client.timezone), now)
+        (record,) = (
+            i
+            for i in iter_incidents(session, client.id, period, mentions="quotes")
+            if i.id == incident_id
+        )
+    assert [q.text for q in record.quotes] == ["quoted words 0", "quoted words 1", "quoted words 2"]
+    assert record.first_mention_url == mentions[-1].url
+    assert "quoted words 2" in _report(services, "md")
+    assert "quoted words 1" in _report(services, "html")

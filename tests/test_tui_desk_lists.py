@@ -9,15 +9,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 import douse.tui.screens.dashboard as dashboard_screen
 import douse.tui.widgets.mentions_pane as mentions_pane
-from douse.core.db.models import Client, Incident, IncidentMention
+from douse.core.db.models import Client, Incident, IncidentMention, Mention
 from douse.core.queries.dashboard import dashboard
 from douse.core.services import Services
 from douse.tui.screens.dashboard import DashboardScreen
-from douse.tui.screens.incident import IncidentScreen
+from douse.tui.screens.incident import MENTIONS_PAGE, IncidentScreen
 from douse.tui.widgets.mentions_pane import MentionsPane
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
@@ -168,6 +169,60 @@ async def test_incident_mentions_keep_the_cursor_and_the_detail_follows_it(
         await settle(pilot)
         assert screen.selected is not None and screen.selected.mention.id == second
         assert "boiler post 1" in rendered(app, "#mention-detail")
+
+
+@sync
+async def test_an_incident_of_many_mentions_is_browsable_to_its_oldest(
+    sqlite_services: Services, world: World, tmp_path: Path
+) -> None:
+    with sqlite_services.sessions.begin() as s:
+        acme = s.get(Client, world.acme)
+        assert acme is not None
+        # Three posts a minute: the first page ends inside a tie (posts 48-50).
+        posts = [
+            make_mention(s, acme, T0 - timedelta(minutes=1 + n // 3), text=f"lift post {n}")
+            for n in range(130)
+        ]
+        incident_id = make_incident(s, acme, T0 - timedelta(hours=3), posts, title="Lifts").id
+    with sqlite_services.sessions() as s:
+        expected = [
+            str(i)
+            for i in s.scalars(
+                select(Mention.id)
+                .join(IncidentMention, IncidentMention.mention_id == Mention.id)
+                .where(IncidentMention.incident_id == incident_id)
+                .order_by(Mention.published_at.desc(), Mention.id.desc())
+            )
+        ]
+        oldest = s.get(Mention, int(expected[-1]))
+        assert oldest is not None
+        oldest_text = oldest.text
+    app = make_app(sqlite_services, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_incident(pilot, app, incident_id)
+        mentions = screen.query_one("#mentions", DeskTable)
+        assert list(mentions.rows) == expected[:MENTIONS_PAGE]
+        assert "130 mentions" in rendered(app, "#summary")
+        assert "newest 50 listed, 80 more: End loads older" in rendered(app, "#summary")
+        await pilot.press("end")  # onto the last listed: the next page loads
+        await settle(pilot)
+        assert list(mentions.rows) == expected[:100]
+        assert mentions.cursor_row == 49
+        assert "newest 100 listed, 30 more: End loads older" in rendered(app, "#summary")
+        await pilot.press("end")
+        await settle(pilot)
+        assert list(mentions.rows) == expected
+        assert "more" not in rendered(app, "#summary")
+        await pilot.press("end")
+        await settle(pilot)
+        assert mentions.selected_key == expected[-1]
+        assert oldest_text in rendered(app, "#mention-detail")
+        # A reload keeps every page listed and the cursor on the oldest.
+        app.broadcast_change()
+        await settle(pilot)
+        assert list(mentions.rows) == expected
+        assert mentions.selected_key == expected[-1]
 
 
 @sync

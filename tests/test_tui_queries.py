@@ -8,7 +8,7 @@ from douse.core.db.models import Client
 from douse.core.queries.accounts import client_accounts, client_sources
 from douse.core.queries.authors import client_authors
 from douse.core.queries.dashboard import dashboard, data_stamp
-from douse.core.queries.detail import incident_detail
+from douse.core.queries.detail import incident_detail, incident_mentions
 from douse.core.queries.incidents import list_incidents, queue, queue_counts
 from douse.core.queries.mentions import list_mentions
 from douse.core.queries.rows import SPARK_DAYS, IncidentFilter, MentionCursor
@@ -88,6 +88,38 @@ def test_mentions_paging_and_filters(services: Services) -> None:
             w.overdue_incident
         )
         assert list_mentions(s, client_id=w.acme, search="100%") == []
+
+
+def test_an_incidents_mentions_page_by_key_through_ties(services: Services) -> None:
+    with services.sessions.begin() as s:
+        w = desk_world(s, T0)
+        acme = s.get(Client, w.acme)
+        assert acme is not None
+        # Three posts a minute, so pages of 4 end inside a tie: the keyset's id breaks it.
+        posts = [
+            factories.mention(s, acme, T0 - timedelta(minutes=1 + n // 3), text=f"lift {n}")
+            for n in range(11)
+        ]
+        other = factories.mention(s, acme, T0 - timedelta(minutes=2))  # on no incident
+        incident_id = factories.incident(s, acme, T0, posts).id
+        newest_first = sorted(posts, key=lambda m: (m.published_at, m.id), reverse=True)
+        expected = [m.id for m in newest_first]
+    with services.sessions() as s:
+        listed: list[int] = []
+        after = None
+        while True:
+            page = incident_mentions(s, incident_id, after=after, limit=4)
+            listed += [r.mention.id for r in page]
+            if len(page) < 4:
+                break
+            last = page[-1].mention
+            after = MentionCursor(last.published_at, last.id)
+        assert listed == expected
+        assert other.id not in listed
+        assert incident_mentions(s, incident_id, limit=0) == ()
+        detail = incident_detail(s, incident_id, mention_limit=4)
+        assert [r.mention.id for r in detail.mentions] == expected[:4]
+        assert detail.more_mentions == 7
 
 
 def test_detail_accounts_sources_authors(services: Services) -> None:

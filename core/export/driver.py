@@ -51,7 +51,7 @@ def instant_reader(dialect: Dialect) -> Callable[[Any], datetime | None]:
     return sqlite_instant if dialect.name == "sqlite" else _aware_utc
 
 
-def _as_is(value: Any) -> Any:
+def as_is(value: Any) -> Any:
     return value
 
 
@@ -59,8 +59,8 @@ def numeric_reader(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[
     """A Numeric column's driver value as SQLAlchemy reads it: SQLite hands back a float, made
     a Decimal of the column's scale; psycopg hands back the Decimal."""
     if dialect.name == "sqlite":
-        return column_type.result_processor(dialect, None) or _as_is
-    return _as_is
+        return column_type.result_processor(dialect, None) or as_is
+    return as_is
 
 
 # typeshed asks for the scanner's own type as its context; a decoder is what it reads.
@@ -89,4 +89,4 @@ def decode_stored_json(value: str | None) -> Any:
 
 def json_reader(dialect: Dialect) -> Callable[[Any], Any]:
     """A JSON column's driver value, decoded: SQLite hands back the text, psycopg the value."""
-    return decode_stored_json if dialect.name == "sqlite" else _as_is
+    return decode_stored_json if dialect.name == "sqlite" else as_is

@@ -40,10 +40,15 @@ from douse.core.db.models import (
     Source,
     Staff,
 )
-from douse.core.export.driver import decode_stored_json, fetch, raw
+from douse.core.export.driver import as_is, decode_stored_json, fetch, numeric_reader, raw
 from douse.core.export.instant_text import sqlite_instant_text, utc_text
 from douse.core.export.period import Period
-from douse.core.export.records import PAGE_SIZE, in_period, unlinked_mentions_filter
+from douse.core.export.records import (
+    ACTIVITY_SELECT,
+    PAGE_SIZE,
+    in_period,
+    unlinked_mentions_filter,
+)
 from douse.core.export.response import ResponseRow, first_response_outcome
 
 Row = Sequence[Any]
@@ -51,10 +56,6 @@ Document = dict[str, Any]
 
 
 # ------------------------------------------------------------------------------ per dialect
-
-
-def _as_is(value: Any) -> Any:
-    return value
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,10 @@ class _Convert:
 def _converters(connection: Connection) -> _Convert:
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        numeric = table_of(Activity).c.amount.type.result_processor(dialect, None)
+        numeric = numeric_reader(table_of(Activity).c.amount.type, dialect)
         boolean = Boolean().result_processor(dialect, None)
-        return _Convert(
-            sqlite_instant_text, decode_stored_json, boolean or _as_is, numeric or _as_is
-        )
-    return _Convert(utc_text, _as_is, _as_is, _as_is)
+        return _Convert(sqlite_instant_text, decode_stored_json, boolean or as_is, numeric)
+    return _Convert(utc_text, as_is, as_is, as_is)
 
 
 # ---------------------------------------------------------------------------------- lookups
@@ -289,30 +288,12 @@ def unlinked_mentions(
 
 # ------------------------------------------------------------------------------- activities
 
-_ACTIVITY_COLUMNS = tuple(
-    raw(c)
-    for c in (
-        Activity.incident_id,
-        Activity.id,
-        Activity.kind,
-        Activity.channel,
-        Activity.staff_id,
-        Activity.at,
-        Activity.body,
-        Activity.outcome,
-        Activity.amount,
-        Activity.currency,
-        Activity.details,
-        Activity.corrects_id,
-    )
-)
-
 
 def _activities(connection: Connection, ids: Sequence[int]) -> dict[int, list[Row]]:
     """The page's activity rows by incident (built as each incident is written, as mentions)."""
     rows = fetch(
         connection,
-        select(*_ACTIVITY_COLUMNS)
+        select(*ACTIVITY_SELECT)
         .where(Activity.incident_id.in_(ids))
         .order_by(Activity.incident_id, Activity.at, Activity.id),
     )

@@ -23,6 +23,7 @@ from douse.core.db.models import (
     Mention,
     Staff,
 )
+from douse.core.db.sql import Params
 from douse.core.errors import NotFound
 from douse.core.incidents.categories import client_categories
 from douse.core.incidents.drafts import drafts_on
@@ -31,8 +32,14 @@ from douse.core.policy import ReplyPolicy, policy_note
 from douse.core.queries.authors import author_histories
 from douse.core.queries.clients import get_client
 from douse.core.queries.incidents import incident_row
-from douse.core.queries.mentions import mentions_where
-from douse.core.queries.rows import ActivityRow, CaseRow, IncidentDetail, IncidentMentionRow
+from douse.core.queries.mentions import mentions_where, older_than
+from douse.core.queries.rows import (
+    ActivityRow,
+    CaseRow,
+    IncidentDetail,
+    IncidentMentionRow,
+    MentionCursor,
+)
 from douse.core.send.notes import sent_note
 
 MAX_CASES = 200
@@ -104,18 +111,18 @@ def _placed(inc: Incident) -> str | None:
 
 
 def incident_mentions(
-    session: Session, incident_id: int, *, limit: int = 50
+    session: Session, incident_id: int, *, after: MentionCursor | None = None, limit: int = 50
 ) -> tuple[IncidentMentionRow, ...]:
-    """An incident's newest mentions (up to `limit`), each with its author's record across
-    every client."""
+    """An incident's mentions, newest first: up to `limit` of them, continuing after `after`
+    (keyset paging, so the last page of a large problem costs what the first does), each with
+    its author's record across every client."""
     if limit <= 0:
         return ()
-    mentions = mentions_where(
-        session,
-        "m.id IN (SELECT mention_id FROM incident_mentions WHERE incident_id = :incident)",
-        {"incident": incident_id},
-        limit=limit,
-    )
+    params: Params = {"incident": incident_id}
+    where = "m.id IN (SELECT mention_id FROM incident_mentions WHERE incident_id = :incident)"
+    if after is not None:
+        where += " AND " + older_than(after, params)
+    mentions = mentions_where(session, where, params, limit=limit)
     histories = author_histories(session, [m.author_id for m in mentions if m.author_id])
     return tuple(
         IncidentMentionRow(m, histories.get(m.author_id) if m.author_id else None) for m in mentions

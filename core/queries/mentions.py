@@ -118,11 +118,15 @@ def list_mentions(
         )
         params["needle"] = like_contains(search.strip().lower())
     if after is not None:
-        where.append(
-            "(m.published_at < :after_at OR (m.published_at = :after_at AND m.id < :after_id))"
-        )
-        params["after_at"], params["after_id"] = after.published_at, after.id
+        where.append(older_than(after, params))
     return mentions_where(rd, " AND ".join(where), params, limit=limit)
+
+
+def older_than(after: MentionCursor, params: Params) -> str:
+    """The keyset condition for the mentions listed after `after` in `mentions_where`'s order
+    (newest first, then by id); adds its values to `params`."""
+    params["after_at"], params["after_id"] = after.published_at, after.id
+    return "(m.published_at < :after_at OR (m.published_at = :after_at AND m.id < :after_id))"
 
 
 def cursor_at(db: Db, mention_id: int) -> MentionCursor | None:

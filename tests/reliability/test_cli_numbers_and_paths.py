@@ -132,11 +132,12 @@ def test_demo_force_never_touches_the_real_database(
     assert main(["--config", EXAMPLE, "sync"]) == 0  # the real agency, at the default path
     before = _clients(real)
     assert before > 0
-    small = ["--no-tui", "--mentions", "100", "--clients", "3", "--force"]
+    # The smallest demo there is: what is checked is where it goes, not what it holds.
+    small = ["--no-tui", "--mentions", "100", "--clients", "1", "--force"]
     assert main(["demo", *small]) == 0
     capsys.readouterr()
     assert _clients(real) == before  # untouched: the demo went beside it
-    assert _clients(data / "demo.db") == 3
+    assert _clients(data / "demo.db") == 1
     # Named explicitly, the real database is still refused, --force or not.
     assert main(["demo", "--db", str(real), *small]) == 2
     assert capsys.readouterr().err == (
@@ -147,4 +148,4 @@ def test_demo_force_never_touches_the_real_database(
     # DOUSE_DATABASE_URL names the real database too: the demo does not go there either.
     monkeypatch.setenv("DOUSE_DATABASE_URL", f"sqlite:///{real}")
     assert main(["demo", *small]) == 0  # replaces the earlier demo, which douse marked
-    assert _clients(real) == before and _clients(data / "demo.db") == 3
+    assert _clients(real) == before and _clients(data / "demo.db") == 1

@@ -34,6 +34,7 @@ from douse.core.queries.rows import (
     CaseRow,
     IncidentDetail,
     IncidentMentionRow,
+    MentionCursor,
     StaffRef,
 )
 from douse.core.text import mention_ref
@@ -50,7 +51,7 @@ from douse.tui.widgets.base import WHO_AM_I
 from douse.tui.widgets.footer import DeskFooter
 from douse.tui.widgets.header import DeskHeader
 from douse.tui.widgets.mentions_pane import author_cell, mention_detail, reach, relabel
-from douse.tui.widgets.records import Fetch, FetchAside, Records
+from douse.tui.widgets.records import Fetch, FetchAside, Records, Window
 from douse.tui.widgets.table import DeskTable, RowSpec
 from douse.tui.widgets.text import (
     NARROW,
@@ -77,7 +78,7 @@ def clock_text(detail: IncidentDetail, now: datetime) -> Text:
     return Text(f" {state.label} ", style=style)
 
 
-def summary(detail: IncidentDetail, now: datetime) -> Text:
+def summary(detail: IncidentDetail, now: datetime, listed: str | None = None) -> Text:
     r = detail.row
     text = Text()
     text.append(f"#{r.id} ", style="dim")
@@ -98,6 +99,8 @@ def summary(detail: IncidentDetail, now: datetime) -> Text:
         f"{plural(r.distinct_authors, 'person', 'people')}",
         style="dim",
     )
+    if listed:
+        text.append(f" ({listed})", style="dim")
     if detail.category_title:
         text.append(f"  ·  {clean(detail.category_title)}", style="dim")
     if detail.account:
@@ -179,8 +182,17 @@ MENTIONS_LEGEND = (
 MENTIONS_LEGEND_NARROW = "Mentions · history: neg/all posts, clients · reach: f followers ↻ shares"
 SHORT = 30
 """Terminals shorter than this get a smaller post detail box and more timeline."""
-MENTIONS_SHOWN = 50
-"""The newest mentions listed (the summary counts them all)."""
+MENTIONS_PAGE = 50
+"""Mentions loaded at a time: the newest first, older ones as the cursor nears the end."""
+
+
+def listed_text(listed: int, total: int, exhausted: bool) -> str | None:
+    """How many of the incident's mentions are listed, while some are not yet: "newest 50
+    listed, 250 more: End loads older". None once every one is."""
+    more = total - listed
+    if exhausted or more <= 0:
+        return None
+    return f"newest {listed} listed, {more} more: End loads older"
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,8 @@ class Beside:
 
     detail: IncidentDetail
     staff: list[StaffRef]
+    mention_total: int
+    """The incident's mentions, counted in the session that loaded the first page."""
 
 
 class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
@@ -197,6 +211,7 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
 
     BINDINGS: ClassVar = bindings("incident")
     CSS_PATH = "incident.tcss"
+    PAGE = MENTIONS_PAGE
     _approval_line: str | None = None
     """Set by the outreach dialog's save when the reply went to an approver instead."""
 
@@ -219,6 +234,7 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
         self.incident_id = incident_id
         self.detail: IncidentDetail | None = None
         self.staff: list[StaffRef] = []
+        self.mention_total = 0
         # My draft as this view last knew it: kept drafts are written by workers in order
         # (a newer keep, or logging the entry, supersedes one still waiting).
         self.my_draft: OutreachDraft | None = None
@@ -271,20 +287,29 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
 
     def fetcher(self) -> Fetch[IncidentMentionRow]:
         incident_id = self.incident_id
-        return lambda session, window: incident_mentions(session, incident_id, limit=MENTIONS_SHOWN)
+
+        def fetch(
+            session: Session, window: Window[IncidentMentionRow]
+        ) -> tuple[IncidentMentionRow, ...]:
+            last = window.last
+            after = (
+                None if last is None else MentionCursor(last.mention.published_at, last.mention.id)
+            )
+            return incident_mentions(
+                session, incident_id, after=after, limit=window.limit or MENTIONS_PAGE
+            )
+
+        return fetch
 
     def aside_fetcher(self) -> FetchAside[IncidentMentionRow, Beside]:
         incident_id = self.incident_id
 
         def fetch(session: Session, rows: Sequence[IncidentMentionRow]) -> Beside:
             detail = incident_detail(session, incident_id, mention_limit=0)
+            total = detail.more_mentions  # it holds none of them
             # The mentions were just read in the same session: the detail holds them too.
-            detail = replace(
-                detail,
-                mentions=tuple(rows),
-                more_mentions=max(detail.more_mentions - len(rows), 0),
-            )
-            return Beside(detail, list_staff(session))
+            detail = replace(detail, mentions=tuple(rows), more_mentions=max(total - len(rows), 0))
+            return Beside(detail, list_staff(session), total)
 
         return fetch
 
@@ -307,6 +332,7 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
             return
         self.detail = detail = aside.detail
         self.staff = aside.staff
+        self.mention_total = aside.mention_total
         self.desk.remember_client(detail.client)
         if not self._drafts_pending:
             mine = next((d for d in detail.drafts if d.staff == self.desk.me), None)
@@ -360,7 +386,13 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
         if self.detail is not None:
             if text:
                 text.append("\n")
-            text.append_text(summary(self.detail, self.desk.now()))
+            text.append_text(
+                summary(
+                    self.detail,
+                    self.desk.now(),
+                    listed_text(len(self.rows), self.mention_total, self.exhausted),
+                )
+            )
         self.query_one("#summary", Static).update(text)
 
     def highlighted(self) -> None:

@@ -148,7 +148,9 @@ def run_demo(ctx: Context) -> int:
     services = ctx.services
     now = services.clock.now()
     progress = _Progress(ctx.stderr)
-    report = build_demo(services.sessions, now, options, progress=progress)
+    report = build_demo(
+        services.sessions, now, options, analyzer=services.analyzer(), progress=progress
+    )
     progress.done()
     with services.sessions() as session:
         summary = summarize(session, now)
