@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Boolean, and_, or_, select
+from sqlalchemy import Boolean, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
@@ -46,7 +46,7 @@ from douse.core.export.period import Period
 from douse.core.export.records import (
     ACTIVITY_SELECT,
     PAGE_SIZE,
-    in_period,
+    incident_pages,
     unlinked_mentions_filter,
 )
 from douse.core.export.response import ResponseRow, first_response_outcome
@@ -491,24 +491,17 @@ def incidents(
     connection = session.connection()
     c = _converters(connection)
     look = _lookups(session, client_id)
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
-        if after is not None:
-            query = query.where(
-                or_(
-                    Incident.opened_at > after[0],
-                    and_(Incident.opened_at == after[0], Incident.id > after[1]),
-                )
-            )
-        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
-        if not page:
-            return
+    # The document's text names the same instant, so it reads back to the stored key.
+    for page in incident_pages(
+        connection,
+        _INCIDENT_COLUMNS,
+        client_id,
+        period,
+        page_size,
+        lambda row: datetime.fromisoformat(cast(str, c.instant(row[12]))),
+    ):
         ids = [row[0] for row in page]
         mentions = _incident_mentions(connection, ids)
         activities = _activities(connection, ids)
         for row in page:
             yield _incident(row, now, c, look, mentions.get(row[0], []), activities.get(row[0], []))
-        last = page[-1]
-        # The document's text names the same instant, so it reads back to the stored key.
-        after = (datetime.fromisoformat(cast(str, c.instant(last[12]))), last[0])

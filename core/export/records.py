@@ -10,7 +10,7 @@ the row).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -364,28 +364,54 @@ class _Activities:
 
 
 # What an IncidentRecord is made of (not the incident's cached summary and other desk state).
-_INCIDENT_COLUMNS = tuple(
-    raw(table_of(Incident).c[name])
-    for name in (
-        "id",
-        "kind",
-        "title",
-        "severity",
-        "status",
-        "owner_id",
-        "distinct_authors",
-        "mention_count",
-        "opened_at",
-        "first_response_at",
-        "first_response_due_at",
-        "breached_at",
-        "breach_kind",
-        "resolved_at",
-        "resolution",
-        "repair_status",
-        "merged_into_id",
-    )
+_INCIDENT_NAMES = (
+    "id",
+    "kind",
+    "title",
+    "severity",
+    "status",
+    "owner_id",
+    "distinct_authors",
+    "mention_count",
+    "opened_at",
+    "first_response_at",
+    "first_response_due_at",
+    "breached_at",
+    "breach_kind",
+    "resolved_at",
+    "resolution",
+    "repair_status",
+    "merged_into_id",
 )
+_INCIDENT_COLUMNS = tuple(raw(table_of(Incident).c[name]) for name in _INCIDENT_NAMES)
+
+
+def incident_pages(
+    connection: Connection,
+    columns: Sequence[Any],
+    client_id: int,
+    period: Period,
+    page_size: int,
+    opened_at: Callable[[Row], datetime],
+) -> Iterator[Sequence[Row]]:
+    """A client's incidents opened in the period as driver rows (`columns`, the id first), in
+    keyset pages of (opened_at, id): one page in memory, whatever the client's size.
+    `opened_at` reads a row's opening instant back as the key of the next page."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = select(*columns).where(Incident.client_id == client_id, in_period(period))
+        if after is not None:
+            query = query.where(
+                or_(
+                    Incident.opened_at > after[0],
+                    and_(Incident.opened_at == after[0], Incident.id > after[1]),
+                )
+            )
+        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
+        if not page:
+            return
+        yield page
+        after = (opened_at(page[-1]), page[-1][0])
 
 
 def iter_incidents(
@@ -402,19 +428,15 @@ def iter_incidents(
     connection = session.connection()
     instant = instant_reader(connection.dialect)
     acts = _Activities(connection, staff) if activities else None
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = select(*_INCIDENT_COLUMNS).where(Incident.client_id == client_id, in_period(period))
-        if after is not None:
-            query = query.where(
-                or_(
-                    Incident.opened_at > after[0],
-                    and_(Incident.opened_at == after[0], Incident.id > after[1]),
-                )
-            )
-        page = fetch(connection, query.order_by(Incident.opened_at, Incident.id).limit(page_size))
-        if not page:
-            return
+    opened = _INCIDENT_NAMES.index("opened_at")
+    for page in incident_pages(
+        connection,
+        _INCIDENT_COLUMNS,
+        client_id,
+        period,
+        page_size,
+        lambda row: cast(datetime, instant(row[opened])),
+    ):
         ids = [row[0] for row in page]
         quoted: list[Row] = []
         spans: dict[int, tuple[int, int]] = {}
@@ -428,7 +450,6 @@ def iter_incidents(
             first = _first_urls(connection, ids)
         if acts is not None:
             acts.read(connection, ids)
-        opened_at = None
         for (
             id_,
             kind,
@@ -471,7 +492,6 @@ def iter_incidents(
                 () if acts is None else acts.of(id_),
                 _quotes(quoted, spans.get(id_)),
             )
-        after = (cast(datetime, opened_at), page[-1][0])
 
 
 def iter_client_activities(
