@@ -219,3 +219,28 @@ def test_a_file_without_mentions_still_imports(services: Services, other_db: Ser
     with other_db.sessions.begin() as session:
         summary = import_douse_json(session, io.StringIO(json.dumps(doc)), other_db.clock.now())
     assert summary.incidents_created == 4 and summary.mentions_created == 5
+
+
+def test_pages_of_any_size_give_the_same_document(services: Services) -> None:
+    # Incidents are read in keyset pages of (opened_at, id): a page boundary between incidents
+    # opened at the same instant must neither repeat nor skip one.
+    from douse.core.export import json_rows, records
+
+    with services.sessions.begin() as session:
+        agency = build_agency(session, services.clock.now())
+        twin = session.get(Incident, agency.missed.id)
+        assert twin is not None
+        session.get(Incident, agency.pending.id).opened_at = twin.opened_at  # type: ignore[union-attr]
+    with services.sessions() as session:
+        client = load_client(session, "acme")
+        period = make_period(None, None, client_zone(client.timezone), services.clock.now())
+        now = services.clock.now()
+        whole = list(json_rows.incidents(session, client.id, period, now))
+        for size in (1, 2, 3):
+            assert (
+                list(json_rows.incidents(session, client.id, period, now, page_size=size)) == whole
+            )
+            assert list(records.iter_incidents(session, client.id, period, page_size=size)) == list(
+                records.iter_incidents(session, client.id, period)
+            )
+    assert len(whole) == 4
