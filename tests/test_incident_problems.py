@@ -265,3 +265,26 @@ def test_a_quiet_problem_draws_no_vague_complaint(services: Services) -> None:
         case = s.get(Incident, placed[vague])
         assert case is not None and case.problem_id is None
         assert placed[vague] != placed[few[0]]
+
+
+def test_a_new_flight_two_days_on_is_not_a_case_of_the_old_problem(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        people = [f.author(s, f"p{i}") for i in range(3)]
+        bags = [
+            f.mention(s, c, p, "Northwind lost my suitcase again", at=T0 + i * M)
+            for i, p in enumerate(people)
+        ]
+        triage_new_mentions(s, [m.id for m in bags], T0 + H)
+        # Two days later, within the 72-hour conversation window, about another flight.
+        mine = f.mention(s, c, people[0], "Northwind what gives on flight 728??", at=T0 + 50 * H)
+        theirs = f.mention(
+            s, c, f.author(s, "stranger"), "Northwind flight 728 still at the gate", at=T0 + 51 * H
+        )
+        triage_new_mentions(s, [mine.id, theirs.id], T0 + 52 * H)
+        placed = _placed(s, [*(m.id for m in bags), mine.id, theirs.id])
+        flight = s.get(Incident, placed[mine.id])
+        assert flight is not None
+    problem = placed[bags[0].id]
+    assert flight.id != problem and flight.problem_id != problem
+    assert placed[theirs.id] == flight.id  # strangers on flight 728 are one problem

@@ -138,10 +138,17 @@ def _same_subject(tracked: Tracked, post: Post) -> bool:
 
 
 def _elsewhere(own: Tracked, post: Post) -> bool:
-    """A complaint about another category than the author's case is another matter."""
+    """A complaint about another category than the author's case is another matter, and so is
+    one naming a flight, order or store that the problem they were part of never held."""
     category = post.category.name if post.category else None
     theirs = own.incident.category
-    return category is not None and theirs is not None and category != theirs
+    if category is not None and theirs is not None and category != theirs:
+        return True
+    return (
+        own.people >= 2
+        and bool(post.identifiers)
+        and not any(key in own.keys for key in post.identifiers)
+    )
 
 
 def _case_of(state: ClientState, own: Tracked, post: Post) -> Tracked | None:
