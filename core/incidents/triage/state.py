@@ -233,7 +233,8 @@ class ClientState:
         keys = [*post.identifiers, *topic_keys(post), *(term_key(t) for t in post.distinct)]
         if post.concern and not topic_keys(post):
             # A complaint naming no subject may be a case of a surging problem (`surging`):
-            # the client's problems of every category, as far back as a surge reaches.
+            # the client's problems of every category, loaded as far back as a category key
+            # reaches (a day), which covers the surge's three hours.
             keys.extend(category_key(name) for name in self.categorizer.titles)
         hint = self.hint_of.get(post.id)
         if hint is not None:
