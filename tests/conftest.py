@@ -101,14 +101,14 @@ def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def postgres_url(_postgres: PostgresDatabases | None) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test (its own database on the server)."""
+    """A migrated PostgreSQL database for this test, as empty as the template (see tests/pg.py)."""
     if _postgres is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but no PostgreSQL: set DOUSE_TEST_POSTGRES_URL or install initdb")
         pytest.skip("no PostgreSQL: DOUSE_TEST_POSTGRES_URL unset and no initdb on this machine")
     url = _postgres.new_database()
     yield url
-    _postgres.drop(url)
+    _postgres.release(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
