@@ -144,6 +144,25 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 1
         await pilot.pause()
 
 
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type `text` into the focused widget: the same key event per character as
+    `pilot.press(*text)`, sent in order, then one wait for the desk to handle them.
+
+    Pilot waits for the process to go quiet after every key (at least 40 ms, up to a second a key
+    on a busy machine): a 50-character reply cost 2 s and more. Key events queue in order, so a
+    person typing fast is what the desk sees; the first wait below lets the app forward every
+    key to the focused widget, the second lets that widget handle them."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        app.post_message(events.Key(key, char))
+    await pilot._wait_for_screen()
+    await pilot.pause()
+
+
 def screen_text(app: DouseApp) -> str:
     """What the terminal shows now, one line per row: what a person reads, every widget in."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
