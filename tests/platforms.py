@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.httpserver import STOP_WITHIN
+
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
 
 
@@ -78,7 +80,7 @@ class FakePlatform:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._httpd.serve_forever, kwargs={"poll_interval": STOP_WITHIN}, daemon=True
         )
 
     # -- set-up ---------------------------------------------------------------------------
@@ -636,7 +638,7 @@ class FakeSMTP:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": STOP_WITHIN}, daemon=True
         )
 
     @property
