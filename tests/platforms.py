@@ -72,7 +72,9 @@ class FakePlatform:
         self.requests: list[Seen] = []
         self._failures: list[_Failure] = []
         self._stall = 0.0
-        self._abandon = threading.Event()
+        # Set when stalled writes may end: dropped (abandon_stalled) or made (release_stalled).
+        self._unstall = threading.Event()
+        self._drop_stalled = False
         self.hold_after_write = 0.0
         self.writes_seen = threading.Event()
         self._lock = threading.RLock()
@@ -109,13 +111,22 @@ class FakePlatform:
         """Every write (POST, PUT) waits this long before anything happens, then happens: a
         read timeout for a client that gives up sooner, a post made all the same."""
         self._stall = seconds
-        self._abandon.clear()
+        self._drop_stalled = False
+        self._unstall.clear()
 
     def abandon_stalled(self) -> None:
         """Writes waiting in a stall are dropped without effect (the platform never made
         them: a request lost on the way), and later writes are not stalled."""
         self._stall = 0.0
-        self._abandon.set()
+        self._drop_stalled = True
+        self._unstall.set()
+
+    def release_stalled(self) -> None:
+        """Writes waiting in a stall happen now (the platform made them late), and later writes
+        are not stalled: a test need not wait out the stall it set."""
+        self._stall = 0.0
+        self._drop_stalled = False
+        self._unstall.set()
 
     def start(self) -> FakePlatform:
         self._thread.start()
@@ -190,7 +201,8 @@ class FakePlatform:
                 stall = fake._stall if writes else 0
                 if stall:
                     fake.writes_seen.set()
-                    if fake._abandon.wait(stall) or fake._stopping.is_set():
+                    woken = fake._unstall.wait(stall)
+                    if (woken and fake._drop_stalled) or fake._stopping.is_set():
                         return
                 answer = fake._injected(req)
                 if answer is None:
