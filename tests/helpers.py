@@ -90,6 +90,18 @@ def slang_stream(seed: int, n: int) -> list[tuple[str, str]]:
     return out
 
 
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Until `predicate()` holds, or `timeout` seconds: whether it held. For what another thread
+    or process does and signals no other way (a row written, a request received), so it looks
+    every 0.02 s; a test asserts the result."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async Pilot test on a fresh event loop (no async pytest plugin is installed)."""
 

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -197,16 +196,17 @@ class PostgresDatabases:
         if self.emptied:
             return self.url_for(self.emptied.pop())
         name = f"{self.prefix}_{next(self._numbers)}"
-        for attempt in range(20):
+        for attempt in range(2):
             try:
                 with self.admin.connect() as c:
                     c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
                 break
             except Exception:
-                # The template may still have a lingering connection for a moment.
-                if attempt == 19:
+                # A connection to the template that had not quite closed: end it, wait until
+                # it has gone, and copy again.
+                if attempt == 1:
                     raise
-                time.sleep(0.1)
+                self._end_connections(self.template)
         self.created.append(name)
         return self.url_for(name)
 
@@ -219,19 +219,25 @@ class PostgresDatabases:
         else:
             self.drop(url)
 
+    def _end_connections(self, name: str) -> bool:
+        """End every connection to database `name`, waiting up to 5 s for each to be gone."""
+        with self.admin.connect() as c:
+            return bool(
+                c.execute(
+                    text(
+                        "SELECT coalesce(bool_and(pg_terminate_backend(pid, 5000)), true)"
+                        " FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+            )
+
     def _empty(self, name: str) -> bool:
         """Back to the template's state: True, or False when only dropping it will do."""
-        with self.admin.connect() as c:
-            # Whatever the test left connected (a killed child, a leaked pool) is ended first,
-            # waiting up to 5 s for each to be gone, so nothing writes after the rows are deleted.
-            ended = c.execute(
-                text(
-                    "SELECT coalesce(bool_and(pg_terminate_backend(pid, 5000)), true)"
-                    " FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            ).scalar_one()
-        if not ended:
+        # Whatever the test left connected (a killed child, a leaked pool) is ended first, so
+        # nothing writes after the rows are deleted.
+        if not self._end_connections(name):
             return False
         try:
             with self._connect(name) as c, c.begin():

@@ -15,8 +15,6 @@ import base64
 import json
 import socketserver
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -665,11 +663,3 @@ class FakeSMTP:
         self._server.shutdown()
         self._server.server_close()
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

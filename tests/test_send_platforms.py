@@ -16,7 +16,7 @@ from douse.core.policy import PolicyBlocked
 from douse.core.send import NoReplyApi, ReplyRequest, recover, reply
 from douse.core.send.http import new_client
 from douse.core.services import Services
-from tests.helpers import T0
+from tests.helpers import T0, wait_for
 from tests.platforms import FakeBluesky
 from tests.sendworld import BSKY_POST, SendWorld, build, fake_platforms
 
@@ -299,7 +299,6 @@ def test_a_timeout_after_the_post_was_made_is_found_not_posted_again(world: Send
     assert out.state == "unconfirmed" and out.reason_code == "timeout"
     # The fake finishes the stalled request (as a real server would).
     fake.release_stalled()
-    from tests.platforms import wait_for
 
     assert wait_for(lambda: len(fake.own_replies("117020583223442465")) == 1)
     [done] = recover(services, now=T0 + timedelta(minutes=3), env=world.env, http=world.http)

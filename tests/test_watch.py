@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from douse.core.jobs.scheduler import IngestScheduler
 from douse.core.jobs.workers import active_workers
 from douse.core.services import Services
 from douse.tui.cli.main import main
-from tests.helpers import FEED, REPO, T0
+from tests.helpers import FEED, REPO, T0, wait_for
 from tests.httpserver import LocalHTTPServer, local_http_server
 
 pytestmark = pytest.mark.network
@@ -54,15 +53,6 @@ def add_acme(services: Services, server: LocalHTTPServer) -> None:
         )  # fmt: skip
 
 
-def wait_for(check: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 @pytest.fixture
 def no_start_spread(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sources due at start are fetched at once: the scheduler spreads them over up to
@@ -85,7 +75,7 @@ def test_scheduler_polls_each_source_once_when_due_and_beats(
     scheduler.start()
     try:
         assert scheduler.job_count() == 2
-        wait_for(lambda: len(seen) == 2)
+        assert wait_for(lambda: len(seen) == 2, timeout=20)
         with services.sessions() as session:
             assert active_workers(session, T0) == ["test-worker"]
         # The frozen clock never reaches next_poll_at again: nothing is polled twice. A refresh
@@ -168,13 +158,13 @@ def test_douse_watch_stops_cleanly_on_sigterm(
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_for(lambda: server.hits("/feed.xml") >= 1, timeout=30)
+        assert wait_for(lambda: server.hits("/feed.xml") >= 1, timeout=30)
 
         def beating() -> bool:
             with services.sessions() as session:
                 return session.get(WorkerHeartbeat, "w1") is not None
 
-        wait_for(beating, timeout=10)
+        assert wait_for(beating, timeout=10)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     finally:
