@@ -57,6 +57,13 @@ def test_stock_phrases_do_not_outweigh_what_the_complaint_is_about() -> None:
     assert match is not None and match.name == "baggage"
 
 
+def test_a_phone_s_curly_apostrophe_reads_as_the_straight_one() -> None:
+    categorizer = Categorizer(industry_categories("airline"))
+    match = categorizer.categorize("Called your reservations line ten times, haven’t got through")
+    assert match is not None and match.name == "service"
+    assert match.phrase == "haven’t got through"  # quoted as the customer typed it
+
+
 def test_every_industry_and_alias_has_categories() -> None:
     for industry in known_industries():
         assert Categorizer(industry_categories(industry)).titles
