@@ -257,15 +257,21 @@ AIRLINE = _with(
         strong=(
             r"\bbook(?:ed|ing)? (?:a |my |the |our |another |new )?(?:flight|ticket|trip|seat|"
             r"return)s?\b",
-            r"\breservations?\b|\bitinerary\b|\bchange fees?\b",
+            r"\bchange fees?\b",
             r"\bseats? (?:assignment|selection|assigned|together|moved|changed|taken)\b|\b(?:moved|"
             r"changed|gave away) (?:my|our) seats?\b",
             r"\bupgrade\w*|\bstandby\b|\bwait ?list\w*|\boverbook\w*|\boversold\b|\bbumped\b",
+        ),
+        # A reservation, a check-in or miles named in passing set the scene ("called
+        # reservations, nobody answered" is about the phones); with other booking words they
+        # still make the category.
+        weak=(
+            r"\b(?:fares?|tickets?|ticketing|points|status|seats?|name change)\b",
+            r"\breservations?\b|\bitinerary\b",
             r"\bcheck(?:ed|ing)?[- ]?in\b|\bboarding pass(?:es)?\b|\bconfirmation (?:number|code|"
             r"email)\b",
             r"\b(?:frequent flyer|miles|mileage|award (?:travel|ticket|seat))\b",
         ),
-        weak=(r"\b(?:fares?|tickets?|ticketing|points|status|seats?|name change)\b",),
     ),
     CategorySpec(
         "crew",
