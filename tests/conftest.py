@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,9 +27,17 @@ from tests.pg import PostgresDatabases, throwaway_server
 SHARED_BUILDS = {"demo_db": "demo", "small_demo": "small_demo"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Fewer, larger garbage collections: the tests allocate fast (ORM rows, desk widgets) over a
+    big heap (lexicons, models, Textual), and at Python's default thresholds the collector
+    spent about 15% of a test run's CPU rescanning that heap (3.8 s of 24 s over six test
+    files; 0.7 s at these thresholds). Every cycle is still collected, only less often."""
+    gc.set_threshold(10_000, 20, 20)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test` runs two workers), every test reading the shared demo
+    """Under pytest-xdist (`make test` runs two workers per core), every test reading the demo
     database runs on one worker, so the demo is built once, not once per worker; so do the
     tests sharing test_demo.py's smallest demo."""
     if not config.pluginmanager.hasplugin("xdist"):
