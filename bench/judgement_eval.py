@@ -1,6 +1,7 @@
 """Judgement on real traffic: replay a labelled stream through douse's import and triage.
 
     .venv/bin/python -m bench.judgement_eval [--data PATH] [--step-hours N] [--no-order]
+        [--as-published] [--keep DIR] [--labels N] [--later N]
 
 Reads the airline dev set (../shared/datasets/airline-dev/tweets.csv by default; one client per
 airline), cuts it into `--step-hours` slices by publication time and imports each slice with
@@ -71,7 +72,11 @@ class Row:
     raw: dict[str, str]
 
 
-def load_rows(path: Path) -> list[Row]:
+def load_rows(path: Path, *, as_published: bool = False) -> list[Row]:
+    """The labelled stream, with the dataset makers' rewrites undone unless `as_published`
+    (bench/airline_text.py): the raw row fed to `douse import` carries the restored text."""
+    from bench.airline_text import as_written
+
     rows: list[Row] = []
     seen: set[str] = set()
     with path.open(encoding="utf-8", newline="") as handle:
@@ -80,6 +85,8 @@ def load_rows(path: Path) -> list[Row]:
                 continue
             seen.add(raw["tweet_id"])
             created = datetime.strptime(raw["tweet_created"], "%Y-%m-%d %H:%M:%S %z")
+            if not as_published:
+                raw["text"] = as_written(raw["text"])
             rows.append(
                 Row(
                     raw["tweet_id"],
@@ -528,6 +535,12 @@ def main() -> int:
     parser.add_argument("--no-order", action="store_true", help="skip the order-invariance runs")
     parser.add_argument("--airline", action="append", help="only these airlines")
     parser.add_argument(
+        "--as-published",
+        action="store_true",
+        help="read the texts as the file has them, with the dataset makers' rewrites "
+        '("Late Flightr" for "later")',
+    )
+    parser.add_argument(
         "--keep", type=Path, help="keep the replayed databases in this directory, to study them"
     )
     parser.add_argument(
@@ -549,7 +562,7 @@ def main() -> int:
     if not args.data.exists():
         print(f"judgement_eval: skipped: no labelled data at {args.data}")
         return 0
-    rows = load_rows(args.data)
+    rows = load_rows(args.data, as_published=args.as_published)
     if args.airline:
         rows = [r for r in rows if r.airline in args.airline]
     rows = [r for r in rows if r.airline in AIRLINES]

@@ -49,6 +49,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.airline_text import as_written
 from bench.sentiment_real import AIRLINES, brand_terms
 from douse.core.ingest.pipeline import BATCH_SIZE
 from douse.core.learning.fit import Example, Figures, fit, prepare
@@ -69,7 +70,7 @@ class Tweet:
     at: datetime
 
 
-def load(path: Path) -> list[Tweet]:
+def load(path: Path, *, as_published: bool = False) -> list[Tweet]:
     if path.is_dir():
         path = path / "tweets.csv"
     tweets: list[Tweet] = []
@@ -80,7 +81,8 @@ def load(path: Path) -> list[Tweet]:
                 continue
             seen.add(row["tweet_id"])
             at = datetime.strptime(row["tweet_created"], "%Y-%m-%d %H:%M:%S %z").astimezone(UTC)
-            tweets.append(Tweet(row["airline"], row["airline_sentiment"], row["text"], at))
+            text = row["text"] if as_published else as_written(row["text"])
+            tweets.append(Tweet(row["airline"], row["airline_sentiment"], text, at))
     return tweets
 
 
@@ -306,12 +308,18 @@ def main() -> int:
     parser.add_argument(
         "--speed-only", action="store_true", help="only the speed figures (same as --sizes '')"
     )
+    parser.add_argument(
+        "--as-published",
+        action="store_true",
+        help="the texts as the file has them, with the dataset makers' rewrites "
+        "(bench/airline_text.py)",
+    )
     args = parser.parse_args()
     path = args.data / "tweets.csv" if args.data.is_dir() else args.data
     if not path.is_file():
         print(f"learning_curve: skipped, no labelled data at {args.data}")
         return 0
-    tweets = load(path)
+    tweets = load(path, as_published=args.as_published)
     analyzer = Analyzer()
     print(f"{path.name}: {len(tweets):,} tweets, clients by airline, labels by time")
     sizes = [] if args.speed_only else [int(n) for n in args.sizes.split(",") if n.strip()]

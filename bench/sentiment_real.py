@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.airline_text import as_written
 from douse.core.sentiment import Analyzer
 from douse.core.sentiment.analyzer import label_for
 from douse.core.sentiment.brand import brand_terms_for
@@ -93,7 +94,7 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def load(path: Path) -> tuple[list[Tweet], int]:
+def load(path: Path, *, as_published: bool = False) -> tuple[list[Tweet], int]:
     tweets: list[Tweet] = []
     seen: set[str] = set()
     repeated = 0
@@ -104,7 +105,8 @@ def load(path: Path) -> tuple[list[Tweet], int]:
                 continue
             seen.add(row["tweet_id"])
             if row["airline"] in AIRLINES:
-                tweets.append(Tweet(row["airline"], row["airline_sentiment"], row["text"]))
+                text = row["text"] if as_published else as_written(row["text"])
+                tweets.append(Tweet(row["airline"], row["airline_sentiment"], text))
     return tweets, repeated
 
 
@@ -167,11 +169,17 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--no-brand", action="store_true", help="only douse without brand terms")
     parser.add_argument("--before", default=BEFORE, metavar="REV", help="older rules to compare")
+    parser.add_argument(
+        "--as-published",
+        action="store_true",
+        help="the texts as the file has them, with the dataset makers' rewrites "
+        "(bench/airline_text.py)",
+    )
     args = parser.parse_args()
     if not args.data.is_file():
         print(f"sentiment_real: skipped, no labelled data at {args.data}")
         return 0
-    tweets, repeated = load(args.data)
+    tweets, repeated = load(args.data, as_published=args.as_published)
     analyzer = Analyzer()
     airlines = [a for a in AIRLINES if any(t.airline == a for t in tweets)]
     print(

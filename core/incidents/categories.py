@@ -123,6 +123,10 @@ class Categorizer:
         # One space between words, so "missed  connection" or a line break reads as written.
         text = " ".join(text.split())
         lowered = text.lower()
+        # "haven’t got through" is "haven't got through": phones type the curly apostrophe,
+        # the cues are written with the straight one; same length, so quotes still line up.
+        if "’" in lowered:
+            lowered = lowered.replace("’", "'")
         strong: dict[int, int] = {}
         weak: dict[int, int] = {}
         where: dict[int, tuple[int, int]] = {}  # the phrase to quote: first strong, else weak

@@ -21,10 +21,12 @@ SERVICE = CategorySpec(
     "Customer service",
     fallback=True,
     decisive=(
-        r"\bon hold\b|\bhold (?:time|music)\b|\bholding (?:for )?(?:over |\d)",
+        r"\b(?:on|in) hold\b|\bhold (?:time|music)\b|\bholding (?:for )?(?:over |\d)|#on ?hold\w*",
+        r"\b(?:anyone|anybody|someone|no ?one|nobody) (?:answering|picking up|manning) (?:the |"
+        r"your )?(?:phones?|calls?|lines?)\b",
         r"\bhung up\b|\bhang(?:s|ing)? up on\b|\bdisconnect(?:ed|s|ing) (?:me|us|the call)\b",
-        rf"\b{_CANT} (?:get (?:through|ahold|a hold|hold of|anyone|a person|someone|a human|an "
-        r"agent|a rep|an answer)|reach (?:anyone|someone|a person|a human|you|your))\b",
+        rf"\b{_CANT} (?:even )?(?:get (?:through|ahold|a hold|hold of|anyone|a person|someone|a "
+        r"human|an agent|a rep|an answer)|reach (?:anyone|someone|a person|a human|you|your))\b",
         r"\bno ?one (?:answers|picks up|to talk to|responds|replied|responded|answered|"
         r"called back|got back)\b",
         r"\b(?:call|phone) (?:centre|center|queue)s?\b|\ball (?:agents|representatives|lines) "
@@ -34,8 +36,10 @@ SERVICE = CategorySpec(
         r"\bspeak (?:to|with) (?:a|an) (?:human|person|real person|actual person)\b|\b(?:a|an) "
         r"(?:real|actual|live) (?:person|human|agent|rep)\b",
         r"\b(?:haven'?t|have not|couldn'?t|can'?t|never|not) (?:gotten|got|get|getting) through\b",
-        r"\bphone hold\b|\bcall ?back time\b|\bwait(?:ing)? time on the phone\b|\btake my "
-        r"call\b",
+        r"\bphone hold\b|\bcall ?back time\b|\bwait(?:ing)? time on the phone\b|\b(?:take|answer|"
+        r"pick up) (?:my|our) calls?\b",
+        r"\b(?:system|line|lines|call|calls|phone|phones) (?:is |are |was |were |keeps? )?"
+        r"(?:overloaded|disconnect\w*|dropp\w*|cut(?:ting)? off)\b",
         r"\b(?:agents?|reps?|representatives?|lines?|phones?) (?:are |were |is )?(?:too |all )?"
         r"busy\b|\bphones? (?:are |were |is )?(?:down|dead)\b",
         r"\b(?:won'?t|doesn'?t|didn'?t|don'?t|never) (?:answer|pick up)(?: the| your| my)? "
@@ -53,11 +57,18 @@ SERVICE = CategorySpec(
         r"won'?t|wouldn'?t|refused? to|refuses to) (?:even )?help\b",
         r"\b(?:dm'?d|dms|dm me|direct messages?|messaged you|sent you a (?:dm|message))\b",
         r"\b(?:tried |keep |been )calling\b|\bon the phone (?:for|with)\b|\bwait(?:ing)? time\b",
+        r"\b(?:trying|tried|try|keep trying) to (?:call|contact|reach|phone|get hold of|get ahold "
+        r"of)\b",
+        r"\b(?:doesn'?t|does not|don'?t|do not|isn'?t|is not|not) (?:even )?help(?:ing|s)?\b",
         r"\b(?:emailed|e-mailed)\b|\b(?:emails?|messages?|tweets?|complaints?) (?:ignored|"
         r"unanswered)\b",
         r"\b(?:respond|reply|answer|get back) to (?:me|my|us|our)\b|\btransferred (?:me|us|"
         r"again|\w+ times)\b|\brun ?around\b",
         r"\b(?:live chat|chat (?:agent|support))\b|\bsupervisor\b",
+        # A hashtag says in one word what a sentence would: #badcustomerservice, #servicefail.
+        r"#\w*(?:service|custserv|customercare)\w*",
+        r"\b(?:speak|talk) (?:to|with) (?:someone|somebody|anyone|anybody|a person|a human|an "
+        r"agent|a rep)\b",
         r"\b(?:generic|lame|pathetic|impersonal|robotic|useless|standard|scripted) (?:response|"
         r"reply|answer|assistance)s?\b|\bplatitudes\b",
         r"\b(?:your|the) (?:agents?|reps?|representatives?|operators?)\b",
@@ -186,6 +197,14 @@ AIRLINE = _with(
             # "still don't have my luggage", "where our suitcases are".
             rf"\b(?:my|our|his|her|their|checked|wife'?s|husband'?s|son'?s|daughter'?s|kids'?)\s+"
             rf"(?:checked\s+)?{_BAG}\b",
+            # Bags that are not there: "still no bags", "waiting on bags", "the bags aren't even
+            # loaded", "my bag to show up", "#lostluggage".
+            rf"\b(?:no|without|still no|waiting (?:on|for)|where are (?:the|my|our)) (?:\w+ )?"
+            rf"{_BAG}\b",
+            rf"\b{_BAG}\b[^.!?\n]{{0,30}}\b(?:show(?:ed|s)? up|(?:were|was|are|is|aren'?t|isn'?t|"
+            rf"weren'?t|wasn'?t|never|not) (?:even )?(?:loaded|put on|on the plane)|made (?:it|the "
+            rf"plane)|make (?:it|the plane))\b",
+            r"#\w*(?:lost|missing|no|delayed|damaged|broken)(?:bags?|luggage|baggage)\w*",
         ),
         weak=(rf"\b{_BAG}\b", r"\bcarousel\b"),
     ),
@@ -201,7 +220,8 @@ AIRLINE = _with(
         strong=(
             r"\bdelay\w*",
             r"\blate\b|\blater than\b",
-            r"\b(?:missed|miss|missing) (?:my |our |the )?(?:connect\w*|flight|onward)\b",
+            r"\b(?:missed|miss|misses|missing) (?:my |our |the |his |her |their )?(?:\d+ |two |"
+            r"both )?(?:connect\w*|flight|onward)\b",
             r"\btarmac\b|\bon time\b|\bontime\b|\bde-?ic(?:e|ing|er)\b|\bmechanical\b|"
             r"\bmaintenance\b|\bdiverted\b",
             r"\bstill (?:on the (?:plane|ground|tarmac|runway)|at the gate|sitting|waiting to|"
@@ -211,7 +231,12 @@ AIRLINE = _with(
             r"pushed back)\b",
             r"\b(?:get|need|needs|waiting for|find|no) (?:us |a |an )?(?:gate|crew|pilot)\b",
             r"\blet us (?:off|out|deplane)\b|\bpushed? (?:it |us )?back\b",
-            r"\bsitting (?:here |)(?:on the plane|at the gate|on the runway|on the tarmac)\b",
+            r"\b(?:sit|sitting|sat) (?:here )?(?:on|at|in) (?:the |this |our |a )?(?:plane|gate|"
+            r"runway|tarmac)\b",
+            r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|"
+            r"many) (?:hours?|hrs?) later\b|#\w*delay\w*|#\w*ontime\b",
+            r"\bwhen (?:will |is |does )?(?:the |my |our |this )?(?:flight|plane)s? (?:will |is "
+            r"going to )?(?:leave|depart|take off|be moving|board|get here|arrive)\b",
             r"\b(?:hours?|hrs?|minutes?|mins?) (?:late|behind|delay)\b|\bdeparture time\b",
             r"\bstuck (?:on|at|in)\b|\bhold ?up\b|\bon the ground\b|\bestimated (?:time|"
             r"departure|arrival)\b|\bsat (?:on|in) (?:the |our )?(?:plane|tarmac|runway)\b",
@@ -220,7 +245,8 @@ AIRLINE = _with(
             r"\b(?:hours?|hrs?|an hour|all day|all night|overnight)\b[^.!?\n]{0,20}\b(?:on (?:the |"
             r"this |a |our )?(?:plane|aircraft|tarmac|runway)|at (?:the )?(?:gate|airport))\b",
             r"\b(?:sitting|sat|waiting|waited|stuck|stranded)\b[^.!?\n]{0,30}\b(?:for (?:hours|"
-            r"(?:over |almost |nearly )?(?:an|\d+\+?) ?(?:hours?|hrs?))|all (?:day|night))\b",
+            r"(?:over |almost |nearly )?(?:an|\d+(?:\.\d+)?\+?) ?(?:hours?|hrs?))|all "
+            r"(?:day|night))\b",
             r"\b(?:back|return(?:ed|ing)?) to the gate\b|\bdeplan\w*|\bde-plan\w*|\bstranded\b",
         ),
         weak=(r"\b(?:gate|departure|depart\w*|arriv\w*|connection|connecting|boarding|runway)\b",),
@@ -231,15 +257,21 @@ AIRLINE = _with(
         strong=(
             r"\bbook(?:ed|ing)? (?:a |my |the |our |another |new )?(?:flight|ticket|trip|seat|"
             r"return)s?\b",
-            r"\breservations?\b|\bitinerary\b|\bchange fees?\b",
+            r"\bchange fees?\b",
             r"\bseats? (?:assignment|selection|assigned|together|moved|changed|taken)\b|\b(?:moved|"
             r"changed|gave away) (?:my|our) seats?\b",
             r"\bupgrade\w*|\bstandby\b|\bwait ?list\w*|\boverbook\w*|\boversold\b|\bbumped\b",
+        ),
+        # A reservation, a check-in or miles named in passing set the scene ("called
+        # reservations, nobody answered" is about the phones); with other booking words they
+        # still make the category.
+        weak=(
+            r"\b(?:fares?|tickets?|ticketing|points|status|seats?|name change)\b",
+            r"\breservations?\b|\bitinerary\b",
             r"\bcheck(?:ed|ing)?[- ]?in\b|\bboarding pass(?:es)?\b|\bconfirmation (?:number|code|"
             r"email)\b",
             r"\b(?:frequent flyer|miles|mileage|award (?:travel|ticket|seat))\b",
         ),
-        weak=(r"\b(?:fares?|tickets?|ticketing|points|status|seats?|name change)\b",),
     ),
     CategorySpec(
         "crew",

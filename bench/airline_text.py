@@ -1,0 +1,26 @@
+"""The airline dev set's tweets as their authors wrote them.
+
+The dataset's makers replaced every "late" in the texts with "Late Flight", every "cancel"
+with "Cancelled Flight" and every "booking" with "Flight Booking Problems", inside words too
+("call back Late Flightr" was "call back later", "Cancelled Flightled" was "cancelled",
+"reFlight Booking Problems" was "rebooking"): see ../shared/datasets/README.md, "Quirks". Not
+one "late", "cancel" or "booking" is left in the file outside those replacements, so undoing
+them gives back the customer's words (in lower case, the original case being lost). douse
+never sees such rewrites in real traffic, so the benchmarks read the texts restored; without
+it "later" reads as a delay.
+"""
+
+from __future__ import annotations
+
+import re
+
+_REWRITES = re.compile(r"Late Flight|Cancelled Flight|Flight Booking Problems", re.IGNORECASE)
+_ORIGINAL = {
+    "late flight": "late",
+    "cancelled flight": "cancel",
+    "flight booking problems": "booking",
+}
+
+
+def as_written(text: str) -> str:
+    return _REWRITES.sub(lambda m: _ORIGINAL[m.group(0).lower()], text)
