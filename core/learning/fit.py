@@ -9,13 +9,13 @@ The rules' F1 on the very same labels is the bar the model must clear to be used
 The label is not the likeliest class: a post is negative from a threshold on its probability of
 being negative, chosen on the cross-validated predictions so that the model calls as many of
 the labelled posts negative as the labels do (precision equals recall there: as many false
-alarms as missed complaints). Taking the likeliest class found 94 % of the complaints on the
-airline dev set with one post in six it called negative not one; the balanced threshold gives
-the same F1 (the F1 curve is flat from 0.3 to 0.65) with far fewer false alarms in the incident
-list. The count of negative labels is a steadier target than the F1 curve's peak, which on 300
-labels moved the threshold between 0.2 and 0.6 from client to client. The figures that decide
-whether the model is used choose the threshold without the posts they score (nested: each
-fold's on the other folds' predictions).
+alarms as missed complaints). On the airline dev set (300 labels a client, later posts) the
+likeliest class gave precision 0.837, recall 0.945; the balanced threshold 0.882, 0.894, with
+the same F1 (0.888): the model is well calibrated and its F1 is flat for thresholds from 0.3 to
+0.65, so the balance is what the threshold buys. The count of negative labels is a steadier
+target than the F1 curve's peak, which on 300 labels moved from 0.2 to 0.6 between clients and
+did no better on later posts. The figures that decide whether the model is used choose the
+threshold without the posts they score (each fold's on the other folds' predictions).
 """
 
 from __future__ import annotations
