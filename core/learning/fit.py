@@ -13,8 +13,8 @@ alarms as missed complaints). On the airline dev set (300 labels a client, later
 likeliest class gave precision 0.837, recall 0.945; the balanced threshold 0.882, 0.894, with
 the same F1 (0.888): the model is well calibrated and its F1 is flat for thresholds from 0.3 to
 0.65, so the balance is what the threshold buys. The count of negative labels is a steadier
-target than the F1 curve's peak, which on 300 labels moved from 0.2 to 0.6 between clients and
-did no better on later posts. The figures that decide whether the model is used choose the
+target than the F1 curve's peak, which on 100-1,000 labels moved from 0.2 to 0.6 and did no
+better on later posts. The figures that decide whether the model is used choose the
 threshold without the posts they score (each fold's on the other folds' predictions).
 """
 
