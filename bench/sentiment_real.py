@@ -55,9 +55,16 @@ AIRLINES = {
 }
 
 # Run inside an extracted older tree: texts as JSON lines on stdin, one label per line out.
+# Trees before the `douse` package import themselves as `core`; the check makes sure the older
+# rules, not this checkout's installed ones, are what scores (a skip line otherwise).
 _OLD_SCORER = """
-import json, sys
-from douse.core.sentiment import Analyzer
+import inspect, json, os, sys
+try:
+    from core.sentiment import Analyzer
+except ImportError:
+    from douse.core.sentiment import Analyzer
+if not os.path.realpath(inspect.getfile(Analyzer)).startswith(os.path.realpath(os.getcwd())):
+    sys.exit("the older tree's rules were not the ones imported")
 analyzer = Analyzer()
 for line in sys.stdin:
     print(analyzer.score(json.loads(line)).label)

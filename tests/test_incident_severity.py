@@ -22,6 +22,7 @@ H = timedelta(hours=1)
     [
         ("A man sexually assaulted my daughter on your flight and the crew did nothing", "assault"),
         ("My son was harassed by other passengers for the whole trip", "assault"),
+        ("The gate agent kicked me in the shin when I asked for her name", "assault"),
         ("Your employees are racist, they pulled only us out of the queue", "discrimination"),
         ("Denied boarding because I'm in a wheelchair. Disgraceful", "discrimination"),
         ("The trolley hit my knee and I was injured, still limping", "injury"),
@@ -48,6 +49,9 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "This service makes me sick",
         "They let me pause my membership while I was injured, no fuss",
         "Rebooked me for free while my wife was in hospital",
+        "The app kicked me out after an hour and won't let me back in",
+        "Your system kicked us off the flight and into a hotel",
+        "Fares doubled overnight for the same seat #PriceDiscrimination",
     ],
 )
 def test_idioms_and_denials_report_no_harm(text: str) -> None:

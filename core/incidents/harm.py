@@ -152,7 +152,11 @@ IDIOMS = skipping(
     r" (?:good|close|tasty|addictive)\b|\bassault on (?:the|my|our) (?:senses|ears|eyes|taste ?buds"
     r"|"
     r"wallet|intelligence)\b|\bhighway robbery\b|\bdaylight robbery\b|\bon fire\b(?= (?:today|"
-    r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b|" + CIRCUMSTANCE
+    r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b|"
+    # Put out of a place or a queue, not struck: "kicked me off the flight", "the app kicked
+    # me out"; a price that differs by customer is pricing, not discrimination.
+    r"\bkicked (?:me|us|them|him|her|my \w+) (?:out|off|back|to|from|over)\b|\bprice ?discrimin"
+    r"\w*|" + CIRCUMSTANCE
 )
 # A denial just before the phrase ("nobody was injured", "not racist", "without injury").
 _DENIAL = re.compile(
