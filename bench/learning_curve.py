@@ -53,7 +53,7 @@ from bench.airline_text import as_written
 from bench.sentiment_real import AIRLINES, brand_terms
 from douse.core.ingest.pipeline import BATCH_SIZE
 from douse.core.learning.fit import Example, Figures, fit, prepare
-from douse.core.learning.model import LearnedModel, LearnedScorer
+from douse.core.learning.model import FORMAT_VERSION, LearnedModel, LearnedScorer
 from douse.core.sentiment import Analyzer
 from douse.core.sentiment.analyzer import label_for
 
@@ -132,7 +132,8 @@ def curve(tweets: list[Tweet], analyzer: Analyzer, sizes: Sequence[int]) -> None
                 f"{AIRLINES[airline][0]}: first {n:,} labelled ({fitted.counts['negative']} "
                 f"negative, and {len(others):,} of the other clients; {fitted.folds}-fold CV "
                 f"F1 {fitted.model.f1:.3f} vs rules "
-                f"{fitted.rules.f1:.3f}, {'used' if fitted.beats_rules else 'NOT used'}), "
+                f"{fitted.rules.f1:.3f}, {'used' if fitted.beats_rules else 'NOT used'}; "
+                f"negative from {fitted.negative_from:.3f}), "
                 f"scored the later {len(later):,} ({negatives:,} negative)"
             )
             print(figures_line("learned", Figures.of(gold, learned)))
@@ -269,7 +270,7 @@ def ingest(tweets: list[Tweet], weights: dict[str, Any], analyzer: Analyzer) -> 
                     session.add(
                         SentimentModel(
                             client_id=client_id,
-                            format_version=1,
+                            format_version=FORMAT_VERSION,
                             douse_version="bench",
                             n_labels=1000,
                             cv={},

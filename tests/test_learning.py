@@ -89,10 +89,12 @@ def test_a_model_that_beats_the_rules_is_stored_as_data_and_used(
     assert "client acme: model 1 from 240 labels (144 negative, 96 neutral, 0 positive)" in out
     assert "5-fold cross-validated: model precision" in out
     assert "in use: it beats the rules" in out
+    assert "probability: the model then calls as many labelled posts negative" in out
     with agency.sessions() as session:
         stored = session.scalars(select(SentimentModel)).one()
         assert stored.active and stored.n_labels == 240
         assert stored.format_version == FORMAT_VERSION
+        assert 0 < stored.weights["negative_from"] == stored.cv["negative_from"] < 1
         assert stored.cv["model"]["f1"] > stored.cv["rules"]["f1"]
         assert stored.cv["labels"] == {"negative": 144, "neutral": 96, "positive": 0}
         # Plain JSON data: numbers and strings only, nothing that could run.
@@ -186,6 +188,41 @@ def test_a_model_from_a_newer_douse_is_ignored_with_a_warning(
     assert len(warnings) == 1
     assert f"format {FORMAT_VERSION + 1}, this one reads {FORMAT_VERSION}): ignored" in warnings[0]
     assert run(agency, "learn", "--use", "1") == 2
+
+
+def test_a_model_from_before_thresholds_is_still_read_and_takes_the_likeliest_class(
+    agency: Services, analyzer: Analyzer
+) -> None:
+    acme = client_id(agency, "acme")
+    # Format 1 had no negative_from: probabilities about (0.38, 0.62, 0.00) make it neutral.
+    old = {
+        "format_version": 1,
+        "classes": ["negative", "neutral", "positive"],
+        "intercept": [0.0, 0.5, -5.0],
+        "word": {},
+        "char": {},
+        "numeric": {},
+    }
+    with agency.sessions.begin() as session:
+        session.add(
+            SentimentModel(
+                client_id=acme,
+                format_version=1,
+                douse_version="0.9.0",
+                n_labels=300,
+                cv={},
+                weights=old,
+                active=True,
+                created_at=T0,
+            )
+        )
+    with agency.sessions.begin() as session:
+        model = active_model(session, acme)
+        assert model is not None and model.negative_from is None
+        made = add_manual_mention(session, "acme", "the boiler is fixed", now=T0, scorer=analyzer)
+        mention = session.get(Mention, made.mention_id)
+        assert mention is not None and mention.sentiment_label == "neutral"
+        assert "(client model 1, neutral 62%)" in mention.sentiment_reasons[0]
 
 
 def test_stored_weights_score_exactly_as_fitted(analyzer: Analyzer) -> None:

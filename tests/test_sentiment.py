@@ -19,9 +19,9 @@ from douse.core.sentiment.lexicon import RESOURCE_NAME, shipped_lexicon_bytes
 from douse.core.sentiment.rules import find_hits
 from douse.core.sentiment.vader import (
     _DELETE_PUNCT,
+    FastVader,
     compound_of,
     fast_tokens,
-    word_pass,
     word_valences,
 )
 
@@ -67,6 +67,13 @@ VOCAB = [
     "?", "??", ":)", ":(", "no", "without", "doubt", "the", "service", "refund", "cool",
     "'tis", "-nice", "ok...", "meh", "barely", "fine", "lol", "WTF", "sucks", "yes", "a",
 ]  # fmt: skip
+# Every rule of nltk's `sentiment_valence`: idioms and two-word boosters (case-sensitive),
+# "never so", "least", contractions, boosters in capitals, a word repeated in two contexts.
+RULE_VOCAB = [
+    *VOCAB, "shit", "bomb", "ass", "yeah", "right", "cut", "mustard", "kiss", "death", "hand",
+    "to", "mouth", "just", "enough", "NEVER", "Never", "KIND", "isn't", "don't", "VERY", "SO",
+    "horrible", "HORRIBLE", "nice", "Nice", "hardly", "totally", "ain't", "nor", "THE",
+]  # fmt: skip
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -91,13 +98,33 @@ def test_punctuation_is_deleted_exactly_as_nltk_deletes_it() -> None:
     assert every.translate(_DELETE_PUNCT) == removed
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(VOCAB), max_size=14).map(" ".join))
-def test_compound_without_rules_equals_nltk_vader(analyzer: Analyzer, text: str) -> None:
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(RULE_VOCAB), max_size=16).map(" ".join))
+def test_the_fast_pass_is_nltks_vader(analyzer: Analyzer, text: str) -> None:
+    fast = FastVader(analyzer._vader)
+    words, valences = word_valences(analyzer._vader, text)
+    assert fast.valences(text) == (words, valences)
     expected = analyzer.raw_vader_compound(text)
-    for sia in (analyzer._vader, word_pass(analyzer._vader)):
-        _, valences = word_valences(sia, text)
-        assert compound_of(sia, valences, text) == expected
+    assert compound_of(analyzer._vader, valences, text) == expected
+    assert fast.compound(valences, text) == expected
+    assert fast.polarity_compound(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the shit was the bomb but not bad ass",
+        "yeah right, cut the mustard, kiss of death, hand to mouth",
+        "It is kind of good and sort of NICE, just enough great",
+        "never so good, never this bad, at least not awful, very least nice, least good",
+        "The service isn't GREAT and the food ain't good!!! Why???",
+        "GOOD good GOOD bad. Totally HORRIBLE but very nice?!?",
+    ],
+)
+def test_the_fast_pass_is_nltks_vader_on_every_rule(analyzer: Analyzer, text: str) -> None:
+    fast = FastVader(analyzer._vader)
+    assert fast.valences(text) == word_valences(analyzer._vader, text)
+    assert fast.polarity_compound(text) == analyzer.raw_vader_compound(text)
 
 
 # Letters, punctuation and spaces only: tokens glued to punctuation on either side, or both.
@@ -107,13 +134,6 @@ def test_fast_tokens_match_nltk_sentitext_on_punctuation(text: str) -> None:
     constants = VaderConstants()
     expected = SentiText(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
     assert fast_tokens(text) == expected.words_and_emoticons
-
-
-@given(st.one_of(st.sampled_from(VOCAB), st.text(max_size=8)))
-def test_the_one_word_negation_check_is_nltks(analyzer: Analyzer, word: str) -> None:
-    fast = word_pass(analyzer._vader).constants
-    for include_nt in (True, False):
-        assert fast.negated([word], include_nt) == VaderConstants().negated([word], include_nt)
 
 
 # --- the reputation layer ------------------------------------------------------------------

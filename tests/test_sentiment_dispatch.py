@@ -14,6 +14,7 @@ from douse.core.sentiment.dispatch import (
     expand,
     first_characters,
     first_pairs,
+    skipping,
     top_level_alternatives,
 )
 from douse.core.sentiment.evaluation import load_examples
@@ -104,3 +105,44 @@ PHRASES = st.sampled_from(ALTERNATIVES).flatmap(
 @given(st.lists(st.one_of(st.sampled_from(VOCABULARY), PHRASES), max_size=12).map(" ".join))
 def test_any_text_gives_identical_matches(text: str) -> None:
     assert list(SCANNER.finditer(text)) == plain(text)
+
+
+# --- skipping: a leading lookahead of the first characters, the same matches ---------------
+
+# What douse compiles with `skipping`, and sources where it must leave things as they are
+# (a class it cannot enumerate, a match that can be empty, non-ASCII digits).
+SKIPPED = [
+    (r"\b(?:flight|flt|fl)\s*(?:#|no\.?)?\s*(?:[a-z]{2}\s?)?(\d{1,4})\b", re.IGNORECASE),
+    (r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b", 0),
+    (
+        r"\b(?:order|booking|ref|ticket)\s*(?:no\.?|#)?\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
+        re.I,
+    ),
+    (r"(?<!\w)@[\w.-]+(?:@[\w.-]+)?", 0),
+    (r"https?://\S+|www\.\S+", re.IGNORECASE),
+    (r"\b[A-Z]{6}\b", 0),
+    (r"\b(?:\d+) (?:hours?|days?) late\b", 0),
+    (r"(?<![\w@])(\w+)-?\d+", 0),
+    (r"\b(?:x*)", 0),
+]
+SKIP_WORDS = [
+    "flight", "FLT", "Fl", "#", "#AB123", "1234", "٣٤٥", "order", "ORDER", "ref", "ticket",
+    "AB-1234", "@acme", "a@b.c", "http://x.y", "WWW.acme.com", "ABCDEF", "abcdef", "3 hours",
+    "late", "no.", ":", "-", " ", "\n", "é", "İ", "K", "\u212a", "x", "XPS13",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SKIP_WORDS), max_size=12).map("".join))
+def test_skipping_finds_what_the_pattern_finds(text: str) -> None:
+    for source, flags in SKIPPED:
+        fast, plain_pattern = skipping(source, flags), re.compile(source, flags)
+        found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in plain_pattern.finditer(text)]
+
+
+def test_skipping_adds_a_lookahead_only_where_the_first_characters_are_known() -> None:
+    assert skipping(r"\bfoo|\bbar").pattern == r"(?=[bf])(?:\bfoo|\bbar)"
+    assert skipping(r"\b\d+ days").pattern == r"(?=[0123456789\d])(?:\b\d+ days)"
+    assert skipping(r"(?<!\w)\w+").pattern == r"(?<!\w)\w+"  # \w: could start with anything
+    assert skipping(r"\bfoo", re.VERBOSE).pattern == r"\bfoo"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from douse.core.sentiment.dispatch import skipping
 from douse.core.sentiment.rule import CIRCUMSTANCE
 
 # Severity each class sets at least (see severity.py).
@@ -143,7 +144,7 @@ CLASSES: tuple[HarmClass, ...] = (
 
 # Figures of speech that name a harm without one, and states the customer was in ("while I
 # was injured"), removed before matching.
-IDIOMS = re.compile(
+IDIOMS = skipping(
     r"\b(?:add(?:s|ed|ing)? |adding )?insult to injury\b|\binjury time\b|\bsick (?:of|and tired|to "
     r"death|day|note|leave|beat|burn)\b|\bmakes? me (?:sick|ill)\b|\bhomesick\b|\bkill(?:ing|ed|s)"
     r" it\b|\bdying (?:to|for)\b|\bto die for\b|\bhurts? my feelings\b|\bit hurts to\b|\bdangerousl"

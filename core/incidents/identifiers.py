@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from douse.core.sentiment.dispatch import skipping
+
 # "flight 728", "flt #1589", "flight UA 938"; the carrier code is dropped: within one client the
 # number is what people share.
-_FLIGHT_WORD = re.compile(
+_FLIGHT_WORD = skipping(
     r"\b(?:flight|flt|fl|flight number|flight no\.?)\s*(?:#|no\.?|number)?\s*(?:[a-z]{2}\s?)?"
     r"(\d{1,4})\b",
     re.IGNORECASE,
@@ -25,20 +27,20 @@ _FLIGHT_WORD = re.compile(
 _CARRIER = re.compile(r"(?<![\w@])#?([A-Z]{2})\s?(\d{2,4})\b|(?<![\w@#])([a-z]{2})(\d{2,4})\b")
 # "on us 728", "aboard aa 2401": a carrier code typed in lower case with a space is read only
 # after a word that puts someone on a flight, so "give us 100" stays a sentence.
-_ON_CARRIER = re.compile(
+_ON_CARRIER = skipping(
     r"\b(?:on|aboard|onto|boarded|boarding)\s+"
     r"(?!(?:my|an|at|in|it|to|by|of|or|no|so|up|we|he|me|be|do|go|is|as|if|am|pm|hr|ok)\s)"
     r"[a-z]{2}\s(\d{2,4})\b"
 )
-_HASH_NUMBER = re.compile(r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b")
-_TRAIN = re.compile(r"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{1,5})\b", re.I)
-_REF = re.compile(
+_HASH_NUMBER = skipping(r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b")
+_TRAIN = skipping(r"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{1,5})\b", re.I)
+_REF = skipping(
     r"\b(?:order|booking|confirmation|reservation|reference|ref|ticket|case|claim|invoice|"
     r"tracking|incident|complaint|pnr|pir|record locator|account|policy|parcel|consignment)"
     r"\s*(?:no\.?|number|num|#|code|id|ref)?\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{4,24})\b",
     re.IGNORECASE,
 )
-_STORE = re.compile(
+_STORE = skipping(
     r"\b(?:store|branch|location|shop|restaurant|outlet|station|depot|site)\s*(?:no\.?|number|#)"
     r"\s*(\d{1,5})\b",
     re.IGNORECASE,
@@ -51,7 +53,7 @@ _NOT_MODEL = re.compile(
     r"k|st|nd|rd|th|x|g|gb|mb|kb|tb|mm|cm|km|kg|lb|lbs|oz|ml|mph|kmh|p|px|fps|hz)|[a-z]\d|"
     r"(?:covid|sars|mp|h|f|q|y|g|pm|am|no|num|x)-?\d+|\d+g|[45]g|2fa|24/7|h2o|co2)$"
 )
-_HASHTAG = re.compile(r"(?<!\w)#([A-Za-z][A-Za-z0-9_]{3,39})\b")
+_HASHTAG = skipping(r"(?<!\w)#([A-Za-z][A-Za-z0-9_]{3,39})\b")
 # What hashtags say about feelings or service in general, whoever the brand: never a key.
 _GENERIC_TAG = re.compile(
     r"fail|suck|worst|never|service|customer|help|thank|disappoint|ridiculous|unacceptable|"
@@ -63,7 +65,7 @@ _GENERIC_TAG = re.compile(
     r"app|website|online|update|news|breaking|business|life|day|time|home|work|week"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_BOOKING_CODE = re.compile(r"\b[A-Z]{6}\b")
+_BOOKING_CODE = skipping(r"\b[A-Z]{6}\b")
 _ASCII_DIGIT = re.compile("[0-9]")
 
 

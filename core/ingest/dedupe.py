@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime
 
 from douse.core.ingest.types import RawMention
+from douse.core.sentiment.dispatch import skipping
 
 # Mention.dedupe_key is String(1000); longer keys are hashed, keeping a readable prefix.
 MAX_KEY_LENGTH = 1000
@@ -20,10 +21,10 @@ MAX_KEY_LENGTH = 1000
 # copy: linking them would hide a second complainer from the incident engine.
 MIN_FINGERPRINT_WORDS = 6
 
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_URL = skipping(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _RETWEET = re.compile(r"^(?:rt|via)\s+@?[\w.@-]+:?\s*", re.IGNORECASE)
 _VIA_SUFFIX = re.compile(r"\s(?:via|h/t|cc)\s+@[\w.@-]+\s*$", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<!\w)@[\w.-]+(?:@[\w.-]+)?")
+_HANDLE = skipping(r"(?<!\w)@[\w.-]+(?:@[\w.-]+)?")
 _NON_WORD = re.compile(r"[^\w]+")
 
 

@@ -78,12 +78,16 @@ class Outcome:
             f"recall {f.model.recall:.3f} F1 {f.model.f1:.3f}; rules on the same labels "
             f"precision {f.rules.precision:.3f} recall {f.rules.recall:.3f} F1 {f.rules.f1:.3f}"
         )
+        threshold = (
+            f"  a post is negative from a {f.negative_from:.0%} probability: the model then "
+            "calls as many labelled posts negative as the labels do"
+        )
         verdict = (
             "  in use: it beats the rules"
             if self.used
             else "  not used: it does not beat the rules (they stay in use)"
         )
-        return [head, figures, verdict]
+        return [head, figures, threshold, verdict]
 
 
 def enough(counts: LabelCounts) -> str | None:

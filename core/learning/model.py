@@ -1,8 +1,9 @@
 """A learned model as data, and scoring with it in plain Python.
 
-The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 1:
+The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 2:
 
     {"classes": ["negative", "neutral", "positive"], "intercept": [b0, b1, b2],
+     "negative_from": 0.62,                                  # see below
      "sublinear_tf": true, "char_norm": "per_word",
      "word": {"still waiting": [idf, w0, w1, w2], ...},     # word 1-2 grams
      "char": {" wait": [idf, w0, w1, w2], ...},             # character 3-5 grams in words
@@ -12,6 +13,11 @@ The stored form (`SentimentModel.weights`, JSON) is, for FORMAT_VERSION 1:
 Scoring a post is a TF-IDF vector per n-gram family (core.learning.features), a dot product per
 class and a softmax (character grams are summed per word, and a word seen before costs one
 lookup): no scikit-learn, no pickle, nothing in the database that could run code.
+
+A post is judged negative when its probability of being negative reaches `negative_from`,
+otherwise the likelier of neutral and positive. The threshold is chosen when the model is
+fitted, on its cross-validated predictions (core.learning.fit). Format 1 had no threshold: the
+likeliest class won, which is how a format 1 model still judges.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from douse.core.learning.features import normalise, word_char_grams, word_grams
 from douse.core.sentiment.analyzer import MAX_SCORED_CHARS, SentimentResult
 from douse.core.sentiment.brand import BrandMask
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CLASSES = ("negative", "neutral", "positive")
 MAX_LEARNED_REASONS = 3
 MAX_GRAM_CHARS = 40
@@ -81,6 +87,16 @@ Entry = tuple[float, float, float, float]
 WordEntry = tuple[float, float, float, float, float, float, float]
 
 
+def decide(probabilities: Sequence[float], negative_from: float | None) -> int:
+    """The index in CLASSES of the label judged: negative from `negative_from` on, else the
+    likelier of neutral and positive; with no threshold (a format 1 model), the likeliest."""
+    if negative_from is None:
+        return list(probabilities).index(max(probabilities))
+    if probabilities[0] >= negative_from:
+        return 0
+    return 1 if probabilities[1] >= probabilities[2] else 2
+
+
 @dataclass(slots=True)
 class Judgement:
     label: str
@@ -91,6 +107,22 @@ class Judgement:
     known: list[tuple[str, WordEntry]]
     counts: Counter[str]
     norm: float
+    negative_from: float | None = None
+
+    @property
+    def certainty(self) -> float:
+        """0 (a coin toss) .. 1 (sure): how far the post is from changing label. With a
+        threshold, from the threshold (a post just under it is as unsure as one just over),
+        and for neutral against positive, from their tie; without one, from a three-way tie."""
+        p = self.probabilities
+        t = self.negative_from
+        if t is None:
+            return (max(p) - 1 / 3) * 1.5
+        if self.label == "negative":
+            return (p[0] - t) / (1 - t)
+        mine, other = (p[1], p[2]) if self.label == "neutral" else (p[2], p[1])
+        split = (mine - other) / (mine + other) if mine + other else 0.0
+        return min((t - p[0]) / t, split)
 
     @property
     def compound(self) -> float:
@@ -135,6 +167,14 @@ def _table(raw: Any, name: str) -> dict[str, Entry]:
     return table
 
 
+def _threshold(raw: Any) -> float | None:
+    if raw is None:  # format 1: the likeliest class
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1:
+        raise ModelFormatError("negative_from is not a probability between 0 and 1")
+    return float(raw)
+
+
 def _triple(raw: Any, name: str) -> tuple[float, float, float]:
     if not isinstance(raw, list) or len(raw) != 3:
         raise ModelFormatError(f"{name} is not three numbers")
@@ -154,6 +194,7 @@ class LearnedModel:
         self.n_labels = n_labels
         self.sublinear = bool(weights.get("sublinear_tf", True))
         self._intercept = _triple(weights.get("intercept"), "intercept")
+        self.negative_from = _threshold(weights.get("negative_from"))
         if weights.get("char_norm", "per_word") != "per_word":
             raise ModelFormatError("unknown character normalisation")
         # Word grams as (idf², idf·w0, idf·w1, idf·w2, then how much the gram raises each
@@ -233,8 +274,8 @@ class LearnedModel:
         exps = [math.exp(v - top) for v in logits]
         total = exps[0] + exps[1] + exps[2]
         probabilities = (exps[0] / total, exps[1] / total, exps[2] / total)
-        best = probabilities.index(max(probabilities))
-        return Judgement(CLASSES[best], probabilities, known, counts, word_norm)
+        best = decide(probabilities, self.negative_from)
+        return Judgement(CLASSES[best], probabilities, known, counts, word_norm, self.negative_from)
 
     def _word_sums(self, word: str) -> Entry:
         """One word's squared TF-IDF norm and its dot products with the three classes' weights
@@ -271,10 +312,20 @@ class LearnedModel:
         pushes = judgement.pushes(MAX_LEARNED_REASONS)
         words = [f"“{_readable(g)[:MAX_GRAM_CHARS]}” {_signed(p)}" for g, p in pushes]
         shown = ", ".join(words) if words else "no word it knows stood out"
-        certainty = max(judgement.probabilities)
+        p = judgement.probabilities
+        mine = p[CLASSES.index(judgement.label)]
+        said = f"{judgement.label} {mine:.0%}"
+        t = self.negative_from
+        if t is not None and mine < max(p):
+            # The threshold, not the likeliest class, decided: say so.
+            said += (
+                f", negative from {t:.0%}"
+                if judgement.label == "negative"
+                else f"; negative {p[0]:.0%}, under the {t:.0%} it takes"
+            )
         head = (
             f"learned from {self.n_labels:,} labels ({self.scope} model {self.model_id}, "
-            f"{judgement.label} {certainty:.0%}): {shown}"
+            f"{said}): {shown}"
         )
         said = f"rules said {rules.label} ({_signed(rules.compound or 0.0)})"
         return (head, said, *rules.reasons)

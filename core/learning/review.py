@@ -1,7 +1,9 @@
 """The posts to teach douse with first: a client's recent posts its judgement is least sure of.
 
-Sure means, with a learned model in use, the probability of the label it chose; with the rules,
-how far the compound is from the nearest threshold (a post at −0.04 could as well be −0.06).
+Sure means, with a learned model in use, how far its probabilities are from changing the label
+(`Judgement.certainty`: from its negative threshold, or between neutral and positive); with the
+rules, how far the compound is from the nearest threshold (a post at −0.04 could as well be
+−0.06).
 Posts a person already labelled, copies of another post and posts the rules cannot read (not
 English) are left out: labelling those teaches nothing new.
 """
@@ -75,8 +77,7 @@ def least_sure(
         if isinstance(scorer, LearnedScorer):
             result, judgement = scorer.judge_with(text, rules, terms)
             label = judgement.label
-            # Three labels: a third is a coin toss, one is sure.
-            certainty = (max(judgement.probabilities) - 1 / 3) * 1.5
+            certainty = judgement.certainty
             why = result.reasons[0]
         else:
             label = rules.label

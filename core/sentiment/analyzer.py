@@ -21,7 +21,7 @@ from douse.core.sentiment.context import (
 from douse.core.sentiment.language import Detection, LanguageGuesser
 from douse.core.sentiment.lexicon import load_vader
 from douse.core.sentiment.rules import RuleHit, find_hits
-from douse.core.sentiment.vader import compound_of, word_pass, word_valences
+from douse.core.sentiment.vader import FastVader
 
 LABELS = ("negative", "neutral", "positive", "unscored")
 
@@ -50,9 +50,12 @@ _PUNCT = string.punctuation
 _DOTS = re.compile(r"\.{2,}|…")
 _SENTENCE_END = re.compile(r"(?<=\w)[.!?]+(?=\s+\S)")
 _BARRIER = " \u2062\u2062 \u2062\u2062 \u2062\u2062 "
-# The match, then the barrier: a template, which re expands in C (a function is a Python call
-# per sentence end).
-_AFTER_SENTENCE = r"\g<0>" + _BARRIER
+
+
+def _after_sentence(match: re.Match[str]) -> str:
+    # A function, not the template r"\g<0>" + _BARRIER: Python 3.11's re looks a template up
+    # in a cache on every call and expands it in Python, three times the cost of this call.
+    return match.group() + _BARRIER
 
 
 def _for_vader(text: str) -> str:
@@ -62,7 +65,7 @@ def _for_vader(text: str) -> str:
     if "." in text or "…" in text:
         text = _DOTS.sub(" ", text)
     if "." in text or "!" in text or "?" in text:
-        text = _SENTENCE_END.sub(_AFTER_SENTENCE, text)
+        text = _SENTENCE_END.sub(_after_sentence, text)
     return text
 
 
@@ -166,7 +169,7 @@ class Analyzer:
 
     def __init__(self, *, cache_dir: Path | None = None) -> None:
         self._vader = load_vader(cache_dir)
-        self._pass = word_pass(self._vader)
+        self._pass = FastVader(self._vader)
         self._language = LanguageGuesser()
         self._language.load()
 
@@ -260,8 +263,8 @@ class Analyzer:
         scored, hidden = mask.apply(text.replace("’", "'") if "’" in text else text)
         # "#fail" is "fail" to a reader; VADER would see one unknown token. The rules still see
         # the "#" (complaint hashtags).
-        words, valences = word_valences(self._pass, _for_vader(scored))
-        plain = compound_of(self._vader, list(valences), scored)
+        words, valences = self._pass.valences(_for_vader(scored))
+        plain = self._pass.compound(valences, scored)
         return _VaderPass(scored, scored.lower(), hidden, words, valences, plain)
 
     def _finish(
@@ -315,7 +318,7 @@ class Analyzer:
             else:
                 moved[word] = moved.get(word, 0.0) + valence
         valences.extend(hit.valence for hit in hits)
-        compound = compound_of(self._vader, valences, scored)
+        compound = self._pass.compound(valences, scored)
         reasons = self._reasons(moved, dampened, hits, self._vader.lexicon)
         notes[:0] = [*_softened_notes(softened), *_brand_notes(vader.hidden, self._vader.lexicon)]
         return SentimentResult(

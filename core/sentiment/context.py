@@ -17,10 +17,10 @@ Only positive weights are removed: "no help" and "not like" stay as VADER scores
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 
+from douse.core.sentiment.dispatch import skipping
 from douse.core.sentiment.rule import FAILING
 
 _PUNCT = string.punctuation + "’‘“”"
@@ -76,7 +76,7 @@ _COMPARATIVES = frozenset(
 )
 _COULD_NOT_BETTER = frozenset({"be", "find", "get", "ask", "wish", "have", "imagine"})
 # "thanks for <something bad>": sarcasm, or at best politeness around a complaint.
-_THANKS_FOR = re.compile(
+_THANKS_FOR = skipping(
     r"\b(?:thanks|thank\s+(?:you|u)|thx|ty)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?for\s+"
     r"([^.,;:!?]{1,80})"
 )
@@ -221,8 +221,8 @@ def soften(
     return softened
 
 
-_I_LIKE = re.compile(r"\b[iu]\s+(?:really\s+|do\s+|also\s+|still\s+)?like\b")
-_POLITE = re.compile(r"\b(?:please|pls|plz|plse|kindly)\b")
+_I_LIKE = skipping(r"\b[iu]\s+(?:really\s+|do\s+|also\s+|still\s+)?like\b")
+_POLITE = skipping(r"\b(?:please|pls|plz|plse|kindly)\b")
 
 
 def asks(lowered: str) -> bool:

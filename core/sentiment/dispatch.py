@@ -276,6 +276,26 @@ def _firsts(alternative: str) -> _Firsts:
     return _characters_of(parsed), _pairs_of(parsed)
 
 
+def skipping(source: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(source, flags)`, finding the same matches faster where `source` begins with
+    `\\b` or a lookbehind.
+
+    re's search skips in C to the positions where a match can begin only when a pattern starts
+    with a literal or a class; a leading `\\b` or lookbehind hides that, and the engine then
+    tries every position. A lookahead of the characters a match can start with (worked out as
+    for the scanner) brings the skip back: up to twice as fast on posts, the same matches (a
+    test compares them). A pattern whose first character could be anything is compiled as it
+    is, and so is a verbose one (its first characters are not worked out).
+    """
+    chars = None if flags & re.VERBOSE else first_characters(source)
+    if not chars:
+        return re.compile(source, flags)
+    members = "".join(re.escape(char) for char in sorted(chars - {_OTHER_DIGITS}))
+    if _OTHER_DIGITS in chars:
+        members += r"\d"
+    return re.compile(f"(?=[{members}])(?:{source})", flags)
+
+
 class FirstCharScanner:
     """Finds what `re.finditer(starts + "(?:(?P<name1>p1)|(?P<name2>p2)|...)", text)` finds,
     as (rule name, start, end), with one small regex per first character instead of one huge one.

@@ -1,20 +1,22 @@
 """nltk's VADER, step by step, so douse can see which words moved a score and add its own.
 
-`word_valences` runs exactly the per-word pass of `SentimentIntensityAnalyzer.polarity_scores`
-(booster words, negation, "but", idioms, ALL CAPS), and `compound_of` its final sum and
-normalisation. Keeping them apart lets the reputation layer add valences before normalising, on
-the same −4…+4 word scale as the lexicon. A test checks that, with nothing added, the compound is
-identical to nltk's own.
+`FastVader.valences` gives exactly the per-word valences of `SentimentIntensityAnalyzer.
+polarity_scores` (booster words, negation, "but", idioms, ALL CAPS), and `FastVader.compound`
+its final sum and normalisation. Keeping them apart lets the reputation layer add valences
+before normalising, on the same −4…+4 word scale as the lexicon. With nothing added, the
+compound is nltk's own, bit for bit.
 
-The changes are for speed, each compared with nltk's own by tests: nltk's `SentiText` builds a
-dict of every word × every punctuation mark for each text to strip one leading or trailing mark,
-where `fast_tokens` decides the same directly; words outside the lexicon skip nltk's
-`sentiment_valence`; and `word_pass` gives nltk's negation check a one-word shortcut.
+The changes are for speed, each compared with nltk's own by tests and by `bench/vader_equal.py`
+on every text of the shared datasets: nltk's `SentiText` builds a dict of every word × every
+punctuation mark for each text to strip one leading or trailing mark, where `fast_tokens`
+decides the same directly; words outside the lexicon are never looked at twice; and the rules of
+nltk's `sentiment_valence` run inline (`FastVader`). `word_valences` and `compound_of` are the
+same pass through nltk's own methods: the reference the fast one is checked against.
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import re
 import string
 
@@ -74,28 +76,9 @@ class _Tokens(SentiText):
         return fast_tokens(self.text)
 
 
-class _Constants(VaderConstants):
-    """nltk's constants; `negated` of one word (how `sentiment_valence` asks, up to three times
-    per sentiment word) without the generator and pairwise machinery a list needs."""
-
-    def negated(self, input_words: list[str], include_nt: bool = True) -> bool:
-        if len(input_words) != 1:
-            return bool(super().negated(input_words, include_nt))
-        # One word has no pairs, so nltk's "least" check cannot fire.
-        word = input_words[0].lower()
-        return word in self.NEGATE or (include_nt and "n't" in word)
-
-
-def word_pass(sia: SentimentIntensityAnalyzer) -> SentimentIntensityAnalyzer:
-    """`sia` (sharing its lexicon) with `_Constants`, for `word_valences`: the same valences,
-    faster. `sia` itself is left as nltk made it (the benchmarks' raw VADER)."""
-    fast = copy.copy(sia)
-    fast.constants = _Constants()
-    return fast
-
-
 def word_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str], list[float]]:
-    """Tokens and the valence VADER gives each one (0.0 for words that carry none)."""
+    """Tokens and the valence VADER gives each one (0.0 for words that carry none), through
+    nltk's own `sentiment_valence`: the reference `FastVader.valences` is checked against."""
     constants = sia.constants
     sentitext = _Tokens(text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
     words = sentitext.words_and_emoticons
@@ -139,3 +122,171 @@ def compound_of(sia: SentimentIntensityAnalyzer, valences: list[float], text: st
     elif total < 0:
         total -= emphasis
     return round(sia.constants.normalize(total), 4)
+
+
+class FastVader:
+    """nltk's VADER pass (`word_valences` then `compound_of`) in one function per text, with
+    nltk's constants read into plain sets and numbers once.
+
+    nltk spends most of a text's time in calls: `sentiment_valence`, `scalar_inc_dec`,
+    `_never_check`, `negated` (up to three times per sentiment word) and `_idioms_check`, which
+    formats seven strings to look them up. Here the same arithmetic runs inline, in nltk's order
+    (so every float comes out bit for bit the same), and the idiom lookups are skipped when no
+    token near the word belongs to an idiom. `tests/test_sentiment.py` and
+    `bench/vader_equal.py` compare it with nltk on written and on real texts.
+    """
+
+    def __init__(self, sia: SentimentIntensityAnalyzer) -> None:
+        constants = sia.constants
+        self.lexicon: dict[str, float] = sia.lexicon
+        self._boosters: dict[str, float] = constants.BOOSTER_DICT
+        self._negate = frozenset(constants.NEGATE)
+        self._idioms: dict[str, float] = constants.SPECIAL_CASE_IDIOMS
+        # An idiom (or a two-word booster) can only be formed by tokens that are its words.
+        self._idiom_words = frozenset(
+            word
+            for phrase in (*self._idioms, *self._boosters)
+            if " " in phrase
+            for word in phrase.split(" ")
+        )
+        self._c_incr: float = constants.C_INCR
+        self._n_scalar: float = constants.N_SCALAR
+        self._b_decr: float = constants.B_DECR
+
+    def valences(self, text: str) -> tuple[list[str], list[float]]:
+        """What `word_valences` gives: the tokens and each one's valence (0 for most)."""
+        words = fast_tokens(text)
+        lowered = [word.lower() for word in words]
+        lexicon = self.lexicon
+        sentiments: list[float] = [0] * len(words)  # nltk's int 0 for words without valence
+        cap_diff: bool | None = None  # worked out when a capitalised word needs it
+        last = len(words) - 1
+        for j, low in enumerate(lowered):
+            if low not in lexicon or low in self._boosters:
+                continue
+            item = words[j]
+            # nltk scores a token in the context of its first occurrence (list.index).
+            i = words.index(item)
+            if i < last and low == "kind" and lowered[i + 1] == "of":
+                continue
+            if cap_diff is None:
+                cap_diff = _cap_differential(words)
+            sentiments[j] = self._valence(words, lowered, i, cap_diff)
+        if "but" in lowered:
+            # nltk's _but_check: before the first "but" counts half, after it 1.5 times.
+            bi = lowered.index("but")
+            for sidx, sentiment in enumerate(sentiments):
+                if sidx < bi:
+                    sentiments[sidx] = sentiment * 0.5
+                elif sidx > bi:
+                    sentiments[sidx] = sentiment * 1.5
+        return words, sentiments
+
+    def _valence(self, words: list[str], lowered: list[str], i: int, cap_diff: bool) -> float:
+        """nltk's `sentiment_valence` of the lexicon word at `i`, inlined."""
+        lexicon, boosters, c_incr = self.lexicon, self._boosters, self._c_incr
+        valence = lexicon[lowered[i]]
+        if cap_diff and words[i].isupper():
+            valence = valence + c_incr if valence > 0 else valence - c_incr
+        for back in (1, 2, 3):
+            if i < back or lowered[i - back] in lexicon:
+                continue
+            # scalar_inc_dec: a booster before the word, weaker the further back it stands.
+            prior = lowered[i - back]
+            scalar = 0.0
+            if prior in boosters:
+                scalar = boosters[prior]
+                if valence < 0:
+                    scalar *= -1
+                if cap_diff and words[i - back].isupper():
+                    if valence > 0:
+                        scalar += c_incr
+                    else:
+                        scalar -= c_incr
+                if back == 2:
+                    scalar = scalar * 0.95
+                elif back == 3:
+                    scalar = scalar * 0.9
+            valence = valence + scalar
+            valence = self._never(valence, words, lowered, i, back)
+            if back == 3 and not self._idiom_words.isdisjoint(words[i - 3 : i + 3]):
+                valence = self._idiom(valence, words, i)
+        # _least_check: "least" before the word negates it, but not "at least" or "very least".
+        if (
+            i > 0
+            and lowered[i - 1] == "least"
+            and "least" not in lexicon
+            and (i == 1 or lowered[i - 2] not in ("at", "very"))
+        ):
+            valence = valence * self._n_scalar
+        return valence
+
+    def _never(
+        self, valence: float, words: list[str], lowered: list[str], i: int, back: int
+    ) -> float:
+        """nltk's `_never_check` for the token `back` places before the word."""
+        if back == 2 and words[i - 2] == "never" and words[i - 1] in ("so", "this"):
+            return valence * 1.5
+        if back == 3 and (
+            (words[i - 3] == "never" and words[i - 2] in ("so", "this"))
+            or words[i - 1] in ("so", "this")
+        ):
+            return valence * 1.25
+        prior = lowered[i - back]
+        if prior in self._negate or "n't" in prior:
+            return valence * self._n_scalar
+        return valence
+
+    def _idiom(self, valence: float, words: list[str], i: int) -> float:
+        """nltk's `_idioms_check` (case-sensitive, as nltk's is)."""
+        idioms = self._idioms
+        twoone = f"{words[i - 2]} {words[i - 1]}"
+        threetwo = f"{words[i - 3]} {words[i - 2]}"
+        for seq in (
+            f"{words[i - 1]} {words[i]}",
+            f"{twoone} {words[i]}",
+            twoone,
+            f"{words[i - 3]} {twoone}",
+            threetwo,
+        ):
+            if seq in idioms:
+                valence = idioms[seq]
+                break
+        if len(words) - 1 > i:
+            zeroone = f"{words[i]} {words[i + 1]}"
+            if zeroone in idioms:
+                valence = idioms[zeroone]
+        if len(words) - 1 > i + 1:
+            zeroonetwo = f"{words[i]} {words[i + 1]} {words[i + 2]}"
+            if zeroonetwo in idioms:
+                valence = idioms[zeroonetwo]
+        if threetwo in self._boosters or twoone in self._boosters:
+            valence = valence + self._b_decr
+        return valence
+
+    @staticmethod
+    def compound(valences: list[float], text: str) -> float:
+        """What `compound_of` gives: the sum, '!'/'?' emphasis, normalised, rounded."""
+        if not valences:
+            return 0.0
+        total = float(sum(valences))
+        exclamations = min(text.count("!"), 4)
+        questions = text.count("?")
+        emphasis = exclamations * 0.292 + (
+            0 if questions <= 1 else questions * 0.18 if questions <= 3 else 0.96
+        )
+        if total > 0:
+            total += emphasis
+        elif total < 0:
+            total -= emphasis
+        return round(total / math.sqrt(total * total + 15), 4)
+
+    def polarity_compound(self, text: str) -> float:
+        """nltk's `polarity_scores(text)["compound"]`, computed the fast way."""
+        return self.compound(self.valences(text)[1], text)
+
+
+def _cap_differential(words: list[str]) -> bool:
+    """nltk's `allcap_differential`: some, but not all, tokens are ALL CAPS."""
+    upper = sum(1 for word in words if word.isupper())
+    return 0 < len(words) - upper < len(words)
