@@ -662,4 +662,3 @@ class FakeSMTP:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
-

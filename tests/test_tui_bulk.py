@@ -127,7 +127,9 @@ async def test_a_conflict_on_one_is_reported_the_rest_done(
             found = s.scalar(select(Incident).where(Incident.title == "Complaint 2"))
             assert found is not None
             found.title = "Complaint 2 (bob)"
-        await pilot.press("A", *"carol", "enter")
+        await pilot.press("A")
+        await type_text(pilot, "carol")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             owners = {i.title: i.owner_id for i in s.scalars(select(Incident))}
@@ -223,7 +225,9 @@ async def test_the_deadline_queue_selects_too(
         await pilot.press("space", "shift+down")
         await settle(pilot)
         assert "2 selected" in str(app.screen.query_one("#queue-bar", Static).render())
-        await pilot.press("s", *"in progress", "enter")
+        await pilot.press("s")
+        await type_text(pilot, "in progress")
+        await pilot.press("enter")
         await settle(pilot)
         got = statuses(sqlite_services)
         assert got["Mould in rented flat, no call back"] == "in_progress"

@@ -83,7 +83,9 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         assert isinstance(app.screen, IncidentScreen)
 
         # The private follow-up, then the refund (Ctrl+K steps through the kinds).
-        await pilot.press("l", "ctrl+k", *"DM: booked a mould inspection for Tuesday", "ctrl+s")
+        await pilot.press("l", "ctrl+k")
+        await type_text(pilot, "DM: booked a mould inspection for Tuesday")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("l", *["ctrl+k"] * 5)
         await settle(pilot)
@@ -95,7 +97,9 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         assert isinstance(app.screen, IncidentScreen)
 
         # Resolve with the outcome.
-        await pilot.press("R", *"Inspection booked, week refunded", "enter")
+        await pilot.press("R")
+        await type_text(pilot, "Inspection booked, week refunded")
+        await pilot.press("enter")
         await settle(pilot)
         assert "resolved" in rendered(app, "#summary")
 

@@ -66,7 +66,9 @@ async def test_dashboard_and_switch_client(
             "Cobalt Bank",
             "Bistro Nova",
         ]
-        await pilot.press("c", *"cob", "enter")
+        await pilot.press("c")
+        await type_text(pilot, "cob")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientScreen)
         assert app.screen.client.id == world.cobalt
@@ -146,11 +148,15 @@ async def test_assign_and_resolve(sqlite_services: Services, world: World, tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_incident(pilot, app, world.critical_incident)
-        await pilot.press("A", *"bob", "enter")
+        await pilot.press("A")
+        await type_text(pilot, "bob")
+        await pilot.press("enter")
         await settle(pilot)
         assert incident(sqlite_services, world.critical_incident).owner_id == world.bob
         assert "owner bob" in rendered(app, "#summary")
-        await pilot.press("R", *"refund issued", "enter")
+        await pilot.press("R")
+        await type_text(pilot, "refund issued")
+        await pilot.press("enter")
         await settle(pilot)
         inc = incident(sqlite_services, world.critical_incident)
         assert inc.status == "resolved"
@@ -314,7 +320,8 @@ async def test_escape_on_a_search_searches_once_and_leaves_nothing_to_come(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClientScreen)
-        await pilot.press("2", "slash", *"bank")
+        await pilot.press("2", "slash")
+        await type_text(pilot, "bank")
         await until(pilot, lambda: "search: bank" in bar(screen))
         await settle(pilot)
         pane = screen.active_pane
@@ -350,7 +357,8 @@ async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClientScreen)
-        await pilot.press("2", "slash", *"bank")
+        await pilot.press("2", "slash")
+        await type_text(pilot, "bank")
         # The search runs once typing pauses, and names itself in the tab's bar.
         await until(pilot, lambda: "search: bank" in bar(screen))
         await settle(pilot)
@@ -365,7 +373,9 @@ async def test_escape_leaves_a_tab_search_first_and_the_client_view_second(
         assert isinstance(app.screen, DashboardScreen)
 
         # A kept search (Enter) is cleared by the first Escape too, from the list.
-        await pilot.press("enter", "2", "slash", *"mould", "enter")
+        await pilot.press("enter", "2", "slash")
+        await type_text(pilot, "mould")
+        await pilot.press("enter")
         await until(pilot, lambda: "search: mould" in bar(screen))
         await settle(pilot)
         assert app.screen is screen and screen.active_pane.search == "mould"

@@ -24,7 +24,17 @@ from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
 from tests.factories import incident as make_incident
 from tests.factories import mention as make_mention
-from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import (
+    SIZE,
+    T0,
+    make_app,
+    open_incident,
+    rendered,
+    settle,
+    sync,
+    type_text,
+    until,
+)
 
 
 @pytest.fixture
@@ -79,7 +89,9 @@ async def test_dashboard_filter_hides_loaded_clients_and_survives_a_reload(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#clients", DeskTable)
-        await pilot.press("slash", *"nova", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "nova")
+        await pilot.press("enter")
         await settle(pilot)
         assert list(table.rows) == [str(world.bistro)]
         app.broadcast_change()

@@ -27,7 +27,7 @@ from douse.tui.widgets.footer import MORE, DeskFooter
 from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import World, desk_world
-from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, type_text, until
 
 SMALL = (80, 24)
 LARGE = (160, 50)
@@ -65,7 +65,8 @@ async def test_keys_typed_at_start_never_filter_the_dashboard(
         assert app.screen.query_one("#clients", DeskTable).row_count == 3
         assert rendered(app, "#status").startswith("3 clients")
         # A filter someone asked for is said in the status line, with how to clear it.
-        await pilot.press("slash", *"cob")
+        await pilot.press("slash")
+        await type_text(pilot, "cob")
         await settle(pilot)
         assert rendered(app, "#status").startswith("1 of 3 clients (filter 'cob', Esc clears)")
         assert "Open CHML: critical high medium low" in rendered(app, "#status")
@@ -201,7 +202,8 @@ async def test_empty_lists_say_why_and_what_to_do(
         await settle(pilot)
         app.open_client(world.cobalt)  # no sources, one mention
         await settle(pilot)
-        await pilot.press("2", "slash", *"zebra")
+        await pilot.press("2", "slash")
+        await type_text(pilot, "zebra")
         # The search runs once typing pauses.
         await until(pilot, lambda: "zebra" in rendered(app, "#pane-mentions #mention-detail"))
         await settle(pilot)

@@ -158,7 +158,9 @@ async def test_escalate_picks_a_person(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_incident(pilot, app, world.critical_incident)
-        await pilot.press("e", *"bob", "enter")
+        await pilot.press("e")
+        await type_text(pilot, "bob")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
         await type_text(pilot, "press is calling")
@@ -288,7 +290,9 @@ async def test_severity_by_judgement_then_undone(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_incident(pilot, app, world.overdue_incident)
-        await pilot.press("v", *"crit", "enter")
+        await pilot.press("v")
+        await type_text(pilot, "crit")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")  # no reason: refused, still asking
         await settle(pilot)

@@ -49,7 +49,9 @@ async def test_new_incident_label_and_attach_from_mentions_tab(
         await settle(pilot)
         pane = await client_tab(pilot, app, world.acme, "2")
         await cursor_to(pilot, pane, world.unscored_mention)
-        await pilot.press("L", *"neg", "enter")
+        await pilot.press("L")
+        await type_text(pilot, "neg")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             m = s.get(Mention, world.unscored_mention)
@@ -59,7 +61,9 @@ async def test_new_incident_label_and_attach_from_mentions_tab(
             app.screen.query_one("#mention-detail").render()
         )
 
-        await pilot.press("i", *"French complaint", "enter")
+        await pilot.press("i")
+        await type_text(pilot, "French complaint")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             opened = s.scalar(
@@ -78,14 +82,18 @@ async def test_new_incident_label_and_attach_from_mentions_tab(
             day0 = s.scalar(select(Mention.id).where(Mention.text == "Acme day 0 still broken"))
         assert day0 is not None
         await cursor_to(pilot, pane, day0)
-        await pilot.press("a", *str(world.overdue_incident), "enter")
+        await pilot.press("a")
+        await type_text(pilot, str(world.overdue_incident))
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             inc = s.get(Incident, world.overdue_incident)
             assert inc is not None and inc.mention_count == 2
         # A refused attach (already handled elsewhere) is a notification, not a crash.
         await cursor_to(pilot, pane, world.hostile_mention)
-        await pilot.press("a", *str(world.overdue_incident), "enter")
+        await pilot.press("a")
+        await type_text(pilot, str(world.overdue_incident))
+        await pilot.press("enter")
         await settle(pilot)
         assert any("merge" in n for n in notes(app))
         assert app.is_running
@@ -101,7 +109,9 @@ async def test_reassign_account_owner_and_backup(
         pane = await client_tab(pilot, app, world.acme, "3")
         await cursor_to(pilot, pane, world.unowned_account)
         assert "1 without an owner" in str(pane.query_one(".pane-bar").render())
-        await pilot.press("r", *"bob", "enter")
+        await pilot.press("r")
+        await type_text(pilot, "bob")
+        await pilot.press("enter")
         await settle(pilot)
         await type_text(pilot, "nobody")
         await pilot.press("enter")
@@ -140,7 +150,9 @@ async def test_author_flags_and_note(
         await pilot.press("v")  # a troll cannot be a VIP: refused, explained
         await settle(pilot)
         assert any("both a troll and a VIP" in n for n in notes(app))
-        await pilot.press("e", *"angry every Monday", "enter")
+        await pilot.press("e")
+        await type_text(pilot, "angry every Monday")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             assert s.get(Author, jo).notes == "angry every Monday"  # type: ignore[union-attr]
@@ -155,7 +167,9 @@ async def test_troll_and_relabel_from_incident_view(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_incident(pilot, app, world.overdue_incident)
-        await pilot.press("L", *"neu", "enter")
+        await pilot.press("L")
+        await type_text(pilot, "neu")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             assert s.get(Mention, world.negative_mention).sentiment_label == "neutral"  # type: ignore[union-attr]
