@@ -90,6 +90,18 @@ def slang_stream(seed: int, n: int) -> list[tuple[str, str]]:
     return out
 
 
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Until `predicate()` holds, or `timeout` seconds: whether it held. For what another thread
+    or process does and signals no other way (a row written, a request received), so it looks
+    every 0.02 s; a test asserts the result."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async Pilot test on a fresh event loop (no async pytest plugin is installed)."""
 
@@ -142,6 +154,25 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 1
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type `text` into the focused widget: the same key event per character as
+    `pilot.press(*text)`, sent in order, then one wait for the desk to handle them.
+
+    Pilot waits for the process to go quiet after every key (at least 40 ms, up to a second a key
+    on a busy machine): a 50-character reply cost 2 s and more. Key events queue in order, so a
+    person typing fast is what the desk sees; the first wait below lets the app forward every
+    key to the focused widget, the second lets that widget handle them."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        app.post_message(events.Key(key, char))
+    await pilot._wait_for_screen()
+    await pilot.pause()
 
 
 def screen_text(app: DouseApp) -> str:

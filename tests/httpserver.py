@@ -77,6 +77,11 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
+# socketserver's loop sees shutdown() only between select() calls this long (0.5 s by default),
+# so each server a test started added up to that much to its teardown.
+STOP_WITHIN = 0.01
+
+
 class LocalHTTPServer:
     """Threaded HTTP/1.1 server on 127.0.0.1:<free port>; use as a context manager."""
 
@@ -88,7 +93,9 @@ class LocalHTTPServer:
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": STOP_WITHIN}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

@@ -3,19 +3,20 @@ throwaway cluster started from the machine's binaries, else a skip (never a skip
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 
 def _free_port() -> int:
@@ -87,8 +88,47 @@ def throwaway_server() -> Iterator[str | None]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# Everything a test could change in a database besides its rows: relations and their columns,
+# constraints, indexes, functions, triggers, enum labels, extensions, per-database settings, and
+# the migration revision. A database that still matches its template here differs only in rows.
+_SHAPE = """
+SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) FROM (
+  SELECT 'rel:' || n.nspname || '.' || c.relname || ':' || c.relkind::text || ':'
+         || coalesce(a.attname, '') || ':' || coalesce(format_type(a.atttypid, a.atttypmod), '')
+         || ':' || a.attnotnull::text || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS x
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+     AND n.nspname NOT LIKE 'pg_temp%'
+  UNION ALL SELECT 'ns:' || nspname FROM pg_namespace
+  UNION ALL SELECT 'con:' || conrelid::regclass::text || ':' || conname || ':'
+                   || pg_get_constraintdef(oid) FROM pg_constraint
+   WHERE connamespace <> 'pg_catalog'::regnamespace
+  UNION ALL SELECT 'idx:' || schemaname || ':' || indexdef FROM pg_indexes
+   WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL SELECT 'fn:' || p.oid::regprocedure::text || ':' || md5(p.prosrc) FROM pg_proc p
+   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+  UNION ALL SELECT 'trg:' || tgrelid::regclass::text || ':' || tgname FROM pg_trigger
+   WHERE NOT tgisinternal
+  UNION ALL SELECT 'enum:' || enumtypid::regtype::text || ':' || enumlabel FROM pg_enum
+  UNION ALL SELECT 'ext:' || extname || ':' || extversion FROM pg_extension
+  UNION ALL SELECT 'set:' || array_to_string(setconfig, ',') FROM pg_db_role_setting
+   WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL SELECT 'rev:' || version_num FROM alembic_version
+) shape
+"""
+
+
 class PostgresDatabases:
-    """Creates one database per test from a migrated template, so tests never see each other."""
+    """Gives each test a database equal to a migrated template, so tests never see each other.
+
+    A test's database is handed back emptied, not dropped: CREATE DATABASE copies every page of
+    the template (about 7.5 MB of catalogs) and costs the server about 0.3 s of CPU, 0.5-2 s of
+    waiting for the test; deleting a finished test's rows costs 0.03 s. A database is only reused
+    when its shape (see `_SHAPE`) still equals the template's: a test that changed more than
+    rows gets its database dropped, and the next test a fresh copy of the template.
+    """
 
     def __init__(self, server_url: str) -> None:
         url = make_url(server_url)
@@ -99,6 +139,10 @@ class PostgresDatabases:
         self.prefix = f"douse_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.template: str | None = None
         self.created: list[str] = []
+        self.emptied: list[str] = []  # ready for the next test, in the template's state
+        self._numbers = itertools.count(1)
+        self._shape = ""
+        self._empty_sql = ""
 
     def check(self) -> None:
         with self.admin.connect() as c:
@@ -107,31 +151,103 @@ class PostgresDatabases:
     def url_for(self, name: str) -> str:
         return self.server.set(database=name).render_as_string(hide_password=False)
 
-    def new_database(self) -> str:
+    def _make_template(self) -> str:
         from douse.core.db.engine import make_engine
         from douse.core.db.migrate import upgrade
 
+        template = f"{self.prefix}_tmpl"
+        with self.admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{template}"'))
+        self.created.append(template)
+        engine = make_engine(self.url_for(template))
+        upgrade(engine)
+        engine.dispose()
+        with self._connect(template) as c:
+            self._shape = str(c.execute(text(_SHAPE)).scalar_one())
+            tables = c.execute(
+                text(
+                    "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
+                    " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+                    " AND tablename <> 'alembic_version' ORDER BY 1"
+                )
+            ).scalars()
+            sequences = c.execute(
+                text(
+                    "SELECT format('%I.%I', sequence_schema, sequence_name)"
+                    " FROM information_schema.sequences ORDER BY 1"
+                )
+            ).scalars()
+            # Foreign keys are not checked while a whole database is emptied (replica role), so
+            # the tables may go in any order; sequences restart where the template's start.
+            self._empty_sql = (
+                "SET LOCAL session_replication_role = replica;"
+                + "".join(f"DELETE FROM {t};" for t in tables)
+                + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences)
+            )
+        return template
+
+    def _connect(self, name: str) -> AbstractContextManager[Connection]:
+        engine = create_engine(self.server.set(database=name), poolclass=NullPool)
+        return _disposing(engine)
+
+    def new_database(self) -> str:
         if self.template is None:
-            self.template = f"{self.prefix}_tmpl"
-            with self.admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{self.template}"'))
-            self.created.append(self.template)
-            engine = make_engine(self.url_for(self.template))
-            upgrade(engine)
-            engine.dispose()
-        name = f"{self.prefix}_{len(self.created)}"
-        for attempt in range(20):
+            self.template = self._make_template()
+        if self.emptied:
+            return self.url_for(self.emptied.pop())
+        name = f"{self.prefix}_{next(self._numbers)}"
+        for attempt in range(2):
             try:
                 with self.admin.connect() as c:
                     c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
                 break
             except Exception:
-                # The template may still have a lingering connection for a moment.
-                if attempt == 19:
+                # A connection to the template that had not quite closed: end it, wait until
+                # it has gone, and copy again.
+                if attempt == 1:
                     raise
-                time.sleep(0.1)
+                self._end_connections(self.template)
         self.created.append(name)
         return self.url_for(name)
+
+    def release(self, url: str) -> None:
+        """A test is done with `url`: empty it for the next test, or drop it if it can't be."""
+        name = make_url(url).database
+        assert name is not None
+        if self._empty(name):
+            self.emptied.append(name)
+        else:
+            self.drop(url)
+
+    def _end_connections(self, name: str) -> bool:
+        """End every connection to database `name`, waiting up to 5 s for each to be gone."""
+        with self.admin.connect() as c:
+            return bool(
+                c.execute(
+                    text(
+                        "SELECT coalesce(bool_and(pg_terminate_backend(pid, 5000)), true)"
+                        " FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+            )
+
+    def _empty(self, name: str) -> bool:
+        """Back to the template's state: True, or False when only dropping it will do."""
+        # Whatever the test left connected (a killed child, a leaked pool) is ended first, so
+        # nothing writes after the rows are deleted.
+        if not self._end_connections(name):
+            return False
+        try:
+            with self._connect(name) as c, c.begin():
+                if c.execute(text(_SHAPE)).scalar_one() != self._shape:
+                    return False
+                c.exec_driver_sql(self._empty_sql)
+        except Exception:
+            # e.g. a role that may not set session_replication_role: a fresh copy instead.
+            return False
+        return True
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
@@ -139,9 +255,20 @@ class PostgresDatabases:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         if name in self.created:
             self.created.remove(name)
+        if name in self.emptied:
+            self.emptied.remove(name)
 
     def close(self) -> None:
         for name in reversed(self.created):
             with self.admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self.admin.dispose()
+
+
+@contextmanager
+def _disposing(engine: Engine) -> Iterator[Connection]:
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()

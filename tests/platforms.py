@@ -15,14 +15,14 @@ import base64
 import json
 import socketserver
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.httpserver import STOP_WITHIN
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
 
@@ -70,7 +70,9 @@ class FakePlatform:
         self.requests: list[Seen] = []
         self._failures: list[_Failure] = []
         self._stall = 0.0
-        self._abandon = threading.Event()
+        # Set when stalled writes may end: dropped (abandon_stalled) or made (release_stalled).
+        self._unstall = threading.Event()
+        self._drop_stalled = False
         self.hold_after_write = 0.0
         self.writes_seen = threading.Event()
         self._lock = threading.RLock()
@@ -78,7 +80,7 @@ class FakePlatform:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._httpd.serve_forever, kwargs={"poll_interval": STOP_WITHIN}, daemon=True
         )
 
     # -- set-up ---------------------------------------------------------------------------
@@ -107,13 +109,22 @@ class FakePlatform:
         """Every write (POST, PUT) waits this long before anything happens, then happens: a
         read timeout for a client that gives up sooner, a post made all the same."""
         self._stall = seconds
-        self._abandon.clear()
+        self._drop_stalled = False
+        self._unstall.clear()
 
     def abandon_stalled(self) -> None:
         """Writes waiting in a stall are dropped without effect (the platform never made
         them: a request lost on the way), and later writes are not stalled."""
         self._stall = 0.0
-        self._abandon.set()
+        self._drop_stalled = True
+        self._unstall.set()
+
+    def release_stalled(self) -> None:
+        """Writes waiting in a stall happen now (the platform made them late), and later writes
+        are not stalled: a test need not wait out the stall it set."""
+        self._stall = 0.0
+        self._drop_stalled = False
+        self._unstall.set()
 
     def start(self) -> FakePlatform:
         self._thread.start()
@@ -188,7 +199,8 @@ class FakePlatform:
                 stall = fake._stall if writes else 0
                 if stall:
                     fake.writes_seen.set()
-                    if fake._abandon.wait(stall) or fake._stopping.is_set():
+                    woken = fake._unstall.wait(stall)
+                    if (woken and fake._drop_stalled) or fake._stopping.is_set():
                         return
                 answer = fake._injected(req)
                 if answer is None:
@@ -636,7 +648,7 @@ class FakeSMTP:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": STOP_WITHIN}, daemon=True
         )
 
     @property
@@ -651,11 +663,3 @@ class FakeSMTP:
         self._server.shutdown()
         self._server.server_close()
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

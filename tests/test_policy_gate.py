@@ -25,7 +25,17 @@ from douse.tui.dialogs.prompt import PromptDialog
 from douse.tui.widgets.table import DeskTable
 from tests import incident_factories as f
 from tests.factories import World, desk_world
-from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import (
+    SIZE,
+    T0,
+    make_app,
+    open_incident,
+    rendered,
+    settle,
+    sync,
+    type_text,
+    until,
+)
 
 HOSTILE = "Calm down, you are wrong, our lawyers will call +44 7700 900123"
 WHY = "the client's lead asked for this exact wording"
@@ -246,7 +256,8 @@ async def test_every_writer_holds_the_policy(
         assert replies() == []
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await pilot.press(*WHY, "enter")
+        await type_text(pilot, WHY)
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
         (desk_reply,) = replies()
@@ -332,7 +343,8 @@ async def test_the_desk_checks_the_offer_amount_against_the_limit(
         assert [str(o.amount) for o in offers] == ["120.00"]
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await pilot.press(*"VIP, approved by the client", "enter")
+        await type_text(pilot, "VIP, approved by the client")
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
     offers = _activities(sqlite_services, incident_id, "offer_made")

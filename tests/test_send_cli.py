@@ -19,8 +19,7 @@ from douse.core.db.models import Activity, OutboxEntry
 from douse.core.send import recover
 from douse.core.services import Services
 from douse.tui.cli.main import main
-from tests.helpers import REPO, T0
-from tests.platforms import wait_for
+from tests.helpers import REPO, T0, wait_for
 from tests.sendworld import SendWorld, build, fake_platforms
 
 pytestmark = pytest.mark.network

@@ -20,7 +20,7 @@ from douse.tui.screens.queue import QueueScreen
 from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import World, desk_world
-from tests.helpers import T0, make_app, settle, sync
+from tests.helpers import T0, make_app, settle, sync, type_text
 
 SIZES = [(80, 24), (160, 50)]
 
@@ -158,7 +158,8 @@ async def test_one_canned_reply_each_checked_on_its_own(
         await pilot.press("down", "space", "shift+down", "shift+down")  # Complaints 1-3
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press(*"apol", "enter")
+        await type_text(pilot, "apol")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
@@ -195,7 +196,8 @@ async def test_merge_the_selected_into_one(
         assert any("two or more" in n for n in notes(app))
         await pilot.press("down", "space", "shift+down", "M")
         await settle(pilot)
-        await pilot.press(*"Complaint 2", "enter")
+        await type_text(pilot, "Complaint 2")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             merged = {i.title: i.merged_into_id for i in s.scalars(select(Incident))}

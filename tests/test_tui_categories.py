@@ -13,7 +13,7 @@ from douse.core.incidents import triage_new_mentions
 from douse.core.services import Services
 from douse.tui.widgets.table import DeskTable
 from tests import incident_factories as f
-from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync, type_text
 
 H = timedelta(hours=1)
 
@@ -61,7 +61,8 @@ async def test_a_problem_its_cases_and_categories_on_the_desk(
         # C picks a category: only its incidents are shown.
         await pilot.press("C")
         await settle(pilot)
-        await pilot.press(*"baggage", "enter")
+        await type_text(pilot, "baggage")
+        await pilot.press("enter")
         await settle(pilot)
         assert set(table.rows) == {str(ids["bags"])}
         assert "category baggage" in str(pane.bar())
@@ -80,7 +81,8 @@ async def test_a_problem_its_cases_and_categories_on_the_desk(
         await open_incident(pilot, app, ids["bags"])
         await pilot.press("C")
         await settle(pilot)
-        await pilot.press(*"customer service", "enter")
+        await type_text(pilot, "customer service")
+        await pilot.press("enter")
         await settle(pilot)
     with sqlite_services.sessions() as s:
         bags = s.get(Incident, ids["bags"])

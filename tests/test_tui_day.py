@@ -17,7 +17,7 @@ from douse.tui.screens.dashboard import DashboardScreen
 from douse.tui.screens.incident import IncidentScreen
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
-from tests.helpers import T0, make_app, rendered, settle, sync, until
+from tests.helpers import T0, make_app, rendered, settle, sync, type_text, until
 
 
 @pytest.fixture
@@ -70,14 +70,14 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         # Draft a public reply; the policy stops "our lawyers" before anything is logged.
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press(*"Our lawyers say the flat is fine")
+        await type_text(pilot, "Our lawyers say the flat is fine")
         # The policy check runs once typing pauses.
         await until(pilot, lambda: "banned phrase 'our lawyers'" in rendered(app, "#findings"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert logged(sqlite_services, world.overdue_incident) == []
         app.screen.query_one("#body").text = ""  # type: ignore[attr-defined]
-        await pilot.press(*"Sorry about this, we have sent you a DM to sort it out")
+        await type_text(pilot, "Sorry about this, we have sent you a DM to sort it out")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)
@@ -87,7 +87,9 @@ async def test_a_day_at_the_desk(sqlite_services: Services, world: World, tmp_pa
         await settle(pilot)
         await pilot.press("l", *["ctrl+k"] * 5)
         await settle(pilot)
-        await pilot.press(*"Refund of one week's rent", "shift+tab", "shift+tab", *"25")
+        await type_text(pilot, "Refund of one week's rent")
+        await pilot.press("shift+tab", "shift+tab")
+        await type_text(pilot, "25")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)

@@ -26,7 +26,17 @@ from douse.tui.widgets.table import DeskTable
 from tests import factories
 from tests.factories import HOSTILE, World, desk_world
 from tests.factories import incident as make_incident
-from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import (
+    SIZE,
+    T0,
+    make_app,
+    open_incident,
+    rendered,
+    settle,
+    sync,
+    type_text,
+    until,
+)
 
 
 @pytest.fixture
@@ -99,7 +109,7 @@ async def test_log_outreach_with_policy_warning(
         await open_incident(pilot, app, world.overdue_incident)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press(*"Our lawyers say no")
+        await type_text(pilot, "Our lawyers say no")
         # The policy check runs once typing pauses.
         await until(pilot, lambda: "our lawyers" in rendered(app, "#findings"))
         await pilot.press("ctrl+s")  # blocked: nothing written
@@ -113,7 +123,7 @@ async def test_log_outreach_with_policy_warning(
             )
         body = app.screen.query_one("#body")
         body.text = ""  # type: ignore[attr-defined]
-        await pilot.press(*"Sorry to hear this, we have sent you a DM")
+        await type_text(pilot, "Sorry to hear this, we have sent you a DM")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)

@@ -20,7 +20,17 @@ from douse.tui.app import DouseApp
 from douse.tui.dialogs import outreach
 from douse.tui.dialogs.outreach import LogOutreachDialog, OutreachDraft, ReplyValues
 from tests.factories import World, desk_world
-from tests.helpers import SIZE, T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import (
+    SIZE,
+    T0,
+    make_app,
+    open_incident,
+    rendered,
+    settle,
+    sync,
+    type_text,
+    until,
+)
 
 VALUES = ReplyValues(author="@jo", brand="Acme", agent="Alice", platform="mastodon", url="")
 BANNED = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
@@ -50,7 +60,7 @@ async def test_every_finding_is_shown_and_the_box_scrolls(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_dialog(pilot, app, {"banned_phrases": BANNED})
-        await pilot.press(*" ".join(BANNED))
+        await type_text(pilot, " ".join(BANNED))
         # The policy check runs once typing pauses.
         await until(pilot, lambda: "7 findings" in rendered(app, "#findings"))
         await settle(pilot)
@@ -127,7 +137,8 @@ async def test_a_conflicting_edit_keeps_the_dialog_and_the_draft(
         with sqlite_services.sessions.begin() as s:  # someone else, meanwhile
             s.get(Incident, incident_id).title = "Edited elsewhere"  # type: ignore[union-attr]
         text = "Sorry about the mould, we have sent you a DM"
-        await pilot.press(*text, "ctrl+s")
+        await type_text(pilot, text)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog  # still open, nothing lost
         assert dialog.query_one("#body", TextArea).text == text
@@ -169,7 +180,8 @@ async def test_incident_view_keeps_the_draft_on_a_conflicting_edit(
         with sqlite_services.sessions.begin() as s:  # someone else, meanwhile
             s.get(Incident, world.overdue_incident).title = "Edited elsewhere"  # type: ignore[union-attr]
         text = "Sorry about the mould, we have sent you a DM"
-        await pilot.press(*text, "ctrl+s")
+        await type_text(pilot, text)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
         assert dialog.query_one("#body", TextArea).text == text

@@ -15,7 +15,7 @@ from douse.core.services import Services
 from douse.tui.app import DouseApp
 from douse.tui.screens.client import ClientScreen
 from tests.factories import World, desk_world
-from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, make_app, open_incident, settle, sync, type_text
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ async def palette_lines(pilot: Pilot[None], app: DouseApp, query: str = "") -> l
     await settle(pilot)
     assert isinstance(app.screen, CommandPalette)
     if query:
-        await pilot.press(*query)
+        await type_text(pilot, query)
     await settle(pilot)  # the palette gathers its hits in a worker
     options = app.screen.query_one(CommandList).options
     lines = [str(o.prompt).split("\n")[0] for o in options]

@@ -18,7 +18,7 @@ from textual.widgets import Input, TextArea
 from douse.core.services import Services
 from tests import factories
 from tests.factories import World, desk_world
-from tests.helpers import T0, PolicyChecks, make_app, settle
+from tests.helpers import T0, PolicyChecks, make_app, settle, type_text
 
 SIZE = (80, 24)
 Compare = Callable[..., bool]
@@ -87,7 +87,7 @@ def test_outreach_dialog_with_policy_warning(
 
     async def draft(pilot: Pilot[Any]) -> None:
         text = "Our lawyers say the flat is fine"
-        await pilot.press(*text)
+        await type_text(pilot, text)
         await checks.wait_for(pilot, text)  # the policy check waits for typing to pause
         # Whether a terminal draws the text cursor depends on focus timing: take it away.
         pilot.app.screen.set_focus(None)

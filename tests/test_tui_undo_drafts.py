@@ -20,7 +20,7 @@ from douse.tui.dialogs.prompt import PromptDialog
 from douse.tui.screens.incident import IncidentScreen
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
-from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, until
+from tests.helpers import T0, make_app, open_incident, rendered, settle, sync, type_text, until
 
 SIZES = [(80, 24), (160, 50)]
 
@@ -61,7 +61,8 @@ async def test_resolve_needs_a_note_and_u_takes_it_back(
         assert isinstance(app.screen, PromptDialog)
         assert any("resolution note is required" in n for n in notes(app))
         assert incident(sqlite_services, world.critical_incident).status == "new"
-        await pilot.press(*"refund issued", "enter")
+        await type_text(pilot, "refund issued")
+        await pilot.press("enter")
         await settle(pilot)
         assert incident(sqlite_services, world.critical_incident).status == "resolved"
         # The note is on the desk, not only in the database.
@@ -160,7 +161,8 @@ async def test_escalate_picks_a_person(
         await pilot.press("e", *"bob", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
-        await pilot.press(*"press is calling", "enter")
+        await type_text(pilot, "press is calling")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             entry = s.scalar(select(Activity).where(Activity.kind == "escalation"))
@@ -179,7 +181,7 @@ async def test_a_draft_survives_escape_and_shows_to_colleagues(
         await open_incident(pilot, app, world.overdue_incident)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press(*"Hello Jo, so sorry about the mould")
+        await type_text(pilot, "Hello Jo, so sorry about the mould")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)
@@ -222,7 +224,7 @@ async def test_logging_or_discarding_ends_the_draft(
         await open_incident(pilot, app, world.overdue_incident)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press(*"First thoughts")
+        await type_text(pilot, "First thoughts")
 
         def kept() -> list[str]:
             with sqlite_services.sessions() as s:
@@ -236,7 +238,7 @@ async def test_logging_or_discarding_ends_the_draft(
         assert app.screen.query_one("#body", TextArea).text == ""
         with sqlite_services.sessions() as s:
             assert s.scalars(select(Draft)).all() == []
-        await pilot.press(*"We are on it, sorry for the wait")
+        await type_text(pilot, "We are on it, sorry for the wait")
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("l")
@@ -291,7 +293,8 @@ async def test_severity_by_judgement_then_undone(
         await pilot.press("enter")  # no reason: refused, still asking
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
-        await pilot.press(*"tenant is a journalist", "enter")
+        await type_text(pilot, "tenant is a journalist")
+        await pilot.press("enter")
         await settle(pilot)
         assert incident(sqlite_services, world.overdue_incident).severity == "critical"
         await pilot.press("u", "y")

@@ -14,7 +14,7 @@ from douse.tui.app import DouseApp
 from douse.tui.widgets.pane import Pane
 from douse.tui.widgets.table import DeskTable
 from tests.factories import World, desk_world
-from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync
+from tests.helpers import SIZE, T0, client_tab, make_app, open_incident, settle, sync, type_text
 from tests.httpserver import LocalHTTPServer
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>alerts</title>
@@ -103,7 +103,8 @@ async def test_reassign_account_owner_and_backup(
         assert "1 without an owner" in str(pane.query_one(".pane-bar").render())
         await pilot.press("r", *"bob", "enter")
         await settle(pilot)
-        await pilot.press(*"nobody", "enter")
+        await type_text(pilot, "nobody")
+        await pilot.press("enter")
         await settle(pilot)
         with sqlite_services.sessions() as s:
             acc = s.get(Account, world.unowned_account)

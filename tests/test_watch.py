@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,12 +16,13 @@ from sqlalchemy import func, select
 
 from douse.core.db.models import Client, Incident, Mention, Source, WorkerHeartbeat
 from douse.core.ingest.fetch import Fetcher, FetchLimits
+from douse.core.jobs import scheduler as scheduler_module
 from douse.core.jobs.poll import Poller, SourceOutcome
 from douse.core.jobs.scheduler import IngestScheduler
 from douse.core.jobs.workers import active_workers
 from douse.core.services import Services
 from douse.tui.cli.main import main
-from tests.helpers import FEED, REPO, T0
+from tests.helpers import FEED, REPO, T0, wait_for
 from tests.httpserver import LocalHTTPServer, local_http_server
 
 pytestmark = pytest.mark.network
@@ -53,17 +53,15 @@ def add_acme(services: Services, server: LocalHTTPServer) -> None:
         )  # fmt: skip
 
 
-def wait_for(check: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+@pytest.fixture
+def no_start_spread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources due at start are fetched at once: the scheduler spreads them over up to
+    START_SPREAD_S (10 s) at random, which a test would only wait out."""
+    monkeypatch.setattr(scheduler_module, "START_SPREAD_S", 0.0)
 
 
 def test_scheduler_polls_each_source_once_when_due_and_beats(
-    sqlite_services: Services, server: LocalHTTPServer
+    sqlite_services: Services, server: LocalHTTPServer, no_start_spread: None
 ) -> None:
     services = sqlite_services
     add_acme(services, server)
@@ -77,7 +75,7 @@ def test_scheduler_polls_each_source_once_when_due_and_beats(
     scheduler.start()
     try:
         assert scheduler.job_count() == 2
-        wait_for(lambda: len(seen) == 2)
+        assert wait_for(lambda: len(seen) == 2, timeout=20)
         with services.sessions() as session:
             assert active_workers(session, T0) == ["test-worker"]
         # The frozen clock never reaches next_poll_at again: nothing is polled twice. A refresh
@@ -111,9 +109,20 @@ def test_douse_poll_opens_an_incident_for_a_negative_mention(
     services = sqlite_services
     monkeypatch.setenv("DOUSE_NOW", T0.isoformat())
     add_acme(services, server)
+    # The failing source is retried after the real backoff, recorded here instead of slept.
+    backoffs: list[float] = []
+    real_backoff = Fetcher.backoff
+
+    def recorded(fetcher: Fetcher, attempt: int) -> float:
+        backoffs.append(real_backoff(fetcher, attempt))
+        return 0.0
+
+    monkeypatch.setattr(Fetcher, "backoff", recorded)
     code = main(["--db", services.settings.database_url, "poll", "--client", "acme"])
     out = capsys.readouterr().out
     assert code == 1, "a failed source makes the exit code 1"
+    assert len(backoffs) == 2 and 0.5 <= backoffs[0] <= 1.0 and 1.0 <= backoffs[1] <= 2.0
+    assert server.hits("/down.xml") == 3
     assert "acme/news (rss): new 2, duplicate 0 (0 near), dropped 1" in out
     assert "acme/down (rss): error: HTTP 500" in out
     assert "2 sources: 2 new, 0 duplicate, 1 dropped, 1 failed, 0 skipped" in out
@@ -136,19 +145,26 @@ def test_douse_watch_stops_cleanly_on_sigterm(
     add_acme(services, server)
     env = {**os.environ, "DOUSE_LOG_DIR": str(tmp_path / "logs"), "PYTHONPATH": str(REPO)}
     env.pop("DOUSE_NOW", None)
+    # `python -m douse.tui watch`, with the scheduler's random start spread (up to 10 s before
+    # the first fetch) set to 0 as the no_start_spread fixture does in-process.
+    launch = (
+        "import runpy; from douse.core.jobs import scheduler;"
+        " scheduler.START_SPREAD_S = 0.0;"
+        " runpy.run_module('douse.tui', run_name='__main__', alter_sys=True)"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "douse.tui", "--db", services.settings.database_url, "watch",
+        [sys.executable, "-c", launch, "--db", services.settings.database_url, "watch",
          "--name", "w1"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_for(lambda: server.hits("/feed.xml") >= 1, timeout=30)
+        assert wait_for(lambda: server.hits("/feed.xml") >= 1, timeout=30)
 
         def beating() -> bool:
             with services.sessions() as session:
                 return session.get(WorkerHeartbeat, "w1") is not None
 
-        wait_for(beating, timeout=10)
+        assert wait_for(beating, timeout=10)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     finally:

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,9 +130,8 @@ class WorkerPool:
             for worker in self.workers:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.pid, signal.SIGKILL)
-            deadline = time.monotonic() + 30
-            while self.parent.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.parent.wait(timeout=30)
             self.parent.kill()
             self.parent.communicate()
         for worker in self.workers:

@@ -12,7 +12,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,12 +58,13 @@ def _douse(tmp_path: Path, *argv: str) -> subprocess.Popen[str]:
 
 def _kill_at(proc: subprocess.Popen[str], delay: float) -> bool:
     """SIGKILL after `delay` seconds; False when the command had already finished."""
-    deadline = time.monotonic() + delay
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            proc.communicate()
-            return False
-        time.sleep(0.02)
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        pass
+    else:
+        proc.communicate()
+        return False
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     return True
