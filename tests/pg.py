@@ -3,6 +3,7 @@ throwaway cluster started from the machine's binaries, else a skip (never a skip
 
 from __future__ import annotations
 
+import graphlib
 import itertools
 import os
 import shutil
@@ -125,9 +126,9 @@ class PostgresDatabases:
 
     A test's database is handed back emptied, not dropped: CREATE DATABASE copies every page of
     the template (about 7.5 MB of catalogs) and costs the server about 0.3 s of CPU, 0.5-2 s of
-    waiting for the test; deleting a finished test's rows costs 0.03 s. A database is only reused
-    when its shape (see `_SHAPE`) still equals the template's: a test that changed more than
-    rows gets its database dropped, and the next test a fresh copy of the template.
+    waiting for the test; deleting a finished test's rows costs about 0.03 s. A database is
+    only reused when its shape (see `_SHAPE`) still equals the template's: a test that changed
+    more than rows gets its database dropped, and the next test a fresh copy of the template.
     """
 
     def __init__(self, server_url: str) -> None:
@@ -168,22 +169,40 @@ class PostgresDatabases:
                 text(
                     "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
                     " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
-                    " AND tablename <> 'alembic_version' ORDER BY 1"
+                    " AND tablename <> 'alembic_version'"
                 )
             ).scalars()
+            references = c.execute(
+                text(
+                    "SELECT format('%I.%I', cn.nspname, c.relname),"
+                    " format('%I.%I', pn.nspname, p.relname)"
+                    " FROM pg_constraint k"
+                    " JOIN pg_class c ON c.oid = k.conrelid"
+                    " JOIN pg_namespace cn ON cn.oid = c.relnamespace"
+                    " JOIN pg_class p ON p.oid = k.confrelid"
+                    " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+                    " WHERE k.contype = 'f' AND k.conrelid <> k.confrelid"
+                )
+            ).all()
             sequences = c.execute(
                 text(
                     "SELECT format('%I.%I', sequence_schema, sequence_name)"
                     " FROM information_schema.sequences ORDER BY 1"
                 )
             ).scalars()
-            # Foreign keys are not checked while a whole database is emptied (replica role), so
-            # the tables may go in any order; sequences restart where the template's start.
-            self._empty_sql = (
-                "SET LOCAL session_replication_role = replica;"
-                + "".join(f"DELETE FROM {t};" for t in tables)
-                + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences)
-            )
+            # Rows go from the referencing tables to the referenced ones, so every foreign key
+            # holds throughout and no special role is needed; sequences restart where the
+            # template's start. Tables referencing each other in a cycle: never emptied.
+            graph: dict[str, set[str]] = {table: set() for table in tables}
+            for child, parent in references:
+                graph.setdefault(child, set()).add(parent)
+            try:
+                parents_first = list(graphlib.TopologicalSorter(graph).static_order())
+            except graphlib.CycleError:
+                return template
+            self._empty_sql = "".join(
+                f"DELETE FROM {t};" for t in reversed(parents_first)
+            ) + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences)
         return template
 
     def _connect(self, name: str) -> AbstractContextManager[Connection]:
@@ -237,7 +256,7 @@ class PostgresDatabases:
         """Back to the template's state: True, or False when only dropping it will do."""
         # Whatever the test left connected (a killed child, a leaked pool) is ended first, so
         # nothing writes after the rows are deleted.
-        if not self._end_connections(name):
+        if not self._empty_sql or not self._end_connections(name):
             return False
         try:
             with self._connect(name) as c, c.begin():
@@ -245,7 +264,7 @@ class PostgresDatabases:
                     return False
                 c.exec_driver_sql(self._empty_sql)
         except Exception:
-            # e.g. a role that may not set session_replication_role: a fresh copy instead.
+            # Whatever stopped it (a lock a killed client left, a privilege): a fresh copy.
             return False
         return True
 
