@@ -136,6 +136,10 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("2 hrs on the phone", "time_waiting"),
         ("Still nothing after 3 days", "time_lost"),
         ("Time to find a new bank", "churn"),
+        ("This may be the last time I fly your airline", "churn"),
+        ("Charged me twice. Lol. Last time I order from them", "churn"),
+        ("Never shop with this company, total cowboys", "churn"),
+        ("Got ripped right off by the so-called sale", "churn"),
         ("Home at last, no thanks to your staff", "complaint_words"),
         ("The agent was less than helpful", "complaint_words"),
         ("The least you could do is call", "should_have"),
@@ -165,6 +169,7 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Landed 2 hours early, wow",
         "Got bumped up to business, thank you",
         "Never had a problem with them",
+        "The last time I flew with you was lovely",
         "Not bad at all, thanks",
         # A duration or "once again" beside praise is a fact, not sarcasm.
         "We stayed for 5 days and loved it",

@@ -173,14 +173,17 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"book|booking|shop|shopping|stay|staying|recommend|recommending|choose|choosing)(?:\s+\S+)"
         r"{0,3}?\s+(?:ever\s+)?again\b|\b(?:cancell?(?:ing|ed)|closing|"
         r"closed) my (?:account|subscription|membership|contract)\b|\bswitching to\b|\btaking my "
-        r"(?:business|money) elsewhere\b|\b(?:choos(?:e|ing)|find(?:ing)?|go(?:ing)? with|"
+        r"(?:business|money) elsewhere\b|\blast time (?:i|we)(?:'ll| will)? (?:ever )?(?:fly|use|"
+        r"order|buy|shop|book|stay|eat|travel|deal) (?:with|from|at|on|your|you|this|them|u)\b|"
+        r"\bnever (?:fly|use|shop|order|book|stay) (?:with |at |from |on )?(?:this|your|you|them|"
+        r"u)\b|\b(?:choos(?:e|ing)|find(?:ing)?|go(?:ing)? with|"
         r"tr(?:y|ying)|book(?:ing)? with|fly(?:ing)? with|switch(?:ing)? to|time to find)\s+"
         r"(?:another|a different|a new|other)\s+(?:airline|carrier|bank|provider|company|store|"
         r"shop|supplier|network|brand|hotel|insurer|operator)s?\b|\blost a (?:loyal )?(?:customer|"
         r"passenger|client|member|subscriber|fan)\b|\bwaste of (?:time|money)\b|\brip[- ]?off\b|"
-        r"\bripped (?:me|us) off\b|\bfalse advertising\b|\b(?:customer service|support) (?:is|was) "
-        r"(?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|was) (?:a |an absolute |a "
-        r"complete |a total |such a )?joke\b",
+        r"\bripped (?:\w+ ){0,2}off\b|\bfalse advertising\b|\b(?:customer service|support) "
+        r"(?:is|was) (?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|was) (?:a |an "
+        r"absolute |a complete |a total |such a )?joke\b",
     ),
     Rule(
         "complaint_words",
