@@ -22,14 +22,14 @@ from douse.core.incidents.identifiers import identifiers
         ("airline", "Stranded overnight in Denver with a toddler", "delays"),
         ("airline", "Terrible service, nobody is helping anyone here", "service"),
         ("airline", "You offered us nothing and hung around smiling", "service"),
-        ("airline", "Is anyone answering phones today? Same recording for an hour", "service"),
+        ("airline", "Is nobody manning the phones tonight?", "service"),
         ("airline", "Flight was fine, the desk after it not so #badcustomerservice", "service"),
-        ("airline", "Landed 45 minutes ago and still no bags for half the plane", "baggage"),
-        ("airline", "The bags aren't even loaded and we took off an hour ago??", "baggage"),
-        ("airline", "Been sitting here for 1.5 hours waiting for a push crew", "delays"),
-        ("airline", "Missed 2 connecting flights because of you", "delays"),
+        ("airline", "Our whole group is at the carousel in Oslo, still no bags", "baggage"),
+        ("airline", "Apparently the suitcases were never put on our plane in Lisbon", "baggage"),
+        ("airline", "Waited for 2.5 hrs before anyone told us a thing", "delays"),
+        ("airline", "My parents missed both connecting flights in Frankfurt", "delays"),
         ("airline", "When will the plane leave? Boarding pass says 6pm, it's 9", "delays"),
-        ("airline", "Five hours later we're still in Denver #neverontime", "delays"),
+        ("airline", "Three hrs later and still no sign of our pilot", "delays"),
         ("restaurant", "Whole family got sick after the chicken, food poisoning", "food_safety"),
         ("restaurant", "Burger was cold and the fries were soggy", "food_quality"),
         ("restaurant", "Saw a cockroach running across the counter", "hygiene"),
@@ -67,7 +67,7 @@ def test_stock_phrases_do_not_outweigh_what_the_complaint_is_about() -> None:
 
 def test_a_phone_s_curly_apostrophe_reads_as_the_straight_one() -> None:
     categorizer = Categorizer(industry_categories("airline"))
-    match = categorizer.categorize("Called your reservations line ten times, haven’t got through")
+    match = categorizer.categorize("Three tries at your helpline and I still haven’t got through")
     assert match is not None and match.name == "service"
     assert match.phrase == "haven’t got through"  # quoted as the customer typed it
 

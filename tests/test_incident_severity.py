@@ -49,7 +49,7 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "This service makes me sick",
         "They let me pause my membership while I was injured, no fuss",
         "Rebooked me for free while my wife was in hospital",
-        "The app kicked me out after an hour and won't let me back in",
+        "The booking site kicked me out twice while I was paying",
         "Your system kicked us off the flight and into a hotel",
         "Fares doubled overnight for the same seat #PriceDiscrimination",
     ],
