@@ -45,6 +45,7 @@ from douse.core.incidents.identifiers import identifiers
         ("courier", "The driver left my parcel outside in the rain", "missed_delivery"),
         ("hotel", "Bed bugs in the room, we had to leave at 2am", "room"),
         ("general", "Emailed twice, no reply, still waiting for an answer", "service"),
+        ("general", "Four messages since Monday and not a single response", "service"),
     ],
 )
 def test_each_trade_files_complaints_under_its_categories(

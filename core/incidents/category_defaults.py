@@ -46,9 +46,9 @@ SERVICE = CategorySpec(
         r"(?:phones?|calls?|line)\b|\bdisconnect(?:s|ed)? (?:you|me|us)\b",
     ),
     strong=(
-        r"\bno (?:response|reply|answer|callback|call back)\b|\bnever (?:heard|got) (?:anything )?"
-        r"back\b|\bstill (?:no (?:word|reply|response|answer)|waiting (?:for|on) (?:a |the |your )?"
-        r"(?:reply|response|call))\b",
+        r"\b(?:no|not (?:one|a single)|zero) (?:response|reply|answer|callback|call back)\b|"
+        r"\bnever (?:heard|got) (?:anything )?back\b|\bstill (?:no (?:word|reply|response|answer)|"
+        r"waiting (?:for|on) (?:a |the |your )?(?:reply|response|call))\b",
         r"\b(?:call|phone|contact) (?:line|lines|system|number)s?\b|\bcall ?backs?\b",
         r"\b(?:reservations?|booking|customer|support|help) (?:line|phone|number|desk|team)s?\b|"
         r"\bnumber to call\b|\bhold times?\b",
