@@ -159,6 +159,10 @@ def hourly_counts(
     return result
 
 
+def _could_spike(hour: HourCount) -> bool:
+    return hour.count >= MIN_SPIKE_VOLUME or hour.negatives >= MIN_NEGATIVE_COUNT
+
+
 def detect_spikes(
     session: Session, client: Client, hours: Iterable[datetime], now: datetime
 ) -> list[tuple[Incident, SpikeCheck, bool]]:
@@ -168,6 +172,14 @@ def detect_spikes(
     `opened_at`, which makes a re-run find the same incident instead of opening another.
     """
     wanted = sorted({hour_floor(h) for h in hours if h <= now})
+    if not wanted:
+        return []
+    # An hour spikes only with MIN_SPIKE_VOLUME posts or MIN_NEGATIVE_COUNT negative ones (see
+    # `evaluate`): count the hours asked about first, and read the week before them only for an
+    # hour that could. Most batches touch quiet hours, and the week is the costly read.
+    touched = hourly_counts(session, client.id, wanted[0], wanted[-1] + HOUR)
+    could = {h.start for h in touched if _could_spike(h)}
+    wanted = [hour for hour in wanted if hour in could]
     if not wanted:
         return []
     series = hourly_counts(session, client.id, wanted[0] - BASELINE_HOURS * HOUR, wanted[-1] + HOUR)
