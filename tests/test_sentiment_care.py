@@ -111,7 +111,7 @@ def test_sarcasm_is_a_complaint(analyzer: Analyzer, text: str, rule: str) -> Non
 
 
 def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
-    result = analyzer.score("Thanks for the vague canned response")
+    result = analyzer.score("Thanks for the useless canned answer, again")
     assert result.label == "negative"
     assert "“Thanks” not scored (thanks for something bad; lexicon +1.9)" in result.reasons
 
