@@ -2,8 +2,8 @@
 
 The dataset's makers replaced every "late" in the texts with "Late Flight", every "cancel"
 with "Cancelled Flight" and every "booking" with "Flight Booking Problems", inside words too
-("call back Late Flightr" was "call back later", "Cancelled Flightled" was "cancelled",
-"reFlight Booking Problems" was "rebooking"): see ../shared/datasets/README.md, "Quirks". Not
+("call back later" reads "call back Late Flight" + "r", "rebooking" reads "re" + "Flight
+Booking Problems"): see ../shared/datasets/README.md, "Quirks". Not
 one "late", "cancel" or "booking" is left in the file outside those replacements, so undoing
 them gives back the customer's words (in lower case, the original case being lost). douse
 never sees such rewrites in real traffic, so the benchmarks read the texts restored; without
