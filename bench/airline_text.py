@@ -12,6 +12,7 @@ it "later" reads as a delay.
 
 from __future__ import annotations
 
+import argparse
 import re
 
 _REWRITES = re.compile(r"Late Flight|Cancelled Flight|Flight Booking Problems", re.IGNORECASE)
@@ -24,3 +25,13 @@ _ORIGINAL = {
 
 def as_written(text: str) -> str:
     return _REWRITES.sub(lambda m: _ORIGINAL[m.group(0).lower()], text)
+
+
+def add_as_published(parser: argparse.ArgumentParser) -> None:
+    """The benchmarks' switch back to the file's own texts."""
+    parser.add_argument(
+        "--as-published",
+        action="store_true",
+        help="read the texts as the file has them, with the dataset makers' rewrites "
+        "(bench/airline_text.py)",
+    )

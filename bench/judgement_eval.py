@@ -529,17 +529,14 @@ def order_agreement(rows: Sequence[Row], workdir: Path) -> float:
 
 
 def main() -> int:
+    from bench.airline_text import add_as_published
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--step-hours", type=float, default=1.0)
     parser.add_argument("--no-order", action="store_true", help="skip the order-invariance runs")
     parser.add_argument("--airline", action="append", help="only these airlines")
-    parser.add_argument(
-        "--as-published",
-        action="store_true",
-        help="read the texts as the file has them, with the dataset makers' rewrites "
-        '("Late Flightr" for "later")',
-    )
+    add_as_published(parser)
     parser.add_argument(
         "--keep", type=Path, help="keep the replayed databases in this directory, to study them"
     )

@@ -49,7 +49,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.airline_text import as_written
+from bench.airline_text import add_as_published, as_written
 from bench.sentiment_real import AIRLINES, brand_terms
 from douse.core.ingest.pipeline import BATCH_SIZE
 from douse.core.learning.fit import Example, Figures, fit, prepare
@@ -309,12 +309,7 @@ def main() -> int:
     parser.add_argument(
         "--speed-only", action="store_true", help="only the speed figures (same as --sizes '')"
     )
-    parser.add_argument(
-        "--as-published",
-        action="store_true",
-        help="the texts as the file has them, with the dataset makers' rewrites "
-        "(bench/airline_text.py)",
-    )
+    add_as_published(parser)
     args = parser.parse_args()
     path = args.data / "tweets.csv" if args.data.is_dir() else args.data
     if not path.is_file():

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.airline_text import as_written
+from bench.airline_text import add_as_published, as_written
 from douse.core.sentiment import Analyzer
 from douse.core.sentiment.analyzer import label_for
 from douse.core.sentiment.brand import brand_terms_for
@@ -176,12 +176,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--no-brand", action="store_true", help="only douse without brand terms")
     parser.add_argument("--before", default=BEFORE, metavar="REV", help="older rules to compare")
-    parser.add_argument(
-        "--as-published",
-        action="store_true",
-        help="the texts as the file has them, with the dataset makers' rewrites "
-        "(bench/airline_text.py)",
-    )
+    add_as_published(parser)
     args = parser.parse_args()
     if not args.data.is_file():
         print(f"sentiment_real: skipped, no labelled data at {args.data}")
