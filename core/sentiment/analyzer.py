@@ -18,6 +18,7 @@ from douse.core.sentiment.context import (
     soften,
     thanks_for_something_bad,
 )
+from douse.core.sentiment.dispatch import skipping
 from douse.core.sentiment.language import Detection, LanguageGuesser
 from douse.core.sentiment.lexicon import load_vader
 from douse.core.sentiment.rules import RuleHit, find_hits
@@ -48,7 +49,8 @@ _PUNCT = string.punctuation
 # as "not horrid"). Three neutral tokens at each sentence end keep negations and boosters, which
 # look three tokens back, inside their own sentence.
 _DOTS = re.compile(r"\.{2,}|…")
-_SENTENCE_END = re.compile(r"(?<=\w)[.!?]+(?=\s+\S)")
+# `skipping`: re jumps in C to the punctuation instead of trying every position.
+_SENTENCE_END = skipping(r"(?<=\w)[.!?]+(?=\s+\S)")
 _BARRIER = " \u2062\u2062 \u2062\u2062 \u2062\u2062 "
 
 
