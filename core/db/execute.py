@@ -33,5 +33,6 @@ def read_rows(
     every 200 posts. Flushed first, as `Session.execute` would have done (autoflush), so the
     rows read are the same.
     """
-    session.flush()
+    if session.autoflush:  # False inside `with session.no_autoflush`, as for Session.execute
+        session.flush()
     return session.connection().execute(statement, params)
