@@ -93,6 +93,7 @@ SERVICE = CategorySpec(
 REFUNDS = CategorySpec(
     "refunds",
     "Refunds and compensation",
+    remedy=True,
     strong=(
         r"\brefund\w*",
         r"\breimburs\w*",
@@ -211,6 +212,7 @@ AIRLINE = _with(
     CategorySpec(
         "cancellations",
         "Cancellations",
+        brings=("delays",),
         strong=(r"\bcancel\w*", r"\bcancell?ation\w*"),
         weak=(r"\b(?:re-?book\w*|stranded|strand)\b",),
     ),

@@ -79,6 +79,9 @@ class EvidenceSummary:
     harm: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> label, floor, phrase
     authors: int = 0
     hours: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> new people
+    # People whose complaint named the problem's subject and something else besides, each filed
+    # as their own case under it, per hour: as much a sign that the problem is surging.
+    filed: dict[str, int] = field(default_factory=dict)
 
     def add(self, ev: Evidence, *, new_person: bool) -> None:
         """Add a post; `new_person` when its author has not complained here before."""
@@ -101,6 +104,14 @@ class EvidenceSummary:
             hour = ev.published_at.strftime("%Y-%m-%dT%H")
             self.hours[hour] = self.hours.get(hour, 0) + 1
 
+    def file_case(self, at: datetime) -> None:
+        hour = at.strftime("%Y-%m-%dT%H")
+        self.filed[hour] = self.filed.get(hour, 0) + 1
+
+    def people_in(self, hours: Iterable[str]) -> int:
+        """New people who joined, or had a case of theirs filed under it, in these clock hours."""
+        return sum(self.hours.get(hour, 0) + self.filed.get(hour, 0) for hour in hours)
+
     def surge(self) -> int:
         """The most new people within one clock hour."""
         return max(self.hours.values(), default=0)
@@ -116,6 +127,7 @@ class EvidenceSummary:
             "harm": self.harm,
             "authors": self.authors,
             "hours": self.hours,
+            "filed": self.filed,
         }
 
     @classmethod
@@ -131,6 +143,7 @@ class EvidenceSummary:
             harm=dict(data.get("harm") or {}),
             authors=int(data.get("authors") or 0),
             hours={str(k): int(v) for k, v in (data.get("hours") or {}).items()},
+            filed={str(k): int(v) for k, v in (data.get("filed") or {}).items()},
         )
 
 

@@ -436,7 +436,7 @@ class ClientState:
                 continue
             if inc.problem_id is not None or inc.category is None:
                 continue
-            recent = sum(tracked.summary.hours.get(hour, 0) for hour in hours)
+            recent = tracked.summary.people_in(hours)
             if recent < SURGE.people:
                 continue
             if (
