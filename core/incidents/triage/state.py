@@ -208,8 +208,12 @@ class ClientState:
 
     def categorize(self, post: Post) -> None:
         """The category staff gave posts like this one, else the client's categories."""
-        if post.positive:
+        if post.positive and not post.faint_praise:
             return
+        self._categorize(post)
+        post.veil()
+
+    def _categorize(self, post: Post) -> None:
         if self.hints:
             match = self.hints.best(post.terms, ("category",))
             if match is not None and match.category:
