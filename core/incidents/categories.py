@@ -27,6 +27,9 @@ STRONG = 3.0
 WEAK = 1.0
 # Weak cues alone must add up to a strong one ("phone" + "agent" + "help" is customer service).
 MIN_SCORE = 3.0
+# Another category the text speaks of needs less to contest the choice: two of its words
+# ("delayed 3 hours, and the agent on the phone...") make the complaint about two things.
+RIVAL_SCORE = 2.0
 DECISIVE = 10.0
 MAX_PHRASE_CHARS = 60
 
@@ -180,7 +183,7 @@ class Categorizer:
         for index in sorted({*strong, *weak}):
             # A second strong cue makes a category surer, a third adds nothing.
             score = STRONG * min(strong.get(index, 0), 2) + WEAK * min(weak.get(index, 0), 3)
-            if score >= MIN_SCORE:
+            if score >= RIVAL_SCORE:
                 spec = self._specs[index]
                 phrase = _as_written(text, lowered, *where[index])
                 found.append(
@@ -190,7 +193,7 @@ class Categorizer:
             return self._contested(decided, found)
         best: CategoryMatch | None = None
         fallback: CategoryMatch | None = None
-        for match in found:
+        for match in (m for m in found if m.score >= MIN_SCORE):
             if match.fallback:
                 if fallback is None or match.score > fallback.score:
                     fallback = match
