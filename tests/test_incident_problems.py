@@ -357,3 +357,34 @@ def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
     assert said["Northwind my suitcase never arrived in Oslo"] in placed
     assert said["Northwind is flight 12 to Oslo delayed tonight?"] not in placed
     assert said["Northwind I sent you a DM with my booking reference"] not in placed
+
+
+def test_a_thank_you_from_one_of_a_problems_people_goes_on_their_own_case(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        people = [f.author(s, f"p{i}") for i in range(3)]
+        first = [
+            f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
+            for i, p in enumerate(people)
+        ]
+        triage_new_mentions(s, [m.id for m in first], T0 + H)
+        thanks = f.mention(
+            s,
+            c,
+            people[2],
+            "Northwind thank you, you are great",
+            at=T0 + 2 * H,
+            compound=0.8,
+            label="positive",
+        )
+        triage_new_mentions(s, [thanks.id], T0 + 2 * H)
+        placed = _placed(s, [m.id for m in first] + [thanks.id])
+        case = s.get(Incident, placed[thanks.id])
+        problem = s.get(Incident, placed[first[0].id])
+        assert problem is not None and case is not None
+        # Not one of the problem's posts (it is not what the crowd is hit by), but kept where
+        # whoever answers the person sees it.
+        assert case.id != problem.id and case.problem_id == problem.id
+        assert problem.mention_count == 3

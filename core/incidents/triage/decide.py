@@ -236,10 +236,12 @@ def _follow_up(
             return
     if own_open is not None:
         target = _case_of(state, own_open, post)
-        if target is None and post.positive:
-            # A thank-you is kept on the problem's timeline; it opens no case and no clock.
-            join(state, own_open, post, run, customer_reply=False)
-        elif target is None:
+        if target is None:
+            # Whatever its tone, a person's reply is said to whoever answers them, not to the
+            # crowd: a thank-you too goes on their own case under the problem. On real traffic
+            # about half of the posts scored positive there were complaints the scoring misread
+            # ("thanks for the update, still sitting here"); among a problem's hundreds of posts
+            # they went unseen.
             target = open_incident(state, post, run, problem=own_open)
         else:
             reply = not post.positive or target is not own_open
