@@ -105,8 +105,8 @@ def place(state: ClientState, post: Post, run: Run) -> None:
 def _contested(post: Post, key: str) -> bool:
     """Would `post` join a problem through its category while speaking as clearly of another?"""
     category = post.category
-    return category is not None and category.rival is not None and key == category_key(
-        category.name
+    return (
+        category is not None and category.rival is not None and key == category_key(category.name)
     )
 
 

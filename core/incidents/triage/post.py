@@ -17,7 +17,6 @@ from douse.core.incidents.identifiers import identifiers
 from douse.core.incidents.severity import Evidence
 from douse.core.incidents.text import matched_critical_terms, significant_terms
 
-
 # Below this compound a positive score is faint: a "thanks" beside a complaint.
 FAINT_PRAISE = 0.4
 
@@ -66,9 +65,7 @@ class Post:
         """Scored positive, but barely: "thanks, 3 hours on the tarmac and counting" scores
         above zero on its thanks. Read for a complaint like any other post (see `veil`)."""
         return (
-            self.label == "positive"
-            and self.compound is not None
-            and self.compound < FAINT_PRAISE
+            self.label == "positive" and self.compound is not None and self.compound < FAINT_PRAISE
         )
 
     def veil(self) -> None:
