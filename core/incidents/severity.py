@@ -110,7 +110,14 @@ class EvidenceSummary:
 
     def people_in(self, hours: Iterable[str]) -> int:
         """New people who joined, or had a case of theirs filed under it, in these clock hours."""
-        return sum(self.hours.get(hour, 0) + self.filed.get(hour, 0) for hour in hours)
+        # A loop over plain dicts: triage asks this of every incident in play, for every post
+        # that names no subject of its own.
+        hours_, filed, count = self.hours, self.filed, 0
+        for hour in hours:
+            count += hours_.get(hour, 0)
+            if filed:
+                count += filed.get(hour, 0)
+        return count
 
     def surge(self) -> int:
         """The most new people within one clock hour."""

@@ -292,7 +292,8 @@ class Analyzer:
         # and loved it").
         thanks_weight = 0.0 if any(hit.rule.valence < 0 for hit in hits) else 1.0
         after_but = len(words)
-        if complaints and all(hit.before_but for hit in complaints):
+        # A "but" token is "but" in the lower-cased text too: most texts skip the word loop.
+        if complaints and "but" in lowered and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
             after_but = next(
                 (i for i, word in enumerate(words) if word.lower().strip(_PUNCT) == "but"),

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from douse.core.db.execute import read_rows
 from douse.core.db.models import Author, Incident, IncidentMention, Mention
 from douse.core.incidents.categories import CategoryMatch
 from douse.core.incidents.harm import HarmHit, find_harm, plain
@@ -157,8 +158,8 @@ _POSTS = (
 
 def load_posts(session: Session, ids: Sequence[int]) -> list[Post]:
     """The mentions with their authors, and whether each is already on a (non-spike) incident."""
-    done = set(session.scalars(_ON_INCIDENTS, {"ids": ids}))
-    rows = session.execute(_POSTS, {"ids": ids})
+    done = set(read_rows(session, _ON_INCIDENTS, {"ids": ids}).scalars())
+    rows = read_rows(session, _POSTS, {"ids": ids})
     # Unpacked by position: reading 17 columns of 200 rows by name cost a third of this.
     return [
         Post(
