@@ -209,8 +209,12 @@ class ClientState:
 
     def categorize(self, post: Post) -> None:
         """The category staff gave posts like this one, else the client's categories."""
-        if post.positive:
+        if post.positive and not post.faint_praise:
             return
+        self._categorize(post)
+        post.veil()
+
+    def _categorize(self, post: Post) -> None:
         if self.hints:
             match = self.hints.best(post.terms, ("category",))
             if match is not None and match.category:
@@ -434,12 +438,9 @@ class ClientState:
         ]
         best: tuple[Tracked, int] | None = None
         for tracked in self.incidents:
-            # The count first: it rules out nearly every incident, and it is a plain dict, where
+            # The count first: it rules out nearly every incident, and it is plain dicts, where
             # the other tests read the ORM's instrumented attributes.
-            counts = tracked.summary.hours
-            recent = 0
-            for hour in hours:
-                recent += counts.get(hour, 0)
+            recent = tracked.summary.people_in(hours)
             if recent < SURGE.people or tracked.problem is not None or id(tracked) in skip:
                 continue
             inc = tracked.incident
