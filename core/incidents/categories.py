@@ -16,7 +16,7 @@ weigh the same the industry's order says which is the more specific.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -154,8 +154,13 @@ class Categorizer:
         if "’" in lowered:
             lowered = lowered.replace("’", "'")
         decided: CategoryMatch | None = None
-        if self._decisive is not None:
-            for name, start, end in self._decisive.finditer(lowered):
+        if self._scanner is None:
+            return self._decided(text, lowered)
+        strong: dict[int, int] = {}
+        weak: dict[int, int] = {}
+        where: dict[int, tuple[int, int]] = {}  # the phrase to quote: first strong, else weak
+        for name, start, end, first_decisive in self._both(lowered):
+            if first_decisive:
                 spec = self._specs[int(name[1:])]
                 decided = CategoryMatch(
                     spec.name,
@@ -164,13 +169,7 @@ class Categorizer:
                     _as_written(text, lowered, start, end),
                     fallback=spec.fallback,
                 )
-                break
-        if self._scanner is None:
-            return decided
-        strong: dict[int, int] = {}
-        weak: dict[int, int] = {}
-        where: dict[int, tuple[int, int]] = {}  # the phrase to quote: first strong, else weak
-        for name, start, end in self._scanner.finditer(lowered):
+                continue
             kind, index = name[0], int(name[1:])
             if kind == "s":
                 if not strong.get(index):
@@ -201,6 +200,39 @@ class Categorizer:
                 best = match
         chosen = best or fallback
         return self._contested(chosen, found) if chosen is not None else None
+
+    def _decided(self, text: str, lowered: str) -> CategoryMatch | None:
+        """The first decisive cue, when there are no other cues to weigh."""
+        if self._decisive is None:
+            return None
+        for name, start, end in self._decisive.finditer(lowered):
+            spec = self._specs[int(name[1:])]
+            phrase = _as_written(text, lowered, start, end)
+            return CategoryMatch(spec.name, spec.title, DECISIVE, phrase, fallback=spec.fallback)
+        return None
+
+    def _both(self, lowered: str) -> Iterator[tuple[str, int, int, bool]]:
+        """What `self._scanner.finditer` finds, with the first match of `self._decisive` (flagged
+        True) where that scan would find it: one walk over the word starts for both scans (the
+        same `_STARTS`), each keeping its own end of match so neither hides the other's."""
+        scanner, decisive = self._scanner, self._decisive
+        assert scanner is not None
+        end = 0
+        for position in scanner.starts.finditer(lowered):
+            at = position.start()
+            if decisive is not None:
+                pattern = decisive.pattern_at(lowered, at)
+                found = None if pattern is None else pattern.match(lowered, at)
+                if found is not None and found.lastgroup is not None:
+                    yield found.lastgroup, at, found.end(), True
+                    decisive = None  # its first match is all categorize reads
+            if at < end:
+                continue
+            pattern = scanner.pattern_at(lowered, at)
+            found = None if pattern is None else pattern.match(lowered, at)
+            if found is not None and found.lastgroup is not None:
+                end = found.end()
+                yield found.lastgroup, at, end, False
 
     def _contested(self, chosen: CategoryMatch, found: Sequence[CategoryMatch]) -> CategoryMatch:
         """`chosen`, naming the strongest other matter the text also speaks of, if any."""

@@ -356,6 +356,18 @@ class FirstCharScanner:
                 end = found.end()
                 yield found.lastgroup, at, end
 
+    def pattern_at(self, text: str, at: int) -> re.Pattern[str] | None:
+        """The compiled union `finditer` tries at `at`, a word start (None: nothing can start
+        there): for a caller walking the word starts of one text for two scanners at once."""
+        pair = text[at : at + _PAIR]
+        pattern = self._by_pair_compiled.get(pair, _UNSEEN)
+        return self._union_at(pair) if pattern is _UNSEEN else pattern
+
+    @property
+    def starts(self) -> re.Pattern[str]:
+        """The positions a match may begin at."""
+        return self._starts
+
     def _union_at(self, pair: str) -> re.Pattern[str] | None:
         """The compiled union for a position starting with `pair`, remembered for the next."""
         source = self._by_pair.get(pair)
