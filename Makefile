@@ -23,9 +23,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/douse demo --db "$${DOUSE_DEMO_DB:-$$HOME/.local/share/douse/demo.db}" --force
 
+# The suite starts about a hundred Python processes (four workers, the `douse` commands the
+# tests run): each would compile douse's modules and pytest its rewritten tests again if an
+# environment's PYTHONDONTWRITEBYTECODE forbade the caches (__pycache__, ignored by git).
+# While mypy keeps one core busy, a collection-only pass writes those caches on the other, so
+# the workers start from them (collecting 5.4 -> 3.5 s of CPU each).
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/pytest -q --collect-only -p no:cacheprovider >/dev/null 2>&1 & $(BIN)/mypy; s=$$?; wait; exit $$s
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
