@@ -30,6 +30,8 @@ from douse.core.incidents.identifiers import identifiers
         ("airline", "My parents missed both connecting flights in Frankfurt", "delays"),
         ("airline", "When will the plane leave? Boarding pass says 6pm, it's 9", "delays"),
         ("airline", "Three hrs later and still no sign of our pilot", "delays"),
+        # A decisive cue inside a longer one still decides: this is about the phones.
+        ("airline", "Been waiting on hold for 3 hours to change my flight", "service"),
         ("restaurant", "Whole family got sick after the chicken, food poisoning", "food_safety"),
         ("restaurant", "Burger was cold and the fries were soggy", "food_quality"),
         ("restaurant", "Saw a cockroach running across the counter", "hygiene"),

@@ -288,3 +288,103 @@ def test_a_new_flight_two_days_on_is_not_a_case_of_the_old_problem(services: Ser
     problem = placed[bags[0].id]
     assert flight.id != problem and flight.problem_id != problem
     assert placed[theirs.id] == flight.id  # strangers on flight 728 are one problem
+
+
+def test_a_complaint_about_two_things_is_its_authors_case_under_the_problem(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        late = [
+            f.mention(s, c, f.author(s, f"late{i}"), text, at=T0 + i * 10 * M).id
+            for i, text in enumerate(
+                [
+                    "Northwind flight 40 delayed three hours now",
+                    "Northwind delayed again, second time this month",
+                    "Still sitting at the gate, Northwind, delay after delay",
+                ]
+            )
+        ]
+        both = f.mention(
+            s,
+            c,
+            f.author(s, "both"),
+            "Northwind delayed 2 hours and your customer service agent was useless",
+            at=T0 + H,
+        ).id
+        refund = f.mention(
+            s, c, f.author(s, "refund"), "Northwind 5 hour delay, I want a refund", at=T0 + 2 * H
+        ).id
+        after = f.mention(
+            s, c, f.author(s, "after"), "Northwind yet another delay tonight", at=T0 + 14 * H
+        ).id
+        triage_new_mentions(s, [*late, both, refund, after], T0 + 15 * H)
+        placed = _placed(s, [*late, both, refund, after])
+        problem = s.get(Incident, placed[late[0]])
+        case = s.get(Incident, placed[both])
+        assert problem is not None and case is not None
+        assert {placed[i] for i in late} == {problem.id}
+        # The delay and the agent: the person's own case under the delays problem, saying why;
+        # what they said of the agent stays out of the problem's posts.
+        assert case.id != problem.id and case.problem_id == problem.id
+        assert case.category == "delays" and case.first_response_due_at is not None
+        assert "customer service" in case.summary["placed"]
+        # A refund asked for because of the delay is the delay's consequence: one more voice.
+        assert placed[refund] == problem.id
+        # The case kept the problem going: twelve hours after it, the delays still join.
+        assert placed[after] == problem.id
+
+
+def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        said = {
+            text: f.mention(
+                s, c, f.author(s, f"n{i}"), text, at=T0 + i * M, compound=0.0, label="neutral"
+            ).id
+            for i, text in enumerate(
+                [
+                    "Northwind my suitcase never arrived in Oslo",
+                    "Northwind is flight 12 to Oslo delayed tonight?",
+                    "Northwind I sent you a DM with my booking reference",
+                ]
+            )
+        }
+        triage_new_mentions(s, list(said.values()), T0 + H)
+        placed = _placed(s, list(said.values()))
+    assert said["Northwind my suitcase never arrived in Oslo"] in placed
+    assert said["Northwind is flight 12 to Oslo delayed tonight?"] not in placed
+    assert said["Northwind I sent you a DM with my booking reference"] not in placed
+
+
+def test_a_thank_you_from_one_of_a_problems_people_goes_on_their_own_case(
+    services: Services,
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        people = [f.author(s, f"p{i}") for i in range(3)]
+        first = [
+            f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
+            for i, p in enumerate(people)
+        ]
+        triage_new_mentions(s, [m.id for m in first], T0 + H)
+        thanks = f.mention(
+            s,
+            c,
+            people[2],
+            "Northwind thank you, you are great",
+            at=T0 + 2 * H,
+            compound=0.8,
+            label="positive",
+        )
+        triage_new_mentions(s, [thanks.id], T0 + 2 * H)
+        placed = _placed(s, [m.id for m in first] + [thanks.id])
+        case = s.get(Incident, placed[thanks.id])
+        problem = s.get(Incident, placed[first[0].id])
+        assert problem is not None and case is not None
+        # Not one of the problem's posts (it is not what the crowd is hit by), but kept where
+        # whoever answers the person sees it.
+        assert case.id != problem.id and case.problem_id == problem.id
+        assert problem.mention_count == 3

@@ -300,3 +300,45 @@ def test_dedupe_key_prefers_id_then_canonical_url_then_content() -> None:
     assert dedupe_key(bare) != dedupe_key(
         raw(1, "other words", external_id=None, url=None, canonical_url=None)
     )
+
+
+def test_sqlite_insert_stores_what_sqlalchemys_insert_stores(
+    sqlite_services: Services, analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own mention INSERT (pipeline._insert_mentions_sqlite) against SQLAlchemy's: the
+    same batch stored for two clients, every column the same but the client and the id."""
+    from datetime import UTC, timezone
+
+    from sqlalchemy import text
+
+    from douse.core.ingest import pipeline
+
+    article = "Acme Rentals: the lift is broken again — “third time”, 𝕏 ünïcode\n\tand\x00 more"
+    batch = [
+        raw(1, article, raw={"rating": 2.0, "nested": {"a": [1, None, "b"]}}),
+        raw(2, f"RT {article} https://t.co/x", url=None, canonical_url=None, external_id=None),
+        raw(
+            3,
+            "Acme late again",
+            published_at=datetime(2026, 1, 1, 5, tzinfo=timezone(timedelta(hours=-8))),
+        ),
+        raw(4, "Acme", title="Acme review", author=None, shares=3, likes=None, raw=None),
+        raw(5, "acme pas en anglais, merci beaucoup pour rien", published_at=T0.astimezone(UTC)),
+    ]
+    with sqlite_services.sessions.begin() as session:
+        fast = rules_for(make_client(session, "fast"))
+        plain = rules_for(make_client(session, "plain"))
+    with sqlite_services.sessions.begin() as session:
+        store_mentions(session, fast, batch, now=T0, scorer=analyzer)
+    monkeypatch.setattr(pipeline, "_insert_mentions_sqlite", pipeline._insert_mentions_sqlalchemy)
+    with sqlite_services.sessions.begin() as session:
+        store_mentions(session, plain, batch, now=T0, scorer=analyzer)
+    with sqlite_services.sessions() as session:
+        stored = [
+            [tuple(r[2:]) for r in session.execute(
+                text("SELECT * FROM mentions WHERE client_id = :c ORDER BY id"), {"c": c}
+            )]
+            for c in (fast.client_id, plain.client_id)
+        ]  # fmt: skip
+    assert len(stored[0]) == len(batch)
+    assert stored[0] == stored[1]

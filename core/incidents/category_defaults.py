@@ -93,6 +93,7 @@ SERVICE = CategorySpec(
 REFUNDS = CategorySpec(
     "refunds",
     "Refunds and compensation",
+    remedy=True,
     strong=(
         r"\brefund\w*",
         r"\breimburs\w*",
@@ -142,6 +143,8 @@ STAFF = CategorySpec(
 DIGITAL = CategorySpec(
     "digital",
     "Website and app",
+    # A login that fails is the app failing and the person locked out: one matter.
+    brings=("account", "bugs"),
     strong=(
         r"\b(?:app|website|web ?site|site|online|portal|checkout|login|log ?in|sign ?in|account)"
         r"\b[^.!?\n]{0,30}\b(?:down|crash\w*|broken|not working|doesn'?t work|won'?t (?:load|work|"
@@ -211,6 +214,7 @@ AIRLINE = _with(
     CategorySpec(
         "cancellations",
         "Cancellations",
+        brings=("delays",),
         strong=(r"\bcancel\w*", r"\bcancell?ation\w*"),
         weak=(r"\b(?:re-?book\w*|stranded|strand)\b",),
     ),
@@ -450,8 +454,11 @@ _OUTAGE_WORDS = (
     r"disconnected|offline)\b",
 )
 
+# What an outage brings with it: "login broken, the status page says all green" is one matter.
+_OUTAGE_BRINGS = ("digital", "account", "bugs", "performance", "speed")
+
 TELECOM = _with(
-    CategorySpec("outage", "Outage and no service", strong=_OUTAGE_WORDS),
+    CategorySpec("outage", "Outage and no service", brings=_OUTAGE_BRINGS, strong=_OUTAGE_WORDS),
     CategorySpec(
         "speed",
         "Speed and connection quality",
@@ -529,6 +536,7 @@ SOFTWARE = _with(
     CategorySpec(
         "outage",
         "Outage",
+        brings=_OUTAGE_BRINGS,
         strong=(
             r"\b(?:servers?|site|service|app|game|platform|api|login|store|network)s? (?:is |are |"
             r"has been |have been |went |keeps? going )?(?:down|offline|out)\b",
@@ -793,7 +801,7 @@ GENERAL = _with(
             r"poor quality|cracked)\b",
         ),
     ),
-    CategorySpec("outage", "Outage", strong=_OUTAGE_WORDS),
+    CategorySpec("outage", "Outage", brings=_OUTAGE_BRINGS, strong=_OUTAGE_WORDS),
     CategorySpec(
         "waiting",
         "Queues and waiting",

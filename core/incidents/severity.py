@@ -79,6 +79,9 @@ class EvidenceSummary:
     harm: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> label, floor, phrase
     authors: int = 0
     hours: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> new people
+    # People whose complaint named the problem's subject and something else besides, each filed
+    # as their own case under it, per hour: as much a sign that the problem is surging.
+    filed: dict[str, int] = field(default_factory=dict)
 
     def add(self, ev: Evidence, *, new_person: bool) -> None:
         """Add a post; `new_person` when its author has not complained here before."""
@@ -101,6 +104,21 @@ class EvidenceSummary:
             hour = ev.published_at.strftime("%Y-%m-%dT%H")
             self.hours[hour] = self.hours.get(hour, 0) + 1
 
+    def file_case(self, at: datetime) -> None:
+        hour = at.strftime("%Y-%m-%dT%H")
+        self.filed[hour] = self.filed.get(hour, 0) + 1
+
+    def people_in(self, hours: Iterable[str]) -> int:
+        """New people who joined, or had a case of theirs filed under it, in these clock hours."""
+        # A loop over plain dicts: triage asks this of every incident in play, for every post
+        # that names no subject of its own.
+        hours_, filed, count = self.hours, self.filed, 0
+        for hour in hours:
+            count += hours_.get(hour, 0)
+            if filed:
+                count += filed.get(hour, 0)
+        return count
+
     def surge(self) -> int:
         """The most new people within one clock hour."""
         return max(self.hours.values(), default=0)
@@ -116,6 +134,7 @@ class EvidenceSummary:
             "harm": self.harm,
             "authors": self.authors,
             "hours": self.hours,
+            "filed": self.filed,
         }
 
     @classmethod
@@ -131,6 +150,7 @@ class EvidenceSummary:
             harm=dict(data.get("harm") or {}),
             authors=int(data.get("authors") or 0),
             hours={str(k): int(v) for k, v in (data.get("hours") or {}).items()},
+            filed={str(k): int(v) for k, v in (data.get("filed") or {}).items()},
         )
 
 

@@ -84,8 +84,11 @@ def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[s
     if "@" in lowered or "http" in lowered or "www." in lowered:
         lowered = _HANDLE.sub(" ", _URL.sub(" ", lowered))
     seen: dict[str, None] = {}
+    known = _MEANING.get
     for word in _WORD.findall(lowered):
-        s = _meaning(word)
+        s = known(word)  # a word seen before: a dict lookup, no call
+        if s is None:
+            s = _meaning(word)
         if s and s not in ignore:
             seen[s] = None
     return list(seen)

@@ -383,10 +383,55 @@ def _insert_mentions(session: Session, rows: list[dict[str, Any]]) -> dict[str, 
     """Insert rows, skipping keys another worker stored meanwhile; ids by dedupe key."""
     if not rows:
         return {}
+    if session.get_bind().dialect.name == "sqlite":
+        return _insert_mentions_sqlite(session, rows)
+    return _insert_mentions_sqlalchemy(session, rows)
+
+
+def _insert_mentions_sqlalchemy(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     stmt = _do_nothing(
         _dialect_insert(session, table_of(Mention)), ["client_id", "dedupe_key"]
     ).returning(table_of(Mention).c.id, table_of(Mention).c.dedupe_key)
     return {key: id_ for id_, key in session.execute(stmt, rows)}
+
+
+def _insert_mentions_sqlite(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """`_insert_mentions` on SQLite, as the statement SQLAlchemy's insertmanyvalues sends (a
+    multi-row VALUES with ON CONFLICT DO NOTHING RETURNING, rows per statement within SQLite's
+    limit on parameters), each value through its column type's own bind processor: the same
+    rows stored. Built here because SQLAlchemy builds a parameter dict per row and processes
+    it by name, a third of the insert's time for a thousand rows (a test compares the rows)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    table = table_of(Mention)
+    names = list(rows[0])  # `_row` gives every row the same keys
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    quote = dialect.identifier_preparer.quote
+    per = max(
+        1,
+        min(
+            dialect.insertmanyvalues_page_size,
+            dialect.insertmanyvalues_max_parameters // len(names),
+        ),
+    )
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES "
+    one = "(" + ", ".join("?" * len(names)) + ")"
+    tail = " ON CONFLICT (client_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key"
+    pairs = list(zip(names, processors, strict=True))
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = [
+            row[name] if process is None else process(row[name])
+            for row in chunk
+            for name, process in pairs
+        ]
+        statement = head + ", ".join([one] * len(chunk)) + tail
+        for id_, key in connection.exec_driver_sql(statement, tuple(values)):
+            ids[key] = id_
+    return ids
 
 
 @dataclass

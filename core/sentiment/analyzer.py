@@ -18,6 +18,7 @@ from douse.core.sentiment.context import (
     soften,
     thanks_for_something_bad,
 )
+from douse.core.sentiment.dispatch import skipping
 from douse.core.sentiment.language import Detection, LanguageGuesser
 from douse.core.sentiment.lexicon import load_vader
 from douse.core.sentiment.rules import RuleHit, find_hits
@@ -48,7 +49,8 @@ _PUNCT = string.punctuation
 # as "not horrid"). Three neutral tokens at each sentence end keep negations and boosters, which
 # look three tokens back, inside their own sentence.
 _DOTS = re.compile(r"\.{2,}|…")
-_SENTENCE_END = re.compile(r"(?<=\w)[.!?]+(?=\s+\S)")
+# `skipping`: re jumps in C to the punctuation instead of trying every position.
+_SENTENCE_END = skipping(r"(?<=\w)[.!?]+(?=\s+\S)")
 _BARRIER = " \u2062\u2062 \u2062\u2062 \u2062\u2062 "
 
 
@@ -292,7 +294,8 @@ class Analyzer:
         # and loved it").
         thanks_weight = 0.0 if any(hit.rule.valence < 0 for hit in hits) else 1.0
         after_but = len(words)
-        if complaints and all(hit.before_but for hit in complaints):
+        # A "but" token is "but" in the lower-cased text too: most texts skip the word loop.
+        if complaints and "but" in lowered and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
             after_but = next(
                 (i for i, word in enumerate(words) if word.lower().strip(_PUNCT) == "but"),

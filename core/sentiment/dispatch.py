@@ -334,38 +334,50 @@ class FirstCharScanner:
             char: _union(split, _starts_with_unknown_pair(char)) for char in sorted(known)
         }
         self._compiled: dict[str, re.Pattern[str]] = {}
+        self._by_pair_compiled: dict[str, re.Pattern[str] | None] = {}
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         end = 0
-        # Locals: this loop runs at every word start of every post.
-        by_pair, by_char, unknown, other, compiled = (
-            self._by_pair,
-            self._by_char,
-            self._by_char_unknown_pair,
-            self._other,
-            self._compiled,
-        )
+        # Locals: this loop runs at every word start of every post. One lookup a position: the
+        # compiled union for the two characters there (None: nothing can start there).
+        by_pair, union_at, pair_of = self._by_pair_compiled, self._union_at, _PAIR
         for start in self._starts.finditer(text):
             at = start.start()
             if at < end:  # inside the previous match: finditer never overlaps matches
                 continue
-            pair = text[at : at + _PAIR]
-            source = by_pair.get(pair)
-            if source is None:
-                first = pair[0]
-                if len(pair) < _PAIR:
-                    source = by_char.get(first, other)
-                else:
-                    source = unknown.get(first, other)
-                if source is None:
-                    continue
-            pattern = compiled.get(source)
+            pair = text[at : at + pair_of]
+            pattern = by_pair.get(pair, _UNSEEN)
+            if pattern is _UNSEEN:
+                pattern = union_at(pair)
             if pattern is None:
-                pattern = compiled[source] = re.compile(source)
+                continue
             found = pattern.match(text, at)
             if found is not None and found.lastgroup is not None:
                 end = found.end()
                 yield found.lastgroup, at, end
+
+    def _union_at(self, pair: str) -> re.Pattern[str] | None:
+        """The compiled union for a position starting with `pair`, remembered for the next."""
+        source = self._by_pair.get(pair)
+        if source is None:
+            first = pair[0]
+            if len(pair) < _PAIR:
+                source = self._by_char.get(first, self._other)
+            else:
+                source = self._by_char_unknown_pair.get(first, self._other)
+        pattern = None
+        if source is not None:
+            pattern = self._compiled.get(source)
+            if pattern is None:
+                pattern = self._compiled[source] = re.compile(source)
+        if len(self._by_pair_compiled) < _MAX_REMEMBERED_PAIRS:
+            self._by_pair_compiled[pair] = pattern
+        return pattern
+
+
+# Distinct pairs remembered per scanner: text in every script could bring many.
+_MAX_REMEMBERED_PAIRS = 50_000
+_UNSEEN: Any = object()
 
 
 def _starts_with(char: str) -> Callable[[_Firsts], bool]:

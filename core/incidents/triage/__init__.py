@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from douse.core.db.base import table_of
+from douse.core.db.execute import read_rows
 from douse.core.db.models import Client, Mention, Staff
 from douse.core.incidents.notify import notify
 from douse.core.incidents.problems import distinctive
@@ -130,7 +131,7 @@ def triage_new_mentions(
 
 def pending_ids(session: Session, client_id: int, *, limit: int = BATCH) -> list[int]:
     """The client's mentions stored but not yet judged, oldest first."""
-    return list(session.scalars(_PENDING, {"client": client_id, "limit": limit}))
+    return list(read_rows(session, _PENDING, {"client": client_id, "limit": limit}).scalars())
 
 
 def triage_pending(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from douse.core.db.execute import read_rows
 from douse.core.db.models import (
     OPEN_STATUSES,
     Author,
@@ -208,8 +209,12 @@ class ClientState:
 
     def categorize(self, post: Post) -> None:
         """The category staff gave posts like this one, else the client's categories."""
-        if post.positive:
+        if post.positive and not post.faint_praise:
             return
+        self._categorize(post)
+        post.veil()
+
+    def _categorize(self, post: Post) -> None:
         if self.hints:
             match = self.hints.best(post.terms, ("category",))
             if match is not None and match.category:
@@ -257,7 +262,8 @@ class ClientState:
         for gap, group in sorted(by_gap.items()):
             keys = sorted(group)
             for start in range(0, len(keys), _CHUNK):
-                for incident_id, key in self.session.execute(
+                for incident_id, key in read_rows(
+                    self.session,
                     _HELD,
                     {
                         "client": self.client.id,
@@ -271,11 +277,12 @@ class ClientState:
                         ids.add(incident_id)
         ids.update(_sharing_words(posts, words))
         authors = sorted({p.author_id for p in posts if p.author_id is not None})
-        author_rows: list[tuple[int, int, datetime, int]] = []
+        author_rows: list[Any] = []  # (incident, author, last post, voiced) rows
         cases = _AUTHORS_CASES["sqlite" if dialect == "sqlite" else "other"]
         for start in range(0, len(authors), _CHUNK):
             author_rows.extend(
-                self.session.execute(
+                read_rows(
+                    self.session,
                     cases,
                     {
                         "client": self.client.id,
@@ -316,8 +323,8 @@ class ClientState:
             if summary is None:
                 stale.append(tracked)
         for start in range(0, len(ids), _CHUNK):
-            for incident_id, key, first_at, last_at, posts in self.session.execute(
-                _KEYS_OF, {"ids": ids[start : start + _CHUNK]}
+            for incident_id, key, first_at, last_at, posts in read_rows(
+                self.session, _KEYS_OF, {"ids": ids[start : start + _CHUNK]}
             ):
                 tracked = self._loaded[incident_id]
                 tracked.keys[key] = KeyRow(key, first_at, last_at, posts or 0, stored=True)
@@ -431,13 +438,13 @@ class ClientState:
         ]
         best: tuple[Tracked, int] | None = None
         for tracked in self.incidents:
+            # The count first: it rules out nearly every incident, and it is plain dicts, where
+            # the other tests read the ORM's instrumented attributes.
+            recent = tracked.summary.people_in(hours)
+            if recent < SURGE.people or tracked.problem is not None or id(tracked) in skip:
+                continue
             inc = tracked.incident
-            if id(tracked) in skip or not tracked.answerable or tracked.problem is not None:
-                continue
-            if inc.problem_id is not None or inc.category is None:
-                continue
-            recent = sum(tracked.summary.hours.get(hour, 0) for hour in hours)
-            if recent < SURGE.people:
+            if not tracked.answerable or inc.problem_id is not None or inc.category is None:
                 continue
             if (
                 best is None

@@ -175,8 +175,12 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
         if tracked.founder is None and ev.counts:
             tracked.founder = post.author_id
     inc.mention_count = (inc.mention_count or 0) + 1
-    inc.updated_at = state.now
-    inc.updated_by_id = None
+    # Set only when they change: an incident takes dozens of posts in a batch, and each set of
+    # a mapped attribute records history the flush then compares (the row written is the same).
+    if inc.updated_at != state.now:
+        inc.updated_at = state.now
+    if inc.updated_by_id is not None:
+        inc.updated_by_id = None
     if inc.category is None and post.category is not None and inc.kind != "monitor":
         inc.category = post.category.name
     tracked.touched = True
