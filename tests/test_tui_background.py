@@ -4,6 +4,7 @@ demo database's) and, polling or not, the minute jobs that record breaches."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from douse.core.jobs.demo_marker import (
 from douse.core.jobs.housekeeping import IncidentJobsResult
 from douse.core.jobs.scheduler import IngestScheduler, run_incident_jobs_unless_watched
 from douse.core.jobs.workers import beat, sign_off
+from douse.core.queries.rows import NotificationRow
 from douse.core.services import Services
 from douse.tui.app import DouseApp
 from douse.tui.background import DeskIngest
@@ -141,6 +143,30 @@ async def test_a_desk_that_does_not_poll_records_a_breach_once_and_rings(
     with services.sessions() as s:
         incident = s.get(Incident, iid)
         assert incident is not None and incident.breached_at == T0 + 2 * H
+
+
+@sync
+async def test_two_watch_reads_bringing_the_same_alert_ring_once(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """On a busy machine a watch read can start before the last one's answer is handled: both
+    bring the same notification (this made the test above ring twice at load 8)."""
+    app = DouseApp(sqlite_services, me=None, poll=False, watch_every=0, export_dir=tmp_path)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app._stamp is not None)
+        stamp = app._stamp
+        assert stamp is not None
+        at = T0 + 3 * H
+        breach = NotificationRow(stamp.notification_id + 1, 1, "acme", 7, "breach", at, "late")
+        later = replace(stamp, notification_id=breach.id)
+        for _ in range(2):  # both reads started after `stamp`, so both hold the breach
+            app.post_message(DouseApp.Watched(later, [breach]))
+        await until(pilot, lambda: app._stamp == later and bool(rings))
+        await pilot.pause()
+        assert rings == [1]
+        assert [a for a in alerts(app) if a.startswith("BREACH")] == ["BREACH: acme: late"]
 
 
 @sync

@@ -119,6 +119,7 @@ class DouseApp(App[None]):
         self._watch_every = watch_every
         self._refresh_every = refresh_every
         self._stamp: DataStamp | None = None
+        self._announced = 0  # the newest notification toasted: each is announced once
         self._since_refresh = 0.0
         self.export_dir = export_dir or Path.home() / "douse-exports"
         self._client_screen: ClientScreen | None = None
@@ -283,6 +284,12 @@ class DouseApp(App[None]):
         changed = stamp != self._stamp
         self._stamp = stamp
         self._since_refresh += self._watch_every
+        # Two watch reads can overlap on a busy machine (the interval fires again before the
+        # last read's answer is handled; `exclusive` cannot stop a running thread), and both
+        # then bring the same notifications: each rings and toasts once.
+        news = [item for item in news if item.id > self._announced]
+        if news:
+            self._announced = news[-1].id
         for item in news:
             if item.kind in ALERT_KINDS:
                 self.bell()
