@@ -75,6 +75,36 @@ def test_a_phone_s_curly_apostrophe_reads_as_the_straight_one() -> None:
     assert match.phrase == "haven’t got through"  # quoted as the customer typed it
 
 
+@pytest.mark.parametrize(
+    ("industry", "text", "category", "also"),
+    [
+        # Two matters: the category chosen names the other.
+        (
+            "airline",
+            "Delayed 3 hours and the customer service agent was useless",
+            "delays",
+            "Customer service",
+        ),
+        (
+            "airline",
+            "Our suitcase never arrived and the flight was 5 hours late",
+            "delays",
+            "Lost or damaged baggage",
+        ),
+        # One matter: a remedy asked for, or what the first brings with it.
+        ("airline", "Flight delayed 6 hours, I want a refund", "delays", None),
+        ("airline", "Cancelled again and now we are stuck in Leeds", "cancellations", None),
+        ("airline", "The cabin crew were so rude to my mother", "crew", None),
+        ("software", "Login broken and the status page says all green", "outage", None),
+    ],
+)
+def test_a_complaint_about_two_things_names_both(
+    industry: str, text: str, category: str, also: str | None
+) -> None:
+    match = Categorizer(industry_categories(industry)).categorize(text)
+    assert match is not None and (match.name, match.rival) == (category, also)
+
+
 def test_every_industry_and_alias_has_categories() -> None:
     for industry in known_industries():
         assert Categorizer(industry_categories(industry)).titles

@@ -280,6 +280,8 @@ AIRLINE = _with(
     CategorySpec(
         "crew",
         "Cabin crew",
+        # "The crew were rude" is the crew's conduct: one matter, not two.
+        brings=("staff",),
         strong=(
             r"\bflight attendants?\b|\bf/as?\b|\bstewardess\w*|\bstewards?\b|\bcabin crew\b|"
             r"\bcrew members?\b|\bpilots?\b|\bcaptain\b|\bthe crew\b",
