@@ -103,17 +103,23 @@ def test_strangers_on_the_same_flight_are_one_problem_whatever_they_complain_abo
     assert problem is not None and problem.title == "Flight 728 · Mon 23 Nov"
 
 
+def _three_cancelled(s):  # type: ignore[no-untyped-def]
+    """Three people whose flights were cancelled in the same minutes, judged: one problem."""
+    c = f.client(s, "northwind", name="Northwind", industry="airline")
+    people = [f.author(s, f"p{i}") for i in range(3)]
+    first = [
+        f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
+        for i, p in enumerate(people)
+    ]
+    triage_new_mentions(s, [m.id for m in first], T0 + H)
+    return c, people, first
+
+
 def test_what_a_person_says_beyond_the_problem_goes_on_their_own_case_under_it(
     services: Services,
 ) -> None:
     with services.sessions.begin() as s:
-        c = f.client(s, "northwind", name="Northwind", industry="airline")
-        people = [f.author(s, f"p{i}") for i in range(3)]
-        first = [
-            f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
-            for i, p in enumerate(people)
-        ]
-        triage_new_mentions(s, [m.id for m in first], T0 + H)
+        c, people, first = _three_cancelled(s)
         later = f.mention(s, c, people[1], "Northwind any news?? two kids with me", at=T0 + 2 * H)
         more = f.mention(s, c, people[1], "Northwind still nothing, please", at=T0 + 3 * H)
         triage_new_mentions(s, [later.id, more.id], T0 + 3 * H)
@@ -363,13 +369,7 @@ def test_a_thank_you_from_one_of_a_problems_people_goes_on_their_own_case(
     services: Services,
 ) -> None:
     with services.sessions.begin() as s:
-        c = f.client(s, "northwind", name="Northwind", industry="airline")
-        people = [f.author(s, f"p{i}") for i in range(3)]
-        first = [
-            f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
-            for i, p in enumerate(people)
-        ]
-        triage_new_mentions(s, [m.id for m in first], T0 + H)
+        c, people, first = _three_cancelled(s)
         thanks = f.mention(
             s,
             c,
