@@ -97,8 +97,8 @@ class Post:
         """A post without a feeling word that says what went wrong ("still on the plane at the
         gate", "my bag never arrived") is a complaint; asking ("is flight 12 delayed?") is not
         yet one, and customer-service words alone ("I DM'd you") say nothing went wrong. On the
-        airline dev set three in four such statements were complaints to the people who
-        labelled them, against one in two questions."""
+        airline dev set about four in five such statements were complaints to the people who
+        labelled them, against fewer than one in two questions."""
         return (
             self.label == "neutral"
             and self.category is not None
