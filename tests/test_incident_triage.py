@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from douse.core.db.models import Incident, IncidentMention, Notification
 from douse.core.incidents import clock_state, triage_new_mentions
+from douse.core.incidents.triage import write
 from douse.core.queries.detail import incident_detail
 from douse.core.services import Services
 from tests import incident_factories as f
@@ -69,6 +72,31 @@ def test_cluster_grows_with_a_third_author_into_a_pattern(services: Services) ->
     assert "3 different people say this (pattern)" in card.severity_reasons
     assert {"crash", "checkout"} <= set(card.terms)
     assert notes == ["pattern"]
+
+
+def test_a_change_made_while_a_post_is_judged_is_never_overwritten(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        bob = f.author(s, "bob")
+        first = f.mention(s, c, bob, "Acme lost my parcel")
+        case = triage_new_mentions(s, [first.id], T0).opened[0]
+        again = f.mention(s, c, bob, "Acme still has not found my parcel", at=T0 + H).id
+    judged = write._write_incidents
+
+    def renamed_meanwhile(state: write.ClientState, touched: list[write.Tracked]) -> None:
+        # Someone at the desk renames the case after triage read it, before it writes it.
+        with services.sessions.begin() as desk:
+            desk.get_one(Incident, case).title = "Parcel lost (Ana)"
+        judged(state, touched)
+
+    monkeypatch.setattr(write, "_write_incidents", renamed_meanwhile)
+    with pytest.raises(StaleDataError), services.sessions.begin() as s:
+        triage_new_mentions(s, [again], T0 + 2 * H)
+    with services.sessions() as s:
+        kept = s.get_one(Incident, case)
+        assert (kept.title, kept.mention_count) == ("Parcel lost (Ana)", 1)
 
 
 def test_mentions_outside_the_window_do_not_group(services: Services) -> None:

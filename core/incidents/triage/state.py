@@ -42,6 +42,7 @@ from douse.core.incidents.problems import (
     lookup_gap,
     term_key,
 )
+from douse.core.incidents.rows import IncidentRow, load_incidents
 from douse.core.incidents.severity import Evidence, EvidenceSummary
 from douse.core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
 from douse.core.incidents.triage.background import Background
@@ -98,7 +99,6 @@ _AUTHORS_CASES = {
     "sqlite": _authors_cases(Mention.client_id + 0),
     "other": _authors_cases(Mention.client_id),
 }
-_INCIDENTS = select(Incident).where(Incident.id.in_(bindparam("ids", expanding=True)))
 _KEYS_OF = select(
     IncidentKey.incident_id,
     IncidentKey.key,
@@ -125,7 +125,7 @@ class KeyRow:
 class Tracked:
     """An incident in play, with what triage needs to know about it."""
 
-    incident: Incident
+    incident: IncidentRow
     summary: EvidenceSummary
     keys: dict[str, KeyRow] = field(default_factory=dict)
     # People who posted on it and when they last did (all posts, praise included), and those
@@ -304,9 +304,9 @@ class ClientState:
     def _load(self, ids: list[int]) -> None:
         if not ids:
             return
-        loaded: list[Incident] = []
+        loaded: list[IncidentRow] = []
         for start in range(0, len(ids), _CHUNK):
-            loaded.extend(self.session.scalars(_INCIDENTS, {"ids": ids[start : start + _CHUNK]}))
+            loaded.extend(load_incidents(self.session, ids[start : start + _CHUNK]))
         stale: list[Tracked] = []
         for incident in loaded:
             data = incident.summary or {}
