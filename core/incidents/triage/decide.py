@@ -20,9 +20,9 @@ staff split away never join the incident they were split from (feedback.py).
 from __future__ import annotations
 
 from douse.core.incidents.problems import SURGE, category_key, term_key
-from douse.core.incidents.triage.post import Post
+from douse.core.incidents.triage.post import Post, only_thanks
 from douse.core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
-from douse.core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
+from douse.core.incidents.triage.write import Run, add_keys, join, log_thanks, open_incident, reopen
 
 
 def place(state: ClientState, post: Post, run: Run) -> None:
@@ -228,6 +228,12 @@ def _follow_up(
 ) -> None:
     """A post that is no complaint: a voice on a problem it names by identifier (not praise),
     part of the author's conversation, or nothing for a person to answer."""
+    if (own_open is not None or own_closed is not None) and only_thanks(post, state.categorizer):
+        # Logged where whoever answers the person sees it, but no post of the case: it asks
+        # for nothing, so it neither opens a case nor moves a clock.
+        target = _case_of(state, own_open, post) if own_open is not None else None
+        log_thanks(state, target or own_open or own_closed, post, run)
+        return
     if not post.positive:
         shared = _by_identifier(state, post, keys, avoid)
         if shared is not None and shared is not own_open:
