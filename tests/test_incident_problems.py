@@ -341,6 +341,36 @@ def test_a_complaint_about_two_things_is_its_authors_case_under_the_problem(
         assert placed[after] == problem.id
 
 
+def test_a_merge_keeps_counting_the_people_filed_under_the_problem(services: Services) -> None:
+    from douse.core.incidents import merge_incidents
+
+    with services.sessions.begin() as s:
+        f.staff(s, "ana")
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        late = [
+            f.mention(
+                s, c, f.author(s, f"late{i}"), f"Northwind flight 40 delayed {i + 2} hours"
+            ).id
+            for i in range(3)
+        ]
+        both = f.mention(
+            s, c, f.author(s, "both"), "Northwind delayed 2 hours and the agent was useless"
+        ).id
+        stray = f.mention(s, c, f.author(s, "stray"), "Northwind my seat was broken").id
+        triage_new_mentions(s, [*late, both, stray], T0 + H)
+        placed = _placed(s, [*late, both, stray])
+        problem = s.get(Incident, placed[late[0]])
+        assert problem is not None and s.get(Incident, placed[both]).problem_id == problem.id
+        filed = dict(problem.summary["filed"])
+        merge_incidents(s, problem.id, [placed[stray]], by="ana", now=T0 + 2 * H)
+        later = f.mention(s, c, f.author(s, "later"), "Northwind delayed again", at=T0 + 2 * H)
+        triage_new_mentions(s, [later.id], T0 + 2 * H)
+        s.refresh(problem)
+    # Summed up again from its posts after the merge, the problem still counts the person
+    # whose complaint about two things was filed under it (towards its surge).
+    assert filed and problem.summary["filed"] == filed
+
+
 def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
     services: Services,
 ) -> None:

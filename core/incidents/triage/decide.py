@@ -21,7 +21,13 @@ from __future__ import annotations
 
 from douse.core.incidents.problems import SURGE, category_key, term_key
 from douse.core.incidents.triage.post import Post, only_thanks
-from douse.core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
+from douse.core.incidents.triage.state import (
+    CONVERSATION,
+    FILED_UNDER,
+    ClientState,
+    Tracked,
+    topic_keys,
+)
 from douse.core.incidents.triage.write import Run, add_keys, join, log_thanks, open_incident, reopen
 
 
@@ -120,7 +126,7 @@ def _own_case_under(
     assert category is not None
     placed = (
         f"speaks of {category.title.lower()} and of {str(category.rival).lower()}; "
-        f"filed as their own case under the {category.title.lower()} problem"
+        f"{FILED_UNDER} {category.title.lower()} problem"
     )
     open_incident(state, post, run, keys=keys, problem=problem, placed=placed)
     # Still a sign the problem goes on: its category keeps drawing posts while such come in,
