@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from douse.core.db.models import Incident, IncidentMention, Notification
 from douse.core.incidents import clock_state, triage_new_mentions
 from douse.core.incidents.triage import write
-from douse.core.queries.detail import incident_detail
+from douse.core.queries.detail import activities, incident_detail
 from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
@@ -292,8 +292,11 @@ def test_author_posting_again_reopens_and_restarts_the_clock(services: Services)
         again = f.mention(s, c, bob, "Acme charged me AGAIN. Unbelievable", at=T0 + 5 * H)
         loud = triage_new_mentions(s, [again.id], T0 + 5 * H)
         card = incident_detail(s, incident_id)
+        log = [(a.kind, a.body) for a in activities(s, incident_id)]
     assert loud.reopened == (incident_id,) and loud.opened == ()
-    assert card.status == "in_progress" and card.row.mention_count == 3
+    # The thank-you is the customer's reply in the case's log, not one of its posts.
+    assert ("customer_replied", "Thanks Acme, sorted!") in log
+    assert card.status == "in_progress" and card.row.mention_count == 2
     assert clock_state(card, T0 + 5 * H).kind == "next_response"
     assert card.due_at == T0 + 9 * H  # 4 h next response
 

@@ -49,6 +49,9 @@ from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 
 REOPEN_WINDOW = timedelta(days=14)
+# How a contested complaint's case says why it sits under a problem (decide._own_case_under);
+# read back when a problem's summary is summed up again from its posts.
+FILED_UNDER = "filed as their own case under the"
 CONVERSATION = timedelta(hours=72)
 MAX_TERM_COUNTS = 60
 _CHUNK = 500
@@ -358,6 +361,18 @@ class ClientState:
             tracked.terms.update(set(significant_terms(text, self.ignore)))
             if mention.author_id is not None:
                 self.saw(tracked, mention.author_id, mention.published_at)
+        # The people whose complaint about two things was filed under a problem are none of its
+        # posts, but still count towards its surge: counted again from their cases.
+        filed = self.session.execute(
+            select(Incident.problem_id, Incident.summary, func.min(Mention.published_at))
+            .join(IncidentMention, IncidentMention.incident_id == Incident.id)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .where(Incident.problem_id.in_(list(by_id)))
+            .group_by(Incident.id)
+        ).all()
+        for problem_id, summary, first_at in filed:
+            if FILED_UNDER in str((summary or {}).get("placed") or ""):
+                by_id[problem_id].summary.file_case(first_at)
         for tracked in stale:
             tracked.touched = True
 

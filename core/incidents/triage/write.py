@@ -40,6 +40,8 @@ class Run:
     ignored: int = 0
     notifications: int = 0
     spikes: list[int] = field(default_factory=list)
+    # Thank-you replies to log on the incidents they answer, once those have ids (`finish`).
+    thanks: list[tuple[Tracked, Post]] = field(default_factory=list)
 
 
 def open_incident(
@@ -125,6 +127,14 @@ def join(
         inc.last_customer_at = max(filter(None, [inc.last_customer_at, post.published_at]))
 
 
+def log_thanks(state: ClientState, tracked: Tracked | None, post: Post, run: Run) -> None:
+    """A reply that only thanks goes in the incident's outreach log as the customer's reply."""
+    if tracked is None:
+        run.ignored += 1
+        return
+    run.thanks.append((tracked, post))
+
+
 def reopen(state: ClientState, tracked: Tracked, post: Post, run: Run) -> None:
     inc = tracked.incident
     before = inc.status
@@ -208,6 +218,23 @@ def finish(state: ClientState, run: Run, background: Background) -> None:
         connection.execute(insert(table_of(IncidentMention)), links)
     for tracked in touched:
         tracked.links.clear()
+    if run.thanks:
+        connection.execute(
+            insert(table_of(Activity)),
+            [
+                {
+                    "incident_id": tracked.incident.id,
+                    "kind": "customer_replied",
+                    "channel": post.platform,
+                    "staff_id": None,
+                    "at": post.published_at,
+                    "body": inert(post.full_text, 2000),
+                    "details": {"mention_id": post.id, "thanks": True},
+                }
+                for tracked, post in run.thanks
+            ],
+        )
+        run.thanks.clear()
     _write_keys(state)
     for incident, kind, message in alerts:
         if notify(state.session, incident, kind, message(incident), state.now):
