@@ -13,7 +13,7 @@ from sqlalchemy import select
 from douse.core.db.models import Incident, IncidentMention, Mention
 from douse.core.incidents import triage_new_mentions
 from douse.core.ingest.importer import import_file_batched
-from douse.core.queries.detail import incident_detail
+from douse.core.queries.detail import activities, incident_detail
 from douse.core.services import Services
 from douse.tui.cli.commands.incident import render
 from tests import incident_factories as f
@@ -341,6 +341,36 @@ def test_a_complaint_about_two_things_is_its_authors_case_under_the_problem(
         assert placed[after] == problem.id
 
 
+def test_a_merge_keeps_counting_the_people_filed_under_the_problem(services: Services) -> None:
+    from douse.core.incidents import merge_incidents
+
+    with services.sessions.begin() as s:
+        f.staff(s, "ana")
+        c = f.client(s, "northwind", name="Northwind", industry="airline")
+        late = [
+            f.mention(
+                s, c, f.author(s, f"late{i}"), f"Northwind flight 40 delayed {i + 2} hours"
+            ).id
+            for i in range(3)
+        ]
+        both = f.mention(
+            s, c, f.author(s, "both"), "Northwind delayed 2 hours and the agent was useless"
+        ).id
+        stray = f.mention(s, c, f.author(s, "stray"), "Northwind my seat was broken").id
+        triage_new_mentions(s, [*late, both, stray], T0 + H)
+        placed = _placed(s, [*late, both, stray])
+        problem = s.get(Incident, placed[late[0]])
+        assert problem is not None and s.get(Incident, placed[both]).problem_id == problem.id
+        filed = dict(problem.summary["filed"])
+        merge_incidents(s, problem.id, [placed[stray]], by="ana", now=T0 + 2 * H)
+        later = f.mention(s, c, f.author(s, "later"), "Northwind delayed again", at=T0 + 2 * H)
+        triage_new_mentions(s, [later.id], T0 + 2 * H)
+        s.refresh(problem)
+    # Summed up again from its posts after the merge, the problem still counts the person
+    # whose complaint about two things was filed under it (towards its surge).
+    assert filed and problem.summary["filed"] == filed
+
+
 def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
     services: Services,
 ) -> None:
@@ -365,26 +395,36 @@ def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
     assert said["Northwind I sent you a DM with my booking reference"] not in placed
 
 
-def test_a_thank_you_from_one_of_a_problems_people_goes_on_their_own_case(
+def test_a_reply_that_only_thanks_is_logged_and_one_that_says_more_is_a_post(
     services: Services,
 ) -> None:
     with services.sessions.begin() as s:
         c, people, first = _three_cancelled(s)
-        thanks = f.mention(
-            s,
-            c,
-            people[2],
-            "Northwind thank you, you are great",
-            at=T0 + 2 * H,
-            compound=0.8,
-            label="positive",
-        )
-        triage_new_mentions(s, [thanks.id], T0 + 2 * H)
-        placed = _placed(s, [m.id for m in first] + [thanks.id])
-        case = s.get(Incident, placed[thanks.id])
+        said = {
+            text: f.mention(s, c, person, text, at=T0 + 2 * H, compound=0.8, label="positive").id
+            for person, text in zip(
+                people,
+                [
+                    "Northwind thank you, you are great",
+                    "Northwind thanks! but is there a seat tomorrow?",
+                    "Northwind thanks for losing my suitcase as well",
+                ],
+                strict=True,
+            )
+        }
+        triage_new_mentions(s, list(said.values()), T0 + 2 * H)
+        placed = _placed(s, [m.id for m in first] + list(said.values()))
         problem = s.get(Incident, placed[first[0].id])
-        assert problem is not None and case is not None
-        # Not one of the problem's posts (it is not what the crowd is hit by), but kept where
-        # whoever answers the person sees it.
-        assert case.id != problem.id and case.problem_id == problem.id
-        assert problem.mention_count == 3
+        assert problem is not None
+        log = [(a.kind, a.body, a.staff) for a in activities(s, problem.id)]
+        cases = s.scalars(select(Incident).where(Incident.problem_id == problem.id)).all()
+    # Thanks alone asks for nothing: in the problem's log as the person's reply, no post of it,
+    # and no case with a clock opened for it.
+    assert said["Northwind thank you, you are great"] not in placed
+    assert ("customer_replied", "@p0: Northwind thank you, you are great", None) in log
+    assert problem.mention_count == 3
+    # A question, or thanks that names what went wrong, is a post on the person's own case.
+    assert {placed[said["Northwind thanks! but is there a seat tomorrow?"]]} <= {
+        case.id for case in cases
+    }
+    assert placed[said["Northwind thanks for losing my suitcase as well"]] != problem.id

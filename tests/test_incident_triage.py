@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from douse.core.db.models import Incident, IncidentMention, Notification
 from douse.core.incidents import clock_state, triage_new_mentions
-from douse.core.queries.detail import incident_detail
+from douse.core.incidents.triage import write
+from douse.core.queries.detail import activities, incident_detail
 from douse.core.services import Services
 from tests import incident_factories as f
 from tests.helpers import T0
@@ -69,6 +72,31 @@ def test_cluster_grows_with_a_third_author_into_a_pattern(services: Services) ->
     assert "3 different people say this (pattern)" in card.severity_reasons
     assert {"crash", "checkout"} <= set(card.terms)
     assert notes == ["pattern"]
+
+
+def test_a_change_made_while_a_post_is_judged_is_never_overwritten(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        bob = f.author(s, "bob")
+        first = f.mention(s, c, bob, "Acme lost my parcel")
+        case = triage_new_mentions(s, [first.id], T0).opened[0]
+        again = f.mention(s, c, bob, "Acme still has not found my parcel", at=T0 + H).id
+    judged = write._write_incidents
+
+    def renamed_meanwhile(state: write.ClientState, touched: list[write.Tracked]) -> None:
+        # Someone at the desk renames the case after triage read it, before it writes it.
+        with services.sessions.begin() as desk:
+            desk.get_one(Incident, case).title = "Parcel lost (Ana)"
+        judged(state, touched)
+
+    monkeypatch.setattr(write, "_write_incidents", renamed_meanwhile)
+    with pytest.raises(StaleDataError), services.sessions.begin() as s:
+        triage_new_mentions(s, [again], T0 + 2 * H)
+    with services.sessions() as s:
+        kept = s.get_one(Incident, case)
+        assert (kept.title, kept.mention_count) == ("Parcel lost (Ana)", 1)
 
 
 def test_mentions_outside_the_window_do_not_group(services: Services) -> None:
@@ -264,8 +292,11 @@ def test_author_posting_again_reopens_and_restarts_the_clock(services: Services)
         again = f.mention(s, c, bob, "Acme charged me AGAIN. Unbelievable", at=T0 + 5 * H)
         loud = triage_new_mentions(s, [again.id], T0 + 5 * H)
         card = incident_detail(s, incident_id)
+        log = [(a.kind, a.body) for a in activities(s, incident_id)]
     assert loud.reopened == (incident_id,) and loud.opened == ()
-    assert card.status == "in_progress" and card.row.mention_count == 3
+    # The thank-you is the customer's reply in the case's log, not one of its posts.
+    assert ("customer_replied", "@bob: Thanks Acme, sorted!") in log
+    assert card.status == "in_progress" and card.row.mention_count == 2
     assert clock_state(card, T0 + 5 * H).kind == "next_response"
     assert card.due_at == T0 + 9 * H  # 4 h next response
 

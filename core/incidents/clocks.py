@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -25,6 +25,14 @@ from douse.core.incidents.business_time import (
     business_minutes_between,
 )
 from douse.core.wording import duration
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from douse.core.incidents.rows import IncidentRow
+
+    # What the clocks are set on: an incident as the ORM maps it, or as triage writes it.
+    Clocked: TypeAlias = Incident | IncidentRow
 
 # Statuses whose clocks run; monitor incidents are tracked but never prompt a reply.
 RUNNING_STATUSES = ("new", "acknowledged", "in_progress")
@@ -122,13 +130,13 @@ def current_deadline(incident: _ClockFields) -> tuple[datetime, str] | None:
     return pending[0] if pending else None
 
 
-def sync_due(incident: Incident) -> None:
+def sync_due(incident: Clocked) -> None:
     """Keep `due_at` equal to the deadline that matters now (None when nothing is running)."""
     deadline = current_deadline(incident)
     incident.due_at = deadline[0] if deadline else None
 
 
-def start_clocks(incident: Incident, client: Client, start: datetime) -> None:
+def start_clocks(incident: Clocked, client: Client, start: datetime) -> None:
     cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
     incident.first_response_due_at = add_business_minutes(start, t.first_response, cal)
@@ -137,7 +145,7 @@ def start_clocks(incident: Incident, client: Client, start: datetime) -> None:
     sync_due(incident)
 
 
-def tighten_for_severity(incident: Incident, client: Client, now: datetime) -> None:
+def tighten_for_severity(incident: Clocked, client: Client, now: datetime) -> None:
     """After severity rises, its tighter targets apply from now, never loosening a deadline."""
     cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
@@ -164,7 +172,7 @@ def on_response(incident: Incident, at: datetime) -> None:
     sync_due(incident)
 
 
-def on_customer_reply(incident: Incident, client: Client, at: datetime) -> None:
+def on_customer_reply(incident: Clocked, client: Client, at: datetime) -> None:
     """The customer spoke: resume a paused clock and start the next-response clock (once the
     first response was given; before that, the first-response clock simply keeps running)."""
     incident.last_customer_at = max(filter(None, [incident.last_customer_at, at]))
@@ -177,7 +185,7 @@ def on_customer_reply(incident: Incident, client: Client, at: datetime) -> None:
     sync_due(incident)
 
 
-def on_new_voice(incident: Incident, client: Client, at: datetime) -> None:
+def on_new_voice(incident: Clocked, client: Client, at: datetime) -> None:
     """Another person joined a problem after it was answered: someone is waiting again, so the
     next-response clock starts (a pause for one customer does not silence everyone else)."""
     incident.last_customer_at = max(filter(None, [incident.last_customer_at, at]))
@@ -194,7 +202,7 @@ def pause(incident: Incident, at: datetime) -> None:
     incident.due_at = None
 
 
-def resume(incident: Incident, client: Client, at: datetime) -> None:
+def resume(incident: Clocked, client: Client, at: datetime) -> None:
     """Shift every pending deadline by the business time spent paused."""
     if incident.paused_at is None:
         return
@@ -217,7 +225,7 @@ def resume(incident: Incident, client: Client, at: datetime) -> None:
     sync_due(incident)
 
 
-def restart_after_reopen(incident: Incident, client: Client, at: datetime) -> None:
+def restart_after_reopen(incident: Clocked, client: Client, at: datetime) -> None:
     cal = calendar_for(client, incident.severity)
     t = targets_for(client, incident.severity)
     incident.paused_at = None

@@ -5,14 +5,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from douse.core.db.models import Incident, Notification
+from douse.core.db.models import Notification
 from douse.core.text import inert
+
+
+class Notified(Protocol):
+    """What a notification needs of its incident (an ORM Incident or triage's IncidentRow)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def client_id(self) -> int: ...
+
 
 NOTIFICATION_KINDS = ("critical", "pattern", "spike", "breach")
 # Webhook deliveries older than this are not retried: a day-old alert is noise, not news.
@@ -21,7 +31,7 @@ WEBHOOK_MAX_AGE = timedelta(hours=24)
 
 def notify(
     session: Session,
-    incident: Incident,
+    incident: Notified,
     kind: str,
     message: str,
     now: datetime,

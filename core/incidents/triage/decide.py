@@ -20,9 +20,15 @@ staff split away never join the incident they were split from (feedback.py).
 from __future__ import annotations
 
 from douse.core.incidents.problems import SURGE, category_key, term_key
-from douse.core.incidents.triage.post import Post
-from douse.core.incidents.triage.state import CONVERSATION, ClientState, Tracked, topic_keys
-from douse.core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
+from douse.core.incidents.triage.post import Post, only_thanks
+from douse.core.incidents.triage.state import (
+    CONVERSATION,
+    FILED_UNDER,
+    ClientState,
+    Tracked,
+    topic_keys,
+)
+from douse.core.incidents.triage.write import Run, add_keys, join, log_thanks, open_incident, reopen
 
 
 def place(state: ClientState, post: Post, run: Run) -> None:
@@ -120,7 +126,7 @@ def _own_case_under(
     assert category is not None
     placed = (
         f"speaks of {category.title.lower()} and of {str(category.rival).lower()}; "
-        f"filed as their own case under the {category.title.lower()} problem"
+        f"{FILED_UNDER} {category.title.lower()} problem"
     )
     open_incident(state, post, run, keys=keys, problem=problem, placed=placed)
     # Still a sign the problem goes on: its category keeps drawing posts while such come in,
@@ -228,6 +234,12 @@ def _follow_up(
 ) -> None:
     """A post that is no complaint: a voice on a problem it names by identifier (not praise),
     part of the author's conversation, or nothing for a person to answer."""
+    if (own_open is not None or own_closed is not None) and only_thanks(post, state.categorizer):
+        # Logged where whoever answers the person sees it, but no post of the case: it asks
+        # for nothing, so it neither opens a case nor moves a clock.
+        target = _case_of(state, own_open, post) if own_open is not None else None
+        log_thanks(state, target or own_open or own_closed, post, run)
+        return
     if not post.positive:
         shared = _by_identifier(state, post, keys, avoid)
         if shared is not None and shared is not own_open:

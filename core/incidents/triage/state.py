@@ -42,12 +42,16 @@ from douse.core.incidents.problems import (
     lookup_gap,
     term_key,
 )
+from douse.core.incidents.rows import IncidentRow, load_incidents
 from douse.core.incidents.severity import Evidence, EvidenceSummary
 from douse.core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 
 REOPEN_WINDOW = timedelta(days=14)
+# How a contested complaint's case says why it sits under a problem (decide._own_case_under);
+# read back when a problem's summary is summed up again from its posts.
+FILED_UNDER = "filed as their own case under the"
 CONVERSATION = timedelta(hours=72)
 MAX_TERM_COUNTS = 60
 _CHUNK = 500
@@ -98,7 +102,6 @@ _AUTHORS_CASES = {
     "sqlite": _authors_cases(Mention.client_id + 0),
     "other": _authors_cases(Mention.client_id),
 }
-_INCIDENTS = select(Incident).where(Incident.id.in_(bindparam("ids", expanding=True)))
 _KEYS_OF = select(
     IncidentKey.incident_id,
     IncidentKey.key,
@@ -125,7 +128,7 @@ class KeyRow:
 class Tracked:
     """An incident in play, with what triage needs to know about it."""
 
-    incident: Incident
+    incident: IncidentRow
     summary: EvidenceSummary
     keys: dict[str, KeyRow] = field(default_factory=dict)
     # People who posted on it and when they last did (all posts, praise included), and those
@@ -304,9 +307,9 @@ class ClientState:
     def _load(self, ids: list[int]) -> None:
         if not ids:
             return
-        loaded: list[Incident] = []
+        loaded: list[IncidentRow] = []
         for start in range(0, len(ids), _CHUNK):
-            loaded.extend(self.session.scalars(_INCIDENTS, {"ids": ids[start : start + _CHUNK]}))
+            loaded.extend(load_incidents(self.session, ids[start : start + _CHUNK]))
         stale: list[Tracked] = []
         for incident in loaded:
             data = incident.summary or {}
@@ -358,6 +361,18 @@ class ClientState:
             tracked.terms.update(set(significant_terms(text, self.ignore)))
             if mention.author_id is not None:
                 self.saw(tracked, mention.author_id, mention.published_at)
+        # The people whose complaint about two things was filed under a problem are none of its
+        # posts, but still count towards its surge: counted again from their cases.
+        filed = self.session.execute(
+            select(Incident.problem_id, Incident.summary, func.min(Mention.published_at))
+            .join(IncidentMention, IncidentMention.incident_id == Incident.id)
+            .join(Mention, Mention.id == IncidentMention.mention_id)
+            .where(Incident.problem_id.in_(list(by_id)))
+            .group_by(Incident.id)
+        ).all()
+        for problem_id, summary, first_at in filed:
+            if FILED_UNDER in str((summary or {}).get("placed") or ""):
+                by_id[problem_id].summary.file_case(first_at)
         for tracked in stale:
             tracked.touched = True
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, insert, update
 
 from douse.core.db.base import table_of
-from douse.core.db.models import OPEN_STATUSES, Activity, Incident, IncidentKey, IncidentMention
+from douse.core.db.models import OPEN_STATUSES, Activity, IncidentKey, IncidentMention
 from douse.core.incidents.clocks import (
     on_customer_reply,
     on_new_voice,
@@ -21,6 +21,7 @@ from douse.core.incidents.clocks import (
 from douse.core.incidents.notify import notify
 from douse.core.incidents.problems import problem_title, topic_terms
 from douse.core.incidents.routing import route
+from douse.core.incidents.rows import IncidentRow, insert_new, number_new, update_changed
 from douse.core.incidents.severity import EvidenceSummary, assess_summary, level
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
@@ -32,13 +33,15 @@ TITLE_CHARS = 120
 
 @dataclass
 class Run:
-    opened: list[Incident] = field(default_factory=list)
-    reopened: list[Incident] = field(default_factory=list)
+    opened: list[IncidentRow] = field(default_factory=list)
+    reopened: list[IncidentRow] = field(default_factory=list)
     joined: int = 0
     monitored: int = 0
     ignored: int = 0
     notifications: int = 0
     spikes: list[int] = field(default_factory=list)
+    # Thank-you replies to log on the incidents they answer, once those have ids (`finish`).
+    thanks: list[tuple[Tracked, Post]] = field(default_factory=list)
 
 
 def open_incident(
@@ -61,7 +64,7 @@ def open_incident(
         text=post.full_text,
     )
     monitor = kind == "monitor"
-    incident = Incident(
+    incident = IncidentRow.new(
         client_id=client.id,
         account_id=routed.account_id,
         kind=kind,
@@ -76,14 +79,13 @@ def open_incident(
         # A case placed by a surge said nothing of the problem's subject: it keeps its own.
         category=(problem.incident.category if problem and not placed else None)
         or (post.category.name if post.category else None),
-        problem=problem.incident if problem else None,
-        summary={},
+        # A problem opened in this batch has no id yet: set when the batch is written.
+        problem_id=problem.incident.id if problem and not problem.new else None,
         opened_at=state.now,
         last_customer_at=post.published_at,
         updated_at=state.now,
     )
-    # Not flushed here: the batch's incidents are written once, judged and titled, at the end.
-    state.session.add(incident)
+    # Not written here: the batch's incidents are written once, judged and titled, at the end.
     tracked = Tracked(
         incident,
         EvidenceSummary(),
@@ -123,6 +125,14 @@ def join(
         on_new_voice(inc, state.client, post.published_at)
     else:
         inc.last_customer_at = max(filter(None, [inc.last_customer_at, post.published_at]))
+
+
+def log_thanks(state: ClientState, tracked: Tracked | None, post: Post, run: Run) -> None:
+    """A reply that only thanks goes in the incident's outreach log as the customer's reply."""
+    if tracked is None:
+        run.ignored += 1
+        return
+    run.thanks.append((tracked, post))
 
 
 def reopen(state: ClientState, tracked: Tracked, post: Post, run: Run) -> None:
@@ -188,14 +198,14 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
 
 def finish(state: ClientState, run: Run, background: Background) -> None:
     """Judge, title and save every incident the batch touched; write them once; then alert."""
-    alerts: list[tuple[Incident, str, Callable[[Incident], str]]] = []
+    alerts: list[tuple[IncidentRow, str, Callable[[IncidentRow], str]]] = []
     touched = [t for t in state.incidents if t.touched]
     for tracked in touched:
         alerts.extend(_judge(state, tracked))
         _retitle(state, tracked, background)
         tracked.save()
         tracked.touched = False
-    state.session.flush()
+    _write_incidents(state, touched)
     links = [
         {"incident_id": t.incident.id, "mention_id": mention_id, "added_at": state.now}
         for t in touched
@@ -208,10 +218,42 @@ def finish(state: ClientState, run: Run, background: Background) -> None:
         connection.execute(insert(table_of(IncidentMention)), links)
     for tracked in touched:
         tracked.links.clear()
+    if run.thanks:
+        connection.execute(
+            insert(table_of(Activity)),
+            [
+                {
+                    "incident_id": tracked.incident.id,
+                    "kind": "customer_replied",
+                    "channel": post.platform,
+                    "staff_id": None,
+                    "at": post.published_at,
+                    # Who said it: on a problem's log, one of many people.
+                    "body": inert(f"@{post.handle}: {post.full_text}", 2000)
+                    if post.handle
+                    else inert(post.full_text, 2000),
+                    "details": {"mention_id": post.id, "thanks": True},
+                }
+                for tracked, post in run.thanks
+            ],
+        )
+        run.thanks.clear()
     _write_keys(state)
     for incident, kind, message in alerts:
         if notify(state.session, incident, kind, message(incident), state.now):
             run.notifications += 1
+
+
+def _write_incidents(state: ClientState, touched: list[Tracked]) -> None:
+    """Insert the batch's new incidents (numbered in the order they were opened, so a problem
+    comes before the cases under it) and update the loaded ones it changed."""
+    new = [t for t in touched if t.new]
+    number_new(state.session, [t.incident for t in new])
+    for tracked in new:
+        if tracked.problem is not None:
+            tracked.incident.problem_id = tracked.problem.incident.id
+    insert_new(state.session, [t.incident for t in new])
+    update_changed(state.session, [t.incident for t in touched if not t.new])
 
 
 _KEYS = table_of(IncidentKey)
@@ -261,7 +303,7 @@ def _write_keys(state: ClientState) -> None:
 
 def _judge(
     state: ClientState, tracked: Tracked
-) -> list[tuple[Incident, str, Callable[[Incident], str]]]:
+) -> list[tuple[IncidentRow, str, Callable[[IncidentRow], str]]]:
     """Severity from the summed-up evidence; the alerts it calls for, sent once written."""
     inc = tracked.incident
     before = "low" if tracked.new else inc.severity
@@ -271,7 +313,7 @@ def _judge(
     inc.severity = a.severity
     inc.severity_reasons = list(a.reasons) + [r for r in kept + troll if r not in a.reasons]
     inc.distinct_authors = max(a.distinct_authors, 1)
-    alerts: list[tuple[Incident, str, Callable[[Incident], str]]] = []
+    alerts: list[tuple[IncidentRow, str, Callable[[IncidentRow], str]]] = []
     monitor = inc.status == "monitor" or inc.kind == "monitor"
     if a.is_pattern and not inc.is_pattern and not monitor and inc.kind != "spike":
         inc.is_pattern = True
