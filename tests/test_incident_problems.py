@@ -421,7 +421,7 @@ def test_a_reply_that_only_thanks_is_logged_and_one_that_says_more_is_a_post(
     # Thanks alone asks for nothing: in the problem's log as the person's reply, no post of it,
     # and no case with a clock opened for it.
     assert said["Northwind thank you, you are great"] not in placed
-    assert ("customer_replied", "Northwind thank you, you are great", None) in log
+    assert ("customer_replied", "@p0: Northwind thank you, you are great", None) in log
     assert problem.mention_count == 3
     # A question, or thanks that names what went wrong, is a post on the person's own case.
     assert {placed[said["Northwind thanks! but is there a seat tomorrow?"]]} <= {

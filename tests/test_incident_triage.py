@@ -295,7 +295,7 @@ def test_author_posting_again_reopens_and_restarts_the_clock(services: Services)
         log = [(a.kind, a.body) for a in activities(s, incident_id)]
     assert loud.reopened == (incident_id,) and loud.opened == ()
     # The thank-you is the customer's reply in the case's log, not one of its posts.
-    assert ("customer_replied", "Thanks Acme, sorted!") in log
+    assert ("customer_replied", "@bob: Thanks Acme, sorted!") in log
     assert card.status == "in_progress" and card.row.mention_count == 2
     assert clock_state(card, T0 + 5 * H).kind == "next_response"
     assert card.due_at == T0 + 9 * H  # 4 h next response

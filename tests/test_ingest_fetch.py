@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,8 @@ from douse.core.ingest.fetch import (
     TooManyRedirects,
     parse_retry_after,
 )
+from douse.core.send.http import new_client
+from douse.core.tls import tls_context
 from tests.httpserver import LocalHTTPServer, Reply
 
 pytestmark = pytest.mark.network
@@ -304,3 +308,25 @@ def test_tokens_in_headers_never_reach_error_messages(
     assert "SECRET" not in str(caught.value)
     assert "check the API token" in str(caught.value)
     assert server.requests[-1].headers["authorization"] == "Bearer SECRET-TOKEN"
+
+
+def test_every_http_client_shares_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the trusted roots costs about 0.1 s of CPU; httpx did it for every client (each
+    poll pass's Fetcher, each send): a process does it once."""
+    made: list[ssl.SSLContext] = []
+    real = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    tls_context.cache_clear()
+    try:
+        for _ in range(3):
+            Fetcher().close()
+            new_client().close()
+        assert len(made) == 1
+        assert made[0].verify_mode == ssl.CERT_REQUIRED and made[0].check_hostname
+    finally:
+        tls_context.cache_clear()

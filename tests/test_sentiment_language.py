@@ -4,6 +4,7 @@ only where that answer could change the decision."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,31 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, max_size=14).map(" ".join))
 def test_any_mix_of_words_gets_the_plain_decision(guesser: LanguageGuesser, text: str) -> None:
     assert decided(guesser, text) == plain(guesser, text)
+
+
+def test_every_threads_guesser_shares_one_model_and_decides_alike() -> None:
+    """A worker thread's Analyzer does not load py3langid's model again (about a second of CPU
+    each: `douse poll --workers 4` loaded it four times), and threads asking it at once get
+    what one thread alone gets."""
+    texts = [
+        "Das Essen bei FreshBox war kalt und der Fahrer unhöflich",
+        "Le vol a été annulé sans aucune explication",
+        "Northwindのフライトが遅延して乗り継ぎに間に合わなかった",
+        "still no refund after three weeks of waiting",
+    ] * 50
+    alone = [LanguageGuesser().detect(t) for t in texts]
+    found: list[list[object]] = [[] for _ in range(4)]
+    models: list[object] = []
+
+    def work(slot: list[object]) -> None:
+        guesser = LanguageGuesser()
+        models.append(guesser._identifier)
+        slot.extend(guesser.detect(t) for t in texts)
+
+    threads = [threading.Thread(target=work, args=(slot,)) for slot in found]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(slot == alone for slot in found)
+    assert len({id(m) for m in models}) == 1

@@ -24,6 +24,7 @@ import httpx
 
 from douse import core
 from douse.core.errors import DouseError
+from douse.core.tls import tls_context
 
 USER_AGENT = f"douse/{core.__version__} (brand reputation monitor)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 507, 520, 521, 522, 523, 524})
@@ -199,6 +200,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=self.limits.max_redirects,
             transport=transport,
+            verify=tls_context(),
         )
 
     def close(self) -> None:

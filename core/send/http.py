@@ -15,6 +15,7 @@ import httpx
 
 from douse.core.send.errors import SendError, wait_text
 from douse.core.text import inert
+from douse.core.tls import tls_context
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 USER_AGENT = "douse (reputation desk; replies sent by a person)"
@@ -26,6 +27,7 @@ def new_client(timeout: float | httpx.Timeout | None = None) -> httpx.Client:
         timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
+        verify=tls_context(),
     )
 
 

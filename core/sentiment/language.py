@@ -19,8 +19,8 @@ airline dev tweets).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import cached_property
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -63,12 +63,29 @@ class Detection:
     confidence: float | None
 
 
-class LanguageGuesser:
-    """Decides English or not; the py3langid model (~0.7 s to load) is loaded on first need."""
+_model_lock = threading.Lock()
+_model: LanguageIdentifier | None = None
 
-    @cached_property
+
+def _shared_model() -> LanguageIdentifier:
+    """py3langid's model, loaded once per process: unpacking it costs about a second of CPU
+    (LZMA) and its tables take memory, and every thread's Analyzer used to load its own (a
+    `douse poll --workers 4` loaded it four times). Sharing is safe: `classify` reads the
+    tables and keeps nothing between calls."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            _model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _model
+
+
+class LanguageGuesser:
+    """Decides English or not; the py3langid model (~0.7 s to load, once per process) is loaded
+    on first need."""
+
+    @property
     def _identifier(self) -> LanguageIdentifier:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _model if _model is not None else _shared_model()
 
     def load(self) -> None:
         """Load the model now (e.g. before a benchmark or in a worker's start-up)."""

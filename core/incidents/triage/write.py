@@ -228,7 +228,10 @@ def finish(state: ClientState, run: Run, background: Background) -> None:
                     "channel": post.platform,
                     "staff_id": None,
                     "at": post.published_at,
-                    "body": inert(post.full_text, 2000),
+                    # Who said it: on a problem's log, one of many people.
+                    "body": inert(f"@{post.handle}: {post.full_text}", 2000)
+                    if post.handle
+                    else inert(post.full_text, 2000),
                     "details": {"mention_id": post.id, "thanks": True},
                 }
                 for tracked, post in run.thanks
