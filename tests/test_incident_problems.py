@@ -385,12 +385,15 @@ def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
                     "Northwind my suitcase never arrived in Oslo",
                     "Northwind is flight 12 to Oslo delayed tonight?",
                     "Northwind I sent you a DM with my booking reference",
+                    "Northwind on hold for two hours now, is anyone there?",
                 ]
             )
         }
         triage_new_mentions(s, list(said.values()), T0 + H)
         placed = _placed(s, list(said.values()))
     assert said["Northwind my suitcase never arrived in Oslo"] in placed
+    # Asked or not, being left on hold is the failure itself.
+    assert said["Northwind on hold for two hours now, is anyone there?"] in placed
     assert said["Northwind is flight 12 to Oslo delayed tonight?"] not in placed
     assert said["Northwind I sent you a DM with my booking reference"] not in placed
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from douse.core.db.execute import read_rows
 from douse.core.db.models import Author, Incident, IncidentMention, Mention
-from douse.core.incidents.categories import Categorizer, CategoryMatch
+from douse.core.incidents.categories import DECISIVE, Categorizer, CategoryMatch
 from douse.core.incidents.harm import HarmHit, find_harm, plain
 from douse.core.incidents.identifiers import identifiers
 from douse.core.incidents.severity import Evidence
@@ -106,13 +106,13 @@ class Post:
         gate", "my bag never arrived") is a complaint; asking ("is flight 12 delayed?") is not
         yet one, and customer-service words alone ("I DM'd you") say nothing went wrong. On the
         airline dev set about four in five such statements were complaints to the people who
-        labelled them, against fewer than one in two questions."""
-        return (
-            self.label == "neutral"
-            and self.category is not None
-            and not self.category.fallback
-            and "?" not in self.full_text
-        )
+        labelled them, against fewer than one in two questions. A decisive cue says the failure
+        itself, asked or not ("on hold for 2 hours, is anyone there?", "they hung up on me"):
+        all 20 such neutral posts of the dev set were complaints."""
+        category = self.category
+        if self.label != "neutral" or category is None:
+            return False
+        return category.score >= DECISIVE or (not category.fallback and "?" not in self.full_text)
 
     def evidence(self) -> Evidence:
         return Evidence(
