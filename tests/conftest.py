@@ -24,7 +24,7 @@ from tests.httpserver import LocalHTTPServer, local_http_server
 from tests.pg import PostgresDatabases, throwaway_server
 
 # Fixtures that build something expensive once per worker, and the xdist group of their users.
-SHARED_BUILDS = {"demo_db": "demo", "small_demo": "small_demo"}
+SHARED_BUILDS = {"demo_db": "demo", "small_demo": "small_demo", "night_demo": "night_demo"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,7 +50,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs two workers per core), every test reading the demo
     database runs on one worker, so the demo is built once, not once per worker; so do the
-    tests sharing test_demo.py's smallest demo."""
+    tests sharing test_demo.py's smallest demo, and those sharing its night demo."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
