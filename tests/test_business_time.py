@@ -96,3 +96,19 @@ def test_adding_then_measuring_gives_back_the_minutes(start: datetime, minutes: 
     due = add_business_minutes(start, minutes, LONDON)
     assert due >= start
     assert business_minutes_between(start, due, LONDON) == pytest.approx(minutes)
+
+
+def test_hours_and_targets_changed_in_place_apply_to_the_next_deadline() -> None:
+    from douse.core.db.models import Client
+    from douse.core.incidents.clocks import calendar_for, targets_for
+
+    client = Client(name="Acme", slug="acme", business_hours={"mon": [["09:00", "17:00"]]})
+    client.timezone, client.targets_by_severity = "UTC", {"high": {"first_response": 60}}
+    client.first_response_minutes = 120
+    monday = utc(2026, 3, 2, 16, 0)
+    assert add_business_minutes(monday, 120, calendar_for(client, "low")) == utc(2026, 3, 9, 10)
+    assert targets_for(client, "high").first_response == 60
+    client.business_hours["mon"][0][1] = "18:00"  # edited where it is, not replaced
+    client.targets_by_severity["high"]["first_response"] = 30
+    assert add_business_minutes(monday, 120, calendar_for(client, "low")) == utc(2026, 3, 2, 18)
+    assert targets_for(client, "high").first_response == 30

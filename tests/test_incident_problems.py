@@ -385,12 +385,15 @@ def test_a_plain_statement_of_what_went_wrong_needs_a_person_a_question_not_yet(
                     "Northwind my suitcase never arrived in Oslo",
                     "Northwind is flight 12 to Oslo delayed tonight?",
                     "Northwind I sent you a DM with my booking reference",
+                    "Northwind on hold for two hours now, is anyone there?",
                 ]
             )
         }
         triage_new_mentions(s, list(said.values()), T0 + H)
         placed = _placed(s, list(said.values()))
     assert said["Northwind my suitcase never arrived in Oslo"] in placed
+    # Asked or not, being left on hold is the failure itself.
+    assert said["Northwind on hold for two hours now, is anyone there?"] in placed
     assert said["Northwind is flight 12 to Oslo delayed tonight?"] not in placed
     assert said["Northwind I sent you a DM with my booking reference"] not in placed
 
@@ -428,3 +431,21 @@ def test_a_reply_that_only_thanks_is_logged_and_one_that_says_more_is_a_post(
         case.id for case in cases
     }
     assert placed[said["Northwind thanks for losing my suitcase as well"]] != problem.id
+
+
+def test_a_thank_you_that_goes_on_to_say_more_is_a_post(services: Services) -> None:
+    with services.sessions.begin() as s:
+        c, people, _ = _three_cancelled(s)
+        texts = [
+            "Northwind thank you, though it has been a very long night for us",
+            "Northwind thank you! Now my mother and my two kids need to get to Bergen by Friday "
+            "for the funeral, and we have nowhere to go tonight",
+        ]
+        later = [
+            f.mention(s, c, person, text, at=T0 + 2 * H, compound=0.7, label="positive").id
+            for person, text in zip(people, texts, strict=False)
+        ]
+        triage_new_mentions(s, later, T0 + 2 * H)
+        placed = _placed(s, later)
+    # Thanks as a courtesy before the point: each is a post on the person's own case.
+    assert set(placed) == set(later)

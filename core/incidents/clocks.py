@@ -7,6 +7,7 @@ and "due in / overdue by" is plain wall-clock arithmetic at any moment.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -85,30 +86,74 @@ def _calendar_cached(hours: str, tz: str, hol: str) -> BusinessCalendar:
     return build_calendar(json.loads(hours), tz, json.loads(hol))
 
 
+# The JSON text of a client's settings dicts (hours, holidays, targets by severity), kept per
+# dict object with a copy to compare against: every incident opened, tightened or answered asks
+# for its calendar and targets, and writing the same small dicts out each time cost more than
+# the clock arithmetic (35 us a new incident). A dict changed in place no longer equals its
+# copy and is written out again.
+_CANONICAL: dict[int, tuple[object, object, str]] = {}
+_CANONICAL_MAX = 256
+
+
+def _canonical(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "{}"
+    known = _CANONICAL.get(id(value))
+    if known is not None and known[0] is value and known[1] == value:
+        return known[2]
+    if len(_CANONICAL) >= _CANONICAL_MAX:
+        _CANONICAL.clear()
+    written = json.dumps(value, sort_keys=True)
+    _CANONICAL[id(value)] = (value, copy.deepcopy(value), written)
+    return written
+
+
 def calendar_for(client: Client, severity: str | None = None) -> BusinessCalendar:
     """The calendar an incident's clocks run on, built once per distinct configuration.
 
     The client's business hours, except for a severity whose targets say `hours = "24/7"`, and
     for critical incidents unless their targets say `hours = "business"`: a food-poisoning
     report on a Sunday must not wait for Monday morning because the bakery is closed."""
-    over = (client.targets_by_severity or {}).get(severity or "") or {}
-    hours = over.get("hours") or ("24/7" if severity == "critical" else "business")
-    if hours == "24/7":
-        return _calendar_cached("{}", client.timezone or "UTC", "{}")
-    return _calendar_cached(
-        json.dumps(client.business_hours or {}, sort_keys=True),
+    return _calendar_for(
+        _canonical(client.targets_by_severity),
+        _canonical(client.business_hours),
         client.timezone or "UTC",
-        json.dumps(client.holidays or {}, sort_keys=True),
+        _canonical(client.holidays),
+        severity or "",
     )
+
+
+@lru_cache(maxsize=1024)
+def _calendar_for(
+    targets: str, hours: str, tz: str, holidays: str, severity: str
+) -> BusinessCalendar:
+    over = json.loads(targets).get(severity) or {}
+    kind = over.get("hours") or ("24/7" if severity == "critical" else "business")
+    if kind == "24/7":
+        return _calendar_cached("{}", tz, "{}")
+    return _calendar_cached(hours, tz, holidays)
 
 
 def targets_for(client: Client, severity: str) -> Targets:
     """Client targets in minutes, overridden per severity where the client says so."""
-    over: dict[str, Any] = (client.targets_by_severity or {}).get(severity) or {}
+    return _targets_for(
+        _canonical(client.targets_by_severity),
+        client.first_response_minutes,
+        client.next_response_minutes,
+        client.resolution_minutes,
+        severity,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _targets_for(
+    targets: str, first: int | None, next_: int | None, resolution: int | None, severity: str
+) -> Targets:
+    over: dict[str, Any] = json.loads(targets).get(severity) or {}
     return Targets(
-        first_response=int(over.get("first_response", client.first_response_minutes or 120)),
-        next_response=int(over.get("next_response", client.next_response_minutes or 240)),
-        resolution=int(over.get("resolution", client.resolution_minutes or 2880)),
+        first_response=int(over.get("first_response", first or 120)),
+        next_response=int(over.get("next_response", next_ or 240)),
+        resolution=int(over.get("resolution", resolution or 2880)),
     )
 
 
