@@ -14,9 +14,9 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from douse.core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Staff
@@ -32,6 +32,7 @@ from douse.core.incidents import (
     refresh_clocks,
     triage_new_mentions,
 )
+from douse.core.incidents.clocks import RUNNING_STATUSES
 
 STEP = timedelta(hours=1)
 # The last hours go in small steps, so the freshest incidents open about when they were seen and
@@ -80,6 +81,10 @@ class Replay:
         order = sorted(range(len(mention_ids)), key=lambda i: (fetched_ts[i], mention_ids[i]))
         cursor = 0
         t = start
+        # Until this instant no deadline falls due, and in a quiet hour nothing else changes: the
+        # hour's clock check would find nothing, so it is not made (a small demo's month is
+        # mostly such hours; the rows built are the same).
+        quiet_until = start
         while t < self.now:
             step = FINE_STEP if self.now - t <= FINE_WINDOW else STEP
             t = min(t + step, self.now)
@@ -88,6 +93,10 @@ class Replay:
             while cursor < len(order) and fetched_ts[order[cursor]] <= limit:
                 batch.append(mention_ids[order[cursor]])
                 cursor += 1
+            if not batch and not (self.queue and self.queue[0].at <= t) and t < quiet_until:
+                if self.progress:
+                    self.progress(t)
+                continue
             with self.sessions.begin() as session:
                 # Held for the hour: the session's identity map keeps only what is referenced,
                 # so without this every workflow step and triage batch loaded its client, staff
@@ -108,6 +117,12 @@ class Replay:
                     # hour there is nobody new to answer.
                     self._answer_customers(session, t)
                 refresh_clocks(session, t, limit=100_000)
+                following = min(t + (FINE_STEP if self.now - t <= FINE_WINDOW else STEP), self.now)
+                busy_next = (
+                    cursor < len(order) and fetched_ts[order[cursor]] <= following.timestamp()
+                ) or bool(self.queue and self.queue[0].at <= following)
+                # Asked only before a quiet hour: the default demo has few.
+                quiet_until = t if busy_next else _next_deadline(session, t)
             del held
             if self.progress:
                 self.progress(t)
@@ -212,6 +227,30 @@ class Replay:
                 return
             log_activity(session, incident.id, step.kind, by=by, now=due.at, **step.args)
         self.stats.steps_done += 1
+
+
+def _next_deadline(session: Session, now: datetime) -> datetime:
+    """The first deadline after `now` that a clock check could find missed (as
+    `refresh_clocks` reads them: running, unpaused incidents' pending deadlines); far in the
+    future when none is pending."""
+    running = (Incident.status.in_(RUNNING_STATUSES), Incident.paused_at.is_(None))
+    first = func.min(
+        case(
+            (
+                and_(
+                    Incident.first_response_at.is_(None),
+                    Incident.first_response_due_at > now,
+                ),
+                Incident.first_response_due_at,
+            )
+        )
+    )
+    later = [
+        func.min(case((column > now, column)))
+        for column in (Incident.next_response_due_at, Incident.resolution_due_at)
+    ]
+    found = session.execute(select(first, *later).where(*running)).one()
+    return min((d for d in found if d is not None), default=datetime.max.replace(tzinfo=UTC))
 
 
 def _hold(session: Session) -> list[object]:
