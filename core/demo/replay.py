@@ -85,6 +85,11 @@ class Replay:
         # hour's clock check would find nothing, so it is not made (a small demo's month is
         # mostly such hours; the rows built are the same).
         quiet_until = start
+        # One session for the month, a transaction an hour: what `_hold` loads (clients, staff,
+        # accounts; nothing in the replay changes them) is loaded once and kept, instead of
+        # again every busy hour.
+        session = self.sessions()
+        held: list[object] = []
         while t < self.now:
             step = FINE_STEP if self.now - t <= FINE_WINDOW else STEP
             t = min(t + step, self.now)
@@ -97,13 +102,13 @@ class Replay:
                 if self.progress:
                     self.progress(t)
                 continue
-            with self.sessions.begin() as session:
-                # Held for the hour: the session's identity map keeps only what is referenced,
-                # so without this every workflow step and triage batch loaded its client, staff
-                # and accounts again (about 24,000 primary-key loads in the default demo). A
-                # quiet hour (most of a small demo's) has nothing to share them with.
+            with session.begin():
+                # Held: the session's identity map keeps only what is referenced, so without
+                # this every workflow step and triage batch loaded its client, staff and
+                # accounts again (about 24,000 primary-key loads in the default demo).
                 busy = bool(batch) or bool(self.queue and self.queue[0].at <= t)
-                held = _hold(session) if busy else []
+                if busy and not held:
+                    held = _hold(session)
                 self._act_until(session, t)
                 if batch:
                     summary = triage_new_mentions(session, batch, t)
@@ -123,9 +128,10 @@ class Replay:
                 ) or bool(self.queue and self.queue[0].at <= following)
                 # Asked only before a quiet hour: the default demo has few.
                 quiet_until = t if busy_next else _next_deadline(session, t)
-            del held
             if self.progress:
                 self.progress(t)
+        del held
+        session.close()
 
     def _plan(self, session: Session, incident_ids: list[int], t: datetime) -> None:
         rows = session.execute(
