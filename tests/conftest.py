@@ -22,9 +22,22 @@ if TYPE_CHECKING:
 from tests.helpers import T0
 from tests.httpserver import LocalHTTPServer, local_http_server
 from tests.pg import PostgresDatabases, throwaway_server
+from tests.warm_douse import WarmDouse
 
 # Fixtures that build something expensive once per worker, and the xdist group of their users.
-SHARED_BUILDS = {"demo_db": "demo", "small_demo": "small_demo"}
+SHARED_BUILDS = {
+    "demo_db": "demo",
+    "small_demo": "small_demo",
+    "night_demo": "night_demo",
+    "warm_douse": "warm_douse",
+}
+# Test modules that fit models: scikit-learn and SciPy (about 1.5 s of CPU to import) are then
+# loaded by the one worker that runs them, not by every worker when it collects them.
+SHARED_MODULES = {
+    "test_learning.py": "learning",
+    "test_learning_fast.py": "learning",
+    "test_learning_threshold.py": "learning",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,7 +63,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs two workers per core), every test reading the demo
     database runs on one worker, so the demo is built once, not once per worker; so do the
-    tests sharing test_demo.py's smallest demo."""
+    tests sharing test_demo.py's smallest demo, those sharing its night demo, those
+    starting `douse` warm (one server imports douse for all of them), and the tests that fit
+    models (SHARED_MODULES)."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
@@ -59,6 +74,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if fixture in names:
                 item.add_marker(pytest.mark.xdist_group(name=group))
                 break
+        else:
+            if item.path.name in SHARED_MODULES:
+                item.add_marker(pytest.mark.xdist_group(name=SHARED_MODULES[item.path.name]))
 
 
 @pytest.fixture(autouse=True)
@@ -183,6 +201,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Analyzer) -> Ite
     build_demo(services.sessions, T0, DemoOptions(), analyzer=analyzer)
     yield services
     services.close()
+
+
+@pytest.fixture(scope="session")
+def warm_douse() -> Iterator[WarmDouse]:
+    """Starts `douse` command lines as processes forked from one that has imported douse
+    (tests/warm_douse.py): for the tests that kill or race them, not for start-up itself."""
+    server = WarmDouse()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from douse.core.learning.features import normalise
-from douse.core.learning.fit import _classifier, _matrix, _weights, indicators, prepare
 from douse.core.learning.model import CLASSES, Judgement, LearnedModel
 from douse.core.sentiment import Analyzer
 from tests.helpers import slang_stream
@@ -61,6 +60,8 @@ def plain_pushes(judgement: Judgement, most: int = 3) -> list[tuple[str, float]]
 def test_learned_reasons_name_the_grams_that_pushed_hardest(analyzer: Analyzer) -> None:
     import numpy as np
 
+    from douse.core.learning.fit import _classifier, _matrix, _weights, indicators, prepare
+
     examples = [prepare(analyzer, t, label) for t, label in slang_stream(11, 160)]
     x, words, chars = _matrix(examples)
     fitted = _classifier().fit(x, np.array([e.label for e in examples]))
@@ -77,6 +78,7 @@ def test_learned_reasons_name_the_grams_that_pushed_hardest(analyzer: Analyzer) 
 def test_scoring_a_batch_gives_what_scoring_each_post_gives(analyzer: Analyzer) -> None:
     import numpy as np
 
+    from douse.core.learning.fit import _classifier, _matrix, _weights, prepare
     from douse.core.learning.model import LearnedScorer
 
     examples = [prepare(analyzer, t, label) for t, label in slang_stream(12, 120)]

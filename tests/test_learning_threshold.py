@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from douse.core.learning.fit import balanced_threshold, fit, indicators, prepare
 from douse.core.learning.model import (
     CLASSES,
     LearnedModel,
@@ -28,6 +27,8 @@ def weights(intercept: list[float], **extra: Any) -> dict[str, Any]:
 
 
 def test_the_balanced_threshold_lets_in_as_many_posts_as_the_labels_call_negative() -> None:
+    from douse.core.learning.fit import balanced_threshold
+
     p = np.array([0.9, 0.8, 0.7, 0.4, 0.3, 0.1])
     labels = np.array([True, True, False, True, False, False])
     assert balanced_threshold(p, labels) == 0.55
@@ -110,6 +111,8 @@ def mixed_stream(seed: int, n: int) -> list[tuple[str, str]]:
 
 
 def test_fitting_balances_the_models_calls_with_the_labels(analyzer: Analyzer) -> None:
+    from douse.core.learning.fit import fit, indicators, prepare
+
     examples = [prepare(analyzer, t, label) for t, label in mixed_stream(5, 400)]
     fitted = fit(examples)
     negatives = fitted.counts["negative"]

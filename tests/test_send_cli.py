@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ from douse.core.services import Services
 from douse.tui.cli.main import main
 from tests.helpers import REPO, T0, wait_for
 from tests.sendworld import SendWorld, build, fake_platforms
+from tests.warm_douse import WarmDouse, WarmProcess
 
 pytestmark = pytest.mark.network
 
@@ -126,7 +125,8 @@ def test_reply_exit_codes(
     assert len(replies_logged(world, "hackernews")) == 1
 
 
-def _spawn(world: SendWorld, platform: str, tmp_path: Path) -> subprocess.Popen[bytes]:
+def _spawn(warm: WarmDouse, world: SendWorld, platform: str, tmp_path: Path) -> WarmProcess:
+    """`douse reply --send` as its own process, started warm (tests/warm_douse.py)."""
     env = {
         **os.environ,
         **world.env,
@@ -134,10 +134,7 @@ def _spawn(world: SendWorld, platform: str, tmp_path: Path) -> subprocess.Popen[
         "DOUSE_LOG_DIR": str(tmp_path / "logs"),
         "PYTHONPATH": str(REPO),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "douse.tui",
+    argv = [
         "--db",
         db_of(world),
         "reply",
@@ -148,7 +145,7 @@ def _spawn(world: SendWorld, platform: str, tmp_path: Path) -> subprocess.Popen[
         "--by",
         "ana",
     ]
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return warm.spawn(argv, env=env, cwd=REPO, folder=tmp_path)
 
 
 def _server_replies(world: SendWorld, platform: str) -> list[str]:
@@ -166,9 +163,9 @@ def _server_replies(world: SendWorld, platform: str) -> list[str]:
     raise AssertionError(platform)
 
 
-def _kill_when_seen(proc: subprocess.Popen[bytes], seen: object) -> None:
+def _kill_when_seen(proc: WarmProcess, seen: object) -> None:
     assert wait_for(lambda: seen.is_set() or proc.poll() is not None, timeout=90), "no request"  # type: ignore[attr-defined]
-    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+    assert proc.poll() is None, proc.communicate()[1]
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 
@@ -195,11 +192,11 @@ def _settle(world: SendWorld, platform: str) -> None:
 
 @pytest.mark.parametrize("platform", ["mastodon", "bluesky", "reddit", "google", "trustpilot"])
 def test_kill_9_after_the_platform_posted_leaves_exactly_one_reply_logged_once(
-    world: SendWorld, platform: str, tmp_path: Path
+    world: SendWorld, platform: str, tmp_path: Path, warm_douse: WarmDouse
 ) -> None:
     fake = getattr(world.fakes, platform)
     fake.hold_after_write = 60  # posted, but the answer never comes back before the kill
-    proc = _spawn(world, platform, tmp_path)
+    proc = _spawn(warm_douse, world, platform, tmp_path)
     # Bluesky logs in with a POST first: wait for the post itself.
     target = {
         "mastodon": "/api/v1/statuses",
@@ -222,24 +219,26 @@ def test_kill_9_after_the_platform_posted_leaves_exactly_one_reply_logged_once(
 
 @pytest.mark.parametrize("platform", ["mastodon", "reddit", "trustpilot"])
 def test_kill_9_before_the_platform_posted_sends_it_once_after_checking(
-    world: SendWorld, platform: str, tmp_path: Path
+    world: SendWorld, platform: str, tmp_path: Path, warm_douse: WarmDouse
 ) -> None:
     fake = getattr(world.fakes, platform)
     fake.stall(60)  # the request is on its way; the platform has done nothing yet
-    proc = _spawn(world, platform, tmp_path)
+    proc = _spawn(warm_douse, world, platform, tmp_path)
     _kill_when_seen(proc, fake.writes_seen)
     fake.abandon_stalled()  # ... and it never will: the request died with the process
     assert _server_replies(world, platform) == []
     _settle(world, platform)
 
 
-def test_douse_watch_housekeeping_settles_a_killed_send(world: SendWorld, tmp_path: Path) -> None:
+def test_douse_watch_housekeeping_settles_a_killed_send(
+    world: SendWorld, tmp_path: Path, warm_douse: WarmDouse
+) -> None:
     """The minute jobs of `douse watch` (run_incident_jobs) do the settling, with the tokens
     from the environment as a real worker has them."""
     from douse.core.jobs.housekeeping import format_jobs, run_incident_jobs
 
     world.fakes.mastodon.hold_after_write = 60
-    proc = _spawn(world, "mastodon", tmp_path)
+    proc = _spawn(warm_douse, world, "mastodon", tmp_path)
     assert wait_for(
         lambda: len(_server_replies(world, "mastodon")) == 1 or proc.poll() is not None, timeout=90
     )

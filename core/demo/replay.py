@@ -14,9 +14,9 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from douse.core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Staff
@@ -32,6 +32,7 @@ from douse.core.incidents import (
     refresh_clocks,
     triage_new_mentions,
 )
+from douse.core.incidents.clocks import RUNNING_STATUSES
 
 STEP = timedelta(hours=1)
 # The last hours go in small steps, so the freshest incidents open about when they were seen and
@@ -80,6 +81,15 @@ class Replay:
         order = sorted(range(len(mention_ids)), key=lambda i: (fetched_ts[i], mention_ids[i]))
         cursor = 0
         t = start
+        # Until this instant no deadline falls due, and in a quiet hour nothing else changes: the
+        # hour's clock check would find nothing, so it is not made (a small demo's month is
+        # mostly such hours; the rows built are the same).
+        quiet_until = start
+        # One session for the month, a transaction an hour: what `_hold` loads (clients, staff,
+        # accounts; nothing in the replay changes them) is loaded once and kept, instead of
+        # again every busy hour.
+        session = self.sessions()
+        held: list[object] = []
         while t < self.now:
             step = FINE_STEP if self.now - t <= FINE_WINDOW else STEP
             t = min(t + step, self.now)
@@ -88,13 +98,17 @@ class Replay:
             while cursor < len(order) and fetched_ts[order[cursor]] <= limit:
                 batch.append(mention_ids[order[cursor]])
                 cursor += 1
-            with self.sessions.begin() as session:
-                # Held for the hour: the session's identity map keeps only what is referenced,
-                # so without this every workflow step and triage batch loaded its client, staff
-                # and accounts again (about 24,000 primary-key loads in the default demo). A
-                # quiet hour (most of a small demo's) has nothing to share them with.
+            if not batch and not (self.queue and self.queue[0].at <= t) and t < quiet_until:
+                if self.progress:
+                    self.progress(t)
+                continue
+            with session.begin():
+                # Held: the session's identity map keeps only what is referenced, so without
+                # this every workflow step and triage batch loaded its client, staff and
+                # accounts again (about 24,000 primary-key loads in the default demo).
                 busy = bool(batch) or bool(self.queue and self.queue[0].at <= t)
-                held = _hold(session) if busy else []
+                if busy and not held:
+                    held = _hold(session)
                 self._act_until(session, t)
                 if batch:
                     summary = triage_new_mentions(session, batch, t)
@@ -108,9 +122,16 @@ class Replay:
                     # hour there is nobody new to answer.
                     self._answer_customers(session, t)
                 refresh_clocks(session, t, limit=100_000)
-            del held
+                following = min(t + (FINE_STEP if self.now - t <= FINE_WINDOW else STEP), self.now)
+                busy_next = (
+                    cursor < len(order) and fetched_ts[order[cursor]] <= following.timestamp()
+                ) or bool(self.queue and self.queue[0].at <= following)
+                # Asked only before a quiet hour: the default demo has few.
+                quiet_until = t if busy_next else _next_deadline(session, t)
             if self.progress:
                 self.progress(t)
+        del held
+        session.close()
 
     def _plan(self, session: Session, incident_ids: list[int], t: datetime) -> None:
         rows = session.execute(
@@ -212,6 +233,30 @@ class Replay:
                 return
             log_activity(session, incident.id, step.kind, by=by, now=due.at, **step.args)
         self.stats.steps_done += 1
+
+
+def _next_deadline(session: Session, now: datetime) -> datetime:
+    """The first deadline after `now` that a clock check could find missed (as
+    `refresh_clocks` reads them: running, unpaused incidents' pending deadlines); far in the
+    future when none is pending."""
+    running = (Incident.status.in_(RUNNING_STATUSES), Incident.paused_at.is_(None))
+    first = func.min(
+        case(
+            (
+                and_(
+                    Incident.first_response_at.is_(None),
+                    Incident.first_response_due_at > now,
+                ),
+                Incident.first_response_due_at,
+            )
+        )
+    )
+    later = [
+        func.min(case((column > now, column)))
+        for column in (Incident.next_response_due_at, Incident.resolution_due_at)
+    ]
+    found = session.execute(select(first, *later).where(*running)).one()
+    return min((d for d in found if d is not None), default=datetime.max.replace(tzinfo=UTC))
 
 
 def _hold(session: Session) -> list[object]:

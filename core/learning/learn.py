@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,9 +24,14 @@ from douse.core import __version__
 from douse.core.brand import client_brand_terms
 from douse.core.db.models import Client, SentimentModel, TrainingLabel
 from douse.core.errors import DouseError, NotFound
-from douse.core.learning.fit import Example, Fitted, fit, prepare
 from douse.core.learning.labels import LabelCounts, label_counts
 from douse.core.learning.model import FORMAT_VERSION
+
+if TYPE_CHECKING:
+    # Fitting needs scikit-learn and SciPy (about 1.5 s of CPU and 100 MB to import): loaded
+    # when a scope has enough labels to fit, not by every desk or `douse watch` that only checks
+    # whether one has (core.learning.retrain).
+    from douse.core.learning.fit import Example, Fitted
 
 # Enough labels to learn from: fewer, and cross-validation says little and the rules do better.
 MIN_LABELS = 200
@@ -128,6 +133,8 @@ def _examples(
         rows = list(reversed(session.execute(query).all()))
     else:
         rows = list(session.execute(query.order_by(TrainingLabel.id)).all())
+    from douse.core.learning.fit import prepare
+
     settings: dict[int, tuple[tuple[str, ...], float, float]] = {}
     for client in session.scalars(select(Client).where(Client.id.in_({r[0] for r in rows}))):
         settings[client.id] = (
@@ -214,6 +221,8 @@ def learn_scope(
             extra, _ = _examples(
                 session, analyzer, client_id, others=True, limit=others_limit(len(examples))
             )
+    from douse.core.learning.fit import fit
+
     fitted = fit(examples, extra=extra)
     with sessions.begin() as session:
         model_id = _store(session, client_id, fitted, len(examples), now(), staff_id, last_label_id)

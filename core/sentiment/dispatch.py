@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
 # re's own parser: private, and typeshed does not describe it, so what it returns is Any here.
@@ -269,6 +270,17 @@ def _characters_of(parsed: Any) -> frozenset[str] | None:
     return None if chars is None or nullable else frozenset(chars)
 
 
+@cache
+def _alternatives(pattern: str) -> tuple[tuple[str, _Firsts], ...]:
+    """A rule's alternatives, each with what a match of it can start with. Remembered per
+    pattern: a process builds several scanners from the same cues (each client's categorizer
+    from its industry's, which share stock phrases), and parsing them is most of a scanner's
+    construction."""
+    return tuple(
+        (alt, _firsts(alt)) for top in top_level_alternatives(pattern) for alt in expand(top)
+    )
+
+
 def _firsts(alternative: str) -> _Firsts:
     """first_characters and first_pairs from one parse: parsing is most of their cost, and
     every process that scores or triages builds its scanners when it starts."""
@@ -304,17 +316,7 @@ class FirstCharScanner:
     """
 
     def __init__(self, rules: Sequence[tuple[str, str]], starts: str) -> None:
-        split = [
-            (
-                name,
-                [
-                    (alt, _firsts(alt))
-                    for top in top_level_alternatives(pattern)
-                    for alt in expand(top)
-                ],
-            )
-            for name, pattern in rules
-        ]
+        split = [(name, _alternatives(pattern)) for name, pattern in rules]
         known = {c for _, alts in split for _, (first, _) in alts if first for c in first}
         known.discard(_OTHER_DIGITS)
         self._starts = re.compile(starts)
@@ -405,7 +407,7 @@ def _starts_with_unknown_pair(char: str) -> Callable[[_Firsts], bool]:
 
 
 def _union(
-    split: list[tuple[str, list[tuple[str, _Firsts]]]], wanted: Callable[[_Firsts], bool]
+    split: list[tuple[str, tuple[tuple[str, _Firsts], ...]]], wanted: Callable[[_Firsts], bool]
 ) -> str | None:
     """The source of one union of the wanted alternatives, each group named by its rule."""
     pieces = []

@@ -27,8 +27,8 @@ def _rc(argv: list[str]) -> int:
         return int(exc.code or 0)
 
 
-def _synced(tmp_path: Path) -> str:
-    db = str(tmp_path / "agency.db")
+def _synced(db: str) -> str:
+    """The example agency synced into `db` (a migrated copy: migrating is not under test)."""
     assert main(["--db", db, "--config", EXAMPLE, "sync"]) == 0
     return db
 
@@ -56,9 +56,9 @@ def _synced(tmp_path: Path) -> str:
     ],
 )
 def test_hostile_numbers_are_one_line_and_exit_2(
-    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: list[str], sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = _synced(tmp_path)
+    db = _synced(sqlite_url)
     capsys.readouterr()
     assert _rc(["--db", db, *command]) == 2
     err = capsys.readouterr().err
@@ -68,9 +68,9 @@ def test_hostile_numbers_are_one_line_and_exit_2(
 
 @pytest.mark.parametrize("bound", [["--until", "9999-12-31"], ["--since", "0001-01-01"]])
 def test_an_export_to_the_end_of_time_is_everything(
-    bound: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bound: list[str], sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = _synced(tmp_path)
+    db = _synced(sqlite_url)
     capsys.readouterr()
     assert main(["--db", db, "export", "northwind-air", "--format", "csv", *bound, "-o", "-"]) == 0
     captured = capsys.readouterr()

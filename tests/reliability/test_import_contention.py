@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,13 +23,14 @@ from douse.core.services import build_services
 from douse.core.settings import Settings
 from douse.tui.cli.main import main
 from tests.helpers import REPO
+from tests.warm_douse import WarmDouse
 
 ROWS = 4000
 CLIENT = ("--client", "northwind-air")
 
 
 def test_desk_writes_get_in_during_a_long_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_douse: WarmDouse
 ) -> None:
     db = tmp_path / "agency.db"
     assert main(["--db", str(db), "sync", str(REPO / "clients.example.toml")]) == 0
@@ -49,13 +49,9 @@ def test_desk_writes_get_in_during_a_long_import(
     services = build_services(Settings(f"sqlite:///{db}", tmp_path / "c.toml", tmp_path / "l"))
     scorer = services.analyzer()
     scorer.score("warm up")
-    child = subprocess.Popen(
-        [sys.executable, "-m", "douse.tui", "--db", str(db), "import", str(csv), *CLIENT],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    # Its own process, started warm (tests/warm_douse.py): the import's writes are the point.
+    child = warm_douse.spawn(
+        ["--db", str(db), "import", str(csv), *CLIENT], env=env, cwd=REPO, folder=tmp_path
     )
     writes, locked, waits = 0, 0, []
     try:

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import math
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -270,12 +271,14 @@ def test_an_import_with_hostile_rows_keeps_every_valid_row(
     encoding: str,
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
+    _sqlite_template: Path,
 ) -> None:
     # Nothing else writes to this database: the import's 0.11 s pause between transactions
     # (it lets the desk in, tests/reliability/test_import_contention.py) would only be waited
     # out, twice per example.
     monkeypatch.setattr(importer, "SQLITE_YIELD_S", 0.0)
     folder = tmp_path_factory.mktemp("import")
+    shutil.copy(_sqlite_template, folder / "i.db")  # a fresh, migrated database per example
     services: Services = build_services(
         Settings(f"sqlite:///{folder / 'i.db'}", folder / "c.toml", folder / "logs"),
         clock=FrozenClock(T0),
