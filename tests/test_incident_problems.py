@@ -103,16 +103,17 @@ def test_strangers_on_the_same_flight_are_one_problem_whatever_they_complain_abo
     assert problem is not None and problem.title == "Flight 728 · Mon 23 Nov"
 
 
-def _three_cancelled(s):  # type: ignore[no-untyped-def]
-    """Three people whose flights were cancelled in the same minutes, judged: one problem."""
+def _three_saying(s, text: str):  # type: ignore[no-untyped-def]
+    """Three people posting `text` in the same minutes, judged an hour on: one problem."""
     c = f.client(s, "northwind", name="Northwind", industry="airline")
     people = [f.author(s, f"p{i}") for i in range(3)]
-    first = [
-        f.mention(s, c, p, "Northwind cancelled my flight home", at=T0 + i * M)
-        for i, p in enumerate(people)
-    ]
+    first = [f.mention(s, c, p, text, at=T0 + i * M) for i, p in enumerate(people)]
     triage_new_mentions(s, [m.id for m in first], T0 + H)
     return c, people, first
+
+
+def _three_cancelled(s):  # type: ignore[no-untyped-def]
+    return _three_saying(s, "Northwind cancelled my flight home")
 
 
 def test_what_a_person_says_beyond_the_problem_goes_on_their_own_case_under_it(
@@ -275,13 +276,7 @@ def test_a_quiet_problem_draws_no_vague_complaint(services: Services) -> None:
 
 def test_a_new_flight_two_days_on_is_not_a_case_of_the_old_problem(services: Services) -> None:
     with services.sessions.begin() as s:
-        c = f.client(s, "northwind", name="Northwind", industry="airline")
-        people = [f.author(s, f"p{i}") for i in range(3)]
-        bags = [
-            f.mention(s, c, p, "Northwind lost my suitcase again", at=T0 + i * M)
-            for i, p in enumerate(people)
-        ]
-        triage_new_mentions(s, [m.id for m in bags], T0 + H)
+        c, people, bags = _three_saying(s, "Northwind lost my suitcase again")
         # Two days later, within the 72-hour conversation window, about another flight.
         mine = f.mention(s, c, people[0], "Northwind what gives on flight 728??", at=T0 + 50 * H)
         theirs = f.mention(
