@@ -28,7 +28,7 @@ from douse.core.incidents.triage.state import (
     Tracked,
     topic_keys,
 )
-from douse.core.incidents.triage.write import Run, add_keys, join, log_thanks, open_incident, reopen
+from douse.core.incidents.triage.write import Run, add_keys, join, open_incident, reopen
 
 
 def place(state: ClientState, post: Post, run: Run) -> None:
@@ -237,8 +237,10 @@ def _follow_up(
     if (own_open is not None or own_closed is not None) and only_thanks(post, state.categorizer):
         # Logged where whoever answers the person sees it, but no post of the case: it asks
         # for nothing, so it neither opens a case nor moves a clock.
-        target = _case_of(state, own_open, post) if own_open is not None else None
-        log_thanks(state, target or own_open or own_closed, post, run)
+        home = (_case_of(state, own_open, post) or own_open) if own_open is not None else own_closed
+        assert home is not None
+        # Written to the log once the batch's incidents have ids (write.finish).
+        run.thanks.append((home, post))
         return
     if not post.positive:
         shared = _by_identifier(state, post, keys, avoid)

@@ -127,14 +127,6 @@ def join(
         inc.last_customer_at = max(filter(None, [inc.last_customer_at, post.published_at]))
 
 
-def log_thanks(state: ClientState, tracked: Tracked | None, post: Post, run: Run) -> None:
-    """A reply that only thanks goes in the incident's outreach log as the customer's reply."""
-    if tracked is None:
-        run.ignored += 1
-        return
-    run.thanks.append((tracked, post))
-
-
 def reopen(state: ClientState, tracked: Tracked, post: Post, run: Run) -> None:
     inc = tracked.incident
     before = inc.status
