@@ -283,3 +283,36 @@ def test_an_imported_storm_is_one_spike_checked_once_at_the_end(
         storm.replace(minute=0, tzinfo=None)
     ]
     assert len(checks) == 1 and checks[0] >= 61  # every hour of the file, in one check
+
+
+def test_an_import_on_sqlite_steps_aside_for_other_writers_by_time_not_per_batch(
+    acme: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer needs a gap in time, not one per transaction: with every transaction
+    taking 0.15 s, the import pauses about once every three (every 0.4 s of writing), where
+    pausing after each doubled an import's wall time."""
+    import douse.core.ingest.importer as importer
+
+    clock = [0.0]
+    pauses: list[float] = []
+
+    def monotonic() -> float:
+        clock[0] += 0.15  # each look at the clock is one transaction later
+        return clock[0]
+
+    monkeypatch.setattr(importer, "monotonic", monotonic)
+    monkeypatch.setattr(importer, "sleep", pauses.append)
+    monkeypatch.setattr(importer, "JUDGE_BATCH", 10)
+    lines = ["id,author,date,text"]
+    lines += [
+        f"r{i},p{i},2026-11-20T10:{i % 60:02d}:00Z,Acme lost my deposit {i}" for i in range(90)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    column_map = "id=id,author=author,published=date,text=text"
+    assert run(acme, "import", str(path), "--client", "acme", "--map", column_map) == 0
+    with acme.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Mention)) == 90
+    # One store transaction and nine judging ones (ten posts each) at least.
+    assert pauses and set(pauses) == {importer.SQLITE_YIELD_S}
+    assert 2 <= len(pauses) <= 4
