@@ -53,11 +53,15 @@ def _without_ids(doc: dict[str, Any]) -> dict[str, Any]:
     doc = json.loads(json.dumps(doc))
     for m in doc.get("mentions", []):
         m.pop("id")
+        if m["author"]:
+            m["author"].pop("id")
     for incident in doc["incidents"]:
         incident.pop("id")
         incident.pop("merged_into_id")
         for m in incident["mentions"]:
             m.pop("id")
+            if m["author"]:
+                m["author"].pop("id")
         by_old = {a["id"]: n for n, a in enumerate(incident["activities"])}
         for a in incident["activities"]:
             a.pop("id")
@@ -244,3 +248,112 @@ def test_pages_of_any_size_give_the_same_document(services: Services) -> None:
                 records.iter_incidents(session, client.id, period)
             )
     assert len(whole) == 4
+
+
+def _what_details_name(services: Services) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each acme log entry's details with every id read as what it names: a post by its
+    dedupe_key, an incident by its title, an author by handle."""
+    from douse.core.db.models import Author, Client
+
+    named: dict[tuple[str, str], dict[str, Any]] = {}
+    with services.sessions() as session:
+        acme = session.scalars(select(Client.id).where(Client.slug == "acme")).one()
+        entries = session.scalars(
+            select(Activity)
+            .join(Incident, Incident.id == Activity.incident_id)
+            .where(Incident.client_id == acme)
+        )
+
+        def post(i: int) -> str | None:
+            return session.scalar(select(Mention.dedupe_key).where(Mention.id == i))
+
+        def incident(i: int) -> str | None:
+            return session.scalar(select(Incident.title).where(Incident.id == i))
+
+        for entry in entries:
+            details = dict(entry.details or {})
+            if "mention_id" in details:
+                details["mention_id"] = post(details["mention_id"])
+            if "mentions" in details:
+                details["mentions"] = sorted(str(post(i)) for i in details["mentions"])
+            for key in ("into", "from", "to"):
+                value = details.get(key)
+                if isinstance(value, int):
+                    details[key] = incident(value)
+                elif isinstance(value, list):
+                    details[key] = [incident(i) for i in value]
+            if "troll_author" in details:
+                details["troll_author"] = session.scalar(
+                    select(Author.handle).where(Author.id == details["troll_author"])
+                )
+            named[(entry.kind, entry.body)] = details
+    return named
+
+
+def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
+    services: Services, other_db: Services
+) -> None:
+    """A thank-you's post, a split's posts and incidents, a merge and a troll flag are logged
+    by id; imported where the ids are others, each still names the same post, incident and
+    author, and an id of a row a file never carries (an undo point) is kept aside, not read
+    as this database's."""
+    from datetime import timedelta
+
+    from douse.core.db.models import Author
+    from douse.core.incidents.workflow import merge_incidents, split_incident
+
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        m2 = session.scalars(select(Mention).where(Mention.dedupe_key == "m2")).one()
+        m4 = session.scalars(select(Mention).where(Mention.dedupe_key == "m4")).one()
+        angry = session.scalars(select(Author).where(Author.handle == "angry")).one()
+        session.add_all(
+            [
+                Activity(
+                    incident_id=agency.pending.id,
+                    kind="customer_replied",
+                    at=now - timedelta(minutes=20),
+                    body="@calm: thanks!",
+                    details={"mention_id": m4.id, "thanks": True},
+                ),
+                Activity(
+                    incident_id=agency.missed.id,
+                    kind="status_change",
+                    staff_id=agency.bob.id,
+                    at=now - timedelta(minutes=10),
+                    body="monitor: troll",
+                    details={"from": "resolved", "to": "monitor", "troll_author": angry.id},
+                ),
+                Activity(
+                    incident_id=agency.missed.id,
+                    kind="correction",
+                    staff_id=agency.bob.id,
+                    at=now - timedelta(minutes=5),
+                    body="undone",
+                    details={"undo": 9, "undid": "status_change"},
+                ),
+            ]
+        )
+        met, pending, breached = agency.met.id, agency.pending.id, agency.breached.id
+        m2_id = m2.id
+    with services.sessions.begin() as session:
+        split_incident(session, met, [m2_id], by="alice", now=now - timedelta(minutes=2))
+    with services.sessions.begin() as session:
+        merge_incidents(session, pending, [breached], by="alice", now=now - timedelta(minutes=1))
+    with other_db.sessions.begin() as session:
+        # Rows of its own first, so that no exported id is this database's id for the same row.
+        session.add(Author(platform="mastodon", handle="someone-else"))
+        import_douse_json(session, io.StringIO(_export(services, "globex")), now)
+    with other_db.sessions.begin() as session:
+        import_douse_json(session, io.StringIO(_export(services)), now)
+
+    before, after = _what_details_name(services), _what_details_name(other_db)
+    assert before[("customer_replied", "@calm: thanks!")]["mention_id"] == "m4"
+    assert any(d.get("mentions") == ["m2"] for d in before.values())  # the split was logged
+    assert any(isinstance(d.get("into"), str) for d in before.values())  # and the merge
+    assert before[("status_change", "monitor: troll")]["troll_author"] == "angry"
+    undone = after.pop(("correction", "undone"))
+    assert undone == {"undid": "status_change", "exported_ids": {"undo": 9}}
+    del before[("correction", "undone")]
+    assert after == before

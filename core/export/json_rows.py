@@ -226,6 +226,7 @@ def _mention(r: Row, added_at: str | None, c: _Convert, look: _Lookups) -> Docum
         "author": None
         if author_id is None or a_handle is None
         else {
+            "id": author_id,
             "platform": a_platform,
             "handle": a_handle,
             "display_name": a_display_name,

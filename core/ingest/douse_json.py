@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,6 +45,21 @@ from douse.core.text import strip_controls
 # The format this douse writes and reads; the writer stamps these on every file.
 SCHEMA = "douse-incident-log"
 SCHEMA_VERSION = 1
+
+# Activity details that name rows by id (a thank-you's post, a merge's or split's incidents, the
+# posts a split moved, a troll flag's author): the exporting database's ids, which would name
+# other rows here, so they are mapped to this database's on import.
+_DETAIL_IDS = {
+    "mention_id": "mention",
+    "mentions": "mention",
+    "into": "incident",
+    "from": "incident",
+    "to": "incident",
+    "troll_author": "author",
+}
+# Rows a file never carries (undo points, repair checks): their ids are kept for the record under
+# `exported_ids`, never where douse would read them as this database's.
+_UNCARRIED_IDS = ("undo", "check_id")
 
 
 @dataclass
@@ -195,6 +210,13 @@ class _Importer:
     # Exported id -> new id. Ints only: a few megabytes at a million rows, never the rows.
     incident_ids: dict[int, int] = field(default_factory=dict)
     activity_ids: dict[int, int] = field(default_factory=dict)
+    mention_ids: dict[int, int] = field(default_factory=dict)
+    author_ids: dict[int, int] = field(default_factory=dict)
+    # Log entries naming a row that comes later in the file (a split's new incident), written
+    # at the end (the log is append-only: an entry is never written first and mended after),
+    # with the exported ids of those entries, so that an entry correcting one waits with it.
+    deferred: list[tuple[int, _Fields]] = field(default_factory=list)
+    deferred_ids: set[int] = field(default_factory=set)
     pending_merges: list[tuple[int, int]] = field(default_factory=list)
     pending_duplicates: list[tuple[int, str]] = field(default_factory=list)
     _policy: ReplyPolicy | None = None
@@ -316,7 +338,10 @@ class _Importer:
         found = self.session.scalars(
             select(Author.id).where(Author.platform == platform, Author.handle == handle)
         ).first()
+        old_id = f.int_("id")
         if found is not None:
+            if old_id is not None:
+                self.author_ids[old_id] = found
             return found
         author = Author(
             platform=platform,
@@ -330,6 +355,8 @@ class _Importer:
         self.session.add(author)
         self.session.flush()
         self.summary.authors_created += 1
+        if old_id is not None:
+            self.author_ids[old_id] = author.id
         return author.id
 
     # -- incidents
@@ -478,6 +505,9 @@ class _Importer:
             self.summary.mentions_created += 1
         else:
             self.summary.mentions_existing += 1
+        old_id = f.int_("id")
+        if old_id is not None:
+            self.mention_ids[old_id] = mention_id
         return mention_id
 
     def _mention_by_key(self, dedupe_key: str) -> int | None:
@@ -488,7 +518,15 @@ class _Importer:
             )
         ).first()
 
-    def _take_activity(self, incident_id: int, f: _Fields) -> None:
+    def _take_activity(self, incident_id: int, f: _Fields, *, final: bool = False) -> None:
+        corrects = f.int_("corrects_id")
+        details, complete = self._map_details(f.dict_("details"), final=final)
+        if not final and (not complete or corrects in self.deferred_ids):
+            self.deferred.append((incident_id, f))
+            old_id = f.int_("id")
+            if old_id is not None:
+                self.deferred_ids.add(old_id)
+            return
         amount_text = f.data.get("amount")
         amount: Decimal | None = None
         if amount_text is not None:
@@ -496,12 +534,10 @@ class _Importer:
                 amount = Decimal(str(amount_text))
             except InvalidOperation:
                 raise DouseError(f"{f.where}: 'amount' is not a number: {amount_text!r}") from None
-        corrects = f.int_("corrects_id")
         kind = f.choice("kind", ACTIVITY_KINDS, "internal_note")
         channel = f.str_("channel")
         body = f.text("body")
         currency = f.str_("currency")
-        details = f.dict_("details")
         # What happened is history: it is imported as it was, never refused, but an entry that
         # breaks this database's policy says so (core.policy.gate.imported).
         assert self.client is not None
@@ -540,6 +576,39 @@ class _Importer:
             self.activity_ids[old_id] = activity.id
         self.summary.activities_created += 1
 
+    def _map_details(self, details: dict[str, Any], *, final: bool) -> tuple[dict[str, Any], bool]:
+        """The details with the exporting database's ids replaced by this one's, and whether
+        every id was found. When `final`, an id still not found is moved to `exported_ids`
+        (kept for the record, read by nothing)."""
+        tables = {"mention": self.mention_ids, "incident": self.incident_ids}
+        tables["author"] = self.author_ids
+        mapped = dict(details)
+        kept = dict(mapped.get("exported_ids") or {})
+        complete = True
+        for key, table_name in _DETAIL_IDS.items():
+            value = mapped.get(key)
+            table = tables[table_name]
+            new: int | list[int] | None
+            if _is_id(value):
+                new = table.get(value)
+            elif isinstance(value, list) and value and all(_is_id(v) for v in value):
+                found = [table[v] for v in value if v in table]
+                new = found if len(found) == len(value) else None
+            else:
+                continue  # not an id here: a status change's "from" and "to" are words
+            if new is not None:
+                mapped[key] = new
+            elif final:
+                kept[key] = mapped.pop(key)
+            else:
+                complete = False
+        for key in _UNCARRIED_IDS:
+            if key in mapped:
+                kept[key] = mapped.pop(key)
+        if kept:
+            mapped["exported_ids"] = kept
+        return mapped, complete
+
     def policy(self) -> ReplyPolicy:
         assert self.client is not None
         if self._policy is None:
@@ -557,7 +626,13 @@ class _Importer:
             mention = self.session.get(Mention, mention_id)
             if original is not None and mention is not None:
                 mention.duplicate_of_id = original
+        for incident_id, f in self.deferred:
+            self._take_activity(incident_id, f, final=True)
         self.session.flush()
+
+
+def _is_id(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_header(key: str, value: Any) -> None:
