@@ -32,6 +32,9 @@ H = timedelta(hours=1)
         ("I was injured while I was in the gym by a loose cable", "injury"),
         ("My son was sick from your food while we were on holiday", "health"),
         ("My card details were stolen after your data breach", "breach"),
+        ("The crew shoved my elderly mother out of the aisle", "assault"),
+        ("A passenger punched my husband and nobody stepped in", "assault"),
+        ("The engine was on fire as we taxied", "injury"),
     ],
 )
 def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
@@ -52,6 +55,13 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "The booking site kicked me out twice while I was paying",
         "Your system kicked us off the flight and into a hotel",
         "Fares doubled overnight for the same seat #PriceDiscrimination",
+        # Things struck, pushed or grabbed, not people: a mailbox, a cap, a flight, a bag.
+        "So much spam hit my inbox since you changed the filter",
+        "Hit my data cap in a week, your plan is useless",
+        "You pushed my flight back three times today",
+        "The agent grabbed my bag and checked it without asking",
+        # A streaming device's name.
+        "The app won't play anything on Fire TV since the update",
     ],
 )
 def test_idioms_and_denials_report_no_harm(text: str) -> None:

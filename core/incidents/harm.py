@@ -49,7 +49,17 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_PEOPLE = r"(?:me|my \w+|us|him|her|them|a (?:child|kid|passenger|customer|woman|man|girl|boy)|my)"
+# Who can be struck: a person, or one's body ("hit my head"); never "my \w+" whatever it is ("the
+# spam that hit my inbox", "hit my data cap", "pushed my flight back", "grabbed my bag").
+_KIN = (
+    r"(?:wife|husband|partner|son|daughter|child|children|kids?|baby|mother|mom|mum|father|dad|"
+    r"parents?|sister|brother|friend|girlfriend|boyfriend|family|grand\w+|aunt|uncle|niece|"
+    r"nephew|colleague|elderly \w+|disabled \w+|face|head|arm|back|chest|neck|leg|stomach)"
+)
+_PEOPLE = (
+    rf"(?:me|my {_KIN}|our {_KIN}|us|him|her|them|a (?:child|kid|passenger|customer|woman|man|"
+    r"girl|boy|pregnant woman|staff member))"
+)
 
 CLASSES: tuple[HarmClass, ...] = (
     HarmClass(
@@ -153,6 +163,8 @@ IDIOMS = skipping(
     r"|"
     r"wallet|intelligence)\b|\bhighway robbery\b|\bdaylight robbery\b|\bon fire\b(?= (?:today|"
     r"tonight|this|lately|right now))|\bfire (?:deal|sale|service)\b|\bfood coma\b|"
+    # A streaming device's name ("won't play on fire tv"), not a fire.
+    r"\bfire ?(?:tv|stick|tablet)s?\b|"
     # Put out of a place or a queue, not struck: "kicked me off the flight", "the app kicked
     # me out"; a price that differs by customer is pricing, not discrimination.
     r"\bkicked (?:me|us|them|him|her|my \w+) (?:out|off|back|to|from|over)\b|\bprice ?discrimin"
