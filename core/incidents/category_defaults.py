@@ -150,7 +150,8 @@ DIGITAL = CategorySpec(
         r"\b[^.!?\n]{0,30}\b(?:down|crash\w*|broken|not working|doesn'?t work|won'?t (?:load|work|"
         r"let me)|error|glitch\w*|bug\w*|keeps? \w+ing|fail\w*|useless)\b",
         r"\berror (?:message|code)s?\b",
-        rf"\b{_CANT} (?:log ?in|sign ?in|check ?out|access (?:my|the) account)\b",
+        rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on)|check ?out|access (?:my|the) "
+        r"account)\b",
         r"\bpassword reset\b|\btwo[- ]factor\b|\b2fa\b",
     ),
     weak=(r"\b(?:app|website|site|online|login|password|account|link|page)\b",),
@@ -520,7 +521,8 @@ BANK = _with(
             r"\blocked (?:out|me out)\b|\baccount (?:has been |was |is )?(?:closed|frozen|blocked|"
             r"suspended|locked|restricted)\b|\b(?:froze|frozen|closed|blocked) (?:my|our) "
             r"account\b|\bverification\b|\b(?:id|identity) (?:check|verification)\b",
-            rf"\b{_CANT} (?:log ?in|sign ?in|access (?:my|our) (?:account|money|funds))\b",
+            rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on)|access (?:my|our) "
+            r"(?:account|money|funds))\b",
         ),
     ),
     CategorySpec(
@@ -543,8 +545,9 @@ SOFTWARE = _with(
             r"\b(?:servers?|site|service|app|game|platform|api|login|store|network)s? (?:is |are |"
             r"has been |have been |went |keeps? going )?(?:down|offline|out)\b",
             r"\boutage\b|\bnot loading\b|\bwon'?t (?:load|connect|open|start)\b|\b(?:can'?t|"
-            r"cannot|unable to) connect\b|\bconnection (?:issues?|errors?|lost|problems?)\b|"
-            r"\bstatus page\b|\b50[0-4] errors?\b",
+            r"cannot|unable to) (?:connect|get online|go online)\b|\bconnection (?:issues?|errors?|"
+            r"lost|problems?)\b|\bstatus page\b|\b50[0-4] errors?\b|\b(?:server )?disconnect"
+            r"(?:s|ed|ions?)\b",
         ),
     ),
     CategorySpec(
@@ -554,6 +557,15 @@ SOFTWARE = _with(
             r"\bbug(?:s|gy|ged)?\b|\bglitch\w*|\bcrash\w*|\bfroze\b|\bfreez\w*|\berrors?\b|"
             r"\bbroken (?:update|patch|feature|build)\b|\bsince the (?:latest |last |new )?"
             r"(?:update|patch)\b",
+            # Software that refuses to do its job, in the words people use for it: "won't let me
+            # install", "it does not allow me to change", "stopped working", "stuck in a loading
+            # screen", "BSOD on every boot".
+            # (Not "won't let me in" or "log in": that is the account's.)
+            r"\b(?:won'?t|will not|doesn'?t|does not|didn'?t|isn'?t|is not|not) (?:let(?:ting)? "
+            r"me|allow(?:ing)? me)\b(?! (?:in\b|into\b|log|sign|access))|\b(?:stopped|not|isn'?t|"
+            r"doesn'?t|does not|never) work(?:ing|s)?\b|\bloading screen\b|\b(?:black|blue|white) "
+            r"screen\b|\bbsod\b|\bkeeps? "
+            r"(?:closing|quitting|restarting|disconnecting|logging me out|kicking me)\b",
         ),
     ),
     CategorySpec(
@@ -562,7 +574,8 @@ SOFTWARE = _with(
         strong=(
             r"\b(?:banned|suspended|terminated|disabled|deactivated|locked|hacked|compromised)\b",
             r"\b(?:recover|restore|unlock|get back into) (?:my|our) (?:account|channel|profile)\b",
-            rf"\b{_CANT} (?:log ?in|sign ?in)\b|\bpassword\b|\b2fa\b|\btwo[- ]factor\b|"
+            rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on))\b|\bpassword\b|\b2fa\b|"
+            r"\btwo[- ]factor\b|"
             r"\bverification (?:code|email)\b",
         ),
     ),
@@ -588,6 +601,12 @@ SOFTWARE = _with(
         strong=(
             r"\bsubscriptions?\b|\bauto[- ]?renew\w*|\bfree trial\b|\bpaid for\b|\bin-?app "
             r"purchases?\b|\bpurchases? (?:not|never|didn'?t)\b|\bcharged\b",
+            # Paid and not received: "bought the pack and didn't get the money", "purchased it
+            # but apparently I don't own it".
+            r"\b(?:bought|purchased|paid)\b[^.!?\n]{0,60}\b(?:didn'?t|did not|never|still "
+            r"(?:haven'?t|have not|didn'?t|not)|don'?t|do not|not) (?:get|got|receive\w*|own|have|"
+            r"show\w*|"
+            r"appear\w*|work\w*)\b",
         ),
     ),
     CategorySpec(
