@@ -7,6 +7,7 @@ import pytest
 from douse.core.incidents.categories import Categorizer
 from douse.core.incidents.category_defaults import industry_categories, known_industries
 from douse.core.incidents.identifiers import identifiers
+from douse.core.services import Services
 
 
 @pytest.mark.parametrize(
@@ -145,3 +146,28 @@ def test_identifiers(text: str, keys: list[str]) -> None:
 
 def test_a_brands_own_hashtag_is_not_an_identifier() -> None:
     assert identifiers("#Skyway #SkywayFail #neptune", ["Skyway"]) == ["tag:neptune"]
+
+
+def test_douse_categories_counts_posts_and_incidents_in_words_that_agree(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from douse.core.db.models import Incident, Mention
+    from douse.tui.cli.main import main
+    from tests.export_factory import build_agency
+
+    with sqlite_services.sessions.begin() as session:
+        agency = build_agency(session, sqlite_services.clock.now())
+        session.get(Incident, agency.met.id).category = "service"  # type: ignore[union-attr]
+        for mention in session.scalars(select(Mention).where(Mention.dedupe_key.in_(["m1"]))):
+            mention.category = "service"
+        session.get(Incident, agency.missed.id).category = "delivery"  # type: ignore[union-attr]
+        for mention in session.scalars(select(Mention).where(Mention.dedupe_key.in_(["m2", "m3"]))):
+            mention.category = "delivery"
+    monkeypatch.setenv("DOUSE_NOW", "2026-11-23T10:00:00Z")
+    assert main(["--db", sqlite_services.settings.database_url, "categories", "acme"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["service"].split()[-4:] == ["1", "post", "1", "incident"]
+    assert lines["delivery"].split()[-4:] == ["2", "posts", "1", "incident"]
+    assert lines["quality"].split()[-4:] == ["0", "posts", "0", "incidents"]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from douse.core.db.models import Incident, Mention
 from douse.core.incidents import client_categories, set_category, write_incident
 from douse.core.ingest.manual import active_client
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.output import inert
 
@@ -78,8 +79,14 @@ def run_categories(ctx: Context) -> int:
     industry = client.industry or "general"
     ctx.out(f"{inert(client.slug)} ({inert(industry)}): {len(titles)} categories")
     for name, title in titles.items():
+        n_posts, n_incidents = posts.get(name, 0), incidents.get(name, 0)
         ctx.out(
-            f"  {name:<16} {inert(title):<32} {posts.get(name, 0):>7,} posts "
-            f"{incidents.get(name, 0):>6,} incidents"
+            f"  {name:<16} {inert(title):<32} {n_posts:>7,} {_word(n_posts, 'post')} "
+            f"{n_incidents:>6,} {_word(n_incidents, 'incident')}"
         )
     return 0
+
+
+def _word(n: int, word: str) -> str:
+    # The count stands in its own aligned column, so only the word agrees with it.
+    return plural(n, word).split(" ", 1)[1].ljust(len(word) + 1)

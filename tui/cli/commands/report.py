@@ -12,6 +12,7 @@ from douse.core.errors import DouseError
 from douse.core.export.period import client_zone
 from douse.core.jobs.report_schedule import describe_schedule, next_fire, parse_report_schedule
 from douse.core.jobs.reports import add_report_job, run_due_reports
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.output import inert, print_table, when
 
@@ -48,7 +49,7 @@ def run_reports(ctx: Context) -> int:
             note = " (already recorded by another worker)" if o.already_done else ""
             ctx.out(
                 f"{o.client}: {when(o.period_start)} to {when(o.period_end)} UTC, "
-                f"{o.incidents} incidents -> {inert(str(o.path))}{note}"
+                f"{plural(o.incidents, 'incident')} -> {inert(str(o.path))}{note}"
             )
     if not outcomes:
         ctx.out("no report is due")
