@@ -28,6 +28,8 @@ def test_show_log_and_conflict(
     out = capsys.readouterr().out
     assert "first response due in 1h 30m" in out and "owner ana" in out
     assert "\x1b" not in out and "\x07" not in out
+    # One person's post: counted in words that agree, and no "shared" words of one person.
+    assert "  1 person, 1 mention\n" in out
 
     assert (
         main(

@@ -11,6 +11,7 @@ from douse.core.incidents import clock_state, inert, merge_incidents, split_inci
 from douse.core.queries.detail import incident_detail
 from douse.core.queries.rows import IncidentDetail
 from douse.core.text import mention_ref
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.numbers import count
 from douse.tui.cli.output import mention_arg
@@ -93,9 +94,12 @@ def render(c: IncidentDetail, now: datetime) -> list[str]:
         also = f" ({missed} missed deadlines in all, see the timeline)" if missed > 1 else ""
         lines.append(f"  first breach: {c.breach_kind} at {_t(c.breached_at)}{also}")
     lines.append(f"  severity: {c.severity} because " + "; ".join(c.severity_reasons or ("-",)))
+    # Words are "shared" only where several people wrote: one person's post has its own text.
+    shared = c.terms[:10] if c.terms and c.row.distinct_authors > 1 else []
     lines.append(
-        f"  {c.row.distinct_authors} distinct people, {c.row.mention_count} mentions"
-        + (f"; shared terms: {', '.join(c.terms[:10])}" if c.terms else "")
+        f"  {plural(c.row.distinct_authors, 'person', 'people')}, "
+        f"{plural(c.row.mention_count, 'mention')}"
+        + (f"; shared terms: {', '.join(shared)}" if shared else "")
     )
     if c.row.category:
         category = c.row.category
