@@ -7,6 +7,7 @@ from typing import Any
 
 from douse.core.config import AgencyConfig, load_config, sync_config
 from douse.core.errors import DouseError
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.progress import progress_bar
 
@@ -52,8 +53,8 @@ def run_check(ctx: Context) -> int:
     unowned = sum(1 for c in config.clients for a in c.accounts if a.owner is None)
     sources = sum(len(c.sources) for c in config.clients)
     ctx.out(
-        f"{path}: ok: {len(config.clients)} clients, {len(config.staff)} staff, "
-        f"{accounts} accounts ({unowned} unowned), {sources} sources"
+        f"{path}: ok: {plural(len(config.clients), 'client')}, {len(config.staff)} staff, "
+        f"{plural(accounts, 'account')} ({unowned} unowned), {plural(sources, 'source')}"
     )
     return 0
 

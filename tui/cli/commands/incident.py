@@ -114,7 +114,7 @@ def render(c: IncidentDetail, now: datetime) -> list[str]:
             due = f"due {_t(case.due_at)}" if case.due_at else "no deadline"
             lines.append(
                 f"    #{case.id}  @{inert(case.author_handle or '?', 40)}  {case.status}  {due}  "
-                f"{case.mention_count} mentions"
+                f"{plural(case.mention_count, 'mention')}"
             )
     lines.append(f"  opened {_t(c.row.opened_at)}; first response {_t(c.first_response_at)}")
     if c.resolution:
