@@ -169,6 +169,7 @@ def test_sync_is_idempotent_and_archives_instead_of_deleting(services: Services)
     with services.sessions.begin() as session:
         first = sync_config(session, config, now)
     assert first.created == {"staff": 2, "clients": 2, "accounts": 1, "sources": 1}
+    assert first.lines() == ["created: 1 account, 2 clients, 1 source, 2 staff"]
     with services.sessions.begin() as session:
         second = sync_config(session, config, now)
     assert not second.changed
@@ -181,6 +182,7 @@ def test_sync_is_idempotent_and_archives_instead_of_deleting(services: Services)
     with services.sessions.begin() as session:
         third = sync_config(session, without_globex, now)
     assert third.archived == {"clients": 1}
+    assert third.lines() == ["archived: 1 client"]
     with services.sessions() as session:
         globex = session.scalars(select(Client).where(Client.slug == "globex")).one()
         assert globex.archived

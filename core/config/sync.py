@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session
 from douse.core.config.schema import AgencyConfig, ClientConfig
 from douse.core.db.models import Account, Client, Source, Staff
 from douse.core.policy import layer_policies
+from douse.core.wording import plural
+
+# The counters are kept by table name; one row reads in the singular.
+_ONE = {"clients": "client", "accounts": "account", "sources": "source"}
 
 
 @dataclass
@@ -40,7 +44,10 @@ class SyncReport:
             ("archived", self.archived),
         ):
             if +counter:
-                out.append(f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(counter.items())))
+                out.append(
+                    f"{label}: "
+                    + ", ".join(plural(n, _ONE.get(k, k), k) for k, n in sorted(counter.items()))
+                )
         return out
 
 

@@ -41,6 +41,7 @@ from douse.core.ingest.tame import LARGEST_COUNT as LARGEST_INT
 from douse.core.policy import ReplyPolicy
 from douse.core.policy import imported as policy_imported
 from douse.core.text import strip_controls
+from douse.core.wording import plural
 
 # The format this douse writes and reads; the writer stamps these on every file.
 SCHEMA = "douse-incident-log"
@@ -80,9 +81,10 @@ class ImportSummary:
 
     def line(self) -> str:
         return (
-            f"{self.client}: {self.incidents_created} incidents imported, "
-            f"{self.incidents_existing} already present; {self.mentions_created} mentions, "
-            f"{self.activities_created} activities"
+            f"{self.client}: {plural(self.incidents_created, 'incident')} imported, "
+            f"{self.incidents_existing} already present; "
+            f"{plural(self.mentions_created, 'mention')}, "
+            f"{plural(self.activities_created, 'activity', 'activities')}"
             + (
                 f" ({self.policy_breaches} break the reply policy: imported as recorded, "
                 "with a note on each)"

@@ -10,6 +10,7 @@ from douse.core.ingest.adapters.files import counting_skipped
 from douse.core.ingest.douse_json import import_douse_json
 from douse.core.ingest.importer import LabelledFileRefused, import_file_batched
 from douse.core.ingest.manual import active_client
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.output import inert
 from douse.tui.cli.progress import progress_bar
@@ -120,11 +121,13 @@ def run_import(ctx: Context) -> int:
             hint = " (no keyword match; --keep-all keeps every row)"
         extra = f", {skipped.line()}" if skipped.without_text else ""
         judged = (
-            f"; judged {report.judged}: {report.opened} incidents opened, {report.joined} joined"
+            f"; judged {report.judged}: {plural(report.opened, 'incident')} opened, "
+            f"{report.joined} joined"
             if report.judged
             else ""
         )
-        labels = f"; {report.labelled} labels recorded to learn from" if report.labelled else ""
+        labelled = plural(report.labelled, "label")
+        labels = f"; {labelled} recorded to learn from" if report.labelled else ""
         ctx.out(
             f"{name}: imported {result.new} new, "
             f"{result.duplicate + result.near_duplicate} duplicate "
