@@ -22,6 +22,7 @@ from douse.core.db.models import (
     Source,
     Staff,
 )
+from douse.core.wording import plural
 
 SOON = timedelta(minutes=30)
 
@@ -59,7 +60,7 @@ class DemoSummary:
             f"incidents   {incidents:,}: "
             + ", ".join(f"{n} {status}" for status, n in self.incidents.items() if n),
             f"activities  {self.activities:,}",
-            f"deadlines   {self.overdue} overdue across {self.overdue_clients} clients, "
+            f"deadlines   {self.overdue} overdue across {plural(self.overdue_clients, 'client')}, "
             f"{self.due_soon} due within 30 min, {self.breached} breached so far",
         ]
 

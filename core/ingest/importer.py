@@ -42,6 +42,7 @@ from douse.core.ingest.pipeline import (
 )
 from douse.core.ingest.types import RawMention
 from douse.core.learning.labels import record_label, scored_text
+from douse.core.wording import plural
 
 # `--format` speaks of feeds the way people do; the file reader calls them all "feed".
 FORMAT_ALIASES = {"rss": "feed", "atom": "feed", "xml": "feed", "ndjson": "jsonl"}
@@ -318,6 +319,7 @@ def _interrupted(why: str, report: ImportReport) -> str:
     if not report.batches:
         return why
     return (
-        f"{why} (the {done:,} rows before it were stored in {report.batches} batches and stay; "
+        f"{why} (the {done:,} rows before it were stored in "
+        f"{plural(report.batches, 'batch', 'batches')} and stay; "
         "fix the file and import it again: they are skipped as duplicates)"
     )

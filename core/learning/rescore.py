@@ -36,7 +36,9 @@ class RescoreReport:
 
     def lines(self) -> list[str]:
         head = (
-            f"rescored {self.seen:,} posts with {self.judged_by}: {self.changed:,} changed label, "
+            f"rescored {self.seen:,} {'post' if self.seen == 1 else 'posts'} "
+            f"with {self.judged_by}: "
+            f"{self.changed:,} changed label, "
             f"{self.kept_by_person:,} labelled by a person kept as they are"
         )
         return [head, *(f"  {move}: {n:,}" for move, n in sorted(self.moves.items()))]

@@ -409,7 +409,7 @@ class IncidentScreen(Records[IncidentMentionRow, Beside], DeskScreen):
         if item.history:
             h = item.history
             text.append(
-                f"\nauthor history: {h.mentions} mentions, {h.negative} negative, "
+                f"\nauthor history: {plural(h.mentions, 'mention')}, {h.negative} negative, "
                 f"across {plural(h.clients, 'client')}, first seen {stamp(h.first_seen_at)}",
                 style="dim",
             )

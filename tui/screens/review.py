@@ -22,6 +22,7 @@ from douse.core.learning.review import ReviewItem, least_sure
 from douse.core.mentions import label_mention
 from douse.core.queries.rows import ClientRef
 from douse.core.text import mention_ref
+from douse.core.wording import plural
 from douse.tui.actions import bindings
 from douse.tui.screens.base import DeskScreen
 from douse.tui.widgets.footer import DeskFooter
@@ -109,7 +110,7 @@ class ReviewScreen(Records[ReviewItem, None], DeskScreen):
             if self.failure is None:
                 bar.append("Nothing to review: every recent post is labelled by a person.")
             return bar
-        bar.append(f"{len(self.rows)} posts, least sure first", style="bold")
+        bar.append(f"{plural(len(self.rows), 'post')}, least sure first", style="bold")
         bar.append(f"  ·  {self.given} labelled, {self.skipped} skipped", style="dim")
         bar.append("  ·  n negative  u neutral  p positive  s skip", style="dim")
         return bar

@@ -24,6 +24,7 @@ from douse.core.ingest.normalize import (
     unwrap_redirect,
 )
 from douse.core.ingest.types import FetchPage, RawAuthor, RawMention, SourceSpec, SourceState
+from douse.core.wording import plural
 
 _FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, "
@@ -97,7 +98,7 @@ def parse_leniently(
     why = _xml_problem(xml_error)
     if not mentions:
         raise InvalidPayload(f"invalid XML: {why}")
-    return mentions, f"invalid XML read leniently ({why}); {len(mentions)} posts kept"
+    return mentions, f"invalid XML read leniently ({why}); {plural(len(mentions), 'post')} kept"
 
 
 def _xml_problem(error: xml.sax.SAXException) -> str:
