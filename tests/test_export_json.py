@@ -341,6 +341,20 @@ def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
         split_incident(session, met, [m2_id], by="alice", now=now - timedelta(minutes=2))
     with services.sessions.begin() as session:
         merge_incidents(session, pending, [breached], by="alice", now=now - timedelta(minutes=1))
+        # A correction of the split's entry, which names an incident later in the file.
+        split_entry = session.scalars(
+            select(Activity).where(Activity.incident_id == met, Activity.kind == "split")
+        ).one()
+        session.add(
+            Activity(
+                incident_id=met,
+                kind="correction",
+                staff_id=agency.alice.id,
+                at=now - timedelta(seconds=30),
+                body="split by mistake, see the new case",
+                corrects_id=split_entry.id,
+            )
+        )
     with other_db.sessions.begin() as session:
         # Rows of its own first, so that no exported id is this database's id for the same row.
         session.add(Author(platform="mastodon", handle="someone-else"))
@@ -357,3 +371,10 @@ def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
     assert undone == {"undid": "status_change", "exported_ids": {"undo": 9}}
     del before[("correction", "undone")]
     assert after == before
+    with other_db.sessions() as session:
+        fix = session.scalars(
+            select(Activity).where(Activity.body == "split by mistake, see the new case")
+        ).one()
+        corrected = session.get(Activity, fix.corrects_id)
+        assert corrected is not None and corrected.kind == "split"
+        assert corrected.incident_id == fix.incident_id
