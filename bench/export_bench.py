@@ -3,7 +3,7 @@ format in a fresh process each and report wall time, CPU time, output size and p
 the CPU time of a raw `sqlite3 -csv` dump of the same rows (the client's incidents, their
 mentions with authors, their activities).
 
-    .venv/bin/python bench/export_bench.py --db /tmp/export-bench.db --incidents 100000
+    .venv/bin/python bench/export_bench.py [--db /tmp/export-bench.db] [--incidents 100000]
 
 Peak memory that stays flat as N grows is the point: exports stream page by page. CPU against
 the raw dump is the other: how much douse adds to reading the rows.
@@ -17,6 +17,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -240,7 +241,9 @@ def baseline(db: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", required=True)
+    parser.add_argument(
+        "--db", help="SQLite file or URL to build (or reuse); default: a temporary file, removed"
+    )
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--formats", default="csv,csv-activities,json,md,html")
     parser.add_argument("--out", default="/tmp/export-bench-out")
@@ -254,6 +257,15 @@ def main() -> None:
         fmt, _, extra = args.one.partition("-")
         run_one(args.db, fmt, Path(args.out) / f"bench.{args.one}", extra == "activities")
         return
+    if args.db is None:  # `make bench`: a throwaway database, gone when the bench ends
+        with tempfile.TemporaryDirectory(prefix="douse-export-bench-") as tmp:
+            args.db = str(Path(tmp) / "export-bench.db")
+            _compare(args)
+        return
+    _compare(args)
+
+
+def _compare(args: argparse.Namespace) -> None:
     Path(args.out).mkdir(parents=True, exist_ok=True)
     generate(args.db, args.incidents)
     me = [sys.executable, __file__, "--db", args.db, "--out", args.out]
