@@ -506,8 +506,13 @@ def report_later(rows: Sequence[Row], out: Outcome, skip: set[str], n: int) -> N
     )
 
 
-def order_agreement(rows: Sequence[Row], workdir: Path) -> float:
-    """Adjusted Rand between one bulk import oldest-first and one newest-first."""
+def order_agreement(
+    rows: Sequence[Row], workdir: Path, stream: Outcome | None
+) -> tuple[float, float | None]:
+    """Adjusted Rand between one bulk import oldest-first and one newest-first, and between
+    the oldest-first import and the live stream (`stream`: posts arriving hour by hour, judged
+    as they come with the clock moving; None when the stream learned from labels, which a bulk
+    import does not)."""
     from sklearn.metrics import adjusted_rand_score
 
     airlines = sorted({r.airline for r in rows})
@@ -524,8 +529,10 @@ def order_agreement(rows: Sequence[Row], workdir: Path) -> float:
             replay.feed(AIRLINES[airline][0], chunk, end)
         outcomes.append(replay.outcome())
     ids = sorted(outcomes[0].label)
-    grouping = [[o.incident_of.get(e, f"none-{e}") for e in ids] for o in outcomes]
-    return float(adjusted_rand_score(*grouping))
+    compared = [*outcomes, *([stream] if stream is not None else [])]
+    grouping = [[o.incident_of.get(e, f"none-{e}") for e in ids] for o in compared]
+    live = float(adjusted_rand_score(grouping[0], grouping[2])) if stream is not None else None
+    return float(adjusted_rand_score(grouping[0], grouping[1])), live
 
 
 def main() -> int:
@@ -581,10 +588,15 @@ def main() -> int:
         print(f"stream replay took {time.perf_counter() - started:.0f}s")
         if not args.no_order:
             started = time.perf_counter()
-            ari = order_agreement(rows, Path(tmp))
+            ari, live = order_agreement(rows, Path(tmp), None if args.labels else out)
+            also = (
+                f", {live:.3f} between a bulk import and the live stream above"
+                if live is not None
+                else ""
+            )
             print(
                 f"order invariance: adjusted Rand {ari:.3f} between oldest-first and "
-                f"newest-first bulk imports ({time.perf_counter() - started:.0f}s)"
+                f"newest-first bulk imports{also} ({time.perf_counter() - started:.0f}s)"
             )
     return 0
 

@@ -53,18 +53,15 @@ def _without_ids(doc: dict[str, Any]) -> dict[str, Any]:
     doc = json.loads(json.dumps(doc))
     for m in doc.get("mentions", []):
         m.pop("id")
-        if m["author"]:
-            m["author"].pop("id")
     for incident in doc["incidents"]:
         incident.pop("id")
         incident.pop("merged_into_id")
         for m in incident["mentions"]:
             m.pop("id")
-            if m["author"]:
-                m["author"].pop("id")
         by_old = {a["id"]: n for n, a in enumerate(incident["activities"])}
         for a in incident["activities"]:
             a.pop("id")
+            a.pop("refs", None)  # keyed by the ids of the rows they name
             if a["corrects_id"] is not None:
                 a["corrects_id"] = by_old[a["corrects_id"]]  # position of the corrected entry
     return doc
@@ -378,3 +375,37 @@ def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
         corrected = session.get(Activity, fix.corrects_id)
         assert corrected is not None and corrected.kind == "split"
         assert corrected.incident_id == fix.incident_id
+
+
+def test_an_older_file_whose_log_entries_name_posts_only_by_id_keeps_those_ids_aside(
+    services: Services, other_db: Services
+) -> None:
+    """A file without `refs` (written before douse said which rows log entries name) cannot say
+    which post an id was: the id is kept under exported_ids, never read as this database's."""
+    from datetime import timedelta
+
+    now = services.clock.now()
+    with services.sessions.begin() as session:
+        agency = build_agency(session, now)
+        m4 = session.scalars(select(Mention).where(Mention.dedupe_key == "m4")).one()
+        session.add(
+            Activity(
+                incident_id=agency.pending.id,
+                kind="customer_replied",
+                at=now - timedelta(minutes=20),
+                body="@calm: thanks!",
+                details={"mention_id": m4.id, "thanks": True},
+            )
+        )
+        m4_id = m4.id
+    doc = json.loads(_export(services))
+    for incident in doc["incidents"]:
+        for entry in incident["activities"]:
+            if entry["kind"] == "customer_replied":
+                assert entry["refs"] == {"mentions": {str(m4_id): "m4"}}
+            entry.pop("refs", None)
+    with other_db.sessions.begin() as session:
+        import_douse_json(session, io.StringIO(json.dumps(doc)), now)
+    with other_db.sessions() as session:
+        entry = session.scalars(select(Activity).where(Activity.kind == "customer_replied")).one()
+    assert entry.details == {"thanks": True, "exported_ids": {"mention_id": m4_id}}

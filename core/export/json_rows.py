@@ -226,7 +226,6 @@ def _mention(r: Row, added_at: str | None, c: _Convert, look: _Lookups) -> Docum
         "author": None
         if author_id is None or a_handle is None
         else {
-            "id": author_id,
             "platform": a_platform,
             "handle": a_handle,
             "display_name": a_display_name,
@@ -304,7 +303,63 @@ def _activities(connection: Connection, ids: Sequence[int]) -> dict[int, list[Ro
     return out
 
 
-def _activity(r: Row, c: _Convert, staff: dict[int, str]) -> Document:
+# Details that name posts and authors by id (a thank-you's post, the posts a split moved, a
+# troll flag's author): the entry says which rows they are in terms any database can find (a
+# post's dedupe_key, an author's platform and handle), so an import maps them without keeping
+# every exported id (core.ingest.douse_json).
+_POST_KEYS = ("mention_id", "mentions")
+_AUTHOR_KEYS = ("troll_author",)
+
+
+def _ids_named(details: dict[str, Any], keys: tuple[str, ...]) -> list[int]:
+    found: list[int] = []
+    for key in keys:
+        value = details.get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, int) and not isinstance(v, bool):
+                found.append(v)
+    return found
+
+
+def _refs(connection: Connection, c: _Convert, rows: Sequence[Row]) -> dict[int, Document]:
+    """The page's entries that name posts or authors by id: activity id -> their refs."""
+    named: dict[int, tuple[list[int], list[int]]] = {}
+    for row in rows:
+        stored = row[10]
+        if not stored or (
+            isinstance(stored, str) and '"mention' not in stored and '"troll_author"' not in stored
+        ):
+            continue  # most entries name nothing: their JSON is not decoded twice
+        details = c.json(stored)
+        if isinstance(details, dict):
+            posts, authors = _ids_named(details, _POST_KEYS), _ids_named(details, _AUTHOR_KEYS)
+            if posts or authors:
+                named[row[1]] = (posts, authors)
+    if not named:
+        return {}
+    post_ids = {i for posts, _ in named.values() for i in posts}
+    author_ids = {i for _, authors in named.values() for i in authors}
+    keys: dict[int, str] = {}
+    if post_ids:
+        query = select(Mention.id, Mention.dedupe_key).where(Mention.id.in_(post_ids))
+        keys = {i: key for i, key in fetch(connection, query)}
+    people: dict[int, Document] = {}
+    if author_ids:
+        whom = select(Author.id, Author.platform, Author.handle).where(Author.id.in_(author_ids))
+        people = {i: {"platform": p, "handle": h} for i, p, h in fetch(connection, whom)}
+    refs: dict[int, Document] = {}
+    for activity_id, (posts, authors) in named.items():
+        ref: Document = {}
+        if found_posts := {str(i): keys[i] for i in posts if i in keys}:
+            ref["mentions"] = found_posts
+        if found_authors := {str(i): people[i] for i in authors if i in people}:
+            ref["authors"] = found_authors
+        if ref:
+            refs[activity_id] = ref
+    return refs
+
+
+def _activity(r: Row, c: _Convert, staff: dict[int, str], refs: Document | None) -> Document:
     (
         _,
         id_,
@@ -332,6 +387,7 @@ def _activity(r: Row, c: _Convert, staff: dict[int, str]) -> Document:
         "currency": currency,
         "details": dict(details) if details else {},
         "corrects_id": corrects_id,
+        **({"refs": refs} if refs else {}),
     }
 
 
@@ -386,6 +442,7 @@ def _incident(
     look: _Lookups,
     mentions: list[Row],
     activities: list[Row],
+    refs: dict[int, Document],
 ) -> Document:
     """An incident's object from a row of _INCIDENT_COLUMNS (positional: once an incident)."""
     (
@@ -474,7 +531,7 @@ def _incident(
         "updated_at": instant(updated_at),
         "updated_by": look.staff.get(updated_by_id) if updated_by_id else None,
         "mentions": [_mention(m[2:], instant(m[1]), c, look) for m in mentions],
-        "activities": [_activity(a, c, look.staff) for a in activities],
+        "activities": [_activity(a, c, look.staff, refs.get(a[1])) for a in activities],
     }
 
 
@@ -504,5 +561,8 @@ def incidents(
         ids = [row[0] for row in page]
         mentions = _incident_mentions(connection, ids)
         activities = _activities(connection, ids)
+        refs = _refs(connection, c, [a for rows in activities.values() for a in rows])
         for row in page:
-            yield _incident(row, now, c, look, mentions.get(row[0], []), activities.get(row[0], []))
+            yield _incident(
+                row, now, c, look, mentions.get(row[0], []), activities.get(row[0], []), refs
+            )

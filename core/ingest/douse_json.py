@@ -49,14 +49,16 @@ SCHEMA_VERSION = 1
 
 # Activity details that name rows by id (a thank-you's post, a merge's or split's incidents, the
 # posts a split moved, a troll flag's author): the exporting database's ids, which would name
-# other rows here, so they are mapped to this database's on import.
+# other rows here, so they are mapped to this database's on import. Incidents through the ids
+# this import gave them; posts and authors through the entry's `refs` (their dedupe_key, their
+# platform and handle), found in the database, so no map of every exported post is kept.
 _DETAIL_IDS = {
-    "mention_id": "mention",
-    "mentions": "mention",
-    "into": "incident",
-    "from": "incident",
-    "to": "incident",
-    "troll_author": "author",
+    "mention_id": "mentions",
+    "mentions": "mentions",
+    "into": "incidents",
+    "from": "incidents",
+    "to": "incidents",
+    "troll_author": "authors",
 }
 # Rows a file never carries (undo points, repair checks): their ids are kept for the record under
 # `exported_ids`, never where douse would read them as this database's.
@@ -212,8 +214,6 @@ class _Importer:
     # Exported id -> new id. Ints only: a few megabytes at a million rows, never the rows.
     incident_ids: dict[int, int] = field(default_factory=dict)
     activity_ids: dict[int, int] = field(default_factory=dict)
-    mention_ids: dict[int, int] = field(default_factory=dict)
-    author_ids: dict[int, int] = field(default_factory=dict)
     # Log entries naming a row that comes later in the file (a split's new incident), written
     # at the end (the log is append-only: an entry is never written first and mended after),
     # with the exported ids of those entries, so that an entry correcting one waits with it.
@@ -340,10 +340,7 @@ class _Importer:
         found = self.session.scalars(
             select(Author.id).where(Author.platform == platform, Author.handle == handle)
         ).first()
-        old_id = f.int_("id")
         if found is not None:
-            if old_id is not None:
-                self.author_ids[old_id] = found
             return found
         author = Author(
             platform=platform,
@@ -357,8 +354,6 @@ class _Importer:
         self.session.add(author)
         self.session.flush()
         self.summary.authors_created += 1
-        if old_id is not None:
-            self.author_ids[old_id] = author.id
         return author.id
 
     # -- incidents
@@ -507,9 +502,6 @@ class _Importer:
             self.summary.mentions_created += 1
         else:
             self.summary.mentions_existing += 1
-        old_id = f.int_("id")
-        if old_id is not None:
-            self.mention_ids[old_id] = mention_id
         return mention_id
 
     def _mention_by_key(self, dedupe_key: str) -> int | None:
@@ -522,7 +514,7 @@ class _Importer:
 
     def _take_activity(self, incident_id: int, f: _Fields, *, final: bool = False) -> None:
         corrects = f.int_("corrects_id")
-        details, complete = self._map_details(f.dict_("details"), final=final)
+        details, complete = self._map_details(f.dict_("details"), f.dict_("refs"), final=final)
         if not final and (not complete or corrects in self.deferred_ids):
             self.deferred.append((incident_id, f))
             old_id = f.int_("id")
@@ -578,29 +570,28 @@ class _Importer:
             self.activity_ids[old_id] = activity.id
         self.summary.activities_created += 1
 
-    def _map_details(self, details: dict[str, Any], *, final: bool) -> tuple[dict[str, Any], bool]:
+    def _map_details(
+        self, details: dict[str, Any], refs: dict[str, Any], *, final: bool
+    ) -> tuple[dict[str, Any], bool]:
         """The details with the exporting database's ids replaced by this one's, and whether
-        every id was found. When `final`, an id still not found is moved to `exported_ids`
-        (kept for the record, read by nothing)."""
-        tables = {"mention": self.mention_ids, "incident": self.incident_ids}
-        tables["author"] = self.author_ids
+        every id that can be found was (one that names a row later in the file is not yet).
+        An id the file does not say how to find, or one still missing when `final`, is moved
+        to `exported_ids`: kept for the record, read by nothing."""
         mapped = dict(details)
         kept = dict(mapped.get("exported_ids") or {})
         complete = True
-        for key, table_name in _DETAIL_IDS.items():
+        for key, table in _DETAIL_IDS.items():
             value = mapped.get(key)
-            table = tables[table_name]
-            new: int | list[int] | None
             if _is_id(value):
-                new = table.get(value)
+                olds = [value]
             elif isinstance(value, list) and value and all(_is_id(v) for v in value):
-                found = [table[v] for v in value if v in table]
-                new = found if len(found) == len(value) else None
+                olds = value
             else:
                 continue  # not an id here: a status change's "from" and "to" are words
-            if new is not None:
-                mapped[key] = new
-            elif final:
+            found = [self._here(table, old, refs) for old in olds]
+            if all(isinstance(n, int) for n in found):
+                mapped[key] = found if isinstance(value, list) else found[0]
+            elif final or "unknown" in found:
                 kept[key] = mapped.pop(key)
             else:
                 complete = False
@@ -610,6 +601,25 @@ class _Importer:
         if kept:
             mapped["exported_ids"] = kept
         return mapped, complete
+
+    def _here(self, table: str, old: int, refs: dict[str, Any]) -> int | str:
+        """This database's id for an exported one; "later" when the row is not (yet) here,
+        "unknown" when the file does not say which row it is."""
+        if table == "incidents":
+            return self.incident_ids.get(old, "later")
+        ref = (refs.get(table) or {}).get(str(old))
+        if table == "mentions" and isinstance(ref, str):
+            found = self._mention_by_key(ref)
+        elif table == "authors" and isinstance(ref, dict):
+            found = self.session.scalars(
+                select(Author.id).where(
+                    Author.platform == str(ref.get("platform")),
+                    Author.handle == str(ref.get("handle")),
+                )
+            ).first()
+        else:
+            return "unknown"
+        return "later" if found is None else found
 
     def policy(self) -> ReplyPolicy:
         assert self.client is not None
