@@ -15,6 +15,7 @@ from douse.core.jobs.poll import worker_name
 from douse.core.jobs.scheduler import IngestScheduler
 from douse.core.jobs.workers import active_workers
 from douse.core.services import Services
+from douse.core.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class DeskIngest:
                 scheduler.start()
                 self.scheduler = scheduler
                 log.info("desk polls %d sources (no watch worker)", scheduler.job_count())
-                return f"polling {scheduler.job_count()} sources here"
+                return f"polling {plural(scheduler.job_count(), 'source')} here"
             return f"polling left to {others[0]}" if others else "polling here"
 
     def close(self) -> None:

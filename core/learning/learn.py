@@ -26,6 +26,7 @@ from douse.core.db.models import Client, SentimentModel, TrainingLabel
 from douse.core.errors import DouseError, NotFound
 from douse.core.learning.labels import LabelCounts, label_counts
 from douse.core.learning.model import FORMAT_VERSION
+from douse.core.wording import plural
 
 if TYPE_CHECKING:
     # Fitting needs scikit-learn and SciPy (about 1.5 s of CPU and 100 MB to import): loaded
@@ -98,7 +99,7 @@ class Outcome:
 def enough(counts: LabelCounts) -> str | None:
     """Why these labels are too few to learn from, or None."""
     if counts.total < MIN_LABELS:
-        return f"{counts.total} labels, {MIN_LABELS} needed"
+        return f"{plural(counts.total, 'label')}, {MIN_LABELS} needed"
     if counts.negative < MIN_EACH or counts.non_negative < MIN_EACH:
         return (
             f"{counts.negative} negative and {counts.non_negative} other labels, "

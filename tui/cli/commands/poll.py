@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from douse.core.jobs.poll import Poller, SourceOutcome, format_outcome, summarize
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.logs import setup_logging
 from douse.tui.cli.numbers import between
@@ -60,7 +61,8 @@ def run_poll(ctx: Context) -> int:
         ctx.out(inert(format_outcome(outcome)))
     totals = summarize(outcomes)
     ctx.out(
-        f"{totals['sources']} sources: {totals['new']} new, {totals['duplicate']} duplicate, "
-        f"{totals['dropped']} dropped, {totals['errors']} failed, {totals['skipped']} skipped"
+        f"{plural(totals['sources'], 'source')}: {totals['new']} new, "
+        f"{totals['duplicate']} duplicate, {totals['dropped']} dropped, "
+        f"{totals['errors']} failed, {totals['skipped']} skipped"
     )
     return 1 if totals["errors"] else 0

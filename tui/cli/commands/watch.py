@@ -11,6 +11,7 @@ from typing import Any
 from douse.core.jobs.housekeeping import IncidentJobsResult, format_jobs
 from douse.core.jobs.poll import SourceOutcome, format_outcome
 from douse.core.jobs.scheduler import IngestScheduler
+from douse.core.wording import plural
 from douse.tui.cli.context import Context
 from douse.tui.cli.logs import setup_logging
 from douse.tui.cli.numbers import between
@@ -81,7 +82,7 @@ def run_watch(ctx: Context) -> int:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         scheduler.start()
-        ctx.out(f"douse watch: {scheduler.name} polling {scheduler.job_count()} sources")
+        ctx.out(f"douse watch: {scheduler.name} polling {plural(scheduler.job_count(), 'source')}")
         ctx.stdout.flush()
         while not stop.wait(1.0):
             pass
