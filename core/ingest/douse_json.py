@@ -607,7 +607,8 @@ class _Importer:
         "unknown" when the file does not say which row it is."""
         if table == "incidents":
             return self.incident_ids.get(old, "later")
-        ref = (refs.get(table) or {}).get(str(old))
+        named = refs.get(table)
+        ref = named.get(str(old)) if isinstance(named, dict) else None
         if table == "mentions" and isinstance(ref, str):
             found = self._mention_by_key(ref)
         elif table == "authors" and isinstance(ref, dict):
