@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,22 @@ def test_pages_of_any_size_give_the_same_document(services: Services) -> None:
     assert len(whole) == 4
 
 
+def _thanks_for_the_fix(session: Any, agency: Any, now: datetime) -> int:
+    """Log m4 (calm's "Love it") as the customer's thank-you on the pending incident, as
+    triage logs a reply that only thanks; the post's id."""
+    m4 = session.scalars(select(Mention).where(Mention.dedupe_key == "m4")).one()
+    session.add(
+        Activity(
+            incident_id=agency.pending.id,
+            kind="customer_replied",
+            at=now - timedelta(minutes=20),
+            body="@calm: thanks!",
+            details={"mention_id": m4.id, "thanks": True},
+        )
+    )
+    return int(m4.id)
+
+
 def _what_details_name(services: Services) -> dict[tuple[str, str], dict[str, Any]]:
     """Each acme log entry's details with every id read as what it names: a post by its
     dedupe_key, an incident by its title, an author by handle."""
@@ -294,7 +311,6 @@ def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
     by id; imported where the ids are others, each still names the same post, incident and
     author, and an id of a row a file never carries (an undo point) is kept aside, not read
     as this database's."""
-    from datetime import timedelta
 
     from douse.core.db.models import Author
     from douse.core.incidents.workflow import merge_incidents, split_incident
@@ -303,17 +319,10 @@ def test_ids_in_the_log_name_the_same_rows_in_the_database_it_is_imported_into(
     with services.sessions.begin() as session:
         agency = build_agency(session, now)
         m2 = session.scalars(select(Mention).where(Mention.dedupe_key == "m2")).one()
-        m4 = session.scalars(select(Mention).where(Mention.dedupe_key == "m4")).one()
+        _thanks_for_the_fix(session, agency, now)
         angry = session.scalars(select(Author).where(Author.handle == "angry")).one()
         session.add_all(
             [
-                Activity(
-                    incident_id=agency.pending.id,
-                    kind="customer_replied",
-                    at=now - timedelta(minutes=20),
-                    body="@calm: thanks!",
-                    details={"mention_id": m4.id, "thanks": True},
-                ),
                 Activity(
                     incident_id=agency.missed.id,
                     kind="status_change",
@@ -382,22 +391,11 @@ def test_an_older_file_whose_log_entries_name_posts_only_by_id_keeps_those_ids_a
 ) -> None:
     """A file without `refs` (written before douse said which rows log entries name) cannot say
     which post an id was: the id is kept under exported_ids, never read as this database's."""
-    from datetime import timedelta
 
     now = services.clock.now()
     with services.sessions.begin() as session:
         agency = build_agency(session, now)
-        m4 = session.scalars(select(Mention).where(Mention.dedupe_key == "m4")).one()
-        session.add(
-            Activity(
-                incident_id=agency.pending.id,
-                kind="customer_replied",
-                at=now - timedelta(minutes=20),
-                body="@calm: thanks!",
-                details={"mention_id": m4.id, "thanks": True},
-            )
-        )
-        m4_id = m4.id
+        m4_id = _thanks_for_the_fix(session, agency, now)
     doc = json.loads(_export(services))
     for incident in doc["incidents"]:
         for entry in incident["activities"]:
