@@ -31,6 +31,7 @@ import argparse
 import bisect
 import contextlib
 import csv
+import json
 import random
 import re
 import sys
@@ -57,7 +58,23 @@ AIRLINES = {
     "Virgin America": ("virgin-america", "Virgin America", ["@VirginAmerica", "Virgin America"]),
 }
 FIELDS = ["tweet_id", "name", "text", "tweet_created", "retweet_count"]
-_FLIGHT = re.compile(r"\b(?:flight|flt|fl)\s*#?\s*(\d{2,4})\b|\b(?:UA|US|AA)\s?(\d{2,4})\b", re.I)
+
+
+def client_of(airline: str) -> tuple[str, str, list[str]]:
+    """The client a brand's rows go to: a known airline's, or one made from the name the file
+    gives (douse is also checked on brands this list does not name)."""
+    known = AIRLINES.get(airline)
+    if known is not None:
+        return known
+    slug = re.sub(r"[^a-z0-9]+", "-", airline.lower()).strip("-") or "brand"
+    return slug, airline, ["@" + re.sub(r"\W+", "", airline), airline]
+
+
+# A flight number in the text, for the same-flight check: "flight 123", "UA938" (the carrier
+# codes of the six airlines of the full dataset).
+_FLIGHT = re.compile(
+    r"\b(?:flight|flt|fl)\s*#?\s*(\d{2,4})\b|\b(?:UA|US|AA|DL|WN|VX)\s?(\d{2,4})\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -108,10 +125,10 @@ def agency_toml(airlines: Iterable[str]) -> str:
         '[[staff]]\nhandle = "ana"\nname = "Ana"\n',
     ]
     for airline in airlines:
-        slug, name, keywords = AIRLINES[airline]
-        quoted = ", ".join(f'"{k}"' for k in keywords)
+        slug, name, keywords = client_of(airline)
+        quoted = ", ".join(json.dumps(k) for k in keywords)
         parts.append(
-            f'[[clients]]\nslug = "{slug}"\nname = "{name}"\nkeywords = [{quoted}]\n'
+            f'[[clients]]\nslug = "{slug}"\nname = {json.dumps(name)}\nkeywords = [{quoted}]\n'
             f'industry = "airline"\ntimezone = "America/New_York"\nbusiness_hours = "24/7"\n'
             'default_owner = "ana"\n'
         )
@@ -470,7 +487,7 @@ def replay_stream(
         for r in slices[index]:
             by_airline[r.airline].append(r)
         for airline, chunk in sorted(by_airline.items()):
-            slug = AIRLINES[airline][0]
+            slug = client_of(airline)[0]
             replay.feed(slug, chunk, now)
             fed[airline].extend(chunk)
             if labels and airline not in learned and len(fed[airline]) >= labels:
@@ -526,7 +543,7 @@ def order_agreement(
                 key=lambda r: r.created,
                 reverse=newest_first,
             )
-            replay.feed(AIRLINES[airline][0], chunk, end)
+            replay.feed(client_of(airline)[0], chunk, end)
         outcomes.append(replay.outcome())
     ids = sorted(outcomes[0].label)
     compared = [*outcomes, *([stream] if stream is not None else [])]
@@ -569,7 +586,10 @@ def main() -> int:
     rows = load_rows(args.data, as_published=args.as_published)
     if args.airline:
         rows = [r for r in rows if r.airline in args.airline]
-    rows = [r for r in rows if r.airline in AIRLINES]
+    rows = [r for r in rows if r.airline]
+    made = sorted({r.airline for r in rows} - set(AIRLINES))
+    if made:
+        print(f"brands without a preset, each a client named as in the file: {', '.join(made)}")
     print(f"data: {args.data} ({len(rows)} posts, {len({r.airline for r in rows})} clients)")
     with contextlib.ExitStack() as stack:
         if args.keep:
