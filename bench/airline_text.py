@@ -35,3 +35,24 @@ def add_as_published(parser: argparse.ArgumentParser) -> None:
         help="read the texts as the file has them, with the dataset makers' rewrites "
         "(bench/airline_text.py)",
     )
+
+
+# One client per airline, as `douse import` would see them (dataset README): slug, name, keywords.
+AIRLINES = {
+    "United": ("united", "United Airlines", ["@united", "United Airlines"]),
+    "US Airways": ("us-airways", "US Airways", ["@USAirways", "US Airways"]),
+    "American": ("american", "American Airlines", ["@AmericanAir", "American Airlines"]),
+    "Delta": ("delta", "Delta Air Lines", ["@Delta", "Delta"]),
+    "Southwest": ("southwest", "Southwest Airlines", ["@SouthwestAir", "Southwest"]),
+    "Virgin America": ("virgin-america", "Virgin America", ["@VirginAmerica", "Virgin America"]),
+}
+
+
+def client_of(airline: str) -> tuple[str, str, list[str]]:
+    """The client a brand's rows go to: a known airline's, or one made from the name the file
+    gives (douse is also checked on brands this list does not name)."""
+    known = AIRLINES.get(airline)
+    if known is not None:
+        return known
+    slug = re.sub(r"[^a-z0-9]+", "-", airline.lower()).strip("-") or "brand"
+    return slug, airline, ["@" + re.sub(r"\W+", "", airline), airline]

@@ -45,29 +45,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.airline_text import AIRLINES, client_of
+
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/datasets/airline-dev/tweets.csv"
 COLUMN_MAP = "text=text,author=name,published=tweet_created,id=tweet_id,shares=retweet_count"
-# One client per airline, as the dataset's README says douse would see them.
-AIRLINES = {
-    "United": ("united", "United Airlines", ["@united", "United Airlines"]),
-    "US Airways": ("us-airways", "US Airways", ["@USAirways", "US Airways"]),
-    "American": ("american", "American Airlines", ["@AmericanAir", "American Airlines"]),
-    # The other airlines of the full dataset, when a file holds them.
-    "Delta": ("delta", "Delta Air Lines", ["@Delta", "Delta"]),
-    "Southwest": ("southwest", "Southwest Airlines", ["@SouthwestAir", "Southwest"]),
-    "Virgin America": ("virgin-america", "Virgin America", ["@VirginAmerica", "Virgin America"]),
-}
 FIELDS = ["tweet_id", "name", "text", "tweet_created", "retweet_count"]
-
-
-def client_of(airline: str) -> tuple[str, str, list[str]]:
-    """The client a brand's rows go to: a known airline's, or one made from the name the file
-    gives (douse is also checked on brands this list does not name)."""
-    known = AIRLINES.get(airline)
-    if known is not None:
-        return known
-    slug = re.sub(r"[^a-z0-9]+", "-", airline.lower()).strip("-") or "brand"
-    return slug, airline, ["@" + re.sub(r"\W+", "", airline), airline]
 
 
 # A flight number in the text, for the same-flight check: "flight 123", "UA938" (the carrier

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.airline_text import add_as_published, as_written
+from bench.airline_text import AIRLINES, add_as_published, as_written, client_of
 from douse.core.sentiment import Analyzer
 from douse.core.sentiment.analyzer import label_for
 from douse.core.sentiment.brand import brand_terms_for
@@ -44,15 +44,6 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared/datasets/airline-dev/tweets.csv"
 # The last commit before issue 12's rules: what "before" means in docs/benchmarks.md.
 BEFORE = "419ef87"
-# One client per airline, as `douse import` would see them (dataset README): slug, name, keywords.
-AIRLINES = {
-    "United": ("united", "United Airlines", ["@united", "United Airlines"]),
-    "US Airways": ("us-airways", "US Airways", ["@USAirways", "US Airways"]),
-    "American": ("american", "American Airlines", ["@AmericanAir", "American Airlines"]),
-    "Delta": ("delta", "Delta Air Lines", ["@Delta", "Delta"]),
-    "Southwest": ("southwest", "Southwest Airlines", ["@SouthwestAir", "Southwest"]),
-    "Virgin America": ("virgin-america", "Virgin America", ["@VirginAmerica", "Virgin America"]),
-}
 
 # Run inside an extracted older tree: texts as JSON lines on stdin, one label per line out.
 # Trees before the `douse` package import themselves as `core`; the check makes sure the older
@@ -111,14 +102,20 @@ def load(path: Path, *, as_published: bool = False) -> tuple[list[Tweet], int]:
                 repeated += 1
                 continue
             seen.add(row["tweet_id"])
-            if row["airline"] in AIRLINES:
+            if row["airline"]:
                 text = row["text"] if as_published else as_written(row["text"])
                 tweets.append(Tweet(row["airline"], row["airline_sentiment"], text))
     return tweets, repeated
 
 
+def preset_first(airline: str) -> tuple[int, str]:
+    # The preset airlines in their usual order, then any other brand by name.
+    order = list(AIRLINES)
+    return (order.index(airline), "") if airline in AIRLINES else (len(order), airline)
+
+
 def brand_terms(airline: str) -> tuple[str, ...]:
-    slug, name, keywords = AIRLINES[airline]
+    slug, name, keywords = client_of(airline)
     return brand_terms_for(name, slug, keywords)
 
 
@@ -183,13 +180,13 @@ def main() -> int:
         return 0
     tweets, repeated = load(args.data, as_published=args.as_published)
     analyzer = Analyzer()
-    airlines = [a for a in AIRLINES if any(t.airline == a for t in tweets)]
+    airlines = sorted({t.airline for t in tweets}, key=preset_first)
     print(
         f"{args.data.name}: {len(tweets):,} tweets ({repeated} repeated ids dropped), "
         f"{len(airlines)} clients"
     )
     for airline in airlines:
-        print(f"  brand terms of {AIRLINES[airline][0]}: {', '.join(brand_terms(airline))}")
+        print(f"  brand terms of {client_of(airline)[0]}: {', '.join(brand_terms(airline))}")
 
     columns: list[tuple[str, list[str]]] = [
         ("raw VADER", [label_for(analyzer.raw_vader_compound(t.text), -0.05, 0.05) for t in tweets])
