@@ -133,6 +133,28 @@ def test_thirty_people_weigh_more_than_three() -> None:
     assert "30 different people say this" in thirty.reasons
 
 
+def test_voices_raise_what_they_say() -> None:
+    """Three people locked out, one of whom says the account was compromised: the harm makes it
+    high, the three voices make the lock-out a pattern, but only one person reported the harm,
+    so it is not critical. Three people reporting the compromise are."""
+    compromised = tuple(find_harm("my account was compromised"))
+    assert compromised
+
+    def post(author: int, harm: bool) -> Evidence:
+        at = T0 + timedelta(minutes=10 * author)
+        return Evidence(author, -0.5, 10, 0, at, at, harm=compromised if harm else ())
+
+    one = assess([post(1, True), post(2, False), post(3, False)])
+    assert one.severity == "high" and one.is_pattern
+    assert "3 different people say this (pattern)" in one.reasons
+    three = assess([post(1, True), post(2, True), post(3, True)])
+    assert three.severity == "critical"
+    assert "3 people report data breach or fraud" in three.reasons
+    # The same person reporting it again is still one voice.
+    again = assess([post(1, True), post(1, True), post(2, False), post(3, False)])
+    assert again.severity == "high"
+
+
 def test_a_critical_incident_does_not_wait_for_business_hours(services: Services) -> None:
     sunday = datetime(2026, 11, 22, 11, 0, tzinfo=UTC)
     with services.sessions.begin() as s:

@@ -9,7 +9,10 @@ The rules, in words:
   food safety, a data breach: at least high; a legal threat: at least medium (core/incidents/
   harm.py lists the phrases and their guards);
 - more people make it worse: 3 or more different people +1 level (a pattern), 30 or more +2;
-  10 or more new people within an hour +1 (it is spreading);
+  10 or more new people within an hour +1 (it is spreading); voices raise what they say: on
+  top of a harm floor, people count only when they reported that harm themselves (one
+  person's "my account was compromised" among three people locked out is high, not critical;
+  three people reporting it are critical);
 - reach: an author with 10,000+ followers +1 level, 100,000+ +2; a VIP author +1;
 - speed: 50+ shares within 24 h at least high, 500+ critical;
 - a critical term of the client's (clients.toml) makes it critical, as the config promises;
@@ -34,7 +37,7 @@ ABLAZE_SHARES_24H = 500
 PATTERN_AUTHORS = 3
 MANY_AUTHORS = 30
 SURGE_AUTHORS = 10
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3  # 3: harm entries count who reported them
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ class EvidenceSummary:
     velocity: float = 0.0
     vip: bool = False
     critical: list[str] = field(default_factory=list)
-    harm: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> label, floor, phrase
+    # name -> label, floor, phrase, and who reported it (author ids, at most MANY_AUTHORS)
+    harm: dict[str, dict[str, Any]] = field(default_factory=dict)
     authors: int = 0
     hours: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> new people
     # People whose complaint named the problem's subject and something else besides, each filed
@@ -96,9 +100,15 @@ class EvidenceSummary:
             if term not in self.critical:
                 self.critical.append(term)
         for hit in ev.harm:
-            self.harm.setdefault(
-                hit.name, {"label": hit.label, "floor": hit.floor, "phrase": hit.phrase}
+            entry = self.harm.setdefault(
+                hit.name,
+                {"label": hit.label, "floor": hit.floor, "phrase": hit.phrase, "people": []},
             )
+            reporters: list[int] = entry["people"]
+            # A post without a known author counts as someone new (as for `authors`).
+            who = ev.author_id if ev.author_id is not None else -(len(reporters) + 1)
+            if who not in reporters and len(reporters) < MANY_AUTHORS:
+                reporters.append(who)
         if new_person:
             self.authors += 1
             hour = ev.published_at.strftime("%Y-%m-%dT%H")
@@ -178,6 +188,11 @@ def level(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+def _voices(people: int) -> int:
+    """Levels that many people add: 3 or more +1 (a pattern), 30 or more +2."""
+    return 2 if people >= MANY_AUTHORS else 1 if people >= PATTERN_AUTHORS else 0
+
+
 def assess(evidence: Iterable[Evidence], *, floor: str = "low") -> Assessment:
     """Judge severity from all evidence on an incident; never below `floor`."""
     return assess_summary(summarize(evidence), floor=floor)
@@ -191,10 +206,14 @@ def assess_summary(s: EvidenceSummary, *, floor: str = "low") -> Assessment:
         reasons.append(f"strongly negative ({s.worst:+.2f})")
     elif s.worst is not None and s.worst < 0:
         reasons.append(f"negative ({s.worst:+.2f})")
-    harm_floor = 0
+    # Voices raise what they say: a harm's floor rises only with the people who reported it.
+    harm_lvl = 0
     for hit in s.harm.values():
-        harm_floor = max(harm_floor, level(hit["floor"]))
+        reporters = len(hit.get("people") or ())
+        harm_lvl = max(harm_lvl, level(hit["floor"]) + _voices(reporters))
         reasons.append(f"{hit['label']}: “{hit['phrase']}”")
+        if reporters >= PATTERN_AUTHORS:
+            reasons.append(f"{reporters} people report {hit['label']}")
     boost = 0
     if s.followers >= HUGE_REACH:
         boost += 2
@@ -207,17 +226,16 @@ def assess_summary(s: EvidenceSummary, *, floor: str = "low") -> Assessment:
         reasons.append("a VIP author")
     people = s.authors
     pattern = people >= PATTERN_AUTHORS
+    voices = _voices(people)
     if people >= MANY_AUTHORS:
-        boost += 2
         reasons.append(f"{people} different people say this")
     elif pattern:
-        boost += 1
         reasons.append(f"{people} different people say this (pattern)")
     surge = s.surge() if people >= SURGE_AUTHORS else 0
     if surge >= SURGE_AUTHORS:
         boost += 1
         reasons.append(f"{surge} people within an hour")
-    lvl = max(base, harm_floor) + boost
+    lvl = max(base + voices, harm_lvl) + boost
     if s.velocity >= ABLAZE_SHARES_24H:
         lvl = 3
         reasons.append(f"shared {s.velocity:,.0f} times in 24 h")
