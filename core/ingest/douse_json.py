@@ -337,9 +337,7 @@ class _Importer:
             return None
         platform = f.str_("platform", required=True) or ""
         handle = f.str_("handle", required=True) or ""
-        found = self.session.scalars(
-            select(Author.id).where(Author.platform == platform, Author.handle == handle)
-        ).first()
+        found = self._author_by_handle(platform, handle)
         if found is not None:
             return found
         author = Author(
@@ -504,6 +502,11 @@ class _Importer:
             self.summary.mentions_existing += 1
         return mention_id
 
+    def _author_by_handle(self, platform: str, handle: str) -> int | None:
+        return self.session.scalars(
+            select(Author.id).where(Author.platform == platform, Author.handle == handle)
+        ).first()
+
     def _mention_by_key(self, dedupe_key: str) -> int | None:
         assert self.client is not None
         return self.session.scalars(
@@ -612,12 +615,7 @@ class _Importer:
         if table == "mentions" and isinstance(ref, str):
             found = self._mention_by_key(ref)
         elif table == "authors" and isinstance(ref, dict):
-            found = self.session.scalars(
-                select(Author.id).where(
-                    Author.platform == str(ref.get("platform")),
-                    Author.handle == str(ref.get("handle")),
-                )
-            ).first()
+            found = self._author_by_handle(str(ref.get("platform")), str(ref.get("handle")))
         else:
             return "unknown"
         return "later" if found is None else found
