@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from douse.core.db.models import GroupingHint, IncidentMention, Mention
@@ -83,15 +83,18 @@ class HintIndex:
         )
 
 
+# Built once: triage reads a client's hints with every batch it judges, most of them a few posts
+# (a live poll, an hour of the demo), where building the statement cost more than running it.
+_HINTS = (
+    select(GroupingHint)
+    .where(GroupingHint.client_id == bindparam("client"))
+    .order_by(GroupingHint.id.desc())
+    .limit(MAX_HINTS)
+)
+
+
 def load_hints(session: Session, client_id: int, staff: dict[int, str]) -> HintIndex:
-    rows = list(
-        session.scalars(
-            select(GroupingHint)
-            .where(GroupingHint.client_id == client_id)
-            .order_by(GroupingHint.id.desc())
-            .limit(MAX_HINTS)
-        )
-    )
+    rows = list(session.scalars(_HINTS, {"client": client_id}))
     index = HintIndex(rows, defaultdict(list), staff)
     for position, hint in enumerate(rows):
         for term in hint.terms or ():

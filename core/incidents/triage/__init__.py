@@ -49,9 +49,6 @@ __all__ = [
 
 # Built once, with their values bound at each call: every judging transaction of 200 posts
 # runs them, and building a statement and its cache key cost more than running it.
-_CLIENT = (
-    select(Client).options(selectinload(Client.accounts)).where(Client.id == bindparam("client"))
-)
 _MENTIONS = table_of(Mention)
 _MARK_JUDGED = (
     update(_MENTIONS)
@@ -103,7 +100,11 @@ def triage_new_mentions(
                 by_client[post.client_id].append(post)
     staff = staff_map(session) if by_client else {}
     for client_id, posts in sorted(by_client.items()):
-        client = session.scalars(_CLIENT, {"client": client_id}).one()
+        # By primary key: a session that holds the client (the demo's replay, judging a few
+        # posts an hour) asks nothing; its accounts load when an incident is routed. Loading
+        # both with every batch was a sixth of the demo's triage.
+        client = session.get(Client, client_id)
+        assert client is not None
         posts.sort(key=lambda p: (p.published_at, p.id))
         for start in range(0, len(posts), BATCH):
             _triage_client(session, client, posts[start : start + BATCH], staff, now, run)
