@@ -330,3 +330,33 @@ def test_volume_spike_opens_a_spike_incident_with_its_numbers(services: Services
     assert spike.severity == "high"
     assert any("baseline of 1." in r and "σ band" in r for r in spike.severity_reasons)
     assert again.spikes == ()
+
+
+def test_the_words_a_problem_keeps_do_not_depend_on_the_order_its_posts_came_in(
+    services: Services,
+) -> None:
+    """Thirty people on one flight, each adding three words of their own: more words than a
+    summary keeps, all said once. Two clients receive the same posts, one in the reverse
+    order; both problems keep the same words (ties go by the word), so what triage later
+    matches against does not depend on arrival order, nor on the process's set order."""
+    words = [f"{c}{v}zot" for c in "bdfgklmnprstvw" for v in "aeiou"][:90]
+    texts = [f"flight 728 delayed, {' '.join(words[3 * i : 3 * i + 3])}" for i in range(30)]
+    with services.sessions.begin() as s:
+        kept = []
+        for slug, order in (("first", texts), ("second", texts[::-1])):
+            c = f.client(s, slug)
+            ids = [
+                f.mention(s, c, f.author(s, f"{slug}{i}"), f"{c.name} {text}", at=T0).id
+                for i, text in enumerate(order)
+            ]
+            triage_new_mentions(s, ids, T0)
+            problem = s.scalars(
+                select(Incident)
+                .where(Incident.client_id == c.id)
+                .order_by(Incident.mention_count.desc())
+            ).first()
+            assert problem is not None and problem.mention_count == 30
+            kept.append(problem.summary["terms"])
+    assert kept[0] == kept[1]
+    assert len(kept[0]) < len(words), "more words than a summary keeps"
+    assert [w for w in kept[0] if w.endswith("zot")][:3] == ["bazot", "bezot", "bizot"]

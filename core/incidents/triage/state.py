@@ -174,7 +174,10 @@ class Tracked:
         data["founder"] = self.founder
         if self.placed:
             data["placed"] = self.placed
-        data["terms"] = dict(self.terms.most_common(MAX_TERM_COUNTS))
+        # Ties broken by the word, not by the order words were first counted: which words a
+        # summary keeps must not depend on the order posts came in, nor on set iteration.
+        kept = sorted(self.terms.items(), key=lambda item: (-item[1], item[0]))
+        data["terms"] = dict(kept[:MAX_TERM_COUNTS])
         self.incident.summary = data
 
 
@@ -358,7 +361,7 @@ class ClientState:
             if tracked.founder is None and mention.author_id is not None and ev.counts:
                 tracked.founder = mention.author_id
             text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-            tracked.terms.update(set(significant_terms(text, self.ignore)))
+            tracked.terms.update(significant_terms(text, self.ignore))  # each word once
             if mention.author_id is not None:
                 self.saw(tracked, mention.author_id, mention.published_at)
         # The people whose complaint about two things was filed under a problem are none of its

@@ -171,7 +171,7 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
     if ev.counts and post.author_id is not None:
         tracked.voices.add(post.author_id)
     tracked.summary.add(ev, new_person=new_person)
-    tracked.terms.update(set(post.terms))
+    tracked.terms.update(post.terms)  # distinct already: each word counts once a post
     if post.author_id is not None:
         state.saw(tracked, post.author_id, post.published_at)
         if tracked.founder is None and ev.counts:
