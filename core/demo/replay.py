@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from douse.core.db.models import Account, Author, Client, Incident, IncidentMention, Mention, Staff
@@ -201,17 +201,27 @@ class Replay:
             self._do(session, due)
 
     def _do(self, session: Session, due: _Due) -> None:
-        incident = session.get(Incident, due.incident_id)
-        assert incident is not None
+        # Two columns, not the incident: triage writes incidents as rows, so the session holds
+        # none of them and loading one to read these cost a primary-key load per step (the
+        # workflow loads it again, at its current version, to act).
+        current, owner_id = session.execute(_STATE, {"id": due.incident_id}).one()
         step = due.step
-        if incident.owner_id is None:
-            assign(
-                session, incident.id, LEAD, by=LEAD, now=due.at, reason="nobody owns the account"
+        if owner_id is None:
+            by = (
+                assign(
+                    session,
+                    due.incident_id,
+                    LEAD,
+                    by=LEAD,
+                    now=due.at,
+                    reason="nobody owns the account",
+                ).owner_handle
+                or LEAD
             )
-        owner = session.get(Staff, incident.owner_id)
-        by = owner.handle if owner else LEAD
+        else:
+            owner = session.get(Staff, owner_id)
+            by = owner.handle if owner else LEAD
         if step.action == "status":
-            current = incident.status
             # The engine may have moved the incident meanwhile (a customer posted again).
             if step.kind not in TRANSITIONS[current] or (
                 step.kind == "closed" and current != "resolved"
@@ -220,7 +230,7 @@ class Replay:
                 return
             change_status(
                 session,
-                incident.id,
+                due.incident_id,
                 step.kind,
                 by=by,
                 now=due.at,
@@ -228,11 +238,14 @@ class Replay:
                 resolution=step.args.get("resolution"),
             )
         else:
-            if incident.status in ("resolved", "closed"):
-                self.stats.steps_skipped[f"{step.kind} after {incident.status}"] += 1
+            if current in ("resolved", "closed"):
+                self.stats.steps_skipped[f"{step.kind} after {current}"] += 1
                 return
-            log_activity(session, incident.id, step.kind, by=by, now=due.at, **step.args)
+            log_activity(session, due.incident_id, step.kind, by=by, now=due.at, **step.args)
         self.stats.steps_done += 1
+
+
+_STATE = select(Incident.status, Incident.owner_id).where(Incident.id == bindparam("id"))
 
 
 def _next_deadline(session: Session, now: datetime) -> datetime:
