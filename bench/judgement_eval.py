@@ -1,7 +1,7 @@
 """Judgement on real traffic: replay a labelled stream through douse's import and triage.
 
     .venv/bin/python -m bench.judgement_eval [--data PATH] [--step-hours N] [--no-order]
-        [--as-published] [--keep DIR] [--labels N] [--later N]
+        [--as-published] [--keep DIR] [--labels N] [--later N] [--negative-share P]
 
 Reads the airline dev set (../shared/datasets/airline-dev/tweets.csv by default; one client per
 airline), cuts it into `--step-hours` slices by publication time and imports each slice with
@@ -20,6 +20,11 @@ of douse's judgement, against the human labels:
 - incidents per client-day and the severity distribution;
 - order invariance: the whole file imported oldest-first and newest-first, adjusted Rand
   between the two groupings.
+
+`--negative-share P` thins the human-negative posts (every other post kept) so that P of the
+stream is negative: the dev set's airlines are 72 % negative, and the same mistakes weigh more
+for a brand that draws fewer complaints (the share of incident posts humans call negative falls
+with it).
 
 The data are never copied into the repository: without the file the benchmark says so and
 exits 0.
@@ -534,6 +539,22 @@ def order_agreement(
     return float(adjusted_rand_score(grouping[0], grouping[1])), live
 
 
+def with_negative_share(rows: Sequence[Row], share: float, seed: int = 1) -> list[Row]:
+    """The stream thinned to `share` negative posts: every other post kept, each negative one
+    with the probability that gives the share. People's conversations thin with it, as a brand
+    with fewer complaints has fewer of them."""
+    negatives = sum(r.label == "negative" for r in rows)
+    others = len(rows) - negatives
+    keep = min(1.0, share * others / ((1 - share) * negatives)) if negatives else 1.0
+    rng = random.Random(seed)
+    kept = [r for r in rows if r.label != "negative" or rng.random() < keep]
+    print(
+        f"negative share {share:.2f}: kept {len(kept)} of {len(rows)} posts "
+        f"({sum(r.label == 'negative' for r in kept)} negative, each kept with p={keep:.2f})"
+    )
+    return kept
+
+
 def main() -> int:
     from bench.airline_text import add_as_published
 
@@ -561,7 +582,17 @@ def main() -> int:
         metavar="N",
         help="print the figures on the posts after each client's first N (without learning)",
     )
+    parser.add_argument(
+        "--negative-share",
+        type=float,
+        metavar="P",
+        help="keep every post the labellers did not call negative and a random part of those "
+        "they did (seed 1), so that P of the stream is negative: a brand with fewer complaints "
+        "than the dev set's airlines (0.72), where the same errors weigh more",
+    )
     args = parser.parse_args()
+    if args.negative_share is not None and not 0 < args.negative_share < 1:
+        parser.error("--negative-share must be between 0 and 1")
     if not args.data.exists():
         print(f"judgement_eval: skipped: no labelled data at {args.data}")
         return 0
@@ -569,6 +600,8 @@ def main() -> int:
     if args.airline:
         rows = [r for r in rows if r.airline in args.airline]
     rows = [r for r in rows if r.airline]
+    if args.negative_share is not None:
+        rows = with_negative_share(rows, args.negative_share)
     made = sorted({r.airline for r in rows} - set(AIRLINES))
     if made:
         print(f"brands without a preset, each a client named as in the file: {', '.join(made)}")
