@@ -444,3 +444,33 @@ def test_a_thank_you_that_goes_on_to_say_more_is_a_post(services: Services) -> N
         placed = _placed(s, later)
     # Thanks as a courtesy before the point: each is a post on the person's own case.
     assert set(placed) == set(later)
+
+
+def test_people_sharing_rare_words_are_one_problem_titled_by_those_words_as_written(
+    services: Services,
+) -> None:
+    """No category says what these are about; two rare words they share do, and the title
+    quotes them as people wrote them, not as the stems they are compared by."""
+    texts = [
+        "Acme, your firmware update bricked my thermostat overnight",
+        "After the firmware update the thermostat is bricked. Useless, Acme",
+    ]
+    chatter = ["Acme store opening hours on Sunday?", "Is the Acme sale on online too?"]
+    with services.sessions.begin() as s:
+        c = f.client(s)
+        # The client's other recent posts: what makes those words rare.
+        others = [
+            f.mention(s, c, f.author(s, f"q{i}"), chatter[i % 2], at=T0 - 6 * H, compound=0.0).id
+            for i in range(40)
+        ]
+        triage_new_mentions(s, others, T0 - 5 * H)
+        ids = [
+            f.mention(s, c, f.author(s, f"p{i}"), t, at=T0 - (2 - i) * H).id
+            for i, t in enumerate(texts)
+        ]
+        triage_new_mentions(s, ids, T0)
+        placed = _placed(s, ids)
+        problem = s.get(Incident, placed[ids[0]])
+        assert problem is not None and placed[ids[1]] == problem.id
+        assert problem.category is None and problem.distinct_authors == 2
+        assert problem.title == "“bricked” and “firmware” · Mon 23 Nov", problem.title

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from douse.core.incidents.identifiers import describe
+from douse.core.incidents.text import as_written
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,21 @@ def continues_topic(
     return len(rare & set(terms)) >= TOPIC_OVERLAP
 
 
-def problem_title(key: str, titles: dict[str, str], timezone: str, day: datetime) -> str:
-    """What a person reads for a problem: "Delays · Mon 23 Feb", "Flight 728 · Mon 23 Feb"."""
+def problem_title(
+    key: str, titles: dict[str, str], timezone: str, day: datetime, *, also: str | None = None
+) -> str:
+    """What a person reads for a problem: "Delays · Mon 23 Feb", "Flight 728 · Mon 23 Feb";
+    people who share rare words, the words as written: "“refund” and “voucher” · Mon 23 Feb"
+    (`also` is the second word's key)."""
     try:
         local = day.astimezone(ZoneInfo(timezone or "UTC"))
     except (KeyError, ValueError):  # validated in config; a bad stored zone must not crash
         local = day
     when = f"{local:%a} {local.day} {local:%b}"
+    if key.startswith("term:"):
+        # A stem alone ("chang", "suppos") reads as a typo; two words say what is shared.
+        words = [as_written(k.split(":", 1)[1]) for k in (key, also) if k]
+        return " and ".join(f"“{w}”" for w in words) + f" · {when}"
     if key.startswith("cat:"):
         name = key.split(":")[1]
         return f"{titles.get(name, name.replace('_', ' ').capitalize())} · {when}"

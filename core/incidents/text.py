@@ -25,6 +25,16 @@ would wouldn't yet you you're your yours yourself yourselves one two today yeste
 day week time again lol omg ever never always thing things people someone anyone everyone
 going go went make made know think said say says see seen want wanted need needs literally
 totally
+across afterwards almost alone along already although among amongst another anyhow anything
+anyway anywhere around became become becomes becoming beforehand behind beside besides beyond
+cant couldnt either else elsewhere enough etc everything everywhere except hasnt hence however
+indeed least less lot lots many may maybe meanwhile might moreover mostly namely neither
+nevertheless none noone nowhere often onto others otherwise perhaps rather seem seemed seeming
+seems several since somehow something sometime sometimes somewhere therefore though throughout
+thru thus together toward towards upon whatever whenever whereas wherever whether whoever whose
+within without
+three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty
+hundred
 """
 # What nearly every complaint says, whatever it is about: how long, how often, who didn't answer,
 # how bad it was. Two unrelated complaints that both end "emailed twice, no reply, useless" are not
@@ -60,6 +70,9 @@ def stem(word: str) -> str:
 # Each word seen once, then a dict lookup: the stem, or "" for a word that never counts.
 _MEANING: dict[str, str] = {}
 _MEANING_LIMIT = 200_000
+# A word as people write it for each stem met ("chang" -> "change"): stems are what posts are
+# compared by, but a person reads words. The shortest form met, ties alphabetically.
+_SURFACE: dict[str, str] = {}
 
 
 def _meaning(word: str) -> str:
@@ -71,7 +84,17 @@ def _meaning(word: str) -> str:
             found = ""
         if len(_MEANING) < _MEANING_LIMIT:
             _MEANING[word] = found
+            if found:
+                known = _SURFACE.get(found)
+                if known is None or (len(bare), bare) < (len(known), known):
+                    _SURFACE[found] = bare
     return found
+
+
+def as_written(term: str) -> str:
+    """A stem as a word a person wrote ("chang" -> "change"), or the stem when no post this
+    process read used it."""
+    return _SURFACE.get(term, term)
 
 
 def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:

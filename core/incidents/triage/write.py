@@ -337,7 +337,8 @@ def _retitle(state: ClientState, tracked: Tracked, background: Background) -> No
     if key is None:
         return
     first = tracked.keys[key].first_at
-    title = problem_title(key, state.categorizer.titles, state.timezone, first)
+    also = _second_word(tracked, key) if key.startswith("term:") else None
+    title = problem_title(key, state.categorizer.titles, state.timezone, first, also=also)
     if inc.title != title:
         inc.title = title
 
@@ -349,9 +350,23 @@ def _title_key(tracked: Tracked) -> str | None:
     if not keys:
         return None
 
-    def rank(row: KeyRow) -> tuple[int, int]:
+    def rank(row: KeyRow) -> tuple[int, int, str]:
         specific = 0 if row.key.startswith(("cat:", "crit:")) else 1
-        return (row.posts, specific)
+        # Then by the key itself, not by the order the keys were gained: the same posts in
+        # another order give the same title.
+        return (-row.posts, -specific, row.key)
 
-    best = max(keys, key=rank)
+    best = min(keys, key=rank)
     return best.key if best.posts >= 2 else None
+
+
+def _second_word(tracked: Tracked, key: str) -> str | None:
+    """The other rare word most of its posts share (a word problem is drawn by two)."""
+    others = [
+        row
+        for row in tracked.keys.values()
+        if row.key.startswith("term:") and row.key != key and row.posts >= 2
+    ]
+    if not others:
+        return None
+    return min(others, key=lambda row: (-row.posts, row.key)).key
