@@ -474,3 +474,6 @@ def test_people_sharing_rare_words_are_one_problem_titled_by_those_words_as_writ
         assert problem is not None and placed[ids[1]] == problem.id
         assert problem.category is None and problem.distinct_authors == 2
         assert problem.title == "“bricked” and “firmware” · Mon 23 Nov", problem.title
+        # What the incident's page lists as its shared words: words, not stems ("firmwar").
+        shared = incident_detail(s, problem.id).terms
+        assert {"bricked", "firmware", "thermostat"} <= set(shared), shared

@@ -70,7 +70,8 @@ def incident_detail(
         row=row,
         client=client,
         severity_reasons=tuple(str(r) for r in inc.severity_reasons or ()),
-        terms=tuple(str(t) for t in inc.terms or ()),
+        # The words as people wrote them where triage noted them, else the stems.
+        terms=tuple(str((inc.summary or {}).get("words", {}).get(t) or t) for t in inc.terms or ()),
         acknowledged_at=inc.acknowledged_at,
         first_response_at=inc.first_response_at,
         last_response_at=inc.last_response_at,

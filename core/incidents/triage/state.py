@@ -138,6 +138,8 @@ class Tracked:
     # Posts placed here in this batch, linked once the incident has its id.
     links: list[int] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
+    # Its topic words as people wrote them (stem -> word), for whoever reads `Incident.terms`.
+    words: dict[str, str] = field(default_factory=dict)
     founder: int | None = None
     # Why a case was put under its problem when the person named no subject (SURGE).
     placed: str | None = None
@@ -178,6 +180,8 @@ class Tracked:
         # summary keeps must not depend on the order posts came in, nor on set iteration.
         kept = sorted(self.terms.items(), key=lambda item: (-item[1], item[0]))
         data["terms"] = dict(kept[:MAX_TERM_COUNTS])
+        if self.words:
+            data["words"] = self.words
         self.incident.summary = data
 
 
@@ -321,6 +325,7 @@ class ClientState:
                 incident,
                 summary or EvidenceSummary(),
                 terms=Counter(data.get("terms") or {}),
+                words=dict(data.get("words") or {}),
                 founder=data.get("founder"),
                 placed=data.get("placed"),
             )

@@ -23,6 +23,7 @@ from douse.core.incidents.problems import problem_title, topic_terms
 from douse.core.incidents.routing import route
 from douse.core.incidents.rows import IncidentRow, insert_new, number_new, update_changed
 from douse.core.incidents.severity import EvidenceSummary, assess_summary, level
+from douse.core.incidents.text import as_written
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 from douse.core.incidents.triage.state import ClientState, KeyRow, Tracked
@@ -331,6 +332,9 @@ def _retitle(state: ClientState, tracked: Tracked, background: Background) -> No
     inc.terms = topic_terms(
         tracked.terms, inc.mention_count or 1, background.counts, background.documents
     )
+    # Once written down a word stays (a later process may not have met it: it would show the
+    # stem).
+    tracked.words = {t: tracked.words.get(t) or as_written(t) for t in inc.terms}
     if tracked.people < 2 or inc.kind not in ("mention", "pattern"):
         return
     key = _title_key(tracked)
