@@ -28,3 +28,23 @@ def test_flights_and_models_are_still_read() -> None:
         "flight:728",
         "model:xps13",
     ]
+
+
+def test_a_quantity_after_flight_is_no_flight_number_and_a_four_digit_one_always_is() -> None:
+    # How long, how many, when: two strangers both "3 hours late" are not on flight 3.
+    for text in (
+        "my flight 2 hours late again",
+        "flight 45 min late",
+        "our flight 7 people stuck at the gate",
+        "need a flight home 2/27 or very early 2/28",
+        "another flight 2 gates down was held",
+        "last flight 11:15pm",
+        "train 3 mins behind",
+    ):
+        assert ids.identifiers(text) == [], text
+    # A number that names a flight, whatever follows; a four-digit one is not a year there.
+    assert ids.identifiers("Flight 2 is 2:30 hrs delayed") == ["flight:2"]
+    assert ids.identifiers("Flt 1903 gate 12, agent won't hold") == ["flight:1903"]
+    assert ids.identifiers("flight 837 passengers stuck on the plane") == ["flight:837"]
+    assert ids.identifiers("was on flight 2046 BOS-CLT on 2/22") == ["flight:2046"]
+    assert ids.identifiers("#2015 was a bad year") == []

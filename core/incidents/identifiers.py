@@ -16,11 +16,21 @@ from collections.abc import Iterable
 
 from douse.core.sentiment.dispatch import skipping
 
+# A number of one or two digits that measures something rather than naming it: "flight 2 hours
+# late", "train 3 mins behind", "flight 7 people stuck", a date or a time ("flight 2/27", "flight
+# 11:15"). Two strangers whose flights were both 3 hours late are not on flight 3. Three or four
+# digits are a number whatever follows ("flt 1903 gate 12", "flight 837 passengers stuck",
+# "flight 1613/2440").
+_QUANTITY = (
+    r"(?:(?<=\d\d\d)|(?!\s*[/:.,]\d|\s*(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|days?|"
+    r"weeks?|wks?|months?|years?|times|x|people|persons|passengers|pax|gates|seats|rows|bags|kids|"
+    r"children|adults|of\s+\d+|or\s+(?:so|more|\d+)|am|pm)\b))"
+)
 # "flight 728", "flt #1589", "flight UA 938"; the carrier code is dropped: within one client the
 # number is what people share.
 _FLIGHT_WORD = skipping(
     r"\b(?:flight|flt|fl|flight number|flight no\.?)\s*(?:#|no\.?|number)?\s*(?:[a-z]{2}\s?)?"
-    r"(\d{1,4})\b",
+    rf"(\d{{1,4}})\b{_QUANTITY}",
     re.IGNORECASE,
 )
 # "UA938", "US 728", "#AA4285": a two-letter carrier code in capitals, as people write them.
@@ -33,7 +43,9 @@ _ON_CARRIER = skipping(
     r"[a-z]{2}\s(\d{2,4})\b"
 )
 _HASH_NUMBER = skipping(r"(?<!\w)#(?:[A-Za-z]{2})?(\d{3,4})\b")
-_TRAIN = skipping(r"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{1,5})\b", re.I)
+_TRAIN = skipping(
+    rf"\b(?:train|bus|coach|tram|ferry)\s*(?:#|no\.?|number)?\s*(\d{{1,5}})\b{_QUANTITY}", re.I
+)
 _REF = skipping(
     r"\b(?:order|booking|confirmation|reservation|reference|ref|ticket|case|claim|invoice|"
     r"tracking|incident|complaint|pnr|pir|record locator|account|policy|parcel|consignment)"
@@ -114,13 +126,15 @@ def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
     flights: set[str] = set()
     carrier_like: set[str] = set()
     if has_digit:
-        patterns = [_HASH_NUMBER] if hashed else []
+        # After the word itself, 1903 or 2046 is a flight ("flight 2046 BOS-CLT"), not a year;
+        # a bare "#2015" may be one.
+        patterns = [(_HASH_NUMBER, True)] if hashed else []
         if _any(lowered, _FLIGHT_WORDS):
-            patterns.append(_FLIGHT_WORD)
-        for pattern in patterns:
+            patterns.append((_FLIGHT_WORD, False))
+        for pattern, years in patterns:
             for m in pattern.finditer(text):
                 number = m.group(1).lstrip("0")
-                if number and not _YEAR.match(m.group(1)):
+                if number and not (years and _YEAR.match(m.group(1))):
                     flights.add(number)
         for m in _ON_CARRIER.finditer(text) if coded else ():
             number = m.group(1).lstrip("0")
