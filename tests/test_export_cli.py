@@ -173,3 +173,21 @@ def test_internal_option_shows_the_teams_entries(
     assert "Known troll" not in capfd.readouterr().out
     assert main([*argv, "--internal"]) == 0
     assert "Known troll" in capfd.readouterr().out
+
+
+def test_an_export_right_after_an_import_under_the_same_clock_holds_what_it_opened(
+    db: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # A script with DOUSE_NOW fixed imports, then exports "until now": the incident opened at
+    # that very instant is in the log.
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        "id,author,published,text\n"
+        "p1,zed,2026-11-23T09:30:00Z,Acme lost my parcel and nobody answers the phone. Awful.\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "import", str(posts), "--client", "acme"]) == 0
+    assert "1 new" in capfd.readouterr().out
+    assert main(["--db", db, "export", "acme", "--format", "csv", "-o", "-"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capfd.readouterr().out)))
+    assert any("lost my parcel" in r["title"] for r in rows), [r["title"] for r in rows]

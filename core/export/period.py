@@ -84,6 +84,9 @@ def _shown(value: str | datetime | None, tz: ZoneInfo, now: datetime) -> str:
     return text if value is not None else f"now, {text}"
 
 
+_INSTANT = timedelta(microseconds=1)
+
+
 def make_period(
     since: str | datetime | None,
     until: str | datetime | None,
@@ -96,7 +99,10 @@ def make_period(
     stop = parse_bound(until, tz, end=True) if isinstance(until, str) else until
     # Nothing opens in the future: an end beyond a year from now (`--until 9999-12-31`, "no
     # end") is read as a year from now, so the report's charts stay a few bars long.
-    stop = min((stop or now).astimezone(UTC), now.astimezone(UTC) + LATEST_AHEAD)
+    # "Until now" takes in what opened at this very instant: the period is half-open, and an
+    # incident opened by an import a moment ago under the same frozen clock (DOUSE_NOW, a
+    # script, the demo) has opened_at == now.
+    stop = min((stop or now + _INSTANT).astimezone(UTC), now.astimezone(UTC) + LATEST_AHEAD)
     if start is not None:
         start = start.astimezone(UTC)
         if start >= stop:
