@@ -18,13 +18,12 @@ whatever order they arrive.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from douse.core.incidents.identifiers import describe
-from douse.core.incidents.text import as_written
 
 
 @dataclass(frozen=True)
@@ -148,11 +147,16 @@ def continues_topic(
 
 
 def problem_title(
-    key: str, titles: dict[str, str], timezone: str, day: datetime, *, also: str | None = None
+    key: str,
+    titles: dict[str, str],
+    timezone: str,
+    day: datetime,
+    *,
+    words: Sequence[str] = (),
 ) -> str:
     """What a person reads for a problem: "Delays · Mon 23 Feb", "Flight 728 · Mon 23 Feb";
-    people who share rare words, the words as written: "“refund” and “voucher” · Mon 23 Feb"
-    (`also` is the second word's key)."""
+    people who share rare words, those words as they wrote them (`words`, for a "term:" key):
+    "“refund” and “voucher” · Mon 23 Feb"."""
     try:
         local = day.astimezone(ZoneInfo(timezone or "UTC"))
     except (KeyError, ValueError):  # validated in config; a bad stored zone must not crash
@@ -160,8 +164,8 @@ def problem_title(
     when = f"{local:%a} {local.day} {local:%b}"
     if key.startswith("term:"):
         # A stem alone ("chang", "suppos") reads as a typo; two words say what is shared.
-        words = [as_written(k.split(":", 1)[1]) for k in (key, also) if k]
-        return " and ".join(f"“{w}”" for w in words) + f" · {when}"
+        shown = words or [key.split(":", 1)[1]]
+        return " and ".join(f"“{w}”" for w in shown) + f" · {when}"
     if key.startswith("cat:"):
         name = key.split(":")[1]
         return f"{titles.get(name, name.replace('_', ' ').capitalize())} · {when}"

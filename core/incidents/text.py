@@ -70,9 +70,6 @@ def stem(word: str) -> str:
 # Each word seen once, then a dict lookup: the stem, or "" for a word that never counts.
 _MEANING: dict[str, str] = {}
 _MEANING_LIMIT = 200_000
-# A word as people write it for each stem met ("chang" -> "change"): stems are what posts are
-# compared by, but a person reads words. The shortest form met, ties alphabetically.
-_SURFACE: dict[str, str] = {}
 
 
 def _meaning(word: str) -> str:
@@ -84,21 +81,13 @@ def _meaning(word: str) -> str:
             found = ""
         if len(_MEANING) < _MEANING_LIMIT:
             _MEANING[word] = found
-            if found:
-                known = _SURFACE.get(found)
-                if known is None or (len(bare), bare) < (len(known), known):
-                    _SURFACE[found] = bare
     return found
 
 
-def as_written(term: str) -> str:
-    """A stem as a word a person wrote ("chang" -> "change"), or the stem when no post this
-    process read used it."""
-    return _SURFACE.get(term, term)
-
-
-def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
-    """Distinct stems of the words that carry meaning, in order of first appearance.
+def significant_words(text: str, ignore: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The stems of the words that carry meaning, in order of first appearance, each with the
+    word as this text wrote it (lower case): stems are what posts are compared by, words what
+    a person reads.
 
     `ignore` holds stems of the brand's own name and keywords: every mention shares those, so
     they say nothing about whether two complaints are about the same thing.
@@ -106,15 +95,26 @@ def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[s
     lowered = text.lower()
     if "@" in lowered or "http" in lowered or "www." in lowered:
         lowered = _HANDLE.sub(" ", _URL.sub(" ", lowered))
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     known = _MEANING.get
     for word in _WORD.findall(lowered):
         s = known(word)  # a word seen before: a dict lookup, no call
         if s is None:
             s = _meaning(word)
-        if s and s not in ignore:
-            seen[s] = None
-    return list(seen)
+        if s and s not in ignore and s not in seen:
+            seen[s] = word.strip("'-")
+    return seen
+
+
+def significant_terms(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """Distinct stems of the words that carry meaning, in order of first appearance."""
+    return list(significant_words(text, ignore))
+
+
+def plainer(word: str, other: str | None) -> str:
+    """Of two ways a stem was written, the one a title shows: the shorter, then the first
+    alphabetically, so the choice never depends on which post came first."""
+    return word if other is None or (len(word), word) < (len(other), other) else other
 
 
 def ignore_stems(words: Iterable[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from douse.core.incidents.categories import DECISIVE, Categorizer, CategoryMatch
 from douse.core.incidents.harm import HarmHit, find_harm, plain
 from douse.core.incidents.identifiers import identifiers
 from douse.core.incidents.severity import Evidence
-from douse.core.incidents.text import matched_critical_terms, significant_terms
+from douse.core.incidents.text import matched_critical_terms, significant_words
 
 # Below this compound a positive score is faint: a "thanks" beside a complaint.
 FAINT_PRAISE = 0.4
@@ -61,6 +61,7 @@ class Post:
     triaged: bool
     # Filled by `read`:
     terms: list[str] = field(default_factory=list)
+    words: dict[str, str] = field(default_factory=dict)  # each term as this post wrote it
     category: CategoryMatch | None = None
     identifiers: list[str] = field(default_factory=list)
     harm: list[HarmHit] = field(default_factory=list)
@@ -94,6 +95,7 @@ class Post:
         if self.positive:
             # Praise after all: as unread as any other (its words name no problem).
             self.terms, self.identifiers, self.critical, self.harm = [], [], [], []
+            self.words = {}
             self.category = None
 
     @property
@@ -227,7 +229,8 @@ def read(post: Post, critical: Sequence[str], ignore: frozenset[str], tags: Sequ
     if post.positive and not post.faint_praise:
         return  # praise opens nothing; its words are not what a problem is about either
     text = post.full_text
-    post.terms = significant_terms(text, ignore)
+    post.words = significant_words(text, ignore)
+    post.terms = list(post.words)
     post.identifiers = identifiers(text, tags)
     lowered = plain(text)
     post.critical = matched_critical_terms(text, critical, lowered=lowered)

@@ -44,7 +44,12 @@ from douse.core.incidents.problems import (
 )
 from douse.core.incidents.rows import IncidentRow, load_incidents
 from douse.core.incidents.severity import Evidence, EvidenceSummary
-from douse.core.incidents.text import ignore_stems, matched_critical_terms, significant_terms
+from douse.core.incidents.text import (
+    ignore_stems,
+    matched_critical_terms,
+    plainer,
+    significant_words,
+)
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 
@@ -138,7 +143,9 @@ class Tracked:
     # Posts placed here in this batch, linked once the incident has its id.
     links: list[int] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
-    # Its topic words as people wrote them (stem -> word), for whoever reads `Incident.terms`.
+    # Its words as its posts wrote them (stem -> word, `plainer` of the ways): titles and the
+    # incident's page show these, never the stems. Only from its own posts, so the same posts
+    # give the same words in any process.
     words: dict[str, str] = field(default_factory=dict)
     founder: int | None = None
     # Why a case was put under its problem when the person named no subject (SURGE).
@@ -180,8 +187,9 @@ class Tracked:
         # summary keeps must not depend on the order posts came in, nor on set iteration.
         kept = sorted(self.terms.items(), key=lambda item: (-item[1], item[0]))
         data["terms"] = dict(kept[:MAX_TERM_COUNTS])
-        if self.words:
-            data["words"] = self.words
+        words = {t: self.words[t] for t, _ in kept[:MAX_TERM_COUNTS] if t in self.words}
+        if words:
+            data["words"] = words
         self.incident.summary = data
 
 
@@ -366,7 +374,10 @@ class ClientState:
             if tracked.founder is None and mention.author_id is not None and ev.counts:
                 tracked.founder = mention.author_id
             text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
-            tracked.terms.update(significant_terms(text, self.ignore))  # each word once
+            words = significant_words(text, self.ignore)
+            tracked.terms.update(words.keys())  # each word once a post
+            for term, word in words.items():
+                tracked.words[term] = plainer(word, tracked.words.get(term))
             if mention.author_id is not None:
                 self.saw(tracked, mention.author_id, mention.published_at)
         # The people whose complaint about two things was filed under a problem are none of its

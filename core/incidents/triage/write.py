@@ -23,7 +23,7 @@ from douse.core.incidents.problems import problem_title, topic_terms
 from douse.core.incidents.routing import route
 from douse.core.incidents.rows import IncidentRow, insert_new, number_new, update_changed
 from douse.core.incidents.severity import EvidenceSummary, assess_summary, level
-from douse.core.incidents.text import as_written
+from douse.core.incidents.text import plainer
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 from douse.core.incidents.triage.state import ClientState, KeyRow, Tracked
@@ -173,6 +173,8 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
         tracked.voices.add(post.author_id)
     tracked.summary.add(ev, new_person=new_person)
     tracked.terms.update(post.terms)  # distinct already: each word counts once a post
+    for term, word in post.words.items():
+        tracked.words[term] = plainer(word, tracked.words.get(term))
     if post.author_id is not None:
         state.saw(tracked, post.author_id, post.published_at)
         if tracked.founder is None and ev.counts:
@@ -332,17 +334,17 @@ def _retitle(state: ClientState, tracked: Tracked, background: Background) -> No
     inc.terms = topic_terms(
         tracked.terms, inc.mention_count or 1, background.counts, background.documents
     )
-    # Once written down a word stays (a later process may not have met it: it would show the
-    # stem).
-    tracked.words = {t: tracked.words.get(t) or as_written(t) for t in inc.terms}
     if tracked.people < 2 or inc.kind not in ("mention", "pattern"):
         return
     key = _title_key(tracked)
     if key is None:
         return
     first = tracked.keys[key].first_at
-    also = _second_word(tracked, key) if key.startswith("term:") else None
-    title = problem_title(key, state.categorizer.titles, state.timezone, first, also=also)
+    words: list[str] = []
+    if key.startswith("term:"):
+        also = _second_word(tracked, key)
+        words = [tracked.words.get(k[5:], k[5:]) for k in (key, also) if k]
+    title = problem_title(key, state.categorizer.titles, state.timezone, first, words=words)
     if inc.title != title:
         inc.title = title
 
