@@ -548,6 +548,12 @@ SOFTWARE = _with(
             r"cannot|unable to) (?:connect|get online|go online)\b|\bconnection (?:issues?|errors?|"
             r"lost|problems?)\b|\bstatus page\b|\b50[0-4] errors?\b|\b(?:server )?disconnect"
             r"(?:s|ed|ions?)\b",
+            # "services are currently unavailable", "can't join any servers", "what is going on
+            # with your servers?"
+            r"\b(?:servers?|services?) (?:is |are )?(?:currently |temporarily )?(?:unavailable|"
+            r"unreachable)\b|\b(?:can'?t|cannot|unable to|not able to) (?:join|reach|access|"
+            r"connect to) (?:any |the |your )?servers?\b|\bwhat(?:'s| is) (?:going on|wrong|up|"
+            r"happening) with (?:the |your |these )?servers?\b",
         ),
     ),
     CategorySpec(
@@ -575,19 +581,21 @@ SOFTWARE = _with(
             r"\b(?:banned|suspended|terminated|disabled|deactivated|locked|hacked|compromised)\b",
             r"\b(?:recover|restore|unlock|get back into) (?:my|our) (?:account|channel|profile)\b",
             rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on))\b|\bpassword\b|\b2fa\b|"
-            r"\btwo[- ]factor\b|"
-            r"\bverification (?:code|email)\b",
+            r"\b(?:two|2)[- ]?(?:factor|step)\b|"
+            r"\bverification (?:code|email|device)\b",
         ),
     ),
     CategorySpec(
         "data_loss",
         "Lost data or progress",
         strong=(
-            r"\b(?:lost|deleted|wiped|erased|reset|disappeared|corrupted?)\b[^.!?\n]{0,25}\b(?:my |"
-            r"all (?:my )?|our )?(?:progress|data|files?|saves?|save file|work|photos|world|items?|"
-            r"library|playlist|history|emails?|documents?)\b",
-            r"\b(?:progress|data|files?|saves?|save file|work|photos|world|library)\b[^.!?\n]{0,20}"
-            r"\b(?:gone|lost|deleted|wiped|disappeared|corrupt\w*)\b",
+            r"\b(?:lost|deleted|wiped|erased|reset|disappeared|corrupted?|missing)\b[^.!?\n]{0,25}"
+            r"\b(?:my |all (?:my )?|our )?(?:progress|data|files?|saves?|save file|work|photos|"
+            r"world|items?|library|playlist|history|emails?|documents?|inventory|character|"
+            r"unlocks|rewards|achievements|coins|credits)\b",
+            r"\b(?:progress|data|files?|saves?|save file|work|photos|world|library|inventory|"
+            r"character)\b[^.!?\n]{0,20}\b(?:gone|lost|deleted|wiped|reset|disappeared|corrupt\w*)"
+            r"\b",
         ),
     ),
     CategorySpec(
@@ -603,10 +611,12 @@ SOFTWARE = _with(
             r"purchases?\b|\bpurchases? (?:not|never|didn'?t)\b|\bcharged\b",
             # Paid and not received: "bought the pack and didn't get the money", "purchased it
             # but apparently I don't own it".
-            r"\b(?:bought|purchased|paid)\b[^.!?\n]{0,60}\b(?:didn'?t|did not|never|still "
-            r"(?:haven'?t|have not|didn'?t|not)|don'?t|do not|not) (?:get|got|receive\w*|own|have|"
-            r"show\w*|"
-            r"appear\w*|work\w*)\b",
+            # A price's decimal point ("for 3.7 million") does not end the sentence; what was
+            # won or ordered and never arrived is the same matter.
+            r"\b(?:bought|purchased|paid|ordered|redeemed|won)\b(?:[^.!?\n]|(?<=\d)\.(?=\d))"
+            r"{0,60}\b(?:didn'?t|did not|never|still (?:haven'?t|have not|didn'?t|not)|haven'?t|"
+            r"have not|don'?t|do not|can'?t|cannot|not) (?:get|got|receive\w*|own|have|show\w*|"
+            r"appear\w*|work\w*)\b(?! (?:my |our |a |the )?(?:money|refund))",
         ),
     ),
     CategorySpec(
