@@ -551,9 +551,9 @@ SOFTWARE = _with(
             # "services are currently unavailable", "can't join any servers", "what is going on
             # with your servers?"
             r"\b(?:servers?|services?) (?:is |are )?(?:currently |temporarily )?(?:unavailable|"
-            r"unreachable)\b|\b(?:can'?t|cannot|unable to|not able to) (?:join|reach|access|"
-            r"connect to) (?:any |the |your )?servers?\b|\bwhat(?:'s| is) (?:going on|wrong|up|"
-            r"happening) with (?:the |your |these )?servers?\b",
+            r"unreachable)\b|\b(?:can'?t|cannot|unable to|not able to) (?:i |we )?(?:join|reach|"
+            r"access|connect to) (?:any |the |your )?servers?\b|\bwhat(?:'s| is) (?:going on|"
+            r"wrong|up|happening) with (?:the |your |these )?servers?\b",
         ),
     ),
     CategorySpec(
