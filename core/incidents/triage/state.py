@@ -185,9 +185,9 @@ class Tracked:
             data["placed"] = self.placed
         # Ties broken by the word, not by the order words were first counted: which words a
         # summary keeps must not depend on the order posts came in, nor on set iteration.
-        kept = sorted(self.terms.items(), key=lambda item: (-item[1], item[0]))
-        data["terms"] = dict(kept[:MAX_TERM_COUNTS])
-        words = {t: self.words[t] for t, _ in kept[:MAX_TERM_COUNTS] if t in self.words}
+        kept = sorted(self.terms.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERM_COUNTS]
+        data["terms"] = dict(kept)
+        words = {t: self.words[t] for t, _ in kept if t in self.words}
         if words:
             data["words"] = words
         self.incident.summary = data

@@ -343,7 +343,8 @@ def _retitle(state: ClientState, tracked: Tracked, background: Background) -> No
     words: list[str] = []
     if key.startswith("term:"):
         also = _second_word(tracked, key)
-        words = [tracked.words.get(k[5:], k[5:]) for k in (key, also) if k]
+        stems = [k.split(":", 1)[1] for k in (key, also) if k]
+        words = [tracked.words.get(stem, stem) for stem in stems]
     title = problem_title(key, state.categorizer.titles, state.timezone, first, words=words)
     if inc.title != title:
         inc.title = title
