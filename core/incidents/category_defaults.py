@@ -572,6 +572,13 @@ SOFTWARE = _with(
             r"doesn'?t|does not|never) work(?:ing|s)?\b|\bloading screen\b|\b(?:black|blue|white) "
             r"screen\b|\bbsod\b|\bkeeps? "
             r"(?:closing|quitting|restarting|disconnecting|logging me out|kicking me)\b",
+            # Syncing, installing and playing that fail: "nothing syncs anymore", "uninstall
+            # says it failed", "audio problem in videos", "getting this message when I run it".
+            r"\b(?:won'?t|doesn'?t|does not|not|isn'?t|stopped|can'?t|cannot|nothing) sync(?:s|"
+            r"ing)?\b|\bsync(?:ing)? (?:issues?|problems?|errors?)\b|\b(?:says|said) it failed\b|"
+            r"\bkeeps? failing\b|\bfail(?:s|ed)? to (?:install|update|load|open|start|launch|sync|"
+            r"upload|download|save|export|play)\b|\b(?:audio|sound|playback) (?:issues?|problems?|"
+            r"glitch\w*|not working|cuts? out)\b|\bgetting this (?:message|error|screen)\b",
         ),
     ),
     CategorySpec(
@@ -580,9 +587,12 @@ SOFTWARE = _with(
         strong=(
             r"\b(?:banned|suspended|terminated|disabled|deactivated|locked|hacked|compromised)\b",
             r"\b(?:recover|restore|unlock|get back into) (?:my|our) (?:account|channel|profile)\b",
-            rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on))\b|\bpassword\b|\b2fa\b|"
+            rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on))\b|\bpasswords?\b|\b2fa\b|"
             r"\b(?:two|2)[- ]?(?:factor|step)\b|"
             r"\bverification (?:code|email|device)\b",
+            # "locked me out", "help getting into my old account"
+            r"\block(?:s|ed|ing)? (?:me |us |them |users |a user |a genuine user )?out\b|\b(?:get|"
+            r"getting|got) (?:back )?into (?:my|our) (?:\w+ ){0,2}account\b",
         ),
     ),
     CategorySpec(
@@ -592,7 +602,10 @@ SOFTWARE = _with(
             r"\b(?:lost|deleted|wiped|erased|reset|disappeared|corrupted?|missing)\b[^.!?\n]{0,25}"
             r"\b(?:my |all (?:my )?|our )?(?:progress|data|files?|saves?|save file|work|photos|"
             r"world|items?|library|playlist|history|emails?|documents?|inventory|character|"
-            r"unlocks|rewards|achievements|coins|credits)\b",
+            r"unlocks|rewards|achievements|coins|credits|pictures|pics|albums|videos|music|songs|"
+            r"podcasts|contacts|messages|notes|bookmarks)\b",
+            r"\b(?:get|getting|recover|restore) (?:back )?(?:all )?(?:of )?(?:my|our) (?:pictures|"
+            r"photos|files|data|albums|videos|messages|contacts|emails|documents|music|songs)\b",
             r"\b(?:progress|data|files?|saves?|save file|work|photos|world|library|inventory|"
             r"character)\b[^.!?\n]{0,20}\b(?:gone|lost|deleted|wiped|reset|disappeared|corrupt\w*)"
             r"\b",
