@@ -68,6 +68,13 @@ from douse.core.services import Services
         ("software", "Still need help getting into my old mail account", "account"),
         ("software", "Please help me get all my photos back, they vanished on Monday", "data_loss"),
         ("retail", "Parcel still hasn't arrived, tracking says out for delivery", "delivery"),
+        ("retail", "Two weeks on and I never received the kettle I paid for", "delivery"),
+        ("retail", "Your delivery person threw the box over the gate", "delivery"),
+        ("telecom", "Total service loss across town since noon, anyone else?", "outage"),
+        ("games", "The console refuses to read discs since yesterday", "bugs"),
+        ("games", "Please help me get my account back, my son reset the email", "account"),
+        ("software", "Why is someone in another country logging into my account?", "account"),
+        ("software", "Constant buffering on every show tonight", "performance"),
         ("courier", "The driver left my parcel outside in the rain", "missed_delivery"),
         ("hotel", "Bed bugs in the room, we had to leave at 2am", "room"),
         ("general", "Emailed twice, no reply, still waiting for an answer", "service"),
@@ -79,6 +86,11 @@ def test_each_trade_files_complaints_under_its_categories(
 ) -> None:
     match = Categorizer(industry_categories(industry)).categorize(text)
     assert match is not None and match.name == category, match
+
+
+def test_no_buffering_is_no_performance_complaint() -> None:
+    categorizer = Categorizer(industry_categories("software"))
+    assert categorizer.categorize("Streams with no buffering at all, brilliant") is None
 
 
 def test_a_complaint_about_nothing_in_particular_has_no_category() -> None:

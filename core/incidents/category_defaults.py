@@ -328,6 +328,11 @@ _DELIVERY = CategorySpec(
         r"behind)\b|\bwrong address\b|\bout for delivery\b",
         r"\bmissing (?:items?|parts?|pieces?|from my order)\b|\bwrong (?:order|item|size|"
         r"colou?r)\b",
+        # "never received my textbook", "things not arriving", "the delivery person left them
+        # in the rain".
+        r"\b(?:never|still (?:haven'?t|have not|not)|haven'?t|have not) (?:received|got(?:ten)? "
+        r"(?:my|our|the))\b|\b(?:not|never) arriv(?:ed|ing)\b|\bdelivery (?:person|people|guy|"
+        r"man|woman|drivers?)\b|\bleaving (?:it|them|my \w+|the \w+) (?:outside|in the rain|at)\b",
     ),
     weak=(r"\b(?:deliver\w*|shipping|shipped|dispatch\w*|parcel|package|order)\b",),
 )
@@ -445,6 +450,7 @@ RETAIL = _with(
 
 _OUTAGE_WORDS = (
     r"\b(?:outage|blackout|power cut|no power|no signal|no service|no internet|no broadband|"
+    r"service loss|loss of service|lost (?:all )?service|"
     r"no wi-?fi|no water|no gas|no heating|no dial tone|no data|no calls|no reception|no "
     r"coverage|no mobile (?:data|signal|service))\b",
     # "down?", "both dead": how people ask whether it is them or everyone.
@@ -578,7 +584,9 @@ SOFTWARE = _with(
             r"ing)?\b|\bsync(?:ing)? (?:issues?|problems?|errors?)\b|\b(?:says|said) it failed\b|"
             r"\bkeeps? failing\b|\bfail(?:s|ed)? to (?:install|update|load|open|start|launch|sync|"
             r"upload|download|save|export|play)\b|\b(?:audio|sound|playback) (?:issues?|problems?|"
-            r"glitch\w*|not working|cuts? out)\b|\bgetting this (?:message|error|screen)\b",
+            r"glitch\w*|not working|cuts? out)\b|\bgetting (?:this|the|that|an?) (?:message|error|"
+            r"screen)\b|\brefuses? to (?:read|load|start|open|install|work|play|launch|connect|"
+            r"sync|update)\b",
         ),
     ),
     CategorySpec(
@@ -592,7 +600,11 @@ SOFTWARE = _with(
             r"\bverification (?:code|email|device)\b",
             # "locked me out", "help getting into my old account"
             r"\block(?:s|ed|ing)? (?:me |us |them |users |a user |a genuine user )?out\b|\b(?:get|"
-            r"getting|got) (?:back )?into (?:my|our) (?:\w+ ){0,2}account\b",
+            r"getting|got) (?:back )?into (?:my|our) (?:\w+ ){0,2}account\b|\b(?:get|getting|got) "
+            r"(?:my|our) (?:\w+ )?account back\b",
+            # Someone else in the account: "why is someone from russia logging into my spotify"
+            r"\bsomeone (?:\w+ ){0,4}(?:logg(?:ing|ed) (?:in|into|on)|log(?:s|ged)? in(?:to)?|got "
+            r"into|getting into|accessed|hacked)\b",
         ),
     ),
     CategorySpec(
@@ -614,7 +626,10 @@ SOFTWARE = _with(
     CategorySpec(
         "performance",
         "Performance",
-        strong=(r"\blag\w*|\bslow(?:ness)?\b|\bfps\b|\blatency\b|\bping\b|\bstutter\w*",),
+        strong=(
+            r"\blag\w*|\bslow(?:ness)?\b|\bfps\b|\blatency\b|\bping\b|\bstutter\w*|(?<!no )"
+            r"(?<!without )\bbuffer(?:ing|s)\b|\binterruptions?\b",
+        ),
     ),
     CategorySpec(
         "subscriptions",
