@@ -582,7 +582,9 @@ SOFTWARE = _with(
             # says it failed", "audio problem in videos", "getting this message when I run it".
             r"\b(?:won'?t|doesn'?t|does not|not|isn'?t|stopped|can'?t|cannot|nothing) sync(?:s|"
             r"ing)?\b|\bsync(?:ing)? (?:issues?|problems?|errors?)\b|\b(?:says|said) it failed\b|"
-            r"\bkeeps? failing\b|\bfail(?:s|ed)? to (?:install|update|load|open|start|launch|sync|"
+            r"\bkeeps? failing\b|\bno longer works?\b|\ban? error (?:has )?occurr?ed\b|"
+            r"\b(?:aren'?t|are not|hasn'?t been|haven'?t been|has not been|have not been|wasn'?t|"
+            r"weren'?t) working\b|\bfail(?:s|ed)? to (?:install|update|load|open|start|launch|sync|"
             r"upload|download|save|export|play)\b|\b(?:audio|sound|playback) (?:issues?|problems?|"
             r"glitch\w*|not working|cuts? out)\b|\bgetting (?:this|the|that|an?) (?:message|error|"
             r"screen)\b|\brefuses? to (?:read|load|start|open|install|work|play|launch|connect|"
@@ -594,7 +596,9 @@ SOFTWARE = _with(
         "Accounts, bans and access",
         strong=(
             r"\b(?:banned|suspended|terminated|disabled|deactivated|locked|hacked|compromised)\b",
-            r"\b(?:recover|restore|unlock|get back into) (?:my|our) (?:account|channel|profile)\b",
+            r"\b(?:recover\w*|restor\w*|unlock\w*|get back into) (?:my|our) (?:own |old )?(?:\w+ )?"
+            r"(?:account|channel|profile)\b|\b(?:got|get|keeps? getting) (?:randomly )?logged "
+            r"out\b|\blet me (?:get |log )?in(?:to)? my (?:own )?(?:\w+ )?(?:account|email|mail)\b",
             rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on))\b|\bpasswords?\b|\b2fa\b|"
             r"\b(?:two|2)[- ]?(?:factor|step)\b|"
             r"\bverification (?:code|email|device)\b",
@@ -604,7 +608,7 @@ SOFTWARE = _with(
             r"(?:my|our) (?:\w+ )?account back\b",
             # Someone else in the account: "why is someone from russia logging into my spotify"
             r"\bsomeone (?:\w+ ){0,4}(?:logg(?:ing|ed) (?:in|into|on)|log(?:s|ged)? in(?:to)?|got "
-            r"into|getting into|accessed|hacked)\b",
+            r"into|getting into|signed (?:in|into)|accessed|hacked)\b",
         ),
     ),
     CategorySpec(
