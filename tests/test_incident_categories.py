@@ -167,6 +167,8 @@ def test_every_industry_and_alias_has_categories() -> None:
         ("boarded aa 2401 an hour ago", ["flight:2401"]),
         ("give us 100 reasons, on my 747 trip, on an 800 number", []),
         ("#neptune storm grounded everything #fail", ["tag:neptune"]),
+        # A feeling is no subject: strangers who are #furious are not one problem.
+        ("#furious #stranded again, third time at #denver #pathetic", ["tag:denver"]),
     ],
 )
 def test_identifiers(text: str, keys: list[str]) -> None:

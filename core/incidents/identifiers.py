@@ -74,7 +74,9 @@ _GENERIC_TAG = re.compile(
     r"luggage|bag|refund|complain|boycott|again|today|tonight|morning|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|weekend|first|world|problem|issue|help|please|sorry|really|"
     r"seriously|done|over|why|what|how|nope|fix|broken|stuck|waiting|wait|hold|phone|call|email|"
-    r"app|website|online|update|news|breaking|business|life|day|time|home|work|week"
+    r"app|website|online|update|news|breaking|business|life|day|time|home|work|week|furious|"
+    r"pathetic|useless|upset|stranded|livid|outrag|disgust|incompeten|unfriendly|custserv|custsvc|"
+    r"dissatisf|nightmare"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _BOOKING_CODE = skipping(r"\b[A-Z]{6}\b")
