@@ -32,6 +32,7 @@ H = timedelta(hours=1)
         ("I was injured while I was in the gym by a loose cable", "injury"),
         ("My son was sick from your food while we were on holiday", "health"),
         ("My card details were stolen after your data breach", "breach"),
+        ("Someone from another country signed into my mailbox last night", "breach"),
         ("The crew shoved my elderly mother out of the aisle", "assault"),
         ("A passenger punched my husband and nobody stepped in", "assault"),
         ("The engine was on fire as we taxied", "injury"),
@@ -62,6 +63,8 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "The agent grabbed my bag and checked it without asking",
         # A streaming device's name.
         "The app won't play anything on Fire TV since the update",
+        # Someone helping is no intruder.
+        "Someone at the desk got my booking sorted in minutes",
     ],
 )
 def test_idioms_and_denials_report_no_harm(text: str) -> None:

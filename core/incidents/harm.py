@@ -148,6 +148,9 @@ CLASSES: tuple[HarmClass, ...] = (
             r"(?:charges?|transactions?|access|payments?)\b|\bfraudulent (?:charges?|transactions?|"
             r"payments?|activity)\b|\bstole (?:my|our) (?:money|identity|card|details)\b|\bphishing"
             r"\b"
+            # Someone else in the customer's account: "someone from abroad signed into my mail".
+            r"|\bsomeone (?:\w+ ){0,4}(?:logged (?:in|into|on)|logging (?:in|into)|signed "
+            r"(?:in|into)|got into|accessed|is using|has been using) (?:to )?(?:my|our)\b"
         ),
     ),
 )
