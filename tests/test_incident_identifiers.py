@@ -48,3 +48,11 @@ def test_a_quantity_after_flight_is_no_flight_number_and_a_four_digit_one_always
     assert ids.identifiers("flight 837 passengers stuck on the plane") == ["flight:837"]
     assert ids.identifiers("was on flight 2046 BOS-CLT on 2/22") == ["flight:2046"]
     assert ids.identifiers("#2015 was a bad year") == []
+
+
+def test_an_email_a_hash_or_words_run_together_are_no_product_model() -> None:
+    assert ids.identifiers("please email me at jo.bloggs77@example.com about it") == []
+    assert ids.identifiers("the report id was 9f86d081884c7d659a2feaa0 apparently") == []
+    assert ids.identifiers("you need2put a warning on the site") == []
+    assert ids.identifiers("flight911 sat at the gate for an hour") == ["flight:911"]
+    assert ids.identifiers("my XPS13 died again") == ["model:xps13"]

@@ -57,8 +57,15 @@ _STORE = skipping(
     r"\s*(\d{1,5})\b",
     re.IGNORECASE,
 )
-# Letters and digits in one token: "XPS13", "A320", "SM-G991B", "iPhone12".
-_MODEL = re.compile(r"(?<![\w@#/.])([A-Za-z]+-?\d+[A-Za-z0-9-]*|\d+[A-Za-z]+\d[A-Za-z0-9-]*)\b")
+# Letters and digits in one token: "XPS13", "A320", "SM-G991B", "iPhone12"; not the name before an
+# email's "@" ("mikehertz7@gmail.com").
+_MODEL = re.compile(
+    r"(?<![\w@#/.])([A-Za-z]+-?\d+[A-Za-z0-9-]*|\d+[A-Za-z]+\d[A-Za-z0-9-]*)\b(?![\w.+-]*@)"
+)
+# Longer than a model name: a hash, a video id, a tracking string read elsewhere.
+MAX_MODEL = 12
+# Words run together around a 2 or a 4 ("need2put", "go4it"), or "flight911": no models.
+_RUN_TOGETHER = re.compile(r"^(?:[a-z]{3,}[24][a-z]{2,}|(?:flight|flt)\d+)$")
 # Tokens of that shape that are not models: times, durations, ordinals, sizes, network names.
 _NOT_MODEL = re.compile(
     r"^(?:\d+(?:am|pm|h|hr|hrs|hour|hours|m|min|mins|minute|minutes|s|sec|secs|d|day|days|wk|wks|"
@@ -168,7 +175,12 @@ def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
                 found[f"store:{m.group(1).lstrip('0') or '0'}"] = None
         for m in _MODEL.finditer(text) if coded else ():
             tidy = _tidy(m.group(1))
-            if len(tidy) < 4 or _NOT_MODEL.match(tidy) or tidy in carrier_like:
+            if (
+                not 4 <= len(tidy) <= MAX_MODEL
+                or _NOT_MODEL.match(tidy)
+                or _RUN_TOGETHER.match(tidy)
+                or tidy in carrier_like
+            ):
                 continue
             if f"ref:{tidy}" not in found:
                 found[f"model:{tidy}"] = None
