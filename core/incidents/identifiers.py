@@ -64,8 +64,8 @@ _MODEL = re.compile(
 )
 # Longer than a model name: a hash, a video id, a tracking string read elsewhere.
 MAX_MODEL = 12
-# Words run together around a 2 or a 4 ("need2put", "go4it"), or "flight911": no models.
-_RUN_TOGETHER = re.compile(r"^(?:[a-z]{3,}[24][a-z]{2,}|(?:flight|flt)\d+)$")
+# Words run together around a 2 or a 4 ("need2put", "go4it"): no models.
+_RUN_TOGETHER = re.compile(r"^[a-z]{3,}[24][a-z]{2,}$")
 # Tokens of that shape that are not models: times, durations, ordinals, sizes, network names.
 _NOT_MODEL = re.compile(
     r"^(?:\d+(?:am|pm|h|hr|hrs|hour|hours|m|min|mins|minute|minutes|s|sec|secs|d|day|days|wk|wks|"
@@ -145,6 +145,7 @@ def identifiers(text: str, ignore_tags: Iterable[str] = ()) -> list[str]:
                 number = m.group(1).lstrip("0")
                 if number and not (years and _YEAR.match(m.group(1))):
                     flights.add(number)
+                    carrier_like.add(_tidy(m.group(0)))  # "flight911" is read: no model
         for m in _ON_CARRIER.finditer(text) if coded else ():
             number = m.group(1).lstrip("0")
             if number and not _YEAR.match(m.group(1)):
