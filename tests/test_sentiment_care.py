@@ -207,6 +207,39 @@ def test_could_not_be_worse_or_happier(analyzer: Analyzer) -> None:
     assert analyzer.score("Couldn't be more thankful").label == "positive"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["It wasn't my fault the gate moved", "Don't bother calling them", "It was not my mistake"],
+)
+def test_a_negated_complaint_word_is_no_praise(analyzer: Analyzer, text: str) -> None:
+    # VADER flips a negative word after a negation into a kind one.
+    assert analyzer.raw_vader_compound(text) > 0.05
+    assert analyzer.score(text).label != "positive"
+
+
+@pytest.mark.parametrize("text", ["Not bad at all", "This place never disappoints"])
+def test_praise_written_as_a_negation_stays_praise(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.score(text).label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any chance my store credit covers the original order?",
+        "Share your security number with customer support",
+        "This better be the last change",
+        "Look into better service",
+    ],
+)
+def test_things_named_and_demands_for_better_are_no_praise(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.raw_vader_compound(text) > 0.05
+    assert analyzer.score(text).label != "positive"
+
+
+def test_better_as_a_verdict_still_counts(analyzer: Analyzer) -> None:
+    assert analyzer.score("The flight is much better now").label == "positive"
+
+
 def test_words_that_only_ask_or_describe_carry_no_praise(analyzer: Analyzer) -> None:
     # "like", "free", "number" and "pretty" are +1.5, +2.3, +0.3 and +2.2 in the lexicon.
     result = analyzer.score("Looks like the free shuttle number is pretty useless")

@@ -28,7 +28,14 @@ _PUNCT = string.punctuation + "’‘“”"
 POLITENESS = frozenset({"please", "pls", "plz", "plse", "kindly"})
 # Words the lexicon scores that, to a company, are prices, wants and mockery: "free checked bag"
 # (not "for free"), "I want my bag", "the number to call", "your airline is a joke".
-NOT_SENTIMENT = frozenset({"free", "want", "wanted", "number", "joke"})
+NOT_SENTIMENT = frozenset(
+    {
+        "free", "want", "wanted", "number", "joke",
+        # Things a customer's message names, not feelings: "store credit", "any chance you could",
+        # "my original order", "airport security", "share the details", "customer support".
+        "credit", "chance", "original", "security", "share", "support",
+    }
+)  # fmt: skip
 # "better" after one of these asks for better: "could be better", "you need better staff".
 _BETTER_WANTED = frozenset(
     {
@@ -36,6 +43,10 @@ _BETTER_WANTED = frozenset(
         "deserved", "you", "u", "they", "had", "do", "be", "have", "want", "some", "get",
     }
 )  # fmt: skip
+# "a better seat", "look into better service": a choice between alternatives, not a verdict.
+_BETTER_CHOICE = frozenset({"a", "an", "into", "for", "handled", "make", "makes"})
+# "this better be the last change", "you better not lose it": a demand.
+_BETTER_DEMAND = frozenset({"be", "do", "not", "get", "work", "give", "fix", "start"})
 # Replies and greetings: "yes", "ok", "Dear Support".
 REPLIES = frozenset({"yes", "yeah", "yea", "yep", "ok", "okay", "alright", "dear"})
 GRATITUDE = frozenset(
@@ -71,6 +82,13 @@ _CARE_NOUN = frozenset(
 # such awful service" and "couldn't be worse".
 _NO_FLIP_AFTER = frozenset({"such", "seen", "experienced", "encountered", "witnessed", "believe"})
 _NO_FLIP = frozenset({"worse", "worst"})
+# Negated, these are praise as people write it: "not bad", "never disappoints", "no complaints".
+_PRAISING_NEGATION = frozenset(
+    {
+        "bad", "disappoint", "disappoints", "disappointed", "disappointing", "complain",
+        "complaint", "complaints", "regret", "regrets", "fail", "fails", "worries",
+    }
+)  # fmt: skip
 _COMPARATIVES = frozenset(
     {"happier", "better", "prouder", "nicer", "easier", "smoother", "cheaper", "friendlier"}
 )
@@ -94,7 +112,7 @@ WHY = {
     "idiom": "an idiom here",
     "sure": "certainty, not praise",
     "thanks_bad": "thanks for something bad",
-    "not_sentiment": "a price, a want or mockery here, not praise",
+    "not_sentiment": "a price, a want, mockery or a thing named here, not praise",
     "better": "asks for better",
 }
 
@@ -123,6 +141,10 @@ def _unflip(words: list[str], valences: list[float], index: int, word: str, base
         restore = "be" in previous and "more" in previous
     if restore:
         valences[index] = base
+    elif base < 0 and word not in _PRAISING_NEGATION:
+        # "wasn't my fault", "don't bother", "none for incompetence": a complaint's negated
+        # negative word is not praise; VADER's flip would score it as a kind word.
+        valences[index] = 0.0
 
 
 def thanks_for_something_bad(lowered: str, lexicon: dict[str, float]) -> bool:
@@ -189,7 +211,11 @@ def soften(
             if not (word == "free" and before == "for"):
                 why = "not_sentiment"
         elif word == "better":
-            if {_bare(w) for w in words[max(0, index - 3) : index]} & _BETTER_WANTED:
+            if (
+                {_bare(w) for w in words[max(0, index - 3) : index]} & _BETTER_WANTED
+                or before in _BETTER_CHOICE
+                or after in _BETTER_DEMAND
+            ):
                 why = "better"
         elif word == "best" and before == "at":
             why = "idiom"
