@@ -52,7 +52,8 @@ SERVICE = CategorySpec(
         r"\b(?:call|phone|contact) (?:line|lines|system|number)s?\b|\bcall ?backs?\b",
         r"\b(?:reservations?|booking|customer|support|help) (?:line|phone|number|desk|team)s?\b|"
         r"\bnumber to call\b|\bhold times?\b",
-        r"\bcustomer (?:service|care|relations|support)\b|\bcust(?:omer)? (?:serv|svc)\b",
+        r"\bcustomer (?:service|care|relations|support)\b|\bcust(?:omer)?\.? ?(?:serv(?:ice)?|"
+        r"svc)\b|\bcustomer (?:non|no)[- ]?service\b",
         r"\bno help\b|\b(?:not|non|un)[- ]?helpful\b|\b(?:couldn'?t|could not|didn'?t|did not|"
         r"won'?t|wouldn'?t|refused? to|refuses to) (?:even )?help\b",
         r"\b(?:dm'?d|dms|dm me|direct messages?|messaged you|sent you a (?:dm|message))\b",
@@ -64,7 +65,15 @@ SERVICE = CategorySpec(
         r"unanswered)\b",
         r"\b(?:respond|reply|answer|get back) to (?:me|my|us|our)\b|\btransferred (?:me|us|"
         r"again|\w+ times)\b|\brun ?around\b",
-        r"\b(?:live chat|chat (?:agent|support))\b|\bsupervisor\b",
+        r"\b(?:live chat|chat (?:agent|support))\b|\bsupervisor\b|\bhelp ?lines?\b",
+        # The run of a contact that goes nowhere: "bounced around", "an hour on the phone",
+        # "got disconnected", "auto-responses", "cutting and pasting apologies".
+        r"\bbounced around\b|\b(?:hours?|hrs?|an hour|minutes|mins)\b[^.!?\n]{0,15}\bon the "
+        r"phone\b|\b(?:got|get|getting|keep getting) (?:disconnected|cut off)\b",
+        r"\bauto-?(?:respon\w*|repl\w*)|\b(?:cut(?:ting)?|copy(?:ing)?) and past(?:e|ing)\b",
+        r"\b(?:speaking|spoken|spoke|talking|talked|talk) (?:to|with) (?:a|an) (?:human|person|"
+        r"representative|agent|rep)\b|\brespond\w* to (?:social media|tweets?|dms?|messages?|"
+        r"emails?|calls?)\b",
         # A hashtag says in one word what a sentence would: #badcustomerservice, #servicefail.
         r"#\w*(?:service|custserv|customercare)\w*",
         r"\b(?:speak|talk) (?:to|with) (?:someone|somebody|anyone|anybody|a person|a human|an "
@@ -80,6 +89,15 @@ SERVICE = CategorySpec(
         r"\b(?:no ?one|nobody)\b[^.!?\n]{0,15}\b(?:help\w*|cares?|assist\w*|answer\w*|"
         r"respond\w*)\b|\b(?:offered|offer|gave|given|provided) (?:us |me |them )?(?:nothing|"
         r"no (?:help|assistance|compensation|explanation|information|info))\b",
+        # ...or said the other way round: "your service is terrible", "service here sucks".
+        r"\bservice\b[^.!?\n]{0,20}?\b(?:is|was|has been|are|were) (?:so |very |really |"
+        r"absolutely |just |beyond |truly )?(?:terrible|horrible|horrid|awful|bad|poor|pathetic|"
+        r"lousy|atrocious|appalling|abysmal|shocking|disgraceful|useless|ridiculous|the worst|a "
+        r"joke|a disgrace|non-?existent)\b|\bservice (?:sucks|stinks)\b",
+        # The phones and the people behind them: "answer the phones", "get through to a rep",
+        # "lack of empathy".
+        r"\b(?:answer|answering|pick up|picking up) (?:the |your |a |my )?(?:phones?|calls?)\b|"
+        r"\bget (?:through|thru) to\b|\black of (?:customer )?(?:empathy|compassion|courtesy)\b",
         r"\b(?:talked|spoken|spoke) to (?:anyone|anybody|no ?one|nobody)\b|\bcall (?:me|us) "
         r"back\b|\bphone (?:issues|problems|system)\b|\btreat(?:s|ed|ing)? (?:your |their )?"
         r"customers\b",
@@ -266,6 +284,15 @@ AIRLINE = _with(
             r"\bseats? (?:assignment|selection|assigned|together|moved|changed|taken)\b|\b(?:moved|"
             r"changed|gave away) (?:my|our) seats?\b",
             r"\bupgrade\w*|\bstandby\b|\bwait ?list\w*|\boverbook\w*|\boversold\b|\bbumped\b",
+            # A loyalty scheme's miles or points that expired or never arrived.
+            r"\b(?:miles|points|mileage)\b[^.!?\n]{0,30}\b(?:expir\w*|credited|posted|missing|"
+            r"never (?:arrived|showed|posted|received))\b|\b(?:didn'?t|did not|never|not|still "
+            r"(?:haven'?t|have not|not)) (?:get|got|gotten|receive\w*) (?:my |our |the |any )?"
+            r"(?:\w+ )?(?:miles|points)\b",
+            # Booking or checking in that the channel refuses: "can't book on the site".
+            rf"\b(?:{_CANT}|unable to|won'?t let (?:me|us)) (?:even )?(?:book|rebook|reserve|"
+            r"check[- ]?in|select (?:a |my |our )?seats?)\b|\bwhen i try to (?:book|"
+            r"check[- ]?in)\b",
         ),
         # A reservation, a check-in or miles named in passing set the scene ("called
         # reservations, nobody answered" is about the phones); with other booking words they
@@ -309,6 +336,11 @@ AIRLINE = _with(
             r"condition\w*",
             r"\boverhead (?:bins?|space|storage)\b|\bseats? (?:broken|reclin\w*|uncomfortable)\b|"
             r"\bturbulence\b|\b(?:power )?outlets?\b|\bheadphones\b",
+            # The cabin itself: "the plane is 100 degrees", "mold", "armrests", "narrow seats",
+            # "the TV", "serving a drunk".
+            r"\b\d+ degrees\b|\bthe a/?c\b|\bmou?ld\b|\barm ?rests?\b|\bnarrow(?:er)? seats?\b|"
+            r"\bseats? (?:are |were |is )?(?:so |too )?(?:narrow|small|tiny)\b|\b(?:tv|movies?|"
+            r"seat ?back screens?)\b|\bdrunk\w*",
         ),
         weak=(r"\b(?:plane|aircraft|cabin|seat)\b",),
     ),
@@ -474,7 +506,8 @@ TELECOM = _with(
         strong=(
             r"\b(?:slow|terrible|awful|patchy|unstable|intermittent) (?:internet|broadband|wi-?fi|"
             r"speeds?|connection|signal|data|network)\b|\bbuffering\b|\bdrop(?:s|ping|ped) "
-            r"(?:out|calls?|connection)\b|\bspeeds?\b",
+            r"(?:out|calls?|connection)\b|\bspeeds?\b|\b(?:get|getting|no|weak|bad|poor|lost|"
+            r"losing) (?:a |any |the )?signal\b",
         ),
     ),
     CategorySpec(
