@@ -41,6 +41,11 @@ from douse.core.services import Services
         ("airline", "Unable to check in online, the page just spins", "booking"),
         ("airline", "The plane is 90 degrees and there is mould by the window", "onboard"),
         ("telecom", "Your service is so bad I had to turn off wifi to get a signal", "speed"),
+        ("airline", "The line is out the door and nobody is moving", "queues"),
+        ("airline", "Still no word on the belongings left in the overhead", "baggage"),
+        ("airline", "They rebooked me for Thursday, my meeting is tomorrow", "cancellations"),
+        ("airline", "A fuel leak, so here we sit", "delays"),
+        ("airline", "Not one on-time departure this whole trip", "delays"),
         # A decisive cue inside a longer one still decides: this is about the phones.
         ("airline", "Been waiting on hold for 3 hours to change my flight", "service"),
         ("restaurant", "Whole family got sick after the chicken, food poisoning", "food_safety"),

@@ -224,9 +224,10 @@ AIRLINE = _with(
             rf"\b(?:no|without|still no|waiting (?:on|for)|where are (?:the|my|our)) (?:\w+ )?"
             rf"{_BAG}\b",
             rf"\b{_BAG}\b[^.!?\n]{{0,30}}\b(?:show(?:ed|s)? up|(?:were|was|are|is|aren'?t|isn'?t|"
-            rf"weren'?t|wasn'?t|never|not) (?:even )?(?:loaded|put on|on the plane)|made (?:it|the "
-            rf"plane)|make (?:it|the plane))\b",
+            rf"weren'?t|wasn'?t|never|not) (?:even )?(?:loaded|put on|on the plane|here|there)|"
+            rf"made (?:it|the plane)|make (?:it|the plane))\b",
             r"#\w*(?:lost|missing|no|delayed|damaged|broken)(?:bags?|luggage|baggage)\w*",
+            rf"\b{_BAG} (?:issues?|problems?|tags?|claims?|#)|\bbelongings\b",
         ),
         weak=(rf"\b{_BAG}\b", r"\bcarousel\b"),
     ),
@@ -234,7 +235,13 @@ AIRLINE = _with(
         "cancellations",
         "Cancellations",
         brings=("delays",),
-        strong=(r"\bcancel\w*", r"\bcancell?ation\w*"),
+        strong=(
+            r"\bcancel\w*",
+            r"\bcancell?ation\w*",
+            # Put on another day's flight: the one booked is gone.
+            r"\brebooked (?:me |us |him |her |them )?(?:for|on|to) (?:tomorrow|the next day|monday|"
+            r"tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        ),
         weak=(r"\b(?:re-?book\w*|stranded|strand)\b",),
     ),
     CategorySpec(
@@ -271,6 +278,9 @@ AIRLINE = _with(
             r"(?:over |almost |nearly )?(?:an|\d+(?:\.\d+)?\+?) ?(?:hours?|hrs?))|all "
             r"(?:day|night))\b",
             r"\b(?:back|return(?:ed|ing)?) to the gate\b|\bdeplan\w*|\bde-plan\w*|\bstranded\b",
+            r"\bon-time\b|\b(?:behind|after|off) schedule\b|\blateness\b|\bengine (?:problem|issue|"
+            r"trouble|failure)s?\b|\bfuel leak\b|\b(?:issue|problem)s? with the (?:plane|"
+            r"aircraft)\b",
         ),
         weak=(r"\b(?:gate|departure|depart\w*|arriv\w*|connection|connecting|boarding|runway)\b",),
     ),
@@ -322,6 +332,10 @@ AIRLINE = _with(
         strong=(
             r"\blong (?:lines?|queues?|waits?)\b|\blines? (?:at|for)\b|\bin (?:the )?line\b|"
             r"\bqueu\w*|\bsecurity (?:line|check)s?\b|\btsa\b",
+            # "massive lines", "the line is out the door", "2 people working the counter".
+            r"\b(?:massive|huge|endless|ridiculous|insane|crazy|enormous) (?:lines?|queues?)\b|"
+            r"\blines? (?:is |are )?(?:out the door|\d+ (?:people|ppl) deep)\b|\b(?:\d|one|two|"
+            r"three) (?:person|people|agents?|counter people) (?:working|manning)\b",
         ),
     ),
     CategorySpec(
