@@ -236,6 +236,25 @@ def test_things_named_and_demands_for_better_are_no_praise(analyzer: Analyzer, t
     assert analyzer.score(text).label != "positive"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Loyal customer for ten years and this is how it ends",
+        "Nobody at the gate to open the door. Wow. Just wow",
+        "Honest question: is it all about profit now?",
+    ],
+)
+def test_self_descriptions_exclamations_and_motives_are_no_praise(
+    analyzer: Analyzer, text: str
+) -> None:
+    assert analyzer.raw_vader_compound(text) > 0.05
+    assert analyzer.score(text).label != "positive"
+
+
+def test_wow_beside_praise_is_still_praise(analyzer: Analyzer) -> None:
+    assert analyzer.score("Wow, what a lovely crew").label == "positive"
+
+
 def test_better_as_a_verdict_still_counts(analyzer: Analyzer) -> None:
     assert analyzer.score("The flight is much better now").label == "positive"
 

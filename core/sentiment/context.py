@@ -34,8 +34,15 @@ NOT_SENTIMENT = frozenset(
         # Things a customer's message names, not feelings: "store credit", "any chance you could",
         # "my original order", "airport security", "share the details", "customer support".
         "credit", "chance", "original", "security", "share", "support",
+        # ...and what they say of the company's motives: "an honest answer", "all about profit",
+        # "a rewards card", "they keep promising", "turned away in favor of staff".
+        "honest", "profit", "profits", "reward", "rewards", "promising", "favor",
     }
 )  # fmt: skip
+# Customers describing themselves: "a loyal customer for ten years", "just lost a faithful one".
+SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
+# Surprise, not a verdict: "no one to open the door... wow.. just wow".
+EXCLAMATIONS = frozenset({"wow"})
 # "better" after one of these asks for better: "could be better", "you need better staff".
 _BETTER_WANTED = frozenset(
     {
@@ -114,6 +121,8 @@ WHY = {
     "thanks_bad": "thanks for something bad",
     "not_sentiment": "a price, a want, mockery or a thing named here, not praise",
     "better": "asks for better",
+    "self": "the customer describing themselves",
+    "exclamation": "an exclamation, not a verdict",
 }
 
 
@@ -206,6 +215,10 @@ def soften(
             why = "politeness"
         elif word in REPLIES:
             why = "reply"
+        elif word in SELF_DESCRIPTION:
+            why = "self"
+        elif word in EXCLAMATIONS:
+            why = "exclamation"
         elif word in NOT_SENTIMENT:
             # ...but "fixed it for free" is a happy customer.
             if not (word == "free" and before == "for"):
