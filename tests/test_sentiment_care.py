@@ -242,6 +242,9 @@ def test_things_named_and_demands_for_better_are_no_praise(analyzer: Analyzer, t
         "Loyal customer for ten years and this is how it ends",
         "Nobody at the gate to open the door. Wow. Just wow",
         "Honest question: is it all about profit now?",
+        "Hoping to get home tonight, third day at the airport",
+        "So this is how you treat families",
+        "My friend is still stuck at the gate, no apology from anyone",
     ],
 )
 def test_self_descriptions_exclamations_and_motives_are_no_praise(
@@ -253,6 +256,7 @@ def test_self_descriptions_exclamations_and_motives_are_no_praise(
 
 def test_wow_beside_praise_is_still_praise(analyzer: Analyzer) -> None:
     assert analyzer.score("Wow, what a lovely crew").label == "positive"
+    assert analyzer.score("They upgraded us to a suite, what a treat").label == "positive"
 
 
 def test_better_as_a_verdict_still_counts(analyzer: Analyzer) -> None:

@@ -37,10 +37,16 @@ NOT_SENTIMENT = frozenset(
         # ...and what they say of the company's motives: "an honest answer", "all about profit",
         # "a rewards card", "they keep promising", "turned away in favor of staff".
         "honest", "profit", "profits", "reward", "rewards", "promising", "favor",
+        # ...and words that only name or point: "my friend", "an apology", "clearly", "giving us
+        # the runaround", "no entertainment on board".
+        "friend", "friends", "apology", "clearly", "giving", "entertainment",
     }
 )  # fmt: skip
 # Customers describing themselves: "a loyal customer for ten years", "just lost a faithful one".
 SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
+_A_TREAT = frozenset({"such", "real", "little", "special"})
+# A wish, not a verdict: "hope you fix this", "hoping to get home tonight".
+WISHES = frozenset({"hope", "hopes", "hoped", "hoping", "hopefully"})
 # Surprise, not a verdict: "no one to open the door... wow.. just wow".
 EXCLAMATIONS = frozenset({"wow"})
 # "better" after one of these asks for better: "could be better", "you need better staff".
@@ -123,6 +129,7 @@ WHY = {
     "better": "asks for better",
     "self": "the customer describing themselves",
     "exclamation": "an exclamation, not a verdict",
+    "wish": "a wish, not a verdict",
 }
 
 
@@ -219,6 +226,8 @@ def soften(
             why = "self"
         elif word in EXCLAMATIONS:
             why = "exclamation"
+        elif word in WISHES:
+            why = "wish"
         elif word in NOT_SENTIMENT:
             # ...but "fixed it for free" is a happy customer.
             if not (word == "free" and before == "for"):
@@ -230,6 +239,11 @@ def soften(
                 or after in _BETTER_DEMAND
             ):
                 why = "better"
+        elif word == "treat":
+            # "how you treat customers" is the verb; "what a treat" is praise (VADER drops
+            # one-letter words, so "a" is looked for in the text).
+            if before not in _A_TREAT and "a treat" not in lowered:
+                why = "not_sentiment"
         elif word == "best" and before == "at":
             why = "idiom"
         elif word == "sure":
