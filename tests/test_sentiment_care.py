@@ -259,6 +259,24 @@ def test_wow_beside_praise_is_still_praise(analyzer: Analyzer) -> None:
     assert analyzer.score("They upgraded us to a suite, what a treat").label == "positive"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kudos to the gate agent Sam for finding us seats after our flight was cancelled",
+        "Thanks to Lea in the Leeds office for her help switching our canceled flights!!",
+        "Wanted to compliment ur phone agent for rebooking me after the delay",
+    ],
+)
+def test_thanks_to_someone_for_a_fix_is_praise(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.score(text).label == "positive"
+
+
+def test_thanks_for_nothing_is_not_a_fix(analyzer: Analyzer) -> None:
+    assert analyzer.score("Thank you so much for nothing but I waited for rebooking").label == (
+        "negative"
+    )
+
+
 def test_better_as_a_verdict_still_counts(analyzer: Analyzer) -> None:
     assert analyzer.score("The flight is much better now").label == "positive"
 

@@ -276,10 +276,16 @@ CARE_RULES: tuple[Rule, ...] = (
         # it is the one fixed (complaint rules inside the clause do not count). Only deeds that
         # fix things: "thanks for letting me know" and "thanks for responding" are as often
         # said through gritted teeth.
-        r"\bthank(?:s|s so much|s a lot|s again| you| you so much| u)?\s+for\s+(?:fixing|"
-        r"refunding|resolving|sorting|replacing|rebooking|compensating|finding|reuniting|"
-        r"taking care of|looking after|helping|accommodating|upgrading|getting (?:me|us|my|our)"
-        r")\b(?![^.!?,;]*(?:\b(?:no|not|nothing|never|none)\b|n't))[^.!?,;]*",
+        # The same said of someone by name: "thanks to Lea in the Chicago office for her help
+        # switching our canceled flights", "kudos to the gate agent for finding us a flight".
+        r"\b(?:thank(?:s|s so much|s a lot|s again| you| you so much| u)?|thx|kudos|props|"
+        r"shout ?out|compliments?|compliment (?:ur|your)|hats off)\s+(?:(?:to\s+)?(?:(?!(?:for|"
+        r"no|not|nothing|never)\b)\S+\s+){1,6}?)?for\s+(?:(?:her|his|"
+        r"their|your|all (?:the|your|her|his|their)|the) help(?: in| with)?\s+)?(?:fixing|"
+        r"refunding|resolving|sorting|replacing|rebooking|re-booking|switching|compensating|"
+        r"finding|reuniting|taking care of|looking after|helping|accommodating|upgrading|"
+        r"getting (?:me|us|my|our))\b(?![^.!?,;]*(?:\b(?:no|not|nothing|never|none)\b|n't))"
+        r"[^.!?,;]*",
         shields=True,
     ),
 )
