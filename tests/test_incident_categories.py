@@ -35,6 +35,7 @@ from douse.core.services import Services
         ("airline", "Your service is terrible and everyone here knows it", "service"),
         ("airline", "Could somebody answer the phones, it has been two days", "service"),
         ("airline", "Over an hour on the phone and I still have no seat", "service"),
+        ("airline", "Could not get through to a reservations agent all day", "service"),
         ("airline", "Stop sending the same auto-response to every passenger", "service"),
         ("airline", "Why do my miles expire after only a year?", "booking"),
         ("airline", "Still haven't received my points from last month's trip", "booking"),
@@ -106,6 +107,13 @@ def test_each_trade_files_complaints_under_its_categories(
 ) -> None:
     match = Categorizer(industry_categories(industry)).categorize(text)
     assert match is not None and match.name == category, match
+
+
+def test_getting_through_to_a_city_is_no_phone_complaint() -> None:
+    match = Categorizer(industry_categories("airline")).categorize(
+        "We need to get through to Denver tonight and the connection is gone"
+    )
+    assert match is None or match.name != "service"
 
 
 def test_no_buffering_is_no_performance_complaint() -> None:

@@ -229,6 +229,7 @@ def test_praise_written_as_a_negation_stays_praise(analyzer: Analyzer, text: str
         "Share your security number with customer support",
         "This better be the last change",
         "Look into better service",
+        "Next time I will book on a better airline",
     ],
 )
 def test_things_named_and_demands_for_better_are_no_praise(analyzer: Analyzer, text: str) -> None:

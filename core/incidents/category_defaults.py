@@ -97,7 +97,9 @@ SERVICE = CategorySpec(
         # The phones and the people behind them: "answer the phones", "get through to a rep",
         # "lack of empathy".
         r"\b(?:answer|answering|pick up|picking up) (?:the |your |a |my )?(?:phones?|calls?)\b|"
-        r"\bget (?:through|thru) to\b|\black of (?:customer )?(?:empathy|compassion|courtesy)\b",
+        r"\bget (?:through|thru) to (?:a |an |the |your )?(?:anyone|anybody|someone|somebody|"
+        r"customer|reservations|agents?|reps?|representatives?|support|human|person|operator)\b|"
+        r"\black of (?:customer )?(?:empathy|compassion|courtesy)\b",
         r"\b(?:talked|spoken|spoke) to (?:anyone|anybody|no ?one|nobody)\b|\bcall (?:me|us) "
         r"back\b|\bphone (?:issues|problems|system)\b|\btreat(?:s|ed|ing)? (?:your |their )?"
         r"customers\b",

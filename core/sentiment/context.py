@@ -57,7 +57,7 @@ _BETTER_WANTED = frozenset(
     }
 )  # fmt: skip
 # "a better seat", "look into better service": a choice between alternatives, not a verdict.
-_BETTER_CHOICE = frozenset({"a", "an", "into", "for", "handled", "make", "makes"})
+_BETTER_CHOICE = frozenset({"an", "into", "for", "handled", "make", "makes"})
 # "this better be the last change", "you better not lose it": a demand.
 _BETTER_DEMAND = frozenset({"be", "do", "not", "get", "work", "give", "fix", "start"})
 # Replies and greetings: "yes", "ok", "Dear Support".
@@ -237,6 +237,8 @@ def soften(
                 {_bare(w) for w in words[max(0, index - 3) : index]} & _BETTER_WANTED
                 or before in _BETTER_CHOICE
                 or after in _BETTER_DEMAND
+                # VADER drops one-letter words: "a better seat" is looked for in the text.
+                or "a better" in lowered
             ):
                 why = "better"
         elif word == "treat":
