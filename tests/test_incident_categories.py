@@ -36,6 +36,7 @@ from douse.core.services import Services
         ("airline", "Could somebody answer the phones, it has been two days", "service"),
         ("airline", "Over an hour on the phone and I still have no seat", "service"),
         ("airline", "Could not get through to a reservations agent all day", "service"),
+        ("airline", "Your new website is terrible, three tries to pick a seat", "digital"),
         ("airline", "Stop sending the same auto-response to every passenger", "service"),
         ("airline", "Why do my miles expire after only a year?", "booking"),
         ("airline", "Still haven't received my points from last month's trip", "booking"),

@@ -168,7 +168,8 @@ DIGITAL = CategorySpec(
     strong=(
         r"\b(?:app|website|web ?site|site|online|portal|checkout|login|log ?in|sign ?in|account)"
         r"\b[^.!?\n]{0,30}\b(?:down|crash\w*|broken|not working|doesn'?t work|won'?t (?:load|work|"
-        r"let me)|error|glitch\w*|bug\w*|keeps? \w+ing|fail\w*|useless)\b",
+        r"let me)|error|glitch\w*|bug\w*|keeps? \w+ing|fail\w*|useless|terrible|awful|horrible|"
+        r"unusable|a mess|confusing|sucks|garbage|trash|a nightmare)\b",
         r"\berror (?:message|code)s?\b",
         rf"\b{_CANT} (?:log ?(?:in|into|on)|sign ?(?:in|into|on)|check ?out|access (?:my|the) "
         r"account)\b",
