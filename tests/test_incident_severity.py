@@ -36,6 +36,13 @@ H = timedelta(hours=1)
         ("The crew shoved my elderly mother out of the aisle", "assault"),
         ("A passenger punched my husband and nobody stepped in", "assault"),
         ("The engine was on fire as we taxied", "injury"),
+        ("They left my father's wheelchair behind in Chicago", "access"),
+        ("My service dog was refused at the gate", "access"),
+        ("We were removed from the flight for speaking Arabic", "discrimination"),
+        ("The pilot smelled of alcohol when he boarded", "injury"),
+        ("Turbulence threw the cart into my leg, I needed stitches", "injury"),
+        ("I told them about my peanut allergy and they served peanuts anyway", "health"),
+        ("They lost my insulin in the checked bag", "health"),
     ],
 )
 def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
@@ -65,6 +72,10 @@ def test_reports_of_harm_are_recognised(text: str, harm: str) -> None:
         "The app won't play anything on Fire TV since the update",
         # Someone helping is no intruder.
         "Someone at the desk got my booking sorted in minutes",
+        # A language spoken or an allergy named, with nobody put off or served anything.
+        "Do you have staff for speaking Spanish at the desk?",
+        "Do you have nut free snacks? My son has a peanut allergy",
+        "The wheelchair assistance in Denver was great",
     ],
 )
 def test_idioms_and_denials_report_no_harm(text: str) -> None:

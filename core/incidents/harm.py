@@ -86,6 +86,26 @@ CLASSES: tuple[HarmClass, ...] = (
             r"we are|she'?s|he'?s|they'?re|my \w+ is) (?:black|gay|muslim|jewish|disabled|deaf|blin"
             r"d|"
             r"in a wheelchair|trans|a woman|pregnant|autistic|asian|latin[oa]|old|fat)\b"
+            # Put off or turned away for speaking a language: "removed for speaking Arabic".
+            r"|\b(?:removed|kicked off|thrown off|taken off|escorted off|questioned|refused|denied|"
+            r"detained|singled out|told to stop)\b[^.!?\n]{0,40}\b(?:for|because (?:we|i|they|he|"
+            r"she) (?:were|was)) speaking (?:arabic|spanish|urdu|hindi|punjabi|chinese|mandarin|"
+            r"french|hebrew|farsi|somali|russian|polish|a foreign language|another language|our "
+            r"(?:own )?language)\b"
+        ),
+    ),
+    HarmClass(
+        "access",
+        "disability access",
+        HIGH,
+        # Disabled customers left without what they need to travel or get about: "left his
+        # wheelchair behind", "they broke my wheelchair", "service dog refused".
+        _c(
+            r"\b(?:wheelchairs?|mobility (?:aids?|scooters?)|service (?:dogs?|animals?))\b[^.!?\n]"
+            r"{0,40}\b(?:left behind|abandoned|refused|denied|broken|broke|damaged|destroyed|lost|"
+            r"not allowed|never (?:came|showed|arrived)|no help)\b|\b(?:left|abandoned|refused|"
+            r"denied|broke|damaged|destroyed|lost|forgot) (?:\S+ ){0,3}(?:wheelchairs?|mobility "
+            r"(?:aids?|scooters?)|service (?:dogs?|animals?))\b"
         ),
     ),
     HarmClass(
@@ -100,7 +120,12 @@ CLASSES: tuple[HarmClass, ...] = (
             r"landing\b|\bunsafe\b|\bdangerous\b|\bsafety (?:hazard|issue|risk|violation|concern)s?"
             r"\b|\b(?:caught|on) fire\b|\bsmoke in the (?:cabin|room|kitchen|building)\b|"
             r"\bexplod\w*|\belectrocut\w*|\bcarbon monoxide\b|\bgas leak\b|\bcollapsed\b|"
-            r"\bfainted\b|\bburn(?:ed|t) (?:me|my|her|his|him|us|the child|my child)\b|\b(?:got|was"
+            r"\bfainted\b|\bstitches\b|\bsprain(?:ed)?\b|\bfractur\w*|"
+            # A pilot, crew or driver unfit to work: "the pilot smelled of alcohol".
+            r"\b(?:drunk|intoxicated|impaired) (?:pilot|captain|crew|driver|flight attendant)s?\b|"
+            r"\b(?:pilot|captain|crew|driver|flight attendant)s? (?:was |were |is |are |seemed |"
+            r"looked )?(?:drunk|intoxicated|smel(?:led|t|ling) (?:of|like) (?:alcohol|booze))\b|"
+            r"\bburn(?:ed|t) (?:me|my|her|his|him|us|the child|my child)\b|\b(?:got|was"
             r"|were|been) (?:badly |seriously )?hurt\b|\bhurt (?:my|his|her) (?:back|head|leg|arm|"
             r"neck|knee)\b"
         ),
@@ -114,7 +139,13 @@ CLASSES: tuple[HarmClass, ...] = (
             r"\b(?:got|get|gets|getting|made (?:me|us|my \w+)|was|were|fell|been) (?:so |really |"
             r"violently |very )?(?:sick|ill) (?:from|after|with)\b|\bthrew up\b|\bvomit(?:ing|ed)?"
             r"\b"
-            r"|\ballergic reaction\b|\banaphyla\w*|\bepipen\b|\b(?:hair|glass|plastic|metal|bugs?|"
+            r"|\ballergic reaction\b|\banaphyla\w*|\bepipen\b|"
+            # An allergy that was not respected, medicine taken or lost: "a severe peanut
+            # allergy and the crew served peanuts", "lost my insulin".
+            r"\ballerg\w*\b[^.!?\n]{0,60}\b(?:served|gave|given|fed|handed out|no (?:warning|"
+            r"label))\b|\b(?:lost|confiscated|took|threw away|thrown away|without) (?:my|his|her|"
+            r"our|their) (?:\w+ )?(?:insulin|medications?|medicines?|meds|inhalers?|oxygen)\b|"
+            r"\b(?:hair|glass|plastic|metal|bugs?|"
             r"insects?|flies|worms?|maggots?|cockroach(?:es)?|mou?ld) in (?:my|the|our|her|his) "
             r"(?:food|meal|drink|salad|burger|pizza|soup|coffee|sandwich|order|room)\b|\bundercooke"
             r"d "
