@@ -35,6 +35,7 @@ from douse.core.services import Services
         ("airline", "Your service is terrible and everyone here knows it", "service"),
         ("airline", "Could somebody answer the phones, it has been two days", "service"),
         ("airline", "Over an hour on the phone and I still have no seat", "service"),
+        ("airline", "My flight is delayed and I have been sitting on the phone for hours", "service"),
         ("airline", "Could not get through to a reservations agent all day", "service"),
         ("airline", "Your new website is terrible, three tries to pick a seat", "digital"),
         ("airline", "Stop sending the same auto-response to every passenger", "service"),

@@ -44,6 +44,10 @@ SERVICE = CategorySpec(
         r"busy\b|\bphones? (?:are |were |is )?(?:down|dead)\b",
         r"\b(?:won'?t|doesn'?t|didn'?t|don'?t|never) (?:answer|pick up)(?: the| your| my)? "
         r"(?:phones?|calls?|line)\b|\bdisconnect(?:s|ed)? (?:you|me|us)\b",
+        # Time lost on the phone is the phones, whatever else it delayed: "sitting on the phone
+        # for hours", "an hour now waiting on the phone".
+        r"\b(?:wait(?:ed|ing)?|sitting|sat|been|stuck|hours?|hrs?|an hour|minutes|mins)\b(?: "
+        r"\w+){0,3} on the (?:phone|line)\b",
     ),
     strong=(
         r"\b(?:no|not (?:one|a single)|zero) (?:response|reply|answer|callback|call back)\b|"
