@@ -143,6 +143,7 @@ BILLING = CategorySpec(
         r"\b(?:raised|increased|hiked|doubled|tripled) (?:the |my |our |their )?(?:price|bill|fee|"
         r"rate|rent|premium)s?\b",
         r"\b(?:unauthori[sz]ed|surprise|unexpected|extra) charges?\b",
+        r"\bprice[- ]?goug\w*|\bgoug(?:e|es|ed|ing)\b|\bprofiteering\b",
     ),
     weak=(r"\b(?:bill(?:ing|ed)?|fees?|charges?|prices?|payments?|invoices?|subscriptions?)\b",),
 )
@@ -613,7 +614,8 @@ SOFTWARE = _with(
             r"\b(?:servers?|services?) (?:is |are )?(?:currently |temporarily )?(?:unavailable|"
             r"unreachable)\b|\b(?:can'?t|cannot|unable to|not able to) (?:i |we )?(?:join|reach|"
             r"access|connect to) (?:any |the |your )?servers?\b|\bwhat(?:'s| is) (?:going on|"
-            r"wrong|up|happening) with (?:the |your |these )?servers?\b",
+            r"wrong|up|happening) with (?:the |your |these )?servers?\b|\b(?:issues?|problems?|"
+            r"trouble) (?:connecting|joining)\b",
         ),
     ),
     CategorySpec(
@@ -643,6 +645,11 @@ SOFTWARE = _with(
             r"glitch\w*|not working|cuts? out)\b|\bgetting (?:this|the|that|an?) (?:message|error|"
             r"screen)\b|\brefuses? to (?:read|load|start|open|install|work|play|launch|connect|"
             r"sync|update)\b",
+            # Work the software stopped doing: "suddenly stops exporting", "unable to convert".
+            r"\bstop(?:s|ped)? (?:exporting|importing|saving|loading|syncing|responding|opening|"
+            r"launching|playing|printing|uploading|downloading|rendering|updating)\b|\bunable to "
+            r"(?:convert|export|import|save|open|detect|render|upload|download|print|install|"
+            r"update|launch)\b",
         ),
     ),
     CategorySpec(
@@ -685,8 +692,9 @@ SOFTWARE = _with(
         "performance",
         "Performance",
         strong=(
-            r"\blag\w*|\bslow(?:ness)?\b|\bfps\b|\blatency\b|\bping\b|\bstutter\w*|(?<!no )"
-            r"(?<!without )\bbuffer(?:ing|s)\b|\binterruptions?\b",
+            r"\blag\w*|\bslow(?:ness|er)?\b|\bfps\b|\blatency\b|\bping\b|\bstutter\w*|(?<!no )"
+            r"(?<!without )\bbuffer(?:ing|s)\b|\binterruptions?\b|\b(?:cpu|memory|ram) (?:usage|"
+            r"use|spikes?)\b|\busing (?:all|100%) of (?:my |the )?(?:cpu|memory|ram)",
         ),
     ),
     CategorySpec(
@@ -703,6 +711,8 @@ SOFTWARE = _with(
             r"{0,60}\b(?:didn'?t|did not|never|still (?:haven'?t|have not|didn'?t|not)|haven'?t|"
             r"have not|don'?t|do not|can'?t|cannot|not) (?:get|got|receive\w*|own|have|show\w*|"
             r"appear\w*|work\w*)\b(?! (?:my |our |a |the )?(?:money|refund))",
+            r"\b(?:have|has|still) yet to (?:receive|get|see)\b|\b(?:can'?t|cannot|unable to|not "
+            r"able to) redeem\b",
         ),
     ),
     CategorySpec(
