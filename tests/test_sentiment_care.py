@@ -101,6 +101,8 @@ def test_thanks_without_a_request_or_a_complaint_still_counts(
         ("Thanks for leaving us at the station", "sarcastic_thanks"),
         ("Funny how the app only breaks on payday", "sarcastic_thanks"),
         ("Customer service (if you can call it that) finally wrote back", "sarcastic_thanks"),
+        ("Thanks for the canned reply.", "sarcastic_thanks"),
+        ("Thanks for your automated message, very helpful", "sarcastic_thanks"),
     ],
 )
 def test_sarcasm_is_a_complaint(analyzer: Analyzer, text: str, rule: str) -> None:

@@ -113,6 +113,10 @@ _THANKS_FOR = skipping(
 )
 _FAILING = frozenset(FAILING)
 _NEGATING = frozenset({"no", "not", "nothing", "never", "none", "without", "zero"})
+# An answer that is no answer: "thanks for the canned reply", "thanks for the automated message".
+_NO_ANSWER = frozenset(
+    {"canned", "automated", "generic", "scripted", "runaround", "voicemail", "auto", "robotic"}
+)
 
 WHY = {
     "politeness": "politeness",
@@ -173,7 +177,12 @@ def thanks_for_something_bad(lowered: str, lexicon: dict[str, float]) -> bool:
             continue
         for word in words:
             bare = word.strip(_PUNCT)
-            if bare in _NEGATING or bare.endswith("n't") or lexicon.get(bare, 0.0) < 0:
+            if (
+                bare in _NEGATING
+                or bare in _NO_ANSWER
+                or bare.endswith("n't")
+                or lexicon.get(bare, 0.0) < 0
+            ):
                 return True
     return False
 
