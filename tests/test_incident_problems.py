@@ -133,6 +133,26 @@ def test_what_a_person_says_beyond_the_problem_goes_on_their_own_case_under_it(
     assert case.category == "cancellations"
 
 
+def test_the_same_complaint_days_later_is_the_persons_own_thread_not_the_problem(
+    services: Services,
+) -> None:
+    # A problem of a category runs for a day; a member writing about it again five days later
+    # keeps their own thread under it, and the problem does not stretch over a week.
+    with services.sessions.begin() as s:
+        c, people, first = _three_cancelled(s)
+        same_day = f.mention(s, c, people[2], "Northwind cancelled again, still stuck", at=T0 + H)
+        later = f.mention(
+            s, c, people[2], "Northwind cancelled my flight, nobody refunded", at=T0 + 120 * H
+        )
+        triage_new_mentions(s, [same_day.id], T0 + H)
+        triage_new_mentions(s, [later.id], T0 + 120 * H)
+        placed = _placed(s, [m.id for m in first] + [same_day.id, later.id])
+        case = s.get(Incident, placed[later.id])
+    problem_id = placed[first[0].id]
+    assert placed[same_day.id] == problem_id  # the same day: more about the problem itself
+    assert case is not None and case.id != problem_id and case.problem_id == problem_id
+
+
 def test_the_same_file_sorted_either_way_gives_the_same_incidents(
     services: Services, tmp_path: Path
 ) -> None:

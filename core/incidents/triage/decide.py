@@ -19,7 +19,7 @@ staff split away never join the incident they were split from (feedback.py).
 
 from __future__ import annotations
 
-from douse.core.incidents.problems import SURGE, category_key, term_key
+from douse.core.incidents.problems import SURGE, category_key, draws, term_key
 from douse.core.incidents.triage.post import Post, only_thanks
 from douse.core.incidents.triage.state import (
     CONVERSATION,
@@ -196,7 +196,12 @@ def _case_of(state: ClientState, own: Tracked, post: Post) -> Tracked | None:
     if own.people < 2 or post.author_id is None:
         return own
     if post.category is not None and post.category.name == own.incident.category:
-        return own  # more about the problem itself
+        # More about the problem itself while it runs; days later the same complaint is the
+        # person's own thread, not a week-long problem (as with identifiers, see `holding`).
+        key = category_key(post.category.name)
+        row = own.keys.get(key)
+        if row is None or draws(key, row.first_at, row.last_at, post.published_at):
+            return own
     case = state.case_under(own, post)
     if case is not None:
         return case
