@@ -148,7 +148,7 @@ def load_incidents(session: Session, ids: Sequence[int]) -> list[IncidentRow]:
     from douse.core.db.execute import read_rows
 
     found: list[IncidentRow] = []
-    for values in read_rows(session, _SELECT, {"ids": list(ids)}):
+    for values in read_rows(session, _SELECT, {"ids": list(ids)}).all():
         row = IncidentRow()
         for name, value in zip(COLUMNS, values, strict=True):
             setattr(row, name, value)

@@ -288,7 +288,7 @@ class ClientState:
                         "keys": keys[start : start + _CHUNK],
                         "since": earliest - gap,
                     },
-                ):
+                ).all():
                     if key.startswith("term:"):
                         words[key].append(incident_id)
                     else:
@@ -344,7 +344,7 @@ class ClientState:
         for start in range(0, len(ids), _CHUNK):
             for incident_id, key, first_at, last_at, posts in read_rows(
                 self.session, _KEYS_OF, {"ids": ids[start : start + _CHUNK]}
-            ):
+            ).all():
                 tracked = self._loaded[incident_id]
                 tracked.keys[key] = KeyRow(key, first_at, last_at, posts or 0, stored=True)
                 self.by_key[key].append(tracked)
