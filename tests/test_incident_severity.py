@@ -36,7 +36,7 @@ H = timedelta(hours=1)
         ("The crew shoved my elderly mother out of the aisle", "assault"),
         ("A passenger punched my husband and nobody stepped in", "assault"),
         ("The engine was on fire as we taxied", "injury"),
-        ("They left my father's wheelchair behind in Chicago", "access"),
+        ("They left my dad's wheelchair behind in Denver", "access"),
         ("My service dog was refused at the gate", "access"),
         ("We were removed from the flight for speaking Arabic", "discrimination"),
         ("The pilot smelled of alcohol when he boarded", "injury"),
