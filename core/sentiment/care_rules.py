@@ -278,8 +278,8 @@ CARE_RULES: tuple[Rule, ...] = (
         # it is the one fixed (complaint rules inside the clause do not count). Only deeds that
         # fix things: "thanks for letting me know" and "thanks for responding" are as often
         # said through gritted teeth.
-        # The same said of someone by name: "thanks to Lea in the Chicago office for her help
-        # switching our canceled flights", "kudos to the gate agent for finding us a flight".
+        # The same said of someone by name: "thanks to Priya at the Leeds desk for her help
+        # rebooking our cancelled trip", "kudos to the gate agent for finding us a flight".
         r"\b(?:thank(?:s|s so much|s a lot|s again| you| you so much| u)?|thx|kudos|props|"
         r"shout ?out|compliments?|compliment (?:ur|your)|hats off)\s+(?:(?:to\s+)?(?:(?!(?:for|"
         r"no|not|nothing|never)\b)\S+\s+){1,6}?)?for\s+(?:(?:her|his|"

@@ -47,7 +47,7 @@ SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
 _A_TREAT = frozenset({"such", "real", "little", "special"})
 # A wish, not a verdict: "hope you fix this", "hoping to get home tonight".
 WISHES = frozenset({"hope", "hopes", "hoped", "hoping", "hopefully"})
-# Surprise, not a verdict: "no one to open the door... wow.. just wow".
+# Surprise, not a verdict: "forty minutes waiting for someone to open the door. Wow. Just wow".
 EXCLAMATIONS = frozenset({"wow"})
 # "better" after one of these asks for better: "could be better", "you need better staff".
 _BETTER_WANTED = frozenset(
