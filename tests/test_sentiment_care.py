@@ -243,6 +243,7 @@ def test_praise_written_as_a_negation_stays_praise(analyzer: Analyzer, text: str
 
 def test_wow_beside_praise_is_still_praise(analyzer: Analyzer) -> None:
     assert analyzer.score("Wow, what a lovely crew").label == "positive"
+    assert analyzer.score("Very honest mechanic, fair price").label == "positive"
     assert analyzer.score("They upgraded us to a suite, what a treat").label == "positive"
 
 

@@ -34,9 +34,9 @@ NOT_SENTIMENT = frozenset(
         # Things a customer's message names, not feelings: "store credit", "any chance you could",
         # "my original order", "airport security", "share the details", "customer support".
         "credit", "chance", "original", "security", "share", "support",
-        # ...and what they say of the company's motives: "an honest answer", "all about profit",
+        # ...and what they say of the company's motives: "all about profit",
         # "a rewards card", "they keep promising", "turned away in favor of staff".
-        "honest", "profit", "profits", "reward", "rewards", "promising", "favor",
+        "profit", "profits", "reward", "rewards", "promising", "favor",
         # ...and words that only name or point: "my friend", "an apology", "clearly", "giving us
         # the runaround", "no entertainment on board".
         "friend", "friends", "apology", "clearly", "giving", "entertainment",
@@ -45,6 +45,7 @@ NOT_SENTIMENT = frozenset(
 # Customers describing themselves: "a loyal customer for ten years", "just lost a faithful one".
 SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
 _A_TREAT = frozenset({"such", "real", "little", "special"})
+_HONEST_ASKED = frozenset({"question", "answer", "answers", "opinion", "response", "feedback"})
 # A wish, not a verdict: "hope you fix this", "hoping to get home tonight".
 WISHES = frozenset({"hope", "hopes", "hoped", "hoping", "hopefully"})
 # Surprise, not a verdict: "forty minutes waiting for someone to open the door. Wow. Just wow".
@@ -250,6 +251,10 @@ def soften(
                 or "a better" in lowered
             ):
                 why = "better"
+        elif word == "honest":
+            # "be honest", "an honest answer" ask for honesty; "an honest mechanic" is praise.
+            if before == "be" or after in _HONEST_ASKED:
+                why = "not_sentiment"
         elif word == "treat":
             # "how you treat customers" is the verb; "what a treat" is praise (VADER drops
             # one-letter words, so "a" is looked for in the text).
