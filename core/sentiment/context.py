@@ -35,8 +35,8 @@ NOT_SENTIMENT = frozenset(
         # "my original order", "airport security", "share the details", "customer support".
         "credit", "chance", "original", "security", "share", "support",
         # ...and what they say of the company's motives: "all about profit",
-        # "a rewards card", "they keep promising", "turned away in favor of staff".
-        "profit", "profits", "reward", "rewards", "promising", "favor",
+        # "a rewards card", "turned away in favor of staff".
+        "profit", "profits", "reward", "rewards", "favor",
         # ...and words that only name or point: "my friend", "an apology", "clearly", "giving us
         # the runaround", "no entertainment on board".
         "friend", "friends", "apology", "clearly", "giving", "entertainment",
@@ -45,6 +45,7 @@ NOT_SENTIMENT = frozenset(
 # Customers describing themselves: "a loyal customer for ten years", "just lost a faithful one".
 SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
 _A_TREAT = frozenset({"such", "real", "little", "special"})
+_PROMISING_AGAIN = frozenset({"keep", "keeps", "kept", "been", "stop", "stopped", "just"})
 _HONEST_ASKED = frozenset({"question", "answer", "answers", "opinion", "response", "feedback"})
 # A wish, not a verdict: "hope you fix this", "hoping to get home tonight".
 WISHES = frozenset({"hope", "hopes", "hoped", "hoping", "hopefully"})
@@ -254,6 +255,10 @@ def soften(
         elif word == "honest":
             # "be honest", "an honest answer" ask for honesty; "an honest mechanic" is praise.
             if before == "be" or after in _HONEST_ASKED:
+                why = "not_sentiment"
+        elif word == "promising":
+            # "they keep promising" is a broken promise; "looks promising" is praise.
+            if before in _PROMISING_AGAIN:
                 why = "not_sentiment"
         elif word == "treat":
             # "how you treat customers" is the verb; "what a treat" is praise (VADER drops
