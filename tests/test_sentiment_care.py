@@ -227,6 +227,8 @@ def test_could_not_be_worse_or_happier(analyzer: Analyzer) -> None:
         "Forty minutes waiting for someone to open the door. Wow. Just wow",
         "Honest question: is it all about profit now?",
         "Staff keep promising to come and nobody does",
+        "The people on the phone could care less",
+        "Care to explain where my flight went?",
         "Hoping to get home tonight, third day at the airport",
         "So this is how you treat families",
         "My friend is still stuck at the gate, no apology from anyone",
@@ -246,6 +248,7 @@ def test_wow_beside_praise_is_still_praise(analyzer: Analyzer) -> None:
     assert analyzer.score("Wow, what a lovely crew").label == "positive"
     assert analyzer.score("Very honest mechanic, fair price").label == "positive"
     assert analyzer.score("The new menu looks promising").label == "positive"
+    assert analyzer.score("They really care about their guests").label == "positive"
     assert analyzer.score("They upgraded us to a suite, what a treat").label == "positive"
 
 

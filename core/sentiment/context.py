@@ -282,6 +282,13 @@ def soften(
         elif word == "care":
             if before in _CARE_NOUN:
                 why = "care"
+            elif (
+                before == "could"
+                or after == "to"
+                or (before == "you" and index >= 2 and _bare(words[index - 2]) == "if")
+            ):
+                # "could care less", "if you care", "care to explain?": no kindness shown.
+                why = "idiom"
         elif (word == "trust" and after == "me") or (word == "well" and "as" in (before, after)):
             why = "idiom"
         elif word in GRATITUDE:
