@@ -42,15 +42,17 @@ NOT_SENTIMENT = frozenset(
         "friend", "friends", "apology", "clearly", "giving", "entertainment",
     }
 )  # fmt: skip
-# Customers describing themselves: "a loyal customer for ten years", "just lost a faithful one".
-SELF_DESCRIPTION = frozenset({"loyal", "faithful"})
 _A_TREAT = frozenset({"such", "real", "little", "special"})
 _PROMISING_AGAIN = frozenset({"keep", "keeps", "kept", "been", "stop", "stopped", "just"})
 _HONEST_ASKED = frozenset({"question", "answer", "answers", "opinion", "response", "feedback"})
-# A wish, not a verdict: "hope you fix this", "hoping to get home tonight".
-WISHES = frozenset({"hope", "hopes", "hoped", "hoping", "hopefully"})
-# Surprise, not a verdict: "forty minutes waiting for someone to open the door. Wow. Just wow".
-EXCLAMATIONS = frozenset({"wow"})
+# Words that are never a verdict on the company, each with why (a key of WHY): customers
+# describing themselves ("a loyal customer for ten years"), a wish ("hoping to get home
+# tonight"), surprise ("forty minutes waiting for someone to open the door. Wow. Just wow").
+NO_VERDICT = {
+    **dict.fromkeys(("loyal", "faithful"), "self"),
+    **dict.fromkeys(("hope", "hopes", "hoped", "hoping", "hopefully"), "wish"),
+    "wow": "exclamation",
+}
 # "better" after one of these asks for better: "could be better", "you need better staff".
 _BETTER_WANTED = frozenset(
     {
@@ -233,12 +235,8 @@ def soften(
             why = "politeness"
         elif word in REPLIES:
             why = "reply"
-        elif word in SELF_DESCRIPTION:
-            why = "self"
-        elif word in EXCLAMATIONS:
-            why = "exclamation"
-        elif word in WISHES:
-            why = "wish"
+        elif word in NO_VERDICT:
+            why = NO_VERDICT[word]
         elif word in NOT_SENTIMENT:
             # ...but "fixed it for free" is a happy customer.
             if not (word == "free" and before == "for"):

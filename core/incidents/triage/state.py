@@ -178,6 +178,11 @@ class Tracked:
         inc = self.incident
         return inc.last_customer_at or inc.opened_at
 
+    def note_words(self, words: dict[str, str]) -> None:
+        """A post's words (stem -> as written), kept as the plainest way they were written."""
+        for term, word in words.items():
+            self.words[term] = plainer(word, self.words.get(term))
+
     def save(self) -> None:
         data = self.summary.to_json()
         data["founder"] = self.founder
@@ -376,8 +381,7 @@ class ClientState:
             text = f"{mention.title}\n{mention.text}" if mention.title else mention.text
             words = significant_words(text, self.ignore)
             tracked.terms.update(words.keys())  # each word once a post
-            for term, word in words.items():
-                tracked.words[term] = plainer(word, tracked.words.get(term))
+            tracked.note_words(words)
             if mention.author_id is not None:
                 self.saw(tracked, mention.author_id, mention.published_at)
         # The people whose complaint about two things was filed under a problem are none of its

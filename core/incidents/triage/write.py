@@ -23,7 +23,6 @@ from douse.core.incidents.problems import problem_title, topic_terms
 from douse.core.incidents.routing import route
 from douse.core.incidents.rows import IncidentRow, insert_new, number_new, update_changed
 from douse.core.incidents.severity import EvidenceSummary, assess_summary, level
-from douse.core.incidents.text import plainer
 from douse.core.incidents.triage.background import Background
 from douse.core.incidents.triage.post import Post
 from douse.core.incidents.triage.state import ClientState, KeyRow, Tracked
@@ -173,8 +172,7 @@ def _attach(state: ClientState, tracked: Tracked, post: Post) -> None:
         tracked.voices.add(post.author_id)
     tracked.summary.add(ev, new_person=new_person)
     tracked.terms.update(post.terms)  # distinct already: each word counts once a post
-    for term, word in post.words.items():
-        tracked.words[term] = plainer(word, tracked.words.get(term))
+    tracked.note_words(post.words)
     if post.author_id is not None:
         state.saw(tracked, post.author_id, post.published_at)
         if tracked.founder is None and ev.counts:
