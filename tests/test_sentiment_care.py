@@ -130,6 +130,9 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Still not receiving the verification email", "could_not"),
         ("Was never offered a hotel", "could_not"),
         ("Kept us waiting at the counter", "could_not"),
+        ("Three emails later you have yet to reply", "could_not"),
+        ("Tried the chat twice, then we gave up", "could_not"),
+        ("Honestly giving up on you, the parcel can stay lost", "could_not"),
         ("Been on hold since breakfast", "hold_and_hang_ups"),
         ("The call got disconnected again", "hold_and_hang_ups"),
         ("All I get is an automated message", "hold_and_hang_ups"),
@@ -141,6 +144,7 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Honestly that was the last time I fly with this lot", "churn"),
         ("Cold pizza again, last time I order from you", "churn"),
         ("Never shop with this company, total cowboys", "churn"),
+        ("I am not ordering from this shop again", "churn"),
         ("Got ripped right off by the so-called sale", "churn"),
         ("Home at last, no thanks to your staff", "complaint_words"),
         ("The agent was less than helpful", "complaint_words"),
@@ -149,6 +153,7 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("You should have told us before we drove there", "should_have"),
         ("Delayed again, third time this month", "again_and_again"),
         ("You need much better staff", "needs_better"),
+        ("Third wrong order this month, get it together", "needs_better"),
         ("Six hours at the gate #fail", "complaint_hashtag"),
         ("#NeverAgain", "complaint_hashtag"),
         ("Left stranded overnight", "complaint_words"),
@@ -183,6 +188,10 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Can someone help me pick a plan?",
         "It would be great to have an offline mode",
         "Why is this game so addictive?",
+        # Not yet, never giving up, together: plain words, no failure.
+        "Never giving up on this hobby, the new kit is great",
+        "We got together with friends and loved the new menu",
+        "I have yet to find a cafe this cosy",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

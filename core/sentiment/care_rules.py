@@ -161,6 +161,12 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"notified|allowed|provided|compensated|refunded|contacted|helped|served|updated|"
         rf"accommodated|rebooked|reimbursed|credited|processed|honou?red|answered)\b"
         rf"|\bnever\s+(?:got|received|heard|arrived|came|showed|happened|answered|replied|responded)\b"
+        # What is still not done, and a customer who stopped trying: "you have yet to respond",
+        # "after the fourth call I gave up", "giving up on you".
+        rf"|\b(?:have|has|had|are|is)\s+yet\s+to\s+(?:\S+\s+)?(?:respond|reply|hear|receive|get|"
+        rf"see|be|call|answer|arrive|show|refund|fix|contact)\b"
+        rf"|\b(?:i|we|finally|just|eventually)\s+gave\s+up\b|\bgiving\s+up\s+on\s+(?:you|u|your|"
+        rf"getting|ever)\b"
         rf"|\b(?:make|made|making|keep|kept|keeping|leave|left|leaving)\s+(?:us|me|people|"
         rf"passengers|customers|everyone)\s+(?:wait|waiting|sit|sitting|stand|standing|stranded|"
         rf"hanging|in the dark)\b"
@@ -231,7 +237,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|offer\s+|hire\s+)?(?:much\s+|a lot\s+|way\s+|far\s+|some\s+)?better\b|\bcould\s+(?:have"
         r"\s+)?(?:be|been)\s+(?:a lot\s+|much\s+|way\s+|far\s+)?better\b|\b(?:we|i|customers|"
         r"passengers)\s+deserve\s+better\b|\b(?:biggest|total|complete|absolute|such\s+a)\s+joke\b"
-        r"|\bjoke\s+of\s+an?\b",
+        r"|\bjoke\s+of\s+an?\b|\bget\s+(?:it|your\s+(?:act|stuff|shit|s\*+t))\s+together\b",
     ),
     Rule(
         "again_and_again",

@@ -168,7 +168,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -2.0,
         r"\bnever (?:again|coming back|going back|ordering again|flying (?:with )?\w+ again|buying"
-        r" (?:from )?\w+ again|booking (?:with )?\w+ again)\b|\b(?:never|won't|wont|will not)\s+"
+        r" (?:from )?\w+ again|booking (?:with )?\w+ again)\b"
+        r"|\b(?:never|won't|wont|will not|not)\s+"
         r"(?:ever\s+)?(?:be\s+)?(?:choose\s+to\s+)?(?:fly|flying|use|using|buy|buying|order|ordering|"
         r"book|booking|shop|shopping|stay|staying|recommend|recommending|choose|choosing)(?:\s+\S+)"
         r"{0,3}?\s+(?:ever\s+)?again\b|\b(?:cancell?(?:ing|ed)|closing|"
