@@ -133,6 +133,11 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Three emails later you have yet to reply", "could_not"),
         ("Tried the chat twice, then we gave up", "could_not"),
         ("Honestly giving up on you, the parcel can stay lost", "could_not"),
+        # "'s" is written against its word: "what's", "where's".
+        ("What's the point of a tracking number nobody scans?", "service_question"),
+        ("what's the deal with the rental car desk", "service_question"),
+        ("What’s the hold up on the new cards", "service_question"),
+        ("What's happening to our deposit", "service_question"),
         ("Been on hold since breakfast", "hold_and_hang_ups"),
         ("The call got disconnected again", "hold_and_hang_ups"),
         ("All I get is an automated message", "hold_and_hang_ups"),
