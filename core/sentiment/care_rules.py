@@ -133,6 +133,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bis\s+there\s+(?:a|any)\s+(?:good\s+)?reason\b"
         r"|\bwhat(?:\s+(?:happened|is happening|is going on|happens)|'s happening|’s happening|"
         r"'s going on|’s going on)\s+(?:to|with)\s+(?:my|our)\b"
+        r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b"
         rf"|\bwhy\s+{_AUX}\s+{_SUBJECT}\b|\bwhy\s+(?:the (?:hell|heck|f)|on earth|oh why|not)\b"
         r"|\bwhat(?:\s+is|'s|’s)\s+the\s+(?:point|deal|holdup|hold up|problem|excuse)\b"
         r"|\bhow\s+about\s+(?:you|u|some|actually|fixing|giving|getting|answering|responding|"
@@ -155,8 +156,10 @@ CARE_RULES: tuple[Rule, ...] = (
         -1.5,
         # "can't wait", "can't believe", "couldn't be happier" are not failures: not in _DO.
         # ...but "couldn't find a better price" is praise.
+        # ...and "didn't let us down" is praise.
         rf"\b{_CANT}\s+(?:even\s+|just\s+|seem to\s+|still\s+|ever\s+)?{_DO}\b(?!\s+(?:a\s+|"
-        rf"any\s+)?(?:better|nicer|cheaper|faster|friendlier|happier|more)\b)"
+        rf"any\s+)?(?:better|nicer|cheaper|faster|friendlier|happier|more)\b|\s+(?:me|us|you|"
+        rf"anyone|anybody)\s+down\b)"
         rf"|\b(?:wasn{_A}t|weren{_A}t|isn{_A}t|aren{_A}t|haven{_A}t been|hasn{_A}t been|not|never|"
         rf"no one|nobody)\s+(?:been\s+|even\s+|once\s+|yet\s+)?(?:offered|given|told|informed|"
         rf"notified|allowed|provided|compensated|refunded|contacted|helped|served|updated|"
@@ -166,6 +169,10 @@ CARE_RULES: tuple[Rule, ...] = (
         # "after the fourth call I gave up", "giving up on you".
         rf"|\b(?:have|has|had|are|is)\s+yet\s+to\s+(?:\S+\s+)?(?:respond|reply|hear|receive|get|"
         rf"see|be|call|answer|arrive|show|refund|fix|contact)\b"
+        rf"|\b(?:received|got|given|offered|heard)\s+(?:none|nothing)\b(?!\s+but\b)"
+        # ...but "never let me down" is praise.
+        rf"|(?<!never )(?<!not )(?<!n't )(?<!nt )\b(?:let|lets|letting)\s+(?:me|us|(?:your\s+)?"
+        rf"customers|people|everyone)\s+down\b"
         rf"|\b(?:i|we|finally|just|eventually)\s+gave\s+up\b|\bgiving\s+up\s+on\s+(?:you|u|your|"
         rf"getting|ever)\b"
         rf"|\b(?:make|made|making|keep|kept|keeping|leave|left|leaving)\s+(?:us|me|people|"
@@ -238,6 +245,10 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|offer\s+|hire\s+)?(?:much\s+|a lot\s+|way\s+|far\s+|some\s+)?better\b|\bcould\s+(?:have"
         r"\s+)?(?:be|been)\s+(?:a lot\s+|much\s+|way\s+|far\s+)?better\b|\b(?:we|i|customers|"
         r"passengers)\s+deserve\s+better\b|\b(?:biggest|total|complete|absolute|such\s+a)\s+joke\b"
+        r"|\b(?:you|u|they|y'all|guys|staff|employees|agents|reps|crews?|drivers|workers|team)\s+"
+        r"(?:really\s+|seriously\s+)?(?:need|needs)\s+(?:to\s+(?:work\s+"
+        r"(?:on|harder)|fix|improve|train|retrain|hire)|(?:some\s+|more\s+)?(?:serious\s+|proper\s+|"
+        r"better\s+)?training)\b"
         r"|\bjoke\s+of\s+an?\b|\bget\s+(?:it|your\s+(?:act|stuff|shit|s\*+t))\s+together\b",
     ),
     Rule(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from itertools import pairwise
 
 from douse.core.sentiment.dispatch import skipping
 from douse.core.sentiment.rule import FAILING
@@ -99,6 +100,7 @@ _CARE_NOUN = frozenset(
 # such awful service" and "couldn't be worse".
 _NO_FLIP_AFTER = frozenset({"such", "seen", "experienced", "encountered", "witnessed", "believe"})
 _NO_FLIP = frozenset({"worse", "worst"})
+_NOTHING = frozenset({"nothing", "none"})
 # Negated, these are praise as people write it: "not bad", "never disappoints", "no complaints".
 _PRAISING_NEGATION = frozenset(
     {
@@ -155,7 +157,12 @@ def _bare(token: str) -> str:
 def _unflip(words: list[str], valences: list[float], index: int, word: str, base: float) -> None:
     """Undo VADER's negation where it reads the sentence backwards: "never seen such awful
     service", "couldn't be worse" (negative after all), "couldn't be more thankful" (positive)."""
-    previous = {_bare(w) for w in words[max(0, index - 3) : index]}
+    before = [_bare(w) for w in words[max(0, index - 3) : index]]
+    if any(a in _NOTHING and b == "but" for a, b in pairwise(before)):
+        # "nothing but praise", "nothing but trouble": the word itself, emphatically.
+        valences[index] = base
+        return
+    previous = set(before)
     if base < 0:
         restore = word in _NO_FLIP or bool(previous & _NO_FLIP_AFTER)
     elif word in _COMPARATIVES:

@@ -182,6 +182,10 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"(?:another|a different|a new|other)\s+(?:airline|carrier|bank|provider|company|store|"
         r"shop|supplier|network|brand|hotel|insurer|operator)s?\b|\blost a (?:loyal )?(?:customer|"
         r"passenger|client|member|subscriber|fan)\b|\bwaste of (?:time|money)\b|\brip[- ]?off\b|"
+        r"\b(?:would|[a-z]+['’]d)\s+(?:much\s+)?rather\s+(?:just\s+)?(?:fly|use|go(?:\s+with)?|switch"
+        r"\s+to|book(?:\s+with)?|shop(?:\s+(?:at|with))?|order(?:\s+from)?|bank(?:\s+with)?|stay(?:\s+"
+        r"(?:at|with))?)\s+(?:\S+\s+)?(?:another|a different|any other|(?:some|any)(?:one|body) "
+        r"else|elsewhere)\b|"
         r"\bripped (?:\w+ ){0,2}off\b|\bfalse advertising\b|\b(?:customer service|support) "
         r"(?:is|was) (?:non[- ]?existent|useless)\b|\bdo better\b|\b(?:is|are|was) (?:a |an "
         r"absolute |a complete |a total |such a )?joke\b",
@@ -198,7 +202,7 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"mismanag\w+|unanswered|understaffed|short[- ]staffed|bs|blatant lie|cop[- ]?out|geez|"
         r"jeez|sigh|argh|ffs|screw(?:ed|s)? (?:you|u|them|this|up|over)|screwed|no thanks to|less "
         r"than (?:friendly|helpful|pleasant|professional|satisfactory|stellar|ideal|impressed|"
-        r"happy|thrilled))\b",
+        r"happy|thrilled)|(?:ticks?|ticked|ticking)\s+(?:me|us)\s+off|how\s+dare\s+(?:you|u|they))\b",
     ),
     # --- legal and safety ----------------------------------------------------------------
     Rule(
