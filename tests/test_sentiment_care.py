@@ -161,6 +161,14 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Home at last, no thanks to your staff", "complaint_words"),
         ("The agent was less than helpful", "complaint_words"),
         ("The least you could do is call", "should_have"),
+        ("It would be wonderful if someone answered the phone", "should_have"),
+        ("Two hours at the door. A text when you're running late would be lovely.", "should_have"),
+        ("Never fails to disappoint", "complaint_words"),
+        ("I have a formal complaint about the installer", "complaint_words"),
+        ("The last thing we needed was a second missed delivery", "complaint_words"),
+        ("Is it so hard to send a tracking link?", "service_question"),
+        ("What good is a warranty you never honour?", "service_question"),
+        ("I need you to fix the billing today", "request_help"),
         ("It would be nice if someone called me back", "should_have"),
         ("You should have told us before we drove there", "should_have"),
         ("Delayed again, third time this month", "again_and_again"),
@@ -211,6 +219,8 @@ def test_each_customer_care_rule_finds_its_complaint(
         "We need to fix the date on our booking, can you change it to Friday?",
         "I got nothing but kindness from the staff",
         "Nothing but praise for the new branch",
+        "That would be lovely, thank you!",
+        "I have no complaints at all",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

@@ -106,6 +106,7 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"answer|an explanation|an apology|someone to|a human|a real person|a live person|to "
         rf"speak (?:to|with)|to talk (?:to|with))\b"
         rf"|\bany\s+(?:help|assistance)\b|\bhelp\s+{_PLEASE}\b|\bsos\b"
+        rf"|\b(?:i|we)\s+(?:really\s+|just\s+)?need\s+(?:you|u|someone|somebody)\s+to\s+{_FIX}\b"
         rf"|\bmake\s+(?:this|it|things)\s+right\b"
         rf"|\b(?:i|we)\s+(?:want|need|demand|expect)\s+(?:my|our)\s+(?:\S+\s+){{0,2}}?(?:back|"
         rf"refund|money)\b",
@@ -134,6 +135,8 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bwhat(?:\s+(?:happened|is happening|is going on|happens)|'s happening|’s happening|"
         r"'s going on|’s going on)\s+(?:to|with)\s+(?:my|our)\b"
         r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b"
+        r"|\bis\s+it\s+(?:so|that|really|really\s+that|too)\s+(?:hard|difficult)\s+to\b"
+        r"|\bwhat\s+good\s+is\b"
         rf"|\bwhy\s+{_AUX}\s+{_SUBJECT}\b|\bwhy\s+(?:the (?:hell|heck|f)|on earth|oh why|not)\b"
         r"|\bwhat(?:\s+is|'s|’s)\s+the\s+(?:point|deal|holdup|hold up|problem|excuse)\b"
         r"|\bhow\s+about\s+(?:you|u|some|actually|fixing|giving|getting|answering|responding|"
@@ -229,9 +232,15 @@ CARE_RULES: tuple[Rule, ...] = (
         SERVICE_FAILURE,
         -1.5,
         # What the company should have done is what it did not do.
-        r"\b(?:it\s+)?would(?:\s+have)?(?:\s+been)?(?:\s+be)?\s+(?:nice|great|good|helpful|lovely|"
-        r"better|appreciated)\s+if\b|\bwould\s+have\s+been\s+(?:nice|great|good|helpful|lovely|"
-        r"better|appreciated)\s+to\b|\b(?:a\s+good|a\s+great)\s+(?:start|first step)\s+"
+        r"\b(?:it\s+)?would(?:\s+have)?(?:\s+been)?(?:\s+be)?\s+(?:so\s+|really\s+)?(?:nice|great|good|"
+        r"helpful|lovely|better|appreciated|wonderful|awesome|super|fantastic)\s+if\b|\bwould\s+have"
+        r"\s+been\s+(?:so\s+|really\s+)?(?:nice|great|good|helpful|lovely|better|appreciated|wonderful"
+        r")\s+to\b"
+        # A thing wished for, said of a thing that is missing: "a phone call when you cancel would
+        # be lovely." ("that would be lovely" accepts an offer).
+        r"|\b(?!(?:that|this|it|which|what|all|both|either|anything)\b)[a-z]+\s+would\s+be\s+"
+        r"(?:so\s+|really\s+|very\s+|hugely\s+)?(?:nice|lovely|wonderful|helpful|appreciated)\s*"
+        r"(?:[.!…]|$)|\b(?:a\s+good|a\s+great)\s+(?:start|first step)\s+"
         r"would\s+be\b|\b(?:you|u|they|someone|somebody|staff|agents?)\s+(?:should|could)(?:'ve|’ve|"
         r"\s+have)\s+(?:\S+\s+)?(?:told|let|called|informed|offered|given|warned|said|checked|helped|sent|"
         r"explained|notified|fixed|been)\b|\b(?:the\s+)?least\s+(?:you|u|they)\s+(?:could|can)\s+do\b|\bwish\s+(?:you|u|they|someone)\s+(?:would|had|could|"
