@@ -167,6 +167,10 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("I have a formal complaint about the installer", "complaint_words"),
         ("The last thing we needed was a second missed delivery", "complaint_words"),
         ("Is it so hard to send a tracking link?", "service_question"),
+        ("How come the app still shows last month's bill?", "service_question"),
+        ("Why does it take six weeks to post a card?", "service_question"),
+        ("How is this considered next-day delivery?", "service_question"),
+        ("Still not answering the phones three days later", "could_not"),
         ("What good is a warranty you never honour?", "service_question"),
         ("I need you to fix the billing today", "request_help"),
         ("It would be nice if someone called me back", "should_have"),
@@ -221,6 +225,8 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Nothing but praise for the new branch",
         "That would be lovely, thank you!",
         "I have no complaints at all",
+        "Why is it called the blue menu?",
+        "We are not taking the car this time, we'll fly",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

@@ -134,7 +134,10 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bis\s+there\s+(?:a|any)\s+(?:good\s+)?reason\b"
         r"|\bwhat(?:\s+(?:happened|is happening|is going on|happens)|'s happening|’s happening|"
         r"'s going on|’s going on)\s+(?:to|with)\s+(?:my|our)\b"
-        r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b"
+        r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b|\bhow\s+come\b"
+        # "why does it take six weeks", "why is this happening"; not "why is it called...".
+        r"|\bwhy\s+(?:does|did|do|would|will|has|had|should)\s+(?:it|this)\b|\bwhy\s+is\s+(?:this|it)"
+        r"\s+(?:happening|taking|still|not|always|so\s+(?:hard|difficult|slow|expensive|complicated))\b"
         r"|\bis\s+it\s+(?:so|that|really|really\s+that|too)\s+(?:hard|difficult)\s+to\b"
         r"|\bwhat\s+good\s+is\b"
         rf"|\bwhy\s+{_AUX}\s+{_SUBJECT}\b|\bwhy\s+(?:the (?:hell|heck|f)|on earth|oh why|not)\b"
@@ -147,8 +150,8 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bwhat\s+gives\b|\bwhat(?:'s|’s| is)\s+(?:up|going on|happening)\s+with\s+(?:my|our|"
         r"your|the|this|flight|order|booking)\b"
         r"|\bhow\s+(?:is|are|was|can|could|do|does|did)\s+(?:this|that|it|you|they)\s+(?:\S+\s+)"
-        r"{0,3}?(?:acceptable|ok|okay|fair|legal|allowed|right|customer service|good service|make "
-        r"sense|makes sense)\b"
+        r"{0,3}?(?:acceptable|ok|okay|fair|legal|allowed|right|considered|customer service|good "
+        r"service|make sense|makes sense)\b"
         r"|\b(?:amazing|incredible|unbelievable|sad|shocking|ridiculous)\s+how\s+(?:hard|difficult|"
         r"bad|badly|poor|poorly|slow|long|little|rude|useless|many times|often)\b",
         asks=True,
@@ -185,7 +188,9 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"letting\s+(?:me|us)\b"
         rf"|\b(?:not|isn{_A}t|aren{_A}t|wasn{_A}t|weren{_A}t|won{_A}t|doesn{_A}t|don{_A}t|didn{_A}t|"
         rf"never|stopped)\s+(?:getting|receiving|loading|working|showing up|appearing|updating|"
-        rf"syncing|sending|opening|responding|charging|connecting|arriving)\b|\b(?:turned|sent)\s+away\b|\b(?:kicked|thrown)\s+"
+        rf"syncing|sending|opening|responding|charging|connecting|arriving|(?:taking|answering|"
+        rf"accepting|returning)\s+(?:calls|phone calls|the phones?|emails|bookings|reservations))\b"
+        rf"|\b(?:turned|sent)\s+away\b|\b(?:kicked|thrown)\s+"
         rf"(?:me\s+|us\s+)?off\b|\b(?:refused|denied)\s+(?:me\s+|us\s+)?(?:entry|boarding|service)\b",
     ),
     Rule(
