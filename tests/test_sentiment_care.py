@@ -171,6 +171,11 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Why does it take six weeks to post a card?", "service_question"),
         ("How is this considered next-day delivery?", "service_question"),
         ("Still not answering the phones three days later", "could_not"),
+        ("Parcel shows delivered but it isn't here. Now what?", "service_question"),
+        ("Your support number is always busy", "hold_and_hang_ups"),
+        ("Come on, step it up", "needs_better"),
+        ("After this I will no longer bank with you", "churn"),
+        ("It will be a long time before we order from you", "churn"),
         ("What good is a warranty you never honour?", "service_question"),
         ("I need you to fix the billing today", "request_help"),
         ("It would be nice if someone called me back", "should_have"),
@@ -227,6 +232,7 @@ def test_each_customer_care_rule_finds_its_complaint(
         "I have no complaints at all",
         "Why is it called the blue menu?",
         "We are not taking the car this time, we'll fly",
+        "I'm busy today, call me after five",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(

@@ -135,6 +135,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bwhat(?:\s+(?:happened|is happening|is going on|happens)|'s happening|’s happening|"
         r"'s going on|’s going on)\s+(?:to|with)\s+(?:my|our)\b"
         r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b|\bhow\s+come\b"
+        r"|\bnow\s+what\s*[?!]"
         # "why does it take six weeks", "why is this happening"; not "why is it called...".
         r"|\bwhy\s+(?:does|did|do|would|will|has|had|should)\s+(?:it|this)\b|\bwhy\s+is\s+(?:this|it)"
         r"\s+(?:happening|taking|still|not|always|so\s+(?:hard|difficult|slow|expensive|complicated))\b"
@@ -204,7 +205,9 @@ CARE_RULES: tuple[Rule, ...] = (
         r"recording|line|phone|answer)\b|\b(?:speak|talk|get through)\s+(?:to|with)\s+(?:a|an|any"
         r"|a real|an actual|a live)\s+(?:human|person|human being|agent|representative|rep|"
         r"supervisor|manager)\b|\bno\s+(?:human|real person|live person|actual person)\b|\bbusy "
-        r"signal\b|\b(?:long|endless|huge|massive|ridiculous)\s+(?:lines?|queues?)\b|\b(?:endless|"
+        r"signal\b|\b(?:number|line|lines|phones?)\s+(?:is|are|was|were|keeps?\s+(?:being|coming\s+up)|"
+        r"always|still)\s+(?:always\s+|constantly\s+|still\s+)?busy\b"
+        r"|\b(?:long|endless|huge|massive|ridiculous)\s+(?:lines?|queues?)\b|\b(?:endless|"
         r"ridiculous|insane|crazy|long)\s+(?:holds?|hold times?|wait times?)\b",
     ),
     Rule(
@@ -263,7 +266,8 @@ CARE_RULES: tuple[Rule, ...] = (
         r"(?:really\s+|seriously\s+)?(?:need|needs)\s+(?:to\s+(?:work\s+"
         r"(?:on|harder)|fix|improve|train|retrain|hire)|(?:some\s+|more\s+)?(?:serious\s+|proper\s+|"
         r"better\s+)?training)\b"
-        r"|\bjoke\s+of\s+an?\b|\bget\s+(?:it|your\s+(?:act|stuff|shit|s\*+t))\s+together\b",
+        r"|\bjoke\s+of\s+an?\b|\bstep\s+(?:it|your\s+game)\s+up\b|\bstep\s+up\s+your\s+(?:game|"
+        r"service)\b|\bget\s+(?:it|your\s+(?:act|stuff|shit|s\*+t))\s+together\b",
     ),
     Rule(
         "again_and_again",
