@@ -19,6 +19,7 @@ from douse.core.sentiment.context import (
     thanks_for_something_bad,
 )
 from douse.core.sentiment.dispatch import skipping
+from douse.core.sentiment.emoji import MARK, score_emoji, spaced
 from douse.core.sentiment.language import Detection, LanguageGuesser
 from douse.core.sentiment.lexicon import load_vader
 from douse.core.sentiment.rules import RuleHit, find_hits
@@ -38,7 +39,9 @@ MAX_PHRASE_CHARS = 60
 
 # Control characters, bidi overrides and zero-width marks: stripped from quoted phrases so a
 # reason is inert wherever it is shown.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+)
 
 
 _PUNCT = string.punctuation
@@ -61,7 +64,9 @@ def _after_sentence(match: re.Match[str]) -> str:
 
 
 def _for_vader(text: str) -> str:
-    """The text VADER reads: hashtags as words, dots as spaces, sentences kept apart."""
+    """The text VADER reads: emoji apart from words, hashtags as words, dots as spaces,
+    sentences kept apart."""
+    text = spaced(text)
     if "#" in text:
         text = text.replace("#", " ")  # "#fail" is "fail" to a reader
     if "." in text or "…" in text:
@@ -101,6 +106,7 @@ class _VaderPass:
     words: list[str]
     valences: list[float]  # per word; the layer adjusts them in place
     plain: float  # VADER's own compound
+    frowned: bool = False  # an emoji of a complaint's among the words (a frown, an eye roll)
 
 
 def check_thresholds(negative_threshold: float, positive_threshold: float) -> None:
@@ -156,7 +162,8 @@ def _softened_notes(softened: list[Softened]) -> list[str]:
             continue
         seen.add(key)
         why = WHY[item.why]
-        notes.append(f"{_quote(item.word)} not scored ({why}; lexicon {_signed(item.was)})")
+        source = "emoji" if item.word[:1] == MARK else "lexicon"
+        notes.append(f"{_quote(item.word)} not scored ({why}; {source} {_signed(item.was)})")
     return notes[:MAX_SOFTENED_NOTES]
 
 
@@ -267,7 +274,9 @@ class Analyzer:
         # the "#" (complaint hashtags).
         words, valences = self._pass.valences(_for_vader(scored))
         plain = self._pass.compound(valences, scored)
-        return _VaderPass(scored, scored.lower(), hidden, words, valences, plain)
+        # VADER's own reading (`plain`) knows no emoji; the layer's does.
+        frowned = not scored.isascii() and score_emoji(words, valences)
+        return _VaderPass(scored, scored.lower(), hidden, words, valences, plain, frowned)
 
     def _finish(
         self,
@@ -288,19 +297,25 @@ class Analyzer:
         # Praise beside a complaint keeps only part of its weight, except praise after a "but"
         # that follows every complaint: "lost my bag but found it the same night, great".
         complaints = [hit for hit in hits if hit.rule.valence < 0 and hit.rule.dampens]
-        praise_weight = PRAISE_BESIDE_COMPLAINT if complaints else 1.0
+        # A frowning emoji is a complaint too: "great service 😡" is not praise.
+        complaining = bool(complaints) or vader.frowned
+        praise_weight = PRAISE_BESIDE_COMPLAINT if complaining else 1.0
         # Even a weak sign ("for 7 hrs") makes thanks beside it politeness or sarcasm ("thank
         # you for 7 hrs at the terminal"), though praise keeps its weight ("stayed for 5 days
         # and loved it").
-        thanks_weight = 0.0 if any(hit.rule.valence < 0 for hit in hits) else 1.0
+        thanks_weight = 0.0 if vader.frowned or any(hit.rule.valence < 0 for hit in hits) else 1.0
         after_but = len(words)
         # A "but" token is "but" in the lower-cased text too: most texts skip the word loop.
-        if complaints and "but" in lowered and all(hit.before_but for hit in complaints):
+        if complaining and "but" in lowered and all(hit.before_but for hit in complaints):
             # "but..." or "(but" is a token of its own to VADER; find it all the same.
-            after_but = next(
+            but_at = next(
                 (i for i, word in enumerate(words) if word.lower().strip(_PUNCT) == "but"),
                 len(words),
             )
+            if not vader.frowned or all(
+                i < but_at for i, word in enumerate(words) if word[:1] == MARK and valences[i] < 0
+            ):
+                after_but = but_at
         moved: dict[str, float] = {}
         dampened: dict[str, tuple[float, float]] = {}
         for index, valence in enumerate(valences):
@@ -353,15 +368,19 @@ class Analyzer:
         for word, valence in words:
             base = lexicon.get(word, valence)
             # Negation, boosters, capitals and "but" change a word's weight; show both then.
-            source = (
-                "lexicon" if abs(base - valence) < 0.05 else f"lexicon {_signed(base)}, in context"
-            )
+            if word[:1] == MARK:
+                source = "emoji"
+            elif abs(base - valence) < 0.05:
+                source = "lexicon"
+            else:
+                source = f"lexicon {_signed(base)}, in context"
             ranked.append((abs(valence), f"{_quote(word)} {_signed(valence)} ({source})"))
         for word, (was, now) in dampened.items():
             ranked.append(
                 (
                     abs(now),
-                    f"{_quote(word)} {_signed(now)} (lexicon {_signed(was)}, "
+                    f"{_quote(word)} {_signed(now)} "
+                    f"({'emoji' if word[:1] == MARK else 'lexicon'} {_signed(was)}, "
                     "praise beside a complaint)",
                 )
             )

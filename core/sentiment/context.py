@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from douse.core.sentiment.dispatch import skipping
+from douse.core.sentiment.emoji import MARK
 from douse.core.sentiment.rule import FAILING
 
 _PUNCT = string.punctuation + "’‘“”"
@@ -68,8 +69,11 @@ _BETTER_DEMAND = frozenset({"be", "do", "not", "get", "work", "give", "fix", "st
 # Replies and greetings: "yes", "ok", "Dear Support".
 REPLIES = frozenset({"yes", "yeah", "yea", "yep", "ok", "okay", "alright", "dear"})
 GRATITUDE = frozenset(
-    {"thanks", "thank", "thx", "ty", "appreciate", "appreciated", "grateful", "hope", "hopefully"}
-)
+    {
+        "thanks", "thank", "thx", "ty", "appreciate", "appreciated", "grateful", "hope",
+        "hopefully", MARK + "🙏",  # folded hands: thanks, or "please" beside a request
+    }
+)  # fmt: skip
 # "help" after one of these is the help someone gave: "thanks for the help", "a great help".
 _HELP_GIVEN = frozenset(
     {
