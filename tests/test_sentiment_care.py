@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from douse.core.sentiment import Analyzer
+from douse.core.sentiment.rule import optional_apostrophes
 from douse.core.sentiment.rules import find_hits
 
 
@@ -351,3 +352,29 @@ def test_an_injury_the_service_caused_is_still_a_safety_report(analyzer: Analyze
     result = analyzer.score("I was injured by a loose cable in your gym and nobody helped")
     assert result.label == "negative"
     assert any("legal or safety" in reason for reason in result.reasons)
+
+
+# --- contractions written without the apostrophe --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The engineer didnt show up",
+        "Havent heard back in a week",
+        "whats the point of the app",
+        "wheres my parcel",
+    ],
+)
+def test_a_contraction_without_its_apostrophe_is_the_same_complaint(
+    analyzer: Analyzer, text: str
+) -> None:
+    assert analyzer.score(text).label == "negative", analyzer.score(text).reasons
+
+
+def test_only_whole_contractions_lose_their_apostrophe() -> None:
+    assert optional_apostrophes(r"\bdidn't show") == r"\bdidn'?t show"
+    assert optional_apostrophes(r"where(?:'s| is)") == r"where(?:'?s| is)"
+    # A bare "n't" would match "went"; a lookbehind must keep its width; a class is a class.
+    for kept in (r"(?:\bnot\b|n't)", r"(?<!n't )\blet", r"[a-z]+['’]d"):
+        assert optional_apostrophes(kept) == kept

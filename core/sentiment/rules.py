@@ -28,6 +28,7 @@ from douse.core.sentiment.rule import (
     SARCASM,
     SERVICE_FAILURE,
     Rule,
+    optional_apostrophes,
 )
 
 _NUM = NUM
@@ -331,7 +332,7 @@ _BASE_RULES: tuple[Rule, ...] = (
 RULES: tuple[Rule, ...] = (*_BASE_RULES, *CARE_RULES)
 
 NEGATORS = re.compile(
-    r"(?:\b(?:never|not|no|didn't|don't|barely|hardly|only|just|under|less than)|n't)\s+"
+    r"(?:\b(?:never|not|no|didn'?t|don'?t|barely|hardly|only|just|under|less than)|n't)\s+"
     r"(?:\w+\s+)?$"
 )
 _BUT = re.compile(r"\bbut\b")
@@ -340,7 +341,9 @@ _BUT = re.compile(r"\bbut\b")
 # Every rule starts at the start of a word (or at "/s"), so only those positions are tried, each
 # with the alternatives that can start with its character (see dispatch.py).
 RULE_STARTS = r"(?<!\w)(?=[\w/#])"
-_SCANNER = FirstCharScanner([(rule.name, rule.pattern) for rule in RULES], RULE_STARTS)
+_SCANNER = FirstCharScanner(
+    [(rule.name, optional_apostrophes(rule.pattern)) for rule in RULES], RULE_STARTS
+)
 _BY_NAME = {rule.name: rule for rule in RULES}
 MAX_HITS = 6  # more matches add nothing a reader needs; VADER's normalisation saturates anyway
 
