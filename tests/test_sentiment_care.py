@@ -179,6 +179,10 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("It will be a long time before we order from you", "churn"),
         ("What good is a warranty you never honour?", "service_question"),
         ("I need you to fix the billing today", "request_help"),
+        ("Forty people in the queue and one till open. Help?", "request_help"),
+        ("Parcel marked delivered, nothing here. Help!", "request_help"),
+        ("Remind me why I pay for the premium plan", "service_question"),
+        ("Refund is 'on its way'. I'll believe it when I see it", "complaint_words"),
         ("It would be nice if someone called me back", "should_have"),
         ("You should have told us before we drove there", "should_have"),
         ("Delayed again, third time this month", "again_and_again"),
@@ -234,6 +238,8 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Why is it called the blue menu?",
         "We are not taking the car this time, we'll fly",
         "I'm busy today, call me after five",
+        "The new timetable will help!",
+        "Ok, thanks",
     ],
 )
 def test_guards_keep_happy_and_plain_texts_off_the_complaint_list(
@@ -378,3 +384,9 @@ def test_only_whole_contractions_lose_their_apostrophe() -> None:
     # A bare "n't" would match "went"; a lookbehind must keep its width; a class is a class.
     for kept in (r"(?:\bnot\b|n't)", r"(?<!n't )\blet", r"[a-z]+['’]d"):
         assert optional_apostrophes(kept) == kept
+
+
+def test_not_ok_is_a_verdict_though_ok_alone_is_a_reply(analyzer: Analyzer) -> None:
+    assert analyzer.score("Charged twice for one order. This is not ok").label == "negative"
+    assert analyzer.score("Not okay. I had to buy another ticket myself").label == "negative"
+    assert analyzer.score("ok").label == "neutral"

@@ -106,6 +106,8 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"answer|an explanation|an apology|someone to|a human|a real person|a live person|to "
         rf"speak (?:to|with)|to talk (?:to|with))\b"
         rf"|\bany\s+(?:help|assistance)\b|\bhelp\s+{_PLEASE}\b|\bsos\b"
+        # "Help?" or "Help!" said on its own.
+        rf"|(?<![\w,;] )(?<![\w,;])\bhelp\s*[?!]"
         rf"|\b(?:i|we)\s+(?:really\s+|just\s+)?need\s+(?:you|u|someone|somebody)\s+to\s+{_FIX}\b"
         rf"|\bmake\s+(?:this|it|things)\s+right\b"
         rf"|\b(?:i|we)\s+(?:want|need|demand|expect)\s+(?:my|our)\s+(?:\S+\s+){{0,2}}?(?:back|"
@@ -135,7 +137,7 @@ CARE_RULES: tuple[Rule, ...] = (
         r"|\bwhat(?:\s+(?:happened|is happening|is going on|happens)|'s happening|’s happening|"
         r"'s going on|’s going on)\s+(?:to|with)\s+(?:my|our)\b"
         r"|\bhow\s+(?:can|could|do|does)\s+(?:you|u|they|it)\s+not\b|\bhow\s+come\b"
-        r"|\bnow\s+what\s*[?!]"
+        r"|\bnow\s+what\s*[?!]|\bremind\s+me\s+(?:again\s+)?why\b"
         # "why does it take six weeks", "why is this happening"; not "why is it called...".
         r"|\bwhy\s+(?:does|did|do|would|will|has|had|should)\s+(?:it|this)\b|\bwhy\s+is\s+(?:this|it)"
         r"\s+(?:happening|taking|still|not|always|so\s+(?:hard|difficult|slow|expensive|complicated))\b"

@@ -90,8 +90,10 @@ _LIKE_VERB = frozenset(
         "never", "always", "genuinely", "honestly", "kids", "people", "everyone",
     }
 )  # fmt: skip
-# Negated by VADER ("my bag never arrived. Thanks in advance"), these still say nothing.
+# Negated by VADER ("my bag never arrived. Thanks in advance"), these still say nothing...
 _NEVER_SENTIMENT = POLITENESS | REPLIES | GRATITUDE
+# ...but these do: "this is not ok", "not okay at all".
+_NEGATABLE_REPLIES = frozenset({"ok", "okay", "alright"})
 _PRETTY_ADVERB = frozenset({"much", "sure", "well", "soon", "quick", "quickly", "fast", "late"})
 # "customer care" and "health care" are departments, not kindness.
 _CARE_NOUN = frozenset(
@@ -222,7 +224,9 @@ def soften(
             continue
         word = _bare(words[index])
         base = lexicon.get(word, 0.0)
-        if base * valence < 0 and not (base > 0 and word in _NEVER_SENTIMENT):
+        # "not ok" is a verdict where "ok" alone is only a reply.
+        negated_reply = base > 0 and word in _NEGATABLE_REPLIES
+        if base * valence < 0 and not (base > 0 and word in _NEVER_SENTIMENT and not negated_reply):
             _unflip(words, valences, index, word, base)
             continue
         if (

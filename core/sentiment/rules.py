@@ -206,7 +206,7 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"mismanag\w+|unanswered|understaffed|short[- ]staffed|bs|blatant lie|cop[- ]?out|geez|"
         r"jeez|sigh|argh|ffs|screw(?:ed|s)? (?:you|u|them|this|up|over)|screwed|no thanks to|less "
         r"than (?:friendly|helpful|pleasant|professional|satisfactory|stellar|ideal|impressed|"
-        r"happy|thrilled)|(?:ticks?|ticked|ticking)\s+(?:me|us)\s+off|how\s+dare\s+(?:you|u|they)|never\s+fails?\s+to\s+"
+        r"happy|thrilled)|(?:ticks?|ticked|ticking)\s+(?:me|us)\s+off|how\s+dare\s+(?:you|u|they)|(?:i'll|i\s+will)\s+believe\s+it\s+when\s+i\s+see\s+it|never\s+fails?\s+to\s+"
         r"disappoint|the\s+last\s+thing\s+(?:i|we)\s+(?:need|needed|wanted)|(?:have|had|file|filing|"
         r"filed|make|making|made|lodge|lodged|submit|submitted|raise|raised)\s+(?:a\s+)?(?:formal\s+|"
         r"major\s+|serious\s+|official\s+)?complaint)\b",
