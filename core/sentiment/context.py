@@ -4,7 +4,8 @@
 ask for things: "please help, my bag never arrived" is not a happy customer. Each word here
 keeps its lexicon weight only where it is a verdict:
 
-- politeness ("please", "pls", "kindly") and replies ("yes", "ok", "yeah") never count;
+- politeness ("please", "pls", "kindly") and replies ("yes", "ok", "yeah") never count, though
+  "not ok" is a verdict;
 - "help" counts as a noun of praise ("thanks for your help", "a great help"), not as a request;
 - "like" counts as a verb after its subject ("I like the new app"), not as "looks like" or
   "would like";
