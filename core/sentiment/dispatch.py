@@ -37,36 +37,46 @@ _MAX_CLASS = 256
 _OTHER_DIGITS = "\\d"
 
 
+def syntax(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The characters of a regex source that are syntax, from `start`, with their index: an
+    escape ("\\b") comes as one piece, and a character class ("[|(]", "[]x]", "[^]x]") as one
+    piece too, so a "|", "(" or ")" inside it is never read as an alternation or a group."""
+    i = start
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            yield i, pattern[i : i + 2]
+            i += 2
+            continue
+        if ch != "[":
+            yield i, ch
+            i += 1
+            continue
+        end = i + 1
+        # "]" right after "[" or "[^" is a literal member, not the end of the class.
+        if pattern[end : end + 1] == "^":
+            end += 1
+        if pattern[end : end + 1] == "]":
+            end += 1
+        while end < len(pattern) and pattern[end] != "]":
+            end += 2 if pattern[end] == "\\" else 1
+        yield i, pattern[i : end + 1]
+        i = end + 1
+
+
 def top_level_alternatives(pattern: str) -> list[str]:
     """`a|b(c|d)|[|]` -> ["a", "b(c|d)", "[|]"]: split on "|" outside groups and classes."""
     parts: list[str] = []
     depth = 0
     start = 0
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            # "]" right after "[" or "[^" is a literal member, not the end of the class.
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
+    for i, piece in syntax(pattern):
+        if piece == "(":
             depth += 1
-        elif ch == ")":
+        elif piece == ")":
             depth -= 1
-        elif ch == "|" and depth == 0:
+        elif piece == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
@@ -74,24 +84,13 @@ def top_level_alternatives(pattern: str) -> list[str]:
 def _closing(pattern: str, open_at: int) -> int:
     """Index of the ")" closing the group opened at `open_at`, or -1."""
     depth = 0
-    i = open_at
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+    for i, piece in syntax(pattern, open_at):
+        if piece == "(":
             depth += 1
-        elif ch == ")":
+        elif piece == ")":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     return -1
 
 

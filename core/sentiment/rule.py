@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from douse.core.sentiment.dispatch import syntax
+
 SERVICE_FAILURE = "service failure"
 LEGAL_SAFETY = "legal or safety"
 COMPLAINT_QUESTION = "complaint question"
@@ -64,24 +66,13 @@ def optional_apostrophes(pattern: str) -> str:
     Character classes and lookbehinds (which must keep a fixed width) are left alone."""
     out: list[str] = []
     groups: list[bool] = []  # per open group: is it a lookbehind?
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    for i, piece in syntax(pattern):
+        if piece == "(":
             groups.append(pattern.startswith(("(?<=", "(?<!"), i))
-        elif char == ")" and groups:
+        elif piece == ")" and groups:
             groups.pop()
         elif (
-            char == "'"
+            piece == "'"
             and not any(groups)
             and pattern[i + 1 : i + 2] != "?"
             and (
@@ -90,9 +81,6 @@ def optional_apostrophes(pattern: str) -> str:
                 or (pattern[i + 1 : i + 2] == "s" and not pattern[i + 2 : i + 3].isalpha())
             )
         ):
-            out.append("'?")
-            i += 1
-            continue
-        out.append(char)
-        i += 1
+            piece = "'?"
+        out.append(piece)
     return "".join(out)
