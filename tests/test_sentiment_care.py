@@ -172,6 +172,9 @@ def test_thanks_for_something_bad_is_not_praise(analyzer: Analyzer) -> None:
         ("Why does it take six weeks to post a card?", "service_question"),
         ("How is this considered next-day delivery?", "service_question"),
         ("Still not answering the phones three days later", "could_not"),
+        ("Since the update I can no longer see my statements", "could_not"),
+        ("The app can't even pull up my booking", "could_not"),
+        ("I'd like to make a specific complaint about the installer", "complaint_words"),
         ("Parcel shows delivered but it isn't here. Now what?", "service_question"),
         ("Your support number is always busy", "hold_and_hang_ups"),
         ("Come on, step it up", "needs_better"),
@@ -235,6 +238,8 @@ def test_each_customer_care_rule_finds_its_complaint(
         "Nothing but praise for the new branch",
         "That would be lovely, thank you!",
         "I have no complaints at all",
+        "I have no complaint, the room was spotless",
+        "We don't have any complaint about the food",
         "Why is it called the blue menu?",
         "We are not taking the car this time, we'll fly",
         "I'm busy today, call me after five",
@@ -390,3 +395,9 @@ def test_not_ok_is_a_verdict_though_ok_alone_is_a_reply(analyzer: Analyzer) -> N
     assert analyzer.score("Charged twice for one order. This is not ok").label == "negative"
     assert analyzer.score("Not okay. I had to buy another ticket myself").label == "negative"
     assert analyzer.score("ok").label == "neutral"
+
+
+def test_no_information_is_a_complaint(analyzer: Analyzer) -> None:
+    result = analyzer.score("Two hours at the gate with zero info")
+    assert result.label == "negative"
+    assert any("“zero info”" in reason for reason in result.reasons), result.reasons

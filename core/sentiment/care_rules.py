@@ -31,7 +31,7 @@ _DO = (
     r"call|hear|board|print|confirm|cancel|rebook|receive|pay|help|answer|respond|reply|let|give|"
     r"allow|accept|work|go through|get through|track|view|open|download|update|upgrade|order|"
     r"select|choose|redeem|transfer|withdraw|claim|file|submit|contact|locate|process|honou?r|"
-    r"explain|tell)"
+    r"explain|tell|pull up|bring up|look up)"
 )
 _YOU = rf"(?:you|u|y{_A}all|you guys|ya|someone|somebody|anyone|anybody)"
 _PLEASE = r"(?:please|pls|plz|plse|kindly)"
@@ -179,6 +179,7 @@ CARE_RULES: tuple[Rule, ...] = (
         rf"|\b(?:have|has|had|are|is)\s+yet\s+to\s+(?:\S+\s+)?(?:respond|reply|hear|receive|get|"
         rf"see|be|call|answer|arrive|show|refund|fix|contact)\b"
         rf"|\b(?:received|got|given|offered|heard)\s+(?:none|nothing)\b(?!\s+but\b)"
+        rf"|\b(?:can|could)\s+no\s+longer\b"
         # ...but "never let me down" is praise.
         rf"|(?<!never )(?<!not )(?<!n't )(?<!nt )\b(?:let|lets|letting)\s+(?:me|us|(?:your\s+)?"
         rf"customers|people|everyone)\s+down\b"

@@ -75,7 +75,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"contacted|follows? up|followed up|got back|gets back|get back|picks? up|picked up)\b"
         r"|\b(?:no|zero|still no|not (?:one|a single)|without (?:a|any)|never got (?:a|any)|"
         r"never received (?:a|any))"
-        r" (?:response|reply|answer|callback|call back|call|update|word|follow[- ]?up|email)s?\b"
+        r" (?:response|reply|answer|callback|call back|call|update|word|follow[- ]?up|email|info|"
+        r"information|communication|explanation)s?\b"
         r"|\b(?:haven't|hasn't|have not|has not|didn't|did not|never|not) (?:heard|gotten|"
         r"received|got|had) (?:anything |a thing |a word )?(?:back|a (?:reply|response|call|"
         r"callback))\b|\bghost(?:ed|ing)\b|\bleft (?:me )?on read\b|\bignor(?:ed|ing) (?:me|my|"
@@ -208,8 +209,8 @@ _BASE_RULES: tuple[Rule, ...] = (
         r"than (?:friendly|helpful|pleasant|professional|satisfactory|stellar|ideal|impressed|"
         r"happy|thrilled)|(?:ticks?|ticked|ticking)\s+(?:me|us)\s+off|how\s+dare\s+(?:you|u|they)|(?:i'll|i\s+will)\s+believe\s+it\s+when\s+i\s+see\s+it|never\s+fails?\s+to\s+"
         r"disappoint|the\s+last\s+thing\s+(?:i|we)\s+(?:need|needed|wanted)|(?:have|had|file|filing|"
-        r"filed|make|making|made|lodge|lodged|submit|submitted|raise|raised)\s+(?:a\s+)?(?:formal\s+|"
-        r"major\s+|serious\s+|official\s+)?complaint)\b",
+        r"filed|make|making|made|lodge|lodged|submit|submitted|raise|raised)\s+(?:a\s+)?(?:(?!no\b|any\b)[a-z]+\s+)?"
+        r"complaint)\b",
     ),
     # --- legal and safety ----------------------------------------------------------------
     Rule(
@@ -311,7 +312,7 @@ _BASE_RULES: tuple[Rule, ...] = (
         PRAISE,
         3.0,
         # ...and "no problems" costs -2.9 to VADER ("no" and "problems"): a satisfied customer.
-        r"\bno (?:problems?|issues?|complaints|worries|fuss|hassle)\b",
+        r"\bno (?:problems?|issues?|complaints?|worries|fuss|hassle)\b",
     ),
     # --- what is context, not a report -------------------------------------------------------
     Rule("circumstance", PRAISE, 0.0, CIRCUMSTANCE, shields=True),
