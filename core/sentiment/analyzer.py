@@ -19,7 +19,7 @@ from douse.core.sentiment.context import (
     thanks_for_something_bad,
 )
 from douse.core.sentiment.dispatch import skipping
-from douse.core.sentiment.emoji import MARK, score_emoji, spaced
+from douse.core.sentiment.emoji import is_emoji, score_emoji, spaced
 from douse.core.sentiment.language import Detection, LanguageGuesser
 from douse.core.sentiment.lexicon import load_vader
 from douse.core.sentiment.rules import RuleHit, find_hits
@@ -162,7 +162,7 @@ def _softened_notes(softened: list[Softened]) -> list[str]:
             continue
         seen.add(key)
         why = WHY[item.why]
-        source = "emoji" if item.word[:1] == MARK else "lexicon"
+        source = "emoji" if is_emoji(item.word) else "lexicon"
         notes.append(f"{_quote(item.word)} not scored ({why}; {source} {_signed(item.was)})")
     return notes[:MAX_SOFTENED_NOTES]
 
@@ -313,7 +313,7 @@ class Analyzer:
                 len(words),
             )
             if not vader.frowned or all(
-                i < but_at for i, word in enumerate(words) if word[:1] == MARK and valences[i] < 0
+                i < but_at for i, word in enumerate(words) if is_emoji(word) and valences[i] < 0
             ):
                 after_but = but_at
         moved: dict[str, float] = {}
@@ -368,7 +368,7 @@ class Analyzer:
         for word, valence in words:
             base = lexicon.get(word, valence)
             # Negation, boosters, capitals and "but" change a word's weight; show both then.
-            if word[:1] == MARK:
+            if is_emoji(word):
                 source = "emoji"
             elif abs(base - valence) < 0.05:
                 source = "lexicon"
@@ -380,7 +380,7 @@ class Analyzer:
                 (
                     abs(now),
                     f"{_quote(word)} {_signed(now)} "
-                    f"({'emoji' if word[:1] == MARK else 'lexicon'} {_signed(was)}, "
+                    f"({'emoji' if is_emoji(word) else 'lexicon'} {_signed(was)}, "
                     "praise beside a complaint)",
                 )
             )

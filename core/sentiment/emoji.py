@@ -64,7 +64,7 @@ def score_emoji(words: list[str], valences: list[float]) -> bool:
     # "She 👏 won't 👏 be 👏 there": claps between the words stress them, they applaud nothing.
     clapping = words.count(_CLAP) >= CLAPS_FOR_STRESS
     for index, word in enumerate(words):
-        if word[:1] != MARK or (clapping and word == _CLAP):
+        if not is_emoji(word) or (clapping and word == _CLAP):
             continue
         weight = EMOJI.get(word[1:])
         if weight is None:
@@ -77,6 +77,7 @@ def score_emoji(words: list[str], valences: list[float]) -> bool:
     return frowned
 
 
-def shown(word: str) -> str:
-    """A token as a reason quotes it: the emoji without its mark."""
-    return word[1:] if word[:1] == MARK else word
+def is_emoji(word: str) -> bool:
+    """Is this one of VADER's tokens an emoji `spaced` set apart (so its weight is the table's,
+    not the lexicon's)?"""
+    return word[:1] == MARK
